@@ -1,0 +1,59 @@
+# Rounds: `make run` to try it, `make test` to check it. Prerequisites: Python 3.11+, Node 20+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ROUNDS := $(BIN)/rounds
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.* pwa/package.json -type f 2>/dev/null)
+
+.PHONY: run install pwa test test-python test-sqlite test-postgres test-pwa lint bench clean
+
+run: install pwa
+	$(ROUNDS) db upgrade
+	$(ROUNDS) demo-data --if-empty
+	$(ROUNDS) run --host $(HOST) --port $(PORT)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Rounds needs Python 3.11 or newer")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# The PWA is built only when pwa/ has a project; Flask serves pwa/dist.
+pwa: $(if $(wildcard pwa/package.json),pwa/dist/index.html)
+
+pwa/node_modules/.installed: pwa/package.json $(wildcard pwa/package-lock.json)
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
+	cd pwa && npm run build
+	touch $@
+
+test: install pwa lint test-pwa test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check server tests bench migrations
+
+test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)
+	$(if $(wildcard pwa/package.json),cd pwa && npm test)
+
+# Under CI the browser tests must run: install Debian's Chromium when it is missing.
+test-sqlite: install pwa
+	@if [ -n "$$CI" ]; then bash tests/ensure-browser.sh; fi
+	$(BIN)/pytest
+
+# A throwaway PostgreSQL cluster made by the test harness (tests/pgcluster.py).
+test-postgres: install
+	ROUNDS_TEST_DB=postgresql $(BIN)/pytest -m "not e2e"
+
+bench: install pwa
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist .pytest_cache

@@ -1,0 +1,46 @@
+"""Rounds: the sync server and API behind the offline-first field-visit app."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import PROJECT_ROOT, Config
+from .errors import register_error_handlers
+from .extensions import db, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None, instance_path=None)
+    app.config.from_object(config or Config())
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    register_error_handlers(app)
+
+    from .api import register_api
+    from .cli import register_commands
+    from .web import register_web
+
+    register_api(app)
+    register_web(app)
+    register_commands(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL so readers never wait on the writer; foreign keys enforced as on PostgreSQL."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

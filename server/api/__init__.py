@@ -1,0 +1,30 @@
+"""The JSON API under /api/v1: one blueprint per resource."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, g
+
+from ..audit import Actor
+from ..extensions import db
+
+
+def actor() -> Actor:
+    return Actor(user=g.user, device_id=g.device.id)
+
+
+def setting(name: str):
+    return current_app.config[name]
+
+
+def page_of(query, page: int, per_page: int) -> dict:
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
+
+
+def register_api(app: Flask) -> None:
+    from . import auth, residents, units, users
+
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    for module in (auth, units, residents, users):
+        api.register_blueprint(module.bp)
+    app.register_blueprint(api)

@@ -1,0 +1,111 @@
+"""The one decorator every API view wears: authenticate, load input by schema, dump the answer.
+
+It also records what it did on the view, so server/openapi.py can describe every route from
+the same schemas that validate it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Response, g, jsonify, request
+from marshmallow import Schema
+
+from ..auth import device_for_token
+from ..errors import ApiError, Forbidden
+from ..extensions import db
+from ..models import utcnow
+
+SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass
+class EndpointDoc:
+    summary: str
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    many: bool = False
+    status: int = 200
+    roles: tuple[str, ...] = ()
+    public: bool = False
+    produces: str = "application/json"
+    extra_responses: dict[int, str] = field(default_factory=dict)
+
+
+class Unauthorized(ApiError):
+    def __init__(self) -> None:
+        super().__init__(401, "Log in again: the token is missing, expired or revoked.",
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_device_from_request():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    device = device_for_token(token.strip())
+    if device is None:
+        raise Unauthorized()
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_RESOLUTION:
+        device.last_seen_at = now
+        db.session.commit()
+    return device
+
+
+def _json_object() -> dict:
+    data = request.get_json()  # 415 for another content type, 400 for malformed JSON
+    if not isinstance(data, dict):
+        raise ApiError(422, "The body must be a JSON object.", title="Unprocessable Content",
+                       errors={"_schema": ["Expected a JSON object."]})
+    return data
+
+
+def endpoint(
+    summary: str,
+    *,
+    body: type[Schema] | None = None,
+    partial: bool = False,
+    query: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    many: bool = False,
+    status: int = 200,
+    roles: tuple[str, ...] = (),
+    public: bool = False,
+    produces: str = "application/json",
+    extra_responses: dict[int, str] | None = None,
+):
+    doc = EndpointDoc(summary, body, query, response, many, status, roles, public, produces,
+                      extra_responses or {})
+    body_schema = body() if body else None
+    query_schema = query(unknown="exclude") if query else None
+    response_schema = response(many=many) if response else None
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not public:
+                g.device = current_device_from_request()
+                g.user = g.device.user
+                if roles and g.user.role not in roles:
+                    raise Forbidden()
+            if body_schema is not None:
+                kwargs["body"] = body_schema.load(_json_object(), partial=partial)
+            if query_schema is not None:
+                kwargs["query"] = query_schema.load(request.args.to_dict())
+            result = view(*args, **kwargs)
+            if isinstance(result, Response):
+                return result
+            if result is None:
+                return Response(status=204)
+            if response_schema is not None:
+                result = response_schema.dump(result)
+            return jsonify(result), status
+
+        wrapper.api_doc = doc
+        return wrapper
+
+    return decorate

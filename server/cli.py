@@ -1,0 +1,80 @@
+"""The `rounds` command: the Flask CLI of this app, plus Rounds' own commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from .audit import SYSTEM
+from .extensions import db
+
+
+def _create_app(*_args) -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def cli() -> None:
+    """Rounds: offline-first field visits. Settings come from ROUNDS_* variables."""
+
+
+def main() -> None:
+    cli.main(prog_name="rounds")
+
+
+users_cli = click.Group("users", help="Manage staff accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "worker"]))
+@click.option("--unit", "units", multiple=True, help="Unit name (repeat for several).")
+@click.option("--display-name", default=None)
+@click.option("--password", default=None, help="Prompted for, hidden, when absent.")
+def create_user_command(username, role, units, display_name, password):
+    """Create an account."""
+    from .errors import ApiError
+    from .units import unit_by_name
+    from .users import create_user
+
+    unit_ids = []
+    for name in units:
+        unit = unit_by_name(name)
+        if unit is None:
+            raise click.BadParameter(f"no unit named {name!r}", param_hint="--unit")
+        unit_ids.append(unit.id)
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    try:
+        user = create_user(SYSTEM, {"username": username, "role": role, "unit_ids": unit_ids,
+                                    "display_name": display_name or username,
+                                    "password": password})
+    except ApiError as error:
+        raise click.ClickException(error.detail) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has any user.")
+def demo_data_command(if_empty):
+    """Load the bilingual demo institution (two homes, one rural area) and print the logins."""
+    from .demo import DEMO_PASSWORD, has_any_user, load_demo_data
+
+    if if_empty and has_any_user():
+        click.echo("Demo data: the database already has data; nothing loaded.")
+        return
+    logins = load_demo_data(current_app.config["TIMEZONE"])
+    click.echo(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
+    for username, role, units in logins:
+        click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data_command)

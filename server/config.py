@@ -1,0 +1,79 @@
+"""Settings, read once from the environment (every ROUNDS_* variable is in docs/settings.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from tzlocal import get_localzone_name
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("ROUNDS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Use ROUNDS_SECRET_KEY, or a key generated once and kept in instance/ so restarts agree."""
+    configured = os.environ.get("ROUNDS_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _normalise_database_url(url: str) -> str:
+    """Let operators write postgresql:// and still get the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Production-ready defaults; every value can be overridden from the environment."""
+
+    def __init__(self) -> None:
+        instance_dir = _instance_dir()
+        self.INSTANCE_DIR = str(instance_dir)
+        self.SECRET_KEY = _secret_key(instance_dir)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+            os.environ.get("ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}")
+        )
+        self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
+        self.PUBLIC_URL = os.environ.get("ROUNDS_PUBLIC_URL", "").rstrip("/")
+        self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
+        self.LOGIN_MAX_FAILURES_PER_USER = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_USER", 5)
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        self.LOGIN_FAILURE_WINDOW_SECONDS = _env_int("ROUNDS_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+        self.MAX_CONTENT_LENGTH = _env_int("ROUNDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
+        self.SYNC_MAX_VISITS = _env_int("ROUNDS_SYNC_MAX_VISITS", 200)
+        self.SYNC_PAGE_SIZE = _env_int("ROUNDS_SYNC_PAGE_SIZE", 500)
+        self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
+        self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.JSON_SORT_KEYS = False
+
+
+class TestConfig(Config):
+    """Fast password hashing and no generated files: tests build many users."""
+
+    TESTING = True
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
+        self.PASSWORD_HASH_FAST = True

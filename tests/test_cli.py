@@ -1,0 +1,49 @@
+"""The `rounds` commands."""
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Resident, Unit, User
+from server.users import user_by_username
+
+
+def test_users_create_prompts_for_a_hidden_password(app, ward_a):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "Nurse.Li", "--role", "worker",
+                                 "--unit", ward_a.name, "--display-name", "李护士"],
+                           input="a good password\na good password\n")
+    assert result.exit_code == 0, result.output
+    assert "a good password" not in result.output
+    user = user_by_username("nurse.li")
+    assert user.display_name == "李护士" and user.unit_ids == [ward_a.id]
+
+
+def test_users_create_refuses_an_unknown_unit(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "x.y", "--role", "worker",
+                                                "--unit", "Nowhere", "--password", "12345678"])
+    assert result.exit_code != 0
+    assert "no unit named 'Nowhere'" in result.output
+
+
+def test_demo_data_builds_the_bilingual_institution_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "worker1" in result.output and "rounds-demo" in result.output
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert count(Unit) == 7
+    assert 110 <= count(Resident) <= 130
+    roles = sorted(db.session.scalars(select(User.role)))
+    assert roles.count("worker") == 6 and roles.count("supervisor") == 2 and "admin" in roles
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert "nothing loaded" in again.output
+    assert count(Resident) <= 130
+
+
+def test_demo_logins_work(app, api):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    device = {"id": "6f1c1f0e-8a3b-4f7e-9a51-0d5b8c7e2a11"}
+    answer = api.post("/auth/login", json={"username": "worker1", "password": "rounds-demo",
+                                           "device": device})
+    assert answer.status_code == 200
+    assert len(answer.json["user"]["units"]) == 2

@@ -16,20 +16,40 @@ from .core import (
     user_units,
 )
 from .types import utcnow
+from .visits import (
+    IDENTIFIED_BY,
+    OBSERVATION_VALUES,
+    SATISFACTION,
+    SIGNERS,
+    VISIT_KINDS,
+    Amendment,
+    SyncConflict,
+    SyncRejection,
+    Visit,
+)
 
 __all__ = [
+    "IDENTIFIED_BY",
+    "OBSERVATION_VALUES",
     "RESIDENT_STATUSES",
     "ROLES",
+    "SATISFACTION",
     "SEXES",
+    "SIGNERS",
     "UNIT_KINDS",
+    "VISIT_KINDS",
+    "Amendment",
     "AuditEvent",
     "ChangeCounter",
     "Device",
     "LoginFailure",
     "Resident",
     "ResidentToken",
+    "SyncConflict",
+    "SyncRejection",
     "Unit",
     "User",
+    "Visit",
     "user_units",
     "utcnow",
 ]

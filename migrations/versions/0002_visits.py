@@ -19,6 +19,16 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('roster_removals',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('change_seq', sa.BigInteger(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('unit_id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_removals'))
+    )
+    with op.batch_alter_table('roster_removals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_removals_change_seq'), ['change_seq'], unique=False)
+
 
     op.create_table('sync_conflicts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -117,6 +127,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('roster_removals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_removals_change_seq'))
+    op.drop_table('roster_removals')
 
     with op.batch_alter_table('amendments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_amendments_visit_id'))

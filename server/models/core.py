@@ -161,6 +161,17 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class RosterRemoval(db.Model):
+    """A resident who left a unit (moved elsewhere): phones of that unit must drop them."""
+
+    __tablename__ = "roster_removals"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    unit_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+
 class ChangeCounter(db.Model):
     """The single row that hands out roster change numbers.
 
@@ -185,6 +196,7 @@ __all__ = [
     "LoginFailure",
     "Resident",
     "ResidentToken",
+    "RosterRemoval",
     "Unit",
     "User",
     "user_units",

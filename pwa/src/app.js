@@ -1,0 +1,382 @@
+// The controller: session, roster in memory, the visit draft, routing between views, the
+// status strip and when to sync. Views are small functions of (app, params) -> {el, destroy?}.
+import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData } from './db.js';
+import * as outbox from './outbox.js';
+import { store } from './store.js';
+import { createSyncClient } from './sync.js';
+import { buildRoster, localVisitIndex } from './roster.js';
+import { t, setLang, pickLang } from './i18n/index.js';
+import * as api from './api.js';
+import { resolveToken } from './scanner.js';
+import { persistence, isPersisted } from './storage.js';
+import { registerServiceWorker, requestBackgroundSync } from './update.js';
+import { h, clear } from './dom.js';
+import { statusStrip } from './views/status.js';
+import { loginView } from './views/login.js';
+import { rosterView } from './views/roster.js';
+import { scanView } from './views/scan.js';
+import { visitView } from './views/visit.js';
+import { rateView } from './views/rate.js';
+import { confirmView } from './views/confirm.js';
+import { recordsView, amendView } from './views/records.js';
+import { settingsView } from './views/settings.js';
+
+const SYNC_EVERY_MS = 3 * 60e3;
+/** Views during which the app must not be reloaded or interrupted. */
+const VISIT_ROUTES = new Set(['visit', 'rate', 'confirm', 'amend']);
+
+const ROUTES = {
+  '': rosterView,
+  login: loginView,
+  scan: scanView,
+  visit: visitView,
+  rate: rateView,
+  confirm: confirmView,
+  records: recordsView,
+  amend: amendView,
+  settings: settingsView,
+};
+
+export class App {
+  constructor(root) {
+    this.root = root;
+    this.session = null;
+    this.langSetting = null;
+    this.units = [];
+    this.residents = [];
+    this.byId = new Map();
+    this.byToken = new Map();
+    this.roster = [];
+    this.draft = null;
+    this.counts = { waiting: 0, problems: 0, total: 0 };
+    this.lastSync = null;
+    this.lastAttempt = null;
+    this.authExpired = false;
+    this.syncing = false;
+    this.applyUpdate = null;
+    this.storage = 'unknown';
+    this.view = null;
+    this.route = null;
+    this.syncClient = createSyncClient({ store, appVersion: __APP_VERSION__ });
+  }
+
+  async start() {
+    this.langSetting = await getMeta('lang');
+    setLang(pickLang(this.langSetting, navigator.languages || [navigator.language]));
+    this.session = await getMeta('session');
+    this.draft = await getMeta('draft');
+    await deviceId();
+    this.buildShell();
+    await Promise.all([this.loadRoster(), this.refreshStatus()]);
+    this.storage = (await isPersisted()) ? 'granted' : await getMeta('storage', 'unknown');
+
+    // A QR link opened from the phone's camera app: /r/<token>.
+    const m = location.pathname.match(/^\/r\/([^/]+)\/?$/);
+    if (m) {
+      sessionStorage.setItem('rounds.openToken', decodeURIComponent(m[1]));
+      history.replaceState(null, '', '/');
+    }
+
+    window.addEventListener('hashchange', () => this.render());
+    window.addEventListener('online', () => {
+      this.strip.update();
+      this.sync();
+    });
+    window.addEventListener('offline', () => this.strip.update());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.staleSync()) this.sync();
+    });
+    setInterval(() => {
+      if (navigator.onLine && document.visibilityState !== 'hidden') this.sync();
+    }, SYNC_EVERY_MS);
+    registerServiceWorker(
+      (apply) => {
+        this.applyUpdate = apply;
+        this.showUpdate();
+      },
+      (msg) => {
+        if (msg?.type === 'synced') this.afterSync();
+      },
+    );
+
+    if (!this.session) this.go('login', true);
+    else this.render();
+    if (this.session) {
+      await this.openPendingToken();
+      this.sync();
+    }
+  }
+
+  // ---- shell -------------------------------------------------------------------------
+
+  buildShell() {
+    clear(this.root);
+    this.strip = statusStrip(this);
+    this.updateBar = h('div', { class: 'update', hidden: true, role: 'status' });
+    this.banner = h('div', { class: 'banners' });
+    this.main = h('main', { id: 'main', tabindex: '-1' });
+    this.toastEl = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+    this.root.append(this.strip.el, this.updateBar, this.banner, this.main, this.toastEl);
+  }
+
+  showUpdate() {
+    const bar = clear(this.updateBar);
+    // Never offer the reload in the middle of a visit; it shows again on the roster.
+    bar.hidden = !this.applyUpdate || VISIT_ROUTES.has(this.route);
+    if (bar.hidden) return;
+    bar.append(h('span', null, t('update.available')), h('button', { type: 'button', class: 'btn small', onclick: () => this.applyUpdate() }, t('update.reload')));
+  }
+
+  toast(text, kind = 'ok') {
+    clear(this.toastEl).append(h('p', { class: `toast-msg ${kind}` }, kind === 'ok' ? '✓ ' : '⚠ ', text));
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => clear(this.toastEl), 6000);
+  }
+
+  // ---- routing -----------------------------------------------------------------------
+
+  go(route, replace = false) {
+    const hash = `#/${route}`;
+    if (replace) history.replaceState(null, '', hash);
+    else if (location.hash !== hash) {
+      location.hash = hash;
+      return; // hashchange renders
+    }
+    this.render();
+  }
+
+  render() {
+    const path = location.hash.replace(/^#\/?/, '');
+    let [name, ...rest] = path.split('/');
+    if (!this.session && name !== 'login') name = 'login';
+    if (this.session && name === 'login' && !this.authExpired) name = '';
+    const viewFn = ROUTES[name] || rosterView;
+    this.view?.destroy?.();
+    this.route = name;
+    document.body.classList.toggle('handover', name === 'rate');
+    this.showUpdate();
+    const v = viewFn(this, rest.map(decodeURIComponent));
+    if (v.redirect !== undefined) {
+      this.view = null;
+      this.go(v.redirect, true);
+      return;
+    }
+    this.view = v;
+    clear(this.main).append(v.el);
+    document.title = v.title ? `${v.title} · Rounds` : 'Rounds';
+    this.strip.update();
+    this.renderBanners();
+    window.scrollTo(0, 0);
+    v.focus ? v.focus() : this.main.focus({ preventScroll: true });
+  }
+
+  renderBanners() {
+    const b = clear(this.banner);
+    if (this.route !== '' || !this.draft) return;
+    const r = this.byId.get(this.draft.resident_id);
+    b.append(
+      h(
+        'div',
+        { class: 'banner' },
+        h('p', null, t('draft.unfinished', { name: r?.name || '—' })),
+        h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'btn', onclick: () => this.go(this.draft.step || 'visit') }, t('draft.continue')),
+          h('button', { type: 'button', class: 'btn secondary', onclick: () => this.discardDraft() }, t('draft.discard')),
+        ),
+      ),
+    );
+  }
+
+  // ---- session -----------------------------------------------------------------------
+
+  async login(username, password) {
+    const device = { id: await deviceId(), name: deviceName() };
+    const ans = await api.login(username, password, device);
+    const previous = this.session;
+    if (previous && previous.user?.username !== ans.user?.username) {
+      if ((await outbox.counts()).total > 0) throw new api.ApiError(409, t('login.otherUserWaiting', { name: previous.user.display_name || previous.user.username }));
+      await clearWorkerData();
+      this.draft = null;
+    }
+    this.session = { token: ans.token, expires_at: ans.expires_at, user: ans.user };
+    await setMeta('session', this.session);
+    await delMeta('auth_expired');
+    this.authExpired = false;
+    this.storage = await persistence().catch(() => 'unsupported');
+    await setMeta('storage', this.storage);
+    await this.loadRoster();
+    this.go('', true);
+    const first = this.sync();
+    await this.openPendingToken(first);
+  }
+
+  async logout() {
+    const token = this.session?.token;
+    if (token && navigator.onLine) await api.logout(token).catch(() => {});
+    await clearWorkerData();
+    this.session = null;
+    this.draft = null;
+    this.authExpired = false;
+    await this.loadRoster();
+    await this.refreshStatus();
+    this.go('login', true);
+  }
+
+  // ---- roster ------------------------------------------------------------------------
+
+  async loadRoster() {
+    const [units, residents] = await Promise.all([db.units.toArray(), db.residents.toArray()]);
+    this.units = units;
+    this.residents = residents;
+    this.byId = new Map(residents.map((r) => [r.id, r]));
+    this.byToken = new Map(residents.filter((r) => r.qr_token).map((r) => [r.qr_token, r]));
+    await this.recount();
+  }
+
+  /** Recompute this week's figures from the roster and the visits this phone made. */
+  async recount() {
+    const [pending, synced] = await Promise.all([db.outbox.where('type').equals('visit').toArray(), db.synced.toArray()]);
+    const local = [...pending.map((i) => i.payload), ...synced.map((s) => s.payload)];
+    this.roster = buildRoster(this.units, this.residents, localVisitIndex(local));
+  }
+
+  unitOf(resident) {
+    return this.units.find((u) => u.id === resident?.unit_id);
+  }
+
+  // ---- the visit draft ---------------------------------------------------------------
+
+  startVisit(residentId, { identifiedBy = 'manual', qrToken = null } = {}) {
+    const r = this.byId.get(residentId);
+    if (!r) return;
+    const unit = this.unitOf(r);
+    this.draft = {
+      id: uuid(),
+      resident_id: r.id,
+      kind: unit?.kind === 'area' ? 'home_visit' : 'round',
+      checked_in_at: new Date().toISOString(),
+      checked_out_at: null,
+      identified_by: identifiedBy,
+      qr_token: identifiedBy === 'qr' ? qrToken : null,
+      location: null,
+      observations: { living: 'ok', emotional: 'ok', physical: 'ok', notes: '' },
+      service_given: '',
+      follow_up: false,
+      satisfaction: null,
+      feedback: '',
+      signature: null,
+      step: 'visit',
+    };
+    this.saveDraft();
+    this.go('visit');
+  }
+
+  /** Keep the draft in IndexedDB so an accidental close or an update never loses it. */
+  saveDraft() {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => setMeta('draft', this.draft), 300);
+  }
+
+  async discardDraft() {
+    this.draft = null;
+    clearTimeout(this.draftTimer);
+    await delMeta('draft');
+    if (this.route === '') this.renderBanners();
+  }
+
+  /** Write the finished visit (or the fixed rejected one) and go back to the roster. */
+  async saveVisit() {
+    const d = this.draft;
+    const visit = toPayload(d);
+    visit.checked_out_at = new Date().toISOString();
+    if (d.fix_of) await outbox.replacePayload(d.fix_of, visit);
+    else await outbox.addVisit(visit);
+    this.draft = null;
+    clearTimeout(this.draftTimer);
+    await delMeta('draft');
+    await this.recount();
+    await this.refreshStatus();
+    this.go('');
+    this.toast(t('saved.visit', { name: this.byId.get(visit.resident_id)?.name || '' }));
+    this.afterSave();
+  }
+
+  async afterSave() {
+    await requestBackgroundSync();
+    if (navigator.onLine) this.sync();
+  }
+
+  async openPendingToken(syncing) {
+    const token = sessionStorage.getItem('rounds.openToken');
+    if (!token) return;
+    if (!this.byToken.has(token) && syncing) await syncing;
+    sessionStorage.removeItem('rounds.openToken');
+    const res = await resolveToken(token, {
+      byToken: this.byToken,
+      byId: this.byId,
+      online: navigator.onLine,
+      lookup: (tk) => api.lookupQr(this.session.token, tk),
+    });
+    if (res.kind === 'resident') this.startVisit(res.resident.id, { identifiedBy: 'qr', qrToken: token });
+    else this.toast(t(`scan.result.${res.kind}`), 'warn');
+  }
+
+  // ---- sync --------------------------------------------------------------------------
+
+  staleSync() {
+    const last = this.lastAttempt?.at ? new Date(this.lastAttempt.at) : null;
+    return !last || Date.now() - last > 60e3;
+  }
+
+  async sync() {
+    if (!this.session) return null;
+    if (this.syncPromise) return this.syncPromise;
+    this.syncing = true;
+    this.strip.update();
+    this.syncPromise = this.syncClient.run().finally(() => {
+      this.syncing = false;
+      this.syncPromise = null;
+    });
+    const outcome = await this.syncPromise;
+    await this.afterSync();
+    if (!outcome.ok && outcome.reason === 'auth' && !VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
+    return outcome;
+  }
+
+  async afterSync() {
+    await this.refreshStatus();
+    await this.loadRoster();
+    // Re-render only views that show synced data, and never one with a form being filled.
+    if (this.route === '' || this.route === 'records') this.view?.refresh?.();
+  }
+
+  async refreshStatus() {
+    [this.counts, this.lastSync, this.lastAttempt, this.authExpired] = await Promise.all([
+      outbox.counts(),
+      getMeta('last_sync'),
+      getMeta('last_attempt'),
+      getMeta('auth_expired', false),
+    ]);
+    this.strip?.update();
+  }
+
+  async setLanguage(setting) {
+    this.langSetting = setting || null;
+    if (setting) await setMeta('lang', setting);
+    else await delMeta('lang');
+    setLang(pickLang(this.langSetting, navigator.languages || [navigator.language]));
+    this.render();
+  }
+}
+
+/** The visit as the API wants it (the draft carries a few UI-only fields). */
+export function toPayload(d) {
+  const { step, fix_of, fix_errors, resident_lang, ...visit } = d;
+  return visit;
+}
+
+function deviceName() {
+  const ua = navigator.userAgent;
+  const m = ua.match(/\(([^)]+)\)/);
+  return (m ? m[1] : ua).slice(0, 80);
+}

@@ -1,0 +1,45 @@
+// Log in once while online; later opens go straight to the roster.
+import { h, field } from '../dom.js';
+import { t } from '../i18n/index.js';
+
+export function loginView(app) {
+  const again = Boolean(app.session && app.authExpired);
+  const user = h('input', { name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, value: again ? app.session.user.username : '' });
+  const pass = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const msg = h('p', { class: 'error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'btn big' }, t('login.submit'));
+
+  async function onsubmit(e) {
+    e.preventDefault();
+    msg.textContent = '';
+    if (!navigator.onLine) {
+      msg.textContent = `⚠ ${t('login.needOnline')}`;
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = t('login.busy');
+    try {
+      await app.login(user.value.trim(), pass.value);
+    } catch (err) {
+      const s = err?.status;
+      msg.textContent = `⚠ ${
+        s === 401 ? t('login.wrong')
+        : s === 429 ? t('login.tooMany', { s: err.retryAfter || 60 })
+        : s === 409 ? err.message
+        : s === 0 ? t('login.needOnline')
+        : t('login.failed', { detail: err?.message || '' })
+      }`;
+      submit.disabled = false;
+      submit.textContent = t('login.submit');
+    }
+  }
+
+  const el = h(
+    'section',
+    { class: 'view login' },
+    h('h1', null, again ? t('login.againTitle') : t('login.title')),
+    again ? h('p', { class: 'note' }, t('login.againNote', { n: app.counts.total })) : h('p', { class: 'note' }, t('login.intro')),
+    h('form', { onsubmit, novalidate: true }, field(t('login.username'), user), field(t('login.password'), pass), msg, submit),
+  );
+  return { el, title: t('login.title'), focus: () => (again ? pass : user).focus() };
+}

@@ -1,0 +1,133 @@
+// The resident's screen: big, high contrast, in the resident's language. Three faces with
+// words, an optional comment, and the signature (resident, family member, or unable to sign).
+import { h, svg, field, choice } from '../dom.js';
+import { t, lang, LANGS } from '../i18n/index.js';
+import { createSignature } from '../signature.js';
+
+const FACES = [
+  ['satisfied', 'M30 62 Q50 80 70 62'],
+  ['basically_satisfied', 'M32 66 L68 66'],
+  ['unsatisfied', 'M30 72 Q50 56 70 72'],
+];
+
+function face(mouth) {
+  return svg('svg', { viewBox: '0 0 100 100', class: 'face', 'aria-hidden': 'true', focusable: 'false' },
+    svg('circle', { cx: 50, cy: 50, r: 44, class: 'face-head' }),
+    svg('circle', { cx: 36, cy: 40, r: 6, class: 'face-eye' }),
+    svg('circle', { cx: 64, cy: 40, r: 6, class: 'face-eye' }),
+    svg('path', { d: mouth, class: 'face-mouth' }));
+}
+
+export function rateView(app) {
+  const d = app.draft;
+  if (!d) return { redirect: '' };
+  let rl = d.resident_lang || lang(); // the resident's language may differ from the worker's
+  const r = app.byId.get(d.resident_id);
+  const sig = d.signature || { signer: 'resident', signer_name: null, reason: null };
+  let pad = null;
+
+  const el = h('section', { class: 'view rate' });
+
+  function draw() {
+    pad?.destroy();
+    const tr = (k, p) => t(k, p, rl);
+    const faces = h('div', { class: 'faces', role: 'group', 'aria-label': tr('rate.question') },
+      FACES.map(([value, mouth]) => h('button', {
+        type: 'button', class: `face-btn ${value}`, 'aria-pressed': String(d.satisfaction === value),
+        onclick: () => { d.satisfaction = d.satisfaction === value ? null : value; app.saveDraft(); draw(); },
+      }, face(mouth), h('span', { class: 'face-word' }, tr(`satisfaction.${value}`)), d.satisfaction === value ? h('span', { class: 'face-check' }, ' ✓') : null)));
+
+    const comment = h('textarea', { rows: 2, maxlength: 2000, value: d.feedback, oninput: (e) => { d.feedback = e.target.value; app.saveDraft(); } });
+    const canvas = h('canvas', { class: 'sigpad', role: 'img', 'aria-label': tr('rate.signHere') });
+    const padMsg = h('p', { class: 'hint', role: 'status' });
+    const err = h('p', { class: 'error', role: 'alert' });
+    const name = h('input', { value: sig.signer_name || '', maxlength: 200, oninput: (e) => (sig.signer_name = e.target.value) });
+    const reason = h('input', { value: sig.reason || '', maxlength: 2000, oninput: (e) => (sig.reason = e.target.value) });
+    const signer = choice('signer', tr('rate.signer'), [['resident', tr('rate.signer.resident')], ['proxy', tr('rate.signer.proxy')], ['none', tr('rate.signer.none')]], sig.signer,
+      (v) => { keepStrokes(); sig.signer = v; draw(); });
+
+    const padBox = sig.signer === 'none'
+      ? field(tr('rate.reason'), reason)
+      : h('div', { class: 'sigbox' },
+          sig.signer === 'proxy' ? field(tr('rate.proxyName'), name) : null,
+          h('p', { class: 'sig-label' }, tr('rate.signHere')),
+          canvas,
+          padMsg,
+          h('div', { class: 'row' },
+            h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.undo() }, '↶ ', tr('rate.undo')),
+            h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.clear() }, '✕ ', tr('rate.clear'))));
+
+    el.replaceChildren(
+      h('div', { class: 'rate-top' },
+        h('p', { class: 'rate-name' }, r?.name || ''),
+        h('div', { class: 'langs', role: 'group', 'aria-label': tr('settings.language') },
+          LANGS.map((l) => h('button', { type: 'button', class: 'btn small secondary', lang: l, 'aria-pressed': String(l === rl), onclick: () => { keepStrokes(); rl = d.resident_lang = l; draw(); } }, t('lang.self', null, l))))),
+      h('h1', { class: 'rate-q' }, tr('rate.question')),
+      faces,
+      field(tr('rate.comment'), comment),
+      signer,
+      padBox,
+      err,
+      h('div', { class: 'row actions' },
+        h('button', { type: 'button', class: 'btn big', onclick: done }, tr('rate.done'), ' ✓'),
+        h('button', { type: 'button', class: 'btn secondary', onclick: back }, '← ', tr('rate.back'))),
+    );
+    el.lang = rl;
+
+    if (sig.signer !== 'none') {
+      pad = createSignature(canvas, {
+        onChange: ({ full }) => (padMsg.textContent = full ? tr('rate.full') : ''),
+      });
+      requestAnimationFrame(() => sig.strokes && pad.restore(sig));
+    } else pad = null;
+
+    function done() {
+      keepStrokes();
+      err.textContent = '';
+      if (sig.signer === 'proxy' && !sig.signer_name?.trim()) return (err.textContent = `⚠ ${tr('rate.needName')}`), name.focus();
+      if (sig.signer === 'none' && !sig.reason?.trim()) return (err.textContent = `⚠ ${tr('rate.needReason')}`), reason.focus();
+      if (sig.signer !== 'none' && !sig.strokes?.length) return (err.textContent = `⚠ ${tr('rate.needSignature')}`);
+      d.signature = finalSignature(sig);
+      d.step = 'confirm';
+      app.saveDraft();
+      app.go('confirm');
+    }
+  }
+
+  /** Remember the drawing in the draft whenever the screen is redrawn or left. */
+  function keepStrokes() {
+    if (pad) Object.assign(sig, pad.encode());
+    d.signature = { ...sig };
+    app.saveDraft();
+  }
+
+  function back() {
+    keepStrokes();
+    d.step = 'visit';
+    app.go('visit');
+  }
+
+  draw();
+  return {
+    el,
+    title: t('rate.title'),
+    destroy() {
+      if (pad) keepStrokes();
+      pad?.destroy();
+    },
+  };
+}
+
+/** The signature as the API wants it: no strokes when unable to sign. */
+export function finalSignature(sig) {
+  const none = sig.signer === 'none';
+  return {
+    signer: sig.signer,
+    signer_name: sig.signer === 'proxy' ? sig.signer_name.trim() : null,
+    reason: none ? sig.reason.trim() : null,
+    width: sig.width || 600,
+    height: sig.height || 200,
+    encoding: 'delta',
+    strokes: none ? [] : sig.strokes,
+  };
+}

@@ -1,0 +1,131 @@
+// The roster: residents of my units grouped by unit, who still needs a round first, this
+// week's count, last visit, room or address; search as you type. Rows are rendered in chunks
+// as the list scrolls, so 10,000 residents never block the phone.
+import { h, clear } from '../dom.js';
+import { t, fmtWhen } from '../i18n/index.js';
+import { filterRoster } from '../roster.js';
+import { needsHomeScreenHint } from '../storage.js';
+
+const CHUNK = 60;
+
+export function rosterView(app) {
+  let query = '';
+  let rows = [];
+  let shown = 0;
+  let timer = null;
+
+  const search = h('input', {
+    type: 'search', id: 'roster-search', class: 'search', autocomplete: 'off', enterkeyhint: 'search',
+    oninput: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        query = search.value;
+        draw();
+      }, 120);
+    },
+  });
+  const summary = h('p', { class: 'summary', role: 'status' });
+  const list = h('div', { class: 'roster-list' });
+  const more = h('button', { type: 'button', class: 'btn secondary more', onclick: () => drawMore() }, t('roster.showMore'));
+  const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
+  const io = typeof IntersectionObserver !== 'undefined'
+    ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && drawMore(), { rootMargin: '800px' })
+    : null;
+  io?.observe(sentinel);
+
+  const hints = h('div', { class: 'hints' });
+  if (app.storage === 'denied') hints.append(h('p', { class: 'banner warn' }, '⚠ ', t('storage.denied')));
+  if (needsHomeScreenHint()) hints.append(h('p', { class: 'banner' }, t('storage.iosHint')));
+
+  function rowsOf(groups) {
+    const out = [];
+    for (const g of groups) {
+      out.push({ unit: g });
+      for (const e of g.items) out.push({ e });
+    }
+    return out;
+  }
+
+  function draw() {
+    const groups = filterRoster(app.roster, query);
+    rows = rowsOf(groups);
+    shown = 0;
+    clear(list);
+    const total = groups.reduce((n, g) => n + g.items.length, 0);
+    const needing = groups.reduce((n, g) => n + g.needing, 0);
+    if (!app.residents.length) summary.textContent = t('roster.empty');
+    else if (!total) summary.textContent = t('roster.noMatch', { q: query.trim() });
+    else summary.textContent = t('roster.summary', { needing, total });
+    drawMore();
+  }
+
+  function drawMore() {
+    if (shown >= rows.length) {
+      more.hidden = true;
+      return;
+    }
+    const end = Math.min(rows.length, shown + CHUNK);
+    let ul = list.lastElementChild?.tagName === 'UL' ? list.lastElementChild : null;
+    const frag = document.createDocumentFragment();
+    for (let i = shown; i < end; i++) {
+      const row = rows[i];
+      if (row.unit) {
+        frag.append(h('h2', { class: 'unit' }, row.unit.name, h('span', { class: 'unit-count' }, ` · ${t('roster.unitNeeding', { n: row.unit.needing, total: row.unit.items.length })}`)));
+        ul = h('ul', { class: 'residents' });
+        frag.append(ul);
+      } else {
+        if (!ul) {
+          ul = h('ul', { class: 'residents' });
+          frag.append(ul);
+        }
+        ul.append(residentRow(app, row.e));
+      }
+    }
+    list.append(frag);
+    shown = end;
+    more.hidden = shown >= rows.length;
+  }
+
+  const el = h(
+    'section',
+    { class: 'view roster' },
+    hints,
+    h('div', { class: 'roster-top' },
+      h('a', { class: 'btn scan', href: '#/scan' }, h('span', { 'aria-hidden': 'true', class: 'scan-icon' }, '⌗'), t('roster.scan')),
+      h('div', { class: 'field search-field' }, h('label', { for: 'roster-search' }, t('roster.search')), search),
+    ),
+    summary,
+    list,
+    sentinel,
+    more,
+  );
+  draw();
+  return {
+    el,
+    title: t('nav.roster'),
+    refresh: draw,
+    destroy() {
+      io?.disconnect();
+      clearTimeout(timer);
+    },
+  };
+}
+
+function residentRow(app, e) {
+  const { r, days, required, last, needs } = e;
+  const place = r.room || r.address || '';
+  return h(
+    'li',
+    null,
+    h(
+      'button',
+      { type: 'button', class: `resident ${needs ? 'needs' : 'done'}`, onclick: () => app.startVisit(r.id) },
+      h('span', { class: 'r-name' }, r.name),
+      place ? h('span', { class: 'r-place' }, place) : null,
+      h('span', { class: 'r-week' },
+        h('span', { class: 'tag' }, needs ? `◐ ${t('roster.needs')}` : `✓ ${t('roster.done')}`),
+        ` ${t('roster.week', { days, required })}`),
+      h('span', { class: 'r-last' }, last ? t('roster.last', { when: fmtWhen(last) }) : t('roster.noVisit')),
+    ),
+  );
+}

@@ -1,0 +1,72 @@
+// Settings: language, storage, the account, and logging out (refused while records wait,
+// unless the worker confirms losing them with the count in front of them).
+import { h, field } from '../dom.js';
+import { t, LANGS } from '../i18n/index.js';
+import { persistence, needsHomeScreenHint } from '../storage.js';
+import { setMeta, getMeta } from '../db.js';
+import * as outbox from '../outbox.js';
+
+export function settingsView(app) {
+  const user = app.session?.user || {};
+  const select = h('select', { onchange: (e) => app.setLanguage(e.target.value) },
+    h('option', { value: '' }, t('settings.langAuto')),
+    LANGS.map((l) => h('option', { value: l, lang: l }, t('lang.self', null, l))));
+  select.value = app.langSetting || '';
+
+  const storageText = h('p', { role: 'status' }, storageLine(app.storage));
+  const storageBtn = h('button', { type: 'button', class: 'btn secondary', hidden: app.storage === 'granted', onclick: async () => {
+    app.storage = await persistence().catch(() => 'unsupported');
+    await setMeta('storage', app.storage);
+    storageText.textContent = storageLine(app.storage);
+    storageBtn.hidden = app.storage === 'granted';
+  } }, t('settings.storageAsk'));
+
+  const logoutBox = h('div', { class: 'logout' });
+  function drawLogout() {
+    logoutBox.replaceChildren(h('button', { type: 'button', class: 'btn danger', onclick: askLogout }, t('settings.logout')));
+  }
+  async function askLogout() {
+    const { total } = await outbox.counts();
+    const draft = await getMeta('draft');
+    if (!total && !draft) {
+      if (confirm(t('settings.logoutConfirm'))) await app.logout();
+      return;
+    }
+    const understand = h('input', { type: 'checkbox', id: 'logout-understand' });
+    const go = h('button', { type: 'button', class: 'btn danger', disabled: true, onclick: () => app.logout() }, t('settings.logoutLose', { n: total }));
+    understand.addEventListener('change', () => (go.disabled = !understand.checked));
+    logoutBox.replaceChildren(
+      h('div', { class: 'banner warn', role: 'alert' },
+        h('p', null, '⚠ ', t('settings.logoutRefused', { n: total })),
+        h('p', null, t('settings.logoutSyncFirst')),
+        h('div', { class: 'check' }, h('label', { for: 'logout-understand' }, understand, h('span', null, t('settings.logoutUnderstand', { n: total })))),
+        h('div', { class: 'row' },
+          go,
+          h('button', { type: 'button', class: 'btn', onclick: () => { app.sync(); drawLogout(); } }, t('status.syncNow')),
+          h('button', { type: 'button', class: 'btn secondary', onclick: drawLogout }, t('common.cancel')))),
+    );
+  }
+  drawLogout();
+
+  const el = h(
+    'section',
+    { class: 'view settings' },
+    h('h1', null, t('settings.title')),
+    field(t('settings.language'), select),
+    h('h2', null, t('settings.storage')),
+    storageText,
+    storageBtn,
+    needsHomeScreenHint() ? h('p', { class: 'banner' }, t('storage.iosHint')) : null,
+    h('h2', null, t('settings.account')),
+    h('dl', { class: 'summary-list' },
+      h('dt', null, t('settings.user')), h('dd', null, `${user.display_name || ''} (${user.username || ''})`),
+      h('dt', null, t('settings.units')), h('dd', null, (user.units || []).map((u) => u.name).join(', ') || '—'),
+      h('dt', null, t('settings.version')), h('dd', null, __APP_VERSION__)),
+    logoutBox,
+  );
+  return { el, title: t('settings.title') };
+}
+
+function storageLine(state) {
+  return state === 'granted' ? `✓ ${t('storage.granted')}` : state === 'denied' ? `⚠ ${t('storage.denied')}` : t('storage.unknown');
+}

@@ -1,0 +1,41 @@
+// The status strip, always on top: online/offline, records waiting, last successful sync,
+// any problem, and "Sync now". Words and symbols carry the meaning, colour only helps.
+import { h, clear } from '../dom.js';
+import { t, fmtWhen } from '../i18n/index.js';
+
+export function statusStrip(app) {
+  const el = h('header', { class: 'strip' });
+  const line = h('div', { class: 'strip-line', role: 'status', 'aria-live': 'polite' });
+  const nav = h('nav', { class: 'strip-nav', 'aria-label': 'Rounds' });
+  el.append(line, nav);
+
+  function update() {
+    const online = navigator.onLine;
+    const { waiting, problems } = app.counts;
+    const failed = app.lastAttempt && !app.lastAttempt.ok ? app.lastAttempt : null;
+    const items = [
+      h('span', { class: `pill ${online ? 'on' : 'off'}` }, online ? '● ' : '○ ', online ? t('status.online') : t('status.offline')),
+      h('span', { class: `pill ${waiting ? 'wait' : ''}` }, waiting ? t('status.waiting', { n: waiting }) : t('status.allSent')),
+      h('span', { class: 'pill' }, app.lastSync ? t('status.lastSync', { when: fmtWhen(app.lastSync) }) : t('status.neverSynced')),
+    ];
+    if (app.syncing) items.push(h('span', { class: 'pill' }, '⟳ ', t('status.syncing')));
+    else if (app.authExpired) items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.loginAgain')));
+    else if (failed && online) items.push(h('span', { class: 'pill bad' }, '⚠ ', t(`status.fail.${failed.reason}`, { detail: failed.message || '' })));
+    if (problems) items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.problems', { n: problems })));
+    clear(line).append(...items);
+
+    const session = app.session;
+    clear(nav);
+    if (!session) return;
+    nav.append(
+      h('a', { class: 'navlink', href: '#/', 'aria-current': app.route === '' ? 'page' : null }, t('nav.roster')),
+      h('a', { class: 'navlink', href: '#/records', 'aria-current': app.route === 'records' ? 'page' : null },
+        t('nav.records'), problems ? h('span', { class: 'badge' }, ` ⚠ ${problems}`) : null),
+      h('a', { class: 'navlink', href: '#/settings', 'aria-current': app.route === 'settings' ? 'page' : null }, t('nav.settings')),
+      app.authExpired
+        ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))
+        : h('button', { type: 'button', class: 'btn small', disabled: app.syncing, onclick: () => app.sync() }, t('status.syncNow')),
+    );
+  }
+  return { el, update };
+}

@@ -69,6 +69,7 @@ export class App {
     this.buildShell();
     await Promise.all([this.loadRoster(), this.refreshStatus()]);
     this.storage = (await isPersisted()) ? 'granted' : await getMeta('storage', 'unknown');
+    this.dismissed = new Set(await getMeta('dismissed', []));
 
     // A QR link opened from the phone's camera app: /r/<token>.
     const m = location.pathname.match(/^\/r\/([^/]+)\/?$/);
@@ -185,6 +186,12 @@ export class App {
         ),
       ),
     );
+  }
+
+  /** Hide a hint for good (kept across opens). */
+  dismiss(key) {
+    this.dismissed.add(key);
+    setMeta('dismissed', [...this.dismissed]);
   }
 
   // ---- session -----------------------------------------------------------------------

@@ -23,75 +23,91 @@ export function rateView(app) {
   if (!d) return { redirect: '' };
   let rl = d.resident_lang || lang(); // the resident's language may differ from the worker's
   const r = app.byId.get(d.resident_id);
-  const sig = d.signature || { signer: 'resident', signer_name: null, reason: null };
+  const sig = d.signature ? { ...d.signature } : { signer: 'resident', signer_name: null, reason: null };
   let pad = null;
-
   const el = h('section', { class: 'view rate' });
+  const tr = (k, p) => t(k, p, rl);
 
-  function draw() {
+  function draw(focusLang) {
     pad?.destroy();
-    const tr = (k, p) => t(k, p, rl);
-    const faces = h('div', { class: 'faces', role: 'group', 'aria-label': tr('rate.question') },
-      FACES.map(([value, mouth]) => h('button', {
-        type: 'button', class: `face-btn ${value}`, 'aria-pressed': String(d.satisfaction === value),
-        onclick: () => { d.satisfaction = d.satisfaction === value ? null : value; app.saveDraft(); draw(); },
-      }, face(mouth), h('span', { class: 'face-word' }, tr(`satisfaction.${value}`)), d.satisfaction === value ? h('span', { class: 'face-check' }, ' ✓') : null)));
+    pad = null;
+    const faceButtons = FACES.map(([value, mouth]) => h('button', {
+      type: 'button', class: `face-btn ${value}`, 'aria-pressed': String(d.satisfaction === value),
+      onclick: () => {
+        d.satisfaction = d.satisfaction === value ? null : value;
+        app.saveDraft();
+        for (const b of faceButtons) b.setAttribute('aria-pressed', String(b.classList.contains(d.satisfaction)));
+      },
+    }, face(mouth), h('span', { class: 'face-word' }, tr(`satisfaction.${value}`))));
 
     const comment = h('textarea', { rows: 2, maxlength: 2000, value: d.feedback, oninput: (e) => { d.feedback = e.target.value; app.saveDraft(); } });
-    const canvas = h('canvas', { class: 'sigpad', role: 'img', 'aria-label': tr('rate.signHere') });
-    const padMsg = h('p', { class: 'hint', role: 'status' });
+    const padBox = h('div', { class: 'sigbox' });
     const err = h('p', { class: 'error', role: 'alert' });
-    const name = h('input', { value: sig.signer_name || '', maxlength: 200, oninput: (e) => (sig.signer_name = e.target.value) });
-    const reason = h('input', { value: sig.reason || '', maxlength: 2000, oninput: (e) => (sig.reason = e.target.value) });
     const signer = choice('signer', tr('rate.signer'), [['resident', tr('rate.signer.resident')], ['proxy', tr('rate.signer.proxy')], ['none', tr('rate.signer.none')]], sig.signer,
-      (v) => { keepStrokes(); sig.signer = v; draw(); });
+      (v) => { keepStrokes(); sig.signer = v; drawPad(); });
+    const langButtons = LANGS.map((l) => h('button', {
+      type: 'button', class: 'btn small secondary', lang: l, 'aria-pressed': String(l === rl),
+      onclick: () => { keepStrokes(); rl = d.resident_lang = l; draw(l); },
+    }, t('lang.self', null, l)));
 
-    const padBox = sig.signer === 'none'
-      ? field(tr('rate.reason'), reason)
-      : h('div', { class: 'sigbox' },
-          sig.signer === 'proxy' ? field(tr('rate.proxyName'), name) : null,
-          h('p', { class: 'sig-label' }, tr('rate.signHere')),
-          canvas,
-          padMsg,
-          h('div', { class: 'row' },
-            h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.undo() }, '↶ ', tr('rate.undo')),
-            h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.clear() }, '✕ ', tr('rate.clear'))));
-
-    el.replaceChildren(
-      h('div', { class: 'rate-top' },
-        h('p', { class: 'rate-name' }, r?.name || ''),
-        h('div', { class: 'langs', role: 'group', 'aria-label': tr('settings.language') },
-          LANGS.map((l) => h('button', { type: 'button', class: 'btn small secondary', lang: l, 'aria-pressed': String(l === rl), onclick: () => { keepStrokes(); rl = d.resident_lang = l; draw(); } }, t('lang.self', null, l))))),
-      h('h1', { class: 'rate-q' }, tr('rate.question')),
-      faces,
-      field(tr('rate.comment'), comment),
-      signer,
-      padBox,
-      err,
-      h('div', { class: 'row actions' },
-        h('button', { type: 'button', class: 'btn big', onclick: done }, tr('rate.done'), ' ✓'),
-        h('button', { type: 'button', class: 'btn secondary', onclick: back }, '← ', tr('rate.back'))),
-    );
-    el.lang = rl;
-
-    if (sig.signer !== 'none') {
-      pad = createSignature(canvas, {
-        onChange: ({ full }) => (padMsg.textContent = full ? tr('rate.full') : ''),
-      });
-      requestAnimationFrame(() => sig.strokes && pad.restore(sig));
-    } else pad = null;
+    function drawPad() {
+      pad?.destroy();
+      pad = null;
+      if (sig.signer === 'none') {
+        const reason = h('input', { value: sig.reason || '', maxlength: 2000, oninput: (e) => (sig.reason = e.target.value) });
+        padBox.replaceChildren(field(tr('rate.reason'), reason));
+        return;
+      }
+      const canvas = h('canvas', { class: 'sigpad', role: 'img', 'aria-label': tr('rate.signHere') });
+      const padMsg = h('p', { class: 'hint', role: 'status' });
+      const name = h('input', { value: sig.signer_name || '', maxlength: 200, oninput: (e) => (sig.signer_name = e.target.value) });
+      padBox.replaceChildren(
+        sig.signer === 'proxy' ? field(tr('rate.proxyName'), name) : '',
+        h('p', { class: 'sig-label', 'aria-hidden': 'true' }, tr('rate.signHere')),
+        canvas,
+        padMsg,
+        h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.undo() }, '↶ ', tr('rate.undo')),
+          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.clear() }, '✕ ', tr('rate.clear'))),
+      );
+      pad = createSignature(canvas, { onChange: ({ full }) => (padMsg.textContent = full ? tr('rate.full') : '') });
+      if (sig.strokes?.length) requestAnimationFrame(() => pad?.restore(sig));
+    }
 
     function done() {
       keepStrokes();
       err.textContent = '';
-      if (sig.signer === 'proxy' && !sig.signer_name?.trim()) return (err.textContent = `⚠ ${tr('rate.needName')}`), name.focus();
-      if (sig.signer === 'none' && !sig.reason?.trim()) return (err.textContent = `⚠ ${tr('rate.needReason')}`), reason.focus();
-      if (sig.signer !== 'none' && !sig.strokes?.length) return (err.textContent = `⚠ ${tr('rate.needSignature')}`);
+      const problem = sig.signer === 'proxy' && !sig.signer_name?.trim() ? 'rate.needName'
+        : sig.signer === 'none' && !sig.reason?.trim() ? 'rate.needReason'
+        : sig.signer !== 'none' && !sig.strokes?.length ? 'rate.needSignature' : null;
+      if (problem) {
+        err.textContent = `⚠ ${tr(problem)}`;
+        padBox.querySelector('input')?.focus();
+        return;
+      }
       d.signature = finalSignature(sig);
       d.step = 'confirm';
       app.saveDraft();
       app.go('confirm');
     }
+
+    el.replaceChildren(
+      h('div', { class: 'rate-top' },
+        h('p', { class: 'rate-name' }, r?.name || ''),
+        h('div', { class: 'langs', role: 'group', 'aria-label': tr('settings.language') }, langButtons)),
+      h('h1', { class: 'rate-q', id: 'rate-q' }, tr('rate.question')),
+      h('div', { class: 'faces', role: 'group', 'aria-labelledby': 'rate-q' }, faceButtons),
+      field(tr('rate.comment'), comment),
+      signer,
+      padBox,
+      err,
+      h('div', { class: 'row actions' },
+        h('button', { type: 'button', class: 'btn big', onclick: done }, tr('rate.done')),
+        h('button', { type: 'button', class: 'btn secondary', onclick: back }, '← ', tr('rate.back'))),
+    );
+    el.lang = rl;
+    drawPad();
+    if (focusLang) langButtons[LANGS.indexOf(focusLang)]?.focus();
   }
 
   /** Remember the drawing in the draft whenever the screen is redrawn or left. */

@@ -1,7 +1,7 @@
 // The roster: residents of my units grouped by unit, who still needs a round first, this
 // week's count, last visit, room or address; search as you type. Rows are rendered in chunks
 // as the list scrolls, so 10,000 residents never block the phone.
-import { h, clear } from '../dom.js';
+import { h, svg, clear } from '../dom.js';
 import { t, fmtWhen } from '../i18n/index.js';
 import { filterRoster } from '../roster.js';
 import { needsHomeScreenHint } from '../storage.js';
@@ -34,8 +34,14 @@ export function rosterView(app) {
   io?.observe(sentinel);
 
   const hints = h('div', { class: 'hints' });
-  if (app.storage === 'denied') hints.append(h('p', { class: 'banner warn' }, '⚠ ', t('storage.denied')));
-  if (needsHomeScreenHint()) hints.append(h('p', { class: 'banner' }, t('storage.iosHint')));
+  const hint = (key, cls) => {
+    if (app.dismissed?.has(key)) return;
+    const box = h('div', { class: `banner ${cls}` }, h('p', null, cls ? '⚠ ' : '', t(key)),
+      h('button', { type: 'button', class: 'btn small secondary', onclick: () => { app.dismiss(key); box.remove(); } }, t('common.understood')));
+    hints.append(box);
+  };
+  if (app.storage === 'denied') hint('storage.denied', 'warn');
+  if (needsHomeScreenHint()) hint('storage.iosHint', '');
 
   function rowsOf(groups) {
     const out = [];
@@ -91,7 +97,7 @@ export function rosterView(app) {
     { class: 'view roster' },
     hints,
     h('div', { class: 'roster-top' },
-      h('a', { class: 'btn scan', href: '#/scan' }, h('span', { 'aria-hidden': 'true', class: 'scan-icon' }, '⌗'), t('roster.scan')),
+      h('a', { class: 'btn scan', href: '#/scan' }, qrIcon(), t('roster.scan')),
       h('div', { class: 'field search-field' }, h('label', { for: 'roster-search' }, t('roster.search')), search),
     ),
     summary,
@@ -109,6 +115,11 @@ export function rosterView(app) {
       clearTimeout(timer);
     },
   };
+}
+
+function qrIcon() {
+  const d = 'M2 2h8v8H2zM4 4v4h4V4zM14 2h8v8h-8zM16 4v4h4V4zM2 14h8v8H2zM4 16v4h4v-4zM14 14h3v3h-3zM19 14h3v3h-3zM14 19h3v3h-3zM19 19h3v3h-3zM16.5 16.5h3v3h-3z';
+  return svg('svg', { viewBox: '0 0 24 24', class: 'scan-icon', 'aria-hidden': 'true', focusable: 'false' }, svg('path', { d, 'fill-rule': 'evenodd' }));
 }
 
 function residentRow(app, e) {

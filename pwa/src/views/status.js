@@ -7,7 +7,8 @@ export function statusStrip(app) {
   const el = h('header', { class: 'strip' });
   const line = h('div', { class: 'strip-line', role: 'status', 'aria-live': 'polite' });
   const nav = h('nav', { class: 'strip-nav', 'aria-label': 'Rounds' });
-  el.append(line, nav);
+  const action = h('div', { class: 'strip-action' });
+  el.append(h('div', { class: 'strip-top' }, line, action), nav);
 
   function update() {
     const online = navigator.onLine;
@@ -26,15 +27,18 @@ export function statusStrip(app) {
 
     const session = app.session;
     clear(nav);
+    clear(action);
     if (!session) return;
+    action.append(
+      app.authExpired
+        ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))
+        : h('button', { type: 'button', class: 'btn small', disabled: app.syncing, onclick: () => app.sync() }, t('status.syncNow')),
+    );
     nav.append(
       h('a', { class: 'navlink', href: '#/', 'aria-current': app.route === '' ? 'page' : null }, t('nav.roster')),
       h('a', { class: 'navlink', href: '#/records', 'aria-current': app.route === 'records' ? 'page' : null },
         t('nav.records'), problems ? h('span', { class: 'badge' }, ` ⚠ ${problems}`) : null),
       h('a', { class: 'navlink', href: '#/settings', 'aria-current': app.route === 'settings' ? 'page' : null }, t('nav.settings')),
-      app.authExpired
-        ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))
-        : h('button', { type: 'button', class: 'btn small', disabled: app.syncing, onclick: () => app.sync() }, t('status.syncNow')),
     );
   }
   return { el, update };

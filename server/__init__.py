@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from .config import PROJECT_ROOT, Config
 from .errors import register_error_handlers
-from .extensions import db, migrate
+from .extensions import compress, db, migrate
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    compress.init_app(app)
     register_error_handlers(app)
 
     from .api import register_api

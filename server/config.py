@@ -66,6 +66,12 @@ class Config:
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.JSON_SORT_KEYS = False
+        # gzip answers for clients that accept it (phones on 2G): JSON, SVG, CSV.
+        self.COMPRESS_ALGORITHM = ["gzip"]
+        self.COMPRESS_MIN_SIZE = 500
+        self.COMPRESS_MIMETYPES = ["application/json", "application/problem+json",
+                                   "image/svg+xml", "text/html", "text/css", "text/csv",
+                                   "application/javascript"]
 
 
 class TestConfig(Config):

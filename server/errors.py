@@ -106,6 +106,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def on_unexpected_error(error: Exception) -> Response:
+        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS") is not False:
+            raise error  # tests see the real traceback
         log.exception("unhandled error")
         return problem(500, "Something went wrong on the server; the request was not completed.")
 

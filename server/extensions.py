@@ -1,5 +1,6 @@
 """Extension objects, bound to an app in create_app()."""
 
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -20,4 +21,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+compress = Compress()
 migrate = Migrate(compare_type=True, render_as_batch=True, user_module_prefix="")

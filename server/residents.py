@@ -13,7 +13,7 @@ from .access import require_manager_of
 from .changes import next_change_number
 from .errors import ApiError
 from .extensions import db
-from .models import Resident, ResidentToken, Unit, utcnow
+from .models import Resident, ResidentToken, RosterRemoval, Unit, utcnow
 
 AUDITED = (
     "unit_id", "name", "sex", "birth_year", "room", "address", "phone", "care_level",
@@ -58,14 +58,20 @@ def update_resident(actor: audit.Actor, resident: Resident, changes: dict, today
         if "unit_id" in changes:
             _require_unit(changes["unit_id"])
             require_manager_of(actor.user, changes["unit_id"])
+    # The change number first: sync takes it before touching residents, so must we (no deadlock).
+    number = next_change_number()
     before = audit.snapshot(resident, AUDITED)
+    old_unit_id = resident.unit_id
     if "status" in changes and changes["status"] != resident.status:
         changes.setdefault("status_since", today)
     for name, value in changes.items():
         setattr(resident, name, value)
     after = audit.snapshot(resident, AUDITED)
     if after != before:
-        resident.change_seq = next_change_number()
+        resident.change_seq = number
+        if resident.unit_id != old_unit_id:
+            db.session.add(RosterRemoval(change_seq=resident.change_seq, resident_id=resident.id,
+                                         unit_id=old_unit_id))
         audit.record(actor, "update", "resident", resident.id, before, after)
     return resident
 

@@ -32,12 +32,13 @@ def create_unit(actor: audit.Actor, name: str, kind: str) -> Unit:
 def update_unit(actor: audit.Actor, unit: Unit, changes: dict) -> Unit:
     if "name" in changes:
         _require_free_name(changes["name"], unit)
+    number = next_change_number()  # before any row change, as sync does
     before = audit.snapshot(unit, AUDITED)
     for name, value in changes.items():
         setattr(unit, name, value)
     after = audit.snapshot(unit, AUDITED)
     if after != before:
-        unit.change_seq = next_change_number()
+        unit.change_seq = number
         audit.record(actor, "update", "unit", unit.id, before, after)
     return unit
 

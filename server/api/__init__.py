@@ -22,9 +22,9 @@ def page_of(query, page: int, per_page: int) -> dict:
 
 
 def register_api(app: Flask) -> None:
-    from . import auth, residents, units, users
+    from . import alerts, auth, coverage, qr, residents, sync, units, users, visits
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    for module in (auth, units, residents, users):
+    for module in (auth, units, residents, users, qr, sync, visits, coverage, alerts):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -7,10 +7,12 @@ the same schemas that validate it.
 from __future__ import annotations
 
 import functools
+import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 
 from ..auth import device_for_token
@@ -56,8 +58,29 @@ def current_device_from_request():
     return device
 
 
+def _gunzipped_body() -> bytes:
+    """Phones gzip their batches; inflate within the same size limit as a plain body."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 2 * 1024 * 1024
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        body = inflater.decompress(request.get_data(cache=False), limit + 1)
+    except zlib.error as error:
+        raise ApiError(400, "The body is not valid gzip.") from error
+    if len(body) > limit or inflater.unconsumed_tail:
+        raise ApiError(413, f"The request body is larger than {limit} bytes once inflated.")
+    return body
+
+
 def _json_object() -> dict:
-    data = request.get_json()  # 415 for another content type, 400 for malformed JSON
+    if request.headers.get("Content-Encoding", "").lower() == "gzip":
+        if not request.is_json:
+            raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.")
+        try:
+            data = json.loads(_gunzipped_body())
+        except ValueError as error:
+            raise ApiError(400, "The request body is not valid JSON.") from error
+    else:
+        data = request.get_json()  # 415 for another content type, 400 for malformed JSON
     if not isinstance(data, dict):
         raise ApiError(422, "The body must be a JSON object.", title="Unprocessable Content",
                        errors={"_schema": ["Expected a JSON object."]})

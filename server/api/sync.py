@@ -1,0 +1,45 @@
+"""POST /api/v1/sync: the phone's one round trip — its new records up, roster changes down."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from .. import roster, sync
+from ..clock import today_in
+from ..errors import ApiError
+from ..extensions import db
+from ..models import utcnow
+from ..visit_schemas import SyncAnswerSchema, SyncRequestSchema
+from .spec import endpoint
+
+bp = Blueprint("sync", __name__)
+
+
+@bp.post("/sync")
+@endpoint("Push new visits and amendments; pull roster changes since the cursor",
+          body=SyncRequestSchema, response=SyncAnswerSchema,
+          extra_responses={413: "Too many visits or too large a body: split the batch"})
+def sync_view(body):
+    config = current_app.config
+    limit = config["SYNC_MAX_VISITS"]
+    if len(body["visits"]) > limit:
+        raise ApiError(413, f"At most {limit} visits per request: split the batch.",
+                       errors={"visits": [f"At most {limit} per request."]})
+    now = utcnow()
+    context = sync.SyncContext(user=g.user, device_id=g.device.id,
+                               device_time=body["device_time"], now=now, zone=config["TIMEZONE"])
+    results = sync.ingest(body["visits"], body["amendments"], context)
+    _record_device_health(body["device_time"], now)
+    db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
+    changes = roster.pull(g.user, body["cursor"], today_in(config["TIMEZONE"], now),
+                          config["SYNC_PAGE_SIZE"])
+    return jsonify({"results": results, **changes, "server_time": now.isoformat()})
+
+
+def _record_device_health(device_time, now) -> None:
+    device = g.device
+    device.last_sync_at = now
+    device.clock_skew_seconds = round((device_time - now).total_seconds())
+    app_version = request.headers.get("X-Rounds-App")
+    if app_version:
+        device.app_version = app_version[:40]

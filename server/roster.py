@@ -1,0 +1,155 @@
+"""The roster part of a sync: what changed in the phone's scope since its cursor.
+
+Every unit and resident carries the change number of its last change (server/changes.py).
+A cursor remembers the last number seen, the scope it was seen for and the coverage week;
+a changed scope, a new week or a cursor we cannot read means a full resend (`reset`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+
+from .access import visible_unit_ids
+from .changes import current_change_number
+from .coverage import iso_week_label, roster_coverage
+from .extensions import db
+from .models import Resident, RosterRemoval, Unit, User
+
+ALL_UNITS = "*"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    seq: int
+    last_id: str | None
+    scope: str
+    week: str
+
+    def encode(self) -> str:
+        raw = json.dumps({"v": 1, "s": self.seq, "r": self.last_id, "u": self.scope,
+                          "w": self.week}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """None for a missing or unreadable cursor: the phone then gets everything again."""
+        if not text:
+            return None
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            if raw.get("v") != 1:
+                return None
+            return cls(int(raw["s"]), raw["r"], str(raw["u"]), str(raw["w"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def scope_key(unit_ids: set[uuid.UUID] | None) -> str:
+    if unit_ids is None:
+        return ALL_UNITS
+    return ",".join(sorted(str(unit_id) for unit_id in unit_ids))
+
+
+def _scope_ids(key: str) -> set[str] | None:
+    return None if key == ALL_UNITS else set(filter(None, key.split(",")))
+
+
+def _in_scope(column, unit_ids: set[uuid.UUID] | None):
+    return True if unit_ids is None else column.in_(unit_ids)
+
+
+def resident_entry(resident: Resident, coverage: dict) -> dict:
+    """The phone's copy of a resident; empty fields are left out to keep pulls small."""
+    entry = {"id": str(resident.id), "unit_id": str(resident.unit_id), "name": resident.name}
+    for name in ("sex", "birth_year", "room", "address", "phone", "care_level"):
+        value = getattr(resident, name)
+        if value not in (None, ""):
+            entry[name] = value
+    entry["qr_token"] = resident.qr_token
+    if resident.home_lat is not None and resident.home_lon is not None:
+        entry["home_location"] = {"lat": resident.home_lat, "lon": resident.home_lon}
+    last = coverage["last_visit_at"]
+    entry["coverage"] = {"week": coverage["week"], "required": coverage["required"],
+                         "days_visited": coverage["days_visited"],
+                         "last_visit_at": last.isoformat() if last else None}
+    return entry
+
+
+def pull(user: User, cursor_text: str | None, today: date, page_size: int) -> dict:
+    """One page of roster changes for this user's scope, and the cursor for the next call."""
+    unit_ids = visible_unit_ids(user)
+    scope = scope_key(unit_ids)
+    week = iso_week_label(today)
+    cursor = Cursor.decode(cursor_text)
+    reset = cursor is None or cursor.scope != scope or cursor.week != week
+    start_seq, start_id = (0, None) if reset else (cursor.seq, cursor.last_id)
+    high_water = current_change_number()
+
+    after = Resident.change_seq > start_seq
+    if start_id is not None:
+        after = or_(after, and_(Resident.change_seq == start_seq,
+                                Resident.id > uuid.UUID(start_id)))
+    query = (select(Resident).where(_in_scope(Resident.unit_id, unit_ids), after)
+             .order_by(Resident.change_seq, Resident.id).limit(page_size + 1))
+    if reset:
+        query = query.where(Resident.status == "active")
+    rows = db.session.scalars(query).all()
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+
+    active = [r for r in rows if r.status == "active"]
+    coverage = roster_coverage([r.id for r in active], today)
+    removed_residents = [str(r.id) for r in rows if r.status != "active"]
+    if not reset:
+        removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more
+                                         else None)
+    units_query = select(Unit).where(_in_scope(Unit.id, unit_ids)).order_by(Unit.name)
+    if not reset:
+        units_query = units_query.where(Unit.change_seq > start_seq)
+    units = [{"id": str(u.id), "name": u.name, "kind": u.kind}
+             for u in db.session.scalars(units_query)]
+    removed_units = _units_taken_away(cursor, unit_ids)
+
+    if more:
+        next_cursor = Cursor(rows[-1].change_seq, str(rows[-1].id), scope, week)
+    else:
+        last_seen = max([high_water, start_seq, *(r.change_seq for r in rows)])
+        next_cursor = Cursor(last_seen, None, scope, week)
+    return {
+        "units": units,
+        "residents": [resident_entry(r, coverage[r.id]) for r in active],
+        "removed": {"residents": removed_residents, "units": removed_units},
+        "reset": reset,
+        "cursor": next_cursor.encode(),
+        "more": more,
+    }
+
+
+def _moved_away(unit_ids, start_seq: int, up_to: int | None) -> list[str]:
+    """Residents who left one of these units since the cursor and are not in scope now."""
+    query = select(RosterRemoval.resident_id).where(
+        RosterRemoval.change_seq > start_seq, _in_scope(RosterRemoval.unit_id, unit_ids))
+    if up_to is not None:
+        query = query.where(RosterRemoval.change_seq <= up_to)
+    moved = set(db.session.scalars(query))
+    if not moved:
+        return []
+    still_here = set(db.session.scalars(select(Resident.id).where(
+        Resident.id.in_(moved), _in_scope(Resident.unit_id, unit_ids),
+        Resident.status == "active")))
+    return sorted(str(resident_id) for resident_id in moved - still_here)
+
+
+def _units_taken_away(cursor: Cursor | None, unit_ids) -> list[str]:
+    if cursor is None:
+        return []
+    before, now = _scope_ids(cursor.scope), _scope_ids(scope_key(unit_ids))
+    if before is None or now is None:
+        return []
+    return sorted(before - now)

@@ -1,0 +1,288 @@
+"""Accepting visits and amendments from phones: exactly once, item by item, durable first.
+
+A record's id is its idempotency key. The same id with the same content is a `duplicate`
+(success: the phone may forget it); the same id with other content is a `conflict`, kept aside
+and never applied. Each item is validated on its own, so one bad record never blocks the rest.
+Callers commit before they answer: nothing is acknowledged that is not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from . import presence
+from .access import can_see_unit
+from .changes import next_change_number
+from .clock import local_date
+from .extensions import db
+from .models import Amendment, Resident, SyncConflict, SyncRejection, User, Visit
+from .visit_schemas import AmendmentInSchema, VisitInSchema
+
+MAX_AHEAD = timedelta(minutes=10)
+# Workers may correct their own visits for this long; supervisors and admins always.
+WORKER_AMENDMENT_DAYS = 14
+
+visit_in_schema = VisitInSchema()
+amendment_in_schema = AmendmentInSchema()
+
+
+@dataclass
+class ItemResult:
+    id: str
+    kind: str
+    status: str
+    errors: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        answer = {"id": self.id, "kind": self.kind, "status": self.status}
+        if self.errors:
+            answer["errors"] = self.errors
+        return answer
+
+
+@dataclass
+class SyncContext:
+    """Who is syncing, from where, and the clocks involved."""
+
+    user: User
+    device_id: uuid.UUID | None
+    device_time: datetime
+    now: datetime
+    zone: str
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def canonical_hash(record: dict) -> str:
+    """SHA-256 of the loaded record in a canonical JSON form (UTC times, absolute strokes)."""
+    text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _record_id(raw: Any) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return raw["id"][:40]
+    return ""
+
+
+def _insert_ignoring_duplicates(model, rows: list[dict]) -> set:
+    """Insert rows whose id is new; answer the ids actually inserted.
+
+    ON CONFLICT DO NOTHING makes two racing requests with the same batch safe: on PostgreSQL
+    the second waits for the first to commit, then skips its rows instead of failing.
+    """
+    if not rows:
+        return set()
+    dialect = db.session.get_bind().dialect.name
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = make(model).on_conflict_do_nothing(index_elements=["id"]).returning(model.id)
+    return set(db.session.scalars(statement, rows).all()) if rows else set()
+
+
+def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str) -> dict:
+    observations, signature, location = data["observations"], data["signature"], data["location"]
+    return {
+        "id": data["id"], "resident_id": data["resident_id"], "unit_id": resident_unit,
+        "worker_id": ctx.user.id, "device_id": ctx.device_id, "kind": data["kind"],
+        "checked_in_at": data["checked_in_at"], "checked_out_at": data["checked_out_at"],
+        "visit_date": local_date(data["checked_in_at"], ctx.zone), "received_at": ctx.now,
+        "identified_by": data["identified_by"], "qr_token": data["qr_token"],
+        "lat": location["lat"] if location else None,
+        "lon": location["lon"] if location else None,
+        "accuracy_m": location["accuracy_m"] if location else None,
+        "obs_living": observations["living"], "obs_emotional": observations["emotional"],
+        "obs_physical": observations["physical"], "obs_notes": observations["notes"],
+        "service_given": data["service_given"], "follow_up": data["follow_up"],
+        "satisfaction": data["satisfaction"], "feedback": data["feedback"],
+        "signer": signature["signer"], "signer_name": signature["signer_name"],
+        "signer_reason": signature["reason"], "signature_width": signature["width"],
+        "signature_height": signature["height"], "signature_strokes": signature["strokes"],
+        "content_hash": digest, "presence": {},
+    }
+
+
+def _reject(ctx: SyncContext, record_id: str, kind: str, errors: dict) -> ItemResult:
+    db.session.add(SyncRejection(record_id=record_id, kind=kind, user_id=ctx.user.id,
+                                 device_id=ctx.device_id, errors=errors, received_at=ctx.now))
+    return ItemResult(record_id, kind, "rejected", errors)
+
+
+def _resident_problem(resident: Resident | None, user: User) -> dict | None:
+    if resident is None:
+        return {"resident_id": ["No such resident: check the roster is up to date."]}
+    if not can_see_unit(user, resident.unit_id):
+        return {"resident_id": ["This resident is not in your units any more; ask your "
+                                "supervisor to record the visit or reassign the resident."]}
+    return None
+
+
+def _too_far_ahead(data: dict, ctx: SyncContext) -> dict | None:
+    if data["checked_in_at"] > ctx.device_time + MAX_AHEAD:
+        return {"checked_in_at": ["The check-in is more than 10 minutes ahead of the phone's "
+                                  "clock: check the phone's date and time."]}
+    return None
+
+
+def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult], set]:
+    """Store new visits; answer one result per item and the residents whose counts changed."""
+    loaded: list[tuple[int, dict, str]] = []
+    results: list[ItemResult | None] = [None] * len(raw_visits)
+    for index, raw in enumerate(raw_visits):
+        try:
+            data = visit_in_schema.load(raw if isinstance(raw, dict) else {})
+        except ValidationError as error:
+            results[index] = _reject(ctx, _record_id(raw), "visit", error.messages)
+            continue
+        loaded.append((index, data, canonical_hash(data)))
+
+    resident_ids = {data["resident_id"] for _, data, _ in loaded}
+    residents = {r.id: r for r in db.session.scalars(
+        select(Resident).where(Resident.id.in_(resident_ids)))} if resident_ids else {}
+    ids = [data["id"] for _, data, _ in loaded]
+    held = dict(db.session.execute(
+        select(Visit.id, Visit.content_hash).where(Visit.id.in_(ids))).all()) if ids else {}
+
+    new_rows: dict[uuid.UUID, tuple[int, dict]] = {}
+    for index, data, digest in loaded:
+        visit_id = data["id"]
+        if visit_id in held or visit_id in new_rows:
+            earlier = held.get(visit_id) or new_rows[visit_id][1]["content_hash"]
+            results[index] = _same_or_conflict(visit_id, digest, earlier, raw_visits[index],
+                                               "visit", ctx)
+            continue
+        resident = residents.get(data["resident_id"])
+        problem = _resident_problem(resident, ctx.user) or _too_far_ahead(data, ctx)
+        if problem:
+            results[index] = _reject(ctx, str(visit_id), "visit", problem)
+            continue
+        new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest))
+
+    # Sorted ids: two overlapping batches lock index entries in the same order (no deadlock).
+    rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
+    _assess_presence(rows, residents)
+    inserted = _insert_ignoring_duplicates(Visit, rows)
+    late = [visit_id for visit_id in new_rows if visit_id not in inserted]
+    late_hashes = dict(db.session.execute(
+        select(Visit.id, Visit.content_hash).where(Visit.id.in_(late))).all()) if late else {}
+    touched = set()
+    for visit_id, (index, row) in new_rows.items():
+        if visit_id in inserted:
+            results[index] = ItemResult(str(visit_id), "visit", "created")
+            touched.add(row["resident_id"])
+        else:  # a concurrent request stored the same id first
+            results[index] = _same_or_conflict(visit_id, row["content_hash"],
+                                               late_hashes.get(visit_id), raw_visits[index],
+                                               "visit", ctx)
+    return results, touched
+
+
+def _assess_presence(rows: list[dict], residents: dict) -> None:
+    """Presence signals work on (unsaved) Visit objects that know their resident."""
+    visits = []
+    for row in rows:
+        visit = Visit(**row)
+        visit.resident = residents[row["resident_id"]]
+        visits.append(visit)
+    presence.assess_batch(visits)
+    for row, visit in zip(rows, visits, strict=True):
+        row["presence"] = visit.presence
+
+
+def _same_or_conflict(record_id, digest: str, held_digest: str | None, raw, kind: str,
+                      ctx: SyncContext) -> ItemResult:
+    if held_digest == digest:
+        return ItemResult(str(record_id), kind, "duplicate")
+    db.session.add(SyncConflict(record_id=record_id, kind=kind, user_id=ctx.user.id,
+                                device_id=ctx.device_id, content_hash=digest,
+                                payload=raw if isinstance(raw, dict) else {},
+                                received_at=ctx.now))
+    return ItemResult(str(record_id), kind, "conflict", {
+        "id": ["A different record with this id is already stored; this version was kept "
+               "aside for a supervisor."]})
+
+
+def _amendment_problem(visit: Visit | None, ctx: SyncContext) -> dict | None:
+    if visit is None or not can_see_unit(ctx.user, visit.unit_id):
+        return {"visit_id": ["The visit is not on the server yet: send it first (this "
+                             "correction will be sent again)."]}
+    if visit.voided_at is not None:
+        return {"visit_id": ["The visit was voided by a supervisor; it cannot be corrected."]}
+    if ctx.user.role == "worker":
+        if visit.worker_id != ctx.user.id:
+            return {"visit_id": ["Only the worker who recorded the visit or a supervisor may "
+                                 "correct it."]}
+        if ctx.now - visit.checked_in_at > timedelta(days=WORKER_AMENDMENT_DAYS):
+            return {"visit_id": [f"Visits older than {WORKER_AMENDMENT_DAYS} days are "
+                                 "corrected by a supervisor."]}
+    return None
+
+
+def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult]:
+    results = []
+    for raw in raw_amendments:
+        try:
+            data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
+        except ValidationError as error:
+            results.append(_reject(ctx, _record_id(raw), "amendment", error.messages))
+            continue
+        digest = canonical_hash(data)
+        held = db.session.get(Amendment, data["id"])
+        if held is not None:
+            results.append(_same_or_conflict(data["id"], digest, held.content_hash, raw,
+                                             "amendment", ctx))
+            continue
+        visit = db.session.get(Visit, data["visit_id"])
+        problem = _amendment_problem(visit, ctx)
+        if problem:
+            results.append(_reject(ctx, str(data["id"]), "amendment", problem))
+            continue
+        row = {"id": data["id"], "visit_id": visit.id, "author_id": ctx.user.id,
+               "device_id": ctx.device_id, "changes": _plain(data["changes"]),
+               "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
+        if _insert_ignoring_duplicates(Amendment, [row]):
+            results.append(ItemResult(str(data["id"]), "amendment", "created"))
+        else:
+            stored = db.session.scalar(select(Amendment.content_hash)
+                                       .where(Amendment.id == data["id"]))
+            results.append(_same_or_conflict(data["id"], digest, stored, raw, "amendment", ctx))
+    return results
+
+
+def mark_residents_changed(resident_ids: set) -> None:
+    """New visits change the phones' "1 / 2" counts: let every phone of the unit pull them.
+
+    Called last in the transaction, so the change counter's row lock is held only briefly.
+    """
+    if not resident_ids:
+        return
+    number = next_change_number()
+    db.session.execute(update(Resident).where(Resident.id.in_(sorted(resident_ids)))
+                       .values(change_seq=number))
+
+
+def ingest(raw_visits: list, raw_amendments: list, ctx: SyncContext) -> list[dict]:
+    """Store a phone's batch in the current transaction; the caller commits, then answers."""
+    visit_results, touched = ingest_visits(raw_visits, ctx)
+    amendment_results = ingest_amendments(raw_amendments, ctx)
+    mark_residents_changed(touched)
+    return [result.as_dict() for result in visit_results + amendment_results]

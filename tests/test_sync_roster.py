@@ -1,0 +1,143 @@
+"""The roster half of a sync: incremental, paged, scoped, with this week's counts."""
+
+from server.extensions import db
+from tests.conftest import add_resident, make_person
+from tests.visitdata import sync_body, visit_payload
+
+
+def pull(api, person, cursor=None, visits=()):
+    answer = api.post("/sync", json=sync_body(visits, cursor=cursor), as_=person)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def pull_all(api, person, cursor=None):
+    """Follow `more` pages; answer (residents by id, removed ids, last cursor, pages)."""
+    residents, removed, pages = {}, set(), 0
+    while True:
+        page = pull(api, person, cursor)
+        pages += 1
+        residents.update({r["id"]: r for r in page["residents"]})
+        removed |= set(page["removed"]["residents"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            return residents, removed, cursor, pages
+
+
+def test_first_pull_is_a_full_roster_of_my_units(api, worker_a, ward_a, resident_a, resident_b):
+    answer = pull(api, worker_a)
+    assert answer["reset"] is True
+    assert [r["id"] for r in answer["residents"]] == [resident_a["id"]]
+    assert answer["units"] == [{"id": str(ward_a.id), "name": ward_a.name, "kind": "ward"}]
+    entry = answer["residents"][0]
+    assert entry["qr_token"] == resident_a["qr_token"]
+    assert entry["coverage"]["required"] == 2
+    assert entry["coverage"]["days_visited"] == 0
+    assert "address" not in entry  # empty fields are left out
+
+
+def test_nothing_changed_means_an_empty_answer(api, worker_a, resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    again = pull(api, worker_a, cursor)
+    assert again["reset"] is False
+    assert again["residents"] == [] and again["units"] == []
+    assert again["removed"] == {"residents": [], "units": []}
+
+
+def test_changes_since_the_cursor_come_alone(api, admin, worker_a, ward_a, resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    newcomer = add_resident(api, admin, ward_a, name="周文华")
+    api.patch(f"/residents/{resident_a['id']}", json={"room": "309"}, as_=admin)
+    answer = pull(api, worker_a, cursor)
+    assert sorted(r["id"] for r in answer["residents"]) == sorted([newcomer["id"],
+                                                                   resident_a["id"]])
+
+
+def test_a_colleagues_visit_updates_my_count(api, worker_a, ward_a, resident_a):
+    colleague = make_person(api, "colleague", "worker", [ward_a])
+    cursor = pull(api, worker_a)["cursor"]
+    pull(api, colleague, visits=[visit_payload(resident_a)])
+    answer = pull(api, worker_a, cursor)
+    assert answer["residents"][0]["coverage"]["days_visited"] == 1
+    assert answer["residents"][0]["coverage"]["last_visit_at"] is not None
+
+
+def test_my_own_sync_answers_my_new_count(api, worker_a, resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    answer = pull(api, worker_a, cursor, visits=[visit_payload(resident_a)])
+    assert answer["residents"][0]["coverage"]["days_visited"] == 1
+
+
+def test_discharged_resident_comes_in_removed(api, admin, worker_a, resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    api.patch(f"/residents/{resident_a['id']}", json={"status": "discharged"}, as_=admin)
+    answer = pull(api, worker_a, cursor)
+    assert answer["residents"] == []
+    assert answer["removed"]["residents"] == [resident_a["id"]]
+
+
+def test_resident_moved_to_another_unit_comes_in_removed(api, admin, worker_a, ward_b,
+                                                          resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    api.patch(f"/residents/{resident_a['id']}", json={"unit_id": str(ward_b.id)}, as_=admin)
+    assert pull(api, worker_a, cursor)["removed"]["residents"] == [resident_a["id"]]
+
+
+def test_unit_taken_away_means_full_resend_and_removed_unit(api, admin, worker_a, ward_a,
+                                                             ward_b, resident_a, resident_b):
+    cursor = pull(api, worker_a)["cursor"]
+    api.patch(f"/users/{worker_a.user.id}", json={"unit_ids": [str(ward_b.id)]}, as_=admin)
+    answer = pull(api, worker_a, cursor)
+    assert answer["reset"] is True
+    assert answer["removed"]["units"] == [str(ward_a.id)]
+    assert [r["id"] for r in answer["residents"]] == [resident_b["id"]]
+
+
+def test_unknown_cursor_means_full_resend_not_an_error(api, worker_a, resident_a):
+    for cursor in ("garbage!", "eyJ2Ijo5fQ", ""):
+        answer = pull(api, worker_a, cursor)
+        assert answer["reset"] is True
+        assert [r["id"] for r in answer["residents"]] == [resident_a["id"]]
+
+
+def test_large_rosters_come_in_pages(api, app, admin, worker_a, ward_a):
+    app.config["SYNC_PAGE_SIZE"] = 4
+    ids = {add_resident(api, admin, ward_a, name=f"Resident {n}")["id"] for n in range(10)}
+    residents, _, cursor, pages = pull_all(api, worker_a)
+    assert set(residents) == ids
+    assert pages == 3
+    changed = add_resident(api, admin, ward_a, name="Late arrival")
+    residents, _, _, _ = pull_all(api, worker_a, cursor)
+    assert set(residents) == {changed["id"]}
+
+
+def test_changes_during_paging_are_not_lost(api, app, admin, worker_a, ward_a):
+    app.config["SYNC_PAGE_SIZE"] = 3
+    made = [add_resident(api, admin, ward_a, name=f"R{n}") for n in range(7)]
+    first = pull(api, worker_a)
+    assert first["more"] is True
+    api.patch(f"/residents/{made[0]['id']}", json={"room": "999"}, as_=admin)
+    seen = {r["id"]: r for r in first["residents"]}
+    cursor = first["cursor"]
+    while True:
+        page = pull(api, worker_a, cursor)
+        seen.update({r["id"]: r for r in page["residents"]})
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert len(seen) == 7
+    assert seen[made[0]["id"]]["room"] == "999"
+
+
+def test_rotated_token_reaches_the_phone(api, admin, worker_a, resident_a):
+    from server.models import Resident
+    from server.residents import new_qr_token
+    from server.changes import next_change_number
+
+    cursor = pull(api, worker_a)["cursor"]
+    resident = db.session.get(Resident, __import__("uuid").UUID(resident_a["id"]))
+    resident.qr_token = new_qr_token()
+    resident.change_seq = next_change_number()
+    db.session.commit()
+    answer = pull(api, worker_a, cursor)
+    assert answer["residents"][0]["qr_token"] == resident.qr_token

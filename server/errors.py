@@ -85,6 +85,7 @@ _HTTP_DETAILS = {
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError) -> Response:
+        _abandon_transaction()
         return problem(error.status, error.detail, title=error.title, errors=error.errors,
                        headers=error.headers)
 
@@ -108,8 +109,16 @@ def register_error_handlers(app: Flask) -> None:
     def on_unexpected_error(error: Exception) -> Response:
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS") is not False:
             raise error  # tests see the real traceback
+        _abandon_transaction()
         log.exception("unhandled error")
         return problem(500, "Something went wrong on the server; the request was not completed.")
+
+
+def _abandon_transaction() -> None:
+    """A failed request leaves nothing half-written, even if its session lives on."""
+    from .extensions import db
+
+    db.session.rollback()
 
 
 def _field_messages(messages) -> dict:

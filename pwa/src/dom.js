@@ -80,3 +80,6 @@ export function choice(name, legend, options, value, onchange, { cls = '' } = {}
     ),
   );
 }
+
+/** A decorative symbol next to words: hidden from screen readers, so names stay plain. */
+export const icon = (ch) => h('span', { class: 'icon', 'aria-hidden': 'true' }, ch);

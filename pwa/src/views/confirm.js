@@ -1,5 +1,5 @@
 // Back with the worker: check what will be saved, then save (IndexedDB first, then "saved").
-import { h, svg } from '../dom.js';
+import { h, svg, icon } from '../dom.js';
 import { t, fmtTime } from '../i18n/index.js';
 import { svgPath } from '../strokes.js';
 
@@ -37,7 +37,7 @@ export function confirmView(app) {
   if (!d) return { redirect: '' };
   if (!d.signature) return { redirect: 'rate' };
   const r = app.byId.get(d.resident_id);
-  const save = h('button', { type: 'button', class: 'btn big' }, '✓ ', t('confirm.save'));
+  const save = h('button', { type: 'button', class: 'btn big' }, icon('✓'), t('confirm.save'));
   const err = h('p', { class: 'error', role: 'alert' });
   save.addEventListener('click', async () => {
     save.disabled = true;
@@ -58,7 +58,7 @@ export function confirmView(app) {
     err,
     h('div', { class: 'row actions' },
       save,
-      h('button', { type: 'button', class: 'btn secondary', onclick: () => { d.step = 'rate'; app.saveDraft(); app.go('rate'); } }, '← ', t('confirm.backToResident')),
+      h('button', { type: 'button', class: 'btn secondary', onclick: () => { d.step = 'rate'; app.saveDraft(); app.go('rate'); } }, icon('←'), t('confirm.backToResident')),
       h('button', { type: 'button', class: 'btn secondary', onclick: () => { d.step = 'visit'; app.saveDraft(); app.go('visit'); } }, t('confirm.edit'))),
   );
   return { el, title: t('confirm.title') };

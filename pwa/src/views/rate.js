@@ -1,6 +1,6 @@
 // The resident's screen: big, high contrast, in the resident's language. Three faces with
 // words, an optional comment, and the signature (resident, family member, or unable to sign).
-import { h, svg, field, choice } from '../dom.js';
+import { h, svg, field, choice, icon } from '../dom.js';
 import { t, lang, LANGS } from '../i18n/index.js';
 import { createSignature } from '../signature.js';
 
@@ -67,8 +67,8 @@ export function rateView(app) {
         canvas,
         padMsg,
         h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.undo() }, '↶ ', tr('rate.undo')),
-          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.clear() }, '✕ ', tr('rate.clear'))),
+          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.undo() }, icon('↶'), tr('rate.undo')),
+          h('button', { type: 'button', class: 'btn secondary', onclick: () => pad.clear() }, icon('✕'), tr('rate.clear'))),
       );
       pad = createSignature(canvas, { onChange: ({ full }) => (padMsg.textContent = full ? tr('rate.full') : '') });
       if (sig.strokes?.length) requestAnimationFrame(() => pad?.restore(sig));
@@ -103,7 +103,7 @@ export function rateView(app) {
       err,
       h('div', { class: 'row actions' },
         h('button', { type: 'button', class: 'btn big', onclick: done }, tr('rate.done')),
-        h('button', { type: 'button', class: 'btn secondary', onclick: back }, '← ', tr('rate.back'))),
+        h('button', { type: 'button', class: 'btn secondary', onclick: back }, icon('←'), tr('rate.back'))),
     );
     el.lang = rl;
     drawPad();

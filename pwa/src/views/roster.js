@@ -125,18 +125,26 @@ function qrIcon() {
 function residentRow(app, e) {
   const { r, days, required, last, needs } = e;
   const place = r.room || r.address || '';
+  const status = needs ? t('roster.needs') : t('roster.done');
+  const week = t('roster.week', { days, required });
+  const lastText = last ? t('roster.last', { when: fmtWhen(last) }) : t('roster.noVisit');
   return h(
     'li',
     null,
     h(
       'button',
-      { type: 'button', class: `resident ${needs ? 'needs' : 'done'}`, onclick: () => app.startVisit(r.id) },
+      {
+        type: 'button',
+        class: `resident ${needs ? 'needs' : 'done'}`,
+        'aria-label': [r.name, place, status, week, lastText].filter(Boolean).join(', '),
+        onclick: () => app.startVisit(r.id),
+      },
       h('span', { class: 'r-name' }, r.name),
       place ? h('span', { class: 'r-place' }, place) : null,
       h('span', { class: 'r-week' },
-        h('span', { class: 'tag' }, needs ? `◐ ${t('roster.needs')}` : `✓ ${t('roster.done')}`),
-        ` ${t('roster.week', { days, required })}`),
-      h('span', { class: 'r-last' }, last ? t('roster.last', { when: fmtWhen(last) }) : t('roster.noVisit')),
+        h('span', { class: 'tag' }, needs ? '◐ ' : '✓ ', status),
+        ` ${week}`),
+      h('span', { class: 'r-last' }, lastText),
     ),
   );
 }

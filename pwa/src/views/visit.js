@@ -1,5 +1,5 @@
 // The visit form: kind, observations, service given, follow-up, location for home visits.
-import { h, field, choice } from '../dom.js';
+import { h, field, choice, icon } from '../dom.js';
 import { t, fmtTime } from '../i18n/index.js';
 import { fieldErrors } from './errors.js';
 
@@ -65,7 +65,7 @@ export function visitView(app) {
       h('div', { class: 'check' }, h('label', null, follow, h('span', null, t('visit.followUp')))),
       locBox,
       h('div', { class: 'row actions' },
-        h('button', { type: 'submit', class: 'btn big' }, t('visit.handOver'), ' →'),
+        h('button', { type: 'submit', class: 'btn big' }, t('visit.handOver'), icon('→')),
         h('button', { type: 'button', class: 'btn secondary', onclick: () => cancel() }, t('visit.cancel'))),
     ),
   );

@@ -1,0 +1,190 @@
+"""End-to-end fixtures: a live Rounds server with the demo institution, and Debian's Chromium.
+
+The server runs as a subprocess on a free loopback port with its own SQLite file and serves
+the built app from pwa/dist (build it with `make pwa`). Under CI=true nothing here skips: a
+missing browser or build fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "pwa" / "dist"
+ROUNDS = Path(sys.executable).with_name("rounds")
+CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DEMO_PASSWORD = "rounds-demo"
+# Without the background-networking flags Chromium keeps trying the closed network.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (end-to-end tests never skip under CI=true)")
+    pytest.skip(what)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """The running server and a small API client for checking what it holds."""
+
+    url: str
+    port: int
+    env: dict
+    process: subprocess.Popen
+    log: Path
+    tokens: dict = field(default_factory=dict)
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            r = requests.post(
+                f"{self.url}/api/v1/auth/login",
+                json={
+                    "username": username,
+                    "password": DEMO_PASSWORD,
+                    "device": {"id": _device_id(username), "name": "e2e checker"},
+                },
+                timeout=10,
+            )
+            r.raise_for_status()
+            self.tokens[username] = r.json()["token"]
+        return self.tokens[username]
+
+    def get(self, path: str, as_user: str = "admin", **params):
+        r = requests.get(
+            f"{self.url}{path}",
+            headers={"Authorization": f"Bearer {self.token(as_user)}"},
+            params=params,
+            timeout=10,
+        )
+        r.raise_for_status()
+        return r
+
+    def residents(self, as_user: str = "admin") -> list[dict]:
+        out, page = [], 1
+        while True:
+            body = self.get("/api/v1/residents", as_user, page=page, per_page=100).json()
+            items = body["items"] if isinstance(body, dict) else body
+            out += items
+            if not isinstance(body, dict) or len(items) < 100:
+                return out
+            page += 1
+
+
+def _device_id(username: str) -> str:
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"rounds-e2e-checker/{username}"))
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not start:\n{log.read_text()[-3000:]}")
+
+
+def start_server(workdir: Path, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
+    log = workdir / f"server-{port}.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [str(ROUNDS), "run", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    _wait_until_up(f"http://127.0.0.1:{port}", process, log)
+    return process, log
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    if not (DIST / "index.html").exists() or not (DIST / "sw.js").exists():
+        _missing("the PWA is not built: run `make pwa` (or `cd pwa && npm ci && npm run build`)")
+    if not ROUNDS.exists():
+        _missing(f"{ROUNDS} is missing: run `make install`")
+    workdir = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "ROUNDS_DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
+        "ROUNDS_SECRET_KEY": "test",
+        "ROUNDS_TIMEZONE": "Asia/Shanghai",
+        "ROUNDS_PWA_DIST": str(DIST),
+        "ROUNDS_INSTANCE_DIR": str(workdir / "instance"),
+    }
+    for command in (["db", "upgrade"], ["demo-data"]):
+        done = subprocess.run(
+            [str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        if done.returncode:
+            pytest.fail(f"rounds {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    port = free_port()
+    process, log = start_server(workdir, port, env)
+    server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, log)
+    yield server
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (`playwright install` cannot download a browser here)."""
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is missing: apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A phone-sized window; English unless a test asks for Chinese.
+    return {
+        **browser_context_args,
+        "viewport": {"width": 412, "height": 915},
+        "locale": "en-US",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def profile_dir(tmp_path):
+    """A browser profile that survives closing the browser (IndexedDB, service worker)."""
+    path = tmp_path / "profile"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

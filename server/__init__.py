@@ -16,6 +16,7 @@ from .extensions import compress, db, migrate
 def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, static_folder=None, instance_path=None)
     app.config.from_object(config or Config())
+    app.json.ensure_ascii = False  # Chinese text as UTF-8, a third of the bytes of \u escapes
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)

@@ -6,9 +6,14 @@ import os
 import secrets
 from pathlib import Path
 
+import orjson
 from tzlocal import get_localzone_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _orjson_text(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _env_int(name: str, default: int) -> int:
@@ -64,7 +69,12 @@ class Config:
         self.SYNC_PAGE_SIZE = _env_int("ROUNDS_SYNC_PAGE_SIZE", 500)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            # JSON columns hold signature strokes: orjson writes them several times faster.
+            "json_serializer": _orjson_text,
+            "json_deserializer": orjson.loads,
+        }
         self.JSON_SORT_KEYS = False
         # gzip answers for clients that accept it (phones on 2G): JSON, SVG, CSV.
         self.COMPRESS_ALGORITHM = ["gzip"]

@@ -20,6 +20,7 @@ from .changes import current_change_number
 from .coverage import iso_week_label, roster_coverage
 from .extensions import db
 from .models import Resident, RosterRemoval, Unit, User
+from .residents import token_fingerprint
 
 ALL_UNITS = "*"
 
@@ -71,7 +72,7 @@ def resident_entry(resident: Resident, coverage: dict) -> dict:
         value = getattr(resident, name)
         if value not in (None, ""):
             entry[name] = value
-    entry["qr_token"] = resident.qr_token
+    entry["qr_hash"] = token_fingerprint(resident.qr_token)
     if resident.home_lat is not None and resident.home_lon is not None:
         entry["home_location"] = {"lat": resident.home_lat, "lon": resident.home_lon}
     last = coverage["last_visit_at"]

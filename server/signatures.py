@@ -7,6 +7,7 @@ gzip compresses several times better; the server stores absolute points.
 
 from __future__ import annotations
 
+from itertools import accumulate
 from xml.sax.saxutils import escape
 
 MAX_STROKES = 50
@@ -22,7 +23,7 @@ class SignatureError(ValueError):
 def _check_stroke_shape(stroke) -> None:
     if not isinstance(stroke, list) or len(stroke) < 2 or len(stroke) % 2:
         raise SignatureError("Each stroke must be a list of x, y pairs.")
-    if not all(type(value) is int for value in stroke):
+    if not set(map(type, stroke)) <= {int}:
         raise SignatureError("Stroke coordinates must be whole numbers (pixels).")
 
 
@@ -46,12 +47,9 @@ def decode_strokes(strokes, encoding: str) -> list[list[int]]:
 
 
 def _absolute(stroke: list[int]) -> list[int]:
-    x, y = stroke[0], stroke[1]
-    out = [x, y]
-    for index in range(2, len(stroke), 2):
-        x += stroke[index]
-        y += stroke[index + 1]
-        out += (x, y)
+    out = [0] * len(stroke)
+    out[0::2] = accumulate(stroke[0::2])
+    out[1::2] = accumulate(stroke[1::2])
     return out
 
 

@@ -9,12 +9,12 @@ Callers commit before they answer: nothing is acknowledged that is not stored.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -61,22 +61,26 @@ class SyncContext:
     zone: str
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def canonical_hash(record: dict) -> str:
     """SHA-256 of the loaded record in a canonical JSON form (UTC times, absolute strokes)."""
-    text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    utc = {key: value.astimezone(UTC) if isinstance(value, datetime) else value
+           for key, value in record.items()}
+    return hashlib.sha256(orjson.dumps(utc, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def raw_hash(raw: Any) -> str | None:
+    """SHA-256 of an item as sent: a phone's retry sends the very same JSON."""
+    try:
+        return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
+def _raw_uuid(raw: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw["id"])
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
 
 
 def _record_id(raw: Any) -> str:
@@ -99,7 +103,8 @@ def _insert_ignoring_duplicates(model, rows: list[dict]) -> set:
     return set(db.session.scalars(statement, rows).all()) if rows else set()
 
 
-def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str) -> dict:
+def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str,
+               raw_digest: str | None) -> dict:
     observations, signature, location = data["observations"], data["signature"], data["location"]
     return {
         "id": data["id"], "resident_id": data["resident_id"], "unit_id": resident_unit,
@@ -117,7 +122,7 @@ def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: s
         "signer": signature["signer"], "signer_name": signature["signer_name"],
         "signer_reason": signature["reason"], "signature_width": signature["width"],
         "signature_height": signature["height"], "signature_strokes": signature["strokes"],
-        "content_hash": digest, "presence": {},
+        "content_hash": digest, "raw_hash": raw_digest or "", "presence": {},
     }
 
 
@@ -147,7 +152,15 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     """Store new visits; answer one result per item and the residents whose counts changed."""
     loaded: list[tuple[int, dict, str]] = []
     results: list[ItemResult | None] = [None] * len(raw_visits)
+    raw_digests = [raw_hash(raw) for raw in raw_visits]
+    claimed = [_raw_uuid(raw) for raw in raw_visits]
+    known = {row.id: row.raw_hash for row in db.session.execute(
+        select(Visit.id, Visit.raw_hash).where(Visit.id.in_({c for c in claimed if c}))
+    )} if any(claimed) else {}
     for index, raw in enumerate(raw_visits):
+        if claimed[index] in known and known[claimed[index]] == raw_digests[index]:
+            results[index] = ItemResult(str(claimed[index]), "visit", "duplicate")
+            continue  # a replay: recognised without parsing or validating again
         try:
             data = visit_in_schema.load(raw if isinstance(raw, dict) else {})
         except ValidationError as error:
@@ -175,7 +188,8 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
         if problem:
             results[index] = _reject(ctx, str(visit_id), "visit", problem)
             continue
-        new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest))
+        new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest,
+                                                raw_digests[index]))
 
     # Sorted ids: two overlapping batches lock index entries in the same order (no deadlock).
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
@@ -257,7 +271,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
             results.append(_reject(ctx, str(data["id"]), "amendment", problem))
             continue
         row = {"id": data["id"], "visit_id": visit.id, "author_id": ctx.user.id,
-               "device_id": ctx.device_id, "changes": _plain(data["changes"]),
+               "device_id": ctx.device_id, "changes": data["changes"],
                "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
         if _insert_ignoring_duplicates(Amendment, [row]):
             results.append(ItemResult(str(data["id"]), "amendment", "created"))

@@ -170,7 +170,9 @@ class RosterResidentSchema(Schema):
     address = fields.String()
     phone = fields.String()
     care_level = fields.String()
-    qr_token = fields.String()
+    qr_hash = fields.String(metadata={
+        "description": "base64url of the first 8 bytes of SHA-256(qr_token): phones match a "
+                       "scanned code by hashing it"})
     home_location = fields.Nested(HomeLocationSchema)
     coverage = fields.Nested(CoverageNowSchema)
 

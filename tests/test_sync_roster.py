@@ -1,6 +1,7 @@
 """The roster half of a sync: incremental, paged, scoped, with this week's counts."""
 
 from server.extensions import db
+from server.residents import token_fingerprint
 from tests.conftest import add_resident, make_person
 from tests.visitdata import sync_body, visit_payload
 
@@ -30,7 +31,8 @@ def test_first_pull_is_a_full_roster_of_my_units(api, worker_a, ward_a, resident
     assert [r["id"] for r in answer["residents"]] == [resident_a["id"]]
     assert answer["units"] == [{"id": str(ward_a.id), "name": ward_a.name, "kind": "ward"}]
     entry = answer["residents"][0]
-    assert entry["qr_token"] == resident_a["qr_token"]
+    assert entry["qr_hash"] == token_fingerprint(resident_a["qr_token"])
+    assert "qr_token" not in entry
     assert entry["coverage"]["required"] == 2
     assert entry["coverage"]["days_visited"] == 0
     assert "address" not in entry  # empty fields are left out
@@ -130,9 +132,9 @@ def test_changes_during_paging_are_not_lost(api, app, admin, worker_a, ward_a):
 
 
 def test_rotated_token_reaches_the_phone(api, admin, worker_a, resident_a):
+    from server.changes import next_change_number
     from server.models import Resident
     from server.residents import new_qr_token
-    from server.changes import next_change_number
 
     cursor = pull(api, worker_a)["cursor"]
     resident = db.session.get(Resident, __import__("uuid").UUID(resident_a["id"]))
@@ -140,4 +142,9 @@ def test_rotated_token_reaches_the_phone(api, admin, worker_a, resident_a):
     resident.change_seq = next_change_number()
     db.session.commit()
     answer = pull(api, worker_a, cursor)
-    assert answer["residents"][0]["qr_token"] == resident.qr_token
+    assert answer["residents"][0]["qr_hash"] == token_fingerprint(resident.qr_token)
+
+
+def test_token_fingerprint_is_what_a_phone_computes():
+    # The PWA hashes a scanned token with SubtleCrypto; this pins the same recipe.
+    assert token_fingerprint("abc") == "ungWv48Bz-o"

@@ -91,6 +91,7 @@ def upgrade():
     sa.Column('signature_height', sa.Integer(), nullable=False),
     sa.Column('signature_strokes', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('raw_hash', sa.String(length=64), nullable=False),
     sa.Column('presence', sa.JSON(), nullable=False),
     sa.Column('voided_at', UTCDateTime(timezone=True), nullable=True),
     sa.Column('voided_by', sa.Uuid(), nullable=True),

@@ -7,11 +7,11 @@ the same schemas that validate it.
 from __future__ import annotations
 
 import functools
-import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import orjson
 from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 
@@ -72,15 +72,13 @@ def _gunzipped_body() -> bytes:
 
 
 def _json_object() -> dict:
-    if request.headers.get("Content-Encoding", "").lower() == "gzip":
-        if not request.is_json:
-            raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.")
-        try:
-            data = json.loads(_gunzipped_body())
-        except ValueError as error:
-            raise ApiError(400, "The request body is not valid JSON.") from error
-    else:
-        data = request.get_json()  # 415 for another content type, 400 for malformed JSON
+    if not request.is_json:
+        raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.")
+    gzipped = request.headers.get("Content-Encoding", "").lower() == "gzip"
+    try:  # orjson: a 200-visit batch parses in a fraction of the standard library's time
+        data = orjson.loads(_gunzipped_body() if gzipped else request.get_data(cache=False))
+    except orjson.JSONDecodeError as error:
+        raise ApiError(400, "The request body is not valid JSON.") from error
     if not isinstance(data, dict):
         raise ApiError(422, "The body must be a JSON object.", title="Unprocessable Content",
                        errors={"_schema": ["Expected a JSON object."]})

@@ -74,6 +74,8 @@ class Visit(db.Model):
     signature_strokes: Mapped[list] = mapped_column(JSON)
     # SHA-256 of the canonical content, signature included: retries compare by it.
     content_hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the item exactly as the phone sent it: a replay is recognised without parsing.
+    raw_hash: Mapped[str] = mapped_column(String(64))
     # How the resident was identified and whether the worker was plausibly there (presence.py).
     presence: Mapped[dict] = mapped_column(JSON, default=dict)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

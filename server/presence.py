@@ -27,6 +27,10 @@ from .models import Resident, ResidentToken, Visit
 # (or labels photographed and scanned in a row), not five people seen.
 BURST_RESIDENTS = 5
 BURST_WINDOW = timedelta(seconds=60)
+# A label cannot be scanned before it exists, so a check-in shortly before a token's window
+# opens is a phone clock running behind (a new resident's first round, a freshly rotated
+# label), not a forged scan. The end of a window gets no such grace: it is what rotation is for.
+CLOCK_GRACE = timedelta(minutes=10)
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius: metres of error are far below GPS accuracy
 
 
@@ -36,7 +40,7 @@ def token_status(visit: Visit, token: ResidentToken | None) -> str | None:
         return None
     if token is None or token.resident_id != visit.resident_id:
         return "not_this_resident"
-    if token.valid_from > visit.checked_in_at:
+    if visit.checked_in_at < token.valid_from - CLOCK_GRACE:
         return "not_this_resident"
     if token.valid_until is None:
         return "current"

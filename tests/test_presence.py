@@ -9,12 +9,13 @@ from server import presence
 from server.extensions import db
 from server.models import Resident, ResidentToken, Visit
 from tests.conftest import add_resident
+from tests.visitdata import sync_body, visit_payload
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def make_visit(resident: dict, person, at: datetime, **fields) -> Visit:
-    """A visit as sync builds it, before its batch is assessed."""
+    """A visit as sync builds it before its batch is assessed (stored visits come from sync)."""
     row = db.session.get(Resident, uuid.UUID(resident["id"]))
     values = dict(
         id=uuid.uuid4(), resident_id=row.id, unit_id=row.unit_id, worker_id=person.user.id,
@@ -27,11 +28,8 @@ def make_visit(resident: dict, person, at: datetime, **fields) -> Visit:
     return Visit(**values)
 
 
-def assess(*visits: Visit, store: bool = True) -> list[dict]:
-    """Assess a batch (flushed, as sync does) and give back each visit's presence."""
-    if store:
-        db.session.add_all(visits)
-        db.session.flush()
+def assess(*visits: Visit) -> list[dict]:
+    """Assess a batch of unsaved visits, as sync does, and give back each one's presence."""
     presence.assess_batch(list(visits))
     return [visit.presence for visit in visits]
 
@@ -62,6 +60,18 @@ def test_old_token_verifies_before_rotation_and_not_after(api, admin, worker_a, 
                    qr_token=old),
     )
     assert [s["token"] for s in signals] == ["rotated", "not_this_resident", "not_this_resident"]
+
+
+def test_a_phone_clock_a_little_behind_still_scans_a_new_label(worker_a, resident_a):
+    opened = db.session.get(ResidentToken, resident_a["qr_token"]).valid_from
+    token = resident_a["qr_token"]
+    signals = assess(
+        make_visit(resident_a, worker_a, opened - timedelta(minutes=3), identified_by="qr",
+                   qr_token=token),
+        make_visit(resident_a, worker_a, opened - presence.CLOCK_GRACE - timedelta(seconds=1),
+                   identified_by="qr", qr_token=token),
+    )
+    assert [s["token"] for s in signals] == ["current", "not_this_resident"]
 
 
 def test_another_residents_or_an_unknown_token(api, admin, worker_a, ward_a, resident_a):
@@ -132,24 +142,6 @@ def test_repeated_visits_to_one_resident_are_not_a_burst(worker_a, resident_a):
     assert not any(s["burst"] for s in assess(*visits))
 
 
-def test_burst_counts_visits_stored_earlier(worker_a, ward_residents):
-    earlier = [make_visit(r, worker_a, T0 + timedelta(seconds=5 * n))
-               for n, r in enumerate(ward_residents[:3])]
-    assert not any(s["burst"] for s in assess(*earlier))
-    db.session.commit()
-    later = [make_visit(r, worker_a, T0 + timedelta(seconds=20 + 5 * n))
-             for n, r in enumerate(ward_residents[3:5])]
-    assert [s["burst"] for s in assess(*later)] == [True, True]
-    # What was stored is never rewritten: the earlier visits keep their signals.
-    assert not any(visit.presence["burst"] for visit in earlier)
-
-
-def test_burst_counts_unsaved_visits_of_the_batch(worker_a, ward_residents):
-    visits = [make_visit(r, worker_a, T0 + timedelta(seconds=n))
-              for n, r in enumerate(ward_residents[:5])]
-    assert [s["burst"] for s in assess(*visits, store=False)] == [True] * 5
-
-
 def test_other_workers_visits_do_not_make_a_burst(api, worker_a, supervisor_a, ward_residents):
     mine = [make_visit(r, worker_a, T0 + timedelta(seconds=n))
             for n, r in enumerate(ward_residents[:3])]
@@ -165,3 +157,48 @@ def test_burst_window_edges():
     assert presence.burst_members(checkins[1:]) == set()
     assert presence.BURST_RESIDENTS == 5
     assert presence.BURST_WINDOW.total_seconds() == 60
+
+
+# Through the real sync service and the visits API, as a phone and a supervisor see them.
+
+
+def sync(api, person, visits):
+    answer = api.post("/sync", json=sync_body(visits), as_=person)
+    assert answer.status_code == 200, answer.json
+    assert {r["status"] for r in answer.json["results"]} == {"created"}, answer.json
+
+
+def test_visit_made_offline_before_rotation_verifies_after_it(api, admin, supervisor_a,
+                                                              worker_a, resident_a):
+    scanned_before = visit_payload(resident_a, when=datetime.now(UTC))
+    api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin)
+    scanned_after = visit_payload(resident_a, when=datetime.now(UTC), seed=2)
+    sync(api, worker_a, [scanned_before, scanned_after])
+    shown = [api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]
+             for v in (scanned_before, scanned_after)]
+    assert shown == [
+        {"identified_by": "qr", "token": "rotated", "distance_m": None, "burst": False},
+        {"identified_by": "qr", "token": "not_this_resident", "distance_m": None,
+         "burst": False},
+    ]
+
+
+def test_home_visit_synced_with_a_location(api, supervisor_a, worker_a, client_at_home):
+    visit = visit_payload(client_at_home, kind="home_visit", identified_by="manual",
+                          qr_token=None, location={"lat": 30.0, "lon": 120.002,
+                                                   "accuracy_m": 15.0})
+    sync(api, worker_a, [visit])
+    shown = api.get(f"/visits/{visit['id']}", as_=supervisor_a).json["presence"]
+    assert shown["identified_by"] == "manual" and shown["token"] is None
+    assert 190 <= shown["distance_m"] <= 195
+
+
+def test_a_burst_synced_over_two_batches(api, supervisor_a, worker_a, ward_residents):
+    start = datetime.now(UTC) - timedelta(hours=1)
+    visits = [visit_payload(r, when=start + timedelta(seconds=8 * n), seed=n)
+              for n, r in enumerate(ward_residents[:5])]
+    sync(api, worker_a, visits[:2])
+    sync(api, worker_a, visits[2:])
+    shown = [api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]["burst"]
+             for v in visits]
+    assert shown == [False, False, True, True, True]

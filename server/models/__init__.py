@@ -16,6 +16,19 @@ from .core import (
     User,
     user_units,
 )
+from .coverage import (
+    ALERT_KINDS,
+    COVERAGE_STATUSES,
+    POLICY_PERIODS,
+    Alert,
+    CoveragePolicy,
+    CoverageResult,
+    CoverageState,
+    DigestRecipient,
+    DigestSent,
+    JobRun,
+    SchedulerLease,
+)
 from .types import utcnow
 from .visits import (
     IDENTIFIED_BY,
@@ -30,8 +43,11 @@ from .visits import (
 )
 
 __all__ = [
+    "ALERT_KINDS",
+    "COVERAGE_STATUSES",
     "IDENTIFIED_BY",
     "OBSERVATION_VALUES",
+    "POLICY_PERIODS",
     "RESIDENT_STATUSES",
     "ROLES",
     "SATISFACTION",
@@ -39,14 +55,22 @@ __all__ = [
     "SIGNERS",
     "UNIT_KINDS",
     "VISIT_KINDS",
+    "Alert",
     "Amendment",
     "AuditEvent",
     "ChangeCounter",
+    "CoveragePolicy",
+    "CoverageResult",
+    "CoverageState",
     "Device",
+    "DigestRecipient",
+    "DigestSent",
+    "JobRun",
     "LoginFailure",
     "Resident",
     "ResidentToken",
     "RosterRemoval",
+    "SchedulerLease",
     "SyncConflict",
     "SyncRejection",
     "Unit",

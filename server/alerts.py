@@ -1,0 +1,132 @@
+"""Alerts: raised once per key, resolved when their condition ends, acknowledged by supervisors.
+
+Kinds: `at_risk` and `missed` (a resident's coverage for one period, raised from the status
+changes that server/coverage.py reports), and `unsynced` (a worker with residents whose
+phones have not synced for ROUNDS_UNSYNCED_DAYS days).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .access import visible_unit_ids
+from .errors import NotFound
+from .extensions import db
+from .models import Alert, Device, Resident, User, user_units, utcnow
+
+COVERAGE_KINDS = ("at_risk", "missed")
+
+
+def unsynced_days() -> int:
+    return int(current_app.config.get("UNSYNCED_DAYS")
+               or os.environ.get("ROUNDS_UNSYNCED_DAYS") or 3)
+
+
+def _insert():
+    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(Alert)
+
+
+def raise_alert(key: str, kind: str, now: datetime, **fields) -> None:
+    """Open the alert with this key: insert it once, or reopen it if it had been resolved."""
+    fields.setdefault("detail", {})
+    db.session.execute(_insert().values(key=key, kind=kind, raised_at=now, **fields)
+                       .on_conflict_do_nothing(index_elements=["key"]))
+    db.session.execute(update(Alert).where(Alert.key == key, Alert.resolved_at.is_not(None))
+                       .values(resolved_at=None, raised_at=now, acked_at=None, acked_by=None,
+                               ack_note=None))
+
+
+def resolve_alerts(keys: list[str], now: datetime) -> int:
+    if not keys:
+        return 0
+    return db.session.execute(update(Alert).where(Alert.key.in_(keys),
+                                                  Alert.resolved_at.is_(None))
+                              .values(resolved_at=now)).rowcount
+
+
+def coverage_key(kind: str, resident_id: uuid.UUID, period: str) -> str:
+    return f"{kind}:{resident_id}:{period}"
+
+
+def apply_coverage_changes(changes, now: datetime) -> None:
+    """The alert of a resident's new status opens; alerts of the other statuses resolve."""
+    for change in changes:
+        if change.after in COVERAGE_KINDS:
+            raise_alert(coverage_key(change.after, change.resident_id, change.period),
+                        change.after, now, resident_id=change.resident_id,
+                        unit_id=change.unit_id, period=change.period)
+        resolve_alerts([coverage_key(kind, change.resident_id, change.period)
+                        for kind in COVERAGE_KINDS if kind != change.after], now)
+
+
+def check_unsynced(now: datetime | None = None) -> dict:
+    """Open an alert for each worker with residents whose newest sync is too old; resolve others.
+
+    The key holds the time of that newest sync, so a later lapse is a new alert.
+    """
+    now = now or utcnow()
+    limit = now - timedelta(days=unsynced_days())
+    has_residents = exists().where(user_units.c.user_id == User.id,
+                                   user_units.c.unit_id == Resident.unit_id,
+                                   Resident.status == "active")
+    devices = db.session.execute(
+        select(Device.user_id, Device.id, func.coalesce(Device.last_sync_at, Device.issued_at))
+        .join(User, User.id == Device.user_id)
+        .where(Device.revoked_at.is_(None), User.role == "worker", User.active.is_(True),
+               has_residents)
+    ).all()
+    newest: dict = {}
+    for user_id, device_id, at in devices:
+        at = at if at.tzinfo else at.replace(tzinfo=now.tzinfo)
+        if user_id not in newest or at > newest[user_id][1]:
+            newest[user_id] = (device_id, at)
+    late = {f"unsynced:{user_id}:{at.isoformat()}": (user_id, device_id, at)
+            for user_id, (device_id, at) in newest.items() if at < limit}
+    for key, (user_id, device_id, at) in late.items():
+        raise_alert(key, "unsynced", now, worker_id=user_id, device_id=device_id,
+                    detail={"last_sync_at": at.isoformat()})
+    open_keys = db.session.scalars(select(Alert.key).where(Alert.kind == "unsynced",
+                                                           Alert.resolved_at.is_(None)))
+    resolved = resolve_alerts([key for key in open_keys if key not in late], now)
+    db.session.commit()
+    return {"open": len(late), "resolved": resolved}
+
+
+def alerts_visible_to(user: User) -> Select:
+    """Coverage alerts of one's units; unsynced alerts of workers who share one of them."""
+    query = select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
+    scope = visible_unit_ids(user)
+    if scope is None:
+        return query
+    shares = exists().where(user_units.c.user_id == Alert.worker_id,
+                            user_units.c.unit_id.in_(scope))
+    return query.where(or_(Alert.unit_id.in_(scope), shares))
+
+
+def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
+                  kind: str | None) -> Select:
+    if state == "open":
+        query = query.where(Alert.resolved_at.is_(None))
+    elif state == "resolved":
+        query = query.where(Alert.resolved_at.is_not(None))
+    if kind is not None:
+        query = query.where(Alert.kind == kind)
+    if unit_id is not None:
+        in_unit = exists().where(user_units.c.user_id == Alert.worker_id,
+                                 user_units.c.unit_id == unit_id)
+        query = query.where(or_(Alert.unit_id == unit_id, in_unit))
+    return query
+
+
+def acknowledge(user: User, alert_id: int, note: str | None) -> Alert:
+    alert = db.session.scalar(alerts_visible_to(user).where(Alert.id == alert_id))
+    if alert is None:
+        raise NotFound("alert")
+    alert.acked_at, alert.acked_by, alert.ack_note = utcnow(), user.id, note
+    return alert

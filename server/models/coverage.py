@@ -1,0 +1,188 @@
+"""Coverage policies and results, alerts, digests, and the scheduler's job runs and lease."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .core import Resident, User
+from .types import BigIntPK, UTCDateTime, utcnow
+from .visits import Visit
+
+POLICY_PERIODS = ("week", "month")
+COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
+ALERT_KINDS = ("at_risk", "missed", "unsynced")
+
+# The incremental refresh asks "which visits were voided since the last run": without this
+# index that question reads the whole visits table every 15 minutes (server/coverage.py).
+Index("ix_visits_voided_at", Visit.voided_at)
+
+
+class CoveragePolicy(db.Model):
+    """A required number of visited days per period: the default, a care level, or a resident.
+
+    `key` is "default", "care_level:<level>" or "resident:<uuid>": one row per scope, unique.
+    """
+
+    __tablename__ = "coverage_policies"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    care_level: Mapped[str | None] = mapped_column(String(40))
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("residents.id"))
+    required: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(10), default="week")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CoverageResult(db.Model):
+    """One resident's count against the rule for one week or month; rewritten by the refresh."""
+
+    __tablename__ = "coverage_results"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "period", name="uq_coverage_results_resident_period"),
+        Index("ix_coverage_results_period_unit_id", "period", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"))
+    # "2026-W48" or "2026-11"; the dates are kept too so "which period holds this day" is a query.
+    period: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    required: Mapped[int] = mapped_column(Integer)
+    active_days: Mapped[int] = mapped_column(Integer)
+    days_visited: Mapped[int] = mapped_column(Integer)
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10))
+    # The first local day on which the status changes if nothing else happens: the refresh
+    # looks only at rows with due_on <= today (plus residents with new events).
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Alert(db.Model):
+    """Something a supervisor should act on; raised once per key, resolved when it ends."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_resolved_at_unit_id", "resolved_at", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    # "at_risk:<resident>:<period>", "missed:<resident>:<period>", "unsynced:<worker>:<since>".
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("residents.id"))
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
+    worker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    period: Mapped[str | None] = mapped_column(String(10))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    ack_note: Mapped[str | None] = mapped_column(String(1000))
+
+    resident: Mapped[Resident | None] = relationship(lazy="joined")
+    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id], lazy="joined")
+
+
+class DigestRecipient(db.Model):
+    """Where a supervisor wants the daily digest (users have no e-mail column of their own)."""
+
+    __tablename__ = "digest_recipients"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+
+
+class DigestSent(db.Model):
+    """The claim on one supervisor's digest for one local day: the unique key sends it once."""
+
+    __tablename__ = "digests_sent"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digests_sent_user_id_day"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    email: Mapped[str] = mapped_column(String(254))
+    alerts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobRun(db.Model):
+    """One run of a scheduled or manual job: start, end, result or error.
+
+    `slot` names the scheduled occurrence ("close_week:2026-W47"); its unique key lets only
+    one of several schedulers claim it. Manual runs have no slot.
+    """
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job_status_started_at", "job", "status", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(40))
+    slot: Mapped[str | None] = mapped_column(String(80), unique=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class SchedulerLease(db.Model):
+    """The SQLite lease: whoever holds an unexpired row is the one scheduler that acts.
+
+    PostgreSQL uses an advisory lock instead (server/scheduler.py).
+    """
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CoverageState(db.Model):
+    """Where the last refresh stopped: its watermarks, so the next one reads only what is new."""
+
+    __tablename__ = "coverage_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    periods: Mapped[list] = mapped_column(JSON, default=list)
+
+
+__all__ = [
+    "ALERT_KINDS",
+    "COVERAGE_STATUSES",
+    "POLICY_PERIODS",
+    "Alert",
+    "CoveragePolicy",
+    "CoverageResult",
+    "CoverageState",
+    "DigestRecipient",
+    "DigestSent",
+    "JobRun",
+    "SchedulerLease",
+]

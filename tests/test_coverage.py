@@ -1,0 +1,190 @@
+"""Coverage through the whole path: visits synced by a phone, the refresh, the stored result.
+
+Each case is a row: the institution's zone, the resident, the visits (local check-in times),
+then the refresh instants and the exact results expected. The server itself runs in UTC.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tests.conftest import add_resident
+from tests.test_coverage_support import (
+    open_alerts,
+    refresh,
+    set_policies,
+    summary,
+    sync_visit,
+    void,
+)
+
+
+@pytest.fixture(autouse=True)
+def server_in_utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    assert os.environ.get("TZ") is None
+
+
+@pytest.fixture
+def zone(app):
+    def set_zone(name: str) -> None:
+        app.config["TIMEZONE"] = name
+    return set_zone
+
+
+@pytest.fixture
+def resident(api, admin, ward_a):
+    return add_resident(api, admin, ward_a, name="王桂英", admitted_on="2026-01-05")
+
+
+def test_sunday_2359_and_monday_0000_in_shanghai_fall_in_two_weeks(
+        zone, api, worker_a, supervisor_a, resident):
+    zone("Asia/Shanghai")
+    refresh("2026-11-22T12:00+08:00")
+    sync_visit(api, worker_a, resident, "2026-11-22T23:59:00+08:00")  # Sunday, W47
+    sync_visit(api, worker_a, resident, "2026-11-23T00:00:00+08:00")  # Monday, W48
+    refresh("2026-11-23T01:00+08:00")
+    assert summary(resident, "2026-W47") == (2, 1, "missed")
+    assert summary(resident, "2026-W48") == (2, 1, "on_track")
+    assert open_alerts(resident) == [("missed", "2026-W47")]
+
+
+def test_daylight_saving_end_in_berlin_keeps_sunday_one_day(zone, api, worker_a, resident):
+    zone("Europe/Berlin")
+    sync_visit(api, worker_a, resident, "2026-10-25T00:30:00+02:00")  # Sunday, summer time
+    sync_visit(api, worker_a, resident, "2026-10-25T23:30:00+01:00")  # Sunday, winter time
+    sync_visit(api, worker_a, resident, "2026-10-26T00:30:00+01:00")  # Monday, W44
+    refresh("2026-10-25T20:00+01:00")
+    assert summary(resident, "2026-W43") == (2, 1, "missed")  # Sunday counted once
+    refresh("2026-10-26T09:00+01:00")
+    assert summary(resident, "2026-W44") == (2, 1, "on_track")
+
+
+@pytest.mark.parametrize(("visits", "voided", "at", "expected"), [
+    # two visits the same day count once; Sunday is the only day left for the second
+    (["2026-11-17T09:00+08:00", "2026-11-17T15:00+08:00"], [], "2026-11-22T08:00+08:00",
+     (2, 1, "at_risk")),
+    # a voided visit does not count
+    (["2026-11-17T09:00+08:00", "2026-11-19T09:00+08:00"], [1], "2026-11-20T08:00+08:00",
+     (2, 1, "on_track")),
+    (["2026-11-17T09:00+08:00", "2026-11-19T09:00+08:00"], [], "2026-11-20T08:00+08:00",
+     (2, 2, "met")),
+    # nothing by Saturday: two days left for two rounds
+    ([], [], "2026-11-21T08:00+08:00", (2, 0, "at_risk")),
+    # nothing by Sunday: it cannot be met any more
+    ([], [], "2026-11-22T08:00+08:00", (2, 0, "missed")),
+    # visited on Sunday once: the day is counted, so the second round has no day left
+    (["2026-11-22T09:00+08:00"], [], "2026-11-22T10:00+08:00", (2, 1, "missed")),
+])
+def test_counting_rules(zone, api, worker_a, supervisor_a, resident, visits, voided, at,
+                        expected):
+    zone("Asia/Shanghai")
+    ids = [sync_visit(api, worker_a, resident, when) for when in visits]
+    for index in voided:
+        void(api, supervisor_a, ids[index])
+    refresh(at)
+    assert summary(resident, "2026-W47") == expected
+
+
+def test_a_void_after_a_refresh_is_seen_by_the_next(zone, api, worker_a, supervisor_a,
+                                                     resident):
+    zone("Asia/Shanghai")
+    first = sync_visit(api, worker_a, resident, "2026-11-16T09:00+08:00")
+    sync_visit(api, worker_a, resident, "2026-11-17T09:00+08:00")
+    refresh("2026-11-18T08:00+08:00")
+    assert summary(resident, "2026-W47") == (2, 2, "met")
+    void(api, supervisor_a, first)
+    refresh("2026-11-18T08:15+08:00")
+    assert summary(resident, "2026-W47") == (2, 1, "on_track")
+
+
+def test_admitted_on_friday_needs_a_share(zone, api, admin, worker_a, ward_a):
+    zone("Asia/Shanghai")
+    newcomer = add_resident(api, admin, ward_a, name="张建国", admitted_on="2026-11-20")
+    refresh("2026-11-20T09:00+08:00")
+    assert summary(newcomer, "2026-W47") == (1, 0, "on_track")  # ceil(2 x 3 / 7)
+    refresh("2026-11-22T09:00+08:00")
+    assert summary(newcomer, "2026-W47") == (1, 0, "at_risk")
+    sync_visit(api, worker_a, newcomer, "2026-11-22T10:00+08:00")
+    refresh("2026-11-22T10:15+08:00")
+    assert summary(newcomer, "2026-W47") == (1, 1, "met")
+    assert open_alerts(newcomer) == []
+
+
+def test_discharged_on_tuesday_is_judged_on_two_days(zone, api, admin, worker_a, resident):
+    zone("Asia/Shanghai")
+    refresh("2026-11-16T09:00+08:00")
+    assert summary(resident, "2026-W47") == (2, 0, "on_track")
+    sync_visit(api, worker_a, resident, "2026-11-16T10:00+08:00")
+    answer = api.patch(f"/residents/{resident['id']}", as_=admin,
+                       json={"status": "discharged", "status_since": "2026-11-17"})
+    assert answer.status_code == 200
+    refresh("2026-11-18T09:00+08:00")
+    assert summary(resident, "2026-W47") == (1, 1, "met")  # ceil(2 x 2 / 7)
+    refresh("2026-11-25T09:00+08:00")
+    assert summary(resident, "2026-W48") is None  # not in care that week
+
+
+def test_late_visit_for_a_closed_week_turns_it_met_and_resolves_the_alert(
+        zone, api, worker_a, resident):
+    zone("Asia/Shanghai")
+    sync_visit(api, worker_a, resident, "2026-11-10T09:00+08:00")
+    refresh("2026-11-13T09:00+08:00")
+    refresh("2026-11-16T09:00+08:00")  # a new week: the refresh closes W46
+    assert summary(resident, "2026-W46") == (2, 1, "missed")
+    assert open_alerts(resident) == [("missed", "2026-W46")]
+    # The phone was offline for a week; its Thursday visit arrives now.
+    sync_visit(api, worker_a, resident, "2026-11-12T09:00+08:00")
+    refresh("2026-11-16T09:15+08:00")
+    assert summary(resident, "2026-W46") == (2, 2, "met")
+    assert open_alerts(resident) == []
+
+
+def test_care_level_and_resident_overrides(zone, api, admin, ward_a):
+    zone("Asia/Shanghai")
+    full_care = add_resident(api, admin, ward_a, name="刘淑珍", care_level="full_care",
+                             admitted_on="2026-01-05")
+    overridden = add_resident(api, admin, ward_a, name="陈志明", care_level="full_care",
+                              admitted_on="2026-01-05")
+    plain = add_resident(api, admin, ward_a, name="杨德福", admitted_on="2026-01-05")
+    set_policies(api, admin, care_levels=[("full_care", 3, "week")],
+                 residents=[(overridden["id"], 1, "week")])
+    refresh("2026-11-16T09:00+08:00")
+    assert summary(full_care, "2026-W47") == (3, 0, "on_track")
+    assert summary(overridden, "2026-W47") == (1, 0, "on_track")
+    assert summary(plain, "2026-W47") == (2, 0, "on_track")
+    refresh("2026-11-20T09:00+08:00")  # Friday: three days left for three rounds
+    assert summary(full_care, "2026-W47") == (3, 0, "at_risk")
+    assert summary(plain, "2026-W47") == (2, 0, "on_track")
+
+
+def test_monthly_policy_for_home_visits(zone, api, admin, worker_a, ward_a):
+    zone("Asia/Shanghai")
+    client = add_resident(api, admin, ward_a, name="周长生", care_level="home",
+                          admitted_on="2026-01-05")
+    set_policies(api, admin, care_levels=[("home", 1, "month")])
+    refresh("2026-11-10T09:00+08:00")
+    assert summary(client, "2026-11") == (1, 0, "on_track")
+    assert summary(client, "2026-W46") is None
+    refresh("2026-11-30T09:00+08:00")
+    assert summary(client, "2026-11") == (1, 0, "at_risk")
+    sync_visit(api, worker_a, client, "2026-11-05T09:00+08:00")
+    refresh("2026-11-30T09:15+08:00")
+    assert summary(client, "2026-11") == (1, 1, "met")
+
+
+def test_a_changed_rule_moves_a_resident_between_week_and_month(zone, api, admin, resident):
+    zone("Asia/Shanghai")
+    refresh("2026-11-17T09:00+08:00")
+    assert summary(resident, "2026-W47") == (2, 0, "on_track")
+    set_policies(api, admin, residents=[(resident["id"], 2, "month")])
+    refresh("2026-11-17T09:15+08:00")
+    assert summary(resident, "2026-W47") is None
+    assert summary(resident, "2026-11") == (2, 0, "on_track")

@@ -25,7 +25,7 @@ const zxingWasm = path.join(zxingDir, 'dist/reader/zxing_reader.wasm');
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   resolve: { alias: [{ find: /^rounds:zxing-reader-wasm/, replacement: zxingWasm }] },
-  build: { target: 'es2020', assetsInlineLimit: 0, sourcemap: false },
+  build: { target: 'es2020', assetsInlineLimit: 0, sourcemap: process.env.ROUNDS_SOURCEMAP === '1' },
   server: { proxy: { '/api': 'http://127.0.0.1:5000' } },
   test: {
     environment: 'node',

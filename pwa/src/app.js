@@ -1,10 +1,10 @@
 // The controller: session, roster in memory, the visit draft, routing between views, the
 // status strip and when to sync. Views are small functions of (app, params) -> {el, destroy?}.
-import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData } from './db.js';
+import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './db.js';
 import * as outbox from './outbox.js';
 import { store } from './store.js';
 import { createSyncClient } from './sync.js';
-import { buildRoster, localVisitIndex } from './roster.js';
+import { buildRoster, localVisitIndex, warmSearchKeys } from './roster.js';
 import { t, setLang, pickLang } from './i18n/index.js';
 import * as api from './api.js';
 import { resolveToken } from './scanner.js';
@@ -14,27 +14,24 @@ import { h, clear } from './dom.js';
 import { statusStrip } from './views/status.js';
 import { loginView } from './views/login.js';
 import { rosterView } from './views/roster.js';
-import { scanView } from './views/scan.js';
-import { visitView } from './views/visit.js';
-import { rateView } from './views/rate.js';
-import { confirmView } from './views/confirm.js';
-import { recordsView, amendView } from './views/records.js';
-import { settingsView } from './views/settings.js';
 
 const SYNC_EVERY_MS = 3 * 60e3;
 /** Views during which the app must not be reloaded or interrupted. */
 const VISIT_ROUTES = new Set(['visit', 'rate', 'confirm', 'amend']);
 
+// The login and roster views come with the first load; the others are separate chunks
+// (precached by the service worker, so they open offline too) to keep the first load light.
+const lazy = (load, name) => () => load().then((m) => m[name]);
 const ROUTES = {
-  '': rosterView,
-  login: loginView,
-  scan: scanView,
-  visit: visitView,
-  rate: rateView,
-  confirm: confirmView,
-  records: recordsView,
-  amend: amendView,
-  settings: settingsView,
+  '': async () => rosterView,
+  login: async () => loginView,
+  scan: lazy(() => import('./views/scan.js'), 'scanView'),
+  visit: lazy(() => import('./views/visit.js'), 'visitView'),
+  rate: lazy(() => import('./views/rate.js'), 'rateView'),
+  confirm: lazy(() => import('./views/confirm.js'), 'confirmView'),
+  records: lazy(() => import('./views/records.js'), 'recordsView'),
+  amend: lazy(() => import('./views/records.js'), 'amendView'),
+  settings: lazy(() => import('./views/settings.js'), 'settingsView'),
 };
 
 export class App {
@@ -96,12 +93,14 @@ export class App {
         this.showUpdate();
       },
       (msg) => {
-        if (msg?.type === 'synced') this.afterSync();
+        if (msg?.type === 'synced') this.afterSync(msg.outcome);
       },
     );
 
     if (!this.session) this.go('login', true);
     else this.render();
+    // Fetch the visit screens once the first screen is up, so the first tap never waits.
+    setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((k) => ROUTES[k]().catch(() => {})), 3000);
     if (this.session) {
       await this.openPendingToken();
       this.sync();
@@ -146,12 +145,15 @@ export class App {
     this.render();
   }
 
-  render() {
+  async render() {
     const path = location.hash.replace(/^#\/?/, '');
     let [name, ...rest] = path.split('/');
     if (!this.session && name !== 'login') name = 'login';
     if (this.session && name === 'login' && !this.authExpired) name = '';
-    const viewFn = ROUTES[name] || rosterView;
+    if (!ROUTES[name]) name = '';
+    const ticket = (this.renderTicket = (this.renderTicket || 0) + 1);
+    const viewFn = await ROUTES[name]();
+    if (ticket !== this.renderTicket) return; // a later navigation won
     this.view?.destroy?.();
     this.route = name;
     document.body.classList.toggle('handover', name === 'rate');
@@ -232,19 +234,33 @@ export class App {
   // ---- roster ------------------------------------------------------------------------
 
   async loadRoster() {
-    const [units, residents] = await Promise.all([db.units.toArray(), db.residents.toArray()]);
+    // The lookups are filled page by page as the rows arrive, never in one long task.
+    const byId = new Map();
+    const byToken = new Map();
+    const [units, residents] = await Promise.all([
+      db.units.toArray(),
+      readAll(db.residents, {
+        each: (r) => {
+          byId.set(r.id, r);
+          if (r.qr_token) byToken.set(r.qr_token, r);
+        },
+      }),
+    ]);
     this.units = units;
     this.residents = residents;
-    this.byId = new Map(residents.map((r) => [r.id, r]));
-    this.byToken = new Map(residents.filter((r) => r.qr_token).map((r) => [r.qr_token, r]));
+    this.byId = byId;
+    this.byToken = byToken;
     await this.recount();
+    warmSearchKeys(residents);
   }
 
   /** Recompute this week's figures from the roster and the visits this phone made. */
   async recount() {
     const [pending, synced] = await Promise.all([db.outbox.where('type').equals('visit').toArray(), db.synced.toArray()]);
     const local = [...pending.map((i) => i.payload), ...synced.map((s) => s.payload)];
-    this.roster = buildRoster(this.units, this.residents, localVisitIndex(local));
+    const ticket = (this.recountTicket = (this.recountTicket || 0) + 1);
+    const roster = await buildRoster(this.units, this.residents, localVisitIndex(local));
+    if (ticket === this.recountTicket) this.roster = roster; // an older count never wins
   }
 
   unitOf(resident) {
@@ -345,14 +361,16 @@ export class App {
       this.syncPromise = null;
     });
     const outcome = await this.syncPromise;
-    await this.afterSync();
+    await this.afterSync(outcome);
     if (!outcome.ok && outcome.reason === 'auth' && !VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
     return outcome;
   }
 
-  async afterSync() {
+  async afterSync(outcome) {
     await this.refreshStatus();
-    await this.loadRoster();
+    // Re-read the roster only when the server changed it; the counts may change either way.
+    if (!outcome || outcome.roster) await this.loadRoster();
+    else await this.recount();
     // Re-render only views that show synced data, and never one with a form being filled.
     if (this.route === '' || this.route === 'records') this.view?.refresh?.();
   }

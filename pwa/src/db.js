@@ -48,6 +48,25 @@ export function uuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Every row of a table, read a page at a time by primary key: each page is decoded in its own
+ * task, so a 10,000-resident roster never blocks the phone for long.
+ */
+export async function readAll(table, { pageSize = 1000, each } = {}) {
+  const out = [];
+  let last = null;
+  for (;;) {
+    const coll = last === null ? table.orderBy(':id') : table.where(':id').above(last);
+    const rows = await coll.limit(pageSize).toArray();
+    for (const r of rows) {
+      out.push(r);
+      each?.(r);
+    }
+    if (rows.length < pageSize) return out;
+    last = rows[rows.length - 1].id;
+  }
+}
+
 /** Forget everything about the worker (logout); the device id and language stay. */
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];

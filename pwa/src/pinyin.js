@@ -6,11 +6,16 @@ const BOUNDS = '阿八嚓哒妸发旮哈讥咔垃妈拏噢妑七呥仨他哇夕�
 let collator = null;
 const cache = new Map();
 
+/** Make the collator now (its Chinese data takes a while to load: do it in a task of its own). */
+export function preparePinyin() {
+  collator = collator || new Intl.Collator('zh-Hans-CN', { sensitivity: 'base' });
+}
+
 function initialOf(ch) {
   if (!/[\u4e00-\u9fff]/.test(ch)) return ch.toLowerCase();
   let hit = cache.get(ch);
   if (hit !== undefined) return hit;
-  collator = collator || new Intl.Collator('zh-Hans-CN', { sensitivity: 'base' });
+  preparePinyin();
   hit = '';
   let lo = 0;
   let hi = BOUNDS.length - 1;

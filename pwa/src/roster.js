@@ -1,6 +1,6 @@
 // Roster arithmetic: this week's count (server coverage plus visits the server has not
 // counted yet), the order (who still needs a round first), grouping and search.
-import { pinyinInitials } from './pinyin.js';
+import { pinyinInitials, preparePinyin } from './pinyin.js';
 
 /** Local calendar day, YYYY-MM-DD, of an RFC 3339 time or Date. */
 export function dayKey(t) {
@@ -39,13 +39,12 @@ export function localVisitIndex(localVisits, now = new Date()) {
  * This week's figures for one resident. The server's count covers every day up to its last
  * visit; local days after that day are ones the server has not counted yet.
  */
-export function weekFigures(resident, local, now = new Date()) {
+export function weekFigures(resident, local, now = new Date(), week = isoWeek(now)) {
   const cov = resident.coverage || {};
-  const thisWeek = cov.week === isoWeek(now);
   const required = cov.required ?? 2;
-  let days = thisWeek ? cov.days_visited || 0 : 0;
+  let days = cov.week === week ? cov.days_visited || 0 : 0;
   const serverLast = cov.last_visit_at ? new Date(cov.last_visit_at) : null;
-  const serverLastDay = serverLast && isoWeek(serverLast) === isoWeek(now) ? dayKey(serverLast) : null;
+  const serverLastDay = serverLast && isoWeek(serverLast) === week ? dayKey(serverLast) : null;
   let last = serverLast;
   if (local) {
     for (const d of local.days) if (!serverLastDay || d > serverLastDay) days++;
@@ -54,26 +53,62 @@ export function weekFigures(resident, local, now = new Date()) {
   return { days, required, last, needs: days < required };
 }
 
-const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** "101-2" -> "0000000101-0000000002": plain string order is then natural order. */
+export function naturalKey(text) {
+  const s = String(text || '').toLowerCase();
+  let out = '';
+  let digits = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += s[i];
+    else {
+      if (digits) out += digits.padStart(10, '0');
+      digits = '';
+      out += s[i];
+    }
+  }
+  return digits ? out + digits.padStart(10, '0') : out;
+}
 
-/** Residents with figures, grouped by unit (units by name), those still needing a round first. */
-export function buildRoster(units, residents, localIdx, now = new Date()) {
+/** The part of a resident's order that never changes: room or address, then name (cached). */
+function sortKey(r) {
+  if (r._sort === undefined) {
+    Object.defineProperty(r, '_sort', { value: `${naturalKey(r.room || r.address)}\u0002${naturalKey(r.name)}`, enumerable: false });
+  }
+  return r._sort;
+}
+
+const pauseTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Residents with figures, grouped by unit (units by name), those still needing a round first,
+ * then by room or address and name. Works a chunk at a time and sorts precomputed string keys
+ * (no comparator calls), so 10,000 residents never block a slow phone for long.
+ */
+export async function buildRoster(units, residents, localIdx, now = new Date(), pause = pauseTask) {
+  const week = isoWeek(now);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
-  const groups = new Map();
-  for (const r of residents) {
+  const byUnit = new Map();
+  for (let i = 0; i < residents.length; i++) {
+    if (i && i % 1000 === 0) await pause();
+    const r = residents[i];
     if (r.status && r.status !== 'active') continue;
-    const w = weekFigures(r, localIdx.get(r.id), now);
-    const entry = { r, ...w };
-    let g = groups.get(r.unit_id);
-    if (!g) groups.set(r.unit_id, (g = { id: r.unit_id, name: unitName.get(r.unit_id) || '—', items: [] }));
-    g.items.push(entry);
+    const w = weekFigures(r, localIdx.get(r.id), now, week);
+    let g = byUnit.get(r.unit_id);
+    if (!g) byUnit.set(r.unit_id, (g = { id: r.unit_id, name: unitName.get(r.unit_id) || '—', items: [], keys: [], needing: 0 }));
+    g.keys.push(`${w.needs ? 0 : 1}${sortKey(r)}\u0002${g.items.length}`);
+    g.items.push({ r, ...w });
+    if (w.needs) g.needing++;
   }
-  const out = [...groups.values()].sort((a, b) => natural.compare(a.name, b.name));
-  for (const g of out) {
-    g.items.sort((a, b) => b.needs - a.needs || natural.compare(a.r.room || a.r.address || '', b.r.room || b.r.address || '') || natural.compare(a.r.name, b.r.name));
-    g.needing = g.items.filter((e) => e.needs).length;
+  const groups = [...byUnit.values()].sort((a, b) => (naturalKey(a.name) < naturalKey(b.name) ? -1 : 1));
+  for (const g of groups) {
+    await pause();
+    g.keys.sort();
+    const items = g.items;
+    g.items = g.keys.map((k) => items[Number(k.slice(k.lastIndexOf('\u0002') + 1))]);
+    delete g.keys;
   }
-  return out;
+  return groups;
 }
 
 /** The text a resident is found by: name, room, address, and pinyin initials of the name. */
@@ -97,4 +132,21 @@ export function filterRoster(groups, query) {
     if (items.length) out.push({ ...g, items, needing: items.filter((e) => e.needs).length });
   }
   return out;
+}
+
+/**
+ * Work out search keys a chunk at a time, so the first letter typed does not stall: first the
+ * Chinese collator alone (its data is slow to load), then 250 residents a task.
+ */
+export function warmSearchKeys(residents, chunk = 250) {
+  let i = 0;
+  const step = () => {
+    const end = Math.min(residents.length, i + chunk);
+    for (; i < end; i++) searchKey(residents[i]);
+    if (i < residents.length) setTimeout(step, 0);
+  };
+  setTimeout(() => {
+    preparePinyin();
+    setTimeout(step, 0);
+  }, 0);
 }

@@ -22,10 +22,13 @@ export const store = {
 
   /** After a full resend: drop whatever the resend did not carry. */
   async pruneRoster(unitIds, residentIds) {
-    await db.transaction('rw', db.units, db.residents, async () => {
+    return db.transaction('rw', db.units, db.residents, async () => {
       const [u, r] = await Promise.all([db.units.toCollection().primaryKeys(), db.residents.toCollection().primaryKeys()]);
-      await db.units.bulkDelete(u.filter((id) => !unitIds.has(id)));
-      await db.residents.bulkDelete(r.filter((id) => !residentIds.has(id)));
+      const goneUnits = u.filter((id) => !unitIds.has(id));
+      const goneResidents = r.filter((id) => !residentIds.has(id));
+      await db.units.bulkDelete(goneUnits);
+      await db.residents.bulkDelete(goneResidents);
+      return goneUnits.length + goneResidents.length;
     });
   },
 

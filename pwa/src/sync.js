@@ -118,7 +118,7 @@ export function createSyncClient({
     if (!session?.token) throw new SyncError('auth', 'Not logged in');
     let cursor = await store.cursor();
     const queue = batches(await store.pendingItems());
-    const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0, pages: 0 };
+    const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0, pages: 0, roster: 0 };
     // While a reset is being received, remember what the pages carried; prune at the end.
     let resetSeen = null;
     let more = false;
@@ -165,10 +165,12 @@ export function createSyncClient({
         for (const r of answer.residents || []) resetSeen.residents.add(r.id);
       }
       await store.applyRoster(answer);
+      tally.roster += (answer.units?.length || 0) + (answer.residents?.length || 0) +
+        (answer.removed?.residents?.length || 0) + (answer.removed?.units?.length || 0);
       cursor = answer.cursor ?? cursor;
       more = Boolean(answer.more);
       if (resetSeen && !more) {
-        await store.pruneRoster(resetSeen.units, resetSeen.residents);
+        tally.roster += await store.pruneRoster(resetSeen.units, resetSeen.residents);
         resetSeen = null;
       }
       // During a reset the cursor is saved only after its last page: an interrupted reset

@@ -39,16 +39,16 @@ describe('roster', () => {
     { id: '4', unit_id: 'u2', name: 'Gone', room: '202', status: 'discharged', coverage: cov(0) },
   ];
 
-  it('groups by unit, those needing a round first, without inactive residents', () => {
-    const g = buildRoster(units, residents, new Map(), now);
+  it('groups by unit, those needing a round first, without inactive residents', async () => {
+    const g = await buildRoster(units, residents, new Map(), now);
     expect(g.map((x) => x.name)).toEqual(['A wing', 'B wing']);
     expect(g[0].items.map((e) => e.r.name)).toEqual(['李娜', '王小明']);
     expect(g[1].items.map((e) => e.r.id)).toEqual(['3']);
     expect(g[0].needing).toBe(1);
   });
 
-  it('finds by name, room and pinyin initials', () => {
-    const g = buildRoster(units, residents, new Map(), now);
+  it('finds by name, room and pinyin initials', async () => {
+    const g = await buildRoster(units, residents, new Map(), now);
     const names = (q) => filterRoster(g, q).flatMap((x) => x.items.map((e) => e.r.name));
     expect(names('王')).toEqual(['王小明']);
     expect(names('wxm')).toEqual(['王小明']);
@@ -57,10 +57,20 @@ describe('roster', () => {
     expect(names('nothing')).toEqual([]);
   });
 
-  it('filters 10,000 residents', () => {
+  it('filters 10,000 residents', async () => {
     const many = Array.from({ length: 10000 }, (_, i) => ({ id: `${i}`, unit_id: `u${i % 2 + 1}`, name: `居民${i}`, room: `${i}`, status: 'active', coverage: cov(i % 3) }));
-    const g = buildRoster(units, many, new Map(), now);
+    const g = await buildRoster(units, many, new Map(), now);
     expect(filterRoster(g, '9999').flatMap((x) => x.items)).toHaveLength(1);
+  });
+});
+
+describe('natural order', () => {
+  it('orders rooms by their numbers', async () => {
+    const units = [{ id: 'u', name: 'U' }];
+    const rooms = ['10-1', '2-10', '2-9', '101', 'A3', 'A12'];
+    const rs = rooms.map((room, i) => ({ id: `${i}`, unit_id: 'u', name: 'x', room, status: 'active', coverage: { week: '2026-W48', required: 2, days_visited: 2 } }));
+    const g = await buildRoster(units, rs, new Map(), now);
+    expect(g[0].items.map((e) => e.r.room)).toEqual(['2-9', '2-10', '10-1', '101', 'A3', 'A12']);
   });
 });
 

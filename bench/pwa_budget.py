@@ -1,0 +1,291 @@
+"""PWA budgets: first-load JS+CSS (gzip), Lighthouse mobile scores, and the longest main-thread
+task while a 10,000-resident roster renders and is filtered under a 4x CPU slowdown.
+
+Run: `python -m bench.pwa_budget` after `make pwa` (pwa/dist) and `cd pwa && npm ci` (Lighthouse
+is a devDependency of pwa/). Uses Debian's Chromium at /usr/bin/chromium. Prints figures;
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PWA = ROOT / "pwa"
+DIST = PWA / "dist"
+CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
+ROUNDS = Path(sys.executable).with_name("rounds")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+BUDGET_FIRST_LOAD = 150 * 1024
+ROSTER_SIZE = 10_000
+
+
+class _Assets(HTMLParser):
+    """Scripts, module preloads and stylesheets that index.html makes the browser load."""
+
+    def __init__(self):
+        super().__init__()
+        self.files: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.files.append(a["src"])
+        elif tag == "link" and a.get("rel") in ("stylesheet", "modulepreload") and a.get("href"):
+            self.files.append(a["href"])
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9))
+
+
+def first_load() -> None:
+    print("## First load (gzip -9)")
+    parser = _Assets()
+    parser.feed((DIST / "index.html").read_text())
+    total = 0
+    for src in parser.files:
+        size = gz(DIST / src.lstrip("/"))
+        total += size
+        print(f"  {src:45} {size / 1024:7.1f} KB")
+    budget = BUDGET_FIRST_LOAD // 1024
+    print(f"  first-load JS+CSS: {total / 1024:.1f} KB gzip (budget {budget} KB)")
+    lazy = [p for p in (DIST / "assets").glob("*.js") if f"/assets/{p.name}" not in parser.files]
+    decoder = [p for p in lazy if p.name.startswith("decoder-")]
+    others = [p for p in lazy if p not in decoder]
+    lazy_kb = sum(gz(p) for p in others) / 1024
+    print(f"  lazy screens: {lazy_kb:.1f} KB gzip in {len(others)} chunks")
+    for p in decoder + list((DIST / "assets").glob("*.wasm")):
+        print(f"  QR decoder (lazy, excluded): {p.name} {gz(p) / 1024:.1f} KB gzip")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "ROUNDS_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "ROUNDS_SECRET_KEY": "bench",
+        "ROUNDS_TIMEZONE": "Asia/Shanghai",
+        "ROUNDS_PWA_DIST": str(DIST),
+        "ROUNDS_INSTANCE_DIR": str(tmp / "instance"),
+    }
+    for command in (["db", "upgrade"], ["demo-data"]):
+        done = subprocess.run(
+            [str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise SystemExit(f"rounds {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    port = free_port()
+    log = (tmp / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [str(ROUNDS), "run", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("the server did not start")
+
+
+def lighthouse(url: str, runs: int = 3) -> None:
+    print(f"## Lighthouse (mobile, {url}/, the first screen a new phone sees; {runs} runs)")
+    binary = PWA / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        print("  lighthouse is not installed: run `cd pwa && npm ci`")
+        return
+    flags = " ".join(["--headless=new", *FLAGS])
+    for i in range(runs):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            done = subprocess.run(
+                [
+                    str(binary),
+                    f"{url}/",
+                    "--quiet",
+                    f"--chrome-flags={flags}",
+                    "--form-factor=mobile",
+                    "--only-categories=performance,accessibility",
+                    "--output=json",
+                    f"--output-path={out.name}",
+                ],
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                print(f"  run {i + 1}: lighthouse failed: {done.stderr.strip()[-300:]}")
+                continue
+            report = json.loads(Path(out.name).read_text())
+        scores = {k: round(c["score"] * 100) for k, c in report["categories"].items()}
+        audits = report["audits"]
+        metrics = ", ".join(
+            f"{name} {audits[key]['displayValue']}"
+            for name, key in (
+                ("FCP", "first-contentful-paint"),
+                ("LCP", "largest-contentful-paint"),
+                ("TBT", "total-blocking-time"),
+                ("CLS", "cumulative-layout-shift"),
+            )
+        ).replace("\xa0", " ")
+        print(
+            f"  run {i + 1}: performance {scores['performance']}, "
+            f"accessibility {scores['accessibility']} ({metrics})"
+        )
+        failed = [
+            a["id"]
+            for a in audits.values()
+            if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
+        ]
+        if failed:
+            print(f"    failed audits: {', '.join(failed)}")
+
+
+LONGTASK_OBSERVER = """
+window.__longtasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longtasks.push({start: e.startTime, ms: e.duration});
+}).observe({type: 'longtask', buffered: true});
+"""
+
+# A roster of ROSTER_SIZE residents written where the app keeps it, as a sync would leave it.
+SEED_ROSTER = """
+async ({units, n}) => {
+  const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
+  const given = '秀英明华丽军伟芳娜敏静磊强洋艳勇杰娟涛超';
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const name = surnames[i % 20] + given[(i * 7) % 20] + given[(i * 13) % 20];
+    rows.push({
+      id: `bench-${i}`, unit_id: units[i % units.length], name, sex: 'female', birth_year: 1940,
+      room: `${1 + (i % 30)}0${i % 10}-${i % 4}`, address: null, phone: null,
+      care_level: 'self_care', status: 'active', qr_token: `bench${i}`, home_location: null,
+      coverage: {week: '2026-W01', required: 2, days_visited: 0, last_visit_at: null},
+    });
+  }
+  await new Promise((resolve, reject) => {
+    const open = indexedDB.open('rounds');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('residents', 'readwrite');
+      const store = tx.objectStore('residents');
+      for (const r of rows) store.put(r);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+"""
+
+
+def roster_long_tasks(url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"## Roster of {ROSTER_SIZE:,} residents, 4x CPU slowdown (Chromium, CDP)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(url)
+        page.locator("input[name=username]").fill("worker1")
+        page.locator("input[name=password]").fill("rounds-demo")
+        page.locator("button[type=submit]").click()
+        page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
+        units = page.evaluate("""() => new Promise((resolve) => {
+            const open = indexedDB.open('rounds');
+            open.onsuccess = () => {
+              const req = open.result.transaction('units').objectStore('units').getAllKeys();
+              req.onsuccess = () => { open.result.close(); resolve(req.result); };
+            };
+          })""")
+        page.evaluate(SEED_ROSTER, {"units": units, "n": ROSTER_SIZE})
+
+        context.add_init_script(LONGTASK_OBSERVER)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+
+        def settle(label: str, since: float) -> float:
+            page.wait_for_timeout(1500)  # long-task entries arrive asynchronously
+            tasks = [t for t in page.evaluate("window.__longtasks") if t["start"] >= since]
+            longest = max((t["ms"] for t in tasks), default=0)
+            all_ms = ", ".join(f"{t['ms']:.0f}" for t in tasks)
+            print(f"  {label:42} longest task {longest:6.0f} ms; long tasks: [{all_ms}]")
+            return page.evaluate("performance.now()")
+
+        start = time.perf_counter()
+        page.reload()
+        page.locator(".summary").filter(has_text=re.compile(r"\d{5}")).wait_for(timeout=60_000)
+        shown = time.perf_counter() - start
+        now = settle(f"open and render ({shown:.1f} s to the summary)", 0)
+        # Type with the keyboard into the focused box: locator queries run in the page and
+        # would be measured with the app.
+        page.focus("#roster-search")
+        now = settle("focus the search box", now)
+        for text in ("王", "王秀", "wxy", "10"):
+            page.keyboard.type(text, delay=150)
+            page.wait_for_timeout(400)
+            now = settle(f"filter as you type {text!r}", now)
+            for _ in text:
+                page.keyboard.press("Backspace")
+            page.wait_for_timeout(400)
+            now = settle("clear the filter", now)
+        page.mouse.wheel(0, 20_000)
+        page.wait_for_timeout(500)
+        settle("scroll down (next chunks render)", now)
+        browser.close()
+
+
+def main() -> None:
+    try:
+        from bench.common import machine
+
+        print(f"# PWA budgets on {machine()}")
+    except Exception:  # the server package is optional for the first figure
+        print("# PWA budgets")
+    if not (DIST / "index.html").exists():
+        raise SystemExit("pwa/dist is missing: run `make pwa`")
+    first_load()
+    with tempfile.TemporaryDirectory(prefix="rounds-pwa-bench-") as tmp:
+        proc, url = start_server(Path(tmp))
+        try:
+            lighthouse(url, runs=int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
+            roster_long_tasks(url)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -42,7 +42,7 @@ export class App {
     this.units = [];
     this.residents = [];
     this.byId = new Map();
-    this.byToken = new Map();
+    this.byHash = new Map();
     this.roster = [];
     this.draft = null;
     this.counts = { waiting: 0, problems: 0, total: 0 };
@@ -236,20 +236,20 @@ export class App {
   async loadRoster() {
     // The lookups are filled page by page as the rows arrive, never in one long task.
     const byId = new Map();
-    const byToken = new Map();
+    const byHash = new Map();
     const [units, residents] = await Promise.all([
       db.units.toArray(),
       readAll(db.residents, {
         each: (r) => {
           byId.set(r.id, r);
-          if (r.qr_token) byToken.set(r.qr_token, r);
+          if (r.qr_hash) byHash.set(r.qr_hash, r);
         },
       }),
     ]);
     this.units = units;
     this.residents = residents;
     this.byId = byId;
-    this.byToken = byToken;
+    this.byHash = byHash;
     await this.recount();
     warmSearchKeys(residents);
   }
@@ -332,10 +332,10 @@ export class App {
   async openPendingToken(syncing) {
     const token = sessionStorage.getItem('rounds.openToken');
     if (!token) return;
-    if (!this.byToken.has(token) && syncing) await syncing;
+    if (syncing) await syncing;
     sessionStorage.removeItem('rounds.openToken');
     const res = await resolveToken(token, {
-      byToken: this.byToken,
+      byHash: this.byHash,
       byId: this.byId,
       online: navigator.onLine,
       lookup: (tk) => api.lookupQr(this.session.token, tk),

@@ -15,6 +15,10 @@ db.version(1).stores({
   synced: 'id, resident_id, synced_at',
   meta: 'key',
 });
+// The roster now carries qr_hash, not the code: drop the old index and pull the roster afresh.
+db.version(2)
+  .stores({ residents: 'id, unit_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
 
 export async function getMeta(key, fallback = null) {
   const row = await db.meta.get(key);

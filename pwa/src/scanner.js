@@ -88,12 +88,22 @@ export async function startScan(video, onCode) {
 }
 
 /**
- * What a token means here. byToken: Map qr_token -> resident (this phone's roster);
+ * The roster carries a fingerprint of each code, never the code itself (a lost phone holds no
+ * usable codes): base64url, no padding, of the first 8 bytes of SHA-256(token).
+ */
+export async function fingerprint(token) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  const bytes = new Uint8Array(digest, 0, 8);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * What a token means here. byHash: Map qr_hash -> resident (this phone's roster);
  * lookup(token) asks the server. Returns {kind: 'resident', resident} or
  * {kind: 'other_unit' | 'rotated' | 'unknown' | 'offline'}.
  */
-export async function resolveToken(token, { byToken, byId, online, lookup }) {
-  const r = byToken.get(token);
+export async function resolveToken(token, { byHash, byId, online, lookup }) {
+  const r = byHash.get(await fingerprint(token));
   if (r) return { kind: 'resident', resident: r };
   if (!online) return { kind: 'offline' };
   try {

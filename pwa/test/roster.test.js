@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { isoWeek, weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/roster.js';
 import { pinyinInitials } from '../src/pinyin.js';
-import { parseToken } from '../src/scanner.js';
+import { parseToken, fingerprint, resolveToken } from '../src/scanner.js';
 
 const now = new Date(2026, 10, 25, 10, 0); // Wednesday 25 Nov 2026, local time
 const at = (d, h = 9) => new Date(2026, 10, d, h, 0).toISOString();
@@ -89,5 +89,30 @@ describe('QR payloads', () => {
     expect(parseToken('  tok123456 ')).toBe('tok123456');
     expect(parseToken('https://evil.example/other')).toBeNull();
     expect(parseToken('hello world')).toBeNull();
+  });
+});
+
+describe('scanned codes', () => {
+  it('are matched by the fingerprint the roster carries', async () => {
+    expect(await fingerprint('abc')).toBe('ungWv48Bz-o');
+  });
+
+  const me = { id: 'r1', name: 'Mine' };
+  const known = async () => ({ byHash: new Map([[await fingerprint('tok-mine'), me]]), byId: new Map([['r1', me]]) });
+
+  it('open a resident of my roster without asking the server', async () => {
+    const lookup = () => { throw new Error('not asked'); };
+    expect(await resolveToken('tok-mine', { ...(await known()), online: true, lookup })).toEqual({ kind: 'resident', resident: me });
+  });
+
+  it('say plainly what an unknown code is', async () => {
+    const ask = (status, resident_id = null) => async () => ({ status, resident_id });
+    const k = await known();
+    expect(await resolveToken('x-other', { ...k, online: true, lookup: ask('other_unit') })).toEqual({ kind: 'other_unit' });
+    expect(await resolveToken('x-old', { ...k, online: true, lookup: ask('rotated') })).toEqual({ kind: 'rotated' });
+    expect(await resolveToken('x-what', { ...k, online: true, lookup: ask('unknown') })).toEqual({ kind: 'unknown' });
+    expect(await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r1') })).toEqual({ kind: 'resident', resident: me });
+    expect(await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r9') })).toEqual({ kind: 'other_unit' });
+    expect(await resolveToken('x-any', { ...k, online: false, lookup: ask('current', 'r1') })).toEqual({ kind: 'offline' });
   });
 });

@@ -106,7 +106,7 @@ export function amendView(app, [visitId, fixId]) {
     const service = h('textarea', { rows: 3, maxlength: 2000, value: next.service_given, oninput: (e) => (next.service_given = e.target.value) });
     const feedback = h('textarea', { rows: 2, maxlength: 2000, value: next.feedback, oninput: (e) => (next.feedback = e.target.value) });
     const follow = h('input', { type: 'checkbox', checked: next.follow_up, onchange: (e) => (next.follow_up = e.target.checked) });
-    const reason = h('textarea', { rows: 2, maxlength: 2000, required: true, value: fixing?.payload.reason || '' });
+    const reason = h('textarea', { rows: 2, maxlength: 2000, 'aria-required': 'true', value: fixing?.payload.reason || '' });
     const err = h('p', { class: 'error', role: 'alert' });
 
     async function save(e) {

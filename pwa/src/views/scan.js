@@ -18,7 +18,7 @@ export function scanView(app) {
     if (!token) return fail(t('scan.result.notOurs'));
     msg.textContent = t('scan.checking');
     const res = await resolveToken(token, {
-      byToken: app.byToken,
+      byHash: app.byHash,
       byId: app.byId,
       online: navigator.onLine,
       lookup: (tk) => lookupQr(app.session.token, tk),

@@ -236,3 +236,28 @@ def test_a_qr_link_opens_the_resident_offline(page, context, live_server, worker
     assert response is not None and response.from_service_worker
     expect(page.get_by_role("heading", name=resident["name"])).to_be_visible()
     expect(page.get_by_text("QR code")).to_be_visible()
+
+
+def test_a_synced_visit_is_corrected_with_a_reason(page, live_server, worker1_residents):
+    resident = worker1_residents[7]
+    log_in(page, live_server.url)
+    record_visit(page, resident, service="Brought the newspaper")
+    wait_synced(page)
+
+    page.get_by_role("link", name=re.compile("Records")).click()
+    page.get_by_role("link", name=re.compile(f"Correct: {re.escape(resident['name'])}")).click()
+    expect(page.get_by_role("heading", name="Correct a visit")).to_be_visible()
+    page.get_by_label("Service given").fill("Brought the newspaper and read it aloud")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.get_by_role("alert").last).to_contain_text("Write the reason")
+    page.get_by_label("Reason for the correction").fill("Left out what was done")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.get_by_text("Correction saved")).to_be_visible()
+    wait_synced(page)
+
+    found = live_server.get("/api/v1/visits", "admin", resident_id=resident["id"]).json()
+    items = found["items"] if isinstance(found, dict) else found
+    visit = server_visit(live_server, items[0]["id"])
+    assert visit["service_given"] == "Brought the newspaper and read it aloud"
+    assert visit["amendments"][0]["reason"] == "Left out what was done"
+    assert visit["original"]["service_given"] == "Brought the newspaper"

@@ -191,7 +191,7 @@ async ({units, n}) => {
     rows.push({
       id: `bench-${i}`, unit_id: units[i % units.length], name, sex: 'female', birth_year: 1940,
       room: `${1 + (i % 30)}0${i % 10}-${i % 4}`, address: null, phone: null,
-      care_level: 'self_care', status: 'active', qr_token: `bench${i}`, home_location: null,
+      care_level: 'self_care', qr_hash: `bench${i}`,
       coverage: {week: '2026-W01', required: 2, days_visited: 0, last_visit_at: null},
     });
   }

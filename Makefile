@@ -13,7 +13,7 @@ PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.* 
 run: install pwa
 	$(ROUNDS) db upgrade
 	$(ROUNDS) demo-data --if-empty
-	$(ROUNDS) run --host $(HOST) --port $(PORT)
+	$(ROUNDS) serve --host $(HOST) --port $(PORT)
 
 install: $(VENV)/.installed
 
@@ -27,8 +27,10 @@ $(VENV)/.installed: pyproject.toml
 # The PWA is built only when pwa/ has a project; Flask serves pwa/dist.
 pwa: $(if $(wildcard pwa/package.json),pwa/dist/index.html)
 
+# `npm install` honours the lock file; `npm ci` would refuse it, because npm on one platform
+# records only that platform's optional native packages (rollup's), which npm 11's ci demands.
 pwa/node_modules/.installed: pwa/package.json $(wildcard pwa/package-lock.json)
-	cd pwa && npm ci --no-audit --no-fund
+	cd pwa && npm install --no-audit --no-fund
 	touch $@
 
 pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)

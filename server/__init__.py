@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import logs
 from .config import PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import compress, db, migrate
+from .jsonio import OrjsonProvider
 
 
 def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, static_folder=None, instance_path=None)
     app.config.from_object(config or Config())
-    app.json.ensure_ascii = False  # Chinese text as UTF-8, a third of the bytes of \u escapes
-    logging.basicConfig(level=logging.INFO)
+    app.json = OrjsonProvider(app)  # Chinese text as UTF-8, not \u escapes; fast
+    logs.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

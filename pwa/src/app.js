@@ -3,7 +3,7 @@
 import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './db.js';
 import * as outbox from './outbox.js';
 import { store } from './store.js';
-import { createSyncClient } from './sync.js';
+import { createSyncClient, rfc3339 } from './sync.js';
 import { buildRoster, localVisitIndex, warmSearchKeys } from './roster.js';
 import { t, setLang, pickLang } from './i18n/index.js';
 import * as api from './api.js';
@@ -277,7 +277,7 @@ export class App {
       id: uuid(),
       resident_id: r.id,
       kind: unit?.kind === 'area' ? 'home_visit' : 'round',
-      checked_in_at: new Date().toISOString(),
+      checked_in_at: rfc3339(new Date()),
       checked_out_at: null,
       identified_by: identifiedBy,
       qr_token: identifiedBy === 'qr' ? qrToken : null,
@@ -311,7 +311,7 @@ export class App {
   async saveVisit() {
     const d = this.draft;
     const visit = toPayload(d);
-    visit.checked_out_at = new Date().toISOString();
+    visit.checked_out_at = rfc3339(new Date());
     if (d.fix_of) await outbox.replacePayload(d.fix_of, visit);
     else await outbox.addVisit(visit);
     this.draft = null;

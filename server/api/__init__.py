@@ -22,9 +22,22 @@ def page_of(query, page: int, per_page: int) -> dict:
 
 
 def register_api(app: Flask) -> None:
-    from . import alerts, auth, coverage, qr, residents, sync, units, users, visits
+    from . import (
+        alerts,
+        auth,
+        coverage,
+        exports,
+        qr,
+        reports,
+        residents,
+        sync,
+        units,
+        users,
+        visits,
+    )
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    for module in (auth, units, residents, users, qr, sync, visits, coverage, alerts):
+    for module in (auth, units, residents, users, qr, sync, visits, coverage, alerts, reports,
+                   exports):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

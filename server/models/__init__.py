@@ -29,6 +29,7 @@ from .coverage import (
     JobRun,
     SchedulerLease,
 )
+from .followups import FollowUpHandled
 from .types import utcnow
 from .visits import (
     IDENTIFIED_BY,
@@ -65,6 +66,7 @@ __all__ = [
     "Device",
     "DigestRecipient",
     "DigestSent",
+    "FollowUpHandled",
     "JobRun",
     "LoginFailure",
     "Resident",

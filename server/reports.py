@@ -1,0 +1,398 @@
+"""Supervisor reports: follow-ups, satisfaction against the target, worker activity, devices.
+
+Plain functions over the models. Every report is scoped like the rest of the API: admins see
+every unit, supervisors their own; a unit asked for outside one's scope is "not found".
+Dates are visit dates (the check-in's local day, fixed at receipt); voided visits never count.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+
+from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, true, union_all
+from sqlalchemy.exc import IntegrityError
+
+from . import audit
+from .access import can_manage_unit, get_unit, users_visible_to, visible_unit_ids
+from .errors import ApiError, Conflict, Forbidden, NotFound
+from .extensions import db
+from .models import Amendment, Device, FollowUpHandled, Unit, User, Visit, user_units, utcnow
+from .models.followups import FLAGGED_AS_RECORDED
+from .visits import current_content
+
+# Institutions are judged on at least 80% satisfied or basically satisfied among those rated.
+TARGET = Fraction(4, 5)
+CONCERNS = ("living", "emotional", "physical")
+
+
+def unit_scope(user: User, unit_ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    """The units a report covers: those asked for (each must be visible), else all visible.
+
+    None means every unit (an admin who asked for none).
+    """
+    if unit_ids:
+        return [get_unit(user, unit_id).id for unit_id in dict.fromkeys(unit_ids)]
+    scope = visible_unit_ids(user)
+    return None if scope is None else sorted(scope)
+
+
+def in_scope(query: Select, units: list[uuid.UUID] | None, column=Visit.unit_id) -> Select:
+    return query if units is None else query.where(column.in_(units))
+
+
+def in_range(query: Select, date_from: date | None, date_to: date | None) -> Select:
+    if date_from is not None:
+        query = query.where(Visit.visit_date >= date_from)
+    if date_to is not None:
+        query = query.where(Visit.visit_date <= date_to)
+    return query
+
+
+def unit_names(ids) -> dict[uuid.UUID, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+
+
+def short_id(visit_id: uuid.UUID) -> str:
+    """The register's number: the first 8 hex digits of the visit id, upper case."""
+    return visit_id.hex[:8].upper()
+
+
+def concerns_of(content: dict) -> list[str]:
+    flags = [name for name in CONCERNS if content["observations"][name] == "concern"]
+    return flags + (["follow_up"] if content["follow_up"] else [])
+
+
+def visit_row(visit: Visit, units: dict, handled: FollowUpHandled | None) -> dict:
+    """A visit as report tables list it: amendments applied, with its follow-up state."""
+    content = current_content(visit)
+    return {
+        "visit_id": visit.id, "number": short_id(visit.id), "visit_date": visit.visit_date,
+        "checked_in_at": visit.checked_in_at, "kind": visit.kind,
+        "unit": {"id": visit.unit_id, "name": units.get(visit.unit_id, "")},
+        "resident": {"id": visit.resident.id, "name": visit.resident.name,
+                     "room": visit.resident.room},
+        "worker": {"id": visit.worker.id, "display_name": visit.worker.display_name},
+        **content,
+        "concerns": concerns_of(content),
+        "satisfaction": visit.satisfaction,
+        "amended": bool(visit.amendments),
+        "voided": visit.voided_at is not None,
+        "handled": None if handled is None else {
+            "at": handled.handled_at, "note": handled.note,
+            "by": {"id": handled.handler.id, "display_name": handled.handler.display_name}},
+    }
+
+
+def _rows(query: Select) -> list[dict]:
+    """Run a select of (Visit, FollowUpHandled | None) and shape the rows."""
+    pairs = db.session.execute(query).unique().all()
+    units = unit_names(visit.unit_id for visit, _ in pairs)
+    return [visit_row(visit, units, handled) for visit, handled in pairs]
+
+
+# --- follow-ups --------------------------------------------------------------------------
+
+
+def _latest_amended(path: tuple[str, ...], kind: str):
+    """The value the newest amendment that sets `path` gave it (NULL when none did)."""
+    value = Amendment.changes[path]
+    value = value.as_boolean() if kind == "bool" else value.as_string()
+    return (select(value).where(Amendment.visit_id == Visit.id, value.is_not(None))
+            .order_by(Amendment.created_at.desc()).limit(1).scalar_subquery())
+
+
+def flagged_after_amendments():
+    """SQL for "flags a concern or asks for follow-up" as the visit reads now."""
+    observations = [
+        func.coalesce(_latest_amended(("observations", name), "str"),
+                      getattr(Visit, f"obs_{name}")) == "concern"
+        for name in CONCERNS
+    ]
+    follow_up = func.coalesce(_latest_amended(("follow_up",), "bool"), Visit.follow_up)
+    return or_(*observations, follow_up == true())
+
+
+def _handled_filter(query: Select, status: str) -> Select:
+    handled = exists().where(FollowUpHandled.visit_id == Visit.id)
+    if status == "open":
+        return query.where(~handled)
+    if status == "handled":
+        return query.where(handled)
+    return query
+
+
+def followups_ids(units, status: str, date_from: date | None = None,
+                  date_to: date | None = None):
+    """Ids and check-in times of the follow-ups, as a subquery.
+
+    Two disjoint parts, so the large one reads the partial index of flagged visits:
+    visits never amended that were flagged as recorded, and amended visits flagged now.
+    """
+    amended = exists().where(Amendment.visit_id == Visit.id)
+
+    def part(*conditions) -> Select:
+        query = select(Visit.id, Visit.checked_in_at).where(Visit.voided_at.is_(None),
+                                                            *conditions)
+        return _handled_filter(in_range(in_scope(query, units), date_from, date_to), status)
+
+    as_recorded = part(FLAGGED_AS_RECORDED, ~amended)
+    corrected = part(Visit.id.in_(select(Amendment.visit_id)), flagged_after_amendments())
+    return union_all(as_recorded, corrected).subquery("followups")
+
+
+def followups(units, status: str = "open", date_from: date | None = None,
+              date_to: date | None = None, newest_first: bool = True, page: int = 1,
+              per_page: int = 50) -> dict:
+    found = followups_ids(units, status, date_from, date_to)
+    total = db.session.scalar(select(func.count()).select_from(found))
+    order = (found.c.checked_in_at.desc(), found.c.id.desc()) if newest_first \
+        else (found.c.checked_in_at, found.c.id)
+    query = (select(Visit, FollowUpHandled).join(found, found.c.id == Visit.id)
+             .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)
+             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    return {"items": _rows(query), "page": page, "per_page": per_page, "total": total}
+
+
+def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
+    """Mark a flagged (or unsatisfied) visit's follow-up as handled, once."""
+    user = actor.user
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or not (user.role == "admin" or visit.unit_id in set(user.unit_ids)):
+        raise NotFound("visit")
+    if not can_manage_unit(user, visit.unit_id):
+        raise Forbidden("Only an admin or a supervisor of this unit may handle follow-ups.")
+    if db.session.get(FollowUpHandled, visit.id) is not None:
+        raise Conflict("This follow-up was handled already.")
+    if visit.voided_at is not None:
+        raise ApiError(422, "This visit is voided: there is nothing to follow up.")
+    if not concerns_of(current_content(visit)) and visit.satisfaction != "unsatisfied":
+        raise ApiError(422, "This visit flagged no concern, asked for no follow-up and was "
+                            "not rated unsatisfied.")
+    handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=utcnow(),
+                              note=note)
+    db.session.add(handled)
+    audit.record(actor, "handle", "followup", visit.id, None, {"note": note})
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # handled at the same moment by someone else
+        db.session.rollback()
+        raise Conflict("This follow-up was handled already.") from error
+    return visit_row(visit, unit_names([visit.unit_id]), handled)
+
+
+# --- satisfaction ------------------------------------------------------------------------
+
+
+def score(counts: dict) -> dict:
+    """Counts, the share satisfied + basically satisfied among rated, and the target check."""
+    good = counts.get("satisfied", 0) + counts.get("basically_satisfied", 0)
+    rated = good + counts.get("unsatisfied", 0)
+    return {
+        "satisfied": counts.get("satisfied", 0),
+        "basically_satisfied": counts.get("basically_satisfied", 0),
+        "unsatisfied": counts.get("unsatisfied", 0),
+        "rated": rated,
+        "share": None if rated == 0 else good / rated,
+        # Compared on the exact fraction: 4 of 5 meets the target, whatever floats say.
+        "meets_target": None if rated == 0 else Fraction(good, rated) >= TARGET,
+    }
+
+
+def _rated(units, date_from: date, date_to: date) -> Select:
+    query = select(func.count()).where(Visit.voided_at.is_(None), Visit.satisfaction.is_not(None))
+    return in_range(in_scope(query, units), date_from, date_to)
+
+
+def _grouped(query: Select, *keys) -> dict:
+    counts: dict = defaultdict(dict)
+    grouped = query.with_only_columns(*keys, Visit.satisfaction, func.count()) \
+        .group_by(*keys, Visit.satisfaction)
+    for *key, satisfaction, number in db.session.execute(grouped):
+        counts[tuple(key) if len(key) > 1 else key[0]][satisfaction] = number
+    return counts
+
+
+def months_between(date_from: date, date_to: date) -> list[str]:
+    months, day = [], date_from.replace(day=1)
+    while day <= date_to:
+        months.append(f"{day.year}-{day.month:02d}")
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> dict:
+    base = _rated(units, date_from, date_to)
+    by_unit = _grouped(base, Visit.unit_id)
+    by_worker = _grouped(base, Visit.worker_id)
+    by_month = _grouped(base, extract("year", Visit.visit_date),
+                        extract("month", Visit.visit_date))
+    total: dict = defaultdict(int)
+    for counts in by_unit.values():
+        for name, number in counts.items():
+            total[name] += number
+    names = unit_names(by_unit)
+    workers = dict(db.session.execute(select(User.id, User.display_name)
+                                      .where(User.id.in_(list(by_worker)))).all())
+    unit_rows = [{"unit": {"id": unit_id, "name": names.get(unit_id, "")}, **score(counts)}
+                 for unit_id, counts in by_unit.items()]
+    worker_rows = [{"worker": {"id": worker_id, "display_name": workers.get(worker_id, "")},
+                    **score(counts)} for worker_id, counts in by_worker.items()]
+    month_counts = {f"{int(y)}-{int(m):02d}": counts for (y, m), counts in by_month.items()}
+    return {
+        "from": date_from, "to": date_to, "target": float(TARGET),
+        "total": score(total),
+        "units": sort_rows(unit_rows, sort, "unit", "name"),
+        "workers": sort_rows(worker_rows, sort, "worker", "display_name"),
+        "months": [{"month": month, **score(month_counts.get(month, {}))}
+                   for month in months_between(date_from, date_to)],
+    }
+
+
+def sort_rows(rows: list[dict], sort: str, who: str, label: str) -> list[dict]:
+    """Sort by name (default) or a numeric field; '-field' for descending. None sorts last."""
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    if field == "name":
+        return sorted(rows, key=lambda row: (row[who][label], str(row[who]["id"])),
+                      reverse=descending)
+    present = [row for row in rows if row[field] is not None]
+    absent = [row for row in rows if row[field] is None]
+    present.sort(key=lambda row: (row[field], row[who][label]), reverse=descending)
+    return present + sorted(absent, key=lambda row: row[who][label])
+
+
+def unsatisfied(units, date_from: date, date_to: date, page: int = 1,
+                per_page: int = 50) -> dict:
+    """Unsatisfied visits with their comments, newest first: the ones to follow up."""
+    where = in_range(in_scope(select(Visit.id).where(Visit.voided_at.is_(None),
+                                                     Visit.satisfaction == "unsatisfied"),
+                              units), date_from, date_to).subquery()
+    total = db.session.scalar(select(func.count()).select_from(where))
+    query = (select(Visit, FollowUpHandled).join(where, where.c.id == Visit.id)
+             .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)
+             .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
+             .limit(per_page).offset((page - 1) * per_page))
+    return {"items": _rows(query), "page": page, "per_page": per_page, "total": total}
+
+
+# --- worker activity ---------------------------------------------------------------------
+
+
+def days_between(date_from: date, date_to: date) -> list[date]:
+    return [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _burst():
+    return case((Visit.presence["burst"].as_boolean() == true(), 1), else_=0)
+
+
+def _workers_of(user: User, units) -> Select:
+    """Active workers one may see, of the units asked for (all one sees when none)."""
+    query = users_visible_to(user).where(User.role == "worker", User.active.is_(True))
+    if units is not None:
+        query = query.where(User.id.in_(select(user_units.c.user_id)
+                                        .where(user_units.c.unit_id.in_(units))))
+    return query
+
+
+@dataclass
+class _Tally:
+    visits: int = 0
+    qr: int = 0
+    burst: int = 0
+
+
+def activity(user: User, units, date_from: date, date_to: date, sort: str = "name",
+             page: int = 1, per_page: int = 50) -> dict:
+    """Visits per worker per day and per ISO week, QR share, burst flags; paged by worker."""
+    days = days_between(date_from, date_to)
+    weeks = list(dict.fromkeys(week_label(day) for day in days))
+    query = in_range(in_scope(
+        select(Visit.worker_id, Visit.visit_date, func.count(),
+               func.sum(case((Visit.identified_by == "qr", 1), else_=0)), func.sum(_burst()))
+        .where(Visit.voided_at.is_(None)), units), date_from, date_to)
+    per_day: dict = defaultdict(dict)
+    for worker_id, day, visits, qr, burst in db.session.execute(
+            query.group_by(Visit.worker_id, Visit.visit_date)):
+        per_day[worker_id][day] = _Tally(visits, int(qr or 0), int(burst or 0))
+    people = {u.id: u for u in db.session.scalars(_workers_of(user, units))}
+    missing = set(per_day) - set(people)
+    if missing:  # visited in one's units without belonging to them (moved, or a stand-in)
+        people.update({u.id: u for u in db.session.scalars(select(User)
+                                                            .where(User.id.in_(missing)))})
+    rows = []
+    for worker_id, person in people.items():
+        tallies = per_day.get(worker_id, {})
+        visits = sum(t.visits for t in tallies.values())
+        qr = sum(t.qr for t in tallies.values())
+        by_week: dict = defaultdict(int)
+        for day, tally in tallies.items():
+            by_week[week_label(day)] += tally.visits
+        rows.append({
+            "worker": {"id": person.id, "display_name": person.display_name,
+                       "username": person.username},
+            "visits": visits, "qr": qr, "manual": visits - qr,
+            "share_qr": None if visits == 0 else qr / visits,
+            "burst": sum(t.burst for t in tallies.values()),
+            "days_active": sum(1 for t in tallies.values() if t.visits),
+            "per_day": [tallies[day].visits if day in tallies else 0 for day in days],
+            "per_week": [by_week.get(week, 0) for week in weeks],
+        })
+    rows = sort_rows(rows, sort, "worker", "display_name")
+    start = (page - 1) * per_page
+    return {"from": date_from, "to": date_to, "days": days, "weeks": weeks,
+            "items": rows[start:start + per_page], "page": page, "per_page": per_page,
+            "total": len(rows)}
+
+
+def devices(user: User, units, stale_days: int, now: datetime | None = None,
+            only_stale: bool = False, page: int = 1, per_page: int = 50) -> dict:
+    """Workers' devices with their last sync, stalest first; stale: active and silent too long.
+
+    A device that never synced counts from when it was issued. Revoked or expired devices are
+    listed (to see what was revoked) but are never stale.
+    """
+    now = now or utcnow()
+    limit = now - timedelta(days=stale_days)
+    people = select(_workers_of(user, units).subquery().c.id)
+    last = func.coalesce(Device.last_sync_at, Device.issued_at)
+    active = and_(Device.revoked_at.is_(None), Device.expires_at > now)
+    stale = and_(active, last < limit)
+    query = select(Device).where(Device.user_id.in_(people))
+    stale_count = db.session.scalar(select(func.count()).select_from(
+        query.where(stale).subquery()))
+    if only_stale:
+        query = query.where(stale)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    found = db.session.scalars(
+        query.order_by(case((active, 0), else_=1), last, Device.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    items = []
+    for device in found:
+        since = device.last_sync_at or device.issued_at
+        is_active = device.revoked_at is None and device.expires_at > now
+        items.append({
+            "id": device.id, "name": device.name, "app_version": device.app_version,
+            "worker": {"id": device.user.id, "display_name": device.user.display_name,
+                       "username": device.user.username},
+            "issued_at": device.issued_at, "last_seen_at": device.last_seen_at,
+            "last_sync_at": device.last_sync_at, "expires_at": device.expires_at,
+            "revoked_at": device.revoked_at, "clock_skew_seconds": device.clock_skew_seconds,
+            "days_since_sync": None if device.last_sync_at is None
+            else (now - device.last_sync_at).days,
+            "active": is_active, "stale": is_active and since < limit,
+        })
+    return {"stale_days": stale_days, "now": now, "stale": stale_count, "items": items,
+            "page": page, "per_page": per_page, "total": total}
+

@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.* pwa/package.json -type f 2>/dev/null)
 
-.PHONY: run install pwa test test-python test-sqlite test-postgres test-pwa lint bench clean
+.PHONY: run install pwa test test-python test-sqlite test-postgres test-deploy test-pwa lint bench \
+	bench-load clean
 
 run: install pwa
 	$(ROUNDS) db upgrade
@@ -37,7 +38,7 @@ pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
 	cd pwa && npm run build
 	touch $@
 
-test: install pwa lint test-pwa test-sqlite test-postgres
+test: install pwa lint test-pwa test-sqlite test-postgres test-deploy
 
 lint: install
 	$(BIN)/ruff check server tests bench migrations
@@ -48,14 +49,23 @@ test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)
 # Under CI the browser tests must run: install Debian's Chromium when it is missing.
 test-sqlite: install pwa
 	@if [ -n "$$CI" ]; then bash tests/ensure-browser.sh; fi
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not deploy"
 
 # A throwaway PostgreSQL cluster made by the test harness (tests/pgcluster.py).
 test-postgres: install
-	ROUNDS_TEST_DB=postgresql $(BIN)/pytest -m "not e2e"
+	ROUNDS_TEST_DB=postgresql $(BIN)/pytest -m "not e2e and not deploy"
+
+# The production recipe on loopback: PostgreSQL, gunicorn, scheduler, nginx (docs/deploy.md).
+test-deploy: install
+	@if [ -n "$$CI" ]; then bash deploy/ensure-test-tools.sh; fi
+	$(BIN)/pytest -m deploy
 
 bench: install pwa
 	$(BIN)/python -m bench
+
+# 200 phones against gunicorn + PostgreSQL on loopback, about 5 minutes (docs/benchmarks.md).
+bench-load: install
+	$(BIN)/python -m bench.load_sync
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist .pytest_cache

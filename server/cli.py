@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from . import scheduler
+from . import backup, scheduler
 from .audit import SYSTEM
 from .extensions import db
 
@@ -79,6 +79,8 @@ def demo_data_command(if_empty):
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
     app.cli.add_command(scheduler.scheduler_command)
     app.cli.add_command(scheduler.serve_command)
     app.cli.add_command(scheduler.coverage_cli)

@@ -21,6 +21,13 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _instance_dir() -> Path:
     path = Path(os.environ.get("ROUNDS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
     path.mkdir(parents=True, exist_ok=True)
@@ -69,11 +76,21 @@ class Config:
         self.SYNC_PAGE_SIZE = _env_int("ROUNDS_SYNC_PAGE_SIZE", 500)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
+        # Behind TLS only: browsers then refuse plain HTTP to this host for a year.
+        self.HSTS = _env_bool("ROUNDS_HSTS", False)
+        self.SESSION_COOKIE_SECURE = self.HSTS
+        # Proxies in front (nginx: 1): client address and scheme come from X-Forwarded-*.
+        self.TRUSTED_PROXIES = _env_int("ROUNDS_TRUSTED_PROXIES", 0)
+        # /healthz fails when the last coverage refresh is older than this (0: never judged).
+        self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int("ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS",
+                                                       3600)
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
             # JSON columns hold signature strokes: orjson writes them several times faster.
             "json_serializer": _orjson_text,
             "json_deserializer": orjson.loads,
+            # Production logs carry no SQL parameters: they would hold names, notes, signatures.
+            "hide_parameters": self.LOG_FORMAT == "json",
         }
         self.JSON_SORT_KEYS = False
         # gzip answers for clients that accept it (phones on 2G): JSON, SVG, CSV.

@@ -1,0 +1,432 @@
+"""Load test: 200 phones syncing at once against gunicorn + PostgreSQL, on loopback.
+
+Each phone logs in, pulls its roster, then for the test's length alternates a sync carrying
+a batch of visits with signatures and a pull-only sync, a few seconds apart; at the end every
+phone makes one final sync at the same moment (the end of the day). A phone keeps a visit in
+its outbox until the server answers `created` or `duplicate`, as the real app does, and sends
+it again otherwise. Afterwards the database is asked whether every visit the phones recorded is
+stored exactly once.
+
+Scenarios: one gunicorn instance; two instances on two ports sharing the database (as two
+hosts would); two instances with the scheduler refreshing coverage throughout.
+
+Run: `python -m bench.load_sync [--phones 200] [--seconds 60] [--scenario all]`
+(or `make bench-load`). Loopback only, bounded in count and time; prints figures, asserts none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import orjson
+from sqlalchemy import create_engine, text
+
+from bench.common import git_revision, machine
+from tests.pgcluster import find_pg_bin, postgres_cluster
+from tests.visitdata import delta_encode, signature_strokes
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "load-test-password"
+RESIDENTS_PER_UNIT = 40
+PHONES_PER_UNIT = 4
+BATCH = 20
+SIGNATURE_POINTS = 120
+STATUS_OK = ("created", "duplicate")
+
+
+# -- the institution -------------------------------------------------------------------------
+
+def seed(url: str, phones: int) -> None:
+    """Units of 40 residents, four workers per unit; real (argon2) password hashes."""
+    os.environ["ROUNDS_DATABASE_URL"] = url
+    from server import create_app
+    from server.audit import SYSTEM
+    from server.auth import hash_password
+    from server.config import Config
+    from server.extensions import db
+    from server.residents import create_resident
+    from server.units import create_unit
+    from server.users import create_user
+
+    app = create_app(Config())
+    real_hash = hash_password(PASSWORD)  # one hash, verified at full cost at every login
+    today = datetime.now(UTC).date()
+    with app.app_context():
+        for number in range((phones + PHONES_PER_UNIT - 1) // PHONES_PER_UNIT):
+            unit = create_unit(SYSTEM, f"Ward {number:03d} 病区", "ward")
+            for bed in range(RESIDENTS_PER_UNIT):
+                create_resident(SYSTEM, {"unit_id": unit.id, "name": f"住户 {number}-{bed}",
+                                         "room": f"{bed // 2 + 100}-{bed % 2 + 1}"}, today)
+            for seat in range(PHONES_PER_UNIT):
+                user = create_user(SYSTEM, {
+                    "username": f"load{number * PHONES_PER_UNIT + seat:04d}", "role": "worker",
+                    "password": PASSWORD, "display_name": "Load", "unit_ids": [unit.id]},
+                    fast_hash=True)
+                user.password_hash = real_hash
+            db.session.commit()
+        db.engine.dispose()
+
+
+# -- one phone -------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    recorded: set[str] = field(default_factory=set)
+    acknowledged: set[str] = field(default_factory=set)
+    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    visit_bytes: int = 0
+
+
+class Phone:
+    def __init__(self, number: int, base: str, figures: Figures, rng: random.Random) -> None:
+        self.username = f"load{number:04d}"
+        self.base, self.figures, self.rng = base, figures, rng
+        self.device_id = str(uuid.uuid4())
+        self.cursor = None
+        self.residents: list[str] = []
+        self.outbox: dict[str, dict] = {}
+        self.session: aiohttp.ClientSession | None = None
+        self.token = ""
+
+    async def _call(self, kind: str, path: str, body: dict) -> dict | None:
+        started = time.perf_counter()
+        try:
+            headers = {"Content-Type": "application/json", "X-Rounds-App": "load-test"}
+            if self.token:
+                headers["Authorization"] = f"Bearer {self.token}"
+            async with self.session.post(f"{self.base}{path}", data=orjson.dumps(body),
+                                         headers=headers) as answer:
+                payload = await answer.read()
+                self.figures.latencies[kind].append(time.perf_counter() - started)
+                if answer.status != 200:
+                    self.figures.errors[f"{kind} HTTP {answer.status}"] += 1
+                    return None
+                return orjson.loads(payload)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            self.figures.latencies[kind].append(time.perf_counter() - started)
+            self.figures.errors[f"{kind} {type(error).__name__}"] += 1
+            return None
+
+    async def login(self) -> bool:
+        answer = await self._call("login", "/api/v1/auth/login", {
+            "username": self.username, "password": PASSWORD,
+            "device": {"id": self.device_id, "name": "load test"}})
+        if answer:
+            self.token = answer["token"]
+        return answer is not None
+
+    def _new_visits(self, count: int) -> None:
+        now = datetime.now(UTC)
+        for _ in range(count):
+            resident = self.rng.choice(self.residents)
+            when = now - timedelta(minutes=self.rng.randint(5, 300))
+            strokes = signature_strokes(SIGNATURE_POINTS, seed=self.rng.randrange(10**6))
+            visit = {
+                "id": str(uuid.uuid4()), "resident_id": resident, "kind": "round",
+                "checked_in_at": when.isoformat(),
+                "checked_out_at": (when + timedelta(minutes=4)).isoformat(),
+                "identified_by": "manual", "qr_token": None, "location": None,
+                "observations": {"living": "ok", "emotional": "ok", "physical": "concern",
+                                 "notes": "膝盖疼 knee pain"},
+                "service_given": "测血压 blood pressure", "follow_up": False,
+                "satisfaction": "satisfied", "feedback": "",
+                "signature": {"signer": "resident", "signer_name": None, "reason": None,
+                              "width": 600, "height": 200, "encoding": "delta",
+                              "strokes": delta_encode(strokes)},
+            }
+            self.outbox[visit["id"]] = visit
+            self.figures.recorded.add(visit["id"])
+
+    async def sync(self, kind: str, with_visits: bool) -> None:
+        visits = list(self.outbox.values())[:200] if with_visits else []
+        while True:
+            answer = await self._call(kind, "/api/v1/sync", {
+                "device_time": datetime.now(UTC).isoformat(), "cursor": self.cursor,
+                "visits": visits, "amendments": []})
+            if answer is None:
+                return  # the outbox keeps them: the next sync sends them again
+            for result in answer["results"]:
+                self.figures.statuses[result["status"]] += 1
+                if result["status"] in STATUS_OK:
+                    self.outbox.pop(result["id"], None)
+                    self.figures.acknowledged.add(result["id"])
+            if answer.get("reset"):
+                self.residents = []
+            self.residents += [r["id"] for r in answer["residents"]]
+            self.cursor = answer["cursor"]
+            if not answer.get("more"):
+                return
+            visits, kind = [], "pull"
+
+    async def run(self, start_at: float, stop_at: float, final: asyncio.Event,
+                  think: tuple[float, float]) -> None:
+        connector = aiohttp.TCPConnector(limit=1, force_close=False)
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            self.session = session
+            await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+            while not await self.login():
+                if time.monotonic() > stop_at:
+                    return
+                await asyncio.sleep(1)
+            await self.sync("first pull", with_visits=False)
+            push = True
+            while time.monotonic() + think[1] < stop_at:
+                await asyncio.sleep(self.rng.uniform(*think))
+                if push and self.residents:
+                    self._new_visits(BATCH)
+                    await self.sync("push 20", with_visits=True)
+                else:
+                    await self.sync("pull", with_visits=False)
+                push = not push
+            await final.wait()  # the end of the day: everyone at once
+            if self.residents:
+                self._new_visits(BATCH)
+            for _ in range(5):  # until the outbox is empty, as the app does
+                await self.sync("final sync", with_visits=True)
+                if not self.outbox:
+                    break
+                await asyncio.sleep(1)
+
+
+async def drive(bases: list[str], phones: int, seconds: float, think: tuple[float, float],
+                seed_value: int = 7) -> tuple[Figures, float]:
+    figures = Figures()
+    rng = random.Random(seed_value)
+    start = time.monotonic() + 1
+    # Logins spread over the first 5 s, as phones come into signal.
+    crowd = [Phone(n, bases[n % len(bases)], figures, random.Random(rng.random()))
+             for n in range(phones)]
+    final = asyncio.Event()
+    stop_at = start + seconds
+    tasks = [asyncio.create_task(phone.run(start + rng.uniform(0, 5), stop_at, final, think))
+             for phone in crowd]
+    await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
+    final.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 180)
+    return figures, time.monotonic() - start
+
+
+# -- the servers -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Processes:
+    def __init__(self, env: dict, logdir: Path) -> None:
+        self.env, self.logdir, self.running = env, logdir, []
+
+    def start(self, name: str, command: list[str], **extra_env) -> subprocess.Popen:
+        out = (self.logdir / f"{name}.log").open("wb")
+        process = subprocess.Popen(command, cwd=ROOT, env={**self.env, **extra_env},
+                                   stdout=out, stderr=subprocess.STDOUT)
+        self.running.append(process)
+        return process
+
+    def gunicorn(self, name: str, workers: int, threads: int) -> str:
+        port = free_port()
+        self.start(name, [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py",
+                          "server:create_app()"], ROUNDS_WEB_BIND=f"127.0.0.1:{port}",
+                   ROUNDS_WEB_WORKERS=str(workers), ROUNDS_WEB_THREADS=str(threads))
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base)
+        return base
+
+    def stop(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.running:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.running = []
+
+
+def wait_until_up(base: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/healthz", timeout=2):
+            return
+        time.sleep(0.3)
+    raise SystemExit(f"{base} did not start")
+
+
+# -- the proof ---------------------------------------------------------------------------------
+
+def prove(url: str, figures: Figures) -> dict:
+    """Every recorded visit stored exactly once, with its signature; nothing else stored."""
+    engine = create_engine(url)
+    recorded = sorted(figures.recorded)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TEMP TABLE recorded (id uuid PRIMARY KEY)"))
+        for start in range(0, len(recorded), 5000):
+            connection.execute(text("INSERT INTO recorded (id) VALUES (:id)"),
+                               [{"id": value} for value in recorded[start:start + 5000]])
+        stored = connection.execute(text(
+            "SELECT count(*), count(DISTINCT v.id), "
+            "count(*) FILTER (WHERE json_array_length(v.signature_strokes) > 0) "
+            "FROM visits v JOIN recorded r ON r.id = v.id")).one()
+        total = connection.execute(text("SELECT count(*) FROM visits")).scalar()
+    engine.dispose()
+    return {"recorded": len(recorded), "stored": stored[0], "distinct": stored[1],
+            "with_signature": stored[2], "lost": len(recorded) - stored[1],
+            "doubled": stored[0] - stored[1], "all_visits_in_db": total}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def report(title: str, figures: Figures, elapsed: float, proof: dict, extra: str = "") -> str:
+    every = [v for values in figures.latencies.values() for v in values]
+    lines = [f"### {title}", "",
+             f"{len(every)} requests in {elapsed:.1f} s: **{len(every) / elapsed:.0f} requests/s**,"
+             f" {proof['recorded'] / elapsed:.0f} visits/s; errors: "
+             f"**{sum(figures.errors.values())}**"
+             + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(figures.errors.items()))})"
+                if figures.errors else ""), "",
+             "| request | count | p50 ms | p95 ms | p99 ms | max ms |", "|---|---|---|---|---|---|"]
+    for kind in ("login", "first pull", "push 20", "pull", "final sync"):
+        values = figures.latencies.get(kind, [])
+        if values:
+            lines.append(f"| {kind} | {len(values)} | {percentile(values, .5) * 1000:.0f} | "
+                         f"{percentile(values, .95) * 1000:.0f} | "
+                         f"{percentile(values, .99) * 1000:.0f} | {max(values) * 1000:.0f} |")
+    lines.append(f"| all | {len(every)} | {percentile(every, .5) * 1000:.0f} | "
+                 f"{percentile(every, .95) * 1000:.0f} | {percentile(every, .99) * 1000:.0f} | "
+                 f"{max(every) * 1000:.0f} |")
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(figures.statuses.items()))
+    lines += ["", f"Visits recorded by the phones: {proof['recorded']}; in the database: "
+              f"{proof['stored']} rows for them, {proof['distinct']} distinct, "
+              f"{proof['with_signature']} with their signature — **lost {proof['lost']}, "
+              f"doubled {proof['doubled']}**. Answers per visit: {statuses}."]
+    if extra:
+        lines += ["", extra]
+    return "\n".join(lines) + "\n"
+
+
+def last_job_run(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        last = connection.execute(text("SELECT coalesce(max(id), 0) FROM job_runs")).scalar()
+    engine.dispose()
+    return last
+
+
+def job_runs_during(url: str, after_id: int) -> str:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT status, count(*), avg(extract(epoch FROM finished_at - started_at)), "
+            "max(extract(epoch FROM finished_at - started_at)) FROM job_runs "
+            "WHERE job = 'refresh' AND id > :after GROUP BY status"), {"after": after_id}).all()
+    engine.dispose()
+    if not rows:
+        return "The scheduler ran no coverage refresh during the load."
+    return "Coverage refreshes by the scheduler during the load: " + "; ".join(
+        f"{count} {status}" + (f" (mean {mean:.2f} s, longest {longest:.2f} s)"
+                               if mean is not None else "")
+        for status, count, mean, longest in rows) + "."
+
+
+# -- main --------------------------------------------------------------------------------------
+
+def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
+    processes = Processes(env, logdir)
+    cores = os.cpu_count() or 2
+    try:
+        if name == "one":
+            bases = [processes.gunicorn("web-1", workers=2 * cores, threads=4)]
+            title = f"One gunicorn instance ({2 * cores} workers x 4 threads)"
+        else:
+            bases = [processes.gunicorn(f"web-{n}", workers=cores, threads=4) for n in (1, 2)]
+            title = f"Two gunicorn instances on two ports ({cores} workers x 4 threads each)"
+        extra = ""
+        since = last_job_run(url)
+        if name == "two+scheduler":
+            processes.start("scheduler", [str(BIN / "rounds"), "scheduler"],
+                            ROUNDS_COVERAGE_REFRESH_SECONDS=str(args.refresh_seconds))
+            title += f", scheduler refreshing coverage every {args.refresh_seconds} s"
+        print(f"\n== {title}: {args.phones} phones for {args.seconds} s", flush=True)
+        figures, elapsed = asyncio.run(drive(bases, args.phones, args.seconds,
+                                             (args.think_min, args.think_max)))
+        if name == "two+scheduler":
+            extra = job_runs_during(url, since)
+    finally:
+        processes.stop()
+    text_block = report(title, figures, elapsed, prove(url, figures), extra)
+    print(text_block, flush=True)
+    return text_block
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think-min", type=float, default=2.0)
+    parser.add_argument("--think-max", type=float, default=6.0)
+    parser.add_argument("--refresh-seconds", type=int, default=10)
+    parser.add_argument("--scenario", choices=["one", "two", "two+scheduler", "all"],
+                        default="all")
+    args = parser.parse_args()
+    if not 1 <= args.phones <= 1000 or not 1 <= args.seconds <= 600:
+        raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds")
+    if find_pg_bin() is None:
+        raise SystemExit("PostgreSQL (initdb) is needed")
+    scenarios = ["one", "two", "two+scheduler"] if args.scenario == "all" else [args.scenario]
+    logs = ROOT / "bench" / "results" / f"load-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    logs.mkdir(parents=True)
+    print(f"Server logs: {logs}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="rounds-load-") as tmp, \
+            postgres_cluster("rounds_load", durable=True) as url:
+        env = {**os.environ, "ROUNDS_DATABASE_URL": url, "ROUNDS_SECRET_KEY": "load-test",
+               "ROUNDS_TIMEZONE": "Asia/Shanghai", "ROUNDS_INSTANCE_DIR": tmp,
+               "ROUNDS_LOG_FORMAT": "json", "ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS": "0",
+               "PYTHONPATH": str(ROOT)}
+        os.environ["ROUNDS_INSTANCE_DIR"] = tmp
+        subprocess.run([str(BIN / "rounds"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        started = time.monotonic()
+        seed(url, args.phones)
+        print(f"Seeded {args.phones} workers in {args.phones // PHONES_PER_UNIT} units of "
+              f"{RESIDENTS_PER_UNIT} residents in {time.monotonic() - started:.1f} s", flush=True)
+        blocks = [run_scenario(name, url, env, logs, args) for name in scenarios]
+    print("\n## Load test: 200 phones\n")
+    print(f"Machine: {machine()}; PostgreSQL durable (fsync on), on the same machine; "
+          f"revision {git_revision()}; {args.phones} phones, {args.seconds:.0f} s, "
+          f"{args.think_min:g}-{args.think_max:g} s between a phone's requests.\n")
+    print("\n".join(blocks))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,8 +5,9 @@ create_app or a gunicorn worker: each would start its own). Two guards keep the 
 
 - a database lease: a PostgreSQL advisory lock held on a dedicated connection, or on SQLite a
   row with an expiry that the holder renews; a scheduler without the lease does nothing;
-- a claim per occurrence: each run inserts a job_runs row whose unique `slot` names it
-  ("close:2026-W47"), so even two lease holders could not act twice.
+- a claim per occurrence: a close or a digest inserts a job_runs row whose unique `slot`
+  names it ("close:2026-W47", "digest:2026-11-24"), so even two lease holders could not act
+  twice; a failed occurrence may be claimed again by a conditional update.
 
 Every job is a thin call into an idempotent domain function; a failing job is recorded with
 its error and the scheduler carries on.
@@ -18,6 +19,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import traceback
 import uuid
 from collections.abc import Callable
@@ -66,11 +68,14 @@ class Lease:
     def __init__(self, holder: str) -> None:
         self.holder = holder
         self._connection = None  # PostgreSQL: the session that owns the advisory lock
+        # Jobs run in a thread pool; the lock's connection must serve one of them at a time.
+        self._mutex = threading.Lock()
 
     def acquire(self) -> bool:
-        if db.engine.dialect.name == "postgresql":
-            return self._advisory()
-        return self._row()
+        with self._mutex:
+            if db.engine.dialect.name == "postgresql":
+                return self._advisory()
+            return self._row()
 
     def _advisory(self) -> bool:
         if self._connection is not None:
@@ -121,6 +126,10 @@ class Lease:
         return bool(claimed)
 
     def release(self) -> None:
+        with self._mutex:
+            self._release()
+
+    def _release(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:key)"),
@@ -223,13 +232,13 @@ class Jobs:
         self.holder = holder or new_holder()
         self.lease = Lease(self.holder)
 
-    def _slot(self, name: str, now: datetime) -> str:
+    def _slot(self, name: str, now: datetime) -> str | None:
         from .clock import today_in
         from .coverage import Period
 
         today = today_in(self.app.config["TIMEZONE"], now)
         if name == "refresh":
-            return f"refresh:{int(now.timestamp()) // refresh_seconds()}"
+            return None  # idempotent and frequent: the lease alone keeps it single
         if name == "close_week":
             return f"close:{Period.of('week', today).previous().label}"
         if name == "close_month":
@@ -284,7 +293,8 @@ def build_scheduler(jobs: Jobs, scheduler_class):
                       minute=10, id="close_week")
     scheduler.add_job(jobs.run, "cron", args=["close_month"], day=1, hour=0, minute=10,
                       id="close_month")
-    scheduler.add_job(jobs.run, "cron", args=["digest"], hour=8, minute=0, id="digest")
+    # 08:00; the later hours only retry a failed send (the day's slot is claimed once).
+    scheduler.add_job(jobs.run, "cron", args=["digest"], hour="8-20", minute=0, id="digest")
     scheduler.add_job(jobs.renew, "interval", seconds=max(1, lease // 3), id="lease")
     return scheduler
 
@@ -340,10 +350,13 @@ def scheduler_command():
 @with_appcontext
 def serve_command(host, port):
     """Development: the web server and the scheduler in one process (no reloader)."""
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()
     scheduler, jobs = start_background_scheduler(app)
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        # Flask's app.run() refuses to start under the CLI; its server is werkzeug's anyway.
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         scheduler.shutdown(wait=False)
         jobs.release()

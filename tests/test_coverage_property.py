@@ -1,0 +1,139 @@
+"""The incremental refresh agrees with a slow reference that recomputes everything from scratch.
+
+Hypothesis plays a few weeks of an institution: visits (some synced days late), voids,
+discharges and readmissions, and refreshes at moving instants. After the last refresh every
+stored result must equal what the reference, written independently here, computes from all
+visits and the residents as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from server import coverage
+from server.extensions import db
+from server.models import CoverageResult, CoverageState, Resident, Visit
+from tests.conftest import add_resident
+from tests.test_coverage_support import set_policies, sync_visit, void
+
+ZONE = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 10, 26, 8, 0, tzinfo=ZONE)  # a Monday
+END = datetime(2026, 11, 22, 20, 0, tzinfo=ZONE)
+RESIDENTS = [  # care level, admitted on
+    (None, date(2026, 1, 5)),
+    ("full", date(2026, 1, 5)),
+    ("home", date(2026, 1, 5)),
+    (None, date(2026, 10, 30)),  # admitted on a Friday of the first week
+]
+
+operation = st.one_of(
+    st.tuples(st.just("visit"), st.integers(0, len(RESIDENTS) - 1), st.integers(0, 12),
+              st.integers(8, 20)),
+    st.tuples(st.just("void"), st.integers(0, 50)),
+    st.tuples(st.just("discharge"), st.integers(0, len(RESIDENTS) - 1)),
+    st.tuples(st.just("readmit"), st.integers(0, len(RESIDENTS) - 1)),
+    st.tuples(st.just("refresh"), st.integers(1, 60)),
+)
+
+
+# -- the slow reference ------------------------------------------------------------------------
+
+def _period(kind: str, day: date) -> tuple[str, date, date]:
+    if kind == "week":
+        start = day - timedelta(days=day.weekday())
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}", start, start + timedelta(days=6)
+    start = day.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return f"{start.year}-{start.month:02d}", start, end
+
+
+def reference(rules: dict, resident_ids: list, refresh_days: list[date], today: date) -> dict:
+    expected = {}
+    for resident in db.session.scalars(select(Resident).where(Resident.id.in_(resident_ids))):
+        required_full, kind = rules[resident.care_level]
+        visits = db.session.scalars(select(Visit).where(Visit.resident_id == resident.id,
+                                                        Visit.voided_at.is_(None))).all()
+        for label, start, end in sorted({_period(kind, day) for day in refresh_days}):
+            first = max(start, resident.admitted_on)
+            last = end if resident.status == "active" else min(end, resident.status_since)
+            if first > last:
+                continue
+            active = (last - first).days + 1
+            required = math.ceil(required_full * active / ((end - start).days + 1))
+            days = {v.visit_date for v in visits if start <= v.visit_date <= end}
+            needed = required - len(days)
+            if needed <= 0:
+                status = "met"
+            elif today > end:
+                status = "missed"
+            else:
+                free = sum(1 for n in range(active)
+                           if first + timedelta(days=n) >= today
+                           and first + timedelta(days=n) not in days)
+                status = "missed" if free < needed else "at_risk" if free == needed \
+                    else "on_track"
+            last_visit = max((v.checked_in_at for v in visits if v.visit_date <= end),
+                             default=None)
+            expected[resident.id, label] = (required, len(days), status, last_visit)
+    return expected
+
+
+def stored(resident_ids: list) -> dict:
+    db.session.expire_all()
+    return {(r.resident_id, r.period): (r.required, r.days_visited, r.status, r.last_visit_at)
+            for r in db.session.scalars(select(CoverageResult)
+                                        .where(CoverageResult.resident_id.in_(resident_ids)))}
+
+
+# -- the property ------------------------------------------------------------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(operations=st.lists(operation, min_size=1, max_size=30))
+def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, supervisor_a,
+                                                   ward_a, monkeypatch, operations):
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    # No overlap: only what the watermarks name is read again, the hardest case.
+    monkeypatch.setattr(coverage, "WATERMARK_OVERLAP", timedelta(0))
+    rules = {None: (2, "week"), "full": (3, "week"), "home": (1, "month")}
+    set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")])
+    db.session.execute(delete(CoverageState))  # a fresh install for each example
+    db.session.commit()
+    residents = [add_resident(api, admin, ward_a, name=f"R{n}", care_level=level,
+                              admitted_on=admitted.isoformat())
+                 for n, (level, admitted) in enumerate(RESIDENTS)]
+    ids = [uuid.UUID(r["id"]) for r in residents]
+    now, visit_ids, refresh_days = START, [], []
+
+    def refresh_at(instant):
+        coverage.refresh(instant)
+        refresh_days.append(instant.date())
+
+    refresh_at(now)
+    for op in operations:
+        if op[0] == "visit":
+            _, index, days_ago, hour = op
+            when = (now - timedelta(days=days_ago)).replace(hour=hour, minute=0)
+            if when <= now and when.date() >= RESIDENTS[index][1]:
+                visit_ids.append(sync_visit(api, worker_a, residents[index], when.isoformat()))
+        elif op[0] == "void" and visit_ids:
+            visit_id = visit_ids.pop(op[1] % len(visit_ids))
+            void(api, supervisor_a, visit_id)
+        elif op[0] in ("discharge", "readmit"):
+            status = "discharged" if op[0] == "discharge" else "active"
+            answer = api.patch(f"/residents/{residents[op[1]]['id']}", as_=admin,
+                               json={"status": status, "status_since": now.date().isoformat()})
+            assert answer.status_code == 200, answer.json
+        elif op[0] == "refresh" and now + timedelta(hours=op[1]) <= END:
+            now += timedelta(hours=op[1])
+            refresh_at(now)
+    refresh_at(now + timedelta(minutes=1))
+    assert stored(ids) == reference(rules, ids, refresh_days, now.date())

@@ -8,8 +8,7 @@ Create Date: 2026-11-23 15:53:39.661315
 import sqlalchemy as sa
 from alembic import op
 
-from server.models.types import UTCDateTime  # noqa: F401 (autogenerate may name it)
-
+from server.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0002'

@@ -1,8 +1,10 @@
 """Load test: 200 phones syncing at once against gunicorn + PostgreSQL, on loopback.
 
-Each phone logs in, pulls its roster, then for the test's length alternates a sync carrying
-a batch of visits with signatures and a pull-only sync, a few seconds apart; at the end every
-phone makes one final sync at the same moment (the end of the day). A phone keeps a visit in
+First every phone logs in and pulls its roster, spread over half a minute (logins verify an
+argon2 hash: a deliberate CPU cost, reported apart). Then, for the test's length, each phone
+alternates a sync carrying a batch of visits with signatures and a pull-only sync, a few
+seconds apart; at the end every phone makes one final sync at the same moment (the end of
+the day). A phone keeps a visit in
 its outbox until the server answers `created` or `duplicate`, as the real app does, and sends
 it again otherwise. Afterwards the database is asked whether every visit the phones recorded is
 stored exactly once.
@@ -93,7 +95,7 @@ class Figures:
     recorded: set[str] = field(default_factory=set)
     acknowledged: set[str] = field(default_factory=set)
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    visit_bytes: int = 0
+    pending: int = 0
 
 
 class Phone:
@@ -106,6 +108,7 @@ class Phone:
         self.outbox: dict[str, dict] = {}
         self.session: aiohttp.ClientSession | None = None
         self.token = ""
+        self.unauthorised = False
 
     async def _call(self, kind: str, path: str, body: dict) -> dict | None:
         started = time.perf_counter()
@@ -119,6 +122,7 @@ class Phone:
                 self.figures.latencies[kind].append(time.perf_counter() - started)
                 if answer.status != 200:
                     self.figures.errors[f"{kind} HTTP {answer.status}"] += 1
+                    self.unauthorised = answer.status == 401
                     return None
                 return orjson.loads(payload)
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -163,6 +167,9 @@ class Phone:
                 "device_time": datetime.now(UTC).isoformat(), "cursor": self.cursor,
                 "visits": visits, "amendments": []})
             if answer is None:
+                if self.unauthorised:  # the app asks the worker to log in again; keeps the outbox
+                    self.unauthorised = False
+                    await self.login()
                 return  # the outbox keeps them: the next sync sends them again
             for result in answer["results"]:
                 self.figures.statuses[result["status"]] += 1
@@ -177,53 +184,70 @@ class Phone:
                 return
             visits, kind = [], "pull"
 
-    async def run(self, start_at: float, stop_at: float, final: asyncio.Event,
-                  think: tuple[float, float]) -> None:
-        connector = aiohttp.TCPConnector(limit=1, force_close=False)
-        timeout = aiohttp.ClientTimeout(total=60)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-            self.session = session
-            await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-            while not await self.login():
-                if time.monotonic() > stop_at:
-                    return
-                await asyncio.sleep(1)
-            await self.sync("first pull", with_visits=False)
-            push = True
-            while time.monotonic() + think[1] < stop_at:
-                await asyncio.sleep(self.rng.uniform(*think))
-                if push and self.residents:
-                    self._new_visits(BATCH)
-                    await self.sync("push 20", with_visits=True)
-                else:
-                    await self.sync("pull", with_visits=False)
-                push = not push
-            await final.wait()  # the end of the day: everyone at once
-            if self.residents:
+    async def open(self) -> None:
+        # Idle connections are dropped before gunicorn's 5 s keep-alive ends, or a request
+        # would race the server's close of a connection it holds idle.
+        connector = aiohttp.TCPConnector(limit=1, keepalive_timeout=3)
+        self.session = aiohttp.ClientSession(connector=connector,
+                                             timeout=aiohttp.ClientTimeout(total=60))
+
+    async def start(self, start_at: float, give_up_at: float) -> None:
+        """Log in and pull the roster, as a phone coming into signal does."""
+        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        while not await self.login():
+            if time.monotonic() > give_up_at:
+                return
+            await asyncio.sleep(1)
+        await self.sync("first pull", with_visits=False)
+
+    async def work(self, stop_at: float, final: asyncio.Event,
+                   think: tuple[float, float]) -> None:
+        """Visits and pulls a few seconds apart; then the end-of-day sync, everyone at once."""
+        push = self.rng.random() < 0.5
+        while time.monotonic() + think[1] < stop_at:
+            await asyncio.sleep(self.rng.uniform(*think))
+            if push and self.residents:
                 self._new_visits(BATCH)
-            for _ in range(5):  # until the outbox is empty, as the app does
-                await self.sync("final sync", with_visits=True)
-                if not self.outbox:
-                    break
-                await asyncio.sleep(1)
+                await self.sync("push 20", with_visits=True)
+            else:
+                await self.sync("pull", with_visits=False)
+            push = not push
+        await final.wait()
+        if self.residents:
+            self._new_visits(BATCH)
+        for _ in range(5):  # until the outbox is empty, as the app does
+            await self.sync("final sync", with_visits=True)
+            if not self.outbox:
+                break
+            await asyncio.sleep(1)
 
 
 async def drive(bases: list[str], phones: int, seconds: float, think: tuple[float, float],
-                seed_value: int = 7) -> tuple[Figures, float]:
+                login_seconds: float, seed_value: int = 7) -> tuple[Figures, float, float]:
+    """Phase 1: every phone logs in and pulls (spread out); phase 2: the sync load."""
     figures = Figures()
     rng = random.Random(seed_value)
-    start = time.monotonic() + 1
-    # Logins spread over the first 5 s, as phones come into signal.
     crowd = [Phone(n, bases[n % len(bases)], figures, random.Random(rng.random()))
              for n in range(phones)]
-    final = asyncio.Event()
-    stop_at = start + seconds
-    tasks = [asyncio.create_task(phone.run(start + rng.uniform(0, 5), stop_at, final, think))
-             for phone in crowd]
-    await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
-    final.set()
-    await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 180)
-    return figures, time.monotonic() - start
+    for phone in crowd:
+        await phone.open()
+    try:
+        begin = time.monotonic()
+        await asyncio.gather(*(phone.start(begin + rng.uniform(0, login_seconds),
+                                           begin + login_seconds + 120) for phone in crowd))
+        logins = time.monotonic() - begin
+        start = time.monotonic()
+        final = asyncio.Event()
+        tasks = [asyncio.create_task(phone.work(start + seconds, final, think))
+                 for phone in crowd if phone.token]
+        await asyncio.sleep(seconds)
+        final.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=180)
+        figures.pending = sum(len(phone.outbox) for phone in crowd)
+        return figures, logins, time.monotonic() - start
+    finally:
+        for phone in crowd:
+            await phone.session.close()
 
 
 # -- the servers -------------------------------------------------------------------------------
@@ -279,24 +303,29 @@ def wait_until_up(base: str) -> None:
 
 # -- the proof ---------------------------------------------------------------------------------
 
-def prove(url: str, figures: Figures) -> dict:
-    """Every recorded visit stored exactly once, with its signature; nothing else stored."""
+def prove(url: str, figures: Figures, pending: int) -> dict:
+    """Every acknowledged visit stored exactly once, with its signature; nothing else stored."""
     engine = create_engine(url)
     recorded = sorted(figures.recorded)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TEMP TABLE recorded (id uuid PRIMARY KEY)"))
-        for start in range(0, len(recorded), 5000):
-            connection.execute(text("INSERT INTO recorded (id) VALUES (:id)"),
-                               [{"id": value} for value in recorded[start:start + 5000]])
+        connection.execute(text("CREATE TEMP TABLE recorded (id uuid PRIMARY KEY, "
+                                "acknowledged boolean NOT NULL)"))
+        rows = [{"id": value, "ack": value in figures.acknowledged} for value in recorded]
+        for start in range(0, len(rows), 5000):
+            connection.execute(text("INSERT INTO recorded VALUES (:id, :ack)"),
+                               rows[start:start + 5000])
         stored = connection.execute(text(
             "SELECT count(*), count(DISTINCT v.id), "
-            "count(*) FILTER (WHERE json_array_length(v.signature_strokes) > 0) "
+            "count(*) FILTER (WHERE json_array_length(v.signature_strokes) > 0), "
+            "count(*) FILTER (WHERE r.acknowledged) "
             "FROM visits v JOIN recorded r ON r.id = v.id")).one()
         total = connection.execute(text("SELECT count(*) FROM visits")).scalar()
     engine.dispose()
-    return {"recorded": len(recorded), "stored": stored[0], "distinct": stored[1],
-            "with_signature": stored[2], "lost": len(recorded) - stored[1],
-            "doubled": stored[0] - stored[1], "all_visits_in_db": total}
+    acknowledged = len(figures.acknowledged)
+    return {"recorded": len(recorded), "acknowledged": acknowledged, "pending": pending,
+            "stored": stored[0], "distinct": stored[1], "with_signature": stored[2],
+            "lost": acknowledged - stored[3], "doubled": stored[0] - stored[1],
+            "all_visits_in_db": total}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -307,29 +336,46 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def report(title: str, figures: Figures, elapsed: float, proof: dict, extra: str = "") -> str:
-    every = [v for values in figures.latencies.values() for v in values]
-    lines = [f"### {title}", "",
-             f"{len(every)} requests in {elapsed:.1f} s: **{len(every) / elapsed:.0f} requests/s**,"
-             f" {proof['recorded'] / elapsed:.0f} visits/s; errors: "
-             f"**{sum(figures.errors.values())}**"
-             + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(figures.errors.items()))})"
-                if figures.errors else ""), "",
-             "| request | count | p50 ms | p95 ms | p99 ms | max ms |", "|---|---|---|---|---|---|"]
-    for kind in ("login", "first pull", "push 20", "pull", "final sync"):
+def _table(figures: Figures, kinds: tuple[str, ...]) -> list[str]:
+    lines = ["| request | count | p50 ms | p95 ms | p99 ms | max ms |",
+             "|---|---|---|---|---|---|"]
+    every = []
+    for kind in kinds:
         values = figures.latencies.get(kind, [])
+        every += values
         if values:
             lines.append(f"| {kind} | {len(values)} | {percentile(values, .5) * 1000:.0f} | "
                          f"{percentile(values, .95) * 1000:.0f} | "
                          f"{percentile(values, .99) * 1000:.0f} | {max(values) * 1000:.0f} |")
-    lines.append(f"| all | {len(every)} | {percentile(every, .5) * 1000:.0f} | "
-                 f"{percentile(every, .95) * 1000:.0f} | {percentile(every, .99) * 1000:.0f} | "
-                 f"{max(every) * 1000:.0f} |")
+    if every:
+        lines.append(f"| **all** | {len(every)} | {percentile(every, .5) * 1000:.0f} | "
+                     f"**{percentile(every, .95) * 1000:.0f}** | "
+                     f"{percentile(every, .99) * 1000:.0f} | {max(every) * 1000:.0f} |")
+    return lines
+
+
+def report(title: str, figures: Figures, logins: float, elapsed: float, proof: dict,
+           extra: str = "") -> str:
+    syncs = ("push 20", "pull", "final sync")
+    requests_ = sum(len(figures.latencies.get(kind, [])) for kind in syncs)
+    visits = sum(len(v) for k, v in figures.latencies.items() if k in ("push 20", "final sync"))
+    errors = ", ".join(f"{k}: {v}" for k, v in sorted(figures.errors.items()))
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(figures.statuses.items()))
-    lines += ["", f"Visits recorded by the phones: {proof['recorded']}; in the database: "
-              f"{proof['stored']} rows for them, {proof['distinct']} distinct, "
-              f"{proof['with_signature']} with their signature — **lost {proof['lost']}, "
-              f"doubled {proof['doubled']}**. Answers per visit: {statuses}."]
+    lines = [f"### {title}", "",
+             f"Logins and first roster pulls, spread over {logins:.0f} s:", "",
+             *_table(figures, ("login", "first pull")), "",
+             f"Then the sync load: {requests_} syncs in {elapsed:.1f} s, "
+             f"**{requests_ / elapsed:.0f} requests/s**, {proof['recorded'] / elapsed:.0f} "
+             f"visits/s recorded ({visits} syncs carried visits):", "",
+             *_table(figures, syncs), "",
+             f"Errors: **{sum(figures.errors.values())}**" + (f" ({errors})" if errors else "")
+             + f". Answers per visit: {statuses}.", "",
+             f"Visits recorded by the phones: {proof['recorded']}; acknowledged by the server: "
+             f"{proof['acknowledged']}; still in an outbox after the final sync (unanswered, "
+             f"sent again at the next one): {proof['pending']}. In the database: "
+             f"{proof['stored']} rows for them, {proof['distinct']} distinct, "
+             f"{proof['with_signature']} with their signature: **lost {proof['lost']}, "
+             f"doubled {proof['doubled']}**."]
     if extra:
         lines += ["", extra]
     return "\n".join(lines) + "\n"
@@ -378,13 +424,15 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
                             ROUNDS_COVERAGE_REFRESH_SECONDS=str(args.refresh_seconds))
             title += f", scheduler refreshing coverage every {args.refresh_seconds} s"
         print(f"\n== {title}: {args.phones} phones for {args.seconds} s", flush=True)
-        figures, elapsed = asyncio.run(drive(bases, args.phones, args.seconds,
-                                             (args.think_min, args.think_max)))
+        figures, logins, elapsed = asyncio.run(drive(
+            bases, args.phones, args.seconds, (args.think_min, args.think_max),
+            args.login_seconds))
         if name == "two+scheduler":
             extra = job_runs_during(url, since)
     finally:
         processes.stop()
-    text_block = report(title, figures, elapsed, prove(url, figures), extra)
+    proof = prove(url, figures, figures.pending)
+    text_block = report(title, figures, logins, elapsed, proof, extra)
     print(text_block, flush=True)
     return text_block
 
@@ -395,10 +443,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=6.0)
+    parser.add_argument("--login-seconds", type=float, default=30.0)
     parser.add_argument("--refresh-seconds", type=int, default=10)
     parser.add_argument("--scenario", choices=["one", "two", "two+scheduler", "all"],
                         default="all")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop servers and cluster on TERM
     if not 1 <= args.phones <= 1000 or not 1 <= args.seconds <= 600:
         raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds")
     if find_pg_bin() is None:
@@ -423,8 +473,10 @@ def main() -> None:
         blocks = [run_scenario(name, url, env, logs, args) for name in scenarios]
     print("\n## Load test: 200 phones\n")
     print(f"Machine: {machine()}; PostgreSQL durable (fsync on), on the same machine; "
-          f"revision {git_revision()}; {args.phones} phones, {args.seconds:.0f} s, "
-          f"{args.think_min:g}-{args.think_max:g} s between a phone's requests.\n")
+          f"revision {git_revision()}; {args.phones} phones; logins spread over "
+          f"{args.login_seconds:g} s, then {args.seconds:.0f} s of syncs "
+          f"{args.think_min:g}-{args.think_max:g} s apart per phone (a batch of {BATCH} "
+          f"visits with signatures, then a pull-only sync), then one final sync each.\n")
     print("\n".join(blocks))
 
 

@@ -12,15 +12,15 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from .extensions import db
 from .models import Amendment, CoverageResult, FollowUpHandled, Resident, User, Visit
-from .reports import in_range, in_scope, short_id, unit_names
+from .reports import in_range, in_scope, months_between, short_id, unit_names
 from .visits import current_content
 
 BATCH = 1000
@@ -81,11 +81,28 @@ def _flag(value: bool | None) -> str:
 
 def _amendments_of(ids: list) -> dict:
     changes = defaultdict(list)
+    if not ids:
+        return changes
     for visit_id, change in db.session.execute(
             select(Amendment.visit_id, Amendment.changes).where(Amendment.visit_id.in_(ids))
             .order_by(Amendment.created_at)):
         changes[visit_id].append(SimpleNamespace(changes=change))
     return changes
+
+
+def _content(row, amendments: list | None) -> dict:
+    if not amendments:  # the common case, read straight from the row
+        return {"observations": {"living": row.obs_living, "emotional": row.obs_emotional,
+                                 "physical": row.obs_physical, "notes": row.obs_notes},
+                "service_given": row.service_given, "follow_up": row.follow_up,
+                "feedback": row.feedback}
+    # current_content reads these attributes: the same rules as the API, without loading
+    # whole visits (their signature strokes are large).
+    return current_content(SimpleNamespace(
+        obs_living=row.obs_living, obs_emotional=row.obs_emotional,
+        obs_physical=row.obs_physical, obs_notes=row.obs_notes,
+        service_given=row.service_given, follow_up=row.follow_up, feedback=row.feedback,
+        amendments=amendments))
 
 
 def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterator[list]:
@@ -100,25 +117,20 @@ def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterato
                Visit.obs_living, Visit.obs_emotional, Visit.obs_physical, Visit.obs_notes,
                Visit.service_given, Visit.follow_up, Visit.satisfaction, Visit.feedback,
                Visit.signer, Visit.signer_name, Visit.signer_reason, Visit.voided_at,
-               Visit.void_reason, FollowUpHandled.handled_at, FollowUpHandled.note)
+               Visit.void_reason, FollowUpHandled.handled_at, FollowUpHandled.note,
+               exists().where(Amendment.visit_id == Visit.id).label("amended"))
         .join(Resident, Resident.id == Visit.resident_id)
         .join(User, User.id == Visit.worker_id)
         .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id), units),
         date_from, date_to).order_by(Visit.visit_date, Visit.checked_in_at, Visit.id)
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for partition in result.partitions():
-        amendments = _amendments_of([row.id for row in partition])
+        amendments = _amendments_of([row.id for row in partition if row.amended])
         missing = {row.unit_id for row in partition} - set(names)
         if missing:
             names.update(unit_names(missing))
         for row in partition:
-            # current_content reads these attributes: the same rules as the API, without
-            # loading whole visits (signature strokes are large).
-            content = current_content(SimpleNamespace(
-                obs_living=row.obs_living, obs_emotional=row.obs_emotional,
-                obs_physical=row.obs_physical, obs_notes=row.obs_notes,
-                service_given=row.service_given, follow_up=row.follow_up,
-                feedback=row.feedback, amendments=amendments.get(row.id, [])))
+            content = _content(row, amendments.get(row.id))
             observations = content["observations"]
             presence = row.presence or {}
             yield [
@@ -138,11 +150,24 @@ def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterato
             ]
 
 
+def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:
+    """The labels of the weeks ("2026-W47") or months ("2026-11") touching the range."""
+    if kind == "month":
+        return months_between(date_from, date_to)
+    monday = date_from - timedelta(days=date_from.weekday())
+    labels = []
+    while monday <= date_to:
+        year, week, _ = monday.isocalendar()
+        labels.append(f"{year}-W{week:02d}")
+        monday += timedelta(days=7)
+    return labels
+
+
 def coverage_rows(units, date_from: date, date_to: date, period: str,
                   zone_name: str) -> Iterator[list]:
     """One list per resident and period (week or month) overlapping the range."""
     zone = ZoneInfo(zone_name)
-    kind = CoverageResult.period.like("%-W%")
+    labels = period_labels(period, date_from, date_to)
     result_ = CoverageResult
     query = in_scope(
         select(result_.period, result_.period_start, result_.period_end, result_.unit_id,
@@ -150,8 +175,7 @@ def coverage_rows(units, date_from: date, date_to: date, period: str,
                result_.required, result_.active_days, result_.days_visited, result_.status,
                result_.last_visit_at, result_.closed_at, result_.evaluated_at)
         .join(Resident, Resident.id == result_.resident_id)
-        .where(kind if period == "week" else ~kind,
-               result_.period_end >= date_from, result_.period_start <= date_to),
+        .where(result_.period.in_(labels)),
         units, result_.unit_id,
     ).order_by(result_.period_start, result_.unit_id, Resident.name, result_.resident_id)
     names: dict = {}

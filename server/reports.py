@@ -69,7 +69,7 @@ def concerns_of(content: dict) -> list[str]:
     return flags + (["follow_up"] if content["follow_up"] else [])
 
 
-def visit_row(visit: Visit, units: dict, handled: FollowUpHandled | None) -> dict:
+def visit_row(visit: Visit, handled: FollowUpHandled | None, units: dict) -> dict:
     """A visit as report tables list it: amendments applied, with its follow-up state."""
     content = current_content(visit)
     return {
@@ -94,7 +94,7 @@ def _rows(query: Select) -> list[dict]:
     """Run a select of (Visit, FollowUpHandled | None) and shape the rows."""
     pairs = db.session.execute(query).unique().all()
     units = unit_names(visit.unit_id for visit, _ in pairs)
-    return [visit_row(visit, units, handled) for visit, handled in pairs]
+    return [visit_row(visit, handled, units) for visit, handled in pairs]
 
 
 # --- follow-ups --------------------------------------------------------------------------
@@ -128,12 +128,13 @@ def _handled_filter(query: Select, status: str) -> Select:
     return query
 
 
-def followups_ids(units, status: str, date_from: date | None = None,
-                  date_to: date | None = None):
-    """Ids and check-in times of the follow-ups, as a subquery.
+def followup_parts(units, status: str, date_from: date | None = None,
+                   date_to: date | None = None) -> tuple[Select, Select]:
+    """Selects of (id, checked_in_at) of the follow-ups, in two disjoint parts.
 
-    Two disjoint parts, so the large one reads the partial index of flagged visits:
-    visits never amended that were flagged as recorded, and amended visits flagged now.
+    Visits never amended that were flagged as recorded: this large part reads the partial
+    index of flagged visits. Amended visits flagged as they read now: a small part, found
+    through the amendments table.
     """
     amended = exists().where(Amendment.visit_id == Visit.id)
 
@@ -142,22 +143,30 @@ def followups_ids(units, status: str, date_from: date | None = None,
                                                             *conditions)
         return _handled_filter(in_range(in_scope(query, units), date_from, date_to), status)
 
-    as_recorded = part(FLAGGED_AS_RECORDED, ~amended)
-    corrected = part(Visit.id.in_(select(Amendment.visit_id)), flagged_after_amendments())
-    return union_all(as_recorded, corrected).subquery("followups")
+    return (part(FLAGGED_AS_RECORDED, ~amended),
+            part(Visit.id.in_(select(Amendment.visit_id)), flagged_after_amendments()))
 
 
 def followups(units, status: str = "open", date_from: date | None = None,
               date_to: date | None = None, newest_first: bool = True, page: int = 1,
               per_page: int = 50) -> dict:
-    found = followups_ids(units, status, date_from, date_to)
-    total = db.session.scalar(select(func.count()).select_from(found))
-    order = (found.c.checked_in_at.desc(), found.c.id.desc()) if newest_first \
-        else (found.c.checked_in_at, found.c.id)
-    query = (select(Visit, FollowUpHandled).join(found, found.c.id == Visit.id)
-             .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)
-             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    return {"items": _rows(query), "page": page, "per_page": per_page, "total": total}
+    parts = followup_parts(units, status, date_from, date_to)
+    total = db.session.scalar(select(func.count()).select_from(union_all(*parts).subquery()))
+    # Each part gives its own first page*per_page rows in order (an index scan, not a sort of
+    # every flagged visit); the merge of the two holds the page.
+    order = (Visit.checked_in_at.desc(), Visit.id.desc()) if newest_first \
+        else (Visit.checked_in_at, Visit.id)
+    window = page * per_page
+    candidates = [row for part in parts
+                  for row in db.session.execute(part.order_by(*order).limit(window))]
+    candidates.sort(key=lambda row: (row.checked_in_at, row.id), reverse=newest_first)
+    ids = [row.id for row in candidates[window - per_page:window]]
+    found = {visit.id: (visit, handled) for visit, handled in db.session.execute(
+        select(Visit, FollowUpHandled).where(Visit.id.in_(ids))
+        .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)).unique()}
+    units_of = unit_names(visit.unit_id for visit, _ in found.values())
+    items = [visit_row(*found[visit_id], units=units_of) for visit_id in ids]
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
@@ -184,7 +193,7 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     except IntegrityError as error:  # handled at the same moment by someone else
         db.session.rollback()
         raise Conflict("This follow-up was handled already.") from error
-    return visit_row(visit, unit_names([visit.unit_id]), handled)
+    return visit_row(visit, handled, unit_names([visit.unit_id]))
 
 
 # --- satisfaction ------------------------------------------------------------------------

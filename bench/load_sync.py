@@ -432,6 +432,9 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
     finally:
         processes.stop()
     proof = prove(url, figures, figures.pending)
+    # Other work on the machine skews every figure: say how busy it was (1-minute average).
+    extra = (extra + "\n\n" if extra else "") + \
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
     text_block = report(title, figures, logins, elapsed, proof, extra)
     print(text_block, flush=True)
     return text_block

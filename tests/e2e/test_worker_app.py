@@ -4,9 +4,11 @@ restart, with a refused record, and in Chinese."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS
@@ -24,6 +26,18 @@ from .worker import (
 
 pytestmark = pytest.mark.e2e
 
+NO_BACKGROUND_SYNC = """
+Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', { get: () => undefined });
+"""
+PHONE = {
+    "executable_path": CHROMIUM,
+    "args": CHROMIUM_FLAGS,
+    "headless": True,
+    "viewport": {"width": 412, "height": 915},
+    "locale": "en-US",
+    "timezone_id": "Asia/Shanghai",
+}
+
 
 @pytest.fixture(scope="module")
 def worker1_residents(live_server):
@@ -33,7 +47,7 @@ def worker1_residents(live_server):
     for r in residents:
         counts[r["name"]] = counts.get(r["name"], 0) + 1
     unique = [r for r in residents if counts[r["name"]] == 1]
-    assert len(unique) >= 8, "the demo data should give worker1 enough residents"
+    assert len(unique) >= 10, "the demo data should give worker1 enough residents"
     return unique
 
 
@@ -69,17 +83,14 @@ def test_log_in_and_record_a_visit_online(page, live_server, worker1_residents):
 def test_offline_visits_survive_a_restart_and_sync_when_online(
     playwright, live_server, worker1_residents, profile_dir
 ):
-    launch = {
-        "executable_path": CHROMIUM,
-        "args": CHROMIUM_FLAGS,
-        "headless": True,
-        "viewport": {"width": 412, "height": 915},
-        "locale": "en-US",
-        "timezone_id": "Asia/Shanghai",
-    }
+    launch = PHONE
     chosen = worker1_residents[1:4]
 
+    # As on a browser without Background Sync (Safari, Firefox): otherwise Chromium, which
+    # thinks it is online, may send the records from the service worker as soon as it restarts
+    # (test_background_sync covers that), and "still waiting" would be a race.
     context = playwright.chromium.launch_persistent_context(str(profile_dir), **launch)
+    context.add_init_script(NO_BACKGROUND_SYNC)
     page = context.pages[0] if context.pages else context.new_page()
     log_in(page, live_server.url)
     wait_for_service_worker(page)
@@ -96,9 +107,12 @@ def test_offline_visits_survive_a_restart_and_sync_when_online(
     ids = {row["id"] for row in waiting}
     context.close()
 
-    # Open the browser again with the same profile, still without a signal.
-    context = playwright.chromium.launch_persistent_context(str(profile_dir), **launch)
-    context.set_offline(True)
+    # Open the browser again with the same profile, still without a signal (offline from the
+    # start: online, the Background Sync registered at the save would send them at once).
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir), **launch, offline=True
+    )
+    context.add_init_script(NO_BACKGROUND_SYNC)
     page = context.pages[0] if context.pages else context.new_page()
     response = page.goto(live_server.url)
     assert response is not None and response.from_service_worker
@@ -186,8 +200,9 @@ def test_a_refused_record_shows_the_reason_and_can_be_fixed(page, live_server, w
     page.get_by_label("Family member's name").fill("李梅 (daughter)")
     page.get_by_role("button", name="Done — give the phone back").click()
     page.get_by_role("button", name="Save visit").click()
-    wait_synced(page)
+    expect(page.get_by_text(f"Saved: visit to {resident['name']}")).to_be_visible()
     expect(page.locator(".strip-line")).not_to_contain_text("need attention")
+    wait_synced(page)
     visit = server_visit(live_server, visit_id)
     assert visit["signature"]["signer"] == "proxy"
     assert visit["signature"]["signer_name"] == "李梅 (daughter)"
@@ -261,3 +276,64 @@ def test_a_synced_visit_is_corrected_with_a_reason(page, live_server, worker1_re
     assert visit["service_given"] == "Brought the newspaper and read it aloud"
     assert visit["amendments"][0]["reason"] == "Left out what was done"
     assert visit["original"]["service_given"] == "Brought the newspaper"
+
+
+def test_background_sync_sends_after_the_app_is_closed(
+    playwright, live_server, worker1_residents, profile_dir
+):
+    resident = worker1_residents[8]
+    context = playwright.chromium.launch_persistent_context(str(profile_dir), **PHONE)
+    page = context.pages[0] if context.pages else context.new_page()
+    log_in(page, live_server.url)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    record_visit(page, resident, service="Sent by the service worker")
+    (visit_id,) = [row["id"] for row in outbox_rows(page)]
+    context.close()
+
+    # The browser comes back with a signal; the app itself is not opened.
+    context = playwright.chromium.launch_persistent_context(str(profile_dir), **PHONE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            visit = server_visit(live_server, visit_id)
+            break
+        except requests.HTTPError:
+            time.sleep(0.5)
+    else:
+        pytest.fail("Background Sync did not send the visit within a minute")
+    assert visit["service_given"] == "Sent by the service worker"
+    assert all(p.url in ("about:blank", "") for p in context.pages)
+    context.close()
+
+
+def test_a_home_visit_records_where_it_happened(browser, live_server):
+    villagers = [r for r in live_server.residents("worker5") if r["status"] == "active"]
+    names = [r["name"] for r in villagers]
+    resident = next(r for r in villagers if names.count(r["name"]) == 1)
+    context = browser.new_context(
+        viewport={"width": 412, "height": 915},
+        locale="en-US",
+        geolocation={"latitude": 30.2741, "longitude": 120.1551, "accuracy": 25},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    log_in(page, live_server.url, "worker5")
+    page.get_by_label("Search").fill(resident["name"])
+    resident_button(page, resident).click()
+    # A village is an area: the visit is a home visit, and may say where it happened.
+    expect(page.get_by_role("radio", name="Home visit")).to_be_checked()
+    expect(page.get_by_text("No location added (optional).")).to_be_visible()
+    page.get_by_role("button", name="Add my location").click()
+    expect(page.get_by_text("Location added, accurate to about 25 m.")).to_be_visible()
+    page.get_by_label("Follow-up needed").check()
+    record_visit(page, resident, open_from_roster=False)
+    wait_synced(page)
+    found = live_server.get("/api/v1/visits", "admin", resident_id=resident["id"]).json()
+    items = found["items"] if isinstance(found, dict) else found
+    visit = server_visit(live_server, items[0]["id"])
+    assert visit["kind"] == "home_visit"
+    assert visit["follow_up"] is True
+    assert abs(visit["location"]["lat"] - 30.2741) < 1e-6
+    assert visit["location"]["accuracy_m"] == 25
+    context.close()

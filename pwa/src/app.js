@@ -254,6 +254,33 @@ export class App {
     warmSearchKeys(residents);
   }
 
+  /** Take the named residents again from IndexedDB (changed or removed by a sync). */
+  async updateResidents(ids) {
+    const rows = await db.residents.bulkGet(ids);
+    const gone = new Set();
+    ids.forEach((id, i) => {
+      const old = this.byId.get(id);
+      if (old?.qr_hash) this.byHash.delete(old.qr_hash);
+      const r = rows[i];
+      if (r) {
+        this.byId.set(id, r);
+        if (r.qr_hash) this.byHash.set(r.qr_hash, r);
+      } else {
+        this.byId.delete(id);
+        gone.add(id);
+      }
+    });
+    const seen = new Set();
+    this.residents = this.residents
+      .filter((r) => !gone.has(r.id))
+      .map((r) => {
+        seen.add(r.id);
+        return this.byId.get(r.id);
+      });
+    for (const r of rows) if (r && !seen.has(r.id)) this.residents.push(r);
+    await this.recount();
+  }
+
   /** Recompute this week's figures from the roster and the visits this phone made. */
   async recount() {
     const [pending, synced] = await Promise.all([db.outbox.where('type').equals('visit').toArray(), db.synced.toArray()]);
@@ -368,8 +395,10 @@ export class App {
 
   async afterSync(outcome) {
     await this.refreshStatus();
-    // Re-read the roster only when the server changed it; the counts may change either way.
-    if (!outcome || outcome.roster) await this.loadRoster();
+    // Re-read the roster only when the server changed it, and then only the residents it
+    // named; the counts may change either way.
+    if (!outcome || (outcome.roster && !outcome.changed)) await this.loadRoster();
+    else if (outcome.roster) await this.updateResidents(outcome.changed);
     else await this.recount();
     // Re-render only views that show synced data, and never one with a form being filled.
     if (this.route === '' || this.route === 'records') this.view?.refresh?.();

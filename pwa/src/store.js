@@ -33,7 +33,8 @@ export const store = {
   },
 
   async recordOutcome(o) {
-    await setMeta('last_attempt', o);
+    const { changed, ...kept } = o;
+    await setMeta('last_attempt', kept);
     if (o.ok) {
       await setMeta('last_sync', o.at);
       await delMeta('auth_expired');

@@ -118,7 +118,7 @@ export function createSyncClient({
     if (!session?.token) throw new SyncError('auth', 'Not logged in');
     let cursor = await store.cursor();
     const queue = batches(await store.pendingItems());
-    const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0, pages: 0, roster: 0 };
+    const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0, pages: 0, roster: 0, changed: [] };
     // While a reset is being received, remember what the pages carried; prune at the end.
     let resetSeen = null;
     let more = false;
@@ -167,10 +167,17 @@ export function createSyncClient({
       await store.applyRoster(answer);
       tally.roster += (answer.units?.length || 0) + (answer.residents?.length || 0) +
         (answer.removed?.residents?.length || 0) + (answer.removed?.units?.length || 0);
+      // Which residents changed, so the page can update them alone (a few ids, not 10,000 rows).
+      if (tally.changed) {
+        for (const r of answer.residents || []) tally.changed.push(r.id);
+        for (const id of answer.removed?.residents || []) tally.changed.push(id);
+        if (answer.units?.length || answer.removed?.units?.length || tally.changed.length > 2000) tally.changed = null;
+      }
       cursor = answer.cursor ?? cursor;
       more = Boolean(answer.more);
       if (resetSeen && !more) {
         tally.roster += await store.pruneRoster(resetSeen.units, resetSeen.residents);
+        tally.changed = null; // a full resend: read the whole roster again
         resetSeen = null;
       }
       // During a reset the cursor is saved only after its last page: an interrupted reset

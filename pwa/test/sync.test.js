@@ -132,6 +132,14 @@ describe('sync client', () => {
     expect(await getMeta('cursor')).toBe('c:7');
   });
 
+  it('names the residents a sync changed, or none after a full resend', async () => {
+    expect((await client.run()).changed).toBeNull(); // the first pull is a full resend
+    server.residents = [...server.residents, ...residentsN(7).slice(5)];
+    const out = await client.run();
+    expect(out.changed).toEqual(['r6', 'r7']);
+    expect(await getMeta('last_attempt')).not.toHaveProperty('changed');
+  });
+
   it('replaces the roster on reset, pruning what the resend did not carry', async () => {
     await client.run();
     await db.residents.put({ id: 'gone', unit_id: 'u1', name: 'Moved away', status: 'active' });

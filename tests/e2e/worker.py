@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
@@ -38,8 +39,15 @@ def wait_synced(page: Page, timeout: float = 20_000) -> None:
     expect(strip).not_to_contain_text("Syncing", timeout=timeout)
 
 
-def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+def wait_for_service_worker(page: Page, timeout: float = 20.0) -> None:
+    """Until the service worker controls the page (polled: the app's CSP forbids the eval that
+    wait_for_function may use)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")
 
 
 def resident_button(page: Page, resident: dict):

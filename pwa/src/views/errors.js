@@ -2,9 +2,23 @@
 import { h } from '../dom.js';
 import { t } from '../i18n/index.js';
 
-/** errors: {"field.path": ["message"]} -> {summary element, for(prefix) -> text|null}. */
+/**
+ * The server nests errors as its schemas nest ({"signature": {"signer_name": ["…"]}}, list items
+ * by index): flatten them to {"signature.signer_name": ["…"]}.
+ */
+export function flattenErrors(errors, prefix = '', out = {}) {
+  for (const [k, v] of Object.entries(errors || {})) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (Array.isArray(v) && v.every((m) => typeof m === 'string')) out[key] = v;
+    else if (typeof v === 'string') out[key] = [v];
+    else if (v && typeof v === 'object') flattenErrors(v, key, out);
+  }
+  return out;
+}
+
+/** errors -> {summary element, for(prefix) -> text|null}. */
 export function fieldErrors(errors) {
-  const entries = Object.entries(errors || {});
+  const entries = Object.entries(flattenErrors(errors));
   const summary = entries.length
     ? h('div', { class: 'banner warn', role: 'alert' },
         h('p', null, '⚠ ', t('fix.serverSaid')),
@@ -27,5 +41,5 @@ export function labelOf(key) {
 
 /** All messages in one line, for lists. */
 export function errorsText(errors) {
-  return Object.entries(errors || {}).map(([k, m]) => `${labelOf(k)}: ${[].concat(m).join(' ')}`).join('; ');
+  return Object.entries(flattenErrors(errors)).map(([k, m]) => `${labelOf(k)}: ${[].concat(m).join(' ')}`).join('; ');
 }

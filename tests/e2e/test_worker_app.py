@@ -189,7 +189,9 @@ def test_a_refused_record_shows_the_reason_and_can_be_fixed(page, live_server, w
     card = page.locator(".card.bad")
     expect(card).to_contain_text(resident["name"])
     expect(card).to_contain_text("The server refused this record")
-    expect(card.locator(".reasons")).to_contain_text("Signature")
+    # The server's own words, under the field's name (its errors nest: signature.signer_name).
+    expect(card.locator(".reasons")).to_contain_text("Signature: ")
+    expect(card.locator(".reasons")).not_to_contain_text("[object")
 
     card.get_by_role("button", name=re.compile("Fix and send again")).click()
     expect(page.get_by_role("alert").first).to_contain_text("The server refused this record")

@@ -196,6 +196,7 @@ def run(visits: int) -> tuple[list, list]:
         people = _people(app)
         started = time.perf_counter()
         seeded = _seed(url, people, visits, rng)
+        print("seeded", file=sys.stderr, flush=True)
         notes.append(f"seeded {visits:,} visits ({seeded['flagged']:,} flagged, "
                      f"{seeded['amended']:,} amended, {seeded['handled']:,} handled) in "
                      f"{time.perf_counter() - started:.0f} s")
@@ -235,6 +236,7 @@ def run(visits: int) -> tuple[list, list]:
             figures = {who: _time(_get(client, headers, path))
                        for who, headers in (("supervisor", sup), ("admin", boss))}
             rows.append((name, figures["supervisor"], figures["admin"]))
+            print(name, figures, file=sys.stderr, flush=True)
         handles = iter(mine)
 
         def handle():

@@ -219,15 +219,6 @@ def _rated(units, date_from: date, date_to: date) -> Select:
     return in_range(in_scope(query, units), date_from, date_to)
 
 
-def _grouped(query: Select, *keys) -> dict:
-    counts: dict = defaultdict(dict)
-    grouped = query.with_only_columns(*keys, Visit.satisfaction, func.count()) \
-        .group_by(*keys, Visit.satisfaction)
-    for *key, satisfaction, number in db.session.execute(grouped):
-        counts[tuple(key) if len(key) > 1 else key[0]][satisfaction] = number
-    return counts
-
-
 def months_between(date_from: date, date_to: date) -> list[str]:
     months, day = [], date_from.replace(day=1)
     while day <= date_to:
@@ -237,15 +228,20 @@ def months_between(date_from: date, date_to: date) -> list[str]:
 
 
 def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> dict:
-    base = _rated(units, date_from, date_to)
-    by_unit = _grouped(base, Visit.unit_id)
-    by_worker = _grouped(base, Visit.worker_id)
-    by_month = _grouped(base, extract("year", Visit.visit_date),
-                        extract("month", Visit.visit_date))
+    # One pass over the rated visits, grouped finely; units, workers and months add up here.
+    year, month = extract("year", Visit.visit_date), extract("month", Visit.visit_date)
+    keys = (Visit.unit_id, Visit.worker_id, year, month, Visit.satisfaction)
+    grouped = _rated(units, date_from, date_to).with_only_columns(*keys, func.count()) \
+        .group_by(*keys)
+    by_unit: dict = defaultdict(lambda: defaultdict(int))
+    by_worker: dict = defaultdict(lambda: defaultdict(int))
+    by_month: dict = defaultdict(lambda: defaultdict(int))
     total: dict = defaultdict(int)
-    for counts in by_unit.values():
-        for name, number in counts.items():
-            total[name] += number
+    for unit_id, worker_id, y, m, rating, number in db.session.execute(grouped):
+        by_unit[unit_id][rating] += number
+        by_worker[worker_id][rating] += number
+        by_month[f"{int(y)}-{int(m):02d}"][rating] += number
+        total[rating] += number
     names = unit_names(by_unit)
     workers = dict(db.session.execute(select(User.id, User.display_name)
                                       .where(User.id.in_(list(by_worker)))).all())
@@ -253,13 +249,12 @@ def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> d
                  for unit_id, counts in by_unit.items()]
     worker_rows = [{"worker": {"id": worker_id, "display_name": workers.get(worker_id, "")},
                     **score(counts)} for worker_id, counts in by_worker.items()]
-    month_counts = {f"{int(y)}-{int(m):02d}": counts for (y, m), counts in by_month.items()}
     return {
         "from": date_from, "to": date_to, "target": float(TARGET),
         "total": score(total),
         "units": sort_rows(unit_rows, sort, "unit", "name"),
         "workers": sort_rows(worker_rows, sort, "worker", "display_name"),
-        "months": [{"month": month, **score(month_counts.get(month, {}))}
+        "months": [{"month": month, **score(by_month.get(month, {}))}
                    for month in months_between(date_from, date_to)],
     }
 

@@ -98,7 +98,8 @@ class Config:
         self.COMPRESS_MIN_SIZE = 500
         self.COMPRESS_MIMETYPES = ["application/json", "application/problem+json",
                                    "image/svg+xml", "text/html", "text/css", "text/csv",
-                                   "application/javascript"]
+                                   "application/javascript", "text/javascript",
+                                   "application/manifest+json"]
 
 
 class TestConfig(Config):

@@ -35,3 +35,15 @@ def test_unbuilt_app_says_how_to_build_it(app, client, tmp_path):
     answer = client.get("/")
     assert answer.status_code == 503
     assert "make" in answer.json["detail"]
+
+
+def test_app_files_are_gzipped_for_clients_that_accept_it(app, client, tmp_path):
+    import gzip
+
+    (tmp_path / "assets").mkdir()
+    script = "const roster = [];\n" * 200
+    (tmp_path / "assets" / "main-1.js").write_text(script)
+    app.config["PWA_DIST"] = str(tmp_path)
+    answer = client.get("/assets/main-1.js", headers={"Accept-Encoding": "gzip"})
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(answer.data).decode() == script

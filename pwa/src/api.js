@@ -7,7 +7,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path, { method = 'GET', body, token, timeoutMs = 15_000 } = {}) {
+export async function request(path, { method = 'GET', body, token, timeoutMs = 15_000 } = {}) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   const headers = { Accept: 'application/json' };
@@ -30,7 +30,9 @@ async function request(path, { method = 'GET', body, token, timeoutMs = 15_000 }
   }
   if (!res.ok) {
     const ra = Number(res.headers.get('Retry-After'));
-    throw new ApiError(res.status, data?.detail || data?.title, Number.isFinite(ra) && ra > 0 ? ra : null);
+    const err = new ApiError(res.status, data?.detail || data?.title, Number.isFinite(ra) && ra > 0 ? ra : null);
+    if (data?.errors) err.errors = data.errors;
+    throw err;
   }
   return data;
 }
@@ -42,3 +44,30 @@ export const logout = (token) => request('/api/v1/auth/logout', { method: 'POST'
 
 export const lookupQr = (token, qrToken) =>
   request(`/api/v1/qr/lookup?token=${encodeURIComponent(qrToken)}`, { token, timeoutMs: 8000 });
+
+/** A bearer-authenticated file (CSV, print view, image): {blob, filename}. */
+export async function fetchBlob(path, token, { timeoutMs = 120_000 } = {}) {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  let res;
+  try {
+    res = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal, credentials: 'omit' });
+    if (!res.ok) {
+      let data = null;
+      try {
+        data = await res.json();
+      } catch {
+        /* not JSON */
+      }
+      throw new ApiError(res.status, data?.detail || data?.title);
+    }
+    const blob = await res.blob();
+    const m = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '');
+    return { blob, filename: m ? m[1] : null };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(0, err?.name === 'AbortError' ? 'timeout' : 'network');
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -32,7 +32,20 @@ const ROUTES = {
   records: lazy(() => import('./views/records.js'), 'recordsView'),
   amend: lazy(() => import('./views/records.js'), 'amendView'),
   settings: lazy(() => import('./views/settings.js'), 'settingsView'),
+  // Supervisor and admin screens (online only), in their own chunks.
+  board: lazy(() => import('./views/office/board.js'), 'boardView'),
+  history: lazy(() => import('./views/office/board.js'), 'historyView'),
+  resident: lazy(() => import('./views/office/resident.js'), 'residentView'),
+  alerts: lazy(() => import('./views/office/lists.js'), 'alertsView'),
+  followups: lazy(() => import('./views/office/lists.js'), 'followupsView'),
+  satisfaction: lazy(() => import('./views/office/reports.js'), 'satisfactionView'),
+  activity: lazy(() => import('./views/office/reports.js'), 'activityView'),
+  exports: lazy(() => import('./views/office/reports.js'), 'exportsView'),
+  admin: lazy(() => import('./views/office/admin.js'), 'adminView'),
 };
+const OFFICE_ROUTES = new Set(['board', 'history', 'resident', 'alerts', 'followups', 'satisfaction', 'activity', 'exports', 'admin']);
+/** Supervisors and admins get the office screens; workers keep the worker app. */
+export const isOfficeUser = (session) => ['supervisor', 'admin'].includes(session?.user?.role);
 
 export class App {
   constructor(root) {
@@ -100,7 +113,7 @@ export class App {
     if (!this.session) this.go('login', true);
     else this.render();
     // Fetch the visit screens once the first screen is up, so the first tap never waits.
-    setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((k) => ROUTES[k]().catch(() => {})), 3000);
+    if (!isOfficeUser(this.session)) setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((k) => ROUTES[k]().catch(() => {})), 3000);
     if (this.session) {
       await this.openPendingToken();
       this.sync();
@@ -151,6 +164,10 @@ export class App {
     if (!this.session && name !== 'login') name = 'login';
     if (this.session && name === 'login' && !this.authExpired) name = '';
     if (!ROUTES[name]) name = '';
+    const office = isOfficeUser(this.session);
+    if (office && name === '') name = 'board';
+    if (!office && OFFICE_ROUTES.has(name)) name = '';
+    document.body.classList.toggle('office', office);
     const ticket = (this.renderTicket = (this.renderTicket || 0) + 1);
     const viewFn = await ROUTES[name]();
     if (ticket !== this.renderTicket) return; // a later navigation won
@@ -379,7 +396,8 @@ export class App {
   }
 
   async sync() {
-    if (!this.session) return null;
+    // Supervisors' and admins' browsers read the API directly; only workers' phones sync.
+    if (!this.session || isOfficeUser(this.session)) return null;
     if (this.syncPromise) return this.syncPromise;
     this.syncing = true;
     this.strip.update();
@@ -402,6 +420,12 @@ export class App {
     else await this.recount();
     // Re-render only views that show synced data, and never one with a form being filled.
     if (this.route === '' || this.route === 'records') this.view?.refresh?.();
+  }
+
+  /** An office screen heard 401: the session is over; log in again. */
+  sessionEnded() {
+    this.authExpired = true;
+    this.go('login');
   }
 
   async refreshStatus() {

@@ -14,6 +14,11 @@ export function statusStrip(app) {
     const online = navigator.onLine;
     const { waiting, problems } = app.counts;
     const failed = app.lastAttempt && !app.lastAttempt.ok ? app.lastAttempt : null;
+    if (['supervisor', 'admin'].includes(app.session?.user?.role)) {
+      // The office screens need a connection and keep nothing on the device to sync.
+      clear(line).append(h('span', { class: `pill ${online ? 'on' : 'off'}` }, online ? '● ' : '○ ', online ? t('status.online') : t('status.offlineOffice')),
+        h('span', { class: 'pill' }, `${app.session.user.display_name || app.session.user.username} · ${t(`admin.role.${app.session.user.role}`)}`));
+    } else {
     const items = [
       h('span', { class: `pill ${online ? 'on' : 'off'}` }, online ? '● ' : '○ ', online ? t('status.online') : t('status.offline')),
       h('span', { class: `pill ${waiting ? 'wait' : ''}` }, waiting ? t('status.waiting', { n: waiting }) : t('status.allSent')),
@@ -24,11 +29,21 @@ export function statusStrip(app) {
     else if (failed && online) items.push(h('span', { class: 'pill bad' }, '⚠ ', t(`status.fail.${failed.reason}`, { detail: failed.message || '' })));
     if (problems) items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.problems', { n: problems })));
     clear(line).append(...items);
+    }
 
     const session = app.session;
     clear(nav);
     clear(action);
     if (!session) return;
+    if (['supervisor', 'admin'].includes(session.user?.role)) {
+      const link = (route, key) => h('a', { class: 'navlink', href: `#/${route}`, 'aria-current': app.route === route ? 'page' : null }, t(key));
+      nav.append(
+        link('board', 'nav.board'), link('history', 'nav.history'), link('alerts', 'nav.alerts'), link('followups', 'nav.followups'),
+        link('satisfaction', 'nav.satisfaction'), link('activity', 'nav.activity'), link('exports', 'nav.exports'),
+        link('admin', 'nav.admin'), link('settings', 'nav.settings'),
+      );
+      return;
+    }
     action.append(
       app.authExpired
         ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))

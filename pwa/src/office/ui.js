@@ -1,0 +1,167 @@
+// Shared pieces of the supervisor and admin screens: the API with the session's token,
+// the "needs a connection" notice, tables, pages, and opening or saving files from blobs.
+import { h, clear } from '../dom.js';
+import { t } from '../i18n/index.js';
+import { request, fetchBlob, ApiError } from '../api.js';
+import { qs, pageInfo } from './logic.js';
+
+export function client(app) {
+  const token = () => app.session?.token;
+  return {
+    get: (path, params) => request(path + qs(params), { token: token(), timeoutMs: 30_000 }),
+    send: (method, path, body) => request(path, { method, body, token: token(), timeoutMs: 30_000 }),
+    blob: (path, params) => fetchBlob(path + qs(params), token()),
+  };
+}
+
+/** An error as words for the screen. */
+export function errorText(err) {
+  const s = err?.status;
+  if (s === 0 || !navigator.onLine) return t('office.offline');
+  if (s === 401) return t('office.loginAgain');
+  if (s === 403) return t('office.forbidden');
+  if (s === 404) return t('office.notFound');
+  const fields = err?.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`).join('; ') : '';
+  return t('office.failed', { detail: [err?.message, fields].filter(Boolean).join(' — ') });
+}
+
+/** An alert line that says what went wrong (empty when all is well). */
+export function problemLine() {
+  const el = h('p', { class: 'error', role: 'alert' });
+  return {
+    el,
+    show: (err) => (el.textContent = err ? `⚠ ${typeof err === 'string' ? err : errorText(err)}` : ''),
+  };
+}
+
+/**
+ * A screen that loads from the API: a heading, the offline notice, a body drawn by draw(),
+ * and a reload when the connection returns. Returns {el, reload, body, problem}.
+ */
+export function screen(app, title, { intro, controls } = {}) {
+  const offline = h('div', { class: 'banner warn', role: 'status' }, h('p', null, '⚠ ', t('office.needsConnection')));
+  const problem = problemLine();
+  const body = h('div', { class: 'office-body', 'aria-busy': 'false' });
+  const el = h('section', { class: 'view office' }, h('h1', null, title), intro ? h('p', { class: 'note' }, intro) : null, offline, controls || null, problem.el, body);
+  let drawFn = null;
+  const sync = () => (offline.hidden = navigator.onLine);
+  sync();
+  async function reload() {
+    sync();
+    problem.show(null);
+    if (!navigator.onLine) return;
+    body.setAttribute('aria-busy', 'true');
+    try {
+      await drawFn?.();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) app.sessionEnded?.();
+      problem.show(err);
+    } finally {
+      body.setAttribute('aria-busy', 'false');
+    }
+  }
+  const onOnline = () => reload();
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', sync);
+  return {
+    el,
+    body,
+    problem,
+    reload,
+    start(fn) {
+      drawFn = fn;
+      reload();
+    },
+    destroy() {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', sync);
+    },
+  };
+}
+
+/** A table: columns [{label, cell(row) -> node|string, num?}] over rows; scrolls sideways on a phone. */
+export function table(caption, columns, rows, { rowClass } = {}) {
+  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
+    h('table', { class: 'data' },
+      h('caption', null, caption),
+      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
+      h('tbody', null, rows.map((r) => h('tr', { class: rowClass?.(r) || null },
+        columns.map((c, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: c.num ? 'num' : null }, c.cell(r))))))));
+}
+
+/** Previous / next page buttons for a paged answer; go(page) loads another. */
+export function pager(answer, go, what) {
+  const p = pageInfo(answer);
+  if (p.pages <= 1) return h('p', { class: 'note' }, t('office.count', { n: p.total }));
+  return h('nav', { class: 'row pager', 'aria-label': t('office.pages', { what }) },
+    h('button', { type: 'button', class: 'btn secondary small', disabled: p.page <= 1, onclick: () => go(p.page - 1) }, t('office.prev')),
+    h('span', { role: 'status' }, t('office.pageOf', { from: p.from, to: p.to, total: p.total })),
+    h('button', { type: 'button', class: 'btn secondary small', disabled: p.page >= p.pages, onclick: () => go(p.page + 1) }, t('office.next')));
+}
+
+/** A select of units ('' = all one sees). */
+export function unitSelect(units, value, onchange, { all = true } = {}) {
+  const s = h('select', { onchange: (e) => onchange(e.target.value) },
+    all ? h('option', { value: '' }, t('office.allUnits')) : null,
+    units.map((u) => h('option', { value: u.id }, u.name)));
+  s.value = value || '';
+  return s;
+}
+
+/**
+ * Open a bearer-authenticated print view (register, labels) in a new tab from a blob URL.
+ * The tab is opened at the click (so no pop-up blocker stops it) and filled when the file came.
+ */
+export async function openPrintable(api, path, params, problem) {
+  const tab = window.open('', '_blank');
+  try {
+    const { blob } = await api.blob(path, params);
+    const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
+    if (tab) tab.location.href = url;
+    else window.location.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 120_000);
+    problem?.show(null);
+  } catch (err) {
+    tab?.close();
+    problem?.show(err);
+  }
+}
+
+/** Fetch a file with the token and save it through a blob URL and <a download>. */
+export async function download(api, path, params, fallbackName, problem) {
+  try {
+    const { blob, filename } = await api.blob(path, params);
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: filename || fallbackName, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    problem?.show(null);
+    return true;
+  } catch (err) {
+    problem?.show(err);
+    return false;
+  }
+}
+
+/** An <img> of a bearer-authenticated image (QR code, signature), shown from a blob URL. */
+export function authImage(api, path, alt, cls) {
+  const img = h('img', { alt, class: cls });
+  api.blob(path).then(({ blob }) => {
+    img.src = URL.createObjectURL(blob);
+    img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+  }).catch(() => img.replaceWith(h('p', { class: 'note' }, t('office.imageFailed', { what: alt }))));
+  return img;
+}
+
+/** Status in words with a symbol (colour only helps). */
+export function statusTag(status) {
+  const sym = { met: '✓', on_track: '◐', at_risk: '⚠', missed: '✗' }[status] || '';
+  return h('span', { class: `tag st-${status}` }, h('span', { 'aria-hidden': 'true' }, `${sym} `), t(`coverage.status.${status}`));
+}
+
+export const fmtDay = (iso) => (iso ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', { year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso.length === 10 ? `${iso}T12:00:00` : iso)) : '—');
+export const fmtDateTime = (iso) => (iso ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '—');
+
+export { clear, h };

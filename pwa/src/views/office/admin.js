@@ -1,0 +1,232 @@
+// Administration: residents (add, edit, discharge, care level, home location), units, staff
+// (create, units, reset password, deactivate), coverage policies, label sheets.
+import { h, field } from '../../dom.js';
+import { t } from '../../i18n/index.js';
+import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../../office/ui.js';
+
+const TABS = ['residents', 'units', 'staff', 'policies'];
+
+export function adminView(app, [tab = 'residents', id]) {
+  const api = client(app);
+  if (!TABS.includes(tab)) tab = 'residents';
+  const nav = h('nav', { class: 'row tabs', 'aria-label': t('admin.title') },
+    TABS.map((k) => h('a', { class: 'btn secondary small', href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, t(`admin.tab.${k}`))));
+  const s = screen(app, t('admin.title'), { controls: nav });
+  const draw = { residents: residentsTab, units: unitsTab, staff: staffTab, policies: policiesTab }[tab];
+  s.start(() => draw(app, api, s, id));
+  return { el: s.el, title: `${t(`admin.tab.${tab}`)} · ${t('admin.title')}`, destroy: s.destroy };
+}
+
+const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
+const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
+
+async function residentsTab(app, api, s, id) {
+  const units = await api.get('/api/v1/units');
+  const st = (app.adminResidents ||= { unit: '', q: '', status: 'active', page: 1 });
+  if (id) return residentForm(app, api, s, units, id === 'new' ? null : await api.get(`/api/v1/residents/${id}`));
+  const d = await api.get('/api/v1/residents', { unit_id: st.unit, q: st.q, status: st.status, page: st.page, per_page: 50 });
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const q = input(st.q, { type: 'search' });
+  const statusSel = h('select', { onchange: (e) => { st.status = e.target.value; st.page = 1; s.reload(); } },
+    ['active', 'discharged', 'deceased'].map((v) => h('option', { value: v }, t(`admin.status.${v}`))));
+  statusSel.value = st.status;
+  const problem = problemLine();
+  const layout = h('select', null, h('option', { value: 'small' }, t('labels.small')), h('option', { value: 'large' }, t('labels.large')));
+  let labelUnit = st.unit || units[0]?.id || '';
+  s.body.replaceChildren(
+    h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/admin/residents/new' }, t('admin.addResident'))),
+    h('form', { class: 'row filters', onsubmit: (e) => { e.preventDefault(); st.q = q.value.trim(); st.page = 1; s.reload(); } },
+      field(t('admin.search'), q),
+      field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; st.page = 1; s.reload(); })),
+      field(t('admin.status'), statusSel),
+      h('button', { type: 'submit', class: 'btn secondary' }, t('admin.find'))),
+    table(t('admin.tab.residents'), [
+      { label: t('office.resident'), cell: (r) => h('a', { href: `#/resident/${r.id}` }, r.name) },
+      { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
+      { label: t('admin.room'), cell: (r) => r.room || r.address || '—' },
+      { label: t('admin.careLevel'), cell: (r) => r.care_level || '—' },
+      { label: t('admin.status'), cell: (r) => t(`admin.status.${r.status}`) },
+      { label: t('activity.action'), cell: (r) => h('a', { class: 'btn secondary small', href: `#/admin/residents/${r.id}`, 'aria-label': t('admin.editFor', { name: r.name }) }, t('admin.edit')) },
+    ], d.items),
+    pager(d, (p) => { st.page = p; s.reload(); }, t('admin.tab.residents')),
+    h('h2', null, t('labels.title')),
+    h('div', { class: 'row' },
+      field(t('labels.unit'), unitSelect(units, labelUnit, (v) => (labelUnit = v), { all: false })),
+      field(t('labels.layout'), layout),
+      h('button', { type: 'button', class: 'btn', onclick: () => openPrintable(api, '/api/v1/labels', { unit_id: labelUnit, layout: layout.value }, problem) }, t('labels.print'))),
+    problem.el,
+  );
+}
+
+function residentForm(app, api, s, units, r) {
+  const v = r || { unit_id: units[0]?.id, status: 'active' };
+  const f = {
+    name: input(v.name, { required: true, maxlength: 200 }),
+    unit: unitSelect(units, v.unit_id, () => {}, { all: false }),
+    sex: h('select', null, h('option', { value: '' }, '—'), ['female', 'male', 'other'].map((x) => h('option', { value: x }, t(`admin.sex.${x}`)))),
+    birth_year: input(v.birth_year, { type: 'number', min: 1900, max: 2100, inputmode: 'numeric' }),
+    room: input(v.room),
+    address: input(v.address),
+    phone: input(v.phone, { type: 'tel' }),
+    care_level: input(v.care_level),
+    home_lat: input(v.home_lat, { type: 'number', step: 'any' }),
+    home_lon: input(v.home_lon, { type: 'number', step: 'any' }),
+    status: h('select', null, ['active', 'discharged', 'deceased'].map((x) => h('option', { value: x }, t(`admin.status.${x}`)))),
+  };
+  f.sex.value = v.sex || '';
+  f.status.value = v.status || 'active';
+  const msg = problemLine();
+  s.el.querySelector('h1').textContent = r ? t('admin.editResident', { name: r.name }) : t('admin.addResident');
+  s.body.replaceChildren(h('form', { class: 'admin-form', onsubmit: async (e) => {
+    e.preventDefault();
+    if (!f.name.value.trim()) return msg.show(t('admin.needName'));
+    const body = {
+      name: f.name.value.trim(), unit_id: f.unit.value, sex: f.sex.value || null, birth_year: num(f.birth_year.value),
+      room: f.room.value.trim() || null, address: f.address.value.trim() || null, phone: f.phone.value.trim() || null,
+      care_level: f.care_level.value.trim() || null, home_lat: num(f.home_lat.value), home_lon: num(f.home_lon.value),
+    };
+    if (r) body.status = f.status.value;
+    try {
+      const saved = await api.send(r ? 'PATCH' : 'POST', r ? `/api/v1/residents/${r.id}` : '/api/v1/residents', body);
+      app.toast(t('admin.saved', { name: saved.name }));
+      app.go(`resident/${saved.id}`);
+    } catch (err) {
+      msg.show(err);
+    }
+  } },
+  field(t('admin.name'), f.name), field(t('office.unit'), f.unit), field(t('admin.sex'), f.sex), field(t('admin.birthYear'), f.birth_year),
+  field(t('admin.room'), f.room), field(t('admin.address'), f.address), field(t('admin.phone'), f.phone),
+  field(t('admin.careLevel'), f.care_level, { hint: t('admin.careLevelHint') }),
+  h('fieldset', null, h('legend', null, t('admin.home')), h('div', { class: 'row' }, field(t('admin.lat'), f.home_lat), field(t('admin.lon'), f.home_lon))),
+  r ? field(t('admin.status'), f.status, { hint: t('admin.statusHint') }) : null,
+  msg.el,
+  h('div', { class: 'row actions' }, h('button', { type: 'submit', class: 'btn big' }, t('admin.save')), h('a', { class: 'btn secondary', href: '#/admin/residents' }, t('common.cancel')))));
+}
+
+async function unitsTab(app, api, s) {
+  const units = await api.get('/api/v1/units');
+  const name = input('', { maxlength: 200 });
+  const kind = h('select', null, h('option', { value: 'ward' }, t('admin.kind.ward')), h('option', { value: 'area' }, t('admin.kind.area')));
+  const msg = problemLine();
+  const rename = (u) => async () => {
+    const n = prompt(t('admin.renamePrompt', { name: u.name }), u.name);
+    if (!n || !n.trim() || n.trim() === u.name) return;
+    try {
+      await api.send('PATCH', `/api/v1/units/${u.id}`, { name: n.trim(), kind: u.kind });
+      s.reload();
+    } catch (err) {
+      msg.show(err);
+    }
+  };
+  s.body.replaceChildren(
+    table(t('admin.tab.units'), [
+      { label: t('admin.name'), cell: (u) => u.name },
+      { label: t('admin.kind'), cell: (u) => t(`admin.kind.${u.kind}`) },
+      { label: t('activity.action'), cell: (u) => h('button', { type: 'button', class: 'btn secondary small', 'aria-label': t('admin.renameFor', { name: u.name }), onclick: rename(u) }, t('admin.rename')) },
+    ], units),
+    h('h2', null, t('admin.addUnit')),
+    h('form', { class: 'row', onsubmit: async (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) return msg.show(t('admin.needName'));
+      try {
+        await api.send('POST', '/api/v1/units', { name: name.value.trim(), kind: kind.value });
+        app.toast(t('admin.saved', { name: name.value.trim() }));
+        s.reload();
+      } catch (err) {
+        msg.show(err);
+      }
+    } }, field(t('admin.name'), name), field(t('admin.kind'), kind), h('button', { type: 'submit', class: 'btn' }, t('admin.addUnit'))),
+    msg.el,
+  );
+}
+
+async function staffTab(app, api, s, id) {
+  const [users, units] = await Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]);
+  const msg = problemLine();
+  if (id) {
+    const u = id === 'new' ? null : users.find((x) => x.id === id);
+    const f = {
+      username: input(u?.username, { autocomplete: 'off', disabled: Boolean(u), autocapitalize: 'none' }),
+      display_name: input(u?.display_name),
+      phone: input(u?.phone, { type: 'tel' }),
+      role: h('select', null, ['worker', 'supervisor', 'admin'].map((r) => h('option', { value: r }, t(`admin.role.${r}`)))),
+      password: h('input', { type: 'password', autocomplete: 'new-password', minlength: 8 }),
+      active: h('input', { type: 'checkbox', checked: u ? u.active : true }),
+    };
+    f.role.value = u?.role || 'worker';
+    const chosen = new Set(u?.unit_ids || []);
+    s.el.querySelector('h1').textContent = u ? u.display_name || u.username : t('admin.addStaff');
+    s.body.replaceChildren(h('form', { class: 'admin-form', onsubmit: async (e) => {
+      e.preventDefault();
+      const body = { display_name: f.display_name.value.trim(), phone: f.phone.value.trim() || null, role: f.role.value, unit_ids: [...chosen], active: f.active.checked };
+      if (f.password.value) body.password = f.password.value;
+      if (!u) body.username = f.username.value.trim();
+      try {
+        await api.send(u ? 'PATCH' : 'POST', u ? `/api/v1/users/${u.id}` : '/api/v1/users', body);
+        app.toast(t('admin.saved', { name: body.display_name || body.username || u?.username }));
+        app.go('admin/staff');
+      } catch (err) {
+        msg.show(err);
+      }
+    } },
+    field(t('login.username'), f.username), field(t('admin.displayName'), f.display_name), field(t('admin.phone'), f.phone), field(t('admin.role'), f.role),
+    h('fieldset', null, h('legend', null, t('admin.units')), units.map((x) => h('div', { class: 'check' }, h('label', null,
+      h('input', { type: 'checkbox', checked: chosen.has(x.id), onchange: (e) => (e.target.checked ? chosen.add(x.id) : chosen.delete(x.id)) }), h('span', null, x.name))))),
+    field(u ? t('admin.resetPassword') : t('login.password'), f.password, { hint: u ? t('admin.resetHint') : null }),
+    h('div', { class: 'check' }, h('label', null, f.active, h('span', null, t('admin.active')))),
+    msg.el,
+    h('div', { class: 'row actions' }, h('button', { type: 'submit', class: 'btn big' }, t('admin.save')), h('a', { class: 'btn secondary', href: '#/admin/staff' }, t('common.cancel')))));
+    return;
+  }
+  s.body.replaceChildren(
+    h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/admin/staff/new' }, t('admin.addStaff'))),
+    table(t('admin.tab.staff'), [
+      { label: t('admin.displayName'), cell: (u) => `${u.display_name || ''} (${u.username})` },
+      { label: t('admin.role'), cell: (u) => t(`admin.role.${u.role}`) },
+      { label: t('admin.units'), cell: (u) => (u.units || []).map((x) => x.name).join(', ') || '—' },
+      { label: t('admin.active'), cell: (u) => (u.active ? `✓ ${t('common.yes')}` : `✗ ${t('common.no')}`) },
+      { label: t('activity.action'), cell: (u) => h('a', { class: 'btn secondary small', href: `#/admin/staff/${u.id}`, 'aria-label': t('admin.editFor', { name: u.username }) }, t('admin.edit')) },
+    ], users),
+  );
+}
+
+async function policiesTab(app, api, s) {
+  const p = await api.get('/api/v1/coverage/policies');
+  const msg = problemLine();
+  const isAdmin = app.session?.user?.role === 'admin';
+  const rule = (r, extra) => {
+    const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
+    const per = h('select', null, h('option', { value: 'week' }, t('admin.perWeek')), h('option', { value: 'month' }, t('admin.perMonth')));
+    per.value = r.period || 'week';
+    return { req, per, extra, read: () => ({ required: Number(req.value), period: per.value }) };
+  };
+  const def = rule(p.default);
+  const levels = p.care_levels.map((c) => rule(c, input(c.care_level)));
+  const levelBox = h('div');
+  const drawLevels = () => levelBox.replaceChildren(...levels.map((l, i) => h('div', { class: 'row policy' },
+    field(t('admin.careLevel'), l.extra), field(t('admin.required'), l.req), field(t('admin.period'), l.per),
+    h('button', { type: 'button', class: 'btn secondary small', 'aria-label': t('admin.removeLevel', { n: i + 1 }), onclick: () => { levels.splice(i, 1); drawLevels(); } }, t('admin.remove')))));
+  drawLevels();
+  s.body.replaceChildren(h('form', { class: 'admin-form', onsubmit: async (e) => {
+    e.preventDefault();
+    const body = {
+      default: def.read(),
+      care_levels: levels.filter((l) => l.extra.value.trim()).map((l) => ({ care_level: l.extra.value.trim(), ...l.read() })),
+      residents: p.residents,
+    };
+    try {
+      await api.send('PUT', '/api/v1/coverage/policies', body);
+      app.toast(t('admin.policiesSaved'));
+      s.reload();
+    } catch (err) {
+      msg.show(err);
+    }
+  } },
+  h('p', { class: 'note' }, t('admin.policiesIntro')),
+  h('fieldset', null, h('legend', null, t('admin.default')), h('div', { class: 'row' }, field(t('admin.required'), def.req), field(t('admin.period'), def.per))),
+  h('fieldset', null, h('legend', null, t('admin.byCareLevel')), levelBox,
+    h('button', { type: 'button', class: 'btn secondary', onclick: () => { levels.push(rule({ required: 2, period: 'week' }, input(''))); drawLevels(); } }, t('admin.addLevel'))),
+  h('p', { class: 'note' }, t('admin.residentRules', { n: p.residents.length })),
+  msg.el,
+  isAdmin ? h('button', { type: 'submit', class: 'btn big' }, t('admin.save')) : h('p', { class: 'note' }, t('admin.adminOnly'))));
+}

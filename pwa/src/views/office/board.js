@@ -1,0 +1,129 @@
+// Coverage board (the supervisor's landing page): this week by unit, and who needs a round,
+// missed and at risk first. History: units x 12 weeks of the share met, with a trend line.
+import { h, svg, field } from '../../dom.js';
+import { t } from '../../i18n/index.js';
+import { client, screen, table, unitSelect, statusTag, fmtDateTime } from '../../office/ui.js';
+import { sortBoard, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES } from '../../office/logic.js';
+
+const SHOW = 200;
+
+export function boardView(app) {
+  const api = client(app);
+  const st = app.officeState || (app.officeState = { week: null, unit: '', status: '' });
+  const weekLabel = h('span', { class: 'week-label', role: 'status' });
+  const units = [];
+  const unitBox = h('div');
+  const statusSel = h('select', { onchange: (e) => { st.status = e.target.value; draw(); } },
+    h('option', { value: '' }, t('coverage.allStatuses')),
+    h('option', { value: 'attention' }, t('coverage.needing')),
+    STATUSES.map((s) => h('option', { value: s }, t(`coverage.status.${s}`))));
+  statusSel.value = st.status;
+  const controls = h('div', { class: 'filters' },
+    h('div', { class: 'row week-picker' },
+      h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(-1) }, '‹ ', t('coverage.prevWeek')),
+      weekLabel,
+      h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(1) }, t('coverage.nextWeek'), ' ›'),
+      h('button', { type: 'button', class: 'btn secondary small', onclick: () => { st.week = null; s.reload(); } }, t('coverage.thisWeek'))),
+    h('div', { class: 'row' }, unitBox, field(t('coverage.status'), statusSel)));
+  const s = screen(app, t('coverage.title'), { controls });
+  let data = null;
+
+  function moveWeek(n) {
+    if (!data) return;
+    st.week = shiftWeek(st.week || data.period, n);
+    s.reload();
+  }
+
+  function drawUnits() {
+    unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
+  }
+
+  function draw() {
+    if (!data) return;
+    const names = new Map(units.map((u) => [u.id, u.name]));
+    const range = weekRange(data.period);
+    weekLabel.textContent = range ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to }) : data.period;
+    let rows = sortBoard(data.residents);
+    if (st.status === 'attention') rows = rows.filter((r) => r.status === 'at_risk' || r.status === 'missed');
+    else if (st.status) rows = rows.filter((r) => r.status === st.status);
+    const shown = rows.slice(0, SHOW);
+    s.body.replaceChildren(
+      data.evaluated_at ? h('p', { class: 'note' }, t('coverage.evaluated', { when: fmtDateTime(data.evaluated_at) })) : h('p', { class: 'note' }, t('coverage.notEvaluated')),
+      table(t('coverage.byUnit'), [
+        { label: t('office.unit'), cell: (u) => names.get(u.unit_id) || u.unit_id },
+        { label: t('coverage.shareMet'), num: true, cell: (u) => shareCell(shareOf(u.met, u.residents)) },
+        { label: t('coverage.residents'), num: true, cell: (u) => String(u.residents) },
+        ...STATUSES.map((k) => ({ label: t(`coverage.status.${k}`), num: true, cell: (u) => String(u[k]) })),
+      ], data.units),
+      h('h2', null, t('coverage.residentsTitle', { n: rows.length })),
+      rows.length
+        ? table(t('coverage.residentsTitle', { n: rows.length }), [
+            { label: t('office.resident'), cell: (r) => h('a', { href: `#/resident/${r.resident_id}` }, r.name) },
+            { label: t('coverage.status'), cell: (r) => statusTag(r.status) },
+            { label: t('coverage.days'), num: true, cell: (r) => t('coverage.daysOf', { days: r.days_visited, required: r.required }) },
+            { label: t('coverage.lastVisit'), cell: (r) => (r.last_visit_at ? fmtDateTime(r.last_visit_at) : t('coverage.noVisit')) },
+            { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
+          ], shown, { rowClass: (r) => `st-row-${r.status}` })
+        : h('p', { class: 'note' }, t('coverage.none')),
+      rows.length > SHOW ? h('p', { class: 'note' }, t('coverage.onlyFirst', { n: SHOW })) : null,
+    );
+  }
+
+  s.start(async () => {
+    const [u, d] = await Promise.all([
+      units.length ? units : api.get('/api/v1/units'),
+      api.get('/api/v1/coverage', { week: st.week, unit_id: st.unit }),
+    ]);
+    if (!units.length) {
+      units.push(...u);
+      drawUnits();
+    }
+    data = d;
+    draw();
+  });
+  return { el: s.el, title: t('coverage.title'), destroy: s.destroy };
+}
+
+function shareCell(share) {
+  return h('span', { class: `share b-${band(share)}` }, pct(share));
+}
+
+export function historyView(app) {
+  const api = client(app);
+  const st = { unit: '' };
+  const units = [];
+  const unitBox = h('div', { class: 'row' });
+  const s = screen(app, t('history.title'), { intro: t('history.intro'), controls: unitBox });
+  s.start(async () => {
+    if (!units.length) {
+      units.push(...(await api.get('/api/v1/units')));
+      unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
+    }
+    const d = await api.get('/api/v1/coverage/history', { weeks: 12, unit_id: st.unit });
+    s.body.replaceChildren(
+      h('div', { class: 'table-wrap', role: 'region', 'aria-label': t('history.title'), tabindex: '0' },
+        h('table', { class: 'data history' },
+          h('caption', null, t('history.caption')),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('office.unit')), d.weeks.map((w) => h('th', { scope: 'col', class: 'num' }, w.replace(/^\d{4}-/, ''))), h('th', { scope: 'col' }, t('history.trend')))),
+          h('tbody', null, d.units.map((u) => h('tr', null,
+            h('th', { scope: 'row' }, u.name),
+            u.weeks.map((w) => h('td', { class: `num cell b-${band(w.share_met)}`, title: t('history.cellTitle', { week: w.period, met: w.met, n: w.residents }) }, pct(w.share_met))),
+            h('td', null, trend(u)))))),
+      ),
+      h('p', { class: 'note legend' }, t('history.legend')),
+    );
+  });
+  return { el: s.el, title: t('history.title'), destroy: s.destroy };
+}
+
+function trend(u) {
+  const values = u.weeks.map((w) => w.share_met);
+  const known = values.filter((v) => v !== null);
+  const label = known.length ? t('history.trendLabel', { name: u.name, from: pct(known[0]), to: pct(known[known.length - 1]) }) : t('history.noData');
+  const el = svg('svg', { viewBox: '0 0 120 32', class: 'trend', role: 'img', 'aria-label': label },
+    svg('line', { x1: 0, x2: 120, y1: 3 + 0.2 * 26, y2: 3 + 0.2 * 26, class: 'trend-target' }));
+  for (const pts of trendRuns(values)) {
+    el.append(pts.includes(' ') ? svg('polyline', { points: pts, class: 'trend-line' }) : svg('circle', { cx: pts.split(',')[0], cy: pts.split(',')[1], r: 2, class: 'trend-dot' }));
+  }
+  return el;
+}

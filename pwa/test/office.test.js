@@ -1,0 +1,48 @@
+import { describe, it, expect } from 'vitest';
+import { qs, isoWeek, weekRange, shiftWeek, sortBoard, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+
+describe('office logic', () => {
+  it('builds query strings with repeated units and no empty values', () => {
+    expect(qs({ from: '2026-11-01', unit_id: ['a', 'b'], q: '', x: null })).toBe('?from=2026-11-01&unit_id=a&unit_id=b');
+    expect(qs({})).toBe('');
+  });
+
+  it('counts ISO weeks across year ends', () => {
+    expect(isoWeek('2026-11-23')).toBe('2026-W48');
+    expect(isoWeek('2026-11-29')).toBe('2026-W48');
+    expect(isoWeek('2021-01-03')).toBe('2020-W53');
+    expect(isoWeek('2024-12-30')).toBe('2025-W01');
+    expect(weekRange('2026-W48')).toEqual({ from: '2026-11-23', to: '2026-11-29' });
+    expect(weekRange('2025-W01')).toEqual({ from: '2024-12-30', to: '2025-01-05' });
+    expect(shiftWeek('2026-W01', -1)).toBe('2025-W52');
+    expect(shiftWeek('2020-W53', 1)).toBe('2021-W01');
+  });
+
+  it('puts missed and at-risk residents first, the most days short first', () => {
+    const rows = [
+      { name: 'B', status: 'met', required: 2, days_visited: 2 },
+      { name: 'C', status: 'at_risk', required: 2, days_visited: 1 },
+      { name: 'A', status: 'on_track', required: 2, days_visited: 0 },
+      { name: 'D', status: 'at_risk', required: 7, days_visited: 0 },
+      { name: 'E', status: 'missed', required: 2, days_visited: 1 },
+    ];
+    expect(sortBoard(rows).map((r) => r.name)).toEqual(['E', 'D', 'C', 'A', 'B']);
+  });
+
+  it('shows shares as numbers and bands', () => {
+    expect(pct(0.8)).toBe('80%');
+    expect(pct(null)).toBe('—');
+    expect(shareOf(0, 0)).toBe(null);
+    expect([band(1), band(0.8), band(0.5), band(0.1), band(null)]).toEqual(['full', 'high', 'mid', 'low', 'none']);
+  });
+
+  it('draws trend runs broken at weeks without data', () => {
+    expect(trendRuns([1, 0, null, 0.5], 100, 20, 0)).toEqual(['0,0 33.3,20', '100,10']);
+    expect(trendRuns([null, null])).toEqual([]);
+  });
+
+  it('says which rows a page holds', () => {
+    expect(pageInfo({ page: 2, per_page: 20, total: 45 })).toEqual({ page: 2, pages: 3, from: 21, to: 40, total: 45 });
+    expect(pageInfo({ page: 1, per_page: 50, total: 0 })).toMatchObject({ pages: 1, from: 0, to: 0 });
+  });
+});

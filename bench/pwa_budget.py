@@ -12,21 +12,16 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 PWA = ROOT / "pwa"
 DIST = PWA / "dist"
 CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
-ROUNDS = Path(sys.executable).with_name("rounds")
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -80,45 +75,18 @@ def first_load() -> None:
         print(f"  QR decoder (lazy, excluded): {p.name} {gz(p) / 1024:.1f} KB gzip")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
-    env = {
-        **os.environ,
-        "ROUNDS_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "ROUNDS_SECRET_KEY": "bench",
-        "ROUNDS_TIMEZONE": "Asia/Shanghai",
-        "ROUNDS_PWA_DIST": str(DIST),
-        "ROUNDS_INSTANCE_DIR": str(tmp / "instance"),
-    }
-    for command in (["db", "upgrade"], ["demo-data"]):
-        done = subprocess.run(
-            [str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True, text=True
-        )
-        if done.returncode:
-            raise SystemExit(f"rounds {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-    port = free_port()
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [str(ROUNDS), "run", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).ok:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("the server did not start")
+    """The demo institution on a free loopback port (tests/demo_server.py)."""
+    from tests import demo_server
+
+    env = demo_server.demo_env(tmp, dict(os.environ), DIST)
+    port = demo_server.free_port()
+    try:
+        demo_server.prepare_demo_database(env)
+        process, _ = demo_server.start(tmp, port, env)
+    except demo_server.ServerError as error:
+        raise SystemExit(str(error)) from error
+    return process, f"http://127.0.0.1:{port}"
 
 
 def lighthouse(url: str, runs: int = 3) -> None:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "pwa" / "dist"
-ROUNDS = Path(sys.executable).with_name("rounds")
+from tests import demo_server
+
+ROOT = demo_server.ROOT
+DIST = demo_server.DIST
+ROUNDS = demo_server.ROUNDS
 CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DEMO_PASSWORD = "rounds-demo"
@@ -45,9 +44,7 @@ def _missing(what: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return demo_server.free_port()
 
 
 @dataclass
@@ -103,32 +100,11 @@ def _device_id(username: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"rounds-e2e-checker/{username}"))
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not start:\n{log.read_text()[-3000:]}")
-
-
 def start_server(workdir: Path, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
-    log = workdir / f"server-{port}.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [str(ROUNDS), "run", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    _wait_until_up(f"http://127.0.0.1:{port}", process, log)
-    return process, log
+    try:
+        return demo_server.start(workdir, port, env)
+    except demo_server.ServerError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -138,20 +114,11 @@ def live_server(tmp_path_factory):
     if not ROUNDS.exists():
         _missing(f"{ROUNDS} is missing: run `make install`")
     workdir = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "ROUNDS_DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
-        "ROUNDS_SECRET_KEY": "test",
-        "ROUNDS_TIMEZONE": "Asia/Shanghai",
-        "ROUNDS_PWA_DIST": str(DIST),
-        "ROUNDS_INSTANCE_DIR": str(workdir / "instance"),
-    }
-    for command in (["db", "upgrade"], ["demo-data"]):
-        done = subprocess.run(
-            [str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True, text=True
-        )
-        if done.returncode:
-            pytest.fail(f"rounds {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    env = demo_server.demo_env(workdir, dict(os.environ))
+    try:
+        demo_server.prepare_demo_database(env)
+    except demo_server.ServerError as error:
+        pytest.fail(str(error))
     port = free_port()
     process, log = start_server(workdir, port, env)
     server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, log)

@@ -11,13 +11,14 @@ import re
 import subprocess
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import ROUNDS, ROOT
+from .conftest import ROOT, ROUNDS
 from .worker import csp_violations, watch_console
 
 pytestmark = pytest.mark.e2e
@@ -44,13 +45,33 @@ def signed_visit(live_server, worker: str, resident: dict, service: str) -> str:
     now = datetime.now(ZONE).replace(microsecond=0)
     visit_id = str(uuid.uuid4())
     visit = {
-        "id": visit_id, "resident_id": resident["id"], "kind": "round",
-        "checked_in_at": (now - timedelta(minutes=5)).isoformat(), "checked_out_at": now.isoformat(),
-        "identified_by": "manual", "qr_token": None, "location": None,
-        "observations": {"living": "ok", "emotional": "concern", "physical": "ok", "notes": "seemed low"},
-        "service_given": service, "follow_up": True, "satisfaction": "satisfied", "feedback": "谢谢 thanks",
-        "signature": {"signer": "resident", "signer_name": None, "reason": None, "width": 600, "height": 200,
-                      "encoding": "absolute", "strokes": [[40, 150, 120, 60, 200, 140, 300, 50, 420, 150]]},
+        "id": visit_id,
+        "resident_id": resident["id"],
+        "kind": "round",
+        "checked_in_at": (now - timedelta(minutes=5)).isoformat(),
+        "checked_out_at": now.isoformat(),
+        "identified_by": "manual",
+        "qr_token": None,
+        "location": None,
+        "observations": {
+            "living": "ok",
+            "emotional": "concern",
+            "physical": "ok",
+            "notes": "seemed low",
+        },
+        "service_given": service,
+        "follow_up": True,
+        "satisfaction": "satisfied",
+        "feedback": "谢谢 thanks",
+        "signature": {
+            "signer": "resident",
+            "signer_name": None,
+            "reason": None,
+            "width": 600,
+            "height": 200,
+            "encoding": "absolute",
+            "strokes": [[40, 150, 120, 60, 200, 140, 300, 50, 420, 150]],
+        },
     }
     r = requests.post(
         f"{live_server.url}/api/v1/sync",
@@ -64,35 +85,65 @@ def signed_visit(live_server, worker: str, resident: dict, service: str) -> str:
 
 
 def admin_call(live_server, method, path, **kw):
-    r = requests.request(method, f"{live_server.url}{path}",
-                         headers={"Authorization": f"Bearer {live_server.token('admin')}"}, timeout=20, **kw)
+    r = requests.request(
+        method,
+        f"{live_server.url}{path}",
+        headers={"Authorization": f"Bearer {live_server.token('admin')}"},
+        timeout=20,
+        **kw,
+    )
     r.raise_for_status()
     return r.json() if r.content else None
 
 
 def test_supervisor_board_alert_csv_and_register(page, context, live_server):
     errors = watch_console(page)
-    sup_units = [u["id"] for u in requests.post(
-        f"{live_server.url}/api/v1/auth/login",
-        json={"username": "supervisor1", "password": "rounds-demo", "device": {"id": str(uuid.uuid4()), "name": "x"}},
-        timeout=10).json()["user"]["units"]]
-    mine = [r for r in unique_active(live_server.residents("supervisor1")) if r["unit_id"] in sup_units]
+    sup_units = [
+        u["id"]
+        for u in requests.post(
+            f"{live_server.url}/api/v1/auth/login",
+            json={
+                "username": "supervisor1",
+                "password": "rounds-demo",
+                "device": {"id": str(uuid.uuid4()), "name": "x"},
+            },
+            timeout=10,
+        ).json()["user"]["units"]
+    ]
+    mine = [
+        r for r in unique_active(live_server.residents("supervisor1")) if r["unit_id"] in sup_units
+    ]
     at_risk, signed = mine[0], mine[1]
-    worker = next(u["username"] for u in admin_call(live_server, "GET", "/api/v1/users", params={"role": "worker"})
-                  if signed["unit_id"] in u["unit_ids"] and u["active"])
+    worker = next(
+        u["username"]
+        for u in admin_call(live_server, "GET", "/api/v1/users", params={"role": "worker"})
+        if signed["unit_id"] in u["unit_ids"] and u["active"]
+    )
     visit_id = signed_visit(live_server, worker, signed, "E2E register visit 上门服务")
 
     # At risk by the rules: seven days required this week, counted on Monday morning, every day
     # must have a visit from now on. Everyone else needs two of seven: on track or met.
     policies = admin_call(live_server, "GET", "/api/v1/coverage/policies")
-    changed = {**policies, "residents": [*policies["residents"],
-                                         {"resident_id": at_risk["id"], "required": 7, "period": "week"}]}
+    changed = {
+        **policies,
+        "residents": [
+            *policies["residents"],
+            {"resident_id": at_risk["id"], "required": 7, "period": "week"},
+        ],
+    }
     admin_call(live_server, "PUT", "/api/v1/coverage/policies", json=changed)
     try:
         now = datetime.now(ZONE)
-        monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=1, microsecond=0)
-        done = subprocess.run([str(ROUNDS), "coverage", "refresh", "--at", monday.isoformat()],
-                              env=live_server.env, cwd=ROOT, capture_output=True, text=True)
+        monday = (now - timedelta(days=now.weekday())).replace(
+            hour=0, minute=0, second=1, microsecond=0
+        )
+        done = subprocess.run(
+            [str(ROUNDS), "coverage", "refresh", "--at", monday.isoformat()],
+            env=live_server.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
 
         log_in_office(page, live_server.url, "supervisor1")
@@ -110,15 +161,18 @@ def test_supervisor_board_alert_csv_and_register(page, context, live_server):
         card = page.get_by_role("listitem").filter(has_text=at_risk["name"])
         expect(card).to_contain_text("Acknowledged")
         expect(card).to_contain_text("Asked the night shift to visit")
-        alerts = live_server.get("/api/v1/alerts", "supervisor1", state="all", kind="at_risk").json()["items"]
+        alerts = live_server.get(
+            "/api/v1/alerts", "supervisor1", state="all", kind="at_risk"
+        ).json()["items"]
         mine_alert = next(a for a in alerts if a["resident_id"] == at_risk["id"])
         assert mine_alert["acked_at"] and mine_alert["ack_note"] == "Asked the night shift to visit"
 
-        # The visits CSV of the last 30 days: the signed visit is in it, and as many rows as the API lists.
+        # The visits CSV of the last 30 days: the signed visit is in it, and as many rows as the
+        # API lists.
         page.get_by_role("link", name="Exports & print").click()
         with page.expect_download() as dl:
             page.get_by_role("button", name="Download visits (CSV)").click()
-        raw = open(dl.value.path(), "rb").read()
+        raw = Path(dl.value.path()).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         ours = [r for r in rows if r["visit_id"] == visit_id]
@@ -127,7 +181,11 @@ def test_supervisor_board_alert_csv_and_register(page, context, live_server):
         assert ours[0]["service_given"] == "E2E register visit 上门服务"
         assert ours[0]["satisfaction"] == "satisfied"
         today = datetime.now(ZONE).date()
-        total = live_server.get("/api/v1/visits", "supervisor1", **{"from": str(today - timedelta(days=29)), "to": str(today), "per_page": 1}).json()["total"]
+        total = live_server.get(
+            "/api/v1/visits",
+            "supervisor1",
+            **{"from": str(today - timedelta(days=29)), "to": str(today), "per_page": 1},
+        ).json()["total"]
         assert len(rows) == total
 
         # The printable register of the signed visit, opened from the resident's page.

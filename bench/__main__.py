@@ -1,0 +1,27 @@
+"""`make bench`: every benchmark in turn; each prints its own figures (docs/benchmarks.md).
+
+The 200-phone load test takes minutes of its own: `make bench-load`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS = ["sync_ingest", "coverage_refresh", "supervisor_api", "pwa_budget"]
+
+
+def main() -> int:
+    failed = []
+    for name in BENCHMARKS:
+        print(f"\n=== bench.{name} ===", flush=True)
+        # One process each: a benchmark's database and memory never colour the next one.
+        if subprocess.run([sys.executable, "-m", f"bench.{name}"]).returncode:
+            failed.append(name)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

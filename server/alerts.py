@@ -32,22 +32,34 @@ def _insert():
     return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(Alert)
 
 
+def raise_alerts(alerts: list[dict], now: datetime) -> None:
+    """Open these alerts (dicts of Alert columns with a key): each is inserted once, or
+    reopened if it had been resolved. Set-based: a refresh may open thousands at once."""
+    for chunk in _chunks(alerts):
+        rows = [{"detail": {}, **alert, "raised_at": now} for alert in chunk]
+        db.session.execute(_insert().on_conflict_do_nothing(index_elements=["key"]), rows)
+        db.session.execute(update(Alert).where(Alert.key.in_([row["key"] for row in rows]),
+                                               Alert.resolved_at.is_not(None))
+                           .values(resolved_at=None, raised_at=now, acked_at=None,
+                                   acked_by=None, ack_note=None))
+
+
 def raise_alert(key: str, kind: str, now: datetime, **fields) -> None:
-    """Open the alert with this key: insert it once, or reopen it if it had been resolved."""
-    fields.setdefault("detail", {})
-    db.session.execute(_insert().values(key=key, kind=kind, raised_at=now, **fields)
-                       .on_conflict_do_nothing(index_elements=["key"]))
-    db.session.execute(update(Alert).where(Alert.key == key, Alert.resolved_at.is_not(None))
-                       .values(resolved_at=None, raised_at=now, acked_at=None, acked_by=None,
-                               ack_note=None))
+    raise_alerts([{"key": key, "kind": kind, **fields}], now)
 
 
 def resolve_alerts(keys: list[str], now: datetime) -> int:
-    if not keys:
-        return 0
-    return db.session.execute(update(Alert).where(Alert.key.in_(keys),
-                                                  Alert.resolved_at.is_(None))
-                              .values(resolved_at=now)).rowcount
+    resolved = 0
+    for chunk in _chunks(keys):
+        resolved += db.session.execute(update(Alert).where(Alert.key.in_(chunk),
+                                                           Alert.resolved_at.is_(None))
+                                       .values(resolved_at=now)).rowcount
+    return resolved
+
+
+def _chunks(items: list, size: int = 1000):
+    for offset in range(0, len(items), size):
+        yield items[offset:offset + size]
 
 
 def coverage_key(kind: str, resident_id: uuid.UUID, period: str) -> str:
@@ -55,14 +67,15 @@ def coverage_key(kind: str, resident_id: uuid.UUID, period: str) -> str:
 
 
 def apply_coverage_changes(changes, now: datetime) -> None:
-    """The alert of a resident's new status opens; alerts of the other statuses resolve."""
-    for change in changes:
-        if change.after in COVERAGE_KINDS:
-            raise_alert(coverage_key(change.after, change.resident_id, change.period),
-                        change.after, now, resident_id=change.resident_id,
-                        unit_id=change.unit_id, period=change.period)
-        resolve_alerts([coverage_key(kind, change.resident_id, change.period)
-                        for kind in COVERAGE_KINDS if kind != change.after], now)
+    """The alert of a resident's new status opens; the alert of the status it left resolves.
+
+    An alert is open only while the status it names holds, so only those two can change.
+    """
+    raise_alerts([{"key": coverage_key(c.after, c.resident_id, c.period), "kind": c.after,
+                   "resident_id": c.resident_id, "unit_id": c.unit_id, "period": c.period}
+                  for c in changes if c.after in COVERAGE_KINDS], now)
+    resolve_alerts([coverage_key(c.before, c.resident_id, c.period) for c in changes
+                    if c.before in COVERAGE_KINDS and c.before != c.after], now)
 
 
 def check_unsynced(now: datetime | None = None) -> dict:

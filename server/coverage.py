@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -41,7 +42,7 @@ class Period:
     start: date
     end: date
 
-    @property
+    @cached_property  # asked for once per resident and period by every refresh
     def label(self) -> str:
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
@@ -167,22 +168,38 @@ def prorated(required: int, active_days: int, period_days: int) -> int:
 
 def assess(period: Period, required: int, window: tuple[date, date], visit_days: Iterable[date],
            today: date, *, closed: bool = False) -> Assessment:
-    """Judge one resident for one period as seen on the local day `today`.
+    """Judge one resident for one period from the days they were visited, as seen on `today`."""
+    visited = {day for day in visit_days if period.start <= day <= period.end}
+    return judge(period, required, window, len(visited), {d for d in visited if d >= today},
+                 today, closed=closed)
 
-    `required` is already pro-rated. A period is over once today is past its end or it was
-    closed: then only met or missed remain.
+
+def judge(period: Period, required: int, window: tuple[date, date], days_visited: int,
+          upcoming: set[date], today: date, *, closed: bool = False) -> Assessment:
+    """The rule itself. `required` is already pro-rated; `upcoming` holds the visited days of
+    the period from today on. Once today is past the period's end, or it was closed, only met
+    or missed remain.
     """
     start, end = window
-    visited = {day for day in visit_days if period.start <= day <= period.end}
     active_days = (end - start).days + 1
-    needed = required - len(visited)
+    needed = required - days_visited
     if needed <= 0:
-        return Assessment(required, active_days, len(visited), "met", None)
+        return Assessment(required, active_days, days_visited, "met", None)
     if closed or today > period.end:
-        return Assessment(required, active_days, len(visited), "missed", None)
+        return Assessment(required, active_days, days_visited, "missed", None)
     # Days still open for a visit: active, today or later, not already counted.
-    free = [start + timedelta(days=n) for n in range(active_days)]
-    free = [day for day in free if day >= today and day not in visited]
+    first_open = max(start, today)
+    if not upcoming:  # the usual case, and a refresh judges 100,000 residents: no list
+        free_left = max(0, (end - first_open).days + 1)
+        status = "missed" if free_left < needed else "at_risk" if free_left == needed \
+            else "on_track"
+        due_on = {"on_track": end + timedelta(days=1 - needed),
+                  "at_risk": first_open + timedelta(days=1)}.get(status)
+        if due_on is not None and due_on > period.end:
+            due_on = None
+        return Assessment(required, active_days, days_visited, status, due_on)
+    free = [first_open + timedelta(days=n) for n in range((end - first_open).days + 1)]
+    free = [day for day in free if day not in upcoming]
 
     def status_with(free_left: int) -> str:
         if free_left < needed:
@@ -198,7 +215,7 @@ def assess(period: Period, required: int, window: tuple[date, date], visit_days:
         due_on = free[0] + timedelta(days=1)
     if due_on is not None and due_on > period.end:
         due_on = None
-    return Assessment(required, active_days, len(visited), status, due_on)
+    return Assessment(required, active_days, days_visited, status, due_on)
 
 
 # -- reading visits ------------------------------------------------------------------------
@@ -221,6 +238,17 @@ def _visit_days(resident_ids: list[uuid.UUID], first: date,
     return days
 
 
+def _period_counts(resident_ids: list[uuid.UUID],
+                   period: Period) -> dict[uuid.UUID, tuple[int, datetime]]:
+    """Distinct visited days and the latest check-in in the period, counted by the database."""
+    return {row[0]: (row[1], row[2]) for row in db.session.execute(
+        select(Visit.resident_id, func.count(func.distinct(Visit.visit_date)),
+               func.max(Visit.checked_in_at))
+        .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
+               Visit.visit_date.between(period.start, period.end))
+        .group_by(Visit.resident_id))}
+
+
 def _last_visits(resident_ids: list[uuid.UUID], until: date) -> dict[uuid.UUID, datetime]:
     return dict(db.session.execute(
         select(Visit.resident_id, func.max(Visit.checked_in_at))
@@ -228,6 +256,28 @@ def _last_visits(resident_ids: list[uuid.UUID], until: date) -> dict[uuid.UUID, 
                Visit.visit_date <= until)
         .group_by(Visit.resident_id)
     ).all())
+
+
+# How far back a result's last visit is carried from the resident's earlier results.
+CARRY_BACK = timedelta(days=62)
+
+
+def _earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
+                         exact: bool) -> dict[uuid.UUID, datetime]:
+    """The last visit before the period: carried from the previous stored results (cheap), or
+    read from the visits when `exact` or when there is nothing to carry."""
+    found: dict[uuid.UUID, datetime] = {}
+    if not exact:
+        found = {key: value for key, value in db.session.execute(
+            select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
+            .where(CoverageResult.resident_id.in_(resident_ids),
+                   CoverageResult.period_end < period.start,
+                   CoverageResult.period_end >= period.start - CARRY_BACK)
+            .group_by(CoverageResult.resident_id)) if value is not None}
+    missing = [resident_id for resident_id in resident_ids if resident_id not in found]
+    if missing:
+        found.update(_last_visits(missing, period.start - timedelta(days=1)))
+    return found
 
 
 # -- evaluating and storing ----------------------------------------------------------------
@@ -256,25 +306,29 @@ def _store(rows: list[dict], removed: list[tuple[uuid.UUID, str]]) -> None:
     if rows:
         dialect = db.engine.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(CoverageResult)
+        statement = insert(CoverageResult.__table__)
         columns = [key for key in rows[0] if key not in ("resident_id", "period")]
         statement = statement.on_conflict_do_update(
             index_elements=["resident_id", "period"],
             set_={name: statement.excluded[name] for name in columns},
         )
-        db.session.execute(statement, rows)
+        # Core, not the ORM's bulk path: one executemany, however many rows.
+        db.session.connection().execute(statement, rows)
     for resident_id, label in removed:
         db.session.execute(delete(CoverageResult).where(CoverageResult.resident_id == resident_id,
                                                         CoverageResult.period == label))
 
 
-def evaluate(resident_ids: list[uuid.UUID], periods_for, today: date, now: datetime,
-             *, close: bool = False) -> tuple[int, list[Change]]:
+def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: datetime,
+             *, close: bool = False, exact: bool = True) -> tuple[int, list[Change]]:
     """Recompute and store the results of these residents for the periods periods_for() names.
 
     periods_for(resident_row, rule) yields (Period, required): a number of days before
     pro-rating; None keeps the stored requirement (a closed period is judged by the rule of
-    its time); DROP removes the row.
+    its time); DROP removes the row. Counting happens in the database, a batch of residents
+    and a period at a time, so memory follows the batch, never the number of visits.
+    `exact=False` lets a result without a visit in its period carry the last visit from the
+    resident's previous result instead of searching all their visits (the full passes).
     """
     policies = load_policies()
     changes: list[Change] = []
@@ -290,17 +344,32 @@ def evaluate(resident_ids: list[uuid.UUID], periods_for, today: date, now: datet
         labels = {period.label for _, period, _ in wanted}
         stored = {(r.resident_id, r.period): r for r in db.session.execute(
             select(CoverageResult.resident_id, CoverageResult.period, CoverageResult.status,
-                   CoverageResult.required, CoverageResult.closed_at)
+                   CoverageResult.required, CoverageResult.active_days, CoverageResult.closed_at)
             .where(CoverageResult.resident_id.in_(batch), CoverageResult.period.in_(labels))
         )}
-        first = min(period.start for _, period, _ in wanted)
-        last = max(period.end for _, period, _ in wanted)
-        days = _visit_days(batch, first, last)
-        last_visits = _last_visits(batch, last)
+        by_period: dict[Period, list] = defaultdict(list)
+        for row, period, required in wanted:
+            if required != DROP:
+                by_period[period].append(row.id)
+        counts, last_before = {}, {}
+        for period, ids in by_period.items():
+            counts.update({(key, period.label): value
+                           for key, value in _period_counts(ids, period).items()})
+            unseen = [key for key in ids if (key, period.label) not in counts]
+            last_before.update({(key, period.label): value for key, value in
+                                _earlier_last_visits(unseen, period, exact).items()})
+        open_periods = [period for period in by_period if period.end >= today]
+        upcoming = _visit_days(batch, today, max(p.end for p in open_periods)) \
+            if open_periods else {}
         rows, removed = [], []
         for row, period, required in wanted:
             old = stored.get((row.id, period.label))
-            window = active_window(period, row.admitted_on, row.status, row.status_since)
+            if required is None and old is not None and old.closed_at is not None:
+                # A closed period keeps the requirement and the days in care it was judged
+                # by; a late or voided visit is all that can change it.
+                window = (period.start, period.start + timedelta(days=old.active_days - 1))
+            else:
+                window = active_window(period, row.admitted_on, row.status, row.status_since)
             if window is None or required == DROP:
                 if old is not None:
                     removed.append((row.id, period.label))
@@ -313,14 +382,15 @@ def evaluate(resident_ids: list[uuid.UUID], periods_for, today: date, now: datet
             else:
                 required = prorated(required, active_days, period.days)
             closed = close or (old is not None and old.closed_at is not None)
-            result = assess(period, required, window, days.get(row.id, ()), today, closed=closed)
-            last_visit = last_visits.get(row.id)
+            days_visited, last_visit = counts.get((row.id, period.label), (0, None))
+            ahead = {day for day in upcoming.get(row.id, ()) if day <= period.end}
+            result = judge(period, required, window, days_visited, ahead, today, closed=closed)
             rows.append({
                 "resident_id": row.id, "period": period.label, "period_start": period.start,
                 "period_end": period.end, "unit_id": row.unit_id, "required": result.required,
                 "active_days": result.active_days, "days_visited": result.days_visited,
-                "last_visit_at": last_visit, "status": result.status, "due_on": result.due_on,
-                "evaluated_at": now,
+                "last_visit_at": last_visit or last_before.get((row.id, period.label)),
+                "status": result.status, "due_on": result.due_on, "evaluated_at": now,
                 "closed_at": (old.closed_at if old is not None and old.closed_at else
                               now if close else None),
             })
@@ -380,27 +450,29 @@ def refresh(now: datetime | None = None) -> dict:
         yield current["month" if rule.period == "week" else "week"], DROP
 
     past_rows: list[CoverageResult] = []
+    touched: set[uuid.UUID] = set()  # residents with new or voided visits: exact last visit
     if full:
-        ids = _eligible_residents(min(p.start for p in current.values()))
+        others = set(_eligible_residents(min(p.start for p in current.values())))
     else:
         since = state.refreshed_at - WATERMARK_OVERLAP
         dirty = db.session.execute(
             select(Visit.resident_id, Visit.visit_date)
             .where(or_(Visit.received_at > since, Visit.voided_at > since))
         ).all()
-        first_current = min(p.start for p in current.values())
-        ids = {resident_id for resident_id, day in dirty if day >= first_current}
-        ids |= set(db.session.scalars(select(Resident.id).where(Resident.change_seq >
-                                                                state.change_seq)))
-        ids |= set(db.session.scalars(select(CoverageResult.resident_id).where(
+        touched = {resident_id for resident_id, _ in dirty}
+        others = set(db.session.scalars(select(Resident.id).where(
+            Resident.change_seq > state.change_seq)))
+        others |= set(db.session.scalars(select(CoverageResult.resident_id).where(
             CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
             CoverageResult.due_on <= today)))
         late = defaultdict(set)
         for resident_id, day in dirty:
             late[resident_id].add(day)
         past_rows = _rows_holding(late, labels)
-        ids = list(ids)
-    count, changes = evaluate(ids, current_period, today, now)
+    count, changes = evaluate(touched, current_period, today, now)
+    count_others, other_changes = evaluate(others - touched, current_period, today, now,
+                                           exact=False)
+    count, changes = count + count_others, changes + other_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
@@ -411,17 +483,16 @@ def refresh(now: datetime | None = None) -> dict:
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
                   skip_labels: list[str]) -> list[CoverageResult]:
-    """Stored results of other periods that hold one of these residents' visit days."""
+    """Stored results of other periods that a late or voided visit changes: the period that
+    holds its day, and the later ones, whose last visit it may be."""
     found = []
     for batch in _chunks(list(days_by_resident)):
         first = min(min(days_by_resident[r]) for r in batch)
-        last = max(max(days_by_resident[r]) for r in batch)
         rows = db.session.scalars(select(CoverageResult).where(
             CoverageResult.resident_id.in_(batch), CoverageResult.period.not_in(skip_labels),
-            CoverageResult.period_start <= last, CoverageResult.period_end >= first))
+            CoverageResult.period_end >= first))
         found += [row for row in rows
-                  if any(row.period_start <= day <= row.period_end
-                         for day in days_by_resident[row.resident_id])]
+                  if row.period_end >= min(days_by_resident[row.resident_id])]
     return found
 
 
@@ -454,7 +525,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         elif row.id in stored:
             yield period, None
 
-    count, changes = evaluate(list(ids), periods_for, today, now, close=True)
+    count, changes = evaluate(ids, periods_for, today, now, close=True, exact=False)
     alerts.apply_coverage_changes(changes, now)
     db.session.commit()
     return {"period": label, "evaluated": count, "status_changes": len(changes)}

@@ -125,14 +125,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_coverage_results_due_on'), ['due_on'], unique=False)
         batch_op.create_index('ix_coverage_results_period_unit_id', ['period', 'unit_id'], unique=False)
 
-    # The incremental coverage refresh looks up visits voided since its last run.
+    # For the coverage refresh: visits voided since its last run, and the visits that count.
     with op.batch_alter_table('visits', schema=None) as batch_op:
-        batch_op.create_index('ix_visits_voided_at', ['voided_at'], unique=False)
+        batch_op.create_index('ix_visits_voided_at', ['voided_at'], unique=False,
+                              sqlite_where=sa.text('voided_at IS NOT NULL'),
+                              postgresql_where=sa.text('voided_at IS NOT NULL'))
+        batch_op.create_index('ix_visits_counted', ['resident_id', 'visit_date', 'checked_in_at'],
+                              unique=False, sqlite_where=sa.text('voided_at IS NULL'),
+                              postgresql_where=sa.text('voided_at IS NULL'))
 
 
 
 def downgrade():
     with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.drop_index('ix_visits_counted')
         batch_op.drop_index('ix_visits_voided_at')
 
     with op.batch_alter_table('coverage_results', schema=None) as batch_op:

@@ -21,7 +21,7 @@ from .access import can_manage_unit, get_unit, users_visible_to, visible_unit_id
 from .errors import ApiError, Conflict, Forbidden, NotFound
 from .extensions import db
 from .models import Amendment, Device, FollowUpHandled, Unit, User, Visit, user_units, utcnow
-from .models.followups import FLAGGED_AS_RECORDED
+from .models.followups import BURST, FLAGGED_AS_RECORDED
 from .visits import current_content
 
 # Institutions are judged on at least 80% satisfied or basically satisfied among those rated.
@@ -90,13 +90,6 @@ def visit_row(visit: Visit, handled: FollowUpHandled | None, units: dict) -> dic
     }
 
 
-def _rows(query: Select) -> list[dict]:
-    """Run a select of (Visit, FollowUpHandled | None) and shape the rows."""
-    pairs = db.session.execute(query).unique().all()
-    units = unit_names(visit.unit_id for visit, _ in pairs)
-    return [visit_row(visit, handled, units) for visit, handled in pairs]
-
-
 # --- follow-ups --------------------------------------------------------------------------
 
 
@@ -161,12 +154,16 @@ def followups(units, status: str = "open", date_from: date | None = None,
                   for row in db.session.execute(part.order_by(*order).limit(window))]
     candidates.sort(key=lambda row: (row.checked_in_at, row.id), reverse=newest_first)
     ids = [row.id for row in candidates[window - per_page:window]]
+    return {"items": _rows_of(ids), "page": page, "per_page": per_page, "total": total}
+
+
+def _rows_of(ids: list[uuid.UUID]) -> list[dict]:
+    """The visits of a page, in the order given, loaded by id (after the index found them)."""
     found = {visit.id: (visit, handled) for visit, handled in db.session.execute(
         select(Visit, FollowUpHandled).where(Visit.id.in_(ids))
         .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)).unique()}
     units_of = unit_names(visit.unit_id for visit, _ in found.values())
-    items = [visit_row(*found[visit_id], units=units_of) for visit_id in ids]
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+    return [visit_row(*found[visit_id], units=units_of) for visit_id in ids]
 
 
 def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
@@ -229,15 +226,21 @@ def months_between(date_from: date, date_to: date) -> list[str]:
 
 def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> dict:
     # One pass over the rated visits, grouped finely; units, workers and months add up here.
-    year, month = extract("year", Visit.visit_date), extract("month", Visit.visit_date)
-    keys = (Visit.unit_id, Visit.worker_id, year, month, Visit.satisfaction)
-    grouped = _rated(units, date_from, date_to).with_only_columns(*keys, func.count()) \
-        .group_by(*keys)
+    # Counted per unit, worker, day and rating first: the rated visits' partial index holds
+    # exactly those columns in that order, so this streams out of it without a sort; the few
+    # rows left are then added up per month.
+    days = (Visit.unit_id, Visit.worker_id, Visit.visit_date, Visit.satisfaction)
+    per_day = _rated(units, date_from, date_to).with_only_columns(
+        *days, func.count().label("number")).group_by(*days).subquery()
+    year, month = extract("year", per_day.c.visit_date), extract("month", per_day.c.visit_date)
+    keys = (per_day.c.unit_id, per_day.c.worker_id, year, month, per_day.c.satisfaction)
+    grouped = select(*keys, func.sum(per_day.c.number)).group_by(*keys)
     by_unit: dict = defaultdict(lambda: defaultdict(int))
     by_worker: dict = defaultdict(lambda: defaultdict(int))
     by_month: dict = defaultdict(lambda: defaultdict(int))
     total: dict = defaultdict(int)
     for unit_id, worker_id, y, m, rating, number in db.session.execute(grouped):
+        number = int(number)
         by_unit[unit_id][rating] += number
         by_worker[worker_id][rating] += number
         by_month[f"{int(y)}-{int(m):02d}"][rating] += number
@@ -274,15 +277,15 @@ def sort_rows(rows: list[dict], sort: str, who: str, label: str) -> list[dict]:
 def unsatisfied(units, date_from: date, date_to: date, page: int = 1,
                 per_page: int = 50) -> dict:
     """Unsatisfied visits with their comments, newest first: the ones to follow up."""
+    # Count and page read the partial indexes of unsatisfied visits alone (index-only); only
+    # the page's visits are then loaded.
     where = in_range(in_scope(select(Visit.id).where(Visit.voided_at.is_(None),
                                                      Visit.satisfaction == "unsatisfied"),
-                              units), date_from, date_to).subquery()
-    total = db.session.scalar(select(func.count()).select_from(where))
-    query = (select(Visit, FollowUpHandled).join(where, where.c.id == Visit.id)
-             .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)
-             .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
-             .limit(per_page).offset((page - 1) * per_page))
-    return {"items": _rows(query), "page": page, "per_page": per_page, "total": total}
+                              units), date_from, date_to)
+    total = db.session.scalar(select(func.count()).select_from(where.subquery()))
+    ids = list(db.session.scalars(where.order_by(Visit.checked_in_at.desc(), Visit.id.desc())
+                                  .limit(per_page).offset((page - 1) * per_page)))
+    return {"items": _rows_of(ids), "page": page, "per_page": per_page, "total": total}
 
 
 # --- worker activity ---------------------------------------------------------------------
@@ -295,10 +298,6 @@ def days_between(date_from: date, date_to: date) -> list[date]:
 def week_label(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _burst():
-    return case((Visit.presence["burst"].as_boolean() == true(), 1), else_=0)
 
 
 def _workers_of(user: User, units) -> Select:
@@ -322,14 +321,22 @@ def activity(user: User, units, date_from: date, date_to: date, sort: str = "nam
     """Visits per worker per day and per ISO week, QR share, burst flags; paged by worker."""
     days = days_between(date_from, date_to)
     weeks = list(dict.fromkeys(week_label(day) for day in days))
+    # Every unit when none is asked for: the activity indexes lead with the unit, so each unit
+    # is one range of days in them (an index-only scan either way).
+    scope = units if units is not None else list(db.session.scalars(select(Unit.id)))
+    keys = (Visit.worker_id, Visit.visit_date)
     query = in_range(in_scope(
-        select(Visit.worker_id, Visit.visit_date, func.count(),
-               func.sum(case((Visit.identified_by == "qr", 1), else_=0)), func.sum(_burst()))
-        .where(Visit.voided_at.is_(None)), units), date_from, date_to)
+        select(*keys, func.count(), func.sum(case((Visit.identified_by == "qr", 1), else_=0)))
+        .where(Visit.voided_at.is_(None)), scope), date_from, date_to).group_by(*keys)
+    # Bursts are rare: counted apart, from their own partial index, not from every visit's JSON.
+    bursts = in_range(in_scope(select(*keys, func.count())
+                               .where(Visit.voided_at.is_(None), BURST), scope),
+                      date_from, date_to).group_by(*keys)
     per_day: dict = defaultdict(dict)
-    for worker_id, day, visits, qr, burst in db.session.execute(
-            query.group_by(Visit.worker_id, Visit.visit_date)):
-        per_day[worker_id][day] = _Tally(visits, int(qr or 0), int(burst or 0))
+    for worker_id, day, visits, qr in db.session.execute(query):
+        per_day[worker_id][day] = _Tally(visits, int(qr or 0), 0)
+    for worker_id, day, burst in db.session.execute(bursts):
+        per_day[worker_id][day].burst = burst
     people = {u.id: u for u in db.session.scalars(_workers_of(user, units))}
     missing = set(per_day) - set(people)
     if missing:  # visited in one's units without belonging to them (moved, or a stand-in)

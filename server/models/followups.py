@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, or_, true
+from sqlalchemy import ForeignKey, Index, String, and_, or_, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,12 +27,40 @@ class FollowUpHandled(db.Model):
     handler: Mapped[User] = relationship(lazy="joined")
 
 
+# Partial indexes of the visits table (migration 0004) that the supervisor reports read with
+# index-only scans (server/reports.py); each leaves voided visits out, as the reports do.
 # Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list and its
-# count read this small partial index newest first instead of every visit (server/reports.py).
-# Amended visits are looked up through the amendments table, which is small.
+# count read these small partial indexes newest first instead of every visit; amended visits
+# are looked up through the amendments table, which is small.
 FLAGGED_AS_RECORDED = or_(Visit.obs_living == "concern", Visit.obs_emotional == "concern",
                           Visit.obs_physical == "concern", Visit.follow_up == true())
-Index("ix_visits_flagged_checked_in_at", Visit.checked_in_at, Visit.unit_id,
-      postgresql_where=FLAGGED_AS_RECORDED, sqlite_where=FLAGGED_AS_RECORDED)
+KEPT_AND_FLAGGED = and_(Visit.voided_at.is_(None), FLAGGED_AS_RECORDED)
+Index("ix_visits_flagged_checked_in_at", Visit.checked_in_at, Visit.id,
+      postgresql_include=["unit_id"],
+      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
+Index("ix_visits_flagged_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
+      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
+# Rated visits: satisfaction groups them by unit, worker, day and rating (server/reports.py).
+RATED = text("voided_at IS NULL AND satisfaction IS NOT NULL")
+Index("ix_visits_rated", Visit.unit_id, Visit.worker_id, Visit.visit_date, Visit.satisfaction,
+      postgresql_where=RATED, sqlite_where=RATED)
+# Unsatisfied visits: the list newest first (admins), by unit (supervisors), and its count.
+UNSATISFIED = text("voided_at IS NULL AND satisfaction = 'unsatisfied'")
+Index("ix_visits_unsatisfied_checked_in_at", Visit.checked_in_at, Visit.id,
+      postgresql_include=["unit_id", "visit_date"],
+      postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
+Index("ix_visits_unsatisfied_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
+      postgresql_include=["visit_date"],
+      postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
+# Worker activity: visits per worker and day with how they were identified; bursts (1%) apart.
+KEPT = text("voided_at IS NULL")
+Index("ix_visits_activity", Visit.unit_id, Visit.visit_date, Visit.worker_id,
+      Visit.identified_by, postgresql_where=KEPT, sqlite_where=KEPT)
+BURST = Visit.presence["burst"].as_boolean() == true()
+Index("ix_visits_burst", Visit.unit_id, Visit.visit_date, Visit.worker_id,
+      postgresql_where=text("voided_at IS NULL AND "
+                            "CAST((presence ->> 'burst') AS BOOLEAN) = true"),
+      sqlite_where=text("voided_at IS NULL AND "
+                        "CAST(JSON_EXTRACT(presence, '$.burst') AS BOOLEAN) = 1"))
 
-__all__ = ["FLAGGED_AS_RECORDED", "FollowUpHandled"]
+__all__ = ["BURST", "FLAGGED_AS_RECORDED", "FollowUpHandled"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, true, union_all
+from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from . import audit
@@ -143,15 +143,17 @@ def followup_parts(units, status: str, date_from: date | None = None,
 def followups(units, status: str = "open", date_from: date | None = None,
               date_to: date | None = None, newest_first: bool = True, page: int = 1,
               per_page: int = 50) -> dict:
-    parts = followup_parts(units, status, date_from, date_to)
-    total = db.session.scalar(select(func.count()).select_from(union_all(*parts).subquery()))
-    # Each part gives its own first page*per_page rows in order (an index scan, not a sort of
-    # every flagged visit); the merge of the two holds the page.
+    recorded, amended = followup_parts(units, status, date_from, date_to)
+    # The amended part is small: read once, it serves both the count and the page.
+    amended_rows = db.session.execute(amended).all()
+    total = db.session.scalar(select(func.count()).select_from(recorded.subquery())) \
+        + len(amended_rows)
+    # The large part gives its own first page*per_page rows in index order (not a sort of
+    # every flagged visit); merged with the amended ones, they hold the page.
     order = (Visit.checked_in_at.desc(), Visit.id.desc()) if newest_first \
         else (Visit.checked_in_at, Visit.id)
     window = page * per_page
-    candidates = [row for part in parts
-                  for row in db.session.execute(part.order_by(*order).limit(window))]
+    candidates = [*db.session.execute(recorded.order_by(*order).limit(window)), *amended_rows]
     candidates.sort(key=lambda row: (row.checked_in_at, row.id), reverse=newest_first)
     ids = [row.id for row in candidates[window - per_page:window]]
     return {"items": _rows_of(ids), "page": page, "per_page": per_page, "total": total}

@@ -28,6 +28,8 @@ INDEXES = [
      {"postgresql": FLAGGED.format(true="true"), "sqlite": FLAGGED.format(true="1")}),
     ("ix_visits_flagged_unit_id", ["unit_id", "checked_in_at", "id"], [],
      {"postgresql": FLAGGED.format(true="true"), "sqlite": FLAGGED.format(true="1")}),
+    ("ix_visits_flagged_id", ["id"], [],
+     {"postgresql": FLAGGED.format(true="true"), "sqlite": FLAGGED.format(true="1")}),
     ("ix_visits_rated", ["unit_id", "worker_id", "visit_date", "satisfaction"], [],
      {"postgresql": RATED, "sqlite": RATED}),
     ("ix_visits_unsatisfied_checked_in_at", ["checked_in_at", "id"], ["unit_id", "visit_date"],

@@ -40,6 +40,10 @@ Index("ix_visits_flagged_checked_in_at", Visit.checked_in_at, Visit.id,
       postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
 Index("ix_visits_flagged_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
       postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
+# In id order: an admin's count of open follow-ups is then a merge anti-join with the handled
+# ones' primary key (and the amendments' visit_id index), not a hash of every handled visit.
+Index("ix_visits_flagged_id", Visit.id,
+      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
 # Rated visits: satisfaction groups them by unit, worker, day and rating (server/reports.py).
 RATED = text("voided_at IS NULL AND satisfaction IS NOT NULL")
 Index("ix_visits_rated", Visit.unit_id, Visit.worker_id, Visit.visit_date, Visit.satisfaction,

@@ -18,20 +18,11 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tests.demo_server import CHROMIUM, CHROMIUM_FLAGS
+
 ROOT = Path(__file__).resolve().parents[1]
 PWA = ROOT / "pwa"
 DIST = PWA / "dist"
-CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 BUDGET_FIRST_LOAD = 150 * 1024
 ROSTER_SIZE = 10_000
 
@@ -95,7 +86,7 @@ def lighthouse(url: str, runs: int = 3) -> None:
     if not binary.exists():
         print("  lighthouse is not installed: run `cd pwa && npm ci`")
         return
-    flags = " ".join(["--headless=new", *FLAGS])
+    flags = " ".join(["--headless=new", *CHROMIUM_FLAGS])
     for i in range(runs):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             done = subprocess.run(
@@ -183,7 +174,7 @@ def roster_long_tasks(url: str) -> None:
 
     print(f"## Roster of {ROSTER_SIZE:,} residents, 4x CPU slowdown (Chromium, CDP)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         context = browser.new_context(viewport={"width": 412, "height": 915}, locale="zh-CN")
         page = context.new_page()
         page.goto(url)

@@ -6,6 +6,7 @@ built web app from pwa/dist.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -17,6 +18,18 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
 ROUNDS = Path(sys.executable).with_name("rounds")
+CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying the closed network.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 class ServerError(RuntimeError):

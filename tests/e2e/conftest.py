@@ -21,20 +21,10 @@ from tests import demo_server
 ROOT = demo_server.ROOT
 DIST = demo_server.DIST
 ROUNDS = demo_server.ROUNDS
-CHROMIUM = os.environ.get("ROUNDS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = demo_server.CHROMIUM
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DEMO_PASSWORD = "rounds-demo"
-# Without the background-networking flags Chromium keeps trying the closed network.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_FLAGS = demo_server.CHROMIUM_FLAGS
 
 
 def _missing(what: str) -> None:

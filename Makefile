@@ -13,7 +13,7 @@ PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.* 
 
 run: install pwa
 	$(ROUNDS) db upgrade
-	$(ROUNDS) demo-data --if-empty
+	$(ROUNDS) demo-data --if-empty --visits
 	$(ROUNDS) serve --host $(HOST) --port $(PORT)
 
 install: $(VENV)/.installed

@@ -63,7 +63,9 @@ def create_user_command(username, role, units, display_name, password):
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any user.")
-def demo_data_command(if_empty):
+@click.option("--visits", is_flag=True,
+              help="Also record two weeks of rounds, so the reports have something to show.")
+def demo_data_command(if_empty, visits):
     """Load the bilingual demo institution (two homes, one rural area) and print the logins."""
     from .demo import DEMO_PASSWORD, has_any_user, load_demo_data
 
@@ -71,6 +73,11 @@ def demo_data_command(if_empty):
         click.echo("Demo data: the database already has data; nothing loaded.")
         return
     logins = load_demo_data(current_app.config["TIMEZONE"])
+    if visits:
+        from .demo_visits import record_demo_visits
+
+        count = record_demo_visits(current_app.config["TIMEZONE"])
+        click.echo(f"Recorded {count} demo visits over the last two weeks.")
     click.echo(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
     for username, role, units in logins:
         click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")

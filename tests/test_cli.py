@@ -1,7 +1,11 @@
 """The `rounds` commands."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from server.clock import today_in
+from server.coverage import iso_week_label
 from server.extensions import db
 from server.models import Resident, Unit, User
 from server.users import user_by_username
@@ -47,3 +51,24 @@ def test_demo_logins_work(app, api):
                                            "device": device})
     assert answer.status_code == 200
     assert len(answer.json["user"]["units"]) == 2
+
+
+def test_demo_visits_go_through_sync_and_fill_the_board(app, api):
+    from server.models import Visit
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data", "--visits"])
+    assert result.exit_code == 0, result.output
+    stored = db.session.scalar(select(func.count()).select_from(Visit))
+    assert f"Recorded {stored} demo visits" in result.output
+    assert stored > 150
+    last_week = iso_week_label(today_in(app.config["TIMEZONE"]) - timedelta(days=7))
+    closed = runner.invoke(args=["coverage", "close", "--week", last_week])
+    assert closed.exit_code == 0, closed.output
+    device = {"id": "6f1c1f0e-8a3b-4f7e-9a51-0d5b8c7e2a12"}
+    token = api.post("/auth/login", json={"username": "supervisor1", "password": "rounds-demo",
+                                          "device": device}).json["token"]
+    board = api.get(f"/coverage?week={last_week}",
+                    headers={"Authorization": f"Bearer {token}"}).json
+    statuses = {row["status"] for row in board["residents"]}
+    assert statuses == {"met", "missed"}  # most met their rounds, some fell behind

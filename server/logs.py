@@ -59,6 +59,9 @@ def _json_handler() -> logging.Handler:
 
 def configure_root(log_format: str) -> None:
     """Send every logger's lines through one handler: JSON in production, text otherwise."""
+    # APScheduler logs every run of every job (the lease renews every few seconds); job runs
+    # are recorded in the database instead, so only its warnings and errors are worth a line.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     root = logging.getLogger()
     if log_format != "json":
         logging.basicConfig(level=logging.INFO)

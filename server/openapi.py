@@ -73,4 +73,18 @@ def build_spec(app: Flask) -> dict:
             paths.setdefault(path, {})[method.lower()] = _operation(doc, params)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _describe_sync_items(spec)
+
+
+def _describe_sync_items(spec: APISpec) -> dict:
+    """A sync carries its items as raw JSON (each is validated on its own, so one bad record
+    never blocks the rest); the document still names the schema each item must follow."""
+    from .visit_schemas import AmendmentInSchema, VisitInSchema
+
+    spec.components.schema("VisitIn", schema=VisitInSchema)
+    spec.components.schema("AmendmentIn", schema=AmendmentInSchema)
+    document = spec.to_dict()
+    envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
+    envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
+    envelope["amendments"]["items"] = {"$ref": "#/components/schemas/AmendmentIn"}
+    return document

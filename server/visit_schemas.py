@@ -132,10 +132,8 @@ class SyncRequestSchema(Schema):
 
     device_time = fields.AwareDateTime(required=True)
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    visits = fields.List(fields.Raw(), load_default=list,
-                         metadata={"items": {"$ref": "#/components/schemas/VisitIn"}})
-    amendments = fields.List(fields.Raw(), load_default=list,
-                             metadata={"items": {"$ref": "#/components/schemas/AmendmentIn"}})
+    visits = fields.List(fields.Raw(), load_default=list)  # items: VisitIn (server/openapi.py)
+    amendments = fields.List(fields.Raw(), load_default=list)  # items: AmendmentIn
 
 
 class SyncResultSchema(Schema):

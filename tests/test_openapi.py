@@ -27,3 +27,12 @@ def test_schemas_describe_requests_and_answers(api):
     residents = document["paths"]["/api/v1/residents"]["get"]
     assert {p["name"] for p in residents["parameters"]} >= {"unit_id", "status", "q", "page",
                                                            "per_page"}
+
+
+def test_the_sync_exchange_names_the_schema_of_each_item(api):
+    schemas = api.get("/api/openapi.json").json["components"]["schemas"]
+    envelope = schemas["SyncRequest"]["properties"]
+    assert envelope["visits"]["items"] == {"$ref": "#/components/schemas/VisitIn"}
+    assert envelope["amendments"]["items"] == {"$ref": "#/components/schemas/AmendmentIn"}
+    assert {"signature", "observations", "checked_in_at"} <= set(schemas["VisitIn"]["properties"])
+    assert "SignatureIn" in schemas and "strokes" in schemas["SignatureIn"]["properties"]

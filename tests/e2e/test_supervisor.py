@@ -212,8 +212,11 @@ def test_admin_adds_a_resident_and_prints_a_label_sheet(page, context, live_serv
     expect(page.get_by_role("heading", name="Coverage this week")).to_be_visible()
     page.get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Add a resident").click()
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Unit").select_option(unit["id"])
+    # The form replaces the administration page: wait for it, then name its fields exactly.
+    expect(page.get_by_label("Room / bed")).to_be_visible()
+    expect(page.get_by_label("Unit to print")).to_have_count(0)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
     page.get_by_label("Room / bed").fill("E2E-1")
     page.get_by_label("Sex").select_option("female")
     page.get_by_role("button", name="Save").click()

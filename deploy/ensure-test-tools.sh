@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The deploy smoke test runs nginx (and openssl for a throwaway certificate): install Debian's
-# when they are missing. Under CI=true the test fails without them; elsewhere it skips nginx.
+# The deploy smoke test runs nginx (and openssl for a throwaway certificate) and checks the
+# systemd units with systemd-analyze: install Debian's when they are missing. Under CI=true the test fails without them; elsewhere it skips nginx.
 set -euo pipefail
-if command -v nginx >/dev/null && command -v openssl >/dev/null; then
+if command -v nginx >/dev/null && command -v openssl >/dev/null \
+    && command -v systemd-analyze >/dev/null; then
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -11,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq nginx-light openssl >/dev/null
+apt-get install -y -qq nginx-light openssl systemd >/dev/null
 # Only the binary is wanted here: the distribution's default site must not hold port 80.
 if command -v systemctl >/dev/null; then
   systemctl disable --now nginx >/dev/null 2>&1 || true

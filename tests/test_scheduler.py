@@ -110,8 +110,7 @@ def test_the_lease_passes_on_when_its_holder_goes(app):
     second.release()
 
 
-@pytest.mark.skipif(os.environ.get("ROUNDS_TEST_DB") == "postgresql",
-                    reason="the lease row is SQLite's; PostgreSQL frees the lock with the session")
+@pytest.mark.sqlite_only  # the lease row is SQLite's; PostgreSQL frees the lock with the session
 def test_an_expired_lease_row_is_taken_over(app):
     first, second = Lease("a"), Lease("b")
     assert first.acquire()

@@ -45,8 +45,7 @@ class Period:
     @cached_property  # asked for once per resident and period by every refresh
     def label(self) -> str:
         if self.kind == "week":
-            year, week, _ = self.start.isocalendar()
-            return f"{year}-W{week:02d}"
+            return iso_week_label(self.start)
         return f"{self.start.year}-{self.start.month:02d}"
 
     @property
@@ -78,7 +77,8 @@ class Period:
 
 
 def iso_week_label(day: date) -> str:
-    return Period.of("week", day).label
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def week_bounds(day: date) -> tuple[date, date]:

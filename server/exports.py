@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
+from .coverage import iso_week_label
 from .extensions import db
 from .models import Amendment, CoverageResult, FollowUpHandled, Resident, User, Visit
 from .reports import in_range, in_scope, months_between, short_id, unit_names
@@ -157,8 +158,7 @@ def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:
     monday = date_from - timedelta(days=date_from.weekday())
     labels = []
     while monday <= date_to:
-        year, week, _ = monday.isocalendar()
-        labels.append(f"{year}-W{week:02d}")
+        labels.append(iso_week_label(monday))
         monday += timedelta(days=7)
     return labels
 

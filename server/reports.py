@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit
 from .access import can_manage_unit, get_unit, users_visible_to, visible_unit_ids
-from .errors import ApiError, Conflict, Forbidden, NotFound
+from .coverage import iso_week_label
+from .errors import ApiError, Conflict, Forbidden
 from .extensions import db
 from .models import Amendment, Device, FollowUpHandled, Unit, User, Visit, user_units, utcnow
 from .models.followups import BURST, FLAGGED_AS_RECORDED
-from .visits import current_content
+from .visits import current_content, get_visit
 
 # Institutions are judged on at least 80% satisfied or basically satisfied among those rated.
 TARGET = Fraction(4, 5)
@@ -171,9 +172,7 @@ def _rows_of(ids: list[uuid.UUID]) -> list[dict]:
 def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     """Mark a flagged (or unsatisfied) visit's follow-up as handled, once."""
     user = actor.user
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not (user.role == "admin" or visit.unit_id in set(user.unit_ids)):
-        raise NotFound("visit")
+    visit = get_visit(user, visit_id)
     if not can_manage_unit(user, visit.unit_id):
         raise Forbidden("Only an admin or a supervisor of this unit may handle follow-ups.")
     if db.session.get(FollowUpHandled, visit.id) is not None:
@@ -297,11 +296,6 @@ def days_between(date_from: date, date_to: date) -> list[date]:
     return [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
 
 
-def week_label(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _workers_of(user: User, units) -> Select:
     """Active workers one may see, of the units asked for (all one sees when none)."""
     query = users_visible_to(user).where(User.role == "worker", User.active.is_(True))
@@ -322,7 +316,7 @@ def activity(user: User, units, date_from: date, date_to: date, sort: str = "nam
              page: int = 1, per_page: int = 50) -> dict:
     """Visits per worker per day and per ISO week, QR share, burst flags; paged by worker."""
     days = days_between(date_from, date_to)
-    weeks = list(dict.fromkeys(week_label(day) for day in days))
+    weeks = list(dict.fromkeys(iso_week_label(day) for day in days))
     # Every unit when none is asked for: the activity indexes lead with the unit, so each unit
     # is one range of days in them (an index-only scan either way).
     scope = units if units is not None else list(db.session.scalars(select(Unit.id)))
@@ -351,7 +345,7 @@ def activity(user: User, units, date_from: date, date_to: date, sort: str = "nam
         qr = sum(t.qr for t in tallies.values())
         by_week: dict = defaultdict(int)
         for day, tally in tallies.items():
-            by_week[week_label(day)] += tally.visits
+            by_week[iso_week_label(day)] += tally.visits
         rows.append({
             "worker": {"id": person.id, "display_name": person.display_name,
                        "username": person.username},

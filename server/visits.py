@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from . import audit
-from .access import can_manage_unit, restrict_to_units
+from .access import can_manage_unit, can_see_unit, restrict_to_units
 from .errors import ApiError, Forbidden, NotFound
 from .extensions import db
 from .models import User, Visit, utcnow
@@ -18,7 +18,7 @@ AMENDABLE = ("observations", "service_given", "follow_up", "feedback")
 
 def get_visit(user: User, visit_id: uuid.UUID) -> Visit:
     visit = db.session.get(Visit, visit_id)
-    if visit is None or not (user.role == "admin" or visit.unit_id in set(user.unit_ids)):
+    if visit is None or not can_see_unit(user, visit.unit_id):
         raise NotFound("visit")
     return visit
 

@@ -1,7 +1,7 @@
 """Alerts: raised once per key, resolved when their condition ends, acknowledged by supervisors.
 
 Kinds: `at_risk` and `missed` (a resident's coverage for one period, raised from the status
-changes that server/coverage.py reports), and `unsynced` (a worker with residents whose
+changes that server/coverage/ reports), and `unsynced` (a worker with residents whose
 phones have not synced for ROUNDS_UNSYNCED_DAYS days).
 """
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from server import coverage
+from server.coverage import passes
 from server.extensions import db
 from server.models import CoverageResult, CoverageState, Resident, Visit
 from tests.conftest import add_resident
@@ -114,7 +115,7 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
                                                    ward_a, monkeypatch, operations):
     app.config["TIMEZONE"] = "Asia/Shanghai"
     # No overlap: only what the watermarks name is read again, the hardest case.
-    monkeypatch.setattr(coverage, "WATERMARK_OVERLAP", timedelta(0))
+    monkeypatch.setattr(passes, "WATERMARK_OVERLAP", timedelta(0))
     rules = {None: (2, "week"), "full": (3, "week"), "home": (1, "month")}
     set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")])
     db.session.execute(delete(CoverageState))  # a fresh install for each example

@@ -1,0 +1,162 @@
+"""Keeping the stored results fresh: the incremental refresh and the close of a period.
+
+refresh() looks only at what changed since its last run and at rows whose status is due to
+change; a new period, or a changed policy, makes it judge every resident once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from ..changes import current_change_number
+from ..clock import today_in
+from ..extensions import db
+from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
+from .counts import chunks
+from .evaluate import DROP, Change, evaluate
+from .periods import Period, current_periods
+
+# A visit stamped received_at=T may commit a little after T; re-reading this much before the
+# last run's start costs a few extra rows and never misses one.
+WATERMARK_OVERLAP = timedelta(minutes=5)
+
+
+def _eligible_residents(first: date) -> list[uuid.UUID]:
+    """Residents in care on some day since `first`: everyone a new period must judge."""
+    return list(db.session.scalars(select(Resident.id).where(
+        or_(Resident.status == "active", Resident.status_since >= first))))
+
+
+def _state() -> CoverageState:
+    state = db.session.get(CoverageState, 1)
+    if state is None:
+        state = CoverageState(id=1, refreshed_at=None, change_seq=0, periods=[])
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def refresh(now: datetime | None = None) -> dict:
+    """Bring the stored results up to date as of `now`; return what it did (for job runs).
+
+    Reads only residents with visits received or voided since the last run, residents whose
+    record changed (admission, discharge, care level, unit), and rows whose status is due to
+    turn; a new period, or a changed policy, makes it read every resident once.
+    """
+    from .. import alerts
+
+    now = now or utcnow()
+    started = utcnow()
+    today = today_in(_zone(), now)
+    closed = close_due_periods(now)
+    state = _state()
+    seq = current_change_number()
+    current = current_periods(today)
+    labels = [current["week"].label, current["month"].label]
+    full = state.refreshed_at is None or state.periods != labels
+
+    def current_period(row, rule):
+        yield current[rule.period], rule.required
+        # A rule that switched between week and month leaves no stale open row behind.
+        yield current["month" if rule.period == "week" else "week"], DROP
+
+    past_rows: list[CoverageResult] = []
+    touched: set[uuid.UUID] = set()  # residents with new or voided visits: exact last visit
+    if full:
+        others = set(_eligible_residents(min(p.start for p in current.values())))
+    else:
+        since = state.refreshed_at - WATERMARK_OVERLAP
+        dirty = db.session.execute(
+            select(Visit.resident_id, Visit.visit_date)
+            .where(or_(Visit.received_at > since, Visit.voided_at > since))
+        ).all()
+        touched = {resident_id for resident_id, _ in dirty}
+        others = set(db.session.scalars(select(Resident.id).where(
+            Resident.change_seq > state.change_seq)))
+        others |= set(db.session.scalars(select(CoverageResult.resident_id).where(
+            CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
+            CoverageResult.due_on <= today)))
+        late = defaultdict(set)
+        for resident_id, day in dirty:
+            late[resident_id].add(day)
+        past_rows = _rows_holding(late, labels)
+    count, changes = evaluate(touched, current_period, today, now)
+    count_others, other_changes = evaluate(others - touched, current_period, today, now,
+                                           exact=False)
+    count, changes = count + count_others, changes + other_changes
+    count_late, late_changes = _reevaluate_rows(past_rows, today, now)
+    alerts.apply_coverage_changes(changes + late_changes, now)
+    state.refreshed_at, state.change_seq, state.periods = started, seq, labels
+    db.session.commit()
+    return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
+            "status_changes": len(changes) + len(late_changes), "closed": closed}
+
+
+def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
+                  skip_labels: list[str]) -> list[CoverageResult]:
+    """Stored results of other periods that a late or voided visit changes: the period that
+    holds its day, and the later ones, whose last visit it may be."""
+    found = []
+    for batch in chunks(list(days_by_resident)):
+        first = min(min(days_by_resident[r]) for r in batch)
+        rows = db.session.scalars(select(CoverageResult).where(
+            CoverageResult.resident_id.in_(batch), CoverageResult.period.not_in(skip_labels),
+            CoverageResult.period_end >= first))
+        found += [row for row in rows
+                  if row.period_end >= min(days_by_resident[row.resident_id])]
+    return found
+
+
+def _reevaluate_rows(rows: list[CoverageResult], today: date,
+                     now: datetime) -> tuple[int, list[Change]]:
+    """A late or voided visit in a past period: recount it, keeping its requirement."""
+    by_resident: dict[uuid.UUID, list[Period]] = defaultdict(list)
+    for row in rows:
+        by_resident[row.resident_id].append(Period.parse(row.period))
+    return evaluate(list(by_resident), lambda row, rule: ((p, None) for p in by_resident[row.id]),
+                    today, now)
+
+
+def close_period(label: str, now: datetime | None = None) -> dict:
+    """Judge a finished week or month for good: met or missed, and alerts for the missed."""
+    from .. import alerts
+
+    now = now or utcnow()
+    period = Period.parse(label)
+    today = today_in(_zone(), now)
+    if today <= period.end:
+        raise ValueError(f"{label} has not ended yet (today is {today.isoformat()})")
+    stored = set(db.session.scalars(select(CoverageResult.resident_id)
+                                    .where(CoverageResult.period == label)))
+    ids = set(_eligible_residents(period.start)) | stored
+
+    def periods_for(row, rule):
+        if rule.period == period.kind:
+            yield period, rule.required
+        elif row.id in stored:
+            yield period, None
+
+    count, changes = evaluate(ids, periods_for, today, now, close=True, exact=False)
+    alerts.apply_coverage_changes(changes, now)
+    db.session.commit()
+    return {"period": label, "evaluated": count, "status_changes": len(changes)}
+
+
+def close_due_periods(now: datetime) -> list[str]:
+    """Close every ended period that still has open rows (the scheduler may have been down)."""
+    today = today_in(_zone(), now)
+    labels = list(db.session.scalars(
+        select(CoverageResult.period).distinct()
+        .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < today)))
+    for label in sorted(labels):
+        close_period(label, now)
+    return sorted(labels)

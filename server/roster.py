@@ -15,11 +15,10 @@ from datetime import date
 
 from sqlalchemy import and_, or_, select
 
-from .access import visible_unit_ids
 from .changes import current_change_number
 from .coverage import iso_week_label, roster_coverage
 from .extensions import db
-from .models import Resident, RosterRemoval, Unit, User
+from .models import Resident, RosterRemoval, Unit
 from .residents import token_fingerprint
 
 ALL_UNITS = "*"
@@ -82,9 +81,14 @@ def resident_entry(resident: Resident, coverage: dict) -> dict:
     return entry
 
 
-def pull(user: User, cursor_text: str | None, today: date, page_size: int) -> dict:
-    """One page of roster changes for this user's scope, and the cursor for the next call."""
-    unit_ids = visible_unit_ids(user)
+def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
+         page_size: int) -> dict:
+    """One page of roster changes for a scope, and the cursor for the next call.
+
+    `unit_ids` is the person's scope (`access.visible_unit_ids`, None for every unit). The
+    sync endpoint reads it before it commits the pushed visits: the commit expires the user,
+    and reading the scope afterwards would cost two more queries per sync.
+    """
     scope = scope_key(unit_ids)
     week = iso_week_label(today)
     cursor = Cursor.decode(cursor_text)
@@ -105,7 +109,8 @@ def pull(user: User, cursor_text: str | None, today: date, page_size: int) -> di
     rows = rows[:page_size]
 
     active = [r for r in rows if r.status == "active"]
-    coverage = roster_coverage([r.id for r in active], today)
+    # Most pulls between pushes carry no resident: then not even the rules are read.
+    coverage = roster_coverage([r.id for r in active], today) if active else {}
     removed_residents = [str(r.id) for r in rows if r.status != "active"]
     if not reset:
         removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more

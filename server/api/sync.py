@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from .. import roster, sync
+from ..access import visible_unit_ids
 from ..clock import today_in
 from ..errors import ApiError
 from ..extensions import db
@@ -30,8 +31,9 @@ def sync_view(body):
                                device_time=body["device_time"], now=now, zone=config["TIMEZONE"])
     results = sync.ingest(body["visits"], body["amendments"], context)
     _record_device_health(body["device_time"], now)
+    scope = visible_unit_ids(g.user)  # read before the commit expires the user
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
-    changes = roster.pull(g.user, body["cursor"], today_in(config["TIMEZONE"], now),
+    changes = roster.pull(scope, body["cursor"], today_in(config["TIMEZONE"], now),
                           config["SYNC_PAGE_SIZE"])
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})
 

@@ -1,0 +1,231 @@
+"""CPU time the server spends on one sync request, as the load test's phones make them.
+
+Units of 40 residents and four workers each, as in `bench/load_sync.py`; each worker in
+turn pushes a batch of 20 visits with signatures, then makes a pull-only sync, always with
+the cursor of its last answer and `Accept-Encoding: gzip`; eight rounds, as many as a phone
+of the load test makes in its minute. Requests go through Flask's test
+client, so the figure is the app's own work (parsing, validation, hashing, SQLAlchemy, JSON,
+gzip) without a network or a WSGI server. On PostgreSQL the CPU time of the cluster's
+processes (from /proc) is reported beside it, as a mean per request. CPU time, not wall time:
+it holds steady while other work shares the machine.
+
+Run: `python -m bench.sync_cpu [postgresql|sqlite] [--units 10] [--rounds 8] [--profile push|pull]`.
+`--profile` prints a cProfile of that request kind (cumulative time, top 40). Prints figures;
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import os
+import pstats
+import random
+import statistics
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+from sqlalchemy.engine import make_url
+
+from bench.common import database, git_revision, machine, make_app, postgres_available
+from server.audit import SYSTEM
+from server.extensions import db
+from server.residents import create_resident
+from server.units import create_unit
+from server.users import create_user
+from tests.visitdata import delta_encode, signature_strokes
+
+RESIDENTS = 40
+WORKERS = 4
+BATCH = 20
+SIGNATURE_POINTS = 120
+PASSWORD = "benchmark"
+WARM_UP_ROUNDS = 1
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _seed(app, units: int) -> None:
+    with app.app_context():
+        today = datetime.now(UTC).date()
+        for number in range(units):
+            unit = create_unit(SYSTEM, f"Ward {number:03d} 病区", "ward")
+            for bed in range(RESIDENTS):
+                create_resident(SYSTEM, {"unit_id": unit.id, "name": f"住户 {number}-{bed}",
+                                         "room": f"{bed // 2 + 100}-{bed % 2 + 1}"}, today)
+            for seat in range(WORKERS):
+                create_user(SYSTEM, {"username": f"cpu{number * WORKERS + seat:04d}",
+                                     "role": "worker", "password": PASSWORD,
+                                     "display_name": "CPU", "unit_ids": [unit.id]},
+                            fast_hash=True)
+            db.session.commit()
+
+
+def _visit(rng: random.Random, resident: str) -> dict:
+    """The load test's visit: 120 signature points in delta encoding, Chinese text."""
+    when = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 300))
+    strokes = signature_strokes(SIGNATURE_POINTS, seed=rng.randrange(10**6))
+    return {
+        "id": str(uuid.uuid4()), "resident_id": resident, "kind": "round",
+        "checked_in_at": when.isoformat(),
+        "checked_out_at": (when + timedelta(minutes=4)).isoformat(),
+        "identified_by": "manual", "qr_token": None, "location": None,
+        "observations": {"living": "ok", "emotional": "ok", "physical": "concern",
+                         "notes": "膝盖疼 knee pain"},
+        "service_given": "测血压 blood pressure", "follow_up": False,
+        "satisfaction": "satisfied", "feedback": "",
+        "signature": {"signer": "resident", "signer_name": None, "reason": None,
+                      "width": 600, "height": 200, "encoding": "delta",
+                      "strokes": delta_encode(strokes)},
+    }
+
+
+class PostgresCpu:
+    """CPU seconds used so far by a local cluster's processes (postmaster and children)."""
+
+    def __init__(self, url: str) -> None:
+        port = make_url(url).port
+        self.root = next((pid for pid in _pids() if f"port={port}" in _cmdline(pid)), None)
+
+    def seconds(self) -> float:
+        if self.root is None:
+            return 0.0
+        total = 0
+        for pid in _pids():
+            fields = _stat(pid)
+            if fields and (pid == self.root or fields[1] == self.root):
+                total += fields[11] + fields[12]  # utime + stime, in clock ticks
+        return total / TICK
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _stat(pid: int) -> list[int] | None:
+    """ppid, then the numeric fields of /proc/PID/stat from the state on (utime at [11])."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rest = text[text.rindex(")") + 2:].split()
+    return [0, int(rest[1]), *(int(value) if value.lstrip("-").isdigit() else 0
+                               for value in rest[2:])]
+
+
+class Phone:
+    def __init__(self, client, number: int) -> None:
+        self.client, self.cursor, self.residents = client, None, []
+        answer = client.post("/api/v1/auth/login", json={
+            "username": f"cpu{number:04d}", "password": PASSWORD,
+            "device": {"id": str(uuid.uuid4()), "name": "cpu"}})
+        self.headers = {"Authorization": f"Bearer {answer.json['token']}",
+                        "Accept-Encoding": "gzip, deflate", "Content-Type": "application/json",
+                        "X-Rounds-App": "bench"}
+
+    def body(self, visits: list[dict]) -> bytes:
+        return orjson.dumps({"device_time": datetime.now(UTC).isoformat(),
+                             "cursor": self.cursor, "visits": visits, "amendments": []})
+
+    def send(self, body: bytes) -> float:
+        """One sync; answers the CPU seconds the request took in this process."""
+        started = time.process_time()
+        answer = self.client.post("/api/v1/sync", data=body, headers=self.headers)
+        spent = time.process_time() - started
+        assert answer.status_code == 200, answer.data[:300]
+        payload = orjson.loads(gzip.decompress(answer.data)
+                               if answer.headers.get("Content-Encoding") == "gzip"
+                               else answer.data)
+        if payload["reset"]:
+            self.residents = []
+        self.residents += [r["id"] for r in payload["residents"]]
+        self.cursor = payload["cursor"]
+        assert all(r["status"] == "created" for r in payload["results"])
+        return spent
+
+
+def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
+    """CPU seconds per request by kind: this process's, and the database's in all."""
+    app = make_app(url)
+    _seed(app, units)
+    rng = random.Random(7)
+    spent: dict[str, list[float]] = {"push 20": [], "pull": []}
+    database_cpu: dict[str, float] = {"push 20": 0.0, "pull": 0.0}
+    postgres = PostgresCpu(url) if url.startswith("postgresql") else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    with app.app_context():
+        client = app.test_client()
+        phones = [Phone(client, n) for n in range(units * WORKERS)]
+        for phone in phones:
+            phone.send(phone.body([]))  # the first pull: the whole roster
+        for number in range(rounds):
+            for phone in phones:
+                push = phone.body([_visit(rng, rng.choice(phone.residents))
+                                   for _ in range(BATCH)])
+                for kind in ("push 20", "pull"):
+                    # The pull is built after the push's answer, with its cursor.
+                    body = push if kind == "push 20" else phone.body([])
+                    measured = number >= WARM_UP_ROUNDS
+                    profiling = profiler and measured and profile == kind.split()[0]
+                    before = postgres.seconds() if postgres and measured else 0.0
+                    if profiling:
+                        profiler.enable()
+                    seconds = phone.send(body)
+                    if profiling:
+                        profiler.disable()
+                    if measured:
+                        spent[kind].append(seconds)
+                        if postgres:
+                            database_cpu[kind] += postgres.seconds() - before
+        db.session.remove()
+        db.engine.dispose()
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+    return {"app": spent, "database": database_cpu if postgres else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("kind", nargs="?", choices=["postgresql", "sqlite"],
+                        default="postgresql")
+    parser.add_argument("--units", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--profile", choices=["push", "pull"])
+    args = parser.parse_args()
+    if args.kind == "postgresql" and not postgres_available():
+        raise SystemExit("PostgreSQL (initdb) is needed; or run with: sqlite")
+    if not 1 <= args.units <= 100 or not WARM_UP_ROUNDS < args.rounds <= 100:
+        raise SystemExit("keep it bounded: 1-100 units, 2-100 rounds")
+    with database(args.kind) as url:
+        figures = measure(url, args.units, args.rounds, args.profile)
+    spent, database_cpu = figures["app"], figures["database"]
+    print(f"\nSync CPU per request, {args.kind}; {machine()}; revision {git_revision()}; "
+          f"{args.units} units of {RESIDENTS} residents and {WORKERS} workers, "
+          f"{args.rounds} rounds, the first not measured.\n")
+    header = "| request | count | app CPU ms median | app CPU ms mean | app CPU ms p95 |"
+    print(header + (" database CPU ms mean |" if database_cpu else ""))
+    print("|---|---|---|---|---|" + ("---|" if database_cpu else ""))
+    for kind, values in spent.items():
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        line = (f"| {kind} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
+                f"{statistics.mean(values) * 1000:.1f} | {p95 * 1000:.1f} |")
+        if database_cpu:
+            line += f" {database_cpu[kind] / len(values) * 1000:.1f} |"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

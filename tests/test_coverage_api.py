@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from server.coverage import roster_coverage
-from tests.conftest import add_resident
-from tests.test_coverage_support import refresh, set_policies, sync_visit
+from tests.conftest import add_resident, make_person
+from tests.test_coverage_support import refresh, set_policies, sync_visit, void
 
 
 @pytest.fixture
@@ -25,19 +25,24 @@ def board(app, api, admin, worker_a, ward_a, ward_b):
     return {"seen": seen, "unseen": unseen, "other": other}
 
 
-def test_board_answers_the_documented_shape(api, supervisor_a, board, ward_a):
+def test_board_answers_the_documented_shape(api, supervisor_a, worker_a, board, ward_a):
     answer = api.get("/coverage?week=2026-W47", as_=supervisor_a)
     assert answer.status_code == 200
     body = answer.json
     assert body["period"] == "2026-W47" and body["evaluated_at"]
+    assert (body["total"], body["page"], body["per_page"]) == (2, 1, 50)
     assert body["units"] == [{"unit_id": str(ward_a.id), "residents": 2, "met": 1,
                               "on_track": 0, "at_risk": 1, "missed": 0}]
     rows = {row["name"]: row for row in body["residents"]}
     assert set(rows) == {"王桂英", "李秀英"}  # ward B is not the supervisor's
     assert rows["王桂英"] == {"resident_id": board["seen"]["id"], "name": "王桂英",
                              "unit_id": str(ward_a.id), "required": 2, "days_visited": 2,
-                             "last_visit_at": "2026-11-18T01:00:00+00:00", "status": "met"}
+                             "last_visit_at": "2026-11-18T01:00:00+00:00", "status": "met",
+                             "last_visit_by": {"id": str(worker_a.user.id),
+                                               "display_name": "Worker.A",
+                                               "username": "worker.a"}}
     assert rows["李秀英"]["status"] == "at_risk" and rows["李秀英"]["last_visit_at"] is None
+    assert rows["李秀英"]["last_visit_by"] is None
 
 
 def test_admin_sees_every_unit_and_may_filter(api, admin, board, ward_b):
@@ -59,6 +64,168 @@ def test_a_worker_sees_their_units_and_not_others(api, worker_a, worker_b, board
                                    "week=2026-W47&month=2026-11", "unit_id=nope"])
 def test_bad_periods_are_refused(api, supervisor_a, query):
     assert api.get(f"/coverage?{query}", as_=supervisor_a).status_code == 422
+
+
+@pytest.fixture
+def crowd(app, api, admin, supervisor_a, worker_a, ward_a, ward_b):
+    """Ward A on Saturday of 2026-W47 under a rule of 2 a week (Dan: 3), one of each status:
+
+    Ada met (Mon by Worker.A, Wed by Worker.A2; a Thursday visit voided), Bea on track (Tue,
+    Worker.A), Eve on track (Thu, Worker.A2), Cal at risk (never visited), Gus at risk (seen
+    the week before, by Worker.A), Abe at risk but one day short (seen this morning, by
+    Worker.A2: only Sunday is left), Dan missed (needs 3, two days left). Ward B: Fay at risk.
+    """
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    worker_a2 = make_person(api, "worker.a2", "worker", [ward_a])
+    people = {name: add_resident(api, admin, ward_a, name=name, admitted_on="2026-01-05")
+              for name in ("Gus", "Eve", "Dan", "Cal", "Bea", "Ada", "Abe")}
+    people["Fay"] = add_resident(api, admin, ward_b, name="Fay", admitted_on="2026-01-05")
+    set_policies(api, admin, residents=[(people["Dan"]["id"], 3, "week")])
+    sync_visit(api, worker_a, people["Gus"], "2026-11-12T10:00+08:00")
+    sync_visit(api, worker_a, people["Ada"], "2026-11-16T09:00+08:00")
+    sync_visit(api, worker_a2, people["Ada"], "2026-11-18T09:00+08:00")
+    void(api, supervisor_a, sync_visit(api, worker_a, people["Ada"], "2026-11-19T09:00+08:00"))
+    sync_visit(api, worker_a, people["Bea"], "2026-11-17T15:30+08:00")
+    sync_visit(api, worker_a2, people["Eve"], "2026-11-19T11:00+08:00")
+    sync_visit(api, worker_a2, people["Abe"], "2026-11-21T08:00+08:00")
+    refresh("2026-11-21T09:00+08:00")
+    return {"people": people, "ids": {name: person["id"] for name, person in people.items()},
+            "worker_a": worker_a, "worker_a2": worker_a2}
+
+
+def names(api, person, query: str = "") -> list[str]:
+    answer = api.get(f"/coverage?week=2026-W47{query}", as_=person)
+    assert answer.status_code == 200, answer.json
+    return [row["name"] for row in answer.json["residents"]]
+
+
+def test_missed_and_at_risk_come_first_by_default(api, supervisor_a, crowd, ward_a):
+    body = api.get("/coverage?week=2026-W47", as_=supervisor_a).json
+    assert [(row["name"], row["status"], row["days_visited"], row["required"])
+            for row in body["residents"]] == [
+        ("Dan", "missed", 0, 3), ("Cal", "at_risk", 0, 2), ("Gus", "at_risk", 0, 2),
+        ("Abe", "at_risk", 1, 2), ("Bea", "on_track", 1, 2), ("Eve", "on_track", 1, 2),
+        ("Ada", "met", 2, 2)]
+    assert (body["total"], body["page"], body["per_page"]) == (7, 1, 50)
+    assert body["units"] == [{"unit_id": str(ward_a.id), "residents": 7, "met": 1,
+                              "on_track": 2, "at_risk": 3, "missed": 1}]
+    assert names(api, supervisor_a, "&sort=priority") == [
+        "Dan", "Cal", "Gus", "Abe", "Bea", "Eve", "Ada"]
+
+
+def test_the_board_says_who_made_the_last_visit(api, supervisor_a, crowd):
+    rows = {row["name"]: row for row in
+            api.get("/coverage?week=2026-W47", as_=supervisor_a).json["residents"]}
+    a, a2 = crowd["worker_a"].user, crowd["worker_a2"].user
+    worker = {"id": str(a.id), "display_name": "Worker.A", "username": "worker.a"}
+    worker2 = {"id": str(a2.id), "display_name": "Worker.A2", "username": "worker.a2"}
+    # Ada's Thursday visit was voided: Wednesday's, by Worker.A2, is her last.
+    assert rows["Ada"]["last_visit_at"] == "2026-11-18T01:00:00+00:00"
+    assert rows["Ada"]["last_visit_by"] == worker2
+    assert rows["Bea"]["last_visit_at"] == "2026-11-17T07:30:00+00:00"
+    assert rows["Bea"]["last_visit_by"] == worker
+    assert rows["Eve"]["last_visit_by"] == worker2
+    assert rows["Abe"]["last_visit_at"] == "2026-11-21T00:00:00+00:00"
+    assert rows["Abe"]["last_visit_by"] == worker2
+    # Seen only the week before: that visit is the last one, and so is its worker.
+    assert rows["Gus"]["last_visit_at"] == "2026-11-12T02:00:00+00:00"
+    assert rows["Gus"]["last_visit_by"] == worker
+    assert rows["Cal"]["last_visit_at"] is None and rows["Cal"]["last_visit_by"] is None
+
+
+def test_the_visitor_is_of_the_visit_the_board_counted(api, supervisor_a, crowd):
+    """Between two refreshes the board shows its last count: "last visit" and "by" name the
+    same visit, and a visit voided since names nobody."""
+    def row(name: str) -> dict:
+        body = api.get("/coverage?week=2026-W47&sort=name", as_=supervisor_a).json
+        return next(item for item in body["residents"] if item["name"] == name)
+
+    visit = sync_visit(api, crowd["worker_a2"], crowd["people"]["Bea"],
+                       "2026-11-21T09:30+08:00")
+    assert row("Bea")["last_visit_at"] == "2026-11-17T07:30:00+00:00"
+    assert row("Bea")["last_visit_by"]["username"] == "worker.a"
+    refresh("2026-11-21T10:00+08:00")
+    assert row("Bea")["last_visit_at"] == "2026-11-21T01:30:00+00:00"
+    assert row("Bea")["last_visit_by"]["username"] == "worker.a2"
+    void(api, supervisor_a, visit)
+    assert row("Bea")["last_visit_by"] is None
+    refresh("2026-11-21T10:30+08:00")
+    assert row("Bea")["last_visit_at"] == "2026-11-17T07:30:00+00:00"
+    assert row("Bea")["last_visit_by"]["username"] == "worker.a"
+
+
+def test_the_visitor_of_an_earlier_week(api, supervisor_a, crowd):
+    worker = {"id": str(crowd["worker_a"].user.id), "display_name": "Worker.A",
+              "username": "worker.a"}
+    # The week before, Ada had not been visited yet; Gus had, by Worker.A.
+    refresh("2026-11-14T09:00+08:00")
+    before = {row["name"]: row for row in
+              api.get("/coverage?week=2026-W46", as_=supervisor_a).json["residents"]}
+    assert before["Ada"]["last_visit_by"] is None
+    assert before["Gus"]["last_visit_by"] == worker
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("name", ["Abe", "Ada", "Bea", "Cal", "Dan", "Eve", "Gus"]),
+    ("-name", ["Gus", "Eve", "Dan", "Cal", "Bea", "Ada", "Abe"]),
+    ("last_visit", ["Cal", "Dan", "Gus", "Bea", "Ada", "Eve", "Abe"]),
+    ("-last_visit", ["Abe", "Eve", "Ada", "Bea", "Gus", "Cal", "Dan"]),
+    ("days_visited", ["Cal", "Dan", "Gus", "Abe", "Bea", "Eve", "Ada"]),
+    ("-days_visited", ["Ada", "Abe", "Bea", "Eve", "Cal", "Dan", "Gus"]),
+])
+def test_the_board_sorts_on_the_server(api, supervisor_a, crowd, sort, expected):
+    assert names(api, supervisor_a, f"&sort={sort}") == expected
+
+
+def test_the_board_pages_and_counts_the_whole_unit(api, supervisor_a, crowd, ward_a):
+    second = api.get("/coverage?week=2026-W47&per_page=2&page=2", as_=supervisor_a).json
+    assert [row["name"] for row in second["residents"]] == ["Gus", "Abe"]
+    assert (second["total"], second["page"], second["per_page"]) == (7, 2, 2)
+    assert second["units"][0]["residents"] == 7
+    assert names(api, supervisor_a, "&per_page=2&page=3") == ["Bea", "Eve"]
+    assert names(api, supervisor_a, "&per_page=2&page=4") == ["Ada"]
+    beyond = api.get("/coverage?week=2026-W47&per_page=2&page=5", as_=supervisor_a).json
+    assert beyond["residents"] == [] and beyond["total"] == 7
+
+
+def test_the_board_filters_by_status(api, supervisor_a, crowd, ward_a):
+    body = api.get("/coverage?week=2026-W47&status=at_risk&status=missed",
+                   as_=supervisor_a).json
+    assert [row["name"] for row in body["residents"]] == ["Dan", "Cal", "Gus", "Abe"]
+    assert body["total"] == 4
+    # The unit counts still cover every status.
+    assert body["units"] == [{"unit_id": str(ward_a.id), "residents": 7, "met": 1,
+                              "on_track": 2, "at_risk": 3, "missed": 1}]
+    assert names(api, supervisor_a, "&status=on_track&sort=-name") == ["Eve", "Bea"]
+    paged = api.get("/coverage?week=2026-W47&status=at_risk&per_page=1&page=2",
+                    as_=supervisor_a).json
+    assert [row["name"] for row in paged["residents"]] == ["Gus"] and paged["total"] == 3
+
+
+def test_each_role_sees_its_own_units_on_the_board(api, admin, worker_a, worker_b,
+                                                   supervisor_a, crowd, ward_a, ward_b):
+    everything = api.get("/coverage?week=2026-W47&status=at_risk", as_=admin).json
+    assert [row["name"] for row in everything["residents"]] == ["Cal", "Fay", "Gus", "Abe"]
+    assert everything["total"] == 4 and len(everything["units"]) == 2
+    assert names(api, worker_a) == ["Dan", "Cal", "Gus", "Abe", "Bea", "Eve", "Ada"]
+    theirs = api.get("/coverage?week=2026-W47", as_=worker_b).json
+    assert [row["name"] for row in theirs["residents"]] == ["Fay"] and theirs["total"] == 1
+    assert [unit["unit_id"] for unit in theirs["units"]] == [str(ward_b.id)]
+    for person, other in ((supervisor_a, ward_b), (worker_b, ward_a)):
+        assert api.get(f"/coverage?week=2026-W47&unit_id={other.id}",
+                       as_=person).status_code == 404
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("status=late", "status"), ("status=met&status=nope", "status"), ("sort=age", "sort"),
+    ("sort=-priority", "sort"), ("page=0", "page"), ("page=x", "page"),
+    ("per_page=0", "per_page"), ("per_page=201", "per_page"),
+])
+def test_bad_board_parameters_are_refused(api, supervisor_a, query, field):
+    answer = api.get(f"/coverage?week=2026-W47&{query}", as_=supervisor_a)
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    assert field in answer.json["errors"]
 
 
 def test_history_gives_the_share_met_per_unit_and_week(api, supervisor_a, board, ward_a):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from .. import coverage
 from ..access import get_unit, visible_unit_ids
 from ..clock import today_in
+from ..coverage.board import BOARD_SORTS
 from ..errors import ApiError
 from ..extensions import db
-from ..models import POLICY_PERIODS, Resident
+from ..models import COVERAGE_STATUSES, POLICY_PERIODS, Resident
 from . import setting
+from .reports import OneOrMany, PageQuery
 from .spec import endpoint
 
 bp = Blueprint("coverage", __name__)
@@ -56,7 +58,7 @@ def _period_label(value: str) -> None:
         raise ValidationError("Not a period.") from error
 
 
-class CoverageQuery(Schema):
+class CoverageQuery(PageQuery):
     week = fields.String(validate=[validate.Regexp(r"^\d{4}-W\d{2}$",
                                                    error="Use an ISO week: 2026-W48."),
                                    _period_label])
@@ -64,6 +66,15 @@ class CoverageQuery(Schema):
                                                     error="Use a month: 2026-11."),
                                     _period_label])
     unit_id = fields.UUID()
+    status = OneOrMany(fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
+                       load_default=list, metadata={
+                           "description": "Repeat for several (?status=at_risk&status=missed); "
+                                          "none: every status. The unit counts ignore it."})
+    sort = fields.String(load_default="priority", validate=validate.OneOf(BOARD_SORTS),
+                         metadata={"description": "priority (default): missed, at risk, on "
+                                   "track, met, the most days short first, then name; name, "
+                                   "last_visit (never visited first), days_visited, each "
+                                   "reversed with '-'"})
 
     @validates_schema
     def _one_period(self, data, **kwargs):
@@ -80,6 +91,12 @@ class UnitCountsSchema(Schema):
     missed = fields.Integer()
 
 
+class VisitorSchema(Schema):
+    id = fields.UUID()
+    display_name = fields.String()
+    username = fields.String()
+
+
 class ResidentCoverageSchema(Schema):
     resident_id = fields.UUID()
     name = fields.String()
@@ -88,13 +105,21 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
+    last_visit_by = fields.Nested(VisitorSchema, allow_none=True, metadata={
+        "description": "The worker of the visit `last_visit_at` names; null when there is "
+                       "none, or when it was voided after the count"})
 
 
 class BoardSchema(Schema):
     period = fields.String()
     evaluated_at = fields.AwareDateTime(allow_none=True)
-    units = fields.List(fields.Nested(UnitCountsSchema))
-    residents = fields.List(fields.Nested(ResidentCoverageSchema))
+    units = fields.List(fields.Nested(UnitCountsSchema), metadata={
+        "description": "Counts of the whole period and scope, whatever the status and page"})
+    residents = fields.List(fields.Nested(ResidentCoverageSchema), metadata={
+        "description": "One page of the residents of the status asked for, in the sort asked for"})
+    total = fields.Integer(metadata={"description": "Residents of the status asked for"})
+    page = fields.Integer()
+    per_page = fields.Integer()
 
 
 class HistoryQuery(Schema):
@@ -127,15 +152,20 @@ def _scope(unit_id):
 
 
 @bp.get("/coverage")
-@endpoint("Coverage of a week (default: this week) or a month, by unit and resident",
+@endpoint("Coverage of a week (default: this week) or a month: counts by unit, and a page of "
+          "residents, missed and at risk first unless sorted otherwise",
           query=CoverageQuery, response=BoardSchema)
 def coverage_board(query):
+    # Loaded again with repeated statuses kept (the decorator keeps the first of each).
+    query = CoverageQuery(unknown="exclude").load(
+        {**request.args.to_dict(), "status": request.args.getlist("status")})
     scope = _scope(query.get("unit_id"))
     if "week" in query or "month" in query:
         period = coverage.Period.parse(query.get("week") or query["month"])
     else:
         period = coverage.Period.of("week", today_in(setting("TIMEZONE")))
-    return coverage.board(period, scope, query.get("unit_id"))
+    return coverage.board(period, scope, query.get("unit_id"), statuses=query["status"],
+                          sort=query["sort"], page=query["page"], per_page=query["per_page"])
 
 
 @bp.get("/coverage/history")

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from ..extensions import db
-from ..models import CoverageResult, Resident, Unit
+from ..models import COVERAGE_STATUSES, CoverageResult, Resident, Unit, User, Visit
 from .periods import Period
+
+# Who needs a round first: the board's default order, and its status filter's values.
+PRIORITY = ("missed", "at_risk", "on_track", "met")
+BOARD_SORTS = ("priority", "name", "-name", "last_visit", "-last_visit", "days_visited",
+               "-days_visited")
+MAX_PER_PAGE = 200
 
 
 def _units_in_scope(unit_scope: set[uuid.UUID] | None,
@@ -23,31 +30,91 @@ def _units_in_scope(unit_scope: set[uuid.UUID] | None,
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
+def _order(sort: str) -> list[ColumnElement]:
+    """ORDER BY for a board sort; every order ends on name and id, so pages never overlap."""
+    result, name = CoverageResult, Resident.name
+    never_visited = case((result.last_visit_at.is_(None), 0), else_=1)
+    tail = [name, Resident.id]
+    orders = {
+        # Missed, at risk, on track, met; within a status, the most days short first.
+        "priority": [case({status: rank for rank, status in enumerate(PRIORITY)},
+                          value=result.status, else_=len(PRIORITY)),
+                     (result.required - result.days_visited).desc(), *tail],
+        "name": tail,
+        "-name": [name.desc(), Resident.id],
+        # Longest since a visit first: never visited before any date.
+        "last_visit": [never_visited, result.last_visit_at, *tail],
+        "-last_visit": [never_visited.desc(), result.last_visit_at.desc(), *tail],
+        "days_visited": [result.days_visited, *tail],
+        "-days_visited": [result.days_visited.desc(), *tail],
+    }
+    return orders[sort]
+
+
+def last_visitors(
+        last_visits: Sequence[tuple[uuid.UUID, datetime | None]]) -> dict[uuid.UUID, dict]:
+    """Who made the visit each stored `last_visit_at` names (resident, check-in), so the board's
+    "last visit" and "by" always speak of the same visit. One query for a page of residents;
+    a visit voided since the last refresh names nobody."""
+    wanted = {(resident_id, at) for resident_id, at in last_visits if at is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Visit.resident_id, Visit.checked_in_at, User.id, User.display_name, User.username)
+        .join(User, User.id == Visit.worker_id)
+        .where(Visit.resident_id.in_({resident_id for resident_id, _ in wanted}),
+               Visit.checked_in_at.in_({at for _, at in wanted}), Visit.voided_at.is_(None))
+        .order_by(Visit.id))  # two visits in the same second: the first id, every time
+    found: dict[uuid.UUID, dict] = {}
+    for resident_id, at, user_id, display_name, username in rows:
+        if (resident_id, at) in wanted:
+            found.setdefault(resident_id, {"id": user_id, "display_name": display_name,
+                                           "username": username})
+    return found
+
+
 def board(period: Period, unit_scope: set[uuid.UUID] | None,
-          unit_id: uuid.UUID | None = None) -> dict:
-    """Every stored result of the period in the units one may see, and counts per unit."""
+          unit_id: uuid.UUID | None = None, *, statuses: Sequence[str] = (),
+          sort: str = "priority", page: int = 1, per_page: int = 50) -> dict:
+    """One page of the period's stored results in the units one may see, sorted and filtered
+    by status on the server; the unit counts always cover the whole period and scope."""
+    if sort not in BOARD_SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    if set(statuses) - set(COVERAGE_STATUSES):
+        raise ValueError(f"unknown status in {statuses!r}")
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
     units = _units_in_scope(unit_scope, unit_id)
     unit_ids = [unit for unit, _ in units]
+    in_board = and_(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
+
+    counts = {unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0) for unit in unit_ids}
+    evaluated = None
+    for unit, status, count, latest in db.session.execute(
+            select(CoverageResult.unit_id, CoverageResult.status, func.count(),
+                   func.max(CoverageResult.evaluated_at))
+            .where(in_board).group_by(CoverageResult.unit_id, CoverageResult.status)):
+        counts[unit]["residents"] += count
+        counts[unit][status] += count
+        evaluated = latest if evaluated is None else max(evaluated, latest)
+
+    chosen = in_board if not statuses else and_(in_board,
+                                                CoverageResult.status.in_(set(statuses)))
+    total = db.session.scalar(select(func.count()).select_from(CoverageResult).where(chosen))
     rows = db.session.execute(
-        select(CoverageResult, Resident.name).join(Resident,
-                                                   Resident.id == CoverageResult.resident_id)
-        .where(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
-        .order_by(Resident.name, Resident.id)
+        select(CoverageResult, Resident.name)
+        .join(Resident, Resident.id == CoverageResult.resident_id)
+        .where(chosen).order_by(*_order(sort))
+        .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    counts = {unit: dict.fromkeys(("residents", "met", "on_track", "at_risk", "missed"), 0)
-              for unit in unit_ids}
-    residents = []
-    for result, name in rows:
-        counts[result.unit_id]["residents"] += 1
-        counts[result.unit_id][result.status] += 1
-        residents.append({"resident_id": result.resident_id, "name": name,
-                          "unit_id": result.unit_id, "required": result.required,
-                          "days_visited": result.days_visited,
-                          "last_visit_at": result.last_visit_at, "status": result.status})
-    evaluated = max((result.evaluated_at for result, _ in rows), default=None)
+    visitors = last_visitors([(result.resident_id, result.last_visit_at) for result, _ in rows])
+    residents = [{"resident_id": result.resident_id, "name": name, "unit_id": result.unit_id,
+                  "required": result.required, "days_visited": result.days_visited,
+                  "last_visit_at": result.last_visit_at, "status": result.status,
+                  "last_visit_by": visitors.get(result.resident_id)}
+                 for result, name in rows]
     return {"period": period.label, "evaluated_at": evaluated,
             "units": [{"unit_id": unit, **counts[unit]} for unit in unit_ids],
-            "residents": residents}
+            "residents": residents, "total": total, "page": page, "per_page": per_page}
 
 
 def history(today: date, weeks: int, unit_scope: set[uuid.UUID] | None,

@@ -67,7 +67,15 @@ export class App {
     this.storage = 'unknown';
     this.view = null;
     this.route = null;
-    this.syncClient = createSyncClient({ store, appVersion: __APP_VERSION__ });
+    this.handled = new WeakSet(); // sync outcomes already acted on (callers may share a run)
+    this.syncClient = createSyncClient({
+      store,
+      appVersion: __APP_VERSION__,
+      onStart: () => {
+        this.syncing = true;
+        this.strip?.update();
+      },
+    });
   }
 
   async start() {
@@ -89,16 +97,17 @@ export class App {
     }
 
     window.addEventListener('hashchange', () => this.render());
+    // Syncs nobody asked for are automatic: the client spreads them with a random wait.
     window.addEventListener('online', () => {
       this.strip.update();
-      this.sync();
+      this.sync({ automatic: true });
     });
     window.addEventListener('offline', () => this.strip.update());
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && this.staleSync()) this.sync();
+      if (document.visibilityState === 'visible' && this.staleSync()) this.sync({ automatic: true });
     });
     setInterval(() => {
-      if (navigator.onLine && document.visibilityState !== 'hidden') this.sync();
+      if (navigator.onLine && document.visibilityState !== 'hidden') this.sync({ automatic: true });
     }, SYNC_EVERY_MS);
     registerServiceWorker(
       (apply) => {
@@ -116,7 +125,7 @@ export class App {
     if (!isOfficeUser(this.session)) setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((k) => ROUTES[k]().catch(() => {})), 3000);
     if (this.session) {
       await this.openPendingToken();
-      this.sync();
+      this.sync({ automatic: true });
     }
   }
 
@@ -395,17 +404,17 @@ export class App {
     return !last || Date.now() - last > 60e3;
   }
 
-  async sync() {
+  /**
+   * Sync at once (the worker tapped, logged in or saved), or with `automatic: true` after the
+   * sync client's random wait. Callers that share a run share its outcome, handled once.
+   */
+  async sync({ automatic = false } = {}) {
     // Supervisors' and admins' browsers read the API directly; only workers' phones sync.
     if (!this.session || isOfficeUser(this.session)) return null;
-    if (this.syncPromise) return this.syncPromise;
-    this.syncing = true;
-    this.strip.update();
-    this.syncPromise = this.syncClient.run().finally(() => {
-      this.syncing = false;
-      this.syncPromise = null;
-    });
-    const outcome = await this.syncPromise;
+    const outcome = await this.syncClient.run({ automatic });
+    if (this.handled.has(outcome)) return outcome;
+    this.handled.add(outcome);
+    this.syncing = false;
     await this.afterSync(outcome);
     if (!outcome.ok && outcome.reason === 'auth' && !VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
     return outcome;

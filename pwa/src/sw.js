@@ -36,8 +36,9 @@ const sync = createSyncClient({ store, appVersion: typeof __APP_VERSION__ === 'u
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'rounds-sync') return;
+  // The browser fires this when the signal returns, on every phone at once: an automatic sync.
   event.waitUntil(
-    sync.run().then(async (outcome) => {
+    sync.run({ automatic: true }).then(async (outcome) => {
       const clients = await self.clients.matchAll({ type: 'window' });
       for (const c of clients) c.postMessage({ type: 'synced', outcome });
       // A failure other than "log in again" asks the browser to try later.

@@ -5,17 +5,42 @@
 // that); a 401 keeps everything and asks for a new login; a 413 splits the batch; a timeout or
 // a network error is a failure, said as such; `reset: true` replaces the roster once all pages
 // of the answer have arrived.
+//
+// Automatic syncs (the timer, the network or the app coming back, Background Sync) first wait
+// a random moment of up to AUTO_SYNC_JITTER_MS: events that every phone sees at once (the
+// ward's Wi-Fi returning, the end of a shift) would otherwise bring them all to the server in
+// the same second. A sync the worker asked for goes at once, and cuts such a wait short. After
+// a 503 or 429 with Retry-After, automatic syncs also wait until that time has passed.
 
 export const MAX_BATCH = 200;
 export const MAX_BODY_BYTES = 2_000_000;
+export const AUTO_SYNC_JITTER_MS = 10_000;
 
 export class SyncError extends Error {
-  constructor(reason, message, status = null) {
+  constructor(reason, message, status = null, retryAfter = null) {
     super(message || reason);
     this.reason = reason; // 'offline' | 'timeout' | 'auth' | 'server' | 'network'
     this.status = status;
+    this.retryAfter = retryAfter; // seconds the server asked us to wait (503, 429), or null
   }
 }
+
+/** The random wait before an automatic sync, in whole ms: at least 0, less than maxMs. */
+export function jitterDelay(random = Math.random, maxMs = AUTO_SYNC_JITTER_MS) {
+  if (!(maxMs > 0)) return 0;
+  return Math.min(maxMs - 1, Math.max(0, Math.floor(random() * maxMs)));
+}
+
+/** Seconds from a Retry-After header (delay-seconds or an HTTP date); null if absent or bad. */
+export function retryAfterSeconds(value, now = new Date()) {
+  if (value === null || value === undefined || String(value).trim() === '') return null;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** gzip a string with CompressionStream; null where the browser has none. */
 export async function gzip(text) {
@@ -41,8 +66,14 @@ export function createSyncClient({
   maxBatch = MAX_BATCH,
   maxBytes = MAX_BODY_BYTES,
   baseUrl = '',
+  random = Math.random,
+  jitterMs = AUTO_SYNC_JITTER_MS,
+  sleep = sleepFor,
+  onStart = () => {},
 }) {
   let running = null;
+  let waiting = null; // an automatic run in its wait: { promise, release }
+  let notBefore = 0; // ms since the epoch: the server asked for no automatic sync before then
   let useGzip = true;
 
   async function post(token, body) {
@@ -146,6 +177,10 @@ export function createSyncClient({
           continue;
         }
       }
+      if (res.status === 503 || res.status === 429) {
+        const wait = retryAfterSeconds(res.headers?.get?.('Retry-After'), now());
+        throw new SyncError('server', problemDetail(res.text) || `Server busy (${res.status})`, res.status, wait);
+      }
       if (res.status !== 200) {
         throw new SyncError('server', problemDetail(res.text) || `Server error ${res.status}`, res.status);
       }
@@ -188,9 +223,8 @@ export function createSyncClient({
     return tally;
   }
 
-  /** Run one sync; concurrent callers share the run in progress. Never throws. */
-  function run() {
-    if (running) return running;
+  function start() {
+    onStart();
     running = (async () => {
       const started = now();
       let outcome;
@@ -200,9 +234,14 @@ export function createSyncClient({
         }
         const tally = await withLock(runOnce);
         outcome = { ok: true, at: rfc3339(started), ...tally };
+        notBefore = 0;
       } catch (err) {
         const e = err instanceof SyncError ? err : new SyncError('network', err?.message);
         outcome = { ok: false, at: rfc3339(started), reason: e.reason, message: e.message, status: e.status };
+        if (e.retryAfter !== null) {
+          outcome.retryAfter = e.retryAfter;
+          notBefore = now().getTime() + e.retryAfter * 1000;
+        }
       }
       await store.recordOutcome(outcome);
       return outcome;
@@ -210,6 +249,35 @@ export function createSyncClient({
       running = null;
     });
     return running;
+  }
+
+  /** How long an automatic sync waits now: what the server asked for, then the jitter. */
+  function automaticDelay() {
+    return Math.max(0, notBefore - now().getTime()) + jitterDelay(random, jitterMs);
+  }
+
+  /**
+   * Run one sync; concurrent callers share the run in progress. Never throws.
+   * `automatic: true` for a sync nobody asked for: it waits first (see the top of this file).
+   */
+  function run({ automatic = false } = {}) {
+    if (running) return running;
+    if (waiting) {
+      if (!automatic) waiting.release(); // the worker asked: go now; the waiting one shares it
+      return automatic ? waiting.promise : start();
+    }
+    const delay = automatic ? automaticDelay() : 0;
+    if (delay <= 0) return start();
+    let release;
+    const cut = new Promise((resolve) => {
+      release = resolve;
+    });
+    const promise = Promise.race([sleep(delay), cut]).then(() => {
+      waiting = null;
+      return run();
+    });
+    waiting = { promise, release };
+    return promise;
   }
 
   return { run, batches };

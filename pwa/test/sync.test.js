@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { createSyncClient } from '../src/sync.js';
+import { createSyncClient, jitterDelay, retryAfterSeconds, AUTO_SYNC_JITTER_MS } from '../src/sync.js';
 import { store } from '../src/store.js';
 import * as outbox from '../src/outbox.js';
 import { db, getMeta, setMeta } from '../src/db.js';
@@ -188,5 +188,124 @@ describe('sync client', () => {
     await outbox.addAmendment({ id: 'am-1', visit_id: v.id, changes: { feedback: 'ok' }, reason: 'typo' });
     expect(await client.run()).toMatchObject({ ok: true, created: 1 });
     expect(server.amendments.has('am-1')).toBe(true);
+  });
+});
+
+/** A sleep that ends only when the test says so; it records every wait asked for. */
+function heldSleep() {
+  const waits = [];
+  return { waits, sleep: (ms) => new Promise((resolve) => waits.push({ ms, end: resolve })) };
+}
+/** Lets pending promise chains (and fake IndexedDB) run: a real macrotask, no clock involved. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The fake server answers `status` with Retry-After once, then normally (call before make). */
+function busyOnce(status, retryAfter) {
+  const inner = server.fetch;
+  let busy = true;
+  server.fetch = async (url, init) => {
+    if (!busy) return inner(url, init);
+    busy = false;
+    server.requests.push({ headers: init.headers, busy: status });
+    const headers = new Map([['Retry-After', retryAfter]]);
+    return { status, ok: false, headers, text: async () => JSON.stringify({ title: 'Busy', status, detail: 'Try again later' }) };
+  };
+}
+
+describe('automatic syncs wait a random moment; the worker\'s do not', () => {
+  it('draws the wait from [0, 10 s): whole milliseconds, never the top of the window', () => {
+    expect(AUTO_SYNC_JITTER_MS).toBe(10_000);
+    expect(jitterDelay(() => 0)).toBe(0);
+    expect(jitterDelay(() => 0.5)).toBe(5_000);
+    expect(jitterDelay(() => 0.9999999)).toBe(9_999);
+    expect(jitterDelay(() => 1)).toBe(9_999); // Math.random never gives 1; stay inside anyway
+    expect(jitterDelay(() => 0.5, 0)).toBe(0);
+    for (let i = 0; i < 1000; i++) {
+      const d = jitterDelay();
+      expect(Number.isInteger(d) && d >= 0 && d < AUTO_SYNC_JITTER_MS).toBe(true);
+    }
+  });
+
+  it('sends nothing until the wait is over', async () => {
+    const { waits, sleep } = heldSleep();
+    client = make({ sleep, random: () => 0.25 });
+    await addVisits(2);
+    const pending = client.run({ automatic: true });
+    await settle();
+    expect(waits.map((w) => w.ms)).toEqual([2_500]);
+    expect(server.requests).toHaveLength(0);
+    waits[0].end();
+    expect(await pending).toMatchObject({ ok: true, created: 2 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a sync the worker asks for goes at once', async () => {
+    const { waits, sleep } = heldSleep();
+    client = make({ sleep, random: () => 0.99 });
+    await addVisits(1);
+    expect(await client.run()).toMatchObject({ ok: true, created: 1 });
+    expect(waits).toHaveLength(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('"Sync now" during an automatic wait goes at once; the waiting sync shares its answer', async () => {
+    const { waits, sleep } = heldSleep();
+    client = make({ sleep, random: () => 0.99 });
+    await addVisits(1);
+    const automatic = client.run({ automatic: true });
+    const again = client.run({ automatic: true }); // the timer fires too: it joins the wait
+    expect(again).toBe(automatic);
+    await settle();
+    expect(server.requests).toHaveLength(0);
+    const manual = await client.run();
+    expect(manual).toMatchObject({ ok: true, created: 1 });
+    expect(await automatic).toBe(manual);
+    expect(server.requests).toHaveLength(1);
+    expect(waits).toHaveLength(1); // the wait was cut short, never waited out
+  });
+
+  for (const status of [503, 429]) {
+    it(`after a ${status} with Retry-After, automatic syncs wait that long first; the worker's do not`, async () => {
+      const { waits, sleep } = heldSleep();
+      const at = new Date('2026-11-23T10:00:00Z');
+      busyOnce(status, '120');
+      client = make({ sleep, random: () => 0, now: () => at });
+      await addVisits(1);
+      const refused = await client.run();
+      expect(refused).toMatchObject({ ok: false, reason: 'server', status, retryAfter: 120, message: 'Try again later' });
+      expect(await db.outbox.count()).toBe(1);
+
+      const automatic = client.run({ automatic: true });
+      await settle();
+      expect(waits.map((w) => w.ms)).toEqual([120_000]);
+      expect(server.requests).toHaveLength(1);
+      waits[0].end();
+      expect(await automatic).toMatchObject({ ok: true, created: 1 });
+
+      // Once a sync has gone through, only the jitter is left (here 0: no wait at all).
+      expect(await client.run({ automatic: true })).toMatchObject({ ok: true });
+      expect(waits).toHaveLength(1);
+    });
+  }
+
+  it('a manual sync right after a 503 is not held back', async () => {
+    const { waits, sleep } = heldSleep();
+    busyOnce(503, '600');
+    client = make({ sleep, random: () => 0.5 });
+    await addVisits(1);
+    expect(await client.run()).toMatchObject({ ok: false, status: 503, retryAfter: 600 });
+    expect(await client.run()).toMatchObject({ ok: true, created: 1 });
+    expect(waits).toHaveLength(0);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = new Date('2026-10-21T07:27:00Z');
+    expect(retryAfterSeconds('120', now)).toBe(120);
+    expect(retryAfterSeconds(' 0 ', now)).toBe(0);
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:00 GMT', now)).toBe(60);
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeNull();
+    expect(retryAfterSeconds(null, now)).toBeNull();
+    expect(retryAfterSeconds('', now)).toBeNull();
   });
 });

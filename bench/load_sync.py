@@ -3,11 +3,13 @@
 First every phone logs in and pulls its roster, spread over half a minute (logins verify an
 argon2 hash: a deliberate CPU cost, reported apart). Then, for the test's length, each phone
 alternates a sync carrying a batch of visits with signatures and a pull-only sync, a few
-seconds apart; at the end every phone makes one final sync at the same moment (the end of
-the day). A phone keeps a visit in
-its outbox until the server answers `created` or `duplicate`, as the real app does, and sends
-it again otherwise. Afterwards the database is asked whether every visit the phones recorded is
-stored exactly once.
+seconds apart. At the end of the day every phone makes a final sync as the app does it: an
+automatic sync, so at a random moment of the app's jitter window (AUTO_SYNC_JITTER_MS in
+pwa/src/sync.js, read from there). Then, once those are answered, the worst case: every phone
+syncs again with a new batch at the same instant, reported on its own row. A phone keeps a
+visit in its outbox until the server answers `created` or `duplicate`, as the real app does,
+and sends it again otherwise. Afterwards the database is asked whether every visit the phones
+recorded is stored exactly once.
 
 Scenarios: one gunicorn instance; two instances on two ports sharing the database (as two
 hosts would); two instances with the scheduler refreshing coverage throughout.
@@ -23,6 +25,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -51,6 +54,17 @@ PHONES_PER_UNIT = 4
 BATCH = 20
 SIGNATURE_POINTS = 120
 STATUS_OK = ("created", "duplicate")
+SPREAD = "final sync, spread as the app does"
+AT_ONCE = "final sync, all at the same instant"
+
+
+def app_jitter_seconds() -> float:
+    """The app's window for automatic syncs, from pwa/src/sync.js, so both stay the same."""
+    source = (ROOT / "pwa" / "src" / "sync.js").read_text()
+    found = re.search(r"export const AUTO_SYNC_JITTER_MS = ([\d_]+);", source)
+    if found is None:
+        raise SystemExit("AUTO_SYNC_JITTER_MS not found in pwa/src/sync.js")
+    return int(found.group(1).replace("_", "")) / 1000
 
 
 # -- the institution -------------------------------------------------------------------------
@@ -200,9 +214,10 @@ class Phone:
             await asyncio.sleep(1)
         await self.sync("first pull", with_visits=False)
 
-    async def work(self, stop_at: float, final: asyncio.Event,
-                   think: tuple[float, float]) -> None:
-        """Visits and pulls a few seconds apart; then the end-of-day sync, everyone at once."""
+    async def work(self, stop_at: float, final: asyncio.Event, think: tuple[float, float],
+                   window: float) -> None:
+        """Visits and pulls a few seconds apart; then the end-of-day sync, as the app makes it:
+        an automatic sync, so after a random wait within the app's jitter window."""
         push = self.rng.random() < 0.5
         while time.monotonic() + think[1] < stop_at:
             await asyncio.sleep(self.rng.uniform(*think))
@@ -213,18 +228,30 @@ class Phone:
                 await self.sync("pull", with_visits=False)
             push = not push
         await final.wait()
+        await asyncio.sleep(self.rng.uniform(0, window))
+        await self.final_sync(SPREAD)
+
+    def prepare_final(self) -> None:
+        """The end-of-day batch, recorded before the moment it is sent."""
         if self.residents:
             self._new_visits(BATCH)
+
+    async def final_sync(self, kind: str, prepared: bool = False) -> None:
+        if not prepared:
+            self.prepare_final()
         for _ in range(5):  # until the outbox is empty, as the app does
-            await self.sync("final sync", with_visits=True)
+            await self.sync(kind, with_visits=True)
             if not self.outbox:
                 break
             await asyncio.sleep(1)
 
 
 async def drive(bases: list[str], phones: int, seconds: float, think: tuple[float, float],
-                login_seconds: float, seed_value: int = 7) -> tuple[Figures, float, float]:
-    """Phase 1: every phone logs in and pulls (spread out); phase 2: the sync load."""
+                login_seconds: float, window: float,
+                seed_value: int = 7) -> tuple[Figures, float, float, float]:
+    """Phase 1: every phone logs in and pulls (spread out); phase 2: the sync load and the
+    end-of-day syncs spread as the app spreads them; phase 3: every phone at the same instant.
+    Answers the figures and the seconds of each phase."""
     figures = Figures()
     rng = random.Random(seed_value)
     crowd = [Phone(n, bases[n % len(bases)], figures, random.Random(rng.random()))
@@ -238,13 +265,21 @@ async def drive(bases: list[str], phones: int, seconds: float, think: tuple[floa
         logins = time.monotonic() - begin
         start = time.monotonic()
         final = asyncio.Event()
-        tasks = [asyncio.create_task(phone.work(start + seconds, final, think))
-                 for phone in crowd if phone.token]
+        working = [phone for phone in crowd if phone.token]
+        tasks = [asyncio.create_task(phone.work(start + seconds, final, think, window))
+                 for phone in working]
         await asyncio.sleep(seconds)
         final.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=180)
+        elapsed = time.monotonic() - start
+        await asyncio.sleep(2)  # let the machine settle before the worst case
+        for phone in working:
+            phone.prepare_final()
+        burst = time.monotonic()
+        await asyncio.wait_for(asyncio.gather(
+            *(phone.final_sync(AT_ONCE, prepared=True) for phone in working)), timeout=180)
         figures.pending = sum(len(phone.outbox) for phone in crowd)
-        return figures, logins, time.monotonic() - start
+        return figures, logins, elapsed, time.monotonic() - burst
     finally:
         for phone in crowd:
             await phone.session.close()
@@ -336,42 +371,51 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _table(figures: Figures, kinds: tuple[str, ...]) -> list[str]:
+def _row(label: str, values: list[float], total: bool = False) -> str:
+    p95 = f"{percentile(values, .95) * 1000:.0f}"
+    return (f"| {f'**{label}**' if total else label} | {len(values)} | "
+            f"{percentile(values, .5) * 1000:.0f} | {f'**{p95}**' if total else p95} | "
+            f"{percentile(values, .99) * 1000:.0f} | {max(values) * 1000:.0f} |")
+
+
+def _table(figures: Figures, kinds: tuple[str, ...],
+           totals: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[str]:
+    """One row per kind, then one bold row per (label, kinds) total."""
     lines = ["| request | count | p50 ms | p95 ms | p99 ms | max ms |",
              "|---|---|---|---|---|---|"]
-    every = []
-    for kind in kinds:
-        values = figures.latencies.get(kind, [])
-        every += values
-        if values:
-            lines.append(f"| {kind} | {len(values)} | {percentile(values, .5) * 1000:.0f} | "
-                         f"{percentile(values, .95) * 1000:.0f} | "
-                         f"{percentile(values, .99) * 1000:.0f} | {max(values) * 1000:.0f} |")
-    if every:
-        lines.append(f"| **all** | {len(every)} | {percentile(every, .5) * 1000:.0f} | "
-                     f"**{percentile(every, .95) * 1000:.0f}** | "
-                     f"{percentile(every, .99) * 1000:.0f} | {max(every) * 1000:.0f} |")
+    lines += [_row(kind, figures.latencies[kind]) for kind in kinds
+              if figures.latencies.get(kind)]
+    for label, counted in totals:
+        every = [value for kind in counted for value in figures.latencies.get(kind, [])]
+        if every:
+            lines.append(_row(label, every, total=True))
     return lines
 
 
-def report(title: str, figures: Figures, logins: float, elapsed: float, proof: dict,
-           extra: str = "") -> str:
-    syncs = ("push 20", "pull", "final sync")
-    requests_ = sum(len(figures.latencies.get(kind, [])) for kind in syncs)
-    visits = sum(len(v) for k, v in figures.latencies.items() if k in ("push 20", "final sync"))
+def report(title: str, figures: Figures, logins: float, elapsed: float, burst: float,
+           window: float, proof: dict, extra: str = "") -> str:
+    steady = ("push 20", "pull", SPREAD)
+    requests_ = sum(len(figures.latencies.get(kind, [])) for kind in steady)
+    visits = sum(len(figures.latencies.get(kind, [])) for kind in ("push 20", SPREAD))
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(figures.errors.items()))
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(figures.statuses.items()))
     lines = [f"### {title}", "",
              f"Logins and first roster pulls, spread over {logins:.0f} s:", "",
-             *_table(figures, ("login", "first pull")), "",
-             f"Then the sync load: {requests_} syncs in {elapsed:.1f} s, "
-             f"**{requests_ / elapsed:.0f} requests/s**, {proof['recorded'] / elapsed:.0f} "
-             f"visits/s recorded ({visits} syncs carried visits):", "",
-             *_table(figures, syncs), "",
+             *_table(figures, ("login", "first pull"), (("all", ("login", "first pull")),)),
+             "",
+             f"Then the sync load and the end-of-day syncs spread over the app's {window:g} s "
+             f"window: {requests_} syncs in {elapsed:.1f} s, **{requests_ / elapsed:.0f} "
+             f"requests/s** ({visits} syncs carried visits). Last, the worst case: every phone "
+             f"syncs a new batch at the same instant, answered in {burst:.1f} s:", "",
+             *_table(figures, ("push 20", "pull", SPREAD)),
+             *_table(figures, (AT_ONCE,), (
+                 ("all, final sync as the app spreads it", steady),
+                 ("all, final sync at the same instant", ("push 20", "pull", AT_ONCE)),
+             ))[2:], "",
              f"Errors: **{sum(figures.errors.values())}**" + (f" ({errors})" if errors else "")
              + f". Answers per visit: {statuses}.", "",
              f"Visits recorded by the phones: {proof['recorded']}; acknowledged by the server: "
-             f"{proof['acknowledged']}; still in an outbox after the final sync (unanswered, "
+             f"{proof['acknowledged']}; still in an outbox after the final syncs (unanswered, "
              f"sent again at the next one): {proof['pending']}. In the database: "
              f"{proof['stored']} rows for them, {proof['distinct']} distinct, "
              f"{proof['with_signature']} with their signature: **lost {proof['lost']}, "
@@ -424,9 +468,9 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
                             ROUNDS_COVERAGE_REFRESH_SECONDS=str(args.refresh_seconds))
             title += f", scheduler refreshing coverage every {args.refresh_seconds} s"
         print(f"\n== {title}: {args.phones} phones for {args.seconds} s", flush=True)
-        figures, logins, elapsed = asyncio.run(drive(
+        figures, logins, elapsed, burst = asyncio.run(drive(
             bases, args.phones, args.seconds, (args.think_min, args.think_max),
-            args.login_seconds))
+            args.login_seconds, args.final_window))
         if name == "two+scheduler":
             extra = job_runs_during(url, since)
     finally:
@@ -435,7 +479,8 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
     # Other work on the machine skews every figure: say how busy it was (1-minute average).
     extra = (extra + "\n\n" if extra else "") + \
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
-    text_block = report(title, figures, logins, elapsed, proof, extra)
+    text_block = report(title, figures, logins, elapsed, burst, args.final_window, proof,
+                        extra)
     print(text_block, flush=True)
     return text_block
 
@@ -448,12 +493,16 @@ def main() -> None:
     parser.add_argument("--think-max", type=float, default=6.0)
     parser.add_argument("--login-seconds", type=float, default=30.0)
     parser.add_argument("--refresh-seconds", type=int, default=10)
+    parser.add_argument("--final-window", type=float, default=app_jitter_seconds(),
+                        help="seconds over which the end-of-day syncs are spread "
+                             "(default: the app's window for automatic syncs)")
     parser.add_argument("--scenario", choices=["one", "two", "two+scheduler", "all"],
                         default="all")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop servers and cluster on TERM
-    if not 1 <= args.phones <= 1000 or not 1 <= args.seconds <= 600:
-        raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds")
+    if not 1 <= args.phones <= 1000 or not 1 <= args.seconds <= 600 \
+            or not 0 <= args.final_window <= 120:
+        raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds, a window of 0-120 s")
     if find_pg_bin() is None:
         raise SystemExit("PostgreSQL (initdb) is needed")
     scenarios = ["one", "two", "two+scheduler"] if args.scenario == "all" else [args.scenario]
@@ -479,7 +528,9 @@ def main() -> None:
           f"revision {git_revision()}; {args.phones} phones; logins spread over "
           f"{args.login_seconds:g} s, then {args.seconds:.0f} s of syncs "
           f"{args.think_min:g}-{args.think_max:g} s apart per phone (a batch of {BATCH} "
-          f"visits with signatures, then a pull-only sync), then one final sync each.\n")
+          f"visits with signatures, then a pull-only sync); then each phone's end-of-day "
+          f"sync at a random moment of {args.final_window:g} s (the app's window for automatic "
+          f"syncs), and last, the worst case: one more sync each, all at the same instant.\n")
     print("\n".join(blocks))
 
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { qs, isoWeek, weekRange, shiftWeek, sortBoard, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+import { qs, isoWeek, weekRange, shiftWeek, sortBoard, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
 
 describe('office logic', () => {
   it('builds query strings with repeated units and no empty values', () => {
@@ -27,6 +27,27 @@ describe('office logic', () => {
       { name: 'E', status: 'missed', required: 2, days_visited: 1 },
     ];
     expect(sortBoard(rows).map((r) => r.name)).toEqual(['E', 'D', 'C', 'A', 'B']);
+  });
+
+  it('lets only the newest of overlapping loads draw', async () => {
+    const start = newestOnly();
+    let answerFirst;
+    const first = start();
+    const firstAnswer = first.fresh(new Promise((resolve) => (answerFirst = resolve)));
+    const second = start(); // the filter changed while the first load was out
+    await expect(second.fresh(Promise.resolve('filtered'))).resolves.toBe('filtered');
+    answerFirst('unfiltered'); // the older answer comes last
+    await expect(firstAnswer).rejects.toBeInstanceOf(Stale);
+    expect(first.current()).toBe(false);
+    expect(second.current()).toBe(true);
+  });
+
+  it('lets a load that nothing overtook draw, and fails it with its own error', async () => {
+    const start = newestOnly();
+    const only = start();
+    await expect(only.fresh(Promise.resolve(1))).resolves.toBe(1);
+    await expect(only.fresh(Promise.reject(new Error('offline')))).rejects.toThrow('offline');
+    expect(only.current()).toBe(true);
   });
 
   it('shows shares as numbers and bands', () => {

@@ -1,5 +1,5 @@
 """Office actions clicked through in a real browser, each checked against the API: a follow-up
-marked handled, a visit voided, a QR code replaced, a phone revoked, a staff account created,
+marked handled (after a unit filter), a visit voided, a QR code replaced, a phone revoked, a staff account created,
 given units, its password reset and then deactivated, a resident edited and discharged,
 coverage rules saved, a unit renamed.
 
@@ -87,8 +87,10 @@ def test_supervisor_marks_a_follow_up_handled(page, live_server):
     office(page, live_server)
     page.get_by_role("link", name="Follow-ups").click()
     expect(page.get_by_role("heading", name="Follow-ups")).to_be_visible()
-    # Newest first: the visit just made is on the first page (no filter, so no reload races
-    # the typing).
+    # The unit is chosen as soon as its filter shows, while the first, unfiltered list may
+    # still be loading: only the unit's list may be drawn, once, and keep what is typed.
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    expect(page.get_by_label(re.compile("^What was done for "))).to_have_count(1)
     page.get_by_label(f"What was done for {resident['name']}").fill("Called the family 已联系")
     page.get_by_role("button", name=f"Mark handled: {resident['name']}").click()
     expect(page.get_by_label(f"What was done for {resident['name']}")).to_have_count(0)

@@ -66,6 +66,35 @@ export function sortBoard(residents) {
   );
 }
 
+/** Thrown in place of an answer that a newer load has made stale; the screen ignores it. */
+export class Stale extends Error {
+  constructor() {
+    super('stale');
+    this.name = 'Stale';
+  }
+}
+
+/**
+ * Loads of one screen that may overlap (a filter changed while the last load was still out).
+ * Each call starts a load and returns {current, fresh}: current() is true until a later load
+ * starts; fresh(promise) gives the promise's value, or throws Stale when a later load started
+ * meanwhile. Whatever a load awaits through fresh() is never drawn late, so an older, slower
+ * answer can never replace a newer list, and what is being typed in it.
+ */
+export function newestOnly() {
+  let latest = 0;
+  return () => {
+    const mine = ++latest;
+    const current = () => mine === latest;
+    const fresh = async (promise) => {
+      const value = await promise;
+      if (!current()) throw new Stale();
+      return value;
+    };
+    return { current, fresh };
+  };
+}
+
 /** A share as a whole percentage ('75%'), or an em dash when there is none. */
 export const pct = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`);
 

@@ -3,7 +3,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { request, fetchBlob, ApiError } from '../api.js';
-import { qs, pageInfo } from './logic.js';
+import { qs, pageInfo, newestOnly, Stale } from './logic.js';
 
 export function client(app) {
   const token = () => app.session?.token;
@@ -37,6 +37,8 @@ export function problemLine() {
 /**
  * A screen that loads from the API: a heading, the offline notice, a body drawn by draw(),
  * and a reload when the connection returns. Returns {el, reload, body, problem}.
+ * draw(fresh) awaits its answers through fresh(): when a newer reload has started meanwhile
+ * (a filter changed), the older load stops there and draws nothing.
  */
 export function screen(app, title, { intro, controls } = {}) {
   const offline = h('div', { class: 'banner warn', role: 'status' }, h('p', null, '⚠ ', t('office.needsConnection')));
@@ -44,20 +46,23 @@ export function screen(app, title, { intro, controls } = {}) {
   const body = h('div', { class: 'office-body', 'aria-busy': 'false' });
   const el = h('section', { class: 'view office' }, h('h1', null, title), intro ? h('p', { class: 'note' }, intro) : null, offline, controls || null, problem.el, body);
   let drawFn = null;
+  const startLoad = newestOnly();
   const sync = () => (offline.hidden = navigator.onLine);
   sync();
   async function reload() {
+    const { current, fresh } = startLoad();
     sync();
     problem.show(null);
     if (!navigator.onLine) return;
     body.setAttribute('aria-busy', 'true');
     try {
-      await drawFn?.();
+      await drawFn?.(fresh);
     } catch (err) {
+      if (err instanceof Stale || !current()) return;
       if (err instanceof ApiError && err.status === 401) app.sessionEnded?.();
       problem.show(err);
     } finally {
-      body.setAttribute('aria-busy', 'false');
+      if (current()) body.setAttribute('aria-busy', 'false');
     }
   }
   const onOnline = () => reload();

@@ -13,18 +13,18 @@ export function adminView(app, [tab = 'residents', id]) {
     TABS.map((k) => h('a', { class: 'btn secondary small', href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, t(`admin.tab.${k}`))));
   const s = screen(app, t('admin.title'), { controls: nav });
   const draw = { residents: residentsTab, units: unitsTab, staff: staffTab, policies: policiesTab }[tab];
-  s.start(() => draw(app, api, s, id));
+  s.start((fresh) => draw(app, api, s, id, fresh));
   return { el: s.el, title: `${t(`admin.tab.${tab}`)} · ${t('admin.title')}`, destroy: s.destroy };
 }
 
 const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
 const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
 
-async function residentsTab(app, api, s, id) {
-  const units = await api.get('/api/v1/units');
+async function residentsTab(app, api, s, id, fresh) {
+  const units = await fresh(api.get('/api/v1/units'));
   const st = (app.adminResidents ||= { unit: '', q: '', status: 'active', page: 1 });
-  if (id) return residentForm(app, api, s, units, id === 'new' ? null : await api.get(`/api/v1/residents/${id}`));
-  const d = await api.get('/api/v1/residents', { unit_id: st.unit, q: st.q, status: st.status, page: st.page, per_page: 50 });
+  if (id) return residentForm(app, api, s, units, id === 'new' ? null : await fresh(api.get(`/api/v1/residents/${id}`)));
+  const d = await fresh(api.get('/api/v1/residents', { unit_id: st.unit, q: st.q, status: st.status, page: st.page, per_page: 50 }));
   const names = new Map(units.map((u) => [u.id, u.name]));
   const q = input(st.q, { type: 'search' });
   const statusSel = h('select', { onchange: (e) => { st.status = e.target.value; st.page = 1; s.reload(); } },
@@ -103,8 +103,8 @@ function residentForm(app, api, s, units, r) {
   h('div', { class: 'row actions' }, h('button', { type: 'submit', class: 'btn big' }, t('admin.save')), h('a', { class: 'btn secondary', href: '#/admin/residents' }, t('common.cancel')))));
 }
 
-async function unitsTab(app, api, s) {
-  const units = await api.get('/api/v1/units');
+async function unitsTab(app, api, s, id, fresh) {
+  const units = await fresh(api.get('/api/v1/units'));
   const name = input('', { maxlength: 200 });
   const kind = h('select', null, h('option', { value: 'ward' }, t('admin.kind.ward')), h('option', { value: 'area' }, t('admin.kind.area')));
   const msg = problemLine();
@@ -140,8 +140,8 @@ async function unitsTab(app, api, s) {
   );
 }
 
-async function staffTab(app, api, s, id) {
-  const [users, units] = await Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]);
+async function staffTab(app, api, s, id, fresh) {
+  const [users, units] = await fresh(Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]));
   const msg = problemLine();
   if (id) {
     const u = id === 'new' ? null : users.find((x) => x.id === id);
@@ -190,8 +190,8 @@ async function staffTab(app, api, s, id) {
   );
 }
 
-async function policiesTab(app, api, s) {
-  const p = await api.get('/api/v1/coverage/policies');
+async function policiesTab(app, api, s, id, fresh) {
+  const p = await fresh(api.get('/api/v1/coverage/policies'));
   const msg = problemLine();
   const isAdmin = app.session?.user?.role === 'admin';
   const rule = (r, extra) => {

@@ -69,11 +69,11 @@ export function boardView(app) {
     );
   }
 
-  s.start(async () => {
-    const [u, d] = await Promise.all([
+  s.start(async (fresh) => {
+    const [u, d] = await fresh(Promise.all([
       units.length ? units : api.get('/api/v1/units'),
       api.get('/api/v1/coverage', { week: st.week, unit_id: st.unit }),
-    ]);
+    ]));
     if (!units.length) {
       units.push(...u);
       drawUnits();
@@ -94,12 +94,12 @@ export function historyView(app) {
   const units = [];
   const unitBox = h('div', { class: 'row' });
   const s = screen(app, t('history.title'), { intro: t('history.intro'), controls: unitBox });
-  s.start(async () => {
+  s.start(async (fresh) => {
     if (!units.length) {
-      units.push(...(await api.get('/api/v1/units')));
+      units.push(...(await fresh(api.get('/api/v1/units'))));
       unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
     }
-    const d = await api.get('/api/v1/coverage/history', { weeks: 12, unit_id: st.unit });
+    const d = await fresh(api.get('/api/v1/coverage/history', { weeks: 12, unit_id: st.unit }));
     s.body.replaceChildren(
       h('div', { class: 'table-wrap', role: 'region', 'aria-label': t('history.title'), tabindex: '0' },
         h('table', { class: 'data history' },

@@ -41,12 +41,12 @@ export function alertsView(app) {
       msg.el);
   }
 
-  s.start(async () => {
+  s.start(async (fresh) => {
     if (!units.length) {
-      units.push(...(await api.get('/api/v1/units')));
+      units.push(...(await fresh(api.get('/api/v1/units'))));
       unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; st.page = 1; s.reload(); })));
     }
-    const d = await api.get('/api/v1/alerts', { state: st.state, unit_id: st.unit, page: st.page, per_page: 50 });
+    const d = await fresh(api.get('/api/v1/alerts', { state: st.state, unit_id: st.unit, page: st.page, per_page: 50 }));
     s.body.replaceChildren(
       d.items.length ? h('ul', { class: 'cards' }, d.items.map(card)) : h('p', { class: 'note' }, t('alerts.none')),
       pager(d, (p) => { st.page = p; s.reload(); }, t('alerts.title')),
@@ -93,12 +93,14 @@ export function followupsView(app) {
   const statusSel = h('select', { onchange: (e) => { st.status = e.target.value; st.page = 1; s.reload(); } },
     ['open', 'handled', 'all'].map((v) => h('option', { value: v }, t(`followups.state.${v}`))));
   const s = screen(app, t('followups.title'), { intro: t('followups.intro'), controls: h('div', { class: 'row filters' }, field(t('alerts.show'), statusSel), unitBox) });
-  s.start(async () => {
+  // A unit chosen while the first list is still loading: only the newer list is drawn
+  // (fresh), so the first, slower answer never replaces it and the note being typed.
+  s.start(async (fresh) => {
     if (!units.length) {
-      units.push(...(await api.get('/api/v1/units')));
+      units.push(...(await fresh(api.get('/api/v1/units'))));
       unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; st.page = 1; s.reload(); })));
     }
-    const d = await api.get('/api/v1/followups', { status: st.status, unit_id: st.unit, page: st.page, per_page: 50 });
+    const d = await fresh(api.get('/api/v1/followups', { status: st.status, unit_id: st.unit, page: st.page, per_page: 50 }));
     s.body.replaceChildren(
       d.items.length
         ? h('ul', { class: 'cards' }, d.items.map((v) => visitRowCard(api, v, () => { app.toast(t('followups.done', { name: v.resident.name })); s.reload(); })))

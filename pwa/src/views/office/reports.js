@@ -41,9 +41,9 @@ export function exportsView(app) {
       h('button', { type: 'button', class: 'btn', onclick: () => (st.labelUnit ? openPrintable(api, '/api/v1/labels', { unit_id: st.labelUnit, layout: st.layout }, problem) : problem.show(t('labels.pickUnit'))) }, t('labels.print'))),
     problem.el,
   );
-  s.start(async () => {
+  s.start(async (fresh) => {
     if (unitsBox.childElementCount > 1) return;
-    const units = await api.get('/api/v1/units');
+    const units = await fresh(api.get('/api/v1/units'));
     unitsBox.append(h('p', { class: 'hint' }, t('exports.unitsHint')), h('div', { class: 'checks' }, units.map((u) => h('div', { class: 'check' }, h('label', null,
       h('input', { type: 'checkbox', value: u.id, onchange: (e) => (e.target.checked ? st.units.add(u.id) : st.units.delete(u.id)) }), h('span', null, u.name))))));
     st.labelUnit = units[0]?.id || '';
@@ -69,16 +69,16 @@ export function satisfactionView(app) {
   const sortSel = h('select', { onchange: (e) => { st.sort = e.target.value; s.reload(); } },
     ['name', 'share', '-share', '-rated'].map((v) => h('option', { value: v }, t(`satisfaction.sort.${v}`))));
   const s = screen(app, t('satisfaction.title'), { intro: t('satisfaction.intro'), controls: h('div', { class: 'row filters' }, rangeInputs(st, () => s.reload()), unitBox, field(t('office.sort'), sortSel)) });
-  s.start(async () => {
+  s.start(async (fresh) => {
     if (!units.length) {
-      units.push(...(await api.get('/api/v1/units')));
+      units.push(...(await fresh(api.get('/api/v1/units'))));
       unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
     }
     const q = { from: st.from, to: st.to, unit_id: st.unit };
-    const [d, u] = await Promise.all([
+    const [d, u] = await fresh(Promise.all([
       api.get('/api/v1/reports/satisfaction', { ...q, sort: st.sort }),
       api.get('/api/v1/reports/satisfaction/unsatisfied', { ...q, page: st.page, per_page: 20 }),
-    ]);
+    ]));
     const tot = d.total;
     s.body.replaceChildren(
       h('p', { class: `banner ${tot.meets_target === false ? 'warn' : ''}`, role: 'status' },
@@ -102,15 +102,15 @@ export function activityView(app) {
   const sortSel = h('select', { onchange: (e) => { st.sort = e.target.value; s.reload(); } },
     ['name', '-visits', 'share_qr', '-burst'].map((v) => h('option', { value: v }, t(`activity.sort.${v}`))));
   const s = screen(app, t('activity.title'), { controls: h('div', { class: 'row filters' }, rangeInputs(st, () => s.reload()), unitBox, field(t('office.sort'), sortSel)) });
-  s.start(async () => {
+  s.start(async (fresh) => {
     if (!units.length) {
-      units.push(...(await api.get('/api/v1/units')));
+      units.push(...(await fresh(api.get('/api/v1/units'))));
       unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
     }
-    const [a, d] = await Promise.all([
+    const [a, d] = await fresh(Promise.all([
       api.get('/api/v1/reports/activity', { from: st.from, to: st.to, unit_id: st.unit, sort: st.sort, page: st.page, per_page: 50 }),
       api.get('/api/v1/reports/devices', { unit_id: st.unit, only_stale: st.onlyStale ? 'true' : '', page: st.dpage, per_page: 50 }),
-    ]);
+    ]));
     const problem = problemLine();
     s.body.replaceChildren(
       h('p', { class: 'note' }, t('activity.range', { from: a.from, to: a.to })),

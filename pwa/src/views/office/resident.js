@@ -61,12 +61,12 @@ export function residentView(app, [id]) {
       msg.el);
   }
 
-  s.start(async () => {
-    const [r, visits, units] = await Promise.all([
+  s.start(async (fresh) => {
+    const [r, visits, units] = await fresh(Promise.all([
       api.get(`/api/v1/residents/${id}`),
       api.get('/api/v1/visits', { resident_id: id, page: st.page, per_page: 20 }),
       api.get('/api/v1/units'),
-    ]);
+    ]));
     heading.textContent = r.name;
     const unit = units.find((u) => u.id === r.unit_id);
     s.body.replaceChildren(

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { qs, isoWeek, weekRange, shiftWeek, sortBoard, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+import { qs, isoWeek, weekRange, shiftWeek, boardQuery, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
 
 describe('office logic', () => {
   it('builds query strings with repeated units and no empty values', () => {
@@ -18,15 +18,11 @@ describe('office logic', () => {
     expect(shiftWeek('2020-W53', 1)).toBe('2021-W01');
   });
 
-  it('puts missed and at-risk residents first, the most days short first', () => {
-    const rows = [
-      { name: 'B', status: 'met', required: 2, days_visited: 2 },
-      { name: 'C', status: 'at_risk', required: 2, days_visited: 1 },
-      { name: 'A', status: 'on_track', required: 2, days_visited: 0 },
-      { name: 'D', status: 'at_risk', required: 7, days_visited: 0 },
-      { name: 'E', status: 'missed', required: 2, days_visited: 1 },
-    ];
-    expect(sortBoard(rows).map((r) => r.name)).toEqual(['E', 'D', 'C', 'A', 'B']);
+  it('asks the server for the board with the status filter, sort and page', () => {
+    expect(qs(boardQuery({ week: null, unit: '', status: '', sort: 'priority', page: 1 }))).toBe('?sort=priority&page=1&per_page=50');
+    expect(qs(boardQuery({ week: '2026-W47', unit: 'u1', status: 'attention', sort: '-last_visit', page: 3 })))
+      .toBe('?week=2026-W47&unit_id=u1&status=missed&status=at_risk&sort=-last_visit&page=3&per_page=50');
+    expect(boardQuery({ status: 'met' }, 20)).toMatchObject({ status: ['met'], sort: 'priority', page: 1, per_page: 20 });
   });
 
   it('lets only the newest of overlapping loads draw', async () => {

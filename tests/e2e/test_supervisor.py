@@ -1,7 +1,7 @@
 """Supervisor and admin screens in a real browser against the live server: the coverage board
-puts a resident the test made at risk on top, the alert is acknowledged, the visits CSV
-downloads and parses, the printable register shows the signature; an admin adds a resident
-and prints a label sheet."""
+puts a resident the test made at risk on top and says who visited them last, the alert is
+acknowledged, the visits CSV downloads and parses, the printable register shows the
+signature; an admin adds a resident and prints a label sheet."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def unique_active(residents):
     return [r for r in residents if r["status"] == "active" and names.count(r["name"]) == 1]
 
 
-def signed_visit(live_server, worker: str, resident: dict, service: str) -> str:
-    """A visit with a drawn signature, sent through the sync API as the worker's phone would."""
+def signed_visit(live_server, worker: str, resident: dict, service: str, **changes) -> str:
+    """A visit with a drawn signature, sent through the sync API as the worker's phone would;
+    `changes` replace fields of the visit (satisfaction, feedback, ...)."""
     now = datetime.now(ZONE).replace(microsecond=0)
     visit_id = str(uuid.uuid4())
     visit = {
@@ -72,6 +73,7 @@ def signed_visit(live_server, worker: str, resident: dict, service: str) -> str:
             "encoding": "absolute",
             "strokes": [[40, 150, 120, 60, 200, 140, 300, 50, 420, 150]],
         },
+        **changes,
     }
     r = requests.post(
         f"{live_server.url}/api/v1/sync",
@@ -114,12 +116,24 @@ def test_supervisor_board_alert_csv_and_register(page, context, live_server):
         r for r in unique_active(live_server.residents("supervisor1")) if r["unit_id"] in sup_units
     ]
     at_risk, signed = mine[0], mine[1]
+    workers = admin_call(live_server, "GET", "/api/v1/users", params={"role": "worker"})
     worker = next(
-        u["username"]
-        for u in admin_call(live_server, "GET", "/api/v1/users", params={"role": "worker"})
-        if signed["unit_id"] in u["unit_ids"] and u["active"]
+        u["username"] for u in workers if signed["unit_id"] in u["unit_ids"] and u["active"]
     )
     visit_id = signed_visit(live_server, worker, signed, "E2E register visit 上门服务")
+    # The at-risk resident was last seen on Saturday of last week (not a day of this week).
+    saturday = (datetime.now(ZONE) - timedelta(days=datetime.now(ZONE).weekday() + 2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    visitor = next(u for u in workers if at_risk["unit_id"] in u["unit_ids"] and u["active"])
+    signed_visit(
+        live_server,
+        visitor["username"],
+        at_risk,
+        "E2E visit last week",
+        checked_in_at=saturday.isoformat(),
+        checked_out_at=(saturday + timedelta(minutes=10)).isoformat(),
+    )
 
     # At risk by the rules: seven days required this week, counted on Monday morning, every day
     # must have a visit from now on. Everyone else needs two of seven: on track or met.
@@ -153,6 +167,15 @@ def test_supervisor_board_alert_csv_and_register(page, context, live_server):
         expect(first).to_contain_text(at_risk["name"])
         expect(first).to_contain_text("At risk")
         expect(first).to_contain_text("0 of 7")
+        # Who made the last visit the board counted: the newest visit the resident has (the
+        # one made last Saturday, unless the demo rounds hold a later one).
+        visits = live_server.get(
+            "/api/v1/visits", "supervisor1", resident_id=at_risk["id"], per_page=1
+        ).json()["items"]
+        assert datetime.fromisoformat(visits[0]["checked_in_at"]) >= saturday
+        headers = board.locator("thead th").all_inner_texts()
+        by = first.locator("th, td").nth(headers.index("Last visited by"))
+        expect(by).to_have_text(visits[0]["worker"]["display_name"])
 
         # The alert: acknowledged with a note.
         page.get_by_role("link", name="Alerts").click()

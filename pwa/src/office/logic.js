@@ -53,17 +53,16 @@ export function today(now = new Date()) {
 
 export const STATUSES = ['missed', 'at_risk', 'on_track', 'met'];
 
-/** Who needs a round first: missed, at risk, on track, met; then the most days short; then name. */
-export function sortBoard(residents) {
-  const rank = (s) => {
-    const i = STATUSES.indexOf(s);
-    return i < 0 ? STATUSES.length : i;
-  };
-  return [...residents].sort(
-    (a, b) => rank(a.status) - rank(b.status)
-      || (b.required - b.days_visited) - (a.required - a.days_visited)
-      || String(a.name).localeCompare(String(b.name)),
-  );
+/** The board's sorts (the server orders the rows; see docs/api-contract.md). */
+export const BOARD_SORTS = ['priority', 'name', 'last_visit', '-last_visit', 'days_visited'];
+
+/**
+ * The board's query: the status filter ('' all, 'attention' = missed or at risk, or one status),
+ * the sort and the page go to the server, which sorts and pages the whole list.
+ */
+export function boardQuery({ week, unit, status, sort, page }, perPage = 50) {
+  const statuses = status === 'attention' ? ['missed', 'at_risk'] : status ? [status] : [];
+  return { week: week || '', unit_id: unit || '', status: statuses, sort: sort || 'priority', page: page || 1, per_page: perPage };
 }
 
 /** Thrown in place of an answer that a newer load has made stale; the screen ignores it. */

@@ -1,52 +1,52 @@
 // Coverage board (the supervisor's landing page): this week by unit, and who needs a round,
-// missed and at risk first. History: units x 12 weeks of the share met, with a trend line.
+// missed and at risk first. The server filters, sorts and pages the residents; the unit counts
+// always cover the whole week. History: units x 12 weeks of the share met, with a trend line.
 import { h, svg, field } from '../../dom.js';
 import { t } from '../../i18n/index.js';
-import { client, screen, table, unitSelect, statusTag, fmtDateTime } from '../../office/ui.js';
-import { sortBoard, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES } from '../../office/logic.js';
-
-const SHOW = 200;
+import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../../office/ui.js';
+import { boardQuery, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../../office/logic.js';
 
 export function boardView(app) {
   const api = client(app);
-  const st = app.officeState || (app.officeState = { week: null, unit: '', status: '' });
+  const st = app.officeState || (app.officeState = { week: null, unit: '', status: '', sort: 'priority', page: 1 });
   const weekLabel = h('span', { class: 'week-label', role: 'status' });
   const units = [];
   const unitBox = h('div');
-  const statusSel = h('select', { onchange: (e) => { st.status = e.target.value; draw(); } },
+  const refilter = (change) => { Object.assign(st, change, { page: 1 }); s.reload(); };
+  const statusSel = h('select', { onchange: (e) => refilter({ status: e.target.value }) },
     h('option', { value: '' }, t('coverage.allStatuses')),
     h('option', { value: 'attention' }, t('coverage.needing')),
-    STATUSES.map((s) => h('option', { value: s }, t(`coverage.status.${s}`))));
+    STATUSES.map((k) => h('option', { value: k }, t(`coverage.status.${k}`))));
   statusSel.value = st.status;
+  const sortSel = h('select', { onchange: (e) => refilter({ sort: e.target.value }) },
+    BOARD_SORTS.map((k) => h('option', { value: k }, t(`coverage.sort.${k}`))));
+  sortSel.value = st.sort || 'priority';
   const controls = h('div', { class: 'filters' },
     h('div', { class: 'row week-picker' },
       h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(-1) }, '‹ ', t('coverage.prevWeek')),
       weekLabel,
       h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(1) }, t('coverage.nextWeek'), ' ›'),
-      h('button', { type: 'button', class: 'btn secondary small', onclick: () => { st.week = null; s.reload(); } }, t('coverage.thisWeek'))),
-    h('div', { class: 'row' }, unitBox, field(t('coverage.status'), statusSel)));
+      h('button', { type: 'button', class: 'btn secondary small', onclick: () => refilter({ week: null }) }, t('coverage.thisWeek'))),
+    h('div', { class: 'row' }, unitBox, field(t('coverage.status'), statusSel), field(t('office.sort'), sortSel)));
   const s = screen(app, t('coverage.title'), { controls });
-  let data = null;
+  let period = null;
 
   function moveWeek(n) {
-    if (!data) return;
-    st.week = shiftWeek(st.week || data.period, n);
-    s.reload();
+    if (!period) return;
+    refilter({ week: shiftWeek(st.week || period, n) });
   }
 
   function drawUnits() {
-    unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
+    unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => refilter({ unit: v }))));
   }
 
-  function draw() {
-    if (!data) return;
+  function draw(data) {
+    period = data.period;
     const names = new Map(units.map((u) => [u.id, u.name]));
     const range = weekRange(data.period);
     weekLabel.textContent = range ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to }) : data.period;
-    let rows = sortBoard(data.residents);
-    if (st.status === 'attention') rows = rows.filter((r) => r.status === 'at_risk' || r.status === 'missed');
-    else if (st.status) rows = rows.filter((r) => r.status === st.status);
-    const shown = rows.slice(0, SHOW);
+    const rows = data.residents;
+    const title = t('coverage.residentsTitle', { n: data.total });
     s.body.replaceChildren(
       data.evaluated_at ? h('p', { class: 'note' }, t('coverage.evaluated', { when: fmtDateTime(data.evaluated_at) })) : h('p', { class: 'note' }, t('coverage.notEvaluated')),
       table(t('coverage.byUnit'), [
@@ -55,31 +55,31 @@ export function boardView(app) {
         { label: t('coverage.residents'), num: true, cell: (u) => String(u.residents) },
         ...STATUSES.map((k) => ({ label: t(`coverage.status.${k}`), num: true, cell: (u) => String(u[k]) })),
       ], data.units),
-      h('h2', null, t('coverage.residentsTitle', { n: rows.length })),
+      h('h2', null, title),
       rows.length
-        ? table(t('coverage.residentsTitle', { n: rows.length }), [
+        ? table(title, [
             { label: t('office.resident'), cell: (r) => h('a', { href: `#/resident/${r.resident_id}` }, r.name) },
             { label: t('coverage.status'), cell: (r) => statusTag(r.status) },
             { label: t('coverage.days'), num: true, cell: (r) => t('coverage.daysOf', { days: r.days_visited, required: r.required }) },
             { label: t('coverage.lastVisit'), cell: (r) => (r.last_visit_at ? fmtDateTime(r.last_visit_at) : t('coverage.noVisit')) },
+            { label: t('coverage.lastVisitBy'), cell: (r) => (r.last_visit_by ? r.last_visit_by.display_name || r.last_visit_by.username : '—') },
             { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
-          ], shown, { rowClass: (r) => `st-row-${r.status}` })
+          ], rows, { rowClass: (r) => `st-row-${r.status}` })
         : h('p', { class: 'note' }, t('coverage.none')),
-      rows.length > SHOW ? h('p', { class: 'note' }, t('coverage.onlyFirst', { n: SHOW })) : null,
+      pager(data, (p) => { st.page = p; s.reload(); }, title),
     );
   }
 
   s.start(async (fresh) => {
     const [u, d] = await fresh(Promise.all([
       units.length ? units : api.get('/api/v1/units'),
-      api.get('/api/v1/coverage', { week: st.week, unit_id: st.unit }),
+      api.get('/api/v1/coverage', boardQuery(st)),
     ]));
     if (!units.length) {
       units.push(...u);
       drawUnits();
     }
-    data = d;
-    draw();
+    draw(d);
   });
   return { el: s.el, title: t('coverage.title'), destroy: s.destroy };
 }

@@ -1,7 +1,8 @@
 """Office actions clicked through in a real browser, each checked against the API: a follow-up
-marked handled (after a unit filter), a visit voided, a QR code replaced, a phone revoked, a staff account created,
-given units, its password reset and then deactivated, a resident edited and discharged,
-coverage rules saved, a unit renamed.
+marked handled (after a unit filter), a visit voided, a QR code replaced, a phone revoked, a
+staff account created, given units, its password reset and then deactivated, a resident edited
+and discharged, coverage rules saved, a unit renamed; a supervisor neither sees nor may use the
+admin-only actions.
 
 Every test makes its own unit, residents and worker through the API, so the residents and
 workers the other end-to-end tests rely on are left alone."""
@@ -342,4 +343,90 @@ def test_history_satisfaction_and_activity_follow_the_unit_filter(page, live_ser
     expect(workers).to_have_count(1)
     expect(workers.first).to_contain_text(worker["display_name"])
     expect(workers.first.locator("td").first).to_have_text("1")
+    assert not errors, errors
+
+
+def test_a_supervisor_neither_sees_nor_may_use_admin_only_actions(page, live_server):
+    errors = watch_console(page)
+    login = requests.post(
+        f"{live_server.url}/api/v1/auth/login",
+        json={
+            "username": "supervisor1",
+            "password": DEMO_PASSWORD,
+            "device": {"id": str(uuid.uuid4()), "name": "e2e"},
+        },
+        timeout=10,
+    )
+    login.raise_for_status()
+    token = login.json()["token"]
+    their_unit = login.json()["user"]["units"][0]
+    a_worker = own_worker(live_server, own_unit(live_server))
+    units_before = admin_call(live_server, "GET", "/api/v1/units")
+    staff_before = admin_call(live_server, "GET", "/api/v1/users")
+    policies_before = admin_call(live_server, "GET", "/api/v1/coverage/policies")
+
+    office(page, live_server, "supervisor1")
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Units").click()
+    expect(page.get_by_text("Only an admin can add or rename units.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=their_unit["name"], exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Rename "))).to_have_count(0)
+    expect(page.get_by_role("button", name="Add a unit")).to_have_count(0)
+
+    staff_note = page.get_by_text("Only an admin can add staff or change their accounts.")
+    page.get_by_role("link", name="Staff").click()
+    expect(staff_note).to_be_visible()
+    expect(page.get_by_role("link", name="Add staff")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Edit "))).to_have_count(0)
+    page.goto(f"{live_server.url}/#/admin/staff/{a_worker['id']}")
+    expect(staff_note).to_be_visible()
+    expect(page.get_by_label("New password")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+
+    page.get_by_role("link", name="Coverage rules").click()
+    expect(page.get_by_text("Only an admin can change the rules.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    expect(page.get_by_label("Days required").first).to_be_disabled()
+    expect(page.get_by_role("button", name="Add a care level rule")).to_be_disabled()
+
+    # The API refuses the same actions, whatever the screen shows.
+    refused = {
+        "add a unit": ("POST", "/api/v1/units", {"name": "E2E 不应出现", "kind": "ward"}),
+        "rename their unit": (
+            "PATCH",
+            f"/api/v1/units/{their_unit['id']}",
+            {"name": "E2E 不应改名", "kind": "ward"},
+        ),
+        "add staff": (
+            "POST",
+            "/api/v1/users",
+            {
+                "username": f"e2e_refused_{tag()}",
+                "display_name": "E2E refused",
+                "password": DEMO_PASSWORD,
+                "role": "worker",
+                "unit_ids": [their_unit["id"]],
+                "active": True,
+            },
+        ),
+        "deactivate a worker": ("PATCH", f"/api/v1/users/{a_worker['id']}", {"active": False}),
+        "change the rules": (
+            "PUT",
+            "/api/v1/coverage/policies",
+            {**policies_before, "default": {"required": 7, "period": "week"}},
+        ),
+    }
+    for what, (method, path, body) in refused.items():
+        answer = requests.request(
+            method,
+            f"{live_server.url}{path}",
+            headers={"Authorization": f"Bearer {token}"},
+            json=body,
+            timeout=10,
+        )
+        assert answer.status_code == 403, (what, answer.status_code, answer.text)
+        assert answer.headers["Content-Type"].startswith("application/problem+json"), what
+    assert admin_call(live_server, "GET", "/api/v1/units") == units_before
+    assert admin_call(live_server, "GET", "/api/v1/users") == staff_before
+    assert admin_call(live_server, "GET", "/api/v1/coverage/policies") == policies_before
     assert not errors, errors

@@ -19,6 +19,8 @@ export function adminView(app, [tab = 'residents', id]) {
 
 const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
 const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
+/** Units, staff and coverage rules are an admin's to change; a supervisor reads them. */
+const isAdmin = (app) => app.session?.user?.role === 'admin';
 
 async function residentsTab(app, api, s, id, fresh) {
   const units = await fresh(api.get('/api/v1/units'));
@@ -105,6 +107,7 @@ function residentForm(app, api, s, units, r) {
 
 async function unitsTab(app, api, s, id, fresh) {
   const units = await fresh(api.get('/api/v1/units'));
+  const admin = isAdmin(app);
   const name = input('', { maxlength: 200 });
   const kind = h('select', null, h('option', { value: 'ward' }, t('admin.kind.ward')), h('option', { value: 'area' }, t('admin.kind.area')));
   const msg = problemLine();
@@ -122,10 +125,10 @@ async function unitsTab(app, api, s, id, fresh) {
     table(t('admin.tab.units'), [
       { label: t('admin.name'), cell: (u) => u.name },
       { label: t('admin.kind'), cell: (u) => t(`admin.kind.${u.kind}`) },
-      { label: t('activity.action'), cell: (u) => h('button', { type: 'button', class: 'btn secondary small', 'aria-label': t('admin.renameFor', { name: u.name }), onclick: rename(u) }, t('admin.rename')) },
-    ], units),
-    h('h2', null, t('admin.addUnit')),
-    h('form', { class: 'row', onsubmit: async (e) => {
+      admin ? { label: t('activity.action'), cell: (u) => h('button', { type: 'button', class: 'btn secondary small', 'aria-label': t('admin.renameFor', { name: u.name }), onclick: rename(u) }, t('admin.rename')) } : null,
+    ].filter(Boolean), units),
+    admin ? h('h2', null, t('admin.addUnit')) : h('p', { class: 'note' }, t('admin.unitsAdminOnly')),
+    admin && h('form', { class: 'row', onsubmit: async (e) => {
       e.preventDefault();
       if (!name.value.trim()) return msg.show(t('admin.needName'));
       try {
@@ -143,6 +146,11 @@ async function unitsTab(app, api, s, id, fresh) {
 async function staffTab(app, api, s, id, fresh) {
   const [users, units] = await fresh(Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]));
   const msg = problemLine();
+  const admin = isAdmin(app);
+  if (id && !admin) {
+    s.body.replaceChildren(h('p', { class: 'note' }, t('admin.staffAdminOnly')), h('a', { class: 'btn secondary', href: '#/admin/staff' }, t('admin.tab.staff')));
+    return;
+  }
   if (id) {
     const u = id === 'new' ? null : users.find((x) => x.id === id);
     const f = {
@@ -179,21 +187,21 @@ async function staffTab(app, api, s, id, fresh) {
     return;
   }
   s.body.replaceChildren(
-    h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/admin/staff/new' }, t('admin.addStaff'))),
+    admin ? h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/admin/staff/new' }, t('admin.addStaff'))) : h('p', { class: 'note' }, t('admin.staffAdminOnly')),
     table(t('admin.tab.staff'), [
       { label: t('admin.displayName'), cell: (u) => `${u.display_name || ''} (${u.username})` },
       { label: t('admin.role'), cell: (u) => t(`admin.role.${u.role}`) },
       { label: t('admin.units'), cell: (u) => (u.units || []).map((x) => x.name).join(', ') || '—' },
       { label: t('admin.active'), cell: (u) => (u.active ? `✓ ${t('common.yes')}` : `✗ ${t('common.no')}`) },
-      { label: t('activity.action'), cell: (u) => h('a', { class: 'btn secondary small', href: `#/admin/staff/${u.id}`, 'aria-label': t('admin.editFor', { name: u.username }) }, t('admin.edit')) },
-    ], users),
+      admin ? { label: t('activity.action'), cell: (u) => h('a', { class: 'btn secondary small', href: `#/admin/staff/${u.id}`, 'aria-label': t('admin.editFor', { name: u.username }) }, t('admin.edit')) } : null,
+    ].filter(Boolean), users),
   );
 }
 
 async function policiesTab(app, api, s, id, fresh) {
   const p = await fresh(api.get('/api/v1/coverage/policies'));
   const msg = problemLine();
-  const isAdmin = app.session?.user?.role === 'admin';
+  const admin = isAdmin(app);
   const rule = (r, extra) => {
     const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
     const per = h('select', null, h('option', { value: 'week' }, t('admin.perWeek')), h('option', { value: 'month' }, t('admin.perMonth')));
@@ -223,10 +231,10 @@ async function policiesTab(app, api, s, id, fresh) {
     }
   } },
   h('p', { class: 'note' }, t('admin.policiesIntro')),
-  h('fieldset', null, h('legend', null, t('admin.default')), h('div', { class: 'row' }, field(t('admin.required'), def.req), field(t('admin.period'), def.per))),
-  h('fieldset', null, h('legend', null, t('admin.byCareLevel')), levelBox,
+  h('fieldset', { disabled: !admin }, h('legend', null, t('admin.default')), h('div', { class: 'row' }, field(t('admin.required'), def.req), field(t('admin.period'), def.per))),
+  h('fieldset', { disabled: !admin }, h('legend', null, t('admin.byCareLevel')), levelBox,
     h('button', { type: 'button', class: 'btn secondary', onclick: () => { levels.push(rule({ required: 2, period: 'week' }, input(''))); drawLevels(); } }, t('admin.addLevel'))),
   h('p', { class: 'note' }, t('admin.residentRules', { n: p.residents.length })),
   msg.el,
-  isAdmin ? h('button', { type: 'submit', class: 'btn big' }, t('admin.save')) : h('p', { class: 'note' }, t('admin.adminOnly'))));
+  admin ? h('button', { type: 'submit', class: 'btn big' }, t('admin.save')) : h('p', { class: 'note' }, t('admin.adminOnly'))));
 }

@@ -1,8 +1,9 @@
 """Office actions clicked through in a real browser, each checked against the API: a follow-up
-marked handled (after a unit filter), a visit voided, a QR code replaced, a phone revoked, a
-staff account created, given units, its password reset and then deactivated, a resident edited
-and discharged, coverage rules saved, a unit renamed; a supervisor neither sees nor may use the
-admin-only actions.
+marked handled (after a unit filter), an unsatisfied visit marked handled from the satisfaction
+screen, a visit voided, a QR code replaced, a phone revoked, a staff account created, given
+units, its password reset and then deactivated, a resident edited and discharged, coverage
+rules saved, a unit added (then in the unit filters, and on a label sheet) and one renamed; a
+supervisor neither sees nor may use the admin-only actions.
 
 Every test makes its own unit, residents and worker through the API, so the residents and
 workers the other end-to-end tests rely on are left alone."""
@@ -99,6 +100,43 @@ def test_supervisor_marks_a_follow_up_handled(page, live_server):
     handled = live_server.get("/api/v1/followups", status="handled", unit_id=unit["id"]).json()
     ours = next(v for v in handled["items"] if v["visit_id"] == visit_id)
     assert ours["handled"]["note"] == "Called the family 已联系"
+    assert not errors, errors
+
+
+def test_unsatisfied_visit_marked_handled_from_the_satisfaction_screen(page, live_server):
+    errors = watch_console(page)
+    unit = own_unit(live_server)
+    worker = own_worker(live_server, unit)
+    resident = own_resident(live_server, unit)
+    visit_id = signed_visit(
+        live_server,
+        worker["username"],
+        resident,
+        "E2E unsatisfied visit",
+        satisfaction="unsatisfied",
+        feedback="太吵 too noisy at night",
+        follow_up=False,
+        observations={"living": "ok", "emotional": "ok", "physical": "ok", "notes": ""},
+    )
+
+    office(page, live_server)
+    page.get_by_role("link", name="Satisfaction").click()
+    expect(page.get_by_role("heading", name="Satisfaction", exact=True)).to_be_visible()
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    expect(page.get_by_role("heading", name="Unsatisfied visits (1)")).to_be_visible()
+    card = page.get_by_role("listitem").filter(has_text=resident["name"])
+    expect(card).to_contain_text("太吵 too noisy at night")
+    note = "Moved to a quieter room 已换房"
+    card.get_by_label(f"What was done for {resident['name']}").fill(note)
+    card.get_by_role("button", name=f"Mark handled: {resident['name']}").click()
+    expect(card).to_contain_text(re.compile(f"Handled .*: {note}"))
+    expect(page.get_by_label(f"What was done for {resident['name']}")).to_have_count(0)
+
+    listed = live_server.get(
+        "/api/v1/reports/satisfaction/unsatisfied", unit_id=unit["id"]
+    ).json()["items"]
+    assert [v["visit_id"] for v in listed] == [visit_id]
+    assert listed[0]["handled"]["note"] == note
     assert not errors, errors
 
 
@@ -343,6 +381,56 @@ def test_history_satisfaction_and_activity_follow_the_unit_filter(page, live_ser
     expect(workers).to_have_count(1)
     expect(workers.first).to_contain_text(worker["display_name"])
     expect(workers.first.locator("td").first).to_have_text("1")
+    assert not errors, errors
+
+
+def test_admin_adds_a_unit_then_filters_by_it_and_prints_its_labels(page, context, live_server):
+    errors = watch_console(page)
+    name = f"E2E 青山村 {tag()}"
+    person = f"E2E 村民 {tag()}"
+
+    office(page, live_server)
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Units").click()
+    expect(page.get_by_role("heading", name="Add a unit")).to_be_visible()
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Kind").select_option("area")
+    page.get_by_role("button", name="Add a unit").click()
+    expect(page.get_by_role("button", name=f"Rename {name}")).to_be_visible()
+    ours = [u for u in admin_call(live_server, "GET", "/api/v1/units") if u["name"] == name]
+    assert len(ours) == 1 and ours[0]["kind"] == "area"
+    unit = ours[0]
+
+    # The new unit is in the unit filters of the office screens.
+    for link, heading in (("Coverage", "Coverage this week"), ("Follow-ups", "Follow-ups")):
+        page.get_by_role("link", name=link, exact=True).click()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        unit_filter = page.get_by_label("Unit", exact=True)
+        expect(unit_filter.locator("option", has_text=name)).to_have_count(1)
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    expect(page.get_by_text("Nothing to follow up.")).to_be_visible()
+
+    # A resident added to it is printed on the unit's label sheet.
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Add a resident").click()
+    expect(page.get_by_label("Room / bed")).to_be_visible()
+    page.get_by_label("Name", exact=True).fill(person)
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    page.get_by_label("Address").fill("青山村 3 号 No. 3 Qingshan")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=person)).to_be_visible()
+    found = [r for r in live_server.residents() if r["name"] == person]
+    assert len(found) == 1 and found[0]["unit_id"] == unit["id"]
+
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_label("Unit to print").select_option(unit["id"])
+    page.get_by_label("Layout").select_option("large")
+    with context.expect_page() as opened:
+        page.get_by_role("button", name="Open label sheet to print").click()
+    sheet = opened.value
+    sheet.wait_for_load_state()
+    expect(sheet.get_by_text(person)).to_be_visible()
+    assert sheet.locator("svg").count() == 1  # the unit's one resident
     assert not errors, errors
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import COVERAGE_STATUSES, CoverageResult, Resident, Unit, User, Visit
 from .periods import Period
 
-# Who needs a round first: the board's default order, and its status filter's values.
+# Who needs a round first: the order of the board by default (status rank).
 PRIORITY = ("missed", "at_risk", "on_track", "met")
 BOARD_SORTS = ("priority", "name", "-name", "last_visit", "-last_visit", "days_visited",
                "-days_visited")

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, and_, or_, select
 
 from .changes import current_change_number
 from .coverage import iso_week_label, roster_coverage
@@ -64,7 +64,15 @@ def _in_scope(column, unit_ids: set[uuid.UUID] | None):
     return True if unit_ids is None else column.in_(unit_ids)
 
 
-def resident_entry(resident: Resident, coverage: dict) -> dict:
+# A pull reads residents as plain rows of these columns: as ORM objects each would also join
+# its unit and enter the session's identity map, which cost more than the query itself.
+ROSTER_COLUMNS = (Resident.id, Resident.unit_id, Resident.name, Resident.sex,
+                  Resident.birth_year, Resident.room, Resident.address, Resident.phone,
+                  Resident.care_level, Resident.qr_token, Resident.home_lat, Resident.home_lon,
+                  Resident.status, Resident.change_seq)
+
+
+def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
     """The phone's copy of a resident; empty fields are left out to keep pulls small."""
     entry = {"id": str(resident.id), "unit_id": str(resident.unit_id), "name": resident.name}
     for name in ("sex", "birth_year", "room", "address", "phone", "care_level"):
@@ -100,11 +108,11 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     if start_id is not None:
         after = or_(after, and_(Resident.change_seq == start_seq,
                                 Resident.id > uuid.UUID(start_id)))
-    query = (select(Resident).where(_in_scope(Resident.unit_id, unit_ids), after)
+    query = (select(*ROSTER_COLUMNS).where(_in_scope(Resident.unit_id, unit_ids), after)
              .order_by(Resident.change_seq, Resident.id).limit(page_size + 1))
     if reset:
         query = query.where(Resident.status == "active")
-    rows = db.session.scalars(query).all()
+    rows = db.session.execute(query).all()
     more = len(rows) > page_size
     rows = rows[:page_size]
 

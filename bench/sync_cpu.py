@@ -7,11 +7,12 @@ of the load test makes in its minute. Requests go through Flask's test
 client, so the figure is the app's own work (parsing, validation, hashing, SQLAlchemy, JSON,
 gzip) without a network or a WSGI server. On PostgreSQL the CPU time of the cluster's
 processes (from /proc) is reported beside it, as a mean per request. CPU time, not wall time:
-it holds steady while other work shares the machine.
+it moves far less than wall time when other work shares the machine, but still by a tenth or
+more (caches and clock speed are shared too), so compare runs made one after the other.
 
-Run: `python -m bench.sync_cpu [postgresql|sqlite] [--units 10] [--rounds 8] [--profile push|pull]`.
-`--profile` prints a cProfile of that request kind (cumulative time, top 40). Prints figures;
-asserts nothing.
+Run: `python -m bench.sync_cpu [postgresql|sqlite] [--units 10] [--rounds 8]
+[--profile push|pull]`. `--profile` prints a cProfile (CPU time) of that request kind, by
+cumulative and by own time. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations

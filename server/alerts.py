@@ -12,13 +12,15 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Select, Subquery, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .access import visible_unit_ids
 from .errors import NotFound
 from .extensions import db
 from .models import Alert, Device, Resident, User, user_units, utcnow
+from .models.types import UTCDateTime
+from .sqlparts import empty_json, uuid_text
 
 COVERAGE_KINDS = ("at_risk", "missed")
 
@@ -49,11 +51,18 @@ def raise_alert(key: str, kind: str, now: datetime, **fields) -> None:
 
 
 def resolve_alerts(keys: list[str], now: datetime) -> int:
+    """Resolve the open alerts among these keys; return how many were open."""
     resolved = 0
     for chunk in _chunks(keys):
-        resolved += db.session.execute(update(Alert).where(Alert.key.in_(chunk),
-                                                           Alert.resolved_at.is_(None))
-                                       .values(resolved_at=now)).rowcount
+        # Found by key alone, then updated by id: given "resolved_at IS NULL" too, SQLite's
+        # planner scans every open alert (tens of thousands after a close) once per chunk.
+        open_ids = [alert_id for alert_id, resolved_at in db.session.execute(
+            select(Alert.id, Alert.resolved_at).where(Alert.key.in_(chunk)))
+            if resolved_at is None]
+        if open_ids:
+            db.session.execute(update(Alert).where(Alert.id.in_(open_ids))
+                               .values(resolved_at=now))
+        resolved += len(open_ids)
     return resolved
 
 
@@ -64,6 +73,38 @@ def _chunks(items: list, size: int = 1000):
 
 def coverage_key(kind: str, resident_id: uuid.UUID, period: str) -> str:
     return f"{kind}:{resident_id}:{period}"
+
+
+def _coverage_key_sql(kind, resident_id, period):
+    """coverage_key(), computed by the database."""
+    return kind + ":" + uuid_text(resident_id) + ":" + period
+
+
+def apply_coverage_changes_sql(changes: Subquery, now: datetime) -> None:
+    """apply_coverage_changes() for status changes the database holds (columns resident_id,
+    unit_id, period, before, after): three statements, however many residents changed."""
+    raising = select(
+        _coverage_key_sql(changes.c.after, changes.c.resident_id, changes.c.period),
+        changes.c.after, changes.c.resident_id, changes.c.unit_id, changes.c.period,
+        empty_json(), literal(now, UTCDateTime),
+    ).where(changes.c.after.in_(COVERAGE_KINDS))
+    db.session.execute(_insert().from_select(
+        ["key", "kind", "resident_id", "unit_id", "period", "detail", "raised_at"], raising)
+        .on_conflict_do_nothing(index_elements=["key"]))
+    raised_keys = select(_coverage_key_sql(changes.c.after, changes.c.resident_id,
+                                           changes.c.period)
+                         ).where(changes.c.after.in_(COVERAGE_KINDS))
+    db.session.execute(update(Alert).where(Alert.key.in_(raised_keys),
+                                           Alert.resolved_at.is_not(None))
+                       .values(resolved_at=None, raised_at=now, acked_at=None, acked_by=None,
+                               ack_note=None))
+    ended_keys = select(_coverage_key_sql(changes.c.before, changes.c.resident_id,
+                                          changes.c.period)
+                        ).where(changes.c.before.in_(COVERAGE_KINDS),
+                                changes.c.after.is_distinct_from(changes.c.before))
+    db.session.execute(update(Alert).where(Alert.key.in_(ended_keys),
+                                           Alert.resolved_at.is_(None))
+                       .values(resolved_at=now))
 
 
 def apply_coverage_changes(changes, now: datetime) -> None:

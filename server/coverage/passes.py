@@ -17,6 +17,7 @@ from ..changes import current_change_number
 from ..clock import today_in
 from ..extensions import db
 from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
+from .bulk import judge_in_bulk
 from .counts import chunks
 from .evaluate import DROP, Change, evaluate
 from .periods import Period, current_periods
@@ -26,10 +27,9 @@ from .periods import Period, current_periods
 WATERMARK_OVERLAP = timedelta(minutes=5)
 
 
-def _eligible_residents(first: date) -> list[uuid.UUID]:
+def _in_care_since(first: date):
     """Residents in care on some day since `first`: everyone a new period must judge."""
-    return list(db.session.scalars(select(Resident.id).where(
-        or_(Resident.status == "active", Resident.status_since >= first))))
+    return or_(Resident.status == "active", Resident.status_since >= first)
 
 
 def _state() -> CoverageState:
@@ -72,33 +72,36 @@ def refresh(now: datetime | None = None) -> dict:
     past_rows: list[CoverageResult] = []
     touched: set[uuid.UUID] = set()  # residents with new or voided visits: exact last visit
     if full:
-        others = set(_eligible_residents(min(p.start for p in current.values())))
+        others = select(Resident.id).where(
+            _in_care_since(min(p.start for p in current.values())))
     else:
         since = state.refreshed_at - WATERMARK_OVERLAP
+        dirty_visits = or_(Visit.received_at > since, Visit.voided_at > since)
         dirty = db.session.execute(
-            select(Visit.resident_id, Visit.visit_date)
-            .where(or_(Visit.received_at > since, Visit.voided_at > since))
-        ).all()
+            select(Visit.resident_id, Visit.visit_date).where(dirty_visits)).all()
         touched = {resident_id for resident_id, _ in dirty}
-        others = set(db.session.scalars(select(Resident.id).where(
-            Resident.change_seq > state.change_seq)))
-        others |= set(db.session.scalars(select(CoverageResult.resident_id).where(
+        due_rows = select(CoverageResult.resident_id).where(
             CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
-            CoverageResult.due_on <= today)))
+            CoverageResult.due_on <= today)
+        others = select(Resident.id).where(
+            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)),
+            Resident.id.not_in(select(Visit.resident_id).where(dirty_visits)))
         late = defaultdict(set)
         for resident_id, day in dirty:
             late[resident_id].add(day)
         past_rows = _rows_holding(late, labels)
     count, changes = evaluate(touched, current_period, today, now)
-    count_others, other_changes = evaluate(others - touched, current_period, today, now,
-                                           exact=False)
-    count, changes = count + count_others, changes + other_changes
+    bulk = judge_in_bulk(others, list(current.values()), today, now)
+    count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
+    count += bulk.written + count_left
+    changes += left_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
-            "status_changes": len(changes) + len(late_changes), "closed": closed}
+            "status_changes": len(changes) + bulk.status_changes + len(late_changes),
+            "closed": closed}
 
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
@@ -135,9 +138,12 @@ def close_period(label: str, now: datetime | None = None) -> dict:
     today = today_in(_zone(), now)
     if today <= period.end:
         raise ValueError(f"{label} has not ended yet (today is {today.isoformat()})")
-    stored = set(db.session.scalars(select(CoverageResult.resident_id)
-                                    .where(CoverageResult.period == label)))
-    ids = set(_eligible_residents(period.start)) | stored
+    holding = select(CoverageResult.resident_id).where(CoverageResult.period == label)
+    candidates = select(Resident.id).where(
+        or_(_in_care_since(period.start), Resident.id.in_(holding)))
+    bulk = judge_in_bulk(candidates, [period], today, now, close=True)
+    stored = {resident_id for batch in chunks(list(bulk.leftovers)) for resident_id in
+              db.session.scalars(holding.where(CoverageResult.resident_id.in_(batch)))}
 
     def periods_for(row, rule):
         if rule.period == period.kind:
@@ -145,10 +151,11 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         elif row.id in stored:
             yield period, None
 
-    count, changes = evaluate(ids, periods_for, today, now, close=True, exact=False)
+    count, changes = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
     alerts.apply_coverage_changes(changes, now)
     db.session.commit()
-    return {"period": label, "evaluated": count, "status_changes": len(changes)}
+    return {"period": label, "evaluated": bulk.written + count,
+            "status_changes": bulk.status_changes + len(changes)}
 
 
 def close_due_periods(now: datetime) -> list[str]:

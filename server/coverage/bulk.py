@@ -1,0 +1,270 @@
+"""Judging many residents at once in SQL: the full passes, the close of a period, the turns.
+
+A new week, a changed policy, the close of a period, or the morning many at-risk statuses
+turn make a refresh judge tens of thousands of residents. Done in Python that costs about a
+tenth of a millisecond each; here the database counts, applies the rule, writes the results
+and raises and resolves the alerts in a few statements, and no resident passes through Python.
+
+The rule is the one in rule.py (judge()), written again as SQL expressions. It covers the
+usual cases; a resident whose case it does not cover is handed back for evaluate.py:
+- their stored row of the period is closed (judged by the rule of its time);
+- their rule is of the other kind of period than a stored row (the row is dropped or kept);
+- they were not in care on any day of the period (a stored row is removed);
+- visits dated from today on that do not form one run starting at the first open day (a
+  phone's clock ahead: judge() looks at the free days one by one).
+tests/test_coverage_bulk.py holds both paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Uuid,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import alerts
+from ..extensions import db
+from ..models import CoveragePolicy, CoverageResult, Resident, Visit
+from ..models.types import UTCDateTime
+from ..sqlparts import days_between, earlier_of, later_of, plus_days
+from .counts import CARRY_BACK
+from .periods import Period
+from .policies import load_policies
+
+# The residents of one pass with their rules, read once for every period the pass judges.
+_candidates = Table(
+    "coverage_candidates", MetaData(),
+    Column("resident_id", Uuid, primary_key=True), Column("unit_id", Uuid),
+    Column("rule_required", Integer), Column("rule_kind", String(10)),
+    Column("admitted_on", Date), Column("status", String(12)), Column("status_since", Date),
+    prefixes=["TEMPORARY"],
+)
+# One pass's judgements before they are compared with the stored rows and written.
+_judged = Table(
+    "coverage_judged", MetaData(),
+    Column("resident_id", Uuid, primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("period_start", Date), Column("period_end", Date), Column("unit_id", Uuid),
+    Column("required", Integer), Column("active_days", Integer),
+    Column("days_visited", Integer), Column("last_visit_at", UTCDateTime),
+    Column("status", String(10)), Column("due_on", Date), Column("evaluated_at", UTCDateTime),
+    Column("closed_at", UTCDateTime), Column("old_status", String(10)),
+    prefixes=["TEMPORARY"],
+)
+RESULT_COLUMNS = [column.name for column in _judged.columns if column.name != "old_status"]
+
+
+def _fill_candidates(connection, candidates: Select) -> None:
+    """Each candidate's rule: their own policy, else their care level's, else the default."""
+    default = load_policies().default
+    own = CoveragePolicy.__table__.alias("own_policy")
+    level = CoveragePolicy.__table__.alias("level_policy")
+    joined = Resident.__table__.outerjoin(own, own.c.resident_id == Resident.id).outerjoin(
+        level, and_(level.c.care_level == Resident.care_level, level.c.resident_id.is_(None)))
+    connection.execute(_candidates.insert().from_select(
+        [column.name for column in _candidates.columns],
+        select(Resident.id, Resident.unit_id,
+               func.coalesce(own.c.required, level.c.required, literal(default.required)),
+               func.coalesce(own.c.period, level.c.period, literal(default.period)),
+               Resident.admitted_on, Resident.status, Resident.status_since)
+        .select_from(joined).where(Resident.id.in_(candidates))))
+
+
+def _judgements(period: Period, today: date, now: datetime, close: bool) -> Select:
+    """One row per candidate this SQL can judge for `period`."""
+    start, end = literal(period.start, Date), literal(period.end, Date)
+    today_ = literal(today, Date)
+    them = _candidates.c
+    window = select(
+        them.resident_id, them.unit_id, them.rule_required,
+        later_of(start, them.admitted_on).label("ws"),
+        case((them.status == "active", end), else_=earlier_of(end, them.status_since))
+        .label("we"),
+    ).where(them.rule_kind == period.kind).subquery("window")
+
+    # Visited days first (in the order of ix_visits_counted), then per resident: no DISTINCT.
+    visited_days = select(
+        Visit.resident_id, Visit.visit_date, func.max(Visit.checked_in_at).label("last_in"),
+    ).where(Visit.voided_at.is_(None), Visit.visit_date.between(start, end),
+            Visit.resident_id.in_(select(them.resident_id).where(them.rule_kind == period.kind))
+            ).group_by(Visit.resident_id, Visit.visit_date).subquery("visited_days")
+    ahead_day = case((visited_days.c.visit_date >= today_, visited_days.c.visit_date))
+    counted = select(
+        visited_days.c.resident_id,
+        func.count().label("days_visited"),
+        func.max(visited_days.c.last_in).label("last_in"),
+        func.count(ahead_day).label("n_ahead"),
+        func.min(ahead_day).label("first_ahead"),
+        func.max(ahead_day).label("last_ahead"),
+    ).group_by(visited_days.c.resident_id).subquery("counted")
+
+    stored = CoverageResult.__table__.alias("stored")
+    active_days = days_between(window.c.ws, window.c.we) + 1
+    first_open = later_of(window.c.ws, today_)
+    days_visited = func.coalesce(counted.c.days_visited, 0)
+    n_ahead = func.coalesce(counted.c.n_ahead, 0)
+    # Visits from today on must be one run of days from the first open day (or none).
+    one_run = or_(n_ahead == 0, and_(
+        counted.c.first_ahead == first_open, counted.c.last_ahead <= window.c.we,
+        days_between(counted.c.first_ahead, counted.c.last_ahead) + 1 == n_ahead))
+    known = select(
+        window.c.resident_id, window.c.unit_id, window.c.we,
+        active_days.label("active_days"),
+        ((window.c.rule_required * active_days + period.days - 1) // period.days)
+        .label("required"),
+        days_visited.label("days_visited"), n_ahead.label("n_ahead"),
+        first_open.label("first_open"),
+        counted.c.last_in, stored.c.status.label("old_status"),
+    ).select_from(
+        window.outerjoin(counted, counted.c.resident_id == window.c.resident_id)
+        .outerjoin(stored, and_(stored.c.resident_id == window.c.resident_id,
+                                stored.c.period == period.label))
+    ).where(window.c.ws <= window.c.we, stored.c.closed_at.is_(None), one_run).subquery("known")
+
+    needed = known.c.required - known.c.days_visited
+    free_left = days_between(known.c.first_open, known.c.we) + 1 - known.c.n_ahead
+    if close or today > period.end:
+        status = case((needed <= 0, "met"), else_="missed")
+        due_on = null()
+    else:
+        status = case((needed <= 0, "met"), (free_left < needed, "missed"),
+                      (free_left == needed, "at_risk"), else_="on_track")
+        # As judge(): on track turns once fewer free days are left than needed; at risk, the
+        # day after the next free day, unless that is after the period.
+        due_on = case(
+            (needed <= 0, null()), (free_left < needed, null()),
+            (free_left == needed, case(
+                (days_between(known.c.first_open, end) > known.c.n_ahead,
+                 plus_days(known.c.first_open, known.c.n_ahead + 1)), else_=null())),
+            else_=plus_days(known.c.we, 1 - needed))
+    return select(
+        known.c.resident_id, literal(period.label, String).label("period"),
+        start.label("period_start"), end.label("period_end"), known.c.unit_id,
+        known.c.required, known.c.active_days, known.c.days_visited,
+        func.coalesce(known.c.last_in, _carried_last_visit(known.c.resident_id, period),
+                      _last_visit_before(known.c.resident_id, period.start))
+        .label("last_visit_at"),
+        status.label("status"), due_on.label("due_on"),
+        literal(now, UTCDateTime).label("evaluated_at"),
+        (literal(now, UTCDateTime) if close else null()).label("closed_at"),
+        known.c.old_status,
+    )
+
+
+def _carried_last_visit(resident_id, period: Period):
+    """The last visit the resident's earlier results hold (cheap), as evaluate() carries it."""
+    earlier = CoverageResult.__table__.alias("earlier")
+    return (select(func.max(earlier.c.last_visit_at))
+            .where(earlier.c.resident_id == resident_id,
+                   earlier.c.period_end < period.start,
+                   earlier.c.period_end >= period.start - CARRY_BACK)
+            .scalar_subquery())
+
+
+def _last_visit_before(resident_id, first: date):
+    return (select(func.max(Visit.checked_in_at))
+            .where(Visit.resident_id == resident_id, Visit.voided_at.is_(None),
+                   Visit.visit_date <= first - timedelta(days=1))
+            .scalar_subquery())
+
+
+def _holding_other_kind(periods: list[Period]):
+    """Judged residents with a stored row in another of the periods: a rule that changed
+    kind, whose old row evaluate() drops."""
+    stored = CoverageResult.__table__
+    return exists().where(stored.c.resident_id == _judged.c.resident_id,
+                          stored.c.period.in_([period.label for period in periods]),
+                          stored.c.period != _judged.c.period)
+
+
+def _not_judged() -> Select:
+    return select(_candidates.c.resident_id).where(
+        _candidates.c.resident_id.not_in(select(_judged.c.resident_id)))
+
+
+def _store_judged() -> None:
+    dialect = db.engine.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(CoverageResult.__table__).from_select(
+        RESULT_COLUMNS,
+        # SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
+        select(*[_judged.c[name] for name in RESULT_COLUMNS]).where(true()))
+    keys = ("resident_id", "period")
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in RESULT_COLUMNS if name not in keys})
+    db.session.execute(statement)
+
+
+def _claim_write_lock(connection) -> None:
+    """SQLite: take the write lock before reading into the temporary table.
+
+    Otherwise the pass would read a snapshot first, and if another process (a second scheduler,
+    a sync) wrote before the pass's own first write, SQLite would refuse that write at once: a
+    WAL snapshot cannot be upgraded. An UPDATE that matches no row takes the lock and waits
+    for it with the busy timeout, like any write.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.execute(update(CoverageResult.__table__).where(false())
+                           .values(status=CoverageResult.__table__.c.status))
+
+
+@dataclass
+class BulkResult:
+    written: int
+    status_changes: int
+    leftovers: set[uuid.UUID]  # for evaluate(): their rows in these periods are untouched
+
+
+def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: datetime,
+                  *, close: bool = False) -> BulkResult:
+    """Judge and store the candidates' results for the periods of their rules' kind, and
+    raise and resolve the alerts of the statuses that changed."""
+    connection = db.session.connection()
+    _claim_write_lock(connection)
+    for table in (_candidates, _judged):
+        table.drop(connection, checkfirst=True)
+        table.create(connection)
+    try:
+        _fill_candidates(connection, candidates)
+        for period in periods:
+            connection.execute(_judged.insert().from_select(
+                [column.name for column in _judged.columns],
+                _judgements(period, today, now, close)))
+        if len(periods) > 1:
+            connection.execute(_judged.delete().where(_holding_other_kind(periods)))
+        leftovers = set(connection.scalars(_not_judged()))
+        changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
+        status_changes = connection.scalar(select(func.count()).where(changed))
+        alerts.apply_coverage_changes_sql(select(
+            _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
+            _judged.c.old_status.label("before"), _judged.c.status.label("after"),
+        ).where(changed).subquery("changes"), now)
+        count = connection.scalar(select(func.count()).select_from(_judged))
+        _store_judged()
+    finally:
+        for table in (_candidates, _judged):
+            table.drop(connection)
+    return BulkResult(count, status_changes, leftovers)

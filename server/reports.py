@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, true
+from sqlalchemy import Select, and_, case, exists, extract, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit
+from . import audit, report_counts
 from .access import can_manage_unit, get_unit, users_visible_to, visible_unit_ids
 from .coverage import iso_week_label
 from .errors import ApiError, Conflict, Forbidden
 from .extensions import db
 from .models import Amendment, Device, FollowUpHandled, Unit, User, Visit, user_units, utcnow
-from .models.followups import BURST, FLAGGED_AS_RECORDED
+from .models.followups import FLAGGED_AS_RECORDED
+from .models.reporting import FlaggedAmendment, VisitDayCount
+from .report_counts import RATINGS
 from .visits import current_content, get_visit
 
 # Institutions are judged on at least 80% satisfied or basically satisfied among those rated.
@@ -94,27 +96,8 @@ def visit_row(visit: Visit, handled: FollowUpHandled | None, units: dict) -> dic
 # --- follow-ups --------------------------------------------------------------------------
 
 
-def _latest_amended(path: tuple[str, ...], kind: str):
-    """The value the newest amendment that sets `path` gave it (NULL when none did)."""
-    value = Amendment.changes[path]
-    value = value.as_boolean() if kind == "bool" else value.as_string()
-    return (select(value).where(Amendment.visit_id == Visit.id, value.is_not(None))
-            .order_by(Amendment.created_at.desc()).limit(1).scalar_subquery())
-
-
-def flagged_after_amendments():
-    """SQL for "flags a concern or asks for follow-up" as the visit reads now."""
-    observations = [
-        func.coalesce(_latest_amended(("observations", name), "str"),
-                      getattr(Visit, f"obs_{name}")) == "concern"
-        for name in CONCERNS
-    ]
-    follow_up = func.coalesce(_latest_amended(("follow_up",), "bool"), Visit.follow_up)
-    return or_(*observations, follow_up == true())
-
-
-def _handled_filter(query: Select, status: str) -> Select:
-    handled = exists().where(FollowUpHandled.visit_id == Visit.id)
+def _handled_filter(query: Select, status: str, visit_id=Visit.id) -> Select:
+    handled = exists().where(FollowUpHandled.visit_id == visit_id)
     if status == "open":
         return query.where(~handled)
     if status == "handled":
@@ -127,37 +110,68 @@ def followup_parts(units, status: str, date_from: date | None = None,
     """Selects of (id, checked_in_at) of the follow-ups, in two disjoint parts.
 
     Visits never amended that were flagged as recorded: this large part reads the partial
-    index of flagged visits. Amended visits flagged as they read now: a small part, found
-    through the amendments table.
+    index of flagged visits. Amended visits flagged as they read now: a small part, kept in
+    `flagged_amendments` (server/report_counts.py).
     """
     amended = exists().where(Amendment.visit_id == Visit.id)
-
-    def part(*conditions) -> Select:
-        query = select(Visit.id, Visit.checked_in_at).where(Visit.voided_at.is_(None),
-                                                            *conditions)
-        return _handled_filter(in_range(in_scope(query, units), date_from, date_to), status)
-
-    return (part(FLAGGED_AS_RECORDED, ~amended),
-            part(Visit.id.in_(select(Amendment.visit_id)), flagged_after_amendments()))
+    recorded = select(Visit.id, Visit.checked_in_at).where(
+        Visit.voided_at.is_(None), FLAGGED_AS_RECORDED, ~amended)
+    recorded = _handled_filter(in_range(in_scope(recorded, units), date_from, date_to), status)
+    listed = FlaggedAmendment
+    flagged = in_scope(select(listed.visit_id.label("id"), listed.checked_in_at), units,
+                       listed.unit_id)
+    if date_from is not None:
+        flagged = flagged.where(listed.visit_date >= date_from)
+    if date_to is not None:
+        flagged = flagged.where(listed.visit_date <= date_to)
+    return recorded, _handled_filter(flagged, status, listed.visit_id)
 
 
 def followups(units, status: str = "open", date_from: date | None = None,
               date_to: date | None = None, newest_first: bool = True, page: int = 1,
               per_page: int = 50) -> dict:
     recorded, amended = followup_parts(units, status, date_from, date_to)
-    # The amended part is small: read once, it serves both the count and the page.
-    amended_rows = db.session.execute(amended).all()
-    total = db.session.scalar(select(func.count()).select_from(recorded.subquery())) \
-        + len(amended_rows)
+    total = followup_count(units, status, date_from, date_to)
     # The large part gives its own first page*per_page rows in index order (not a sort of
-    # every flagged visit); merged with the amended ones, they hold the page.
+    # every flagged visit); merged with the amended ones (a small part), they hold the page.
     order = (Visit.checked_in_at.desc(), Visit.id.desc()) if newest_first \
         else (Visit.checked_in_at, Visit.id)
     window = page * per_page
-    candidates = [*db.session.execute(recorded.order_by(*order).limit(window)), *amended_rows]
+    first = db.session.execute(recorded.order_by(*order).limit(window)).all()
+    if len(first) == window:
+        # Amended visits beyond the last of these cannot reach the page.
+        edge, at = first[-1].checked_in_at, FlaggedAmendment.checked_in_at
+        amended = amended.where(at >= edge if newest_first else at <= edge)
+    candidates = [*first, *db.session.execute(amended)]
     candidates.sort(key=lambda row: (row.checked_in_at, row.id), reverse=newest_first)
     ids = [row.id for row in candidates[window - per_page:window]]
     return {"items": _rows_of(ids), "page": page, "per_page": per_page, "total": total}
+
+
+def followup_count(units, status: str, date_from: date | None = None,
+                   date_to: date | None = None) -> int:
+    """How many follow-ups the list holds, added up from the per-day counts.
+
+    Counting the flagged visits themselves reads hundreds of thousands of index entries for
+    an admin; the per-day counts (server/report_counts.py) hold the same numbers.
+    """
+    counts = VisitDayCount
+    number = {"all": counts.flagged, "handled": counts.flagged_handled,
+              "open": counts.flagged - counts.flagged_handled}[status]
+    query = _day_counts(select(func.coalesce(func.sum(number), 0)), units, date_from, date_to)
+    return int(db.session.scalar(query))
+
+
+def _day_counts(query: Select, units, date_from: date | None, date_to: date | None) -> Select:
+    """A select over the per-day counts narrowed to the units and days asked for."""
+    counts = VisitDayCount
+    if units is not None:
+        query = query.where(counts.unit_id.in_(units))
+    if date_from is not None:
+        query = query.where(counts.visit_date >= date_from)
+    if date_to is not None:
+        query = query.where(counts.visit_date <= date_to)
+    return query
 
 
 def _rows_of(ids: list[uuid.UUID]) -> list[dict]:
@@ -182,6 +196,7 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     if not concerns_of(current_content(visit)) and visit.satisfaction != "unsatisfied":
         raise ApiError(422, "This visit flagged no concern, asked for no follow-up and was "
                             "not rated unsatisfied.")
+    report_counts.handling(visit)
     handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=utcnow(),
                               note=note)
     db.session.add(handled)
@@ -212,11 +227,6 @@ def score(counts: dict) -> dict:
     }
 
 
-def _rated(units, date_from: date, date_to: date) -> Select:
-    query = select(func.count()).where(Visit.voided_at.is_(None), Visit.satisfaction.is_not(None))
-    return in_range(in_scope(query, units), date_from, date_to)
-
-
 def months_between(date_from: date, date_to: date) -> list[str]:
     months, day = [], date_from.replace(day=1)
     while day <= date_to:
@@ -226,26 +236,27 @@ def months_between(date_from: date, date_to: date) -> list[str]:
 
 
 def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> dict:
-    # One pass over the rated visits, grouped finely; units, workers and months add up here.
-    # Counted per unit, worker, day and rating first: the rated visits' partial index holds
-    # exactly those columns in that order, so this streams out of it without a sort; the few
-    # rows left are then added up per month.
-    days = (Visit.unit_id, Visit.worker_id, Visit.visit_date, Visit.satisfaction)
-    per_day = _rated(units, date_from, date_to).with_only_columns(
-        *days, func.count().label("number")).group_by(*days).subquery()
-    year, month = extract("year", per_day.c.visit_date), extract("month", per_day.c.visit_date)
-    keys = (per_day.c.unit_id, per_day.c.worker_id, year, month, per_day.c.satisfaction)
-    grouped = select(*keys, func.sum(per_day.c.number)).group_by(*keys)
+    # Added up from the per-day counts (a few rows a worker and day), grouped per unit,
+    # worker and month; units, workers and months add up here.
+    counts = VisitDayCount
+    year, month = extract("year", counts.visit_date), extract("month", counts.visit_date)
+    keys = (counts.unit_id, counts.worker_id, year, month)
+    grouped = _day_counts(select(*keys, *[func.sum(getattr(counts, rating))
+                                          for rating in RATINGS]),
+                          units, date_from, date_to).group_by(*keys)
     by_unit: dict = defaultdict(lambda: defaultdict(int))
     by_worker: dict = defaultdict(lambda: defaultdict(int))
     by_month: dict = defaultdict(lambda: defaultdict(int))
     total: dict = defaultdict(int)
-    for unit_id, worker_id, y, m, rating, number in db.session.execute(grouped):
-        number = int(number)
-        by_unit[unit_id][rating] += number
-        by_worker[worker_id][rating] += number
-        by_month[f"{int(y)}-{int(m):02d}"][rating] += number
-        total[rating] += number
+    for unit_id, worker_id, y, m, *numbers in db.session.execute(grouped):
+        for rating, number in zip(RATINGS, numbers, strict=True):
+            number = int(number or 0)
+            if not number:  # units and workers are listed only with something rated
+                continue
+            by_unit[unit_id][rating] += number
+            by_worker[worker_id][rating] += number
+            by_month[f"{int(y)}-{int(m):02d}"][rating] += number
+            total[rating] += number
     names = unit_names(by_unit)
     workers = dict(db.session.execute(select(User.id, User.display_name)
                                       .where(User.id.in_(list(by_worker)))).all())
@@ -317,22 +328,15 @@ def activity(user: User, units, date_from: date, date_to: date, sort: str = "nam
     """Visits per worker per day and per ISO week, QR share, burst flags; paged by worker."""
     days = days_between(date_from, date_to)
     weeks = list(dict.fromkeys(iso_week_label(day) for day in days))
-    # Every unit when none is asked for: the activity indexes lead with the unit, so each unit
-    # is one range of days in them (an index-only scan either way).
-    scope = units if units is not None else list(db.session.scalars(select(Unit.id)))
-    keys = (Visit.worker_id, Visit.visit_date)
-    query = in_range(in_scope(
-        select(*keys, func.count(), func.sum(case((Visit.identified_by == "qr", 1), else_=0)))
-        .where(Visit.voided_at.is_(None)), scope), date_from, date_to).group_by(*keys)
-    # Bursts are rare: counted apart, from their own partial index, not from every visit's JSON.
-    bursts = in_range(in_scope(select(*keys, func.count())
-                               .where(Visit.voided_at.is_(None), BURST), scope),
-                      date_from, date_to).group_by(*keys)
+    # Added up from the per-day counts: a row per worker, unit and day.
+    counts = VisitDayCount
+    keys = (counts.worker_id, counts.visit_date)
+    query = _day_counts(select(*keys, func.sum(counts.visits), func.sum(counts.qr),
+                               func.sum(counts.burst)), units, date_from, date_to) \
+        .group_by(*keys).having(func.sum(counts.visits) > 0)
     per_day: dict = defaultdict(dict)
-    for worker_id, day, visits, qr in db.session.execute(query):
-        per_day[worker_id][day] = _Tally(visits, int(qr or 0), 0)
-    for worker_id, day, burst in db.session.execute(bursts):
-        per_day[worker_id][day].burst = burst
+    for worker_id, day, visits, qr, burst in db.session.execute(query):
+        per_day[worker_id][day] = _Tally(int(visits), int(qr or 0), int(burst or 0))
     people = {u.id: u for u in db.session.scalars(_workers_of(user, units))}
     missing = set(per_day) - set(people)
     if missing:  # visited in one's units without belonging to them (moved, or a stand-in)

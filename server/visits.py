@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Select, select
 
-from . import audit
+from . import audit, report_counts
 from .access import can_manage_unit, can_see_unit, restrict_to_units
 from .errors import ApiError, Forbidden, NotFound
 from .extensions import db
@@ -66,7 +66,8 @@ def void_visit(actor: audit.Actor, visit: Visit, reason: str) -> Visit:
     user = actor.user
     if not can_manage_unit(user, visit.unit_id):
         raise Forbidden("Only an admin or a supervisor of this unit may void a visit.")
-    if visit.voided_at is not None:
+    # Taken out of the report counts first; False when a concurrent void came first.
+    if visit.voided_at is not None or not report_counts.voiding(visit):
         raise ApiError(409, "This visit is voided already.")
     visit.voided_at = utcnow()
     visit.voided_by = user.id

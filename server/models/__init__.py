@@ -30,6 +30,7 @@ from .coverage import (
     SchedulerLease,
 )
 from .followups import FollowUpHandled
+from .reporting import FlaggedAmendment, VisitDayCount
 from .types import utcnow
 from .visits import (
     IDENTIFIED_BY,
@@ -66,6 +67,7 @@ __all__ = [
     "Device",
     "DigestRecipient",
     "DigestSent",
+    "FlaggedAmendment",
     "FollowUpHandled",
     "JobRun",
     "LoginFailure",
@@ -78,6 +80,7 @@ __all__ = [
     "Unit",
     "User",
     "Visit",
+    "VisitDayCount",
     "user_units",
     "utcnow",
 ]

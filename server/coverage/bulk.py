@@ -61,6 +61,14 @@ _candidates = Table(
     Column("admitted_on", Date), Column("status", String(12)), Column("status_since", Date),
     prefixes=["TEMPORARY"],
 )
+# The candidates' visits in one period, counted.
+_counted = Table(
+    "coverage_counted", MetaData(),
+    Column("resident_id", Uuid, primary_key=True), Column("days_visited", Integer),
+    Column("last_in", UTCDateTime), Column("n_ahead", Integer), Column("first_ahead", Date),
+    Column("last_ahead", Date),
+    prefixes=["TEMPORARY"],
+)
 # One pass's judgements before they are compared with the stored rows and written.
 _judged = Table(
     "coverage_judged", MetaData(),
@@ -73,6 +81,7 @@ _judged = Table(
     Column("closed_at", UTCDateTime), Column("old_status", String(10)),
     prefixes=["TEMPORARY"],
 )
+TEMPORARY = (_candidates, _counted, _judged)
 RESULT_COLUMNS = [column.name for column in _judged.columns if column.name != "old_status"]
 
 
@@ -92,8 +101,33 @@ def _fill_candidates(connection, candidates: Select) -> None:
         .select_from(joined).where(Resident.id.in_(candidates))))
 
 
+def _count_visits(connection, period: Period, today: date) -> None:
+    """Each candidate's visited days in the period, those from today on apart, into _counted.
+
+    A table the planner has row counts for, rather than a subquery: PostgreSQL guesses 200
+    groups for an aggregate and would loop over all of them for every candidate.
+    """
+    them = _candidates.c
+    start, end = literal(period.start, Date), literal(period.end, Date)
+    # Visited days first (in the order of ix_visits_counted), then per resident: no DISTINCT.
+    visited_days = select(
+        Visit.resident_id, Visit.visit_date, func.max(Visit.checked_in_at).label("last_in"),
+    ).where(Visit.voided_at.is_(None), Visit.visit_date.between(start, end),
+            Visit.resident_id.in_(select(them.resident_id).where(them.rule_kind == period.kind))
+            ).group_by(Visit.resident_id, Visit.visit_date).subquery("visited_days")
+    ahead_day = case((visited_days.c.visit_date >= literal(today, Date),
+                      visited_days.c.visit_date))
+    connection.execute(_counted.delete())
+    connection.execute(_counted.insert().from_select(
+        [column.name for column in _counted.columns],
+        select(visited_days.c.resident_id, func.count(), func.max(visited_days.c.last_in),
+               func.count(ahead_day), func.min(ahead_day), func.max(ahead_day))
+        .group_by(visited_days.c.resident_id)))
+    _analyze(connection, _counted)
+
+
 def _judgements(period: Period, today: date, now: datetime, close: bool) -> Select:
-    """One row per candidate this SQL can judge for `period`."""
+    """One row per candidate this SQL can judge for `period`, from _candidates and _counted."""
     start, end = literal(period.start, Date), literal(period.end, Date)
     today_ = literal(today, Date)
     them = _candidates.c
@@ -104,22 +138,7 @@ def _judgements(period: Period, today: date, now: datetime, close: bool) -> Sele
         .label("we"),
     ).where(them.rule_kind == period.kind).subquery("window")
 
-    # Visited days first (in the order of ix_visits_counted), then per resident: no DISTINCT.
-    visited_days = select(
-        Visit.resident_id, Visit.visit_date, func.max(Visit.checked_in_at).label("last_in"),
-    ).where(Visit.voided_at.is_(None), Visit.visit_date.between(start, end),
-            Visit.resident_id.in_(select(them.resident_id).where(them.rule_kind == period.kind))
-            ).group_by(Visit.resident_id, Visit.visit_date).subquery("visited_days")
-    ahead_day = case((visited_days.c.visit_date >= today_, visited_days.c.visit_date))
-    counted = select(
-        visited_days.c.resident_id,
-        func.count().label("days_visited"),
-        func.max(visited_days.c.last_in).label("last_in"),
-        func.count(ahead_day).label("n_ahead"),
-        func.min(ahead_day).label("first_ahead"),
-        func.max(ahead_day).label("last_ahead"),
-    ).group_by(visited_days.c.resident_id).subquery("counted")
-
+    counted = _counted
     stored = CoverageResult.__table__.alias("stored")
     active_days = days_between(window.c.ws, window.c.we) + 1
     first_open = later_of(window.c.ws, today_)
@@ -218,6 +237,13 @@ def _store_judged() -> None:
     db.session.execute(statement)
 
 
+def _analyze(connection, table: Table) -> None:
+    """PostgreSQL: give the planner row counts for a temporary table (autovacuum never
+    analyzes them), or it plans the joins on them for a few hundred rows."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"ANALYZE {table.name}")
+
+
 def _claim_write_lock(connection) -> None:
     """SQLite: take the write lock before reading into the temporary table.
 
@@ -244,12 +270,14 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
     raise and resolve the alerts of the statuses that changed."""
     connection = db.session.connection()
     _claim_write_lock(connection)
-    for table in (_candidates, _judged):
+    for table in TEMPORARY:
         table.drop(connection, checkfirst=True)
         table.create(connection)
     try:
         _fill_candidates(connection, candidates)
+        _analyze(connection, _candidates)
         for period in periods:
+            _count_visits(connection, period, today)
             connection.execute(_judged.insert().from_select(
                 [column.name for column in _judged.columns],
                 _judgements(period, today, now, close)))
@@ -265,6 +293,6 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
         count = connection.scalar(select(func.count()).select_from(_judged))
         _store_judged()
     finally:
-        for table in (_candidates, _judged):
+        for table in TEMPORARY:
             table.drop(connection)
     return BulkResult(count, status_changes, leftovers)

@@ -218,9 +218,16 @@ def _holding_other_kind(periods: list[Period]):
                           stored.c.period != _judged.c.period)
 
 
-def _not_judged() -> Select:
-    return select(_candidates.c.resident_id).where(
-        _candidates.c.resident_id.not_in(select(_judged.c.resident_id)))
+def _not_judged(periods: list[Period]) -> Select:
+    """Candidates left for evaluate(): not judged here, yet on a rule of a kind this pass
+    judges or holding a row of one of its periods (the others have nothing to judge)."""
+    them = _candidates.c
+    holding = select(CoverageResult.resident_id).where(
+        CoverageResult.period.in_([period.label for period in periods]))
+    return select(them.resident_id).where(
+        them.resident_id.not_in(select(_judged.c.resident_id)),
+        or_(them.rule_kind.in_({period.kind for period in periods}),
+            them.resident_id.in_(holding)))
 
 
 def _store_judged() -> None:
@@ -283,7 +290,7 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
                 _judgements(period, today, now, close)))
         if len(periods) > 1:
             connection.execute(_judged.delete().where(_holding_other_kind(periods)))
-        leftovers = set(connection.scalars(_not_judged()))
+        leftovers = set(connection.scalars(_not_judged(periods)))
         changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
         status_changes = connection.scalar(select(func.count()).where(changed))
         alerts.apply_coverage_changes_sql(select(

@@ -58,7 +58,13 @@ class CoveragePolicy(db.Model):
 
 
 class CoverageResult(db.Model):
-    """One resident's count against the rule for one week or month; rewritten by the refresh."""
+    """One resident's count against the rule for one week or month; rewritten by the refresh.
+
+    resident_id and unit_id carry no foreign keys, like the coverage columns of Alert: the
+    refresh writes these rows by the hundred thousand from residents it has just read, and
+    residents and units are never deleted, while PostgreSQL's per-row key checks (each
+    locking the referenced resident) cost more than half of a full pass.
+    """
 
     __tablename__ = "coverage_results"
     __table_args__ = (
@@ -67,12 +73,12 @@ class CoverageResult(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"))
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     # "2026-W48" or "2026-11"; the dates are kept too so "which period holds this day" is a query.
     period: Mapped[str] = mapped_column(String(10))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
-    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     required: Mapped[int] = mapped_column(Integer)
     active_days: Mapped[int] = mapped_column(Integer)
     days_visited: Mapped[int] = mapped_column(Integer)
@@ -95,8 +101,9 @@ class Alert(db.Model):
     # "at_risk:<resident>:<period>", "missed:<resident>:<period>", "unsynced:<worker>:<since>".
     key: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
-    resident_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("residents.id"))
-    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
+    # No foreign keys on the two columns the refresh fills in bulk (see CoverageResult).
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     worker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     period: Mapped[str | None] = mapped_column(String(10))
@@ -107,7 +114,8 @@ class Alert(db.Model):
     acked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     ack_note: Mapped[str | None] = mapped_column(String(1000))
 
-    resident: Mapped[Resident | None] = relationship(lazy="joined")
+    resident: Mapped[Resident | None] = relationship(
+        primaryjoin="foreign(Alert.resident_id) == Resident.id", lazy="joined")
     worker: Mapped[User | None] = relationship(foreign_keys=[worker_id], lazy="joined")
 
 

@@ -175,6 +175,17 @@ def _count(app) -> None:
         db.session.commit()
 
 
+def _refresh_coverage(app) -> str:
+    """This week's and month's results and alerts, as the scheduler makes them."""
+    from server import coverage
+
+    with app.app_context():
+        app.config["TIMEZONE"] = ZONE
+        answer = coverage.refresh()
+        return (f"{answer['evaluated']:,} residents judged, {answer['status_changes']:,} "
+                "statuses set")
+
+
 def _login(client, username: str) -> dict:
     answer = client.post("/api/v1/auth/login", json={
         "username": username, "password": "benchmark",
@@ -212,10 +223,12 @@ def run(visits: int) -> tuple[list, list]:
         started = time.perf_counter()
         seeded = _seed(url, people, visits, rng)
         _count(app)
+        refreshed = _refresh_coverage(app)
         print("seeded", file=sys.stderr, flush=True)
         notes.append(f"seeded {visits:,} visits ({seeded['flagged']:,} flagged, "
                      f"{seeded['amended']:,} amended, {seeded['handled']:,} handled) in "
                      f"{time.perf_counter() - started:.0f} s")
+        notes.append(f"this week's coverage by the refresh itself: {refreshed}")
         client = app.test_client()
         sup, boss = _login(client, "sup"), _login(client, "boss")
         unit = people["units"][0]
@@ -239,6 +252,12 @@ def run(visits: int) -> tuple[list, list]:
         today = datetime.now(ZoneInfo(ZONE)).date()
         day = today - timedelta(days=3)
         endpoints = [
+            ("GET /coverage (this week, page 1)", "/api/v1/coverage"),
+            ("GET /coverage?status=at_risk&status=missed&page=2",
+             "/api/v1/coverage?status=at_risk&status=missed&page=2"),
+            ("GET /coverage?sort=last_visit", "/api/v1/coverage?sort=last_visit"),
+            ("GET /coverage/history (12 weeks)", "/api/v1/coverage/history"),
+            ("GET /alerts (open)", "/api/v1/alerts"),
             ("GET /followups (open, page 1)", "/api/v1/followups"),
             ("GET /followups?status=all&page=20", "/api/v1/followups?status=all&page=20"),
             ("GET /followups?unit_id=…", f"/api/v1/followups?unit_id={unit}"),

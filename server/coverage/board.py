@@ -99,7 +99,9 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
 
     chosen = in_board if not statuses else and_(in_board,
                                                 CoverageResult.status.in_(set(statuses)))
-    total = db.session.scalar(select(func.count()).select_from(CoverageResult).where(chosen))
+    # The per-unit counts above already hold the total: no second pass over the period.
+    total = sum(counts[unit][status] for unit in unit_ids
+                for status in (set(statuses) or COVERAGE_STATUSES))
     rows = db.session.execute(
         select(CoverageResult, Resident.name)
         .join(Resident, Resident.id == CoverageResult.resident_id)

@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from sqlalchemy import TextClause, Uuid, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import presence
+from . import presence, report_counts
 from .access import can_see_unit
 from .changes import next_change_number
 from .clock import local_date
@@ -218,6 +218,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
     _assess_presence(rows)
     inserted = _insert_ignoring_duplicates(Visit, rows)
+    report_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
     late_hashes = dict(db.session.execute(
         select(Visit.id, Visit.content_hash).where(Visit.id.in_(late))).all()) if late else {}
@@ -294,6 +295,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
                "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
         if _insert_ignoring_duplicates(Amendment, [row]):
             results.append(ItemResult(str(data["id"]), "amendment", "created"))
+            report_counts.amendment_stored(visit.id, data["id"])
         else:
             stored = db.session.scalar(select(Amendment.content_hash)
                                        .where(Amendment.id == data["id"]))

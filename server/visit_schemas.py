@@ -22,8 +22,18 @@ from .signatures import ENCODINGS, MAX_SIDE, SignatureError, check_bounds, decod
 TEXT_LIMIT = 2000
 
 
+# PostgreSQL cannot store the NUL character in text: refused here, one record at a time,
+# rather than failing the whole batch in the database.
+no_nul = validate.Regexp(r"^[^\x00]*$", error="Text may not contain the NUL character.")
+
+
+def text(limit: int, minimum: int | None = None, **options) -> fields.String:
+    """A free-text field of at most `limit` characters, without NUL."""
+    return fields.String(validate=[validate.Length(min=minimum, max=limit), no_nul], **options)
+
+
 def long_text():
-    return fields.String(load_default="", validate=validate.Length(max=TEXT_LIMIT))
+    return text(TEXT_LIMIT, load_default="")
 
 
 def observation():
@@ -46,9 +56,8 @@ class ObservationsSchema(Schema):
 
 class SignatureInSchema(Schema):
     signer = fields.String(required=True, validate=validate.OneOf(SIGNERS))
-    signer_name = fields.String(load_default=None, allow_none=True,
-                                validate=validate.Length(max=120))
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    signer_name = text(120, load_default=None, allow_none=True)
+    reason = text(300, load_default=None, allow_none=True)
     width = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SIDE))
     height = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SIDE))
     encoding = fields.String(load_default="absolute", validate=validate.OneOf(ENCODINGS))
@@ -84,8 +93,7 @@ class VisitInSchema(Schema):
     checked_in_at = fields.AwareDateTime(required=True)
     checked_out_at = fields.AwareDateTime(load_default=None, allow_none=True)
     identified_by = fields.String(required=True, validate=validate.OneOf(IDENTIFIED_BY))
-    qr_token = fields.String(load_default=None, allow_none=True,
-                             validate=validate.Length(max=64))
+    qr_token = text(64, load_default=None, allow_none=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     observations = fields.Nested(ObservationsSchema, required=True)
     service_given = long_text()
@@ -109,14 +117,14 @@ class ObservationChangesSchema(Schema):
     living = fields.String(validate=validate.OneOf(OBSERVATION_VALUES))
     emotional = fields.String(validate=validate.OneOf(OBSERVATION_VALUES))
     physical = fields.String(validate=validate.OneOf(OBSERVATION_VALUES))
-    notes = fields.String(validate=validate.Length(max=TEXT_LIMIT))
+    notes = text(TEXT_LIMIT)
 
 
 class AmendmentChangesSchema(Schema):
     observations = fields.Nested(ObservationChangesSchema)
-    service_given = fields.String(validate=validate.Length(max=TEXT_LIMIT))
+    service_given = text(TEXT_LIMIT)
     follow_up = fields.Boolean()
-    feedback = fields.String(validate=validate.Length(max=TEXT_LIMIT))
+    feedback = text(TEXT_LIMIT)
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
@@ -128,7 +136,7 @@ class AmendmentInSchema(Schema):
     id = fields.UUID(required=True)
     visit_id = fields.UUID(required=True)
     changes = fields.Nested(AmendmentChangesSchema, required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = text(500, minimum=1, required=True)
 
 
 class SyncRequestSchema(Schema):
@@ -372,7 +380,7 @@ def _aware(value: Any) -> datetime:
 
 
 def _text(value: Any, limit: int) -> str:
-    if type(value) is not str or len(value) > limit:
+    if type(value) is not str or len(value) > limit or "\x00" in value:
         raise _Unsure
     return value
 

@@ -75,6 +75,18 @@ def test_one_bad_item_does_not_block_the_others(api, worker_a, resident_a):
     assert answer.json["results"][0]["errors"] == {"kind": ["Must be one of: round, home_visit."]}
 
 
+def test_a_nul_character_rejects_its_visit_alone(api, worker_a, resident_a):
+    good = visit_payload(resident_a)
+    bad = visit_payload(resident_a, feedback="ok\x00")
+    bad["observations"]["notes"] = "\x00"
+    answer = api.post("/sync", json=sync_body([bad, good]), as_=worker_a)
+    assert answer.status_code == 200
+    assert statuses(answer) == ["rejected", "created"]
+    message = ["Text may not contain the NUL character."]
+    assert answer.json["results"][0]["errors"] == {"feedback": message,
+                                                   "observations": {"notes": message}}
+
+
 def test_visit_for_another_units_resident_is_rejected(api, worker_a, resident_b):
     answer = api.post("/sync", json=sync_body([visit_payload(resident_b)]), as_=worker_a)
     assert statuses(answer) == ["rejected"]

@@ -50,6 +50,15 @@ def test_over_long_text_is_422(api, admin, ward_a):
     assert "name" in assert_problem(answer, 422)["errors"]
 
 
+def test_text_with_a_nul_character_is_422_and_stores_nothing(api, admin, ward_a):
+    answer = api.post("/residents", json={"name": "王\x00", "unit_id": str(ward_a.id),
+                                          "address": "x"}, as_=admin)
+    assert assert_problem(answer, 422)["errors"] == {
+        "name": ["Text may not contain the NUL character."]}
+    listed = api.get(f"/residents?unit_id={ward_a.id}", as_=admin)
+    assert listed.status_code == 200 and "王" not in str(listed.json)
+
+
 def test_invalid_uuid_is_422(api, admin):
     answer = api.post("/residents", json={"name": "x", "unit_id": "not-a-uuid"}, as_=admin)
     assert assert_problem(answer, 422)["errors"] == {"unit_id": ["Not a valid UUID."]}

@@ -85,10 +85,26 @@ def _json_object() -> dict:
     return data
 
 
+NUL_MESSAGE = "Text may not contain the NUL character."
+
+
+def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
+    """Where a loaded body holds the NUL character, which PostgreSQL cannot store in text."""
+    if isinstance(value, str):
+        return {path or "_schema": [NUL_MESSAGE]} if "\x00" in value else {}
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list | tuple) else ()
+    found: dict[str, list[str]] = {}
+    for key, item in items:
+        found.update(_nul_errors(item, f"{path}.{key}" if path else str(key)))
+    return found
+
+
 def endpoint(
     summary: str,
     *,
     body: type[Schema] | None = None,
+    items_checked_alone: bool = False,
     partial: bool = False,
     query: type[Schema] | None = None,
     response: type[Schema] | None = None,
@@ -115,6 +131,10 @@ def endpoint(
                     raise Forbidden()
             if body_schema is not None:
                 kwargs["body"] = body_schema.load(_json_object(), partial=partial)
+                # A sync batch checks each record itself: one bad record must not block all.
+                errors = {} if items_checked_alone else _nul_errors(kwargs["body"])
+                if errors:
+                    raise ApiError(422, "Some fields are not valid.", errors=errors)
             if query_schema is not None:
                 kwargs["query"] = query_schema.load(request.args.to_dict())
             result = view(*args, **kwargs)

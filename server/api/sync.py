@@ -18,7 +18,7 @@ bp = Blueprint("sync", __name__)
 
 @bp.post("/sync")
 @endpoint("Push new visits and amendments; pull roster changes since the cursor",
-          body=SyncRequestSchema, response=SyncAnswerSchema,
+          body=SyncRequestSchema, items_checked_alone=True, response=SyncAnswerSchema,
           extra_responses={413: "Too many visits or too large a body: split the batch"})
 def sync_view(body):
     config = current_app.config

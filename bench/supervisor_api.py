@@ -177,11 +177,18 @@ def _count(app) -> None:
 
 def _refresh_coverage(app) -> str:
     """This week's and month's results and alerts, as the scheduler makes them."""
+    from sqlalchemy import text
+
     from server import coverage
+    from server.extensions import db
 
     with app.app_context():
         app.config["TIMEZONE"] = ZONE
         answer = coverage.refresh()
+        # As autovacuum would within a minute of a pass that rewrote the week.
+        db.session.execute(text("ANALYZE coverage_results"))
+        db.session.execute(text("ANALYZE alerts"))
+        db.session.commit()
         return (f"{answer['evaluated']:,} residents judged, {answer['status_changes']:,} "
                 "statuses set")
 

@@ -188,6 +188,16 @@ def test_the_board_pages_and_counts_the_whole_unit(api, supervisor_a, crowd, war
     assert beyond["residents"] == [] and beyond["total"] == 7
 
 
+@pytest.mark.parametrize("query", ["", "&status=at_risk&status=on_track"])
+def test_priority_pages_of_every_size_add_up_to_the_whole_list(api, supervisor_a, crowd,
+                                                               query):
+    whole = names(api, supervisor_a, query)
+    for size in range(1, len(whole) + 1):
+        pages = [names(api, supervisor_a, f"{query}&per_page={size}&page={number}")
+                 for number in range(1, len(whole) // size + 3)]
+        assert [name for page in pages for name in page] == whole, size
+
+
 def test_the_board_filters_by_status(api, supervisor_a, crowd, ward_a):
     body = api.get("/coverage?week=2026-W47&status=at_risk&status=missed",
                    as_=supervisor_a).json

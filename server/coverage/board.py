@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 
 from ..extensions import db
 from ..models import COVERAGE_STATUSES, CoverageResult, Resident, Unit, User, Visit
@@ -51,6 +51,26 @@ def _order(sort: str) -> list[ColumnElement]:
     return orders[sort]
 
 
+def _shortfall() -> ColumnElement:
+    return CoverageResult.required - CoverageResult.days_visited
+
+
+def _priority_page(chosen: ColumnElement, groups: dict[tuple[str, int], int], offset: int,
+                   per_page: int) -> tuple[ColumnElement, int]:
+    """Narrow a priority page to the (status, shortfall) groups it spans, and the offset
+    within them: the page then sorts a few groups by name, not a whole institution."""
+    ordered = sorted(groups.items(), key=lambda item: (PRIORITY.index(item[0][0]), -item[0][1]))
+    spanned, start, skip = [], 0, None
+    for (status, short), count in ordered:
+        if start + count > offset and start < offset + per_page:
+            skip = offset - start if skip is None else skip
+            spanned.append(and_(CoverageResult.status == status, _shortfall() == short))
+        start += count
+    if not spanned:  # a page past the end
+        return false(), 0
+    return and_(chosen, or_(*spanned)), skip
+
+
 def last_visitors(
         last_visits: Sequence[tuple[uuid.UUID, datetime | None]]) -> dict[uuid.UUID, dict]:
     """Who made the visit each stored `last_visit_at` names (resident, check-in), so the board's
@@ -87,26 +107,32 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
     unit_ids = [unit for unit, _ in units]
     in_board = and_(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
 
+    wanted = set(statuses) or set(COVERAGE_STATUSES)
     counts = {unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0) for unit in unit_ids}
+    groups: dict[tuple[str, int], int] = defaultdict(int)  # (status, shortfall): residents
     evaluated = None
-    for unit, status, count, latest in db.session.execute(
-            select(CoverageResult.unit_id, CoverageResult.status, func.count(),
+    for unit, status, short, count, latest in db.session.execute(
+            select(CoverageResult.unit_id, CoverageResult.status, _shortfall(), func.count(),
                    func.max(CoverageResult.evaluated_at))
-            .where(in_board).group_by(CoverageResult.unit_id, CoverageResult.status)):
+            .where(in_board)
+            .group_by(CoverageResult.unit_id, CoverageResult.status, _shortfall())):
         counts[unit]["residents"] += count
         counts[unit][status] += count
+        if status in wanted:
+            groups[status, short] += count
         evaluated = latest if evaluated is None else max(evaluated, latest)
 
-    chosen = in_board if not statuses else and_(in_board,
-                                                CoverageResult.status.in_(set(statuses)))
-    # The per-unit counts above already hold the total: no second pass over the period.
-    total = sum(counts[unit][status] for unit in unit_ids
-                for status in (set(statuses) or COVERAGE_STATUSES))
+    # The counts above already hold the total: no second pass over the period.
+    total = sum(groups.values())
+    chosen = and_(in_board, CoverageResult.status.in_(wanted))
+    offset = (page - 1) * per_page
+    if sort == "priority":
+        chosen, offset = _priority_page(chosen, groups, offset, per_page)
     rows = db.session.execute(
         select(CoverageResult, Resident.name)
         .join(Resident, Resident.id == CoverageResult.resident_id)
         .where(chosen).order_by(*_order(sort))
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset(offset)
     ).all()
     visitors = last_visitors([(result.resident_id, result.last_visit_at) for result, _ in rows])
     residents = [{"resident_id": result.resident_id, "name": name, "unit_id": result.unit_id,

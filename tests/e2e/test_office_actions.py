@@ -64,6 +64,13 @@ def staff(live_server, username: str) -> dict:
     return next(u for u in users if u["username"] == username)
 
 
+def choose_unit(page, unit_id: str) -> None:
+    """Filter an office screen by a unit and wait for the unit's list: until it is drawn, the
+    rows on screen are the previous list's, and a note typed into them would be lost."""
+    page.get_by_label("Unit", exact=True).select_option(unit_id)
+    expect(page.locator(".office-body[aria-busy='true']")).to_have_count(0)
+
+
 def accept_dialogs(page, answer: str | None = None) -> None:
     def handle(dialog):
         if dialog.type == "prompt" and answer is not None:
@@ -90,8 +97,8 @@ def test_supervisor_marks_a_follow_up_handled(page, live_server):
     page.get_by_role("link", name="Follow-ups").click()
     expect(page.get_by_role("heading", name="Follow-ups")).to_be_visible()
     # The unit is chosen as soon as its filter shows, while the first, unfiltered list may
-    # still be loading: only the unit's list may be drawn, once, and keep what is typed.
-    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    # still be loading: a late unfiltered answer must not replace the unit's list.
+    choose_unit(page, unit["id"])
     expect(page.get_by_label(re.compile("^What was done for "))).to_have_count(1)
     page.get_by_label(f"What was done for {resident['name']}").fill("Called the family 已联系")
     page.get_by_role("button", name=f"Mark handled: {resident['name']}").click()
@@ -122,7 +129,7 @@ def test_unsatisfied_visit_marked_handled_from_the_satisfaction_screen(page, liv
     office(page, live_server)
     page.get_by_role("link", name="Satisfaction").click()
     expect(page.get_by_role("heading", name="Satisfaction", exact=True)).to_be_visible()
-    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    choose_unit(page, unit["id"])
     expect(page.get_by_role("heading", name="Unsatisfied visits (1)")).to_be_visible()
     card = page.get_by_role("listitem").filter(has_text=resident["name"])
     expect(card).to_contain_text("太吵 too noisy at night")
@@ -200,7 +207,7 @@ def test_supervisor_revokes_a_phone(page, live_server):
     accept_dialogs(page)
     page.get_by_role("link", name="Workers").click()
     expect(page.get_by_role("heading", name="Worker activity")).to_be_visible()
-    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    choose_unit(page, unit["id"])
     expect(page.get_by_role("button", name=re.compile("^Revoke the phone of "))).to_have_count(1)
     page.get_by_role(
         "button", name=f"Revoke the phone of {worker['display_name']} {device}"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from datetime import date
 
 import pytest
 
 from server.coverage import roster_coverage
+from server.coverage.board import BOARD_SORTS
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import refresh, set_policies, sync_visit, void
+
+board_module = importlib.import_module("server.coverage.board")  # the package names a function so
+walked_rows = board_module._walked_rows
 
 
 @pytest.fixture
@@ -196,6 +201,35 @@ def test_priority_pages_of_every_size_add_up_to_the_whole_list(api, supervisor_a
         pages = [names(api, supervisor_a, f"{query}&per_page={size}&page={number}")
                  for number in range(1, len(whole) // size + 3)]
         assert [name for page in pages for name in page] == whole, size
+
+
+@pytest.mark.parametrize("query", ["", "&status=at_risk&status=on_track"])
+@pytest.mark.parametrize("sort", BOARD_SORTS)
+def test_walking_residents_by_name_pages_as_the_sort_does(monkeypatch, api, admin, ward_a,
+                                                          supervisor_a, crowd, sort, query):
+    """A large group is read by walking residents in name order, and a page deeper than the
+    walk may go is sorted by the database again. Forced on for every group, a resident or
+    two at a time, every page of every sort is the page the database's sort gives, namesakes
+    included, and so is every page of a walk cut short."""
+    for _ in range(2):
+        add_resident(api, admin, ward_a, name="Bea", admitted_on="2026-01-05")
+    refresh("2026-11-21T09:00+08:00")
+
+    def every_page(person) -> list[list[str]]:
+        return [names(api, person, f"&sort={sort}{query}&per_page={size}&page={number}")
+                for size in (1, 3, 50) for number in range(1, 11 // size + 3)]
+
+    people = (supervisor_a, admin)
+    sorted_pages = [every_page(person) for person in people]
+    walks = []
+    monkeypatch.setattr(board_module, "WALK_FROM", 1)
+    monkeypatch.setattr(board_module, "WALK_CHUNK", (1, 2))
+    monkeypatch.setattr(board_module, "_walked_rows", lambda *args: walks.append(args)
+                        or walked_rows(*args))
+    assert [every_page(person) for person in people] == sorted_pages
+    assert walks
+    monkeypatch.setattr(board_module, "WALK_AT_MOST", 4)
+    assert [every_page(person) for person in people] == sorted_pages
 
 
 def test_the_board_filters_by_status(api, supervisor_a, crowd, ward_a):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
 
 from ..extensions import db
 from ..models import COVERAGE_STATUSES, CoverageResult, Resident, Unit, User, Visit
@@ -30,45 +31,168 @@ def _units_in_scope(unit_scope: set[uuid.UUID] | None,
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
-def _order(sort: str) -> list[ColumnElement]:
-    """ORDER BY for a board sort; every order ends on name and id, so pages never overlap."""
-    result, name = CoverageResult, Resident.name
-    never_visited = case((result.last_visit_at.is_(None), 0), else_=1)
-    tail = [name, Resident.id]
-    orders = {
-        # Missed, at risk, on track, met; within a status, the most days short first.
-        "priority": [case({status: rank for rank, status in enumerate(PRIORITY)},
-                          value=result.status, else_=len(PRIORITY)),
-                     (result.required - result.days_visited).desc(), *tail],
-        "name": tail,
-        "-name": [name.desc(), Resident.id],
-        # Longest since a visit first: never visited before any date.
-        "last_visit": [never_visited, result.last_visit_at, *tail],
-        "-last_visit": [never_visited.desc(), result.last_visit_at.desc(), *tail],
-        "days_visited": [result.days_visited, *tail],
-        "-days_visited": [result.days_visited.desc(), *tail],
-    }
-    return orders[sort]
+# A board's order is a few groups of rows, then name and id within a group (last visit: the
+# time, then id, for those visited). The unit counts give each group's size, so a page reads
+# only the groups it spans, and a large group is read in name order by walking residents by
+# name (ix_residents_name_id) instead of sorting a whole institution: the board of 100,000
+# residents on a Monday morning is one group, "on track, 2 short".
+WALK_FROM = 10_000  # a group this large is walked in name order (smaller ones sort quickly)
+WALK_AT_MOST = 30_000  # residents walked before a deep page is left to the database's sort
+WALK_CHUNK = (64, 5_000)  # residents read at a time: at least, at most
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Rows of the board with the same leading sort key: how many, and how to find them."""
+
+    where: ColumnElement
+    size: int
+    by_time: bool = False  # visited rows under a last-visit sort: time, then id
+
+
+@dataclass
+class _Tally:
+    """What the counts query saw: per unit and status, and the sizes of the sort's groups."""
+
+    units: dict[uuid.UUID, dict[str, int]]
+    keys: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    evaluated: datetime | None = None
 
 
 def _shortfall() -> ColumnElement:
     return CoverageResult.required - CoverageResult.days_visited
 
 
-def _priority_page(chosen: ColumnElement, groups: dict[tuple[str, int], int], offset: int,
-                   per_page: int) -> tuple[ColumnElement, int]:
-    """Narrow a priority page to the (status, shortfall) groups it spans, and the offset
-    within them: the page then sorts a few groups by name, not a whole institution."""
-    ordered = sorted(groups.items(), key=lambda item: (PRIORITY.index(item[0][0]), -item[0][1]))
-    spanned, start, skip = [], 0, None
-    for (status, short), count in ordered:
-        if start + count > offset and start < offset + per_page:
-            skip = offset - start if skip is None else skip
-            spanned.append(and_(CoverageResult.status == status, _shortfall() == short))
-        start += count
-    if not spanned:  # a page past the end
-        return false(), 0
-    return and_(chosen, or_(*spanned)), skip
+def _group_key(sort: str) -> ColumnElement | None:
+    """What splits the sort's groups beside the status (name sorts: nothing)."""
+    return {"priority": _shortfall(), "days_visited": CoverageResult.days_visited,
+            "-days_visited": CoverageResult.days_visited,
+            "last_visit": CoverageResult.last_visit_at.is_(None),
+            "-last_visit": CoverageResult.last_visit_at.is_(None)}.get(sort)
+
+
+def _tally(in_board: ColumnElement, unit_ids: list[uuid.UUID], wanted: set[str],
+           sort: str) -> _Tally:
+    """One grouped read of the period: unit counts over every status, and the sizes of the
+    sort's groups, by status and group key, over the statuses asked for."""
+    result = CoverageResult
+    key = _group_key(sort)
+    keys = [result.unit_id, result.status] + ([key] if key is not None else [])
+    tally = _Tally({unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0)
+                    for unit in unit_ids})
+    for row in db.session.execute(
+            select(*keys, func.count(), func.max(result.evaluated_at))
+            .where(in_board).group_by(*keys)):
+        unit, status, count, latest = row[0], row[1], row[-2], row[-1]
+        tally.units[unit]["residents"] += count
+        tally.units[unit][status] += count
+        if status in wanted:
+            tally.keys[status, row[2] if key is not None else None] += count
+        tally.evaluated = latest if tally.evaluated is None else max(tally.evaluated, latest)
+    return tally
+
+
+def _groups(sort: str, keys: dict[tuple, int]) -> list[_Group]:
+    """The sort's groups in board order, each with its size (empty groups left out)."""
+    result = CoverageResult
+    sizes: dict = defaultdict(int)
+    if sort == "priority":  # missed, at risk, on track, met; the most days short first
+        for (status, short), count in keys.items():
+            sizes[PRIORITY.index(status), -short] += count
+        return [_Group(and_(result.status == PRIORITY[rank], _shortfall() == -minus), size)
+                for (rank, minus), size in sorted(sizes.items())]
+    for (_, key), count in keys.items():
+        sizes[key] += count
+    if sort in ("days_visited", "-days_visited"):
+        return [_Group(result.days_visited == days, sizes[days])
+                for days in sorted(sizes, reverse=sort.startswith("-"))]
+    if sort in ("last_visit", "-last_visit"):  # longest since a visit first: never visited
+        groups = [_Group(result.last_visit_at.is_(None), sizes[True]),
+                  _Group(result.last_visit_at.is_not(None), sizes[False], by_time=True)]
+        if sort.startswith("-"):
+            groups.reverse()
+        return [group for group in groups if group.size]
+    return [_Group(true(), sizes[None])] if sizes[None] else []  # name, -name: one group
+
+
+def _sorted_rows(chosen: ColumnElement, group: _Group, sort: str, skip: int,
+                 limit: int) -> list:
+    """A slice of one group sorted by the database: small groups, and visit times."""
+    result = CoverageResult
+    if group.by_time:
+        # Sorted and cut before the names are joined: the sort reads only this table.
+        time = result.last_visit_at.desc() if sort.startswith("-") else result.last_visit_at
+        page = (select(result.id).where(chosen, group.where)
+                .order_by(time, result.resident_id).limit(limit).offset(skip).subquery())
+        order = [time, result.resident_id]
+        query = select(result, Resident.name).join(page, page.c.id == result.id)
+    else:
+        order = ([Resident.name.desc(), Resident.id.desc()] if sort == "-name"
+                 else [Resident.name, Resident.id])
+        query = (select(result, Resident.name).where(chosen, group.where)
+                 .limit(limit).offset(skip))
+    return db.session.execute(
+        query.join(Resident, Resident.id == result.resident_id).order_by(*order)).all()
+
+
+def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: int,
+                 limit: int, share: float) -> list | None:
+    """A slice of one large group in name order: residents are walked by (name, id) a chunk
+    at a time, joined to their results of the period, until the slice is complete. None when
+    the slice lies deeper than WALK_AT_MOST residents (the database sorts it instead)."""
+    name_id = tuple_(Resident.name, Resident.id)
+    backward = [Resident.name.desc(), Resident.id.desc()]
+    order = backward if descending else [Resident.name, Resident.id]
+    least, most = WALK_CHUNK
+    found: list = []
+    after = None
+    walked = 0
+    while len(found) < skip + limit:
+        if walked >= WALK_AT_MOST:
+            return None
+        chunk = min(max(int((skip + limit - len(found)) / share * 1.2), least), most)
+        residents = select(Resident.id, Resident.name)
+        if after is not None:
+            residents = residents.where(name_id < after if descending else name_id > after)
+        residents = residents.order_by(*order)
+        walk = residents.limit(chunk).subquery("walk")
+        found += db.session.execute(
+            select(CoverageResult, walk.c.name)
+            .join(walk, walk.c.id == CoverageResult.resident_id)
+            .where(chosen, group.where)
+            .order_by(walk.c.name.desc() if descending else walk.c.name,
+                      walk.c.id.desc() if descending else walk.c.id)).all()
+        last = db.session.execute(
+            residents.with_only_columns(Resident.name, Resident.id).offset(chunk - 1).limit(1)
+        ).first()
+        if last is None:  # every resident walked
+            break
+        after = tuple_(*last, types=[Resident.name.type, Resident.id.type])
+        walked += chunk
+        # Learn how many of the walked residents are in the group (a unit's share, say).
+        share = max(len(found) / walked, 1 / most)
+    return found[skip:skip + limit]
+
+
+def _page_rows(chosen: ColumnElement, groups: list[_Group], sort: str, offset: int,
+               limit: int, scope_size: int) -> list:
+    """The rows of one page: the groups it spans, each read by the cheaper way."""
+    rows: list = []
+    for group in groups:
+        if offset >= group.size:
+            offset -= group.size
+            continue
+        take = min(limit - len(rows), group.size - offset)
+        walked = None
+        if not group.by_time and group.size >= WALK_FROM:
+            walked = _walked_rows(chosen, group, sort == "-name", offset, take,
+                                  group.size / max(scope_size, group.size))
+        rows += (walked if walked is not None
+                 else _sorted_rows(chosen, group, sort, offset, take))
+        offset = 0
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def last_visitors(
@@ -106,43 +230,22 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
     units = _units_in_scope(unit_scope, unit_id)
     unit_ids = [unit for unit, _ in units]
     in_board = and_(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
-
     wanted = set(statuses) or set(COVERAGE_STATUSES)
-    counts = {unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0) for unit in unit_ids}
-    groups: dict[tuple[str, int], int] = defaultdict(int)  # (status, shortfall): residents
-    evaluated = None
-    for unit, status, short, count, latest in db.session.execute(
-            select(CoverageResult.unit_id, CoverageResult.status, _shortfall(), func.count(),
-                   func.max(CoverageResult.evaluated_at))
-            .where(in_board)
-            .group_by(CoverageResult.unit_id, CoverageResult.status, _shortfall())):
-        counts[unit]["residents"] += count
-        counts[unit][status] += count
-        if status in wanted:
-            groups[status, short] += count
-        evaluated = latest if evaluated is None else max(evaluated, latest)
-
-    # The counts above already hold the total: no second pass over the period.
-    total = sum(groups.values())
+    tally = _tally(in_board, unit_ids, wanted, sort)
+    groups = _groups(sort, tally.keys)
     chosen = and_(in_board, CoverageResult.status.in_(wanted))
-    offset = (page - 1) * per_page
-    if sort == "priority":
-        chosen, offset = _priority_page(chosen, groups, offset, per_page)
-    rows = db.session.execute(
-        select(CoverageResult, Resident.name)
-        .join(Resident, Resident.id == CoverageResult.resident_id)
-        .where(chosen).order_by(*_order(sort))
-        .limit(per_page).offset(offset)
-    ).all()
+    scope_size = sum(counts["residents"] for counts in tally.units.values())
+    rows = _page_rows(chosen, groups, sort, (page - 1) * per_page, per_page, scope_size)
     visitors = last_visitors([(result.resident_id, result.last_visit_at) for result, _ in rows])
     residents = [{"resident_id": result.resident_id, "name": name, "unit_id": result.unit_id,
                   "required": result.required, "days_visited": result.days_visited,
                   "last_visit_at": result.last_visit_at, "status": result.status,
                   "last_visit_by": visitors.get(result.resident_id)}
                  for result, name in rows]
-    return {"period": period.label, "evaluated_at": evaluated,
-            "units": [{"unit_id": unit, **counts[unit]} for unit in unit_ids],
-            "residents": residents, "total": total, "page": page, "per_page": per_page}
+    return {"period": period.label, "evaluated_at": tally.evaluated,
+            "units": [{"unit_id": unit, **tally.units[unit]} for unit in unit_ids],
+            "residents": residents, "total": sum(group.size for group in groups),
+            "page": page, "per_page": per_page}
 
 
 def history(today: date, weeks: int, unit_scope: set[uuid.UUID] | None,

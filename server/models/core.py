@@ -54,7 +54,11 @@ class Resident(db.Model):
     """The person visited: a resident of a home or a client at home."""
 
     __tablename__ = "residents"
-    __table_args__ = (Index("ix_residents_unit_id_status", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_residents_unit_id_status", "unit_id", "status"),
+        # The coverage board walks residents in name order (coverage/board.py).
+        Index("ix_residents_name_id", "name", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))

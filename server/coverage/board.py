@@ -122,10 +122,11 @@ def _sorted_rows(chosen: ColumnElement, group: _Group, sort: str, skip: int,
     if group.by_time:
         # Sorted and cut before the names are joined: the sort reads only this table.
         time = result.last_visit_at.desc() if sort.startswith("-") else result.last_visit_at
-        page = (select(result.id).where(chosen, group.where)
+        page = (select(result.resident_id).where(chosen, group.where)
                 .order_by(time, result.resident_id).limit(limit).offset(skip).subquery())
         order = [time, result.resident_id]
-        query = select(result, Resident.name).join(page, page.c.id == result.id)
+        query = (select(result, Resident.name).where(chosen)
+                 .join(page, page.c.resident_id == result.resident_id))
     else:
         order = ([Resident.name.desc(), Resident.id.desc()] if sort == "-name"
                  else [Resident.name, Resident.id])

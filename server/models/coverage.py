@@ -67,15 +67,13 @@ class CoverageResult(db.Model):
     """
 
     __tablename__ = "coverage_results"
-    __table_args__ = (
-        UniqueConstraint("resident_id", "period", name="uq_coverage_results_resident_period"),
-        Index("ix_coverage_results_period_unit_id", "period", "unit_id"),
-    )
+    __table_args__ = (Index("ix_coverage_results_period_unit_id", "period", "unit_id"),)
 
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # Keyed by resident and period, no surrogate id: one index and one sequence fewer to
+    # write for each of the rows a pass stores.
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # "2026-W48" or "2026-11"; the dates are kept too so "which period holds this day" is a query.
-    period: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     unit_id: Mapped[uuid.UUID] = mapped_column(Uuid)

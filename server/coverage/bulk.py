@@ -49,7 +49,7 @@ from ..extensions import db
 from ..models import CoveragePolicy, CoverageResult, Resident, Visit
 from ..models.types import UTCDateTime
 from ..sqlparts import days_between, earlier_of, later_of, plus_days
-from .counts import CARRY_BACK
+from .counts import CARRY_BACK, carry_labels
 from .periods import Period
 from .policies import load_policies
 
@@ -198,6 +198,7 @@ def _carried_last_visit(resident_id, period: Period):
     earlier = CoverageResult.__table__.alias("earlier")
     return (select(func.max(earlier.c.last_visit_at))
             .where(earlier.c.resident_id == resident_id,
+                   earlier.c.period.in_(carry_labels(period)),
                    earlier.c.period_end < period.start,
                    earlier.c.period_end >= period.start - CARRY_BACK)
             .scalar_subquery())

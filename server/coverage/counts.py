@@ -59,6 +59,20 @@ def last_visits(resident_ids: list[uuid.UUID], until: date) -> dict[uuid.UUID, d
 CARRY_BACK = timedelta(days=62)
 
 
+def carry_labels(period: Period) -> list[str]:
+    """The weeks and months that end within CARRY_BACK before the period: a last visit is
+    carried from the resident's rows of these, found by key, not by reading every row the
+    resident has ever had (about 64 more a year)."""
+    first = period.start - CARRY_BACK
+    labels = []
+    for kind in ("week", "month"):
+        earlier = Period.of(kind, period.start - timedelta(days=1))
+        while earlier.end >= first:
+            labels.append(earlier.label)
+            earlier = earlier.previous()
+    return labels
+
+
 def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
                          exact: bool) -> dict[uuid.UUID, datetime]:
     """The last visit before the period: carried from the previous stored results (cheap), or
@@ -68,6 +82,7 @@ def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
         found = {key: value for key, value in db.session.execute(
             select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
             .where(CoverageResult.resident_id.in_(resident_ids),
+                   CoverageResult.period.in_(carry_labels(period)),
                    CoverageResult.period_end < period.start,
                    CoverageResult.period_end >= period.start - CARRY_BACK)
             .group_by(CoverageResult.resident_id)) if value is not None}

@@ -11,7 +11,14 @@ import pytest
 from server.coverage import roster_coverage
 from server.coverage.board import BOARD_SORTS
 from tests.conftest import add_resident, make_person
-from tests.test_coverage_support import refresh, set_policies, sync_visit, void
+from tests.test_coverage_support import (
+    counts_of_the_stored_results,
+    kept_counts,
+    refresh,
+    set_policies,
+    sync_visit,
+    void,
+)
 
 board_module = importlib.import_module("server.coverage.board")  # the package names a function so
 walked_rows = board_module._walked_rows
@@ -270,6 +277,20 @@ def test_bad_board_parameters_are_refused(api, supervisor_a, query, field):
     assert answer.status_code == 422
     assert answer.mimetype == "application/problem+json"
     assert field in answer.json["errors"]
+
+
+def test_a_late_visit_moves_the_counts_of_its_closed_week(api, worker_a, supervisor_a, board):
+    """The board's counts of a closed week follow a visit synced after the week closed."""
+    refresh("2026-11-24T09:00+08:00")  # closes 2026-W47
+    before = api.get("/coverage?week=2026-W47&sort=days_visited", as_=supervisor_a).json
+    sync_visit(api, worker_a, board["unseen"], "2026-11-20T10:00+08:00")
+    refresh("2026-11-24T09:30+08:00")
+    after = api.get("/coverage?week=2026-W47&sort=days_visited", as_=supervisor_a).json
+    assert [(row["name"], row["days_visited"]) for row in before["residents"]] == [
+        ("李秀英", 0), ("王桂英", 2)]
+    assert [(row["name"], row["days_visited"]) for row in after["residents"]] == [
+        ("李秀英", 1), ("王桂英", 2)]
+    assert kept_counts() == counts_of_the_stored_results()
 
 
 def test_history_gives_the_share_met_per_unit_and_week(api, supervisor_a, board, ward_a):

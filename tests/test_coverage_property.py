@@ -3,7 +3,8 @@
 Hypothesis plays a few weeks of an institution: visits (some synced days late), voids,
 discharges and readmissions in any order, and refreshes at moving instants. After the last
 refresh every stored result must equal what the reference, written independently here,
-computes from all the visits and the residents' records.
+computes from all the visits and the residents' records, and the counts the board adds up
+must be those of the stored results.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from server.coverage import passes
 from server.extensions import db
 from server.models import CoverageResult, CoverageState, Resident, Visit
 from tests.conftest import add_resident
-from tests.test_coverage_support import set_policies, sync_visit, void
+from tests.test_coverage_support import (
+    counts_of_the_stored_results,
+    kept_counts,
+    set_policies,
+    sync_visit,
+    void,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 10, 26, 8, 0, tzinfo=ZONE)  # a Monday
@@ -153,3 +160,5 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
             refresh_at(now)
     refresh_at(now + timedelta(minutes=1))
     assert stored(ids) == reference(rules, ids, snapshots, now.date())
+    assert kept_counts() == counts_of_the_stored_results()
+

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server import coverage
 from server.extensions import db
-from server.models import Alert, CoverageResult
+from server.models import Alert, CoverageCount, CoverageResult
 from tests.visitdata import sync_body, visit_payload
 
 
@@ -65,3 +65,19 @@ def set_policies(api, admin, default=(2, "week"), care_levels=(), residents=()) 
                           for rid, n, period in residents]}
     answer = api._call("PUT", "/coverage/policies", json=body, as_=admin)
     assert answer.status_code == 200, answer.json
+
+
+def kept_counts() -> dict:
+    return {(c.period, c.unit_id, c.status, c.shortfall, c.days_visited, c.never_visited):
+            (c.residents, c.evaluated_at) for c in db.session.scalars(select(CoverageCount))}
+
+
+def counts_of_the_stored_results() -> dict:
+    """What the board's counts must be: the stored results, counted here in Python."""
+    counts: dict = {}
+    for r in db.session.scalars(select(CoverageResult)):
+        key = (r.period, r.unit_id, r.status, r.required - r.days_visited, r.days_visited,
+               r.last_visit_at is None)
+        residents, latest = counts.get(key, (0, r.evaluated_at))
+        counts[key] = (residents + 1, max(latest, r.evaluated_at))
+    return counts

@@ -11,7 +11,15 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
 
 from ..extensions import db
-from ..models import COVERAGE_STATUSES, CoverageResult, Resident, Unit, User, Visit
+from ..models import (
+    COVERAGE_STATUSES,
+    CoverageCount,
+    CoverageResult,
+    Resident,
+    Unit,
+    User,
+    Visit,
+)
 from .periods import Period
 
 # Who needs a round first: the order of the board by default (status rank).
@@ -65,24 +73,23 @@ def _shortfall() -> ColumnElement:
 
 def _group_key(sort: str) -> ColumnElement | None:
     """What splits the sort's groups beside the status (name sorts: nothing)."""
-    return {"priority": _shortfall(), "days_visited": CoverageResult.days_visited,
-            "-days_visited": CoverageResult.days_visited,
-            "last_visit": CoverageResult.last_visit_at.is_(None),
-            "-last_visit": CoverageResult.last_visit_at.is_(None)}.get(sort)
+    counted = CoverageCount
+    return {"priority": counted.shortfall, "days_visited": counted.days_visited,
+            "-days_visited": counted.days_visited, "last_visit": counted.never_visited,
+            "-last_visit": counted.never_visited}.get(sort)
 
 
-def _tally(in_board: ColumnElement, unit_ids: list[uuid.UUID], wanted: set[str],
-           sort: str) -> _Tally:
-    """One grouped read of the period: unit counts over every status, and the sizes of the
-    sort's groups, by status and group key, over the statuses asked for."""
-    result = CoverageResult
+def _tally(label: str, unit_ids: list[uuid.UUID], wanted: set[str], sort: str) -> _Tally:
+    """The period's counts (coverage/summary.py): per unit over every status, and the sizes
+    of the sort's groups, by status and group key, over the statuses asked for."""
+    counted = CoverageCount
     key = _group_key(sort)
-    keys = [result.unit_id, result.status] + ([key] if key is not None else [])
+    keys = [counted.unit_id, counted.status] + ([key] if key is not None else [])
     tally = _Tally({unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0)
                     for unit in unit_ids})
     for row in db.session.execute(
-            select(*keys, func.count(), func.max(result.evaluated_at))
-            .where(in_board).group_by(*keys)):
+            select(*keys, func.sum(counted.residents), func.max(counted.evaluated_at))
+            .where(counted.period == label, counted.unit_id.in_(unit_ids)).group_by(*keys)):
         unit, status, count, latest = row[0], row[1], row[-2], row[-1]
         tally.units[unit]["residents"] += count
         tally.units[unit][status] += count
@@ -232,7 +239,7 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
     unit_ids = [unit for unit, _ in units]
     in_board = and_(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
     wanted = set(statuses) or set(COVERAGE_STATUSES)
-    tally = _tally(in_board, unit_ids, wanted, sort)
+    tally = _tally(period.label, unit_ids, wanted, sort)
     groups = _groups(sort, tally.keys)
     chosen = and_(in_board, CoverageResult.status.in_(wanted))
     scope_size = sum(counts["residents"] for counts in tally.units.values())
@@ -259,12 +266,11 @@ def history(today: date, weeks: int, unit_scope: set[uuid.UUID] | None,
     labels = [period.label for period in periods]
     units = _units_in_scope(unit_scope, unit_id)
     tally: dict = defaultdict(lambda: [0, 0])
+    counted = CoverageCount
     rows = db.session.execute(
-        select(CoverageResult.unit_id, CoverageResult.period, CoverageResult.status,
-               func.count())
-        .where(CoverageResult.period.in_(labels),
-               CoverageResult.unit_id.in_([unit for unit, _ in units]))
-        .group_by(CoverageResult.unit_id, CoverageResult.period, CoverageResult.status))
+        select(counted.unit_id, counted.period, counted.status, func.sum(counted.residents))
+        .where(counted.period.in_(labels), counted.unit_id.in_([unit for unit, _ in units]))
+        .group_by(counted.unit_id, counted.period, counted.status))
     for unit, label, status, count in rows:
         tally[unit, label][0] += count
         if status == "met":

@@ -21,6 +21,7 @@ from .bulk import judge_in_bulk
 from .counts import chunks
 from .evaluate import DROP, Change, evaluate
 from .periods import Period, current_periods
+from .summary import recount
 
 # A visit stamped received_at=T may commit a little after T; re-reading this much before the
 # last run's start costs a few extra rows and never misses one.
@@ -97,6 +98,7 @@ def refresh(now: datetime | None = None) -> dict:
     changes += left_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
+    recount(labels + [row.period for row in past_rows])
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
@@ -153,6 +155,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
 
     count, changes = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
     alerts.apply_coverage_changes(changes, now)
+    recount([label])
     db.session.commit()
     return {"period": label, "evaluated": bulk.written + count,
             "status_changes": bulk.status_changes + len(changes)}

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -87,6 +88,24 @@ class CoverageResult(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CoverageCount(db.Model):
+    """How many results of a period and unit share a status, shortfall, count of days and
+    "never visited": what the board's unit counts, the sizes of its groups and the history
+    add up, a few hundred rows a period instead of a row per resident. Recounted by the
+    pass that wrote the period's results, in the same transaction (coverage/summary.py)."""
+
+    __tablename__ = "coverage_counts"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    shortfall: Mapped[int] = mapped_column(Integer, primary_key=True)  # required - days
+    days_visited: Mapped[int] = mapped_column(Integer, primary_key=True)
+    never_visited: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    residents: Mapped[int] = mapped_column(Integer)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the latest of the rows
 
 
 class Alert(db.Model):
@@ -190,6 +209,7 @@ __all__ = [
     "COVERAGE_STATUSES",
     "POLICY_PERIODS",
     "Alert",
+    "CoverageCount",
     "CoveragePolicy",
     "CoverageResult",
     "CoverageState",

@@ -5,11 +5,14 @@ visits over the last 20 weeks with realistic shares of concerns, ratings, QR sca
 amendments and voids), then times each supervisor endpoint through the Flask app in one
 process (no network), as a supervisor of 2 units and as an admin of all 50.
 
-Run: `python -m bench.supervisor_api [visits]`. Prints figures; asserts nothing.
+Run: `python -m bench.supervisor_api [visits] [--only TEXT]`. Prints figures; asserts
+nothing. `--only /coverage` times only the endpoints whose path holds the text, and leaves out
+the handling and the year's export.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
 import json
@@ -220,7 +223,7 @@ def _get(client, headers, path):
     return call
 
 
-def run(visits: int) -> tuple[list, list]:
+def run(visits: int, only: str | None = None) -> tuple[list, list]:
     rng = random.Random(7)
     os.environ["ROUNDS_TIMEZONE"] = ZONE
     rows, notes = [], []
@@ -283,10 +286,14 @@ def run(visits: int) -> tuple[list, list]:
              f"&unit_id={unit}"),
         ]
         for name, path in endpoints:
+            if only is not None and only not in path:
+                continue
             figures = {who: _time(_get(client, headers, path))
                        for who, headers in (("supervisor", sup), ("admin", boss))}
             rows.append((name, figures["supervisor"], figures["admin"]))
             print(name, figures, file=sys.stderr, flush=True)
+        if only is not None:
+            return rows, notes
         handles = iter(mine)
 
         def handle():
@@ -329,8 +336,11 @@ def main(argv: list[str]) -> None:
     if not postgres_available():
         print("PostgreSQL is not installed: nothing to measure.")
         return
-    visits = int(argv[0]) if argv else 2_000_000
-    print(report(*run(visits)), flush=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("visits", nargs="?", type=int, default=2_000_000)
+    parser.add_argument("--only", help="time only the endpoints whose path holds this text")
+    args = parser.parse_args(argv)
+    print(report(*run(args.visits, args.only)), flush=True)
 
 
 if __name__ == "__main__":

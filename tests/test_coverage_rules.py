@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from server.coverage import Period, active_window, assess, prorated
-from server.coverage.counts import CARRY_BACK, carry_labels
+from server.coverage.counts import CARRY_BACK, carry_ranges
 
 W47 = Period.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026
 D = lambda day: date(2026, 11, day)  # noqa: E731
@@ -27,19 +27,20 @@ def test_periods_parse_and_name_themselves():
 
 @pytest.mark.parametrize("label", ["2026-W47", "2026-W01", "2026-03", "2027-01", "2028-W09"])
 def test_a_last_visit_is_carried_from_every_period_that_ends_within_reach(label):
-    """The rows a last visit may be carried from are read by key: their labels must name every
-    week and month ending in the CARRY_BACK days before the period."""
+    """The rows a last visit may be carried from are read as one range of labels per kind of
+    period: each range must hold every week, or every month, ending in the CARRY_BACK days
+    before the period, and no more of that kind."""
     period = Period.parse(label)
-    in_reach = set()
-    for back in range(1, 200):
+    weeks, months = carry_ranges(period)
+    for back in range(1, 400):
         day = period.start - timedelta(days=back)
-        for kind in ("week", "month"):
+        for kind, (oldest, newest) in (("week", weeks), ("month", months)):
             earlier = Period.of(kind, day)
-            if period.start - CARRY_BACK <= earlier.end < period.start:
-                in_reach.add(earlier.label)
-    labels = carry_labels(period)
-    assert in_reach <= set(labels)
-    assert len(labels) <= len(in_reach) + 1  # and at most the month holding the day before
+            in_reach = period.start - CARRY_BACK <= earlier.end < period.start
+            if in_reach:
+                assert oldest <= earlier.label <= newest, (kind, earlier.label)
+            elif earlier.end < period.start - CARRY_BACK:
+                assert not oldest <= earlier.label <= newest, (kind, earlier.label)
 
 
 @pytest.mark.parametrize(("admitted", "status", "since", "window"), [

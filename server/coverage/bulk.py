@@ -40,6 +40,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,7 +50,7 @@ from ..extensions import db
 from ..models import CoveragePolicy, CoverageResult, Resident, Visit
 from ..models.types import UTCDateTime
 from ..sqlparts import days_between, earlier_of, later_of, plus_days
-from .counts import CARRY_BACK, carry_labels
+from .counts import CARRY_BACK, carry_ranges
 from .periods import Period
 from .policies import load_policies
 
@@ -196,12 +197,16 @@ def _judgements(period: Period, today: date, now: datetime, close: bool) -> Sele
 def _carried_last_visit(resident_id, period: Period):
     """The last visit the resident's earlier results hold (cheap), as evaluate() carries it."""
     earlier = CoverageResult.__table__.alias("earlier")
-    return (select(func.max(earlier.c.last_visit_at))
-            .where(earlier.c.resident_id == resident_id,
-                   earlier.c.period.in_(carry_labels(period)),
-                   earlier.c.period_end < period.start,
-                   earlier.c.period_end >= period.start - CARRY_BACK)
-            .scalar_subquery())
+    # One read of the key per kind of period (weeks, months), each a short range.
+    carried = union_all(*[
+        select(earlier.c.last_visit_at)
+        .where(earlier.c.resident_id == resident_id,
+               earlier.c.period.between(oldest, newest),
+               earlier.c.period_end < period.start,
+               earlier.c.period_end >= period.start - CARRY_BACK)
+        .correlate_except(earlier)  # resident_id is the outer query's
+        for oldest, newest in carry_ranges(period)]).subquery("carried")
+    return select(func.max(carried.c.last_visit_at)).scalar_subquery()
 
 
 def _last_visit_before(resident_id, first: date):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..models import CoverageResult, Visit
@@ -59,18 +59,19 @@ def last_visits(resident_ids: list[uuid.UUID], until: date) -> dict[uuid.UUID, d
 CARRY_BACK = timedelta(days=62)
 
 
-def carry_labels(period: Period) -> list[str]:
-    """The weeks and months that end within CARRY_BACK before the period: a last visit is
-    carried from the resident's rows of these, found by key, not by reading every row the
-    resident has ever had (about 64 more a year)."""
+def carry_ranges(period: Period) -> list[tuple[str, str]]:
+    """For weeks and for months, the first and last label of the periods that end within
+    CARRY_BACK before the period. A resident's rows are stored in label order, so each range
+    is one short read of the key, however many rows the resident has gathered over the
+    years (about 64 a year); the end dates then pick the rows exactly."""
     first = period.start - CARRY_BACK
-    labels = []
+    ranges = []
     for kind in ("week", "month"):
-        earlier = Period.of(kind, period.start - timedelta(days=1))
-        while earlier.end >= first:
-            labels.append(earlier.label)
+        newest = earlier = Period.of(kind, period.start - timedelta(days=1))
+        while earlier.previous().end >= first:
             earlier = earlier.previous()
-    return labels
+        ranges.append((earlier.label, newest.label))
+    return ranges
 
 
 def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
@@ -82,7 +83,8 @@ def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
         found = {key: value for key, value in db.session.execute(
             select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
             .where(CoverageResult.resident_id.in_(resident_ids),
-                   CoverageResult.period.in_(carry_labels(period)),
+                   or_(*[CoverageResult.period.between(oldest, newest)
+                         for oldest, newest in carry_ranges(period)]),
                    CoverageResult.period_end < period.start,
                    CoverageResult.period_end >= period.start - CARRY_BACK)
             .group_by(CoverageResult.resident_id)) if value is not None}

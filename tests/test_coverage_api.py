@@ -20,7 +20,8 @@ from tests.test_coverage_support import (
     void,
 )
 
-board_module = importlib.import_module("server.coverage.board")  # the package names a function so
+# server.coverage.board is also the name of the board function: import the module itself.
+board_module = importlib.import_module("server.coverage.board")
 walked_rows = board_module._walked_rows
 
 

@@ -7,8 +7,8 @@ at_risk or missed. Results are stored per resident and period and kept fresh by 
 
 The package, in reading order: periods, policies, rule (the pure rule), counts (reading
 visits), evaluate (judging a few residents in Python), bulk (judging many in SQL), refresh
-(the scheduler's jobs), summary (the counts
-the board adds up), phone (the roster's count) and board (the supervisor's views).
+(the scheduler's jobs), summary (the counts the board adds up), phone (the roster's count)
+and board (the supervisor's views).
 """
 
 from .board import board, history

@@ -71,6 +71,11 @@ def _shortfall() -> ColumnElement:
     return CoverageResult.required - CoverageResult.days_visited
 
 
+def _by_name(name: ColumnElement, key: ColumnElement, descending: bool) -> list[ColumnElement]:
+    """Name, then id: the order within a group, one way or the other."""
+    return [name.desc(), key.desc()] if descending else [name, key]
+
+
 def _group_key(sort: str) -> ColumnElement | None:
     """What splits the sort's groups beside the status (name sorts: nothing)."""
     counted = CoverageCount
@@ -135,8 +140,7 @@ def _sorted_rows(chosen: ColumnElement, group: _Group, sort: str, skip: int,
         query = (select(result, Resident.name).where(chosen)
                  .join(page, page.c.resident_id == result.resident_id))
     else:
-        order = ([Resident.name.desc(), Resident.id.desc()] if sort == "-name"
-                 else [Resident.name, Resident.id])
+        order = _by_name(Resident.name, Resident.id, sort == "-name")
         query = (select(result, Resident.name).where(chosen, group.where)
                  .limit(limit).offset(skip))
     return db.session.execute(
@@ -149,8 +153,6 @@ def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: i
     at a time, joined to their results of the period, until the slice is complete. None when
     the slice lies deeper than WALK_AT_MOST residents (the database sorts it instead)."""
     name_id = tuple_(Resident.name, Resident.id)
-    backward = [Resident.name.desc(), Resident.id.desc()]
-    order = backward if descending else [Resident.name, Resident.id]
     least, most = WALK_CHUNK
     found: list = []
     after = None
@@ -162,14 +164,13 @@ def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: i
         residents = select(Resident.id, Resident.name)
         if after is not None:
             residents = residents.where(name_id < after if descending else name_id > after)
-        residents = residents.order_by(*order)
+        residents = residents.order_by(*_by_name(Resident.name, Resident.id, descending))
         walk = residents.limit(chunk).subquery("walk")
         found += db.session.execute(
             select(CoverageResult, walk.c.name)
             .join(walk, walk.c.id == CoverageResult.resident_id)
             .where(chosen, group.where)
-            .order_by(walk.c.name.desc() if descending else walk.c.name,
-                      walk.c.id.desc() if descending else walk.c.id)).all()
+            .order_by(*_by_name(walk.c.name, walk.c.id, descending))).all()
         last = db.session.execute(
             residents.with_only_columns(Resident.name, Resident.id).offset(chunk - 1).limit(1)
         ).first()

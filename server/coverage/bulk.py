@@ -50,7 +50,7 @@ from ..extensions import db
 from ..models import CoveragePolicy, CoverageResult, Resident, Visit
 from ..models.types import UTCDateTime
 from ..sqlparts import days_between, earlier_of, later_of, plus_days
-from .counts import CARRY_BACK, carry_ranges
+from .counts import carried_from
 from .periods import Period
 from .policies import load_policies
 
@@ -200,12 +200,9 @@ def _carried_last_visit(resident_id, period: Period):
     # One read of the key per kind of period (weeks, months), each a short range.
     carried = union_all(*[
         select(earlier.c.last_visit_at)
-        .where(earlier.c.resident_id == resident_id,
-               earlier.c.period.between(oldest, newest),
-               earlier.c.period_end < period.start,
-               earlier.c.period_end >= period.start - CARRY_BACK)
+        .where(earlier.c.resident_id == resident_id, within)
         .correlate_except(earlier)  # resident_id is the outer query's
-        for oldest, newest in carry_ranges(period)]).subquery("carried")
+        for within in carried_from(earlier.c, period)]).subquery("carried")
     return select(func.max(carried.c.last_visit_at)).scalar_subquery()
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from ..extensions import db
 from ..models import CoverageResult, Visit
@@ -74,6 +74,14 @@ def carry_ranges(period: Period) -> list[tuple[str, str]]:
     return ranges
 
 
+def carried_from(table, period: Period) -> list[ColumnElement]:
+    """Which of a table's stored results a last visit is carried from, one condition per range
+    of carry_ranges() (each a short read of the resident's key)."""
+    return [and_(table.period.between(oldest, newest), table.period_end < period.start,
+                 table.period_end >= period.start - CARRY_BACK)
+            for oldest, newest in carry_ranges(period)]
+
+
 def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
                          exact: bool) -> dict[uuid.UUID, datetime]:
     """The last visit before the period: carried from the previous stored results (cheap), or
@@ -83,10 +91,7 @@ def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
         found = {key: value for key, value in db.session.execute(
             select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
             .where(CoverageResult.resident_id.in_(resident_ids),
-                   or_(*[CoverageResult.period.between(oldest, newest)
-                         for oldest, newest in carry_ranges(period)]),
-                   CoverageResult.period_end < period.start,
-                   CoverageResult.period_end >= period.start - CARRY_BACK)
+                   or_(*carried_from(CoverageResult, period)))
             .group_by(CoverageResult.resident_id)) if value is not None}
     missing = [resident_id for resident_id in resident_ids if resident_id not in found]
     if missing:

@@ -377,8 +377,10 @@ export class App {
     this.afterSave();
   }
 
-  async afterSave() {
-    await requestBackgroundSync();
+  afterSave() {
+    // Not one after the other: with no service worker (blocked, or private browsing) the
+    // Background Sync request never settles, and the sync must not wait for it.
+    requestBackgroundSync();
     if (navigator.onLine) this.sync();
   }
 

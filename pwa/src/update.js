@@ -24,7 +24,8 @@ export function registerServiceWorker(onUpdate, onMessage) {
 /** Ask for a Background Sync so the outbox goes out even if the app is closed first. */
 export async function requestBackgroundSync() {
   try {
-    const reg = registration || (await navigator.serviceWorker?.ready);
+    // `ready` never settles where the service worker could not be registered.
+    const reg = registration || (await Promise.race([navigator.serviceWorker?.ready, new Promise((r) => setTimeout(r, 5000))]));
     if (reg?.sync) await reg.sync.register('rounds-sync');
   } catch {
     /* not supported or refused: the app syncs while open */

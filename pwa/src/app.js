@@ -178,7 +178,17 @@ export class App {
     if (!office && OFFICE_ROUTES.has(name)) name = '';
     document.body.classList.toggle('office', office);
     const ticket = (this.renderTicket = (this.renderTicket || 0) + 1);
-    const viewFn = await ROUTES[name]();
+    let viewFn;
+    try {
+      viewFn = await ROUTES[name]();
+    } catch {
+      // The screen's code is not on the phone yet (offline before installing finished):
+      // stay on the current screen, with the draft kept, and say why.
+      if (ticket !== this.renderTicket) return;
+      if (this.shownHash !== undefined) history.replaceState(null, '', this.shownHash);
+      this.toast(t('update.screenMissing'), 'warn');
+      return;
+    }
     if (ticket !== this.renderTicket) return; // a later navigation won
     this.view?.destroy?.();
     this.route = name;
@@ -191,6 +201,7 @@ export class App {
       return;
     }
     this.view = v;
+    this.shownHash = location.hash;
     clear(this.main).append(v.el);
     document.title = v.title ? `${v.title} · Rounds` : 'Rounds';
     this.strip.update();

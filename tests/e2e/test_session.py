@@ -8,7 +8,7 @@ import requests
 from playwright.sync_api import expect
 
 from .conftest import DEMO_PASSWORD
-from .worker import log_in, record_visit, wait_synced
+from .worker import log_in, record_visit, wait_for_service_worker, wait_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +46,7 @@ def test_a_revoked_token_keeps_the_records_until_the_worker_logs_in_again(
 ):
     resident = worker2_resident(live_server)
     log_in(page, live_server.url, "worker2")
+    wait_for_service_worker(page)  # as a phone that finished installing before losing signal
     context.set_offline(True)
     page.get_by_label("Search").fill(resident["room"] or resident["name"])
     record_visit(page, resident, service="Recorded before the phone was revoked")

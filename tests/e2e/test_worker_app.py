@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from .conftest import CHROMIUM, CHROMIUM_FLAGS
 from .worker import (
     csp_violations,
+    draw_signature,
     log_in,
     outbox_rows,
     put_outbox_row,
@@ -338,4 +339,40 @@ def test_a_home_visit_records_where_it_happened(browser, live_server):
     assert visit["follow_up"] is True
     assert abs(visit["location"]["lat"] - 30.2741) < 1e-6
     assert visit["location"]["accuracy_m"] == 25
+    context.close()
+
+
+def test_a_screen_not_yet_on_the_phone_keeps_the_visit_and_says_why(
+    browser, live_server, worker1_residents
+):
+    """Offline before the app finished installing, the next screen's code cannot be fetched:
+    the worker stays on the resident's screen with everything entered, and is told why."""
+    resident = worker1_residents[9]
+    context = browser.new_context(service_workers="block", viewport={"width": 412, "height": 915})
+    page = context.new_page()
+    log_in(page, live_server.url)
+    page.route(re.compile(r"/assets/confirm-[^/]+\.js$"), lambda route: route.abort())
+
+    resident_button(page, resident).click()
+    page.get_by_label("Service given").fill("Kept while the screen was missing")
+    page.get_by_role("button", name="Hand the phone to the resident").click()
+    page.get_by_role("button", name="Basically satisfied", exact=True).click()
+    draw_signature(page)
+    page.get_by_role("button", name="Done — give the phone back").click()
+    expect(page.get_by_text("This screen is not on the phone yet")).to_be_visible()
+    expect(page.get_by_role("heading", name="How was this visit?")).to_be_visible()
+    assert page.evaluate("location.hash") == "#/rate"
+
+    page.unroute(re.compile(r"/assets/confirm-[^/]+\.js$"))
+    page.get_by_role("button", name="Done — give the phone back").click()
+    expect(page.get_by_role("heading", name="Check and save")).to_be_visible()
+    page.get_by_role("button", name="Save visit").click()
+    expect(page.get_by_text(f"Saved: visit to {resident['name']}")).to_be_visible()
+    wait_synced(page)
+    visits = live_server.get("/api/v1/visits", "admin", resident_id=resident["id"]).json()
+    items = visits["items"] if isinstance(visits, dict) else visits
+    (visit,) = [server_visit(live_server, v["id"]) for v in items]
+    assert visit["service_given"] == "Kept while the screen was missing"
+    assert visit["satisfaction"] == "basically_satisfied"
+    assert visit["signature"]["strokes"]
     context.close()

@@ -9,10 +9,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .errors import ApiError
 from .extensions import db
-from .models import User, Visit
+from .models import Resident, User, Visit
 from .reports import in_range, in_scope, short_id, unit_names
 from .signatures import to_svg
 from .visits import current_content, get_visit
@@ -21,6 +22,9 @@ TITLE = "老年服务工作登记表 Service register"
 # A range prints at most this many pages; beyond it the supervisor narrows the range.
 MAX_PAGES = 1000
 BATCH = 200
+# What a page prints of the resident and the worker: not their unit, nor the worker's units.
+PAGE_LOADS = (joinedload(Visit.resident).lazyload(Resident.unit),
+              joinedload(Visit.worker).lazyload(User.units))
 
 SEXES = {"female": "女 Female", "male": "男 Male", "other": "其他 Other"}
 KINDS = {"round": "巡房 Round", "home_visit": "上门探访 Home visit"}
@@ -90,7 +94,8 @@ def pages(units, date_from, date_to, zone_name: str) -> Iterator[dict]:
         raise ApiError(422, f"{count} visits in this range: print at most {MAX_PAGES} at "
                             "once. Choose a shorter range or fewer units.")
     query = in_range(in_scope(select(Visit), units), date_from, date_to) \
-        .order_by(Visit.checked_in_at, Visit.id).execution_options(yield_per=BATCH)
+        .order_by(Visit.checked_in_at, Visit.id).execution_options(yield_per=BATCH) \
+        .options(*PAGE_LOADS)
 
     def generate() -> Iterator[dict]:
         names: dict = {}

@@ -12,9 +12,11 @@ from server.coverage import roster_coverage
 from server.coverage.board import BOARD_SORTS
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import (
+    at,
     counts_of_the_stored_results,
     kept_counts,
     refresh,
+    result,
     set_policies,
     sync_visit,
     void,
@@ -291,6 +293,23 @@ def test_a_late_visit_moves_the_counts_of_its_closed_week(api, worker_a, supervi
         ("李秀英", 0), ("王桂英", 2)]
     assert [(row["name"], row["days_visited"]) for row in after["residents"]] == [
         ("李秀英", 1), ("王桂英", 2)]
+    assert kept_counts() == counts_of_the_stored_results()
+
+
+def test_a_pass_leaves_unchanged_rows_alone_and_the_board_says_when_it_counted(
+        api, admin, worker_a, supervisor_a, board):
+    """A policy change judges everyone again; rows it finds as they were are not rewritten, so
+    their evaluated_at is when their values last changed, while the board's is the last pass."""
+    set_policies(api, admin, default=(2, "week"))  # the same rule: nothing moves
+    refresh("2026-11-21T09:30+08:00")
+    assert result(board["seen"], "2026-W47").evaluated_at == at("2026-11-21T09:00+08:00")
+    board_at = api.get("/coverage?week=2026-W47", as_=supervisor_a).json["evaluated_at"]
+    assert board_at == "2026-11-21T01:30:00+00:00"
+
+    sync_visit(api, worker_a, board["unseen"], "2026-11-21T10:00+08:00")
+    refresh("2026-11-21T10:15+08:00")
+    assert result(board["unseen"], "2026-W47").evaluated_at == at("2026-11-21T10:15+08:00")
+    assert result(board["seen"], "2026-W47").evaluated_at == at("2026-11-21T09:00+08:00")
     assert kept_counts() == counts_of_the_stored_results()
 
 

@@ -69,7 +69,7 @@ def set_policies(api, admin, default=(2, "week"), care_levels=(), residents=()) 
 
 def kept_counts() -> dict:
     return {(c.period, c.unit_id, c.status, c.shortfall, c.days_visited, c.never_visited):
-            (c.residents, c.evaluated_at) for c in db.session.scalars(select(CoverageCount))}
+            c.residents for c in db.session.scalars(select(CoverageCount))}
 
 
 def counts_of_the_stored_results() -> dict:
@@ -78,6 +78,5 @@ def counts_of_the_stored_results() -> dict:
     for r in db.session.scalars(select(CoverageResult)):
         key = (r.period, r.unit_id, r.status, r.required - r.days_visited, r.days_visited,
                r.last_visit_at is None)
-        residents, latest = counts.get(key, (0, r.evaluated_at))
-        counts[key] = (residents + 1, max(latest, r.evaluated_at))
+        counts[key] = counts.get(key, 0) + 1
     return counts

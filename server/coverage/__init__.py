@@ -6,9 +6,9 @@ were active only part of the period need a pro-rated share; the status is met, o
 at_risk or missed. Results are stored per resident and period and kept fresh by refresh().
 
 The package, in reading order: periods, policies, rule (the pure rule), counts (reading
-visits), evaluate (judging a few residents in Python), bulk (judging many in SQL), refresh
-(the scheduler's jobs), summary (the counts the board adds up), phone (the roster's count)
-and board (the supervisor's views).
+visits), evaluate (judging a few residents in Python), bulk (judging many in SQL), store
+(writing what changed), passes (the refresh and the close), summary (the counts the board
+adds up), phone (the roster's count) and board (the supervisor's views).
 """
 
 from .board import board, history

@@ -43,7 +43,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import alerts
 from ..extensions import db
@@ -53,6 +52,7 @@ from ..sqlparts import days_between, earlier_of, later_of, plus_days
 from .counts import carried_from
 from .periods import Period
 from .policies import load_policies
+from .store import RESULT_COLUMNS, insert_results, rewriting_changed
 
 # The residents of one pass with their rules, read once for every period the pass judges.
 _candidates = Table(
@@ -83,7 +83,6 @@ _judged = Table(
     prefixes=["TEMPORARY"],
 )
 TEMPORARY = (_candidates, _counted, _judged)
-RESULT_COLUMNS = [column.name for column in _judged.columns if column.name != "old_status"]
 
 
 def _fill_candidates(connection, candidates: Select) -> None:
@@ -235,19 +234,13 @@ def _not_judged(periods: list[Period]) -> Select:
 
 
 def _store_judged() -> None:
-    dialect = db.engine.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(CoverageResult.__table__).from_select(
+    statement = insert_results().from_select(
         RESULT_COLUMNS,
         # SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON. In key order,
         # the primary key's index is written page after page rather than all over.
         select(*[_judged.c[name] for name in RESULT_COLUMNS]).where(true())
         .order_by(_judged.c.resident_id, _judged.c.period))
-    keys = ("resident_id", "period")
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: statement.excluded[name] for name in RESULT_COLUMNS if name not in keys})
-    db.session.execute(statement)
+    db.session.execute(rewriting_changed(statement))
 
 
 def _analyze(connection, table: Table) -> None:

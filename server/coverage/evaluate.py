@@ -20,6 +20,7 @@ from .counts import chunks, earlier_last_visits, period_counts, visit_days
 from .periods import Period
 from .policies import load_policies
 from .rule import active_window, judge, prorated
+from .store import insert_results, rewriting_changed
 
 DROP = -1  # as a requirement for evaluate(): remove this resident's row for the period
 
@@ -40,19 +41,9 @@ class Change:
 
 
 def _store(rows: list[dict], removed: list[tuple[uuid.UUID, str]]) -> None:
-    from sqlalchemy.dialects import postgresql, sqlite
-
     if rows:
-        dialect = db.engine.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(CoverageResult.__table__)
-        columns = [key for key in rows[0] if key not in ("resident_id", "period")]
-        statement = statement.on_conflict_do_update(
-            index_elements=["resident_id", "period"],
-            set_={name: statement.excluded[name] for name in columns},
-        )
         # Core, not the ORM's bulk path: one executemany, however many rows.
-        db.session.connection().execute(statement, rows)
+        db.session.connection().execute(rewriting_changed(insert_results()), rows)
     for resident_id, label in removed:
         db.session.execute(delete(CoverageResult).where(CoverageResult.resident_id == resident_id,
                                                         CoverageResult.period == label))

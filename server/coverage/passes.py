@@ -98,7 +98,7 @@ def refresh(now: datetime | None = None) -> dict:
     changes += left_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
-    recount(labels + [row.period for row in past_rows])
+    recount(labels + [row.period for row in past_rows], now)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
@@ -155,7 +155,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
 
     count, changes = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
     alerts.apply_coverage_changes(changes, now)
-    recount([label])
+    recount([label], now)
     db.session.commit()
     return {"period": label, "evaluated": bulk.written + count,
             "status_changes": bulk.status_changes + len(changes)}

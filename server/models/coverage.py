@@ -86,6 +86,7 @@ class CoverageResult(db.Model):
     # The first local day on which the status changes if nothing else happens: the refresh
     # looks only at rows with due_on <= today (plus residents with new events).
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # When the values were last set: a pass that finds them unchanged leaves the row alone.
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -105,7 +106,7 @@ class CoverageCount(db.Model):
     days_visited: Mapped[int] = mapped_column(Integer, primary_key=True)
     never_visited: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     residents: Mapped[int] = mapped_column(Integer)
-    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the latest of the rows
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the pass counted them
 
 
 class Alert(db.Model):

@@ -110,6 +110,32 @@ def test_supervisor_marks_a_follow_up_handled(page, live_server):
     assert not errors, errors
 
 
+def test_the_previous_list_is_out_of_reach_while_a_filter_loads(page, live_server):
+    """Until the unit's follow-ups arrive, the rows on screen are the previous list's: a note
+    typed into them would be lost when they are replaced, so they take no input meanwhile."""
+    unit = own_unit(live_server)
+    worker = own_worker(live_server, unit)
+    resident = own_resident(live_server, unit)
+    signed_visit(live_server, worker["username"], resident, "E2E held list visit")
+
+    office(page, live_server)
+    page.get_by_role("link", name="Follow-ups").click()
+    expect(page.locator(".office-body[aria-busy='false']")).to_have_count(1)
+    held = []
+    unit_list = re.compile(r"/api/v1/followups\?.*unit_id=")
+    page.route(unit_list, lambda route: held.append(route))
+    page.get_by_label("Unit", exact=True).select_option(unit["id"])
+    expect(page.locator(".office-body[aria-busy='true']")).to_have_count(1)
+    assert page.evaluate("document.querySelector('.office-body').inert") is True
+
+    for route in held:
+        route.continue_()
+    page.unroute(unit_list)
+    expect(page.locator(".office-body[aria-busy='false']")).to_have_count(1)
+    assert page.evaluate("document.querySelector('.office-body').inert") is False
+    page.get_by_label(f"What was done for {resident['name']}").fill("Typed once the list came")
+
+
 def test_unsatisfied_visit_marked_handled_from_the_satisfaction_screen(page, live_server):
     errors = watch_console(page)
     unit = own_unit(live_server)

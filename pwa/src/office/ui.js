@@ -54,7 +54,10 @@ export function screen(app, title, { intro, controls } = {}) {
     sync();
     problem.show(null);
     if (!navigator.onLine) return;
+    // The rows on screen are the previous answer's until the new one is drawn: out of reach
+    // meanwhile, so a note typed into them is not lost when they are replaced.
     body.setAttribute('aria-busy', 'true');
+    body.inert = true;
     try {
       await drawFn?.(fresh);
     } catch (err) {
@@ -62,7 +65,10 @@ export function screen(app, title, { intro, controls } = {}) {
       if (err instanceof ApiError && err.status === 401) app.sessionEnded?.();
       problem.show(err);
     } finally {
-      if (current()) body.setAttribute('aria-busy', 'false');
+      if (current()) {
+        body.setAttribute('aria-busy', 'false');
+        body.inert = false;
+      }
     }
   }
   const onOnline = () => reload();

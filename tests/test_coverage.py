@@ -13,8 +13,10 @@ import pytest
 
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
+    at,
     open_alerts,
     refresh,
+    result,
     set_policies,
     summary,
     sync_visit,
@@ -54,6 +56,22 @@ def test_sunday_2359_and_monday_0000_in_shanghai_fall_in_two_weeks(
     assert summary(resident, "2026-W47") == (2, 1, "missed")
     assert summary(resident, "2026-W48") == (2, 1, "on_track")
     assert open_alerts(resident) == [("missed", "2026-W47")]
+
+
+def test_the_close_job_closes_the_week_and_a_refresh_steps_in_an_hour_later(
+        zone, api, worker_a, resident):
+    """The first refresh of a week leaves the last one to the close job (Monday 00:10); only a
+    refresh an hour after the week ended closes it, for a scheduler that was down at 00:10."""
+    zone("Asia/Shanghai")
+    refresh("2026-11-22T12:00+08:00")
+    sync_visit(api, worker_a, resident, "2026-11-22T13:00:00+08:00")  # Sunday, W47
+    assert refresh("2026-11-23T00:05+08:00")["closed"] == []
+    assert result(resident, "2026-W47").closed_at is None
+    assert summary(resident, "2026-W48") == (2, 0, "on_track")
+
+    assert refresh("2026-11-23T01:00+08:00")["closed"] == ["2026-W47"]
+    assert summary(resident, "2026-W47") == (2, 1, "missed")
+    assert result(resident, "2026-W47").closed_at == at("2026-11-23T01:00+08:00")
 
 
 def test_daylight_saving_end_in_berlin_keeps_sunday_one_day(zone, api, worker_a, resident):

@@ -26,6 +26,10 @@ from .summary import recount
 # A visit stamped received_at=T may commit a little after T; re-reading this much before the
 # last run's start costs a few extra rows and never misses one.
 WATERMARK_OVERLAP = timedelta(minutes=5)
+# The close jobs run ten minutes after a period ends; a refresh closes an ended period itself
+# only once this much time has passed since (the scheduler was down at the time), so the
+# first refresh of a week does not also carry the close of the last one.
+CLOSE_JOB_GRACE = timedelta(hours=1)
 
 
 def _in_care_since(first: date):
@@ -58,7 +62,7 @@ def refresh(now: datetime | None = None) -> dict:
     now = now or utcnow()
     started = utcnow()
     today = today_in(_zone(), now)
-    closed = close_due_periods(now)
+    closed = close_due_periods(now, grace=CLOSE_JOB_GRACE)
     state = _state()
     seq = current_change_number()
     current = current_periods(today)
@@ -161,12 +165,13 @@ def close_period(label: str, now: datetime | None = None) -> dict:
             "status_changes": bulk.status_changes + len(changes)}
 
 
-def close_due_periods(now: datetime) -> list[str]:
-    """Close every ended period that still has open rows (the scheduler may have been down)."""
-    today = today_in(_zone(), now)
+def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[str]:
+    """Close every period that ended at least `grace` ago and still has open rows (the
+    scheduler may have been down when its close job was due)."""
+    before = today_in(_zone(), now - grace)
     labels = list(db.session.scalars(
         select(CoverageResult.period).distinct()
-        .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < today)))
+        .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < before)))
     for label in sorted(labels):
         close_period(label, now)
     return sorted(labels)

@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, Subquery, exists, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .access import visible_unit_ids
 from .errors import NotFound
 from .extensions import db
 from .models import Alert, Device, Resident, User, user_units, utcnow
 from .models.types import UTCDateTime
-from .sqlparts import empty_json, uuid_text
+from .sqlparts import empty_json, insert_or_on_conflict, uuid_text
 
 COVERAGE_KINDS = ("at_risk", "missed")
 
@@ -31,7 +30,7 @@ def unsynced_days() -> int:
 
 
 def _insert():
-    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(Alert)
+    return insert_or_on_conflict(Alert)
 
 
 def raise_alerts(alerts: list[dict], now: datetime) -> None:

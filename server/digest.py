@@ -16,13 +16,13 @@ from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .alerts import alerts_visible_to
 from .clock import today_in
 from .coverage import Period
 from .extensions import db
 from .models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from .sqlparts import insert_or_on_conflict
 
 
 def smtp_settings() -> dict | None:
@@ -100,10 +100,10 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
 
 
 def _claim(user_id, day, email: str, alerts: int) -> bool:
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
     claimed = db.session.execute(
-        insert(DigestSent).values(user_id=user_id, day=day, email=email, alerts=alerts)
+        insert_or_on_conflict(DigestSent)
+        .values(user_id=user_id, day=day, email=email, alerts=alerts)
         .on_conflict_do_nothing(index_elements=["user_id", "day"])
         .returning(DigestSent.id)).scalar_one_or_none()
     db.session.commit()

@@ -16,13 +16,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .extensions import db
 from .models import Amendment, FollowUpHandled, Visit
 from .models.followups import BURST, FLAGGED_AS_RECORDED
 from .models.reporting import COUNTS, FlaggedAmendment, VisitDayCount
+from .sqlparts import insert_or_on_conflict
 
 CONCERNS = ("living", "emotional", "physical")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
@@ -62,8 +61,7 @@ def _add(deltas: Mapping[Key, Counter]) -> None:
             if any(deltas[key].values())]
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(VisitDayCount)
+    statement = insert_or_on_conflict(VisitDayCount)
     statement = statement.on_conflict_do_update(
         index_elements=["unit_id", "visit_date", "worker_id"],
         set_={name: getattr(VisitDayCount, name) + statement.excluded[name]

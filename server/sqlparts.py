@@ -2,14 +2,24 @@
 
 PostgreSQL subtracts and adds dates as integers of days; SQLite keeps dates as ISO text and
 needs julianday() and date() modifiers. PostgreSQL prints a uuid with hyphens; SQLite holds
-it as 32 hex digits.
+it as 32 hex digits. Both have INSERT … ON CONFLICT, each in its own dialect's construct.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Date, Integer, String
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
+
+from .extensions import db
+
+
+def insert_or_on_conflict(target) -> Insert:
+    """An INSERT into a model or table that can take ON CONFLICT, for the database in use."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(target)
 
 
 class days_between(FunctionElement):

@@ -11,11 +11,10 @@ counted is kept with its counts (summary.py).
 from __future__ import annotations
 
 from sqlalchemy import or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from ..extensions import db
 from ..models import CoverageResult
+from ..sqlparts import insert_or_on_conflict
 
 KEYS = ("resident_id", "period")
 RESULT_COLUMNS = [column.name for column in CoverageResult.__table__.columns]
@@ -24,9 +23,7 @@ JUDGED = [name for name in RESULT_COLUMNS if name not in (*KEYS, "evaluated_at")
 
 
 def insert_results() -> Insert:
-    """An INSERT into coverage_results in the dialect's flavour (it has ON CONFLICT)."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(CoverageResult.__table__)
+    return insert_or_on_conflict(CoverageResult.__table__)
 
 
 def rewriting_changed(statement: Insert) -> Insert:

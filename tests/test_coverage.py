@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from server import coverage
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
     at,
@@ -162,6 +163,22 @@ def test_late_visit_for_a_closed_week_turns_it_met_and_resolves_the_alert(
     sync_visit(api, worker_a, resident, "2026-11-12T09:00+08:00")
     refresh("2026-11-16T09:15+08:00")
     assert summary(resident, "2026-W46") == (2, 2, "met")
+    assert open_alerts(resident) == []
+
+
+def test_a_late_visit_synced_before_a_full_pass_still_changes_the_closed_week(
+        zone, api, worker_a, resident):
+    """The close job closed W47 at 00:10; a phone offline for days syncs before the first
+    refresh of W48, which judges every resident of the new week."""
+    zone("Asia/Shanghai")
+    refresh("2026-11-21T09:00+08:00")
+    coverage.close_period("2026-W47", at("2026-11-23T00:10+08:00"))
+    assert summary(resident, "2026-W47") == (2, 0, "missed")
+    sync_visit(api, worker_a, resident, "2026-11-19T09:00+08:00")
+    sync_visit(api, worker_a, resident, "2026-11-20T09:00+08:00")
+    assert refresh("2026-11-23T00:15+08:00")["full"] is True
+    assert summary(resident, "2026-W47") == (2, 2, "met")
+    assert result(resident, "2026-W48").last_visit_at == at("2026-11-20T09:00+08:00")
     assert open_alerts(resident) == []
 
 

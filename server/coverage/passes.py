@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from ..changes import current_change_number
 from ..clock import today_in
@@ -76,25 +76,29 @@ def refresh(now: datetime | None = None) -> dict:
 
     past_rows: list[CoverageResult] = []
     touched: set[uuid.UUID] = set()  # residents with new or voided visits: exact last visit
-    if full:
-        others = select(Resident.id).where(
-            _in_care_since(min(p.start for p in current.values())))
-    else:
+    untouched = true()
+    if state.refreshed_at is not None:
+        # Even a full pass reads what came in since the last run: a visit synced late for a
+        # closed period changes that period, which no pass of the current ones judges.
         since = state.refreshed_at - WATERMARK_OVERLAP
         dirty_visits = or_(Visit.received_at > since, Visit.voided_at > since)
         dirty = db.session.execute(
             select(Visit.resident_id, Visit.visit_date).where(dirty_visits)).all()
         touched = {resident_id for resident_id, _ in dirty}
-        due_rows = select(CoverageResult.resident_id).where(
-            CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
-            CoverageResult.due_on <= today)
-        others = select(Resident.id).where(
-            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)),
-            Resident.id.not_in(select(Visit.resident_id).where(dirty_visits)))
+        untouched = Resident.id.not_in(select(Visit.resident_id).where(dirty_visits))
         late = defaultdict(set)
         for resident_id, day in dirty:
             late[resident_id].add(day)
         past_rows = _rows_holding(late, labels)
+    if full:
+        others = select(Resident.id).where(
+            _in_care_since(min(p.start for p in current.values())), untouched)
+    else:
+        due_rows = select(CoverageResult.resident_id).where(
+            CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
+            CoverageResult.due_on <= today)
+        others = select(Resident.id).where(
+            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)), untouched)
     count, changes = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
+from .clock import today_in
 from .coverage import iso_week_label
 from .extensions import db
 from .models import Amendment, CoverageResult, FollowUpHandled, Resident, User, Visit
@@ -165,9 +166,11 @@ def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:
 
 def coverage_rows(units, date_from: date, date_to: date, period: str,
                   zone_name: str) -> Iterator[list]:
-    """One list per resident and period (week or month) overlapping the range."""
+    """One list per resident and period (week or month) overlapping the range; a period that
+    has not started yet has no results to show (the refresh may be preparing them)."""
     zone = ZoneInfo(zone_name)
     labels = period_labels(period, date_from, date_to)
+    today = today_in(zone_name)
     result_ = CoverageResult
     query = in_scope(
         select(result_.period, result_.period_start, result_.period_end, result_.unit_id,
@@ -175,7 +178,7 @@ def coverage_rows(units, date_from: date, date_to: date, period: str,
                result_.required, result_.active_days, result_.days_visited, result_.status,
                result_.last_visit_at, result_.closed_at, result_.evaluated_at)
         .join(Resident, Resident.id == result_.resident_id)
-        .where(result_.period.in_(labels)),
+        .where(result_.period.in_(labels), result_.period_start <= today),
         units, result_.unit_id,
     ).order_by(result_.period_start, result_.unit_id, Resident.name, result_.resident_id)
     names: dict = {}

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from server import coverage
-from server.coverage import passes
+from server.coverage import passes, prepare
 from server.extensions import db
-from server.models import CoverageResult, CoverageState, Resident, Visit
+from server.models import CoverageCount, CoverageResult, CoverageState, Resident, Visit
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
     counts_of_the_stored_results,
@@ -32,13 +32,15 @@ from tests.test_coverage_support import (
 )
 
 ZONE = ZoneInfo("Asia/Shanghai")
-START = datetime(2026, 10, 26, 8, 0, tzinfo=ZONE)  # a Monday
+# The last day of a month and, a day later, of a week: the first refreshes prepare the next
+# period and hand over to it.
+START = datetime(2026, 10, 31, 0, 30, tzinfo=ZONE)  # a Saturday
 END = datetime(2026, 11, 22, 20, 0, tzinfo=ZONE)
 RESIDENTS = [  # care level, admitted on
     (None, date(2026, 1, 5)),
     ("full", date(2026, 1, 5)),
     ("home", date(2026, 1, 5)),
-    (None, date(2026, 10, 30)),  # admitted on a Friday of the first week
+    (None, date(2026, 10, 30)),  # admitted on the Friday before
 ]
 
 operation = st.one_of(
@@ -48,6 +50,7 @@ operation = st.one_of(
     st.tuples(st.just("discharge"), st.integers(0, len(RESIDENTS) - 1)),
     st.tuples(st.just("readmit"), st.integers(0, len(RESIDENTS) - 1)),
     st.tuples(st.just("refresh"), st.integers(1, 60)),
+    st.tuples(st.just("refresh"), st.integers(1, 8)),  # the quarter hours of a day
 )
 
 
@@ -106,11 +109,16 @@ def reference(rules: dict, resident_ids: list, snapshots: list, today: date) -> 
     return expected
 
 
-def stored(resident_ids: list) -> dict:
+def stored(resident_ids: list, started_by: date) -> tuple[dict, dict]:
+    """The stored results of periods started by that day, and those of later periods (the
+    ones being prepared)."""
     db.session.expire_all()
-    return {(r.resident_id, r.period): (r.required, r.days_visited, r.status, r.last_visit_at)
-            for r in db.session.scalars(select(CoverageResult)
-                                        .where(CoverageResult.resident_id.in_(resident_ids)))}
+    results: tuple[dict, dict] = ({}, {})
+    for r in db.session.scalars(select(CoverageResult)
+                                .where(CoverageResult.resident_id.in_(resident_ids))):
+        results[r.period_start > started_by][r.resident_id, r.period] = (
+            r.required, r.days_visited, r.status, r.last_visit_at)
+    return results
 
 
 # -- the property ------------------------------------------------------------------------------
@@ -125,11 +133,16 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
     monkeypatch.setattr(passes, "WATERMARK_OVERLAP", timedelta(0))
     rules = {None: (2, "week"), "full": (3, "week"), "home": (1, "month")}
     set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")])
-    db.session.execute(delete(CoverageState))  # a fresh install for each example
+    for table in (CoverageState, CoverageResult, CoverageCount):  # a fresh install each time
+        db.session.execute(delete(table))
     db.session.commit()
     residents = [add_resident(api, admin, ward_a, name=f"R{n}", care_level=level,
                               admitted_on=admitted.isoformat())
                  for n, (level, admitted) in enumerate(RESIDENTS)]
+    # Preparing the next period takes two or three refreshes (the database keeps the
+    # residents of the earlier examples).
+    in_db = db.session.scalar(select(func.count()).select_from(Resident))
+    monkeypatch.setattr(prepare, "PREPARE_SLICE", in_db // 2 + 1)
     ids = [uuid.UUID(r["id"]) for r in residents]
     now, visit_ids, snapshots = START, [], []
 
@@ -162,6 +175,19 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
             now += timedelta(hours=op[1])
             refresh_at(now)
     refresh_at(now + timedelta(minutes=1))
-    assert stored(ids) == reference(rules, ids, snapshots, now.date())
-    assert kept_counts() == counts_of_the_stored_results()
+    today = now.date()
+    started, prepared = stored(ids, today)
+    assert started == reference(rules, ids, snapshots, today)
+    # On the last day of a period the next one is being prepared, as it will stand on its
+    # first day: every row prepared so far is right, and all are there once preparing is done.
+    # It is counted for the board once it starts.
+    upcoming = {period.label for period in prepare.upcoming(today)}
+    assert kept_counts(upcoming) == counts_of_the_stored_results(upcoming)
+    tomorrow = today + timedelta(days=1)
+    expected = {key: value for key, value in reference(
+        rules, ids, [*snapshots, (tomorrow, snapshots[-1][1])], tomorrow).items()
+        if key[1] in upcoming}
+    assert prepared == {key: expected[key] for key in prepared}
+    if db.session.get(CoverageState, 1).prepared_complete:
+        assert prepared == expected
 

@@ -271,9 +271,10 @@ class BulkResult:
 
 
 def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: datetime,
-                  *, close: bool = False) -> BulkResult:
+                  *, close: bool = False, raise_alerts: bool = True) -> BulkResult:
     """Judge and store the candidates' results for the periods of their rules' kind, and
-    raise and resolve the alerts of the statuses that changed."""
+    raise and resolve the alerts of the statuses that changed (unless the periods are only
+    being prepared: prepare.py)."""
     connection = db.session.connection()
     _claim_write_lock(connection)
     for table in TEMPORARY:
@@ -292,10 +293,11 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
         leftovers = set(connection.scalars(_not_judged(periods)))
         changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
         status_changes = connection.scalar(select(func.count()).where(changed))
-        alerts.apply_coverage_changes_sql(select(
-            _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
-            _judged.c.old_status.label("before"), _judged.c.status.label("after"),
-        ).where(changed).subquery("changes"), now)
+        if raise_alerts:
+            alerts.apply_coverage_changes_sql(select(
+                _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
+                _judged.c.old_status.label("before"), _judged.c.status.label("after"),
+            ).where(changed).subquery("changes"), now)
         count = connection.scalar(select(func.count()).select_from(_judged))
         _store_judged()
     finally:

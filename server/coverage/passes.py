@@ -17,9 +17,10 @@ from ..changes import current_change_number
 from ..clock import today_in
 from ..extensions import db
 from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
+from . import prepare
 from .bulk import judge_in_bulk
 from .counts import chunks
-from .evaluate import DROP, Change, evaluate
+from .evaluate import DROP, Change, evaluate, in_care_since
 from .periods import Period, current_periods
 from .summary import recount
 
@@ -30,11 +31,6 @@ WATERMARK_OVERLAP = timedelta(minutes=5)
 # only once this much time has passed since (the scheduler was down at the time), so the
 # first refresh of a week does not also carry the close of the last one.
 CLOSE_JOB_GRACE = timedelta(hours=1)
-
-
-def _in_care_since(first: date):
-    """Residents in care on some day since `first`: everyone a new period must judge."""
-    return or_(Resident.status == "active", Resident.status_since >= first)
 
 
 def _state() -> CoverageState:
@@ -68,6 +64,11 @@ def refresh(now: datetime | None = None) -> dict:
     current = current_periods(today)
     labels = [current["week"].label, current["month"].label]
     full = state.refreshed_at is None or state.periods != labels
+    if full and prepare.takes_over(state, labels):
+        full = False  # the new periods were prepared yesterday: only what changed since
+    starting = prepare.starting(state, labels)
+    if starting:
+        prepare.raise_prepared_alerts(starting, now)
 
     def current_period(row, rule):
         yield current[rule.period], rule.required
@@ -89,16 +90,23 @@ def refresh(now: datetime | None = None) -> dict:
         late = defaultdict(set)
         for resident_id, day in dirty:
             late[resident_id].add(day)
-        past_rows = _rows_holding(late, labels)
+        past_rows = _rows_holding(late, labels, today)
+    rejudged: set[uuid.UUID] | None = None  # residents with anything new (not in full passes)
     if full:
-        others = select(Resident.id).where(
-            _in_care_since(min(p.start for p in current.values())), untouched)
+        in_care = in_care_since(min(p.start for p in current.values()))
+        if starting:  # prepared in part, maybe for residents discharged since
+            in_care = or_(in_care, Resident.id.in_(select(CoverageResult.resident_id).where(
+                CoverageResult.period.in_(starting))))
+        others = select(Resident.id).where(in_care, untouched)
     else:
         due_rows = select(CoverageResult.resident_id).where(
             CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
             CoverageResult.due_on <= today)
         others = select(Resident.id).where(
             or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)), untouched)
+        rejudged = touched | set(db.session.scalars(
+            select(Resident.id).where(Resident.change_seq > state.change_seq))
+        ) if prepare.upcoming(today) else set()
     count, changes = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
@@ -107,23 +115,25 @@ def refresh(now: datetime | None = None) -> dict:
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
     recount(labels + [row.period for row in past_rows], now)
+    prepared = prepare.advance(state, today, now, rejudged, judged=count + count_late)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
             "status_changes": len(changes) + bulk.status_changes + len(late_changes),
-            "closed": closed}
+            "closed": closed, "prepared": prepared}
 
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
-                  skip_labels: list[str]) -> list[CoverageResult]:
+                  skip_labels: list[str], today: date) -> list[CoverageResult]:
     """Stored results of other periods that a late or voided visit changes: the period that
-    holds its day, and the later ones, whose last visit it may be."""
+    holds its day, and the later ones, whose last visit it may be (not the periods being
+    prepared: prepare.py keeps those)."""
     found = []
     for batch in chunks(list(days_by_resident)):
         first = min(min(days_by_resident[r]) for r in batch)
         rows = db.session.scalars(select(CoverageResult).where(
             CoverageResult.resident_id.in_(batch), CoverageResult.period.not_in(skip_labels),
-            CoverageResult.period_end >= first))
+            CoverageResult.period_end >= first, CoverageResult.period_start <= today))
         found += [row for row in rows
                   if row.period_end >= min(days_by_resident[row.resident_id])]
     return found
@@ -150,7 +160,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         raise ValueError(f"{label} has not ended yet (today is {today.isoformat()})")
     holding = select(CoverageResult.resident_id).where(CoverageResult.period == label)
     candidates = select(Resident.id).where(
-        or_(_in_care_since(period.start), Resident.id.in_(holding)))
+        or_(in_care_since(period.start), Resident.id.in_(holding)))
     bulk = judge_in_bulk(candidates, [period], today, now, close=True)
     stored = {resident_id for batch in chunks(list(bulk.leftovers)) for resident_id in
               db.session.scalars(holding.where(CoverageResult.resident_id.in_(batch)))}

@@ -203,6 +203,12 @@ class CoverageState(db.Model):
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     periods: Mapped[list] = mapped_column(JSON, default=list)
+    # The next periods being prepared on the last day of the current ones
+    # (coverage/prepare.py): their labels, the last resident prepared so far (residents are
+    # prepared in id order, a slice per refresh) and whether every resident is.
+    prepared_periods: Mapped[list] = mapped_column(JSON, default=list)
+    prepared_after: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    prepared_complete: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 __all__ = [

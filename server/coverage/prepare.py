@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, delete, func, null, or_, select
+from sqlalchemy import String, cast, delete, func, null, select
 
 from .. import alerts
 from ..extensions import db
@@ -28,10 +28,10 @@ from .bulk import judge_in_bulk
 from .evaluate import DROP, evaluate, in_care_since
 from .periods import Period, current_periods
 
-# Residents judged for the next periods by one refresh: about half a second on PostgreSQL, on
-# top of the refresh; 100,000 residents take twenty refreshes (five hours at the default
-# interval) of the last day's 96.
-PREPARE_SLICE = 5_000
+# Residents judged for the next periods by one refresh: a few tenths of a second on
+# PostgreSQL, on top of the refresh; 100,000 residents take forty refreshes (ten hours at the
+# default interval) of the last day's 96.
+PREPARE_SLICE = 2_500
 # A refresh that wrote this many results of its own (the statuses that turn at midnight)
 # leaves its slice to the next one.
 BUSY = 5_000
@@ -114,9 +114,9 @@ def _prepare_slice(state: CoverageState, periods: list[Period], now: datetime) -
     """Judge the next PREPARE_SLICE residents in id order for the periods, as of their first
     day, without alerts."""
     start = periods[0].start
-    holding = select(CoverageResult.resident_id).where(
-        CoverageResult.period.in_([period.label for period in periods]))
-    wanted = select(Resident.id).where(or_(in_care_since(start), Resident.id.in_(holding)))
+    # Only residents in care: a prepared row of anyone else was removed by the refresh that
+    # saw them leave (every refresh keeps the prepared rows up to date).
+    wanted = select(Resident.id).where(in_care_since(start))
     if state.prepared_after is not None:
         wanted = wanted.where(Resident.id > state.prepared_after)
     window = wanted.order_by(Resident.id).limit(PREPARE_SLICE).subquery("slice")

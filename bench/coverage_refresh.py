@@ -7,7 +7,8 @@ Prints the time and peak memory of each step; asserts nothing. The steps, in ord
 - a quarter hour: 2,000 new visits, 50 voids and 100 discharges, then a refresh;
 - idle: a refresh with nothing new (only rows whose status is due to turn);
 - status turns: a refresh on the morning at-risk statuses turn for many residents;
-- Sunday: refreshes a quarter hour apart, each preparing a slice of next week's results;
+- Sunday: the statuses turn again at midnight; then refreshes a quarter hour apart, each
+  preparing a slice of next week's results;
 - close of the week, then the first refresh of the next week (what Sunday prepared).
 
 The steps run `--rounds` times (3 by default), each time from a copy of the seeded database,
@@ -172,6 +173,8 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
     step("refresh as statuses turn (Sat 00:05)",
          lambda: coverage.refresh(NOW + timedelta(days=2, hours=12, minutes=5)))
     sunday = NOW + timedelta(days=3, hours=12, minutes=5)
+    step("refresh as statuses turn (Sun 00:05)", lambda: coverage.refresh(sunday))
+    sunday += timedelta(minutes=15)
     while not db.session.get(CoverageState, 1).prepared_complete:
         step("Sunday refresh preparing a slice", lambda at=sunday: coverage.refresh(at))
         sunday += timedelta(minutes=15)

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, delete, func, null, select
+from sqlalchemy import String, cast, delete, null, select
 
 from .. import alerts
 from ..extensions import db
@@ -119,14 +119,11 @@ def _prepare_slice(state: CoverageState, periods: list[Period], now: datetime) -
     wanted = select(Resident.id).where(in_care_since(start))
     if state.prepared_after is not None:
         wanted = wanted.where(Resident.id > state.prepared_after)
-    window = wanted.order_by(Resident.id).limit(PREPARE_SLICE).subquery("slice")
-    size = db.session.scalar(select(func.count()).select_from(window))
-    # PostgreSQL has no max() of uuids: the last of the slice in its own order instead.
-    last = db.session.scalar(select(window.c.id).order_by(window.c.id.desc()).limit(1))
-    if size:
-        bulk = judge_in_bulk(wanted.where(Resident.id <= last), periods, start, now,
+    ids = db.session.scalars(wanted.order_by(Resident.id).limit(PREPARE_SLICE)).all()
+    if ids:
+        bulk = judge_in_bulk(wanted.where(Resident.id <= ids[-1]), periods, start, now,
                              raise_alerts=False)
         evaluate(bulk.leftovers, _for(periods), start, now, exact=False)
-        state.prepared_after = last
-    state.prepared_complete = size < PREPARE_SLICE
-    return size
+        state.prepared_after = ids[-1]
+    state.prepared_complete = len(ids) < PREPARE_SLICE
+    return len(ids)

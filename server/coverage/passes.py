@@ -91,7 +91,6 @@ def refresh(now: datetime | None = None) -> dict:
         for resident_id, day in dirty:
             late[resident_id].add(day)
         past_rows = _rows_holding(late, labels, today)
-    rejudged: set[uuid.UUID] | None = None  # residents with anything new (not in full passes)
     if full:
         in_care = in_care_since(min(p.start for p in current.values()))
         if starting:  # prepared in part, maybe for residents discharged since
@@ -104,9 +103,6 @@ def refresh(now: datetime | None = None) -> dict:
             CoverageResult.due_on <= today)
         others = select(Resident.id).where(
             or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)), untouched)
-        rejudged = touched | set(db.session.scalars(
-            select(Resident.id).where(Resident.change_seq > state.change_seq))
-        ) if prepare.upcoming(today) else set()
     count, changes = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
@@ -115,7 +111,8 @@ def refresh(now: datetime | None = None) -> dict:
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     alerts.apply_coverage_changes(changes + late_changes, now)
     recount(labels + [row.period for row in past_rows], now)
-    prepared = prepare.advance(state, today, now, rejudged, judged=count + count_late)
+    prepared = prepare.advance(state, today, now, None if full else touched,
+                               judged=count + count_late)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,

@@ -16,7 +16,6 @@ The board, the history and the exports show a period only once it has started.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, delete, null, select
@@ -69,23 +68,26 @@ def raise_prepared_alerts(labels: list[str], now: datetime) -> None:
 
 
 def advance(state: CoverageState, today: date, now: datetime,
-            rejudged: Iterable[uuid.UUID] | None, judged: int) -> int:
+            touched: set[uuid.UUID] | None, judged: int) -> int:
     """Keep the next periods' prepared results up to date and prepare one more slice; return
-    how many residents were judged for them.
+    how many residents were judged for them. Called before the state takes this refresh's
+    change number, so the residents whose record changed since the last one are still known.
 
-    `rejudged`: the residents this refresh judged because something of theirs changed; None
-    after a full pass, which tracked no changes, so the preparation starts over. `judged`:
-    how many results the refresh wrote of its own.
+    `touched`: the residents with new or voided visits; None after a full pass, which
+    tracked no changes, so the preparation starts over. `judged`: how many results the
+    refresh wrote of its own.
     """
     periods = upcoming(today)
     labels = [period.label for period in periods]
-    if rejudged is None or (state.prepared_periods or []) != labels:
+    if touched is None or (state.prepared_periods or []) != labels:
         _start_over(state, labels, today)
-        if rejudged is None:
+        if touched is None:
             return 0
     if not periods:
         return 0
-    count, _ = evaluate(rejudged, _for(periods), periods[0].start, now)
+    changed = db.session.scalars(
+        select(Resident.id).where(Resident.change_seq > state.change_seq))
+    count, _ = evaluate(touched | set(changed), _for(periods), periods[0].start, now)
     if not state.prepared_complete and judged < BUSY:
         count += _prepare_slice(state, periods, now)
     return count

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, Subquery, exists, func, literal, or_, select, update
+from sqlalchemy.sql.dml import Insert
 
 from .access import visible_unit_ids
 from .errors import NotFound
@@ -29,8 +30,14 @@ def unsynced_days() -> int:
                or os.environ.get("ROUNDS_UNSYNCED_DAYS") or 3)
 
 
-def _insert():
-    return insert_or_on_conflict(Alert)
+def _opening(statement: Insert) -> Insert:
+    """An insert of alerts that opens each key once: a new key is inserted, a resolved alert
+    is reopened as raised anew, an open one is left as it is. One statement, found by the
+    key's unique index, however the planner judges the tables."""
+    return statement.on_conflict_do_update(
+        index_elements=["key"], where=Alert.resolved_at.is_not(None),
+        set_={"raised_at": statement.excluded.raised_at, "resolved_at": None,
+              "acked_at": None, "acked_by": None, "ack_note": None})
 
 
 def raise_alerts(alerts: list[dict], now: datetime) -> None:
@@ -38,11 +45,7 @@ def raise_alerts(alerts: list[dict], now: datetime) -> None:
     reopened if it had been resolved. Set-based: a refresh may open thousands at once."""
     for chunk in _chunks(alerts):
         rows = [{"detail": {}, **alert, "raised_at": now} for alert in chunk]
-        db.session.execute(_insert().on_conflict_do_nothing(index_elements=["key"]), rows)
-        db.session.execute(update(Alert).where(Alert.key.in_([row["key"] for row in rows]),
-                                               Alert.resolved_at.is_not(None))
-                           .values(resolved_at=None, raised_at=now, acked_at=None,
-                                   acked_by=None, ack_note=None))
+        db.session.execute(_opening(insert_or_on_conflict(Alert)), rows)
 
 
 def raise_alert(key: str, kind: str, now: datetime, **fields) -> None:
@@ -81,22 +84,14 @@ def _coverage_key_sql(kind, resident_id, period):
 
 def apply_coverage_changes_sql(changes: Subquery, now: datetime) -> None:
     """apply_coverage_changes() for status changes the database holds (columns resident_id,
-    unit_id, period, before, after): three statements, however many residents changed."""
+    unit_id, period, before, after): two statements, however many residents changed."""
     raising = select(
         _coverage_key_sql(changes.c.after, changes.c.resident_id, changes.c.period),
         changes.c.after, changes.c.resident_id, changes.c.unit_id, changes.c.period,
         empty_json(), literal(now, UTCDateTime),
     ).where(changes.c.after.in_(COVERAGE_KINDS))
-    db.session.execute(_insert().from_select(
-        ["key", "kind", "resident_id", "unit_id", "period", "detail", "raised_at"], raising)
-        .on_conflict_do_nothing(index_elements=["key"]))
-    raised_keys = select(_coverage_key_sql(changes.c.after, changes.c.resident_id,
-                                           changes.c.period)
-                         ).where(changes.c.after.in_(COVERAGE_KINDS))
-    db.session.execute(update(Alert).where(Alert.key.in_(raised_keys),
-                                           Alert.resolved_at.is_not(None))
-                       .values(resolved_at=None, raised_at=now, acked_at=None, acked_by=None,
-                               ack_note=None))
+    db.session.execute(_opening(insert_or_on_conflict(Alert).from_select(
+        ["key", "kind", "resident_id", "unit_id", "period", "detail", "raised_at"], raising)))
     ended_keys = select(_coverage_key_sql(changes.c.before, changes.c.resident_id,
                                           changes.c.period)
                         ).where(changes.c.before.in_(COVERAGE_KINDS),

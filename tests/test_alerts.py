@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import String, Uuid, func, literal, select, update
 
 from server import alerts
 from server.extensions import db
 from server.models import Alert, Device, utcnow
 from tests.conftest import add_resident
-from tests.test_coverage_support import open_alerts, refresh, sync_visit
+from tests.test_coverage_support import open_alerts, refresh, sync_visit, void
 
 
 @pytest.fixture
@@ -37,6 +38,48 @@ def test_at_risk_is_raised_once_and_resolved_by_the_visit(api, worker_a, residen
     refresh("2026-11-22T09:15+08:00")
     assert open_alerts(resident) == []
     assert count_alerts() == 1
+
+
+def test_an_alert_whose_condition_returns_is_reopened_not_duplicated(api, worker_a,
+                                                                     supervisor_a, resident):
+    refresh("2026-11-21T08:00+08:00")
+    [raised] = api.get("/alerts", as_=supervisor_a).json["items"]
+    assert api.post(f"/alerts/{raised['id']}/ack", json={"note": "周六上午去"},
+                    as_=supervisor_a).status_code == 200
+    late = sync_visit(api, worker_a, resident, "2026-11-20T10:00+08:00")
+    sync_visit(api, worker_a, resident, "2026-11-21T09:00+08:00")
+    refresh("2026-11-21T09:15+08:00")
+    assert open_alerts(resident) == []  # met
+    void(api, supervisor_a, late)
+    refresh("2026-11-21T10:15+08:00")
+    assert open_alerts(resident) == [("at_risk", "2026-W47")]
+    [reopened] = api.get("/alerts", as_=supervisor_a).json["items"]
+    assert reopened["id"] == raised["id"] and count_alerts() == 1
+    assert (reopened["resolved_at"], reopened["acked_at"], reopened["ack_note"]) == (
+        None, None, None)
+    assert reopened["raised_at"] > raised["raised_at"]
+
+
+def test_status_changes_held_in_the_database_reopen_and_resolve_alerts(app, resident):
+    resident_id, unit_id = uuid.UUID(resident["id"]), uuid.UUID(resident["unit_id"])
+
+    def apply_in_sql(before, after, at):
+        changes = select(literal(resident_id, Uuid).label("resident_id"),
+                         literal(unit_id, Uuid).label("unit_id"),
+                         literal("2026-W47").label("period"),
+                         literal(before, String).label("before"),
+                         literal(after, String).label("after")).subquery("changes")
+        alerts.apply_coverage_changes_sql(changes, at)
+
+    first = utcnow()
+    apply_in_sql("on_track", "at_risk", first)
+    apply_in_sql("on_track", "at_risk", first + timedelta(minutes=1))  # open: left alone
+    assert open_alerts(resident) == [("at_risk", "2026-W47")]
+    apply_in_sql("at_risk", "on_track", first + timedelta(minutes=2))
+    assert open_alerts(resident) == []
+    apply_in_sql("on_track", "at_risk", first + timedelta(minutes=3))
+    assert open_alerts(resident) == [("at_risk", "2026-W47")] and count_alerts() == 1
+    assert db.session.scalar(select(Alert.raised_at)) == first + timedelta(minutes=3)
 
 
 def test_missed_when_the_week_closes_short(app, api, worker_a, resident):

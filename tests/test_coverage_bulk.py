@@ -5,7 +5,8 @@ weekly and monthly, admission and discharge inside the period, a resident out of
 week, two visits on one day, a voided visit, visits dated after "today" in one run and in a
 broken one) is judged on every day of a week and after it, from the same stored state, once by
 evaluate() and once by judge_in_bulk() with evaluate() for what it hands back. Every stored
-column and every status change must agree.
+column and every status change must agree. So must a refresh's turn: the rows due that
+turn_in_bulk() judges from the stored row alone, the others judged as above.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, not_, select
 
 from server.alerts import apply_coverage_changes
 from server.coverage import Period, evaluate
-from server.coverage.bulk import judge_in_bulk
+from server.coverage.bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
 from server.extensions import db
 from server.models import Alert, CoverageResult, Resident
 from tests.conftest import add_resident
@@ -151,3 +152,50 @@ def test_visits_ahead_in_a_broken_run_are_left_to_python(institution):
     # On Thursday the same visits are one run from today: SQL judges them.
     *_, leftovers = _in_bulk(institution, date(2026, 11, 19), close=False)
     assert plain not in leftovers
+
+
+def _by_turn(ids, today: date) -> tuple[dict, set, int, int]:
+    """As a refresh with no new visits turns statuses: rows the stored row alone cannot judge
+    first, in bulk, then turn_in_bulk() for the rest still due."""
+    _start_from(ids, today)
+    periods = [Period.of("week", today), Period.of("month", today)]
+    labels = [period.label for period in periods]
+    not_alone = select(CoverageResult.resident_id).where(due_rows(labels, today),
+                                                         not_(turns_alone(today)))
+    bulk = judge_in_bulk(select(Resident.id).where(Resident.id.in_(not_alone)), periods,
+                         today, _noon(today))
+    _, more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, today), today,
+                       _noon(today), exact=False)
+    apply_coverage_changes(more, _noon(today))
+    turned = turn_in_bulk(labels, today, _noon(today))
+    return (_stored(), _alerts(), bulk.status_changes + len(more) + turned.status_changes,
+            turned.written)
+
+
+@pytest.mark.parametrize("today", [WEEK.start + timedelta(days=n) for n in range(1, 7)],
+                         ids=lambda day: day.isoformat())
+def test_turning_from_the_stored_rows_matches_the_python_rule(institution, today):
+    expected, expected_alerts, expected_changes = _by_python(institution, today, close=False)
+    stored, alerts, changes, _ = _by_turn(institution, today)
+    assert stored == expected
+    assert (alerts, changes) == (expected_alerts, expected_changes)
+
+
+def test_the_turn_judges_only_whole_period_rows_without_visits_ahead(institution):
+    names = dict(zip(["plain", "full", "home", "own_rule", "monthly_own", "friday",
+                      "tuesday_out", "out_all_week", "never_seen"], institution, strict=True))
+    saturday = date(2026, 11, 21)
+    _start_from(institution, saturday)
+    labels = [WEEK.label, "2026-11"]
+    due = {(row.resident_id, row.status) for row in db.session.execute(
+        select(CoverageResult.resident_id, CoverageResult.status)
+        .where(due_rows(labels, saturday)))}
+    # "own_rule" (4 a week) has a visit dated Sunday, ahead of Saturday: left to judgement.
+    assert due == {(names["never_seen"], "on_track"), (names["own_rule"], "on_track")}
+    turned = turn_in_bulk(labels, saturday, _noon(saturday))
+    assert (turned.written, turned.status_changes) == (1, 1)
+    still_due = set(db.session.scalars(select(CoverageResult.resident_id)
+                                       .where(due_rows(labels, saturday))))
+    assert still_due == {names["own_rule"]}
+    row = db.session.get(CoverageResult, (names["never_seen"], WEEK.label))
+    assert (row.status, row.due_on) == ("at_risk", date(2026, 11, 22))

@@ -18,11 +18,15 @@ tests/test_coverage_bulk.py holds both paths to the same answers.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
+    Connection,
     Date,
     Integer,
     MetaData,
@@ -270,17 +274,45 @@ class BulkResult:
     leftovers: set[uuid.UUID]  # for evaluate(): their rows in these periods are untouched
 
 
-def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: datetime,
-                  *, close: bool = False, raise_alerts: bool = True) -> BulkResult:
-    """Judge and store the candidates' results for the periods of their rules' kind, and
-    raise and resolve the alerts of the statuses that changed (unless the periods are only
-    being prepared: prepare.py)."""
+@contextmanager
+def _judging() -> Iterator[Connection]:
+    """The temporary tables of one pass, made empty for it and dropped after it."""
     connection = db.session.connection()
     _claim_write_lock(connection)
     for table in TEMPORARY:
         table.drop(connection, checkfirst=True)
         table.create(connection)
     try:
+        yield connection
+    finally:
+        for table in TEMPORARY:
+            table.drop(connection)
+
+
+def _apply_judged(connection, now: datetime, raise_alerts: bool) -> tuple[int, int]:
+    """Raise and resolve the alerts of the judged statuses that changed, then store what
+    differs; return how many were judged and how many changed status."""
+    # Without row counts, PostgreSQL may plan the alerts' lookups as a loop over every
+    # judged row for each alert: minutes instead of a second.
+    _analyze(connection, _judged)
+    changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
+    status_changes = connection.scalar(select(func.count()).where(changed))
+    if raise_alerts:
+        alerts.apply_coverage_changes_sql(select(
+            _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
+            _judged.c.old_status.label("before"), _judged.c.status.label("after"),
+        ).where(changed).subquery("changes"), now)
+    count = connection.scalar(select(func.count()).select_from(_judged))
+    _store_judged()
+    return count, status_changes
+
+
+def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: datetime,
+                  *, close: bool = False, raise_alerts: bool = True) -> BulkResult:
+    """Judge and store the candidates' results for the periods of their rules' kind, and
+    raise and resolve the alerts of the statuses that changed (unless the periods are only
+    being prepared: prepare.py)."""
+    with _judging() as connection:
         _fill_candidates(connection, candidates)
         _analyze(connection, _candidates)
         for period in periods:
@@ -291,19 +323,62 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
         if len(periods) > 1:
             connection.execute(_judged.delete().where(_holding_other_kind(periods)))
         leftovers = set(connection.scalars(_not_judged(periods)))
-        # Without row counts, PostgreSQL may plan the alerts' lookups as a loop over every
-        # judged row for each alert: minutes instead of a second.
-        _analyze(connection, _judged)
-        changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
-        status_changes = connection.scalar(select(func.count()).where(changed))
-        if raise_alerts:
-            alerts.apply_coverage_changes_sql(select(
-                _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
-                _judged.c.old_status.label("before"), _judged.c.status.label("after"),
-            ).where(changed).subquery("changes"), now)
-        count = connection.scalar(select(func.count()).select_from(_judged))
-        _store_judged()
-    finally:
-        for table in TEMPORARY:
-            table.drop(connection)
+        count, status_changes = _apply_judged(connection, now, raise_alerts)
     return BulkResult(count, status_changes, leftovers)
+
+
+# The turns: on most mornings the statuses that change are those of residents nobody visited
+# since they were judged. Their count stands; only the days left moved. For a resident in care
+# the whole period with no visit dated from today on, the rule then needs nothing but the
+# stored row: judge() with days_visited and required as stored, the window the whole period.
+
+def due_rows(labels: list[str], today: date) -> ColumnElement[bool]:
+    """Open results of these periods whose status is due to turn by today."""
+    stored = CoverageResult.__table__.c
+    return and_(stored.period.in_(labels), stored.closed_at.is_(None), stored.due_on <= today)
+
+
+def turns_alone(today: date) -> ColumnElement[bool]:
+    """A due result turn_in_bulk() can judge from the row alone (see above)."""
+    stored = CoverageResult.__table__.c
+    whole_period = stored.active_days == days_between(stored.period_start, stored.period_end) + 1
+    visited_ahead = exists().where(
+        Visit.resident_id == stored.resident_id, Visit.voided_at.is_(None),
+        Visit.visit_date >= literal(today, Date), Visit.visit_date <= stored.period_end)
+    return and_(whole_period, ~visited_ahead)
+
+
+def _turned(today: date, now: datetime) -> Select:
+    """The due rows judged again as of today, as _judgements() would judge them."""
+    stored = CoverageResult.__table__.c
+    today_ = literal(today, Date)
+    needed = stored.required - stored.days_visited
+    free_left = days_between(today_, stored.period_end) + 1
+    status = case((needed <= 0, "met"), (free_left < needed, "missed"),
+                  (free_left == needed, "at_risk"), else_="on_track")
+    due_on = case(
+        (needed <= 0, null()), (free_left < needed, null()),
+        (free_left == needed, case((today_ < stored.period_end, plus_days(today_, 1)),
+                                   else_=null())),
+        else_=plus_days(stored.period_end, 1 - needed))
+    return select(
+        stored.resident_id, stored.period, stored.period_start, stored.period_end,
+        stored.unit_id, stored.required, stored.active_days, stored.days_visited,
+        stored.last_visit_at, status.label("status"), due_on.label("due_on"),
+        literal(now, UTCDateTime).label("evaluated_at"), null().label("closed_at"),
+        stored.status.label("old_status"))
+
+
+def turn_in_bulk(labels: list[str], today: date, now: datetime) -> BulkResult:
+    """Judge the rows of these periods still due by today, where the row alone is enough.
+
+    Runs after everything else a refresh judges: a row judged today is due on a later day,
+    so what is still due belongs to residents with no new visit and no changed record.
+    The due rows it cannot judge are left to judge_in_bulk() beforehand (turns_alone()).
+    """
+    with _judging() as connection:
+        connection.execute(_judged.insert().from_select(
+            [column.name for column in _judged.columns],
+            _turned(today, now).where(due_rows(labels, today), turns_alone(today))))
+        count, status_changes = _apply_judged(connection, now, raise_alerts=True)
+    return BulkResult(count, status_changes, set())

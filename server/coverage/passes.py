@@ -11,14 +11,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, true
+from sqlalchemy import not_, or_, select, true
 
 from ..changes import current_change_number
 from ..clock import today_in
 from ..extensions import db
 from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
 from . import prepare
-from .bulk import judge_in_bulk
+from .bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
 from .counts import chunks
 from .evaluate import DROP, Change, evaluate, in_care_since
 from .periods import Period, current_periods
@@ -98,17 +98,23 @@ def refresh(now: datetime | None = None) -> dict:
                 CoverageResult.period.in_(starting))))
         others = select(Resident.id).where(in_care, untouched)
     else:
-        due_rows = select(CoverageResult.resident_id).where(
-            CoverageResult.period.in_(labels), CoverageResult.closed_at.is_(None),
-            CoverageResult.due_on <= today)
+        # Rows due to turn are judged here only if the row alone is not enough (the turn
+        # below judges the others).
+        due_and_more = select(CoverageResult.resident_id).where(
+            due_rows(labels, today), not_(turns_alone(today)))
         others = select(Resident.id).where(
-            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_rows)), untouched)
+            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_and_more)),
+            untouched)
     count, changes = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
     count += bulk.written + count_left
     changes += left_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
+    if not full:
+        turned = turn_in_bulk(labels, today, now)
+        count += turned.written
+        bulk.status_changes += turned.status_changes
     alerts.apply_coverage_changes(changes + late_changes, now)
     recount(labels + [row.period for row in past_rows], now)
     prepared = prepare.advance(state, today, now, None if full else touched,

@@ -173,16 +173,8 @@ def _judgements(period: Period, today: date, now: datetime, close: bool) -> Sele
         status = case((needed <= 0, "met"), else_="missed")
         due_on = null()
     else:
-        status = case((needed <= 0, "met"), (free_left < needed, "missed"),
-                      (free_left == needed, "at_risk"), else_="on_track")
-        # As judge(): on track turns once fewer free days are left than needed; at risk, the
-        # day after the next free day, unless that is after the period.
-        due_on = case(
-            (needed <= 0, null()), (free_left < needed, null()),
-            (free_left == needed, case(
-                (days_between(known.c.first_open, end) > known.c.n_ahead,
-                 plus_days(known.c.first_open, known.c.n_ahead + 1)), else_=null())),
-            else_=plus_days(known.c.we, 1 - needed))
+        status, due_on = _open_status(needed, free_left, known.c.first_open, known.c.n_ahead,
+                                      known.c.we, end)
     return select(
         known.c.resident_id, literal(period.label, String).label("period"),
         start.label("period_start"), end.label("period_end"), known.c.unit_id,
@@ -195,6 +187,21 @@ def _judgements(period: Period, today: date, now: datetime, close: bool) -> Sele
         (literal(now, UTCDateTime) if close else null()).label("closed_at"),
         known.c.old_status,
     )
+
+
+def _open_status(needed, free_left, first_open, n_ahead, window_end, period_end):
+    """Status and due day in an open period, as judge() decides them: on track turns once
+    fewer free days are left than needed; at risk, the day after the next free day, unless
+    that is after the period."""
+    status = case((needed <= 0, "met"), (free_left < needed, "missed"),
+                  (free_left == needed, "at_risk"), else_="on_track")
+    due_on = case(
+        (needed <= 0, null()), (free_left < needed, null()),
+        (free_left == needed, case(
+            (days_between(first_open, period_end) > n_ahead,
+             plus_days(first_open, n_ahead + 1)), else_=null())),
+        else_=plus_days(window_end, 1 - needed))
+    return status, due_on
 
 
 def _carried_last_visit(resident_id, period: Period):
@@ -352,15 +359,12 @@ def _turned(today: date, now: datetime) -> Select:
     """The due rows judged again as of today, as _judgements() would judge them."""
     stored = CoverageResult.__table__.c
     today_ = literal(today, Date)
+    # In care the whole period, nothing visited from today on: the window is the period,
+    # the first open day is today and every day left is free.
     needed = stored.required - stored.days_visited
     free_left = days_between(today_, stored.period_end) + 1
-    status = case((needed <= 0, "met"), (free_left < needed, "missed"),
-                  (free_left == needed, "at_risk"), else_="on_track")
-    due_on = case(
-        (needed <= 0, null()), (free_left < needed, null()),
-        (free_left == needed, case((today_ < stored.period_end, plus_days(today_, 1)),
-                                   else_=null())),
-        else_=plus_days(stored.period_end, 1 - needed))
+    status, due_on = _open_status(needed, free_left, today_, 0, stored.period_end,
+                                  stored.period_end)
     return select(
         stored.resident_id, stored.period, stored.period_start, stored.period_end,
         stored.unit_id, stored.required, stored.active_days, stored.days_visited,

@@ -10,8 +10,10 @@ import os
 import time
 
 import pytest
+from sqlalchemy import event
 
 from server import coverage
+from server.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
     at,
@@ -223,3 +225,28 @@ def test_a_changed_rule_moves_a_resident_between_week_and_month(zone, api, admin
     refresh("2026-11-17T09:15+08:00")
     assert summary(resident, "2026-W47") is None
     assert summary(resident, "2026-11") == (2, 0, "on_track")
+
+
+def test_only_the_first_refresh_of_a_day_looks_for_rows_due_to_turn(zone, app, resident):
+    zone("Asia/Shanghai")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    def due_lookups(when: str) -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            refresh(when)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return sum("due_on <=" in statement for statement in statements)
+
+    assert due_lookups("2026-11-20T09:00+08:00") == 0  # the first run: a full pass
+    assert result(resident, "2026-W47").status == "on_track"
+    assert due_lookups("2026-11-21T00:05+08:00") > 0  # Saturday: 2 needed, 2 days left
+    assert result(resident, "2026-W47").status == "at_risk"
+    assert due_lookups("2026-11-21T00:20+08:00") == 0
+    assert due_lookups("2026-11-22T00:05+08:00") > 0
+    assert result(resident, "2026-W47").status == "missed"

@@ -67,6 +67,7 @@ def refresh(now: datetime | None = None) -> dict:
     if full and prepare.takes_over(state, labels):
         full = False  # the new periods were prepared yesterday: only what changed since
     starting = prepare.starting(state, labels)
+    rows_may_be_due = state.turned_on != today  # see CoverageState.turned_on
     if starting:
         prepare.raise_prepared_alerts(starting, now)
 
@@ -98,20 +99,21 @@ def refresh(now: datetime | None = None) -> dict:
                 CoverageResult.period.in_(starting))))
         others = select(Resident.id).where(in_care, untouched)
     else:
-        # Rows due to turn are judged here only if the row alone is not enough (the turn
-        # below judges the others).
-        due_and_more = select(CoverageResult.resident_id).where(
-            due_rows(labels, today), not_(turns_alone(today)))
-        others = select(Resident.id).where(
-            or_(Resident.change_seq > state.change_seq, Resident.id.in_(due_and_more)),
-            untouched)
+        judged_again = Resident.change_seq > state.change_seq
+        if rows_may_be_due:
+            # Rows due to turn are judged here only if the row alone is not enough (the turn
+            # below judges the others).
+            due_and_more = select(CoverageResult.resident_id).where(
+                due_rows(labels, today), not_(turns_alone(today)))
+            judged_again = or_(judged_again, Resident.id.in_(due_and_more))
+        others = select(Resident.id).where(judged_again, untouched)
     count, changes = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
     count += bulk.written + count_left
     changes += left_changes
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
-    if not full:
+    if not full and rows_may_be_due:
         turned = turn_in_bulk(labels, today, now)
         count += turned.written
         bulk.status_changes += turned.status_changes
@@ -120,6 +122,7 @@ def refresh(now: datetime | None = None) -> dict:
     prepared = prepare.advance(state, today, now, None if full else touched,
                                judged=count + count_late)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
+    state.turned_on = today
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
             "status_changes": len(changes) + bulk.status_changes + len(late_changes),

@@ -112,11 +112,12 @@ def refresh(now: datetime | None = None) -> dict:
     count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
     count += bulk.written + count_left
     changes += left_changes
+    in_sql = bulk.status_changes  # status changes the database applied (alerts included)
     count_late, late_changes = _reevaluate_rows(past_rows, today, now)
     if not full and rows_may_be_due:
         turned = turn_in_bulk(labels, today, now)
         count += turned.written
-        bulk.status_changes += turned.status_changes
+        in_sql += turned.status_changes
     alerts.apply_coverage_changes(changes + late_changes, now)
     recount(labels + [row.period for row in past_rows], now)
     prepared = prepare.advance(state, today, now, None if full else touched,
@@ -125,7 +126,7 @@ def refresh(now: datetime | None = None) -> dict:
     state.turned_on = today
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
-            "status_changes": len(changes) + bulk.status_changes + len(late_changes),
+            "status_changes": len(changes) + in_sql + len(late_changes),
             "closed": closed, "prepared": prepared}
 
 

@@ -7,9 +7,12 @@ import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from server.coverage import roster_coverage
 from server.coverage.board import BOARD_SORTS
+from server.extensions import db
+from server.models import CoverageState
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import (
     at,
@@ -298,10 +301,11 @@ def test_a_late_visit_moves_the_counts_of_its_closed_week(api, worker_a, supervi
 
 def test_a_pass_leaves_unchanged_rows_alone_and_the_board_says_when_it_counted(
         api, admin, worker_a, supervisor_a, board):
-    """A policy change judges everyone again; rows it finds as they were are not rewritten, so
+    """A full pass judges everyone again; rows it finds as they were are not rewritten, so
     their evaluated_at is when their values last changed, while the board's is the last pass."""
-    set_policies(api, admin, default=(2, "week"))  # the same rule: nothing moves
-    refresh("2026-11-21T09:30+08:00")
+    db.session.execute(update(CoverageState).values(periods=[]))  # as after a new default
+    db.session.commit()
+    assert refresh("2026-11-21T09:30+08:00")["full"] is True
     assert result(board["seen"], "2026-W47").evaluated_at == at("2026-11-21T09:00+08:00")
     board_at = api.get("/coverage?week=2026-W47", as_=supervisor_a).json["evaluated_at"]
     assert board_at == "2026-11-21T01:30:00+00:00"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from server import exports
-from server.coverage import passes, prepare
+from server.coverage import passes, policies, prepare
 from server.extensions import db
 from server.models import CoverageResult, CoverageState
 from tests.conftest import add_resident
@@ -128,9 +128,23 @@ def test_a_busy_refresh_leaves_its_slice_to_the_next(monkeypatch, api, worker_a,
     assert state().prepared_complete
 
 
-def test_a_policy_changed_on_sunday_prepares_the_week_again(api, admin, home):
+def test_a_policy_changed_on_sunday_judges_the_residents_it_moved_again(api, admin, home):
     refresh("2026-11-22T00:15+08:00")
-    set_policies(api, admin, default=(3, "week"))
+    set_policies(api, admin, residents=[(home["张建国"]["id"], 7, "week"),
+                                        (home["李秀英"]["id"], 1, "week")])
+    assert refresh("2026-11-22T09:00+08:00")["full"] is False
+    assert summary(home["李秀英"], "2026-W47") == (1, 0, "at_risk")  # none yet, Sunday left
+    assert summary(home["李秀英"], "2026-W48") == (1, 0, "on_track")
+    assert summary(home["王桂英"], "2026-W48") == (2, 0, "on_track")
+    assert refresh("2026-11-23T00:15+08:00")["full"] is False
+    assert summary(home["李秀英"], "2026-W48") == (1, 0, "on_track")
+
+
+def test_a_policy_that_moves_many_on_sunday_prepares_the_week_again(monkeypatch, api, admin,
+                                                                    home):
+    monkeypatch.setattr(policies, "FEW_MOVED", 2)
+    refresh("2026-11-22T00:15+08:00")
+    set_policies(api, admin, default=(3, "week"))  # moves all three
     assert refresh("2026-11-22T09:00+08:00")["full"] is True  # starts preparing over
     assert summary(home["王桂英"], "2026-W48") is None
     assert refresh("2026-11-22T09:15+08:00")["prepared"] == 3

@@ -3,6 +3,7 @@
 from server.extensions import db
 from server.residents import token_fingerprint
 from tests.conftest import add_resident, make_person
+from tests.test_coverage_support import set_policies
 from tests.visitdata import sync_body, visit_payload
 
 
@@ -148,3 +149,13 @@ def test_rotated_token_reaches_the_phone(api, admin, worker_a, resident_a):
 def test_token_fingerprint_is_what_a_phone_computes():
     # The PWA hashes a scanned token with SubtleCrypto; this pins the same recipe.
     assert token_fingerprint("abc") == "ungWv48Bz-o"
+
+
+def test_a_changed_rule_reaches_the_phones(api, admin, worker_a, resident_a):
+    cursor = pull(api, worker_a)["cursor"]
+    set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])
+    answer = pull(api, worker_a, cursor)
+    assert [(r["id"], r["coverage"]["required"]) for r in answer["residents"]] == [
+        (resident_a["id"], 3)]
+    set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])  # the same again
+    assert pull(api, worker_a, answer["cursor"])["residents"] == []

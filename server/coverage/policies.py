@@ -5,10 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 
+from ..changes import next_change_number
+from ..clock import today_in
 from ..extensions import db
-from ..models import CoveragePolicy, CoverageState, utcnow
+from ..models import CoveragePolicy, CoverageState, Resident, utcnow
+from .counts import chunks
+from .periods import current_periods
 
 DEFAULT_RULE_REQUIRED = 2
 DEFAULT_RULE_PERIOD = "week"
@@ -48,9 +53,19 @@ def load_policies() -> Policies:
     return policies
 
 
-def replace_policies(user_id: uuid.UUID | None, document: dict) -> None:
-    """Replace every policy with the document's; the next refresh recomputes open periods."""
+# A change that moves more residents' rules than this is judged by a full pass.
+FEW_MOVED = 5_000
+
+
+def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
+    """Replace every policy with the document's; return how many residents' rules it moved.
+
+    Those residents take a new roster change number: the phones pull their new requirement,
+    and the next refresh judges them again like any resident whose record changed. When many
+    moved (a new default), the next refresh judges everyone instead, in one pass.
+    """
     now = utcnow()
+    before = load_policies()
     db.session.execute(delete(CoveragePolicy))
     rows = [CoveragePolicy(key="default", required=document["default"]["required"],
                            period=document["default"]["period"])]
@@ -64,5 +79,29 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> None:
     for row in rows:
         row.updated_at, row.updated_by = now, user_id
     db.session.add_all(rows)
-    # Forget which periods were fully evaluated: the next refresh re-reads every resident.
-    db.session.execute(update(CoverageState).values(periods=[]))
+    db.session.flush()
+    moved = _residents_moved(before, load_policies())
+    if moved:
+        number = next_change_number()
+        for batch in chunks(moved):
+            db.session.execute(update(Resident).where(Resident.id.in_(batch))
+                               .values(change_seq=number))
+    if len(moved) > FEW_MOVED:
+        # Forget which periods were fully evaluated: the next refresh re-reads every resident.
+        db.session.execute(update(CoverageState).values(periods=[]))
+    return len(moved)
+
+
+def _residents_moved(before: Policies, after: Policies) -> list[uuid.UUID]:
+    """Residents in care this month or week whose rule differs between the two."""
+    from .evaluate import in_care_since  # evaluate.py reads the policies
+
+    if before == after:
+        return []
+    first = min(period.start for period in current_periods(
+        today_in(current_app.config["TIMEZONE"], utcnow())).values())
+    rows = db.session.execute(select(Resident.id, Resident.care_level)
+                              .where(in_care_since(first)))
+    return [resident_id for resident_id, care_level in rows
+            if before.rule_for(resident_id, care_level) != after.rule_for(resident_id,
+                                                                          care_level)]

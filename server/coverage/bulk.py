@@ -1,6 +1,6 @@
 """Judging many residents at once in SQL: the full passes, the close of a period, the turns.
 
-A new week, a changed policy, the close of a period, or the morning many at-risk statuses
+A new week, a policy change, the close of a period, or the morning many at-risk statuses
 turn make a refresh judge tens of thousands of residents. Done in Python that costs about a
 tenth of a millisecond each; here the database counts, applies the rule, writes the results
 and raises and resolves the alerts in a few statements, and no resident passes through Python.

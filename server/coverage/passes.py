@@ -1,7 +1,8 @@
 """Keeping the stored results fresh: the incremental refresh and the close of a period.
 
 refresh() looks only at what changed since its last run and at rows whose status is due to
-change; a new period, or a changed policy, makes it judge every resident once.
+change; a new period, or a policy change that moved many residents' rules, makes it judge
+every resident once.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def refresh(now: datetime | None = None) -> dict:
     """Bring the stored results up to date as of `now`; return what it did (for job runs).
 
     Reads only residents with visits received or voided since the last run, residents whose
-    record changed (admission, discharge, care level, unit), and rows whose status is due to
-    turn; a new period, or a changed policy, makes it read every resident once.
+    record or rule changed (admission, discharge, care level, unit, policy), and rows whose
+    status is due to turn; a new period, or a policy change that moved many, makes it read
+    every resident once.
     """
     from .. import alerts
 

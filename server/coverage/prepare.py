@@ -7,8 +7,9 @@ order) as it will stand on its first day, and keeps the results already prepared
 with the residents it re-judges anyway (new or voided visits, changed records). The first
 refresh of the new period finds every row written and stays incremental. Nothing is alerted
 before a period starts: that refresh raises the alerts of the prepared results that start at
-risk. A full pass (a changed policy) starts the preparation over, and if it has not finished
-when the period starts (the scheduler was down), the first refresh judges everyone as before.
+risk. A full pass (a policy change that moved many) starts the preparation over, and if it
+has not finished when the period starts (the scheduler was down), the first refresh judges
+everyone as before.
 
 The board, the history and the exports show a period only once it has started.
 """

@@ -1,7 +1,7 @@
 """Writing results: one upsert for both ways of judging, which leaves unchanged rows alone.
 
 Most rows a pass judges come out as they were: the month's rows when a new week starts, the
-rows whose status was due to turn but did not, everyone after a policy change that moved few
+rows whose status was due to turn but did not, everyone after a new default that moved few
 requirements. Rewriting such a row costs PostgreSQL a new row version and an entry in each
 index, four times the cost of skipping it, so a row is written only when a judged value
 differs; its evaluated_at is then when its values last changed. When a period was last

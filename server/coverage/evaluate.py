@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import CoverageResult, Resident
@@ -26,11 +26,6 @@ DROP = -1  # as a requirement for evaluate(): remove this resident's row for the
 
 RESIDENT_COLUMNS = (Resident.id, Resident.unit_id, Resident.care_level, Resident.admitted_on,
                     Resident.status, Resident.status_since)
-
-
-def in_care_since(first: date) -> ColumnElement[bool]:
-    """Residents in care on some day since `first`: everyone a new period must judge."""
-    return or_(Resident.status == "active", Resident.status_since >= first)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
 from . import prepare
 from .bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
 from .counts import chunks
-from .evaluate import DROP, Change, evaluate, in_care_since
+from .evaluate import DROP, Change, evaluate
 from .periods import Period, current_periods
 from .summary import recount
 
@@ -95,7 +95,7 @@ def refresh(now: datetime | None = None) -> dict:
             late[resident_id].add(day)
         past_rows = _rows_holding(late, labels, today)
     if full:
-        in_care = in_care_since(min(p.start for p in current.values()))
+        in_care = Resident.in_care_since(min(p.start for p in current.values()))
         if starting:  # prepared in part, maybe for residents discharged since
             in_care = or_(in_care, Resident.id.in_(select(CoverageResult.resident_id).where(
                 CoverageResult.period.in_(starting))))
@@ -169,7 +169,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         raise ValueError(f"{label} has not ended yet (today is {today.isoformat()})")
     holding = select(CoverageResult.resident_id).where(CoverageResult.period == label)
     candidates = select(Resident.id).where(
-        or_(in_care_since(period.start), Resident.id.in_(holding)))
+        or_(Resident.in_care_since(period.start), Resident.id.in_(holding)))
     bulk = judge_in_bulk(candidates, [period], today, now, close=True)
     stored = {resident_id for batch in chunks(list(bulk.leftovers)) for resident_id in
               db.session.scalars(holding.where(CoverageResult.resident_id.in_(batch)))}

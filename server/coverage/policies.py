@@ -94,14 +94,12 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
 
 def _residents_moved(before: Policies, after: Policies) -> list[uuid.UUID]:
     """Residents in care this month or week whose rule differs between the two."""
-    from .evaluate import in_care_since  # evaluate.py reads the policies
-
     if before == after:
         return []
     first = min(period.start for period in current_periods(
         today_in(current_app.config["TIMEZONE"], utcnow())).values())
     rows = db.session.execute(select(Resident.id, Resident.care_level)
-                              .where(in_care_since(first)))
+                              .where(Resident.in_care_since(first)))
     return [resident_id for resident_id, care_level in rows
             if before.rule_for(resident_id, care_level) != after.rule_for(resident_id,
                                                                           care_level)]

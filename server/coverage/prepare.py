@@ -25,7 +25,7 @@ from .. import alerts
 from ..extensions import db
 from ..models import CoverageResult, CoverageState, Resident
 from .bulk import judge_in_bulk
-from .evaluate import DROP, evaluate, in_care_since
+from .evaluate import DROP, evaluate
 from .periods import Period, current_periods
 
 # Residents judged for the next periods by one refresh: a few tenths of a second on
@@ -119,7 +119,7 @@ def _prepare_slice(state: CoverageState, periods: list[Period], now: datetime) -
     start = periods[0].start
     # Only residents in care: a prepared row of anyone else was removed by the refresh that
     # saw them leave (every refresh keeps the prepared rows up to date).
-    wanted = select(Resident.id).where(in_care_since(start))
+    wanted = select(Resident.id).where(Resident.in_care_since(start))
     if state.prepared_after is not None:
         wanted = wanted.where(Resident.id > state.prepared_after)
     ids = db.session.scalars(wanted.order_by(Resident.id).limit(PREPARE_SLICE)).all()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,6 +83,11 @@ class Resident(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+    @classmethod
+    def in_care_since(cls, first: date) -> ColumnElement[bool]:
+        """In care on some day since `first`: everyone a period starting then must judge."""
+        return or_(cls.status == "active", cls.status_since >= first)
 
 
 class ResidentToken(db.Model):

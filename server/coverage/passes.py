@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, not_, or_, select, true
 
 from ..changes import current_change_number
 from ..clock import today_in
@@ -73,56 +74,20 @@ def refresh(now: datetime | None = None) -> dict:
     if starting:
         prepare.raise_prepared_alerts(starting, now)
 
-    def current_period(row, rule):
-        yield current[rule.period], rule.required
-        # A rule that switched between week and month leaves no stale open row behind.
-        yield current["month" if rule.period == "week" else "week"], DROP
-
-    past_rows: list[CoverageResult] = []
-    touched: set[uuid.UUID] = set()  # residents with new or voided visits: exact last visit
-    untouched = true()
-    if state.refreshed_at is not None:
-        # Even a full pass reads what came in since the last run: a visit synced late for a
-        # closed period changes that period, which no pass of the current ones judges.
-        since = state.refreshed_at - WATERMARK_OVERLAP
-        dirty_visits = or_(Visit.received_at > since, Visit.voided_at > since)
-        dirty = db.session.execute(
-            select(Visit.resident_id, Visit.visit_date).where(dirty_visits)).all()
-        touched = {resident_id for resident_id, _ in dirty}
-        untouched = Resident.id.not_in(select(Visit.resident_id).where(dirty_visits))
-        late = defaultdict(set)
-        for resident_id, day in dirty:
-            late[resident_id].add(day)
-        past_rows = _rows_holding(late, labels, today)
-    if full:
-        in_care = Resident.in_care_since(min(p.start for p in current.values()))
-        if starting:  # prepared in part, maybe for residents discharged since
-            in_care = or_(in_care, Resident.id.in_(select(CoverageResult.resident_id).where(
-                CoverageResult.period.in_(starting))))
-        others = select(Resident.id).where(in_care, untouched)
-    else:
-        judged_again = Resident.change_seq > state.change_seq
-        if rows_may_be_due:
-            # Rows due to turn are judged here only if the row alone is not enough (the turn
-            # below judges the others).
-            due_and_more = select(CoverageResult.resident_id).where(
-                due_rows(labels, today), not_(turns_alone(today)))
-            judged_again = or_(judged_again, Resident.id.in_(due_and_more))
-        others = select(Resident.id).where(judged_again, untouched)
-    count, changes = evaluate(touched, current_period, today, now)
-    bulk = judge_in_bulk(others, list(current.values()), today, now)
-    count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
-    count += bulk.written + count_left
-    changes += left_changes
-    in_sql = bulk.status_changes  # status changes the database applied (alerts included)
-    count_late, late_changes = _reevaluate_rows(past_rows, today, now)
+    dirty = _since_last_run(state, labels, today)
+    chosen = (_in_care_this_period(current, starting) if full
+              else _changed_or_due(state, labels, today, rows_may_be_due))
+    others = select(Resident.id).where(chosen, dirty.untouched)
+    count, changes, in_sql = _judge_current(dirty.touched, others, current, today, now)
+    count_late, late_changes = _reevaluate_rows(dirty.past_rows, today, now)
     if not full and rows_may_be_due:
         turned = turn_in_bulk(labels, today, now)
         count += turned.written
         in_sql += turned.status_changes
+
     alerts.apply_coverage_changes(changes + late_changes, now)
-    recount(labels + [row.period for row in past_rows], now)
-    prepared = prepare.advance(state, today, now, None if full else touched,
+    recount(labels + [row.period for row in dirty.past_rows], now)
+    prepared = prepare.advance(state, today, now, None if full else dirty.touched,
                                judged=count + count_late)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     state.turned_on = today
@@ -130,6 +95,73 @@ def refresh(now: datetime | None = None) -> dict:
     return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
             "status_changes": len(changes) + in_sql + len(late_changes),
             "closed": closed, "prepared": prepared}
+
+
+@dataclass
+class _Dirty:
+    """What came in since the last run."""
+
+    touched: set[uuid.UUID] = field(default_factory=set)  # new or voided visits: exact counts
+    untouched: ColumnElement[bool] = field(default_factory=true)  # everyone else
+    past_rows: list[CoverageResult] = field(default_factory=list)  # other periods they change
+
+
+def _since_last_run(state: CoverageState, labels: list[str], today: date) -> _Dirty:
+    """Residents with visits received or voided since the last run, and the stored rows of
+    other periods those visits change. Even a full pass reads them: a visit synced late for a
+    closed period changes that period, which no pass of the current ones judges."""
+    if state.refreshed_at is None:
+        return _Dirty()
+    since = state.refreshed_at - WATERMARK_OVERLAP
+    dirty_visits = or_(Visit.received_at > since, Visit.voided_at > since)
+    dirty = db.session.execute(
+        select(Visit.resident_id, Visit.visit_date).where(dirty_visits)).all()
+    late = defaultdict(set)
+    for resident_id, day in dirty:
+        late[resident_id].add(day)
+    return _Dirty(touched=set(late),
+                  untouched=Resident.id.not_in(select(Visit.resident_id).where(dirty_visits)),
+                  past_rows=_rows_holding(late, labels, today))
+
+
+def _in_care_this_period(current: dict[str, Period],
+                         starting: list[str]) -> ColumnElement[bool]:
+    """Everyone a full pass judges: in care during the current periods, and anyone holding
+    a row prepared for them (maybe discharged since)."""
+    in_care = Resident.in_care_since(min(p.start for p in current.values()))
+    if not starting:
+        return in_care
+    return or_(in_care, Resident.id.in_(select(CoverageResult.resident_id).where(
+        CoverageResult.period.in_(starting))))
+
+
+def _changed_or_due(state: CoverageState, labels: list[str], today: date,
+                    rows_may_be_due: bool) -> ColumnElement[bool]:
+    """Residents whose record or rule changed since the last run, and those whose row is due
+    to turn but cannot turn from the row alone (the turn judges the others)."""
+    judged_again = Resident.change_seq > state.change_seq
+    if not rows_may_be_due:
+        return judged_again
+    due_and_more = select(CoverageResult.resident_id).where(
+        due_rows(labels, today), not_(turns_alone(today)))
+    return or_(judged_again, Resident.id.in_(due_and_more))
+
+
+def _judge_current(touched: set[uuid.UUID], others: Select, current: dict[str, Period],
+                   today: date, now: datetime) -> tuple[int, list[Change], int]:
+    """Judge the current periods: the touched residents in Python with exact counts, the
+    others in SQL, and what SQL leaves over in Python. Answers the rows written, the status
+    changes still to alert on, and the status changes the database applied itself."""
+
+    def current_period(row, rule):
+        yield current[rule.period], rule.required
+        # A rule that switched between week and month leaves no stale open row behind.
+        yield current["month" if rule.period == "week" else "week"], DROP
+
+    count, changes = evaluate(touched, current_period, today, now)
+    bulk = judge_in_bulk(others, list(current.values()), today, now)
+    count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
+    return count + bulk.written + count_left, changes + left_changes, bulk.status_changes
 
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],

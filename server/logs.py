@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import orjson
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # What we accept from a proxy or client as a request id; anything else is replaced.
@@ -46,8 +47,14 @@ def _request_fields() -> dict:
     """The request id and user of the request being served, for any line logged during it."""
     if not has_request_context():
         return {}
-    user = g.get("user")
-    return {"request_id": g.get("request_id"), "user_id": str(user.id) if user else None}
+    return {"request_id": g.get("request_id"), "user_id": _user_id(g.get("user"))}
+
+
+def _user_id(user) -> str | None:
+    """The user's key as the session knows it: once the request has committed, reading
+    `user.id` would load the whole user again, a query per request for a log line."""
+    identity = inspect(user).identity if user is not None else None
+    return str(identity[0]) if identity else None
 
 
 def _json_handler() -> logging.Handler:

@@ -29,6 +29,55 @@ def machine() -> str:
             f"reference loop {reference_loop():.2f} s")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process, its live children and the children it has
+    reaped (from /proc): a gunicorn master and its workers, a postmaster and its backends."""
+    total = 0
+    for pid in _pids():
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        if pid == root:
+            total += sum(fields[11:15])  # utime, stime, cutime, cstime
+        elif fields[1] == root:
+            total += fields[11] + fields[12]
+    return total / TICK
+
+
+def postgres_root(url: str) -> int | None:
+    """The postmaster of a local cluster, found by the port in its command line."""
+    from sqlalchemy.engine import make_url
+
+    port = make_url(url).port
+    return next((pid for pid in _pids() if f"port={port}" in _cmdline(pid)), None)
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _stat(pid: int) -> list[int] | None:
+    """ppid at [1], then the numeric fields of /proc/PID/stat from the fifth on (utime at
+    [11], stime, cutime, cstime after it)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rest = text[text.rindex(")") + 2:].split()
+    return [0, int(rest[1]), *(int(value) if value.lstrip("-").isdigit() else 0
+                               for value in rest[2:])]
+
+
 def reference_loop() -> float:
     """Seconds for a fixed pure-Python loop (best of 3): a shared virtual machine's speed
     varies from day to day, and this says how fast it was when the figures were taken."""

@@ -42,7 +42,7 @@ import aiohttp
 import orjson
 from sqlalchemy import create_engine, text
 
-from bench.common import git_revision, machine
+from bench.common import git_revision, machine, postgres_root, process_tree_cpu
 from tests.pgcluster import find_pg_bin, postgres_cluster
 from tests.visitdata import delta_encode, signature_strokes
 
@@ -53,6 +53,9 @@ RESIDENTS_PER_UNIT = 40
 PHONES_PER_UNIT = 4
 BATCH = 20
 SIGNATURE_POINTS = 120
+# Signatures are drawn once and reused across visits: drawing 120 points per visit cost the
+# phones' process about 0.3 ms a visit, CPU taken from the server on the same machine.
+SIGNATURES = 500
 STATUS_OK = ("created", "duplicate")
 SPREAD = "final sync, spread as the app does"
 AT_ONCE = "final sync, all at the same instant"
@@ -110,12 +113,28 @@ class Figures:
     acknowledged: set[str] = field(default_factory=set)
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     pending: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the sync load
+
+
+def cpu_so_far(trees: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each named group of process trees, and by this process
+    (the phones)."""
+    return {**{name: sum(process_tree_cpu(root) for root in roots)
+               for name, roots in trees.items()}, "the phones": time.process_time()}
+
+
+def signature_pool(rng: random.Random) -> list[list[list[int]]]:
+    """Delta-encoded signatures for the phones to draw from."""
+    return [delta_encode(signature_strokes(SIGNATURE_POINTS, seed=rng.randrange(10**6)))
+            for _ in range(SIGNATURES)]
 
 
 class Phone:
-    def __init__(self, number: int, base: str, figures: Figures, rng: random.Random) -> None:
+    def __init__(self, number: int, base: str, figures: Figures, rng: random.Random,
+                 signatures: list[list[list[int]]]) -> None:
         self.username = f"load{number:04d}"
         self.base, self.figures, self.rng = base, figures, rng
+        self.signatures = signatures
         self.device_id = str(uuid.uuid4())
         self.cursor = None
         self.residents: list[str] = []
@@ -157,7 +176,6 @@ class Phone:
         for _ in range(count):
             resident = self.rng.choice(self.residents)
             when = now - timedelta(minutes=self.rng.randint(5, 300))
-            strokes = signature_strokes(SIGNATURE_POINTS, seed=self.rng.randrange(10**6))
             visit = {
                 "id": str(uuid.uuid4()), "resident_id": resident, "kind": "round",
                 "checked_in_at": when.isoformat(),
@@ -169,7 +187,7 @@ class Phone:
                 "satisfaction": "satisfied", "feedback": "",
                 "signature": {"signer": "resident", "signer_name": None, "reason": None,
                               "width": 600, "height": 200, "encoding": "delta",
-                              "strokes": delta_encode(strokes)},
+                              "strokes": self.rng.choice(self.signatures)},
             }
             self.outbox[visit["id"]] = visit
             self.figures.recorded.add(visit["id"])
@@ -247,14 +265,16 @@ class Phone:
 
 
 async def drive(bases: list[str], phones: int, seconds: float, think: tuple[float, float],
-                login_seconds: float, window: float,
+                login_seconds: float, window: float, trees: dict[str, list[int]],
                 seed_value: int = 7) -> tuple[Figures, float, float, float]:
     """Phase 1: every phone logs in and pulls (spread out); phase 2: the sync load and the
     end-of-day syncs spread as the app spreads them; phase 3: every phone at the same instant.
-    Answers the figures and the seconds of each phase."""
+    Answers the figures and the seconds of each phase; the CPU each of `trees` used in phase 2
+    goes in the figures."""
     figures = Figures()
     rng = random.Random(seed_value)
-    crowd = [Phone(n, bases[n % len(bases)], figures, random.Random(rng.random()))
+    signatures = signature_pool(rng)
+    crowd = [Phone(n, bases[n % len(bases)], figures, random.Random(rng.random()), signatures)
              for n in range(phones)]
     for phone in crowd:
         await phone.open()
@@ -264,6 +284,7 @@ async def drive(bases: list[str], phones: int, seconds: float, think: tuple[floa
                                            begin + login_seconds + 120) for phone in crowd))
         logins = time.monotonic() - begin
         start = time.monotonic()
+        cpu_before = cpu_so_far(trees)
         final = asyncio.Event()
         working = [phone for phone in crowd if phone.token]
         tasks = [asyncio.create_task(phone.work(start + seconds, final, think, window))
@@ -272,6 +293,8 @@ async def drive(bases: list[str], phones: int, seconds: float, think: tuple[floa
         final.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=180)
         elapsed = time.monotonic() - start
+        cpu_after = cpu_so_far(trees)
+        figures.cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
         await asyncio.sleep(2)  # let the machine settle before the worst case
         for phone in working:
             phone.prepare_final()
@@ -296,12 +319,14 @@ def free_port() -> int:
 class Processes:
     def __init__(self, env: dict, logdir: Path) -> None:
         self.env, self.logdir, self.running = env, logdir, []
+        self.roles: dict[str, list[int]] = defaultdict(list)  # "gunicorn": [master pids]
 
     def start(self, name: str, command: list[str], **extra_env) -> subprocess.Popen:
         out = (self.logdir / f"{name}.log").open("wb")
         process = subprocess.Popen(command, cwd=ROOT, env={**self.env, **extra_env},
                                    stdout=out, stderr=subprocess.STDOUT)
         self.running.append(process)
+        self.roles[name.split("-")[0]].append(process.pid)
         return process
 
     def gunicorn(self, name: str, workers: int, threads: int) -> str:
@@ -425,6 +450,18 @@ def report(title: str, figures: Figures, logins: float, elapsed: float, burst: f
     return "\n".join(lines) + "\n"
 
 
+def cpu_line(figures: Figures, elapsed: float) -> str:
+    """Who used the machine during the sync load: the server's share per request, apart from
+    the phones' (which a real deployment does not carry)."""
+    cores = os.cpu_count() or 1
+    syncs = sum(len(figures.latencies.get(kind, [])) for kind in ("push 20", "pull", SPREAD))
+    parts = [f"{name} {seconds:.0f} s" + (f" ({seconds / syncs * 1000:.0f} ms a sync)"
+                                          if name in ("gunicorn", "PostgreSQL") else "")
+             for name, seconds in figures.cpu.items() if seconds or name != "the scheduler"]
+    return (f"CPU used during the sync load ({elapsed:.0f} s, {cores * elapsed:.0f} CPU-seconds "
+            f"on {cores} cores): " + ", ".join(parts) + ".")
+
+
 def last_job_run(url: str) -> int:
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -468,17 +505,19 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
                             ROUNDS_COVERAGE_REFRESH_SECONDS=str(args.refresh_seconds))
             title += f", scheduler refreshing coverage every {args.refresh_seconds} s"
         print(f"\n== {title}: {args.phones} phones for {args.seconds} s", flush=True)
+        trees = {"gunicorn": processes.roles["web"], "PostgreSQL": [postgres_root(url)],
+                 "the scheduler": processes.roles["scheduler"]}
         figures, logins, elapsed, burst = asyncio.run(drive(
             bases, args.phones, args.seconds, (args.think_min, args.think_max),
-            args.login_seconds, args.final_window))
+            args.login_seconds, args.final_window, trees))
         if name == "two+scheduler":
             extra = job_runs_during(url, since)
     finally:
         processes.stop()
     proof = prove(url, figures, figures.pending)
     # Other work on the machine skews every figure: say how busy it was (1-minute average).
-    extra = (extra + "\n\n" if extra else "") + \
-        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    extra = (extra + "\n\n" if extra else "") + cpu_line(figures, elapsed) + \
+        f" Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
     text_block = report(title, figures, logins, elapsed, burst, args.final_window, proof,
                         extra)
     print(text_block, flush=True)

@@ -20,19 +20,24 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gzip
-import os
 import pstats
 import random
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import orjson
-from sqlalchemy.engine import make_url
 
-from bench.common import database, git_revision, machine, make_app, postgres_available
+from bench.common import (
+    database,
+    git_revision,
+    machine,
+    make_app,
+    postgres_available,
+    postgres_root,
+    process_tree_cpu,
+)
 from server.audit import SYSTEM
 from server.extensions import db
 from server.residents import create_resident
@@ -46,7 +51,6 @@ BATCH = 20
 SIGNATURE_POINTS = 120
 PASSWORD = "benchmark"
 WARM_UP_ROUNDS = 1
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _seed(app, units: int) -> None:
@@ -82,46 +86,6 @@ def _visit(rng: random.Random, resident: str) -> dict:
                       "width": 600, "height": 200, "encoding": "delta",
                       "strokes": delta_encode(strokes)},
     }
-
-
-class PostgresCpu:
-    """CPU seconds used so far by a local cluster's processes (postmaster and children)."""
-
-    def __init__(self, url: str) -> None:
-        port = make_url(url).port
-        self.root = next((pid for pid in _pids() if f"port={port}" in _cmdline(pid)), None)
-
-    def seconds(self) -> float:
-        if self.root is None:
-            return 0.0
-        total = 0
-        for pid in _pids():
-            fields = _stat(pid)
-            if fields and (pid == self.root or fields[1] == self.root):
-                total += fields[11] + fields[12]  # utime + stime, in clock ticks
-        return total / TICK
-
-
-def _pids() -> list[int]:
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def _stat(pid: int) -> list[int] | None:
-    """ppid, then the numeric fields of /proc/PID/stat from the state on (utime at [11])."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    rest = text[text.rindex(")") + 2:].split()
-    return [0, int(rest[1]), *(int(value) if value.lstrip("-").isdigit() else 0
-                               for value in rest[2:])]
 
 
 class Phone:
@@ -162,7 +126,7 @@ def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
     rng = random.Random(7)
     spent: dict[str, list[float]] = {"push 20": [], "pull": []}
     database_cpu: dict[str, float] = {"push 20": 0.0, "pull": 0.0}
-    postgres = PostgresCpu(url) if url.startswith("postgresql") else None
+    postgres = postgres_root(url) if url.startswith("postgresql") else None
     profiler = cProfile.Profile(time.process_time) if profile else None
     with app.app_context():
         client = app.test_client()
@@ -178,7 +142,7 @@ def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
                     body = push if kind == "push 20" else phone.body([])
                     measured = number >= WARM_UP_ROUNDS
                     profiling = profiler and measured and profile == kind.split()[0]
-                    before = postgres.seconds() if postgres and measured else 0.0
+                    before = process_tree_cpu(postgres) if postgres and measured else 0.0
                     if profiling:
                         profiler.enable()
                     seconds = phone.send(body)
@@ -187,7 +151,7 @@ def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
                     if measured:
                         spent[kind].append(seconds)
                         if postgres:
-                            database_cpu[kind] += postgres.seconds() - before
+                            database_cpu[kind] += process_tree_cpu(postgres) - before
         db.session.remove()
         db.engine.dispose()
     if profiler:

@@ -69,7 +69,9 @@ def _in_scope(column, unit_ids: set[uuid.UUID] | None):
 ROSTER_COLUMNS = (Resident.id, Resident.unit_id, Resident.name, Resident.sex,
                   Resident.birth_year, Resident.room, Resident.address, Resident.phone,
                   Resident.care_level, Resident.qr_token, Resident.home_lat, Resident.home_lon,
-                  Resident.status, Resident.change_seq)
+                  Resident.status, Resident.change_seq,
+                  # What the coverage count needs besides (coverage/phone.py): not read again.
+                  Resident.admitted_on, Resident.status_since)
 
 
 def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
@@ -118,7 +120,7 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
 
     active = [r for r in rows if r.status == "active"]
     # Most pulls between pushes carry no resident: then not even the rules are read.
-    coverage = roster_coverage([r.id for r in active], today) if active else {}
+    coverage = roster_coverage(active, today) if active else {}
     removed_residents = [str(r.id) for r in rows if r.status != "active"]
     if not reset:
         removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more

@@ -7,12 +7,13 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server.coverage import roster_coverage
 from server.coverage.board import BOARD_SORTS
+from server.coverage.evaluate import RESIDENT_COLUMNS
 from server.extensions import db
-from server.models import CoverageState
+from server.models import CoverageState, Resident
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import (
     at,
@@ -376,10 +377,35 @@ def test_the_phone_count_follows_the_policy(app, api, admin, worker_a, ward_a):
     set_policies(api, admin, care_levels=[("full_care", 3, "week"), ("home", 1, "month")])
     sync_visit(api, worker_a, resident, "2026-11-17T09:00+08:00")
     sync_visit(api, worker_a, resident, "2026-11-17T10:00+08:00")
-    counts = roster_coverage([uuid.UUID(resident["id"]), uuid.UUID(client["id"])],
-                             date(2026, 11, 19))
+    rows = db.session.execute(select(*RESIDENT_COLUMNS).where(
+        Resident.id.in_([uuid.UUID(resident["id"]), uuid.UUID(client["id"])]))).all()
+    counts = roster_coverage(rows, date(2026, 11, 19))
     assert counts[uuid.UUID(resident["id"])]["week"] == "2026-W47"
     assert counts[uuid.UUID(resident["id"])]["required"] == 3
     assert counts[uuid.UUID(resident["id"])]["days_visited"] == 1
     assert counts[uuid.UUID(client["id"])] == {"week": "2026-11", "required": 1,
                                                "days_visited": 0, "last_visit_at": None}
+
+
+def test_the_phone_count_names_the_last_visit_even_one_before_this_period(
+        app, api, admin, supervisor_a, worker_a, ward_a):
+    """Days come from this week and month; the last visit may be older, and a voided one
+    is not it."""
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    seen_in_october = add_resident(api, admin, ward_a, admitted_on="2026-01-05")
+    seen_this_week = add_resident(api, admin, ward_a, admitted_on="2026-01-05")
+    never_seen = add_resident(api, admin, ward_a, admitted_on="2026-01-05")
+    sync_visit(api, worker_a, seen_in_october, "2026-10-20T09:00+08:00")
+    void(api, supervisor_a, sync_visit(api, worker_a, seen_in_october, "2026-11-18T09:00+08:00"))
+    sync_visit(api, worker_a, seen_this_week, "2026-10-20T09:00+08:00")
+    sync_visit(api, worker_a, seen_this_week, "2026-11-17T09:00+08:00")
+    sync_visit(api, worker_a, seen_this_week, "2026-11-17T10:00+08:00")
+    ids = [uuid.UUID(r["id"]) for r in (seen_in_october, seen_this_week, never_seen)]
+    rows = db.session.execute(select(*RESIDENT_COLUMNS).where(Resident.id.in_(ids))).all()
+
+    counts = roster_coverage(rows, date(2026, 11, 19))
+
+    assert [(counts[i]["days_visited"], counts[i]["last_visit_at"]) for i in ids] == [
+        (0, at("2026-10-20T09:00+08:00")),
+        (1, at("2026-11-17T10:00+08:00")),
+        (0, None)]

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Resident
-from .counts import chunks, last_visits, visit_days
-from .evaluate import RESIDENT_COLUMNS
+from ..models import Visit
+from .counts import chunks, last_visits
 from .periods import current_periods
 from .policies import load_policies
 from .rule import active_window, prorated
 
 
-def roster_coverage(resident_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, dict]:
+def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
     """This period's count for each resident, as the phone shows it ("1 / 2").
 
-    `week` names the period of the resident's rule: "2026-W48", or "2026-11" for a monthly one.
+    `residents` are rows the roster already read, with the columns of evaluate.RESIDENT_COLUMNS
+    (id, care level, admission, status and its date). `week` names the period of the
+    resident's rule: "2026-W48", or "2026-11" for a monthly one.
     """
     policies = load_policies()
     current = current_periods(today)
+    first = min(current["week"].start, current["month"].start)
     answer: dict[uuid.UUID, dict] = {}
-    for batch in chunks(list(resident_ids)):
-        days = visit_days(batch, current["month"].start if current["month"].start <
-                           current["week"].start else current["week"].start,
-                           max(current["week"].end, current["month"].end))
-        last = last_visits(batch, date.max)
-        for row in db.session.execute(select(*RESIDENT_COLUMNS).where(Resident.id.in_(batch))):
+    for batch in chunks(list(residents)):
+        days, last = _days_and_last_visits([row.id for row in batch], first)
+        for row in batch:
             rule = policies.rule_for(row.id, row.care_level)
             period = current[rule.period]
             window = active_window(period, row.admitted_on, row.status, row.status_since)
@@ -42,3 +43,24 @@ def roster_coverage(resident_ids: list[uuid.UUID], today: date) -> dict[uuid.UUI
                 "last_visit_at": last.get(row.id),
             }
     return answer
+
+
+def _days_and_last_visits(resident_ids: list[uuid.UUID], first: date) -> tuple[
+        dict[uuid.UUID, set[date]], dict[uuid.UUID, datetime]]:
+    """The days visited from `first` on, and the latest check-in ever, in one query for the
+    residents visited since `first` (most of those a sync answers: it names the residents
+    just visited) and a second only for the others."""
+    days: dict[uuid.UUID, set[date]] = defaultdict(set)
+    last: dict[uuid.UUID, datetime] = {}
+    for resident_id, day, latest in db.session.execute(
+            select(Visit.resident_id, Visit.visit_date, func.max(Visit.checked_in_at))
+            .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
+                   Visit.visit_date >= first)
+            .group_by(Visit.resident_id, Visit.visit_date)):
+        days[resident_id].add(day)
+        if resident_id not in last or latest > last[resident_id]:
+            last[resident_id] = latest
+    not_lately = [resident_id for resident_id in resident_ids if resident_id not in last]
+    if not_lately:
+        last.update(last_visits(not_lately, date.max))
+    return days, last

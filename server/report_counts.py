@@ -11,11 +11,13 @@ afresh (benchmarks that load visits by COPY).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, true
+from sqlalchemy.sql.dml import Insert
 
 from .extensions import db
 from .models import Amendment, FollowUpHandled, Visit
@@ -59,14 +61,19 @@ def _add(deltas: Mapping[Key, Counter]) -> None:
              **{name: deltas[key][name] for name in COUNTS}}
             for key in sorted(deltas) for unit_id, day, worker_id in [key]
             if any(deltas[key].values())]
-    if not rows:
-        return
+    if rows:
+        db.session.execute(_adding_counts(db.engine.dialect.name), rows)
+
+
+@functools.cache
+def _adding_counts(dialect: str) -> Insert:
+    """The upsert that adds deltas to their rows. Every sync runs it: built once per kind of
+    database, it is not rebuilt, nor its cache key worked out again, on each."""
     statement = insert_or_on_conflict(VisitDayCount)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["unit_id", "visit_date", "worker_id"],
         set_={name: getattr(VisitDayCount, name) + statement.excluded[name]
               for name in COUNTS})
-    db.session.execute(statement, rows)
 
 
 def _key(visit) -> Key:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from .errors import ApiError
 from .extensions import db
@@ -136,9 +137,16 @@ def issue_token(
     return IssuedToken(token=token, device=device)
 
 
+# Every API request asks for its device, the person and their units (their scope): in one
+# query, not one for the device and person and another for the units.
+_DEVICE_WITH_USER_AND_UNITS = select(Device).options(
+    joinedload(Device.user).joinedload(User.units))
+
+
 def device_for_token(token: str) -> Device | None:
     """The live device holding this token, or None when unknown, revoked, expired or inactive."""
-    device = db.session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS.where(
+        Device.token_hash == hash_token(token))).unique().one_or_none()
     if device is None or device.revoked_at is not None or not device.user.active:
         return None
     if device.expires_at <= utcnow():

@@ -77,6 +77,23 @@ def test_the_close_job_closes_the_week_and_a_refresh_steps_in_an_hour_later(
     assert result(resident, "2026-W47").closed_at == at("2026-11-23T01:00+08:00")
 
 
+def test_a_refresh_after_a_long_outage_closes_every_period_left_open(
+        zone, api, admin, ward_a, worker_a, resident):
+    """The scheduler was down over a week's end and a month's: the next refresh closes both,
+    once, and every row of each."""
+    zone("Asia/Shanghai")
+    set_policies(api, admin, care_levels=[("home", 1, "month")])
+    at_home = add_resident(api, admin, ward_a, care_level="home", admitted_on="2026-01-05")
+    refresh("2026-11-20T12:00+08:00")  # W47, and November for the monthly rule
+
+    assert refresh("2026-12-02T12:00+08:00")["closed"] == ["2026-11", "2026-W47"]
+    assert refresh("2026-12-02T12:15+08:00")["closed"] == []
+    assert summary(resident, "2026-W47") == (2, 0, "missed")
+    assert summary(at_home, "2026-11") == (1, 0, "missed")
+    assert result(resident, "2026-W47").closed_at == at("2026-12-02T12:00+08:00")
+    assert result(at_home, "2026-11").closed_at == at("2026-12-02T12:00+08:00")
+
+
 def test_daylight_saving_end_in_berlin_keeps_sunday_one_day(zone, api, worker_a, resident):
     zone("Europe/Berlin")
     sync_visit(api, worker_a, resident, "2026-10-25T00:30:00+02:00")  # Sunday, summer time

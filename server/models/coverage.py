@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -72,7 +73,14 @@ class CoverageResult(db.Model):
     # index of its own: a status that turns then changes no indexed column, and PostgreSQL
     # rewrites the row in its page without touching an index (a HOT update), if the page
     # has room. Pages are filled to 70% to leave it: a morning turns up to half of a week's.
+    # Every refresh asks which ended periods still have open rows (the close job may not have
+    # run): the open rows by end date answer that from a small index, where the question
+    # read the whole table (0.2-0.3 s a refresh on SQLite at 100,000 residents). Neither
+    # column changes when a status turns, so the turn stays a HOT update.
     __table_args__ = (Index("ix_coverage_results_period_unit_id", "period", "unit_id"),
+                      Index("ix_coverage_results_open_period_end", "period_end",
+                            sqlite_where=text("closed_at IS NULL"),
+                            postgresql_where=text("closed_at IS NULL")),
                       {"postgresql_with": {"fillfactor": 70}})
 
     # Keyed by resident and period, no surrogate id: one index and one sequence fewer to

@@ -54,7 +54,7 @@ PHONES_PER_UNIT = 4
 BATCH = 20
 SIGNATURE_POINTS = 120
 # Signatures are drawn once and reused across visits: drawing 120 points per visit cost the
-# phones' process about 0.3 ms a visit, CPU taken from the server on the same machine.
+# phones' process about 0.5 ms a visit, CPU taken from the server on the same machine.
 SIGNATURES = 500
 STATUS_OK = ("created", "duplicate")
 SPREAD = "final sync, spread as the app does"
@@ -319,7 +319,7 @@ def free_port() -> int:
 class Processes:
     def __init__(self, env: dict, logdir: Path) -> None:
         self.env, self.logdir, self.running = env, logdir, []
-        self.roles: dict[str, list[int]] = defaultdict(list)  # "gunicorn": [master pids]
+        self.roles: dict[str, list[int]] = defaultdict(list)  # "web": gunicorn masters
 
     def start(self, name: str, command: list[str], **extra_env) -> subprocess.Popen:
         out = (self.logdir / f"{name}.log").open("wb")
@@ -454,8 +454,9 @@ def cpu_line(figures: Figures, elapsed: float) -> str:
     """Who used the machine during the sync load: the server's share per request, apart from
     the phones' (which a real deployment does not carry)."""
     cores = os.cpu_count() or 1
-    syncs = sum(len(figures.latencies.get(kind, [])) for kind in ("push 20", "pull", SPREAD))
-    parts = [f"{name} {seconds:.0f} s" + (f" ({seconds / syncs * 1000:.0f} ms a sync)"
+    syncs = max(1, sum(len(figures.latencies.get(kind, []))
+                       for kind in ("push 20", "pull", SPREAD)))
+    parts = [f"{name} {seconds:.1f} s" + (f" ({seconds / syncs * 1000:.0f} ms a sync)"
                                           if name in ("gunicorn", "PostgreSQL") else "")
              for name, seconds in figures.cpu.items() if seconds or name != "the scheduler"]
     return (f"CPU used during the sync load ({elapsed:.0f} s, {cores * elapsed:.0f} CPU-seconds "
@@ -505,7 +506,9 @@ def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
                             ROUNDS_COVERAGE_REFRESH_SECONDS=str(args.refresh_seconds))
             title += f", scheduler refreshing coverage every {args.refresh_seconds} s"
         print(f"\n== {title}: {args.phones} phones for {args.seconds} s", flush=True)
-        trees = {"gunicorn": processes.roles["web"], "PostgreSQL": [postgres_root(url)],
+        postmaster = postgres_root(url)
+        trees = {"gunicorn": processes.roles["web"],
+                 "PostgreSQL": [postmaster] if postmaster else [],
                  "the scheduler": processes.roles["scheduler"]}
         figures, logins, elapsed, burst = asyncio.run(drive(
             bases, args.phones, args.seconds, (args.think_min, args.think_max),

@@ -26,7 +26,7 @@ from .access import can_see_unit
 from .changes import next_change_number
 from .clock import local_date
 from .extensions import db
-from .models import Amendment, Resident, SyncConflict, SyncRejection, User, Visit
+from .models import Amendment, Device, Resident, SyncConflict, SyncRejection, User, Visit
 from .visit_schemas import AmendmentInSchema, load_visit
 
 MAX_AHEAD = timedelta(minutes=10)
@@ -313,6 +313,16 @@ def mark_residents_changed(resident_ids: set) -> None:
     number = next_change_number()
     db.session.execute(update(Resident).where(Resident.id.in_(sorted(resident_ids)))
                        .values(change_seq=number))
+
+
+def record_device_health(device: Device, device_time: datetime, now: datetime,
+                         app_version: str | None) -> None:
+    """When the phone last synced, how far its clock is off and which app it runs: what the
+    device list and the unsynced alert read."""
+    device.last_sync_at = now
+    device.clock_skew_seconds = round((device_time - now).total_seconds())
+    if app_version:
+        device.app_version = app_version[:40]
 
 
 def ingest(raw_visits: list, raw_amendments: list, ctx: SyncContext) -> list[dict]:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from server.api import sync as sync_api
+from server import sync as sync_domain
 from server.extensions import db
 from server.models import Amendment, Visit
 from tests.conftest import make_person
@@ -37,7 +37,7 @@ def _send(api, phone: Phone, rng: random.Random, size: int, fate: str) -> None:
     batch_v, batch_a = visits[:size], amendments[: max(1, size // 2)]
     body = sync_body(batch_v, batch_a)
     if fate == "fail":  # the request dies before commit
-        with mock.patch.object(sync_api, "_record_device_health",
+        with mock.patch.object(sync_domain, "record_device_health",
                                side_effect=RuntimeError("disk full")):
             answer = api.post("/sync", json=body, as_=phone.person)
         assert answer.status_code == 500

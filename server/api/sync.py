@@ -30,18 +30,10 @@ def sync_view(body):
     context = sync.SyncContext(user=g.user, device_id=g.device.id,
                                device_time=body["device_time"], now=now, zone=config["TIMEZONE"])
     results = sync.ingest(body["visits"], body["amendments"], context)
-    _record_device_health(body["device_time"], now)
+    sync.record_device_health(g.device, body["device_time"], now,
+                              request.headers.get("X-Rounds-App"))
     scope = visible_unit_ids(g.user)  # read before the commit expires the user
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
     changes = roster.pull(scope, body["cursor"], today_in(config["TIMEZONE"], now),
                           config["SYNC_PAGE_SIZE"])
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})
-
-
-def _record_device_health(device_time, now) -> None:
-    device = g.device
-    device.last_sync_at = now
-    device.clock_skew_seconds = round((device_time - now).total_seconds())
-    app_version = request.headers.get("X-Rounds-App")
-    if app_version:
-        device.app_version = app_version[:40]

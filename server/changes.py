@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from sqlalchemy import update
 
 from .extensions import db
-from .models import ChangeCounter
+from .models import ChangeCounter, Resident
+
+# Residents marked by one UPDATE at most: within every database's limit of bound parameters.
+MARK_BATCH = 5000
 
 
 def next_change_number() -> int:
@@ -30,3 +36,19 @@ def next_change_number() -> int:
 def current_change_number() -> int:
     counter = db.session.get(ChangeCounter, 1)
     return counter.value if counter else 0
+
+
+def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:
+    """Give these residents one new change number, so every phone holding them pulls them
+    again: their counts (new visits) or their rule (a policy) changed.
+
+    Call it last in the transaction, so the counter's row lock is held only briefly. Rows are
+    marked in id order, so two overlapping transactions lock them in the same order.
+    """
+    ids = sorted(resident_ids)
+    if not ids:
+        return
+    number = next_change_number()
+    for start in range(0, len(ids), MARK_BATCH):
+        db.session.execute(update(Resident).where(Resident.id.in_(ids[start:start + MARK_BATCH]))
+                           .values(change_seq=number))

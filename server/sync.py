@@ -18,12 +18,12 @@ from typing import Any
 
 import orjson
 from marshmallow import ValidationError
-from sqlalchemy import TextClause, Uuid, select, text, update
+from sqlalchemy import TextClause, Uuid, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import presence, report_counts
 from .access import can_see_unit
-from .changes import next_change_number
+from .changes import mark_residents_changed
 from .clock import local_date
 from .extensions import db
 from .models import Amendment, Device, Resident, SyncConflict, SyncRejection, User, Visit
@@ -301,18 +301,6 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
                                        .where(Amendment.id == data["id"]))
             results.append(_same_or_conflict(data["id"], digest, stored, raw, "amendment", ctx))
     return results
-
-
-def mark_residents_changed(resident_ids: set) -> None:
-    """New visits change the phones' "1 / 2" counts: let every phone of the unit pull them.
-
-    Called last in the transaction, so the change counter's row lock is held only briefly.
-    """
-    if not resident_ids:
-        return
-    number = next_change_number()
-    db.session.execute(update(Resident).where(Resident.id.in_(sorted(resident_ids)))
-                       .values(change_seq=number))
 
 
 def record_device_health(device: Device, device_time: datetime, now: datetime,

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..changes import next_change_number
+from ..changes import mark_residents_changed
 from ..clock import today_in
 from ..extensions import db
 from ..models import CoveragePolicy, CoverageState, Resident, utcnow
-from .counts import chunks
 from .periods import current_periods
 
 DEFAULT_RULE_REQUIRED = 2
@@ -81,11 +80,7 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     db.session.add_all(rows)
     db.session.flush()
     moved = _residents_moved(before, load_policies())
-    if moved:
-        number = next_change_number()
-        for batch in chunks(moved):
-            db.session.execute(update(Resident).where(Resident.id.in_(batch))
-                               .values(change_seq=number))
+    mark_residents_changed(moved)
     if len(moved) > FEW_MOVED:
         # Forget which periods were fully evaluated: the next refresh re-reads every resident.
         db.session.execute(update(CoverageState).values(periods=[]))

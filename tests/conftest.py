@@ -6,13 +6,15 @@ SQLite. Both start from the real migrations.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from server import create_app
 from server.audit import SYSTEM
@@ -32,6 +34,21 @@ def _migrate(url: str) -> None:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+@contextlib.contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block, in order."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from server.extensions import db
 from server.models import Device
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD, make_person, statements_run
 
 
 def login(api, username, password=PASSWORD, device_id=None, **kwargs):
@@ -137,23 +137,13 @@ def test_login_person_helper_creates_distinct_devices(api, ward_a):
 
 def test_a_token_finds_its_device_person_and_units_in_one_query(api, ward_a, ward_b):
     """Every API request asks; the person's scope comes with them, in name order."""
-    from sqlalchemy import event
-
     from server.auth import device_for_token
 
     nurse = make_person(api, "nurse.ab", "worker", [ward_b, ward_a])
     db.session.expunge_all()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_run() as statements:
         device = device_for_token(nurse.token)
         units = [unit.name for unit in device.user.units]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
     assert device.id == nurse.device_id and device.user.username == "nurse.ab"
     assert units == sorted([ward_a.name, ward_b.name])

@@ -10,11 +10,9 @@ import os
 import time
 
 import pytest
-from sqlalchemy import event
 
 from server import coverage
-from server.extensions import db
-from tests.conftest import add_resident
+from tests.conftest import add_resident, statements_run
 from tests.test_coverage_support import (
     at,
     open_alerts,
@@ -246,18 +244,10 @@ def test_a_changed_rule_moves_a_resident_between_week_and_month(zone, api, admin
 
 def test_only_the_first_refresh_of_a_day_looks_for_rows_due_to_turn(zone, app, resident):
     zone("Asia/Shanghai")
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        statements.append(statement)
 
     def due_lookups(when: str) -> int:
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with statements_run() as statements:
             refresh(when)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         return sum("due_on <=" in statement for statement in statements)
 
     assert due_lookups("2026-11-20T09:00+08:00") == 0  # the first run: a full pass

@@ -14,7 +14,7 @@ from server.coverage.board import BOARD_SORTS
 from server.coverage.evaluate import RESIDENT_COLUMNS
 from server.extensions import db
 from server.models import CoverageState, Resident
-from tests.conftest import add_resident, make_person
+from tests.conftest import add_resident, make_person, statements_run
 from tests.test_coverage_support import (
     at,
     counts_of_the_stored_results,
@@ -315,6 +315,28 @@ def test_a_pass_leaves_unchanged_rows_alone_and_the_board_says_when_it_counted(
     refresh("2026-11-21T10:15+08:00")
     assert result(board["unseen"], "2026-W47").evaluated_at == at("2026-11-21T10:15+08:00")
     assert result(board["seen"], "2026-W47").evaluated_at == at("2026-11-21T09:00+08:00")
+    assert kept_counts() == counts_of_the_stored_results()
+
+
+def test_a_refresh_that_changes_no_result_does_not_count_again(api, worker_a, supervisor_a,
+                                                               board):
+    """The visits of the last run are read again through the overlap and judged as they were:
+    the board's counts are not regrouped (100,000 rows a week), only counted as of now."""
+    def recounts(statements: list[str]) -> int:
+        return sum("INSERT INTO coverage_counts" in statement for statement in statements)
+
+    with statements_run() as statements:
+        answer = refresh("2026-11-21T09:15+08:00")
+    assert answer["evaluated"] > 0  # the board's two visits, read again
+    assert recounts(statements) == 0
+    board_at = api.get("/coverage?week=2026-W47", as_=supervisor_a).json["evaluated_at"]
+    assert board_at == "2026-11-21T01:15:00+00:00"
+    assert kept_counts() == counts_of_the_stored_results()
+
+    sync_visit(api, worker_a, board["unseen"], "2026-11-21T09:20+08:00")
+    with statements_run() as statements:
+        refresh("2026-11-21T09:30+08:00")
+    assert recounts(statements) == 1
     assert kept_counts() == counts_of_the_stored_results()
 
 

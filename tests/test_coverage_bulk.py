@@ -88,12 +88,12 @@ def _start_from(ids: list[uuid.UUID], today: date) -> None:
     """The stored state both ways start from: the earlier week closed, yesterday's results."""
     db.session.execute(delete(CoverageResult))
     db.session.execute(delete(Alert))
-    _, changes = evaluate(ids, lambda row, rule: [(EARLIER_WEEK, rule.required)]
-                          if rule.period == "week" else [], WEEK.start, _noon(WEEK.start),
-                          close=True)
+    changes = evaluate(ids, lambda row, rule: [(EARLIER_WEEK, rule.required)]
+                       if rule.period == "week" else [], WEEK.start, _noon(WEEK.start),
+                       close=True).changes
     yesterday = today - timedelta(days=1)
-    _, more = evaluate(ids, lambda row, rule: _current(row, rule, min(yesterday, WEEK.end)),
-                       yesterday, _noon(yesterday), exact=False)
+    more = evaluate(ids, lambda row, rule: _current(row, rule, min(yesterday, WEEK.end)),
+                    yesterday, _noon(yesterday), exact=False).changes
     apply_coverage_changes(changes + more, _noon(yesterday))
     db.session.flush()
 
@@ -107,8 +107,8 @@ def _alerts() -> set[tuple]:
 
 def _by_python(ids, today: date, close: bool) -> tuple[dict, set, int]:
     _start_from(ids, today)
-    _, changes = evaluate(ids, lambda row, rule: _current(row, rule, min(today, WEEK.end)),
-                          today, _noon(today), close=close, exact=False)
+    changes = evaluate(ids, lambda row, rule: _current(row, rule, min(today, WEEK.end)),
+                       today, _noon(today), close=close, exact=False).changes
     apply_coverage_changes(changes, _noon(today))
     return _stored(), _alerts(), len(changes)
 
@@ -119,8 +119,8 @@ def _in_bulk(ids, today: date, close: bool) -> tuple[dict, set, int, set]:
     periods = [Period.of("week", day), Period.of("month", day)]
     bulk = judge_in_bulk(select(Resident.id).where(Resident.id.in_(ids)), periods, today,
                          _noon(today), close=close)
-    _, more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, day), today,
-                       _noon(today), close=close, exact=False)
+    more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, day), today,
+                    _noon(today), close=close, exact=False).changes
     apply_coverage_changes(more, _noon(today))
     return _stored(), _alerts(), bulk.status_changes + len(more), bulk.leftovers
 
@@ -164,12 +164,12 @@ def _by_turn(ids, today: date) -> tuple[dict, set, int, int]:
                                                          not_(turns_alone(today)))
     bulk = judge_in_bulk(select(Resident.id).where(Resident.id.in_(not_alone)), periods,
                          today, _noon(today))
-    _, more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, today), today,
-                       _noon(today), exact=False)
+    more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, today), today,
+                    _noon(today), exact=False).changes
     apply_coverage_changes(more, _noon(today))
     turned = turn_in_bulk(labels, today, _noon(today))
     return (_stored(), _alerts(), bulk.status_changes + len(more) + turned.status_changes,
-            turned.written)
+            turned.judged)
 
 
 @pytest.mark.parametrize("today", [WEEK.start + timedelta(days=n) for n in range(1, 7)],
@@ -193,7 +193,7 @@ def test_the_turn_judges_only_whole_period_rows_without_visits_ahead(institution
     # "own_rule" (4 a week) has a visit dated Sunday, ahead of Saturday: left to judgement.
     assert due == {(names["never_seen"], "on_track"), (names["own_rule"], "on_track")}
     turned = turn_in_bulk(labels, saturday, _noon(saturday))
-    assert (turned.written, turned.status_changes) == (1, 1)
+    assert (turned.judged, turned.rows_written, turned.status_changes) == (1, 1, 1)
     still_due = set(db.session.scalars(select(CoverageResult.resident_id)
                                        .where(due_rows(labels, saturday))))
     assert still_due == {names["own_rule"]}

@@ -8,8 +8,10 @@ import pytest
 
 from server import config as settings
 from server import create_app
+from server.audit import SYSTEM
 from server.extensions import db
-from tests.conftest import make_person
+from server.units import create_unit
+from tests.conftest import Api, add_resident, make_person, statements_run
 from tests.visitdata import sync_body, visit_payload
 
 
@@ -77,29 +79,14 @@ def test_each_request_is_one_json_line_with_who_what_and_how_long(json_app):
 def test_the_log_line_reads_no_user_back_after_the_commit(json_app):
     """The commit of a sync expires the user; naming them in the log line must not load
     them again (a query per request, paid by every phone)."""
-    from sqlalchemy import event
-
-    from tests.conftest import Api, add_resident
-
     api = Api(json_app.test_client())
-    from server.audit import SYSTEM
-    from server.units import create_unit
-
     ward = create_unit(SYSTEM, "Ward D 丁病区", "ward")
     db.session.commit()
     admin = make_person(api, "admin", "admin")
     worker = make_person(api, "worker.d", "worker", [ward])
     resident = add_resident(api, admin, ward)
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_run() as statements:
         api.post("/sync", json=sync_body([visit_payload(resident)]), as_=worker)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
     assert request_lines(json_app)[-1]["user_id"] == str(worker.user.id)
     assert not [s for s in statements if "FROM users" in s and "WHERE users.id" in s]

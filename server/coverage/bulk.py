@@ -244,14 +244,17 @@ def _not_judged(periods: list[Period]) -> Select:
             them.resident_id.in_(holding)))
 
 
-def _store_judged() -> None:
+def _store_judged() -> int:
+    """Store the judged rows; answer how many were inserted or rewritten (not the unchanged)."""
     statement = insert_results().from_select(
         RESULT_COLUMNS,
         # SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON. In key order,
         # the primary key's index is written page after page rather than all over.
         select(*[_judged.c[name] for name in RESULT_COLUMNS]).where(true())
         .order_by(_judged.c.resident_id, _judged.c.period))
-    db.session.execute(rewriting_changed(statement))
+    # SQLAlchemy keeps an INSERT's row count only when asked (PostgreSQL answers -1 otherwise).
+    return db.session.execute(rewriting_changed(statement)
+                              .execution_options(preserve_rowcount=True)).rowcount
 
 
 def _analyze(connection, table: Table) -> None:
@@ -276,9 +279,10 @@ def _claim_write_lock(connection) -> None:
 
 @dataclass
 class BulkResult:
-    written: int
+    judged: int
     status_changes: int
     leftovers: set[uuid.UUID]  # for evaluate(): their rows in these periods are untouched
+    rows_written: int  # inserted or rewritten: the judged rows that came out differently
 
 
 @contextmanager
@@ -296,9 +300,10 @@ def _judging() -> Iterator[Connection]:
             table.drop(connection)
 
 
-def _apply_judged(connection, now: datetime, raise_alerts: bool) -> tuple[int, int]:
+def _apply_judged(connection, now: datetime, raise_alerts: bool) -> tuple[int, int, int]:
     """Raise and resolve the alerts of the judged statuses that changed, then store what
-    differs; return how many were judged and how many changed status."""
+    differs; return how many were judged, how many changed status and how many rows were
+    written."""
     # Without row counts, PostgreSQL may plan the alerts' lookups as a loop over every
     # judged row for each alert: minutes instead of a second.
     _analyze(connection, _judged)
@@ -310,8 +315,7 @@ def _apply_judged(connection, now: datetime, raise_alerts: bool) -> tuple[int, i
             _judged.c.old_status.label("before"), _judged.c.status.label("after"),
         ).where(changed).subquery("changes"), now)
     count = connection.scalar(select(func.count()).select_from(_judged))
-    _store_judged()
-    return count, status_changes
+    return count, status_changes, _store_judged()
 
 
 def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: datetime,
@@ -330,8 +334,8 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
         if len(periods) > 1:
             connection.execute(_judged.delete().where(_holding_other_kind(periods)))
         leftovers = set(connection.scalars(_not_judged(periods)))
-        count, status_changes = _apply_judged(connection, now, raise_alerts)
-    return BulkResult(count, status_changes, leftovers)
+        count, status_changes, written = _apply_judged(connection, now, raise_alerts)
+    return BulkResult(count, status_changes, leftovers, written)
 
 
 # The turns: on most mornings the statuses that change are those of residents nobody visited
@@ -384,5 +388,5 @@ def turn_in_bulk(labels: list[str], today: date, now: datetime) -> BulkResult:
         connection.execute(_judged.insert().from_select(
             [column.name for column in _judged.columns],
             _turned(today, now).where(due_rows(labels, today), turns_alone(today))))
-        count, status_changes = _apply_judged(connection, now, raise_alerts=True)
-    return BulkResult(count, status_changes, set())
+        count, status_changes, written = _apply_judged(connection, now, raise_alerts=True)
+    return BulkResult(count, status_changes, set(), written)

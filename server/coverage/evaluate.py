@@ -20,7 +20,7 @@ from .counts import chunks, earlier_last_visits, period_counts, visit_days
 from .periods import Period
 from .policies import load_policies
 from .rule import active_window, judge, prorated
-from .store import insert_results, rewriting_changed
+from .store import JUDGED, insert_results, rewriting_changed
 
 DROP = -1  # as a requirement for evaluate(): remove this resident's row for the period
 
@@ -40,6 +40,13 @@ class Change:
     closed: bool
 
 
+@dataclass
+class Evaluated:
+    count: int  # results judged
+    changes: list[Change]
+    written: set[str]  # periods with a result inserted, rewritten or removed: to recount
+
+
 def _store(rows: list[dict], removed: list[tuple[uuid.UUID, str]]) -> None:
     if rows:
         # Core, not the ORM's bulk path: one executemany, however many rows.
@@ -50,7 +57,7 @@ def _store(rows: list[dict], removed: list[tuple[uuid.UUID, str]]) -> None:
 
 
 def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: datetime,
-             *, close: bool = False, exact: bool = True) -> tuple[int, list[Change]]:
+             *, close: bool = False, exact: bool = True) -> Evaluated:
     """Recompute and store the results of these residents for the periods periods_for() names.
 
     periods_for(resident_row, rule) yields (Period, required): a number of days before
@@ -59,10 +66,10 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
     and a period at a time, so memory follows the batch, never the number of visits.
     `exact=False` lets a result without a visit in its period carry the last visit from the
     resident's previous result instead of searching all their visits (the full passes).
+    A result that comes out as stored is not written again.
     """
     policies = load_policies()
-    changes: list[Change] = []
-    count = 0
+    done = Evaluated(0, [], set())
     for batch in chunks(sorted(set(resident_ids))):
         residents = db.session.execute(select(*RESIDENT_COLUMNS).where(Resident.id.in_(batch)))
         wanted = []
@@ -73,8 +80,8 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
             continue
         labels = {period.label for _, period, _ in wanted}
         stored = {(r.resident_id, r.period): r for r in db.session.execute(
-            select(CoverageResult.resident_id, CoverageResult.period, CoverageResult.status,
-                   CoverageResult.required, CoverageResult.active_days, CoverageResult.closed_at)
+            select(CoverageResult.resident_id, CoverageResult.period,
+                   *[CoverageResult.__table__.c[name] for name in JUDGED])
             .where(CoverageResult.resident_id.in_(batch), CoverageResult.period.in_(labels))
         )}
         by_period: dict[Period, list] = defaultdict(list)
@@ -103,8 +110,8 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
             if window is None or required == DROP:
                 if old is not None:
                     removed.append((row.id, period.label))
-                    changes.append(Change(row.id, row.unit_id, period.label, old.status, None,
-                                          old.closed_at is not None))
+                    done.changes.append(Change(row.id, row.unit_id, period.label, old.status,
+                                               None, old.closed_at is not None))
                 continue
             active_days = (window[1] - window[0]).days + 1
             if required is None:
@@ -115,7 +122,7 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
             days_visited, last_visit = counts.get((row.id, period.label), (0, None))
             ahead = {day for day in upcoming.get(row.id, ()) if day <= period.end}
             result = judge(period, required, window, days_visited, ahead, today, closed=closed)
-            rows.append({
+            new = {
                 "resident_id": row.id, "period": period.label, "period_start": period.start,
                 "period_end": period.end, "unit_id": row.unit_id, "required": result.required,
                 "active_days": result.active_days, "days_visited": result.days_visited,
@@ -123,10 +130,14 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
                 "status": result.status, "due_on": result.due_on, "evaluated_at": now,
                 "closed_at": (old.closed_at if old is not None and old.closed_at else
                               now if close else None),
-            })
+            }
+            done.count += 1
+            if old is None or any(getattr(old, name) != new[name] for name in JUDGED):
+                rows.append(new)
             if old is None or old.status != result.status:
-                changes.append(Change(row.id, row.unit_id, period.label,
-                                      old.status if old else None, result.status, closed))
+                done.changes.append(Change(row.id, row.unit_id, period.label,
+                                           old.status if old else None, result.status, closed))
         _store(rows, removed)
-        count += len(rows)
-    return count, changes
+        done.written.update(label for _, label in removed)
+        done.written.update(new["period"] for new in rows)
+    return done

@@ -22,9 +22,9 @@ from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
 from . import prepare
 from .bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
 from .counts import chunks
-from .evaluate import DROP, Change, evaluate
+from .evaluate import DROP, Evaluated, evaluate
 from .periods import Period, current_periods
-from .summary import recount
+from .summary import keep_counts, recount
 
 # A visit stamped received_at=T may commit a little after T; re-reading this much before the
 # last run's start costs a few extra rows and never misses one.
@@ -78,22 +78,24 @@ def refresh(now: datetime | None = None) -> dict:
     chosen = (_in_care_this_period(current, starting) if full
               else _changed_or_due(state, labels, today, rows_may_be_due))
     others = select(Resident.id).where(chosen, dirty.untouched)
-    count, changes, in_sql = _judge_current(dirty.touched, others, current, today, now)
-    count_late, late_changes = _reevaluate_rows(dirty.past_rows, today, now)
+    judged, in_sql = _judge_current(dirty.touched, others, current, today, now)
+    late = _reevaluate_rows(dirty.past_rows, today, now)
     if not full and rows_may_be_due:
         turned = turn_in_bulk(labels, today, now)
-        count += turned.written
+        judged.count += turned.judged
         in_sql += turned.status_changes
+        if turned.rows_written:
+            judged.written.update(labels)
 
-    alerts.apply_coverage_changes(changes + late_changes, now)
-    recount(labels + [row.period for row in dirty.past_rows], now)
+    alerts.apply_coverage_changes(judged.changes + late.changes, now)
+    keep_counts(labels, judged.written | late.written, now)
     prepared = prepare.advance(state, today, now, None if full else dirty.touched,
-                               judged=count + count_late)
+                               judged=judged.count + late.count)
     state.refreshed_at, state.change_seq, state.periods = started, seq, labels
     state.turned_on = today
     db.session.commit()
-    return {"at": now.isoformat(), "full": full, "evaluated": count, "late": count_late,
-            "status_changes": len(changes) + in_sql + len(late_changes),
+    return {"at": now.isoformat(), "full": full, "evaluated": judged.count, "late": late.count,
+            "status_changes": len(judged.changes) + in_sql + len(late.changes),
             "closed": closed, "prepared": prepared}
 
 
@@ -148,20 +150,25 @@ def _changed_or_due(state: CoverageState, labels: list[str], today: date,
 
 
 def _judge_current(touched: set[uuid.UUID], others: Select, current: dict[str, Period],
-                   today: date, now: datetime) -> tuple[int, list[Change], int]:
+                   today: date, now: datetime) -> tuple[Evaluated, int]:
     """Judge the current periods: the touched residents in Python with exact counts, the
-    others in SQL, and what SQL leaves over in Python. Answers the rows written, the status
-    changes still to alert on, and the status changes the database applied itself."""
+    others in SQL, and what SQL leaves over in Python. Answers what was judged and written,
+    with the status changes still to alert on, and the status changes the database applied
+    itself."""
 
     def current_period(row, rule):
         yield current[rule.period], rule.required
         # A rule that switched between week and month leaves no stale open row behind.
         yield current["month" if rule.period == "week" else "week"], DROP
 
-    count, changes = evaluate(touched, current_period, today, now)
+    exact = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
-    count_left, left_changes = evaluate(bulk.leftovers, current_period, today, now, exact=False)
-    return count + bulk.written + count_left, changes + left_changes, bulk.status_changes
+    left = evaluate(bulk.leftovers, current_period, today, now, exact=False)
+    written = exact.written | left.written
+    if bulk.rows_written:
+        written.update(period.label for period in current.values())
+    return Evaluated(exact.count + bulk.judged + left.count, exact.changes + left.changes,
+                     written), bulk.status_changes
 
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
@@ -180,8 +187,7 @@ def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],
     return found
 
 
-def _reevaluate_rows(rows: list[CoverageResult], today: date,
-                     now: datetime) -> tuple[int, list[Change]]:
+def _reevaluate_rows(rows: list[CoverageResult], today: date, now: datetime) -> Evaluated:
     """A late or voided visit in a past period: recount it, keeping its requirement."""
     by_resident: dict[uuid.UUID, list[Period]] = defaultdict(list)
     for row in rows:
@@ -212,12 +218,12 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         elif row.id in stored:
             yield period, None
 
-    count, changes = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
-    alerts.apply_coverage_changes(changes, now)
+    left = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
+    alerts.apply_coverage_changes(left.changes, now)
     recount([label], now)
     db.session.commit()
-    return {"period": label, "evaluated": bulk.written + count,
-            "status_changes": bulk.status_changes + len(changes)}
+    return {"period": label, "evaluated": bulk.judged + left.count,
+            "status_changes": bulk.status_changes + len(left.changes)}
 
 
 def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[str]:

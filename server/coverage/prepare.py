@@ -88,7 +88,7 @@ def advance(state: CoverageState, today: date, now: datetime,
         return 0
     changed = db.session.scalars(
         select(Resident.id).where(Resident.change_seq > state.change_seq))
-    count, _ = evaluate(touched | set(changed), _for(periods), periods[0].start, now)
+    count = evaluate(touched | set(changed), _for(periods), periods[0].start, now).count
     if not state.prepared_complete and judged < BUSY:
         count += _prepare_slice(state, periods, now)
     return count

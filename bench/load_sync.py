@@ -489,16 +489,25 @@ def job_runs_during(url: str, after_id: int) -> str:
 
 # -- main --------------------------------------------------------------------------------------
 
+def _set_up(workers: int, threads: int) -> str:
+    return (f"{workers} worker{'s' if workers != 1 else ''} x "
+            f"{threads} thread{'s' if threads != 1 else ''}")
+
+
 def run_scenario(name: str, url: str, env: dict, logdir: Path, args) -> str:
     processes = Processes(env, logdir)
     cores = os.cpu_count() or 2
     try:
+        threads = args.threads
         if name == "one":
-            bases = [processes.gunicorn("web-1", workers=2 * cores, threads=4)]
-            title = f"One gunicorn instance ({2 * cores} workers x 4 threads)"
+            workers = args.workers or 2 * cores
+            bases = [processes.gunicorn("web-1", workers=workers, threads=threads)]
+            title = f"One gunicorn instance ({_set_up(workers, threads)})"
         else:
-            bases = [processes.gunicorn(f"web-{n}", workers=cores, threads=4) for n in (1, 2)]
-            title = f"Two gunicorn instances on two ports ({cores} workers x 4 threads each)"
+            workers = args.workers or cores
+            bases = [processes.gunicorn(f"web-{n}", workers=workers, threads=threads)
+                     for n in (1, 2)]
+            title = f"Two gunicorn instances on two ports ({_set_up(workers, threads)} each)"
         extra = ""
         since = last_job_run(url)
         if name == "two+scheduler":
@@ -540,11 +549,17 @@ def main() -> None:
                              "(default: the app's window for automatic syncs)")
     parser.add_argument("--scenario", choices=["one", "two", "two+scheduler", "all"],
                         default="all")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="gunicorn workers per instance (default: 2 per core for one "
+                             "instance, 1 per core for each of two)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop servers and cluster on TERM
     if not 1 <= args.phones <= 1000 or not 1 <= args.seconds <= 600 \
-            or not 0 <= args.final_window <= 120:
-        raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds, a window of 0-120 s")
+            or not 0 <= args.final_window <= 120 or not 0 <= args.workers <= 16 \
+            or not 1 <= args.threads <= 16:
+        raise SystemExit("keep it bounded: 1-1000 phones, 1-600 seconds, a window of 0-120 s, "
+                         "up to 16 workers and 16 threads")
     if find_pg_bin() is None:
         raise SystemExit("PostgreSQL (initdb) is needed")
     scenarios = ["one", "two", "two+scheduler"] if args.scenario == "all" else [args.scenario]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .extensions import db
 from .models import ChangeCounter, Resident
@@ -34,8 +34,9 @@ def next_change_number() -> int:
 
 
 def current_change_number() -> int:
-    counter = db.session.get(ChangeCounter, 1)
-    return counter.value if counter else 0
+    # The value alone: every pull asks, after a commit has expired the counter's ORM object,
+    # whose reload cost more than the query.
+    return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
 
 
 def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:

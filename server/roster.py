@@ -125,11 +125,12 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     if not reset:
         removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more
                                          else None)
-    units_query = select(Unit).where(_in_scope(Unit.id, unit_ids)).order_by(Unit.name)
+    units_query = (select(Unit.id, Unit.name, Unit.kind).where(_in_scope(Unit.id, unit_ids))
+                   .order_by(Unit.name))
     if not reset:
         units_query = units_query.where(Unit.change_seq > start_seq)
     units = [{"id": str(u.id), "name": u.name, "kind": u.kind}
-             for u in db.session.scalars(units_query)]
+             for u in db.session.execute(units_query)]
     removed_units = _units_taken_away(cursor, unit_ids)
 
     if more:

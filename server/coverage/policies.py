@@ -41,7 +41,10 @@ class Policies:
 
 def load_policies() -> Policies:
     policies = Policies(Rule(DEFAULT_RULE_REQUIRED, DEFAULT_RULE_PERIOD), {}, {})
-    for row in db.session.scalars(select(CoveragePolicy)):
+    # Plain rows: read on every sync that names residents, and there may be a rule for each.
+    for row in db.session.execute(select(
+            CoveragePolicy.key, CoveragePolicy.resident_id, CoveragePolicy.care_level,
+            CoveragePolicy.required, CoveragePolicy.period)):
         rule = Rule(row.required, row.period)
         if row.key == "default":
             policies.default = rule

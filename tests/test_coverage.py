@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 import pytest
+from sqlalchemy import select
 
 from server import coverage
+from server.extensions import db
+from server.models import Alert
 from tests.conftest import add_resident, statements_run
 from tests.test_coverage_support import (
     at,
@@ -257,3 +261,19 @@ def test_only_the_first_refresh_of_a_day_looks_for_rows_due_to_turn(zone, app, r
     assert due_lookups("2026-11-21T00:20+08:00") == 0
     assert due_lookups("2026-11-22T00:05+08:00") > 0
     assert result(resident, "2026-W47").status == "missed"
+
+
+def test_the_morning_turn_leaves_a_resident_with_a_new_visit_to_the_exact_count(
+        zone, api, worker_a, resident):
+    """Saturday 00:05: from the stored row alone (no visit yet, 2 needed, 2 days left) the
+    resident would turn at risk. A visit of Friday evening synced since counts first: they
+    stay on track, and no alert is raised and resolved within the refresh."""
+    zone("Asia/Shanghai")
+    refresh("2026-11-20T12:00+08:00")
+    assert summary(resident, "2026-W47") == (2, 0, "on_track")
+    sync_visit(api, worker_a, resident, "2026-11-20T20:00+08:00")
+    answer = refresh("2026-11-21T00:05+08:00")
+    assert summary(resident, "2026-W47") == (2, 1, "on_track")
+    assert answer["status_changes"] == 0
+    assert db.session.scalars(select(Alert.key).where(
+        Alert.resident_id == uuid.UUID(resident["id"]))).all() == []

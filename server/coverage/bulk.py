@@ -377,16 +377,20 @@ def _turned(today: date, now: datetime) -> Select:
         stored.status.label("old_status"))
 
 
-def turn_in_bulk(labels: list[str], today: date, now: datetime) -> BulkResult:
-    """Judge the rows of these periods still due by today, where the row alone is enough.
+def turn_in_bulk(labels: list[str], today: date, now: datetime, *,
+                 among: ColumnElement[bool] | None = None) -> BulkResult:
+    """Judge the rows of these periods due by today where the row alone is enough (and
+    `among` holds, a condition on coverage_results).
 
-    Runs after everything else a refresh judges: a row judged today is due on a later day,
-    so what is still due belongs to residents with no new visit and no changed record.
-    The due rows it cannot judge are left to judge_in_bulk() beforehand (turns_alone()).
+    A refresh runs it first, for the residents with no new visit and no changed record: the
+    others it judges anyway, and the rows still due after the turn are those the stored row
+    alone cannot judge, for judge_in_bulk() (turns_alone()).
     """
+    turning = _turned(today, now).where(due_rows(labels, today), turns_alone(today))
+    if among is not None:
+        turning = turning.where(among)
     with _judging() as connection:
         connection.execute(_judged.insert().from_select(
-            [column.name for column in _judged.columns],
-            _turned(today, now).where(due_rows(labels, today), turns_alone(today))))
+            [column.name for column in _judged.columns], turning))
         count, status_changes, written = _apply_judged(connection, now, raise_alerts=True)
     return BulkResult(count, status_changes, set(), written)

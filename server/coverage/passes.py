@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from ..changes import current_change_number
 from ..clock import today_in
 from ..extensions import db
 from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
 from . import prepare
-from .bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
+from .bulk import BulkResult, due_rows, judge_in_bulk, turn_in_bulk
 from .counts import chunks
 from .evaluate import DROP, Evaluated, evaluate
 from .periods import Period, current_periods
@@ -75,13 +75,15 @@ def refresh(now: datetime | None = None) -> dict:
         prepare.raise_prepared_alerts(starting, now)
 
     dirty = _since_last_run(state, labels, today)
+    turned = None
+    if not full and rows_may_be_due:
+        turned = _turn_unchanged(state, labels, dirty, today, now)
     chosen = (_in_care_this_period(current, starting) if full
               else _changed_or_due(state, labels, today, rows_may_be_due))
-    others = select(Resident.id).where(chosen, dirty.untouched)
+    others = select(Resident.id).where(chosen, dirty.untouched(Resident.id))
     judged, in_sql = _judge_current(dirty.touched, others, current, today, now)
     late = _reevaluate_rows(dirty.past_rows, today, now)
-    if not full and rows_may_be_due:
-        turned = turn_in_bulk(labels, today, now)
+    if turned is not None:
         judged.count += turned.judged
         in_sql += turned.status_changes
         if turned.rows_written:
@@ -104,8 +106,12 @@ class _Dirty:
     """What came in since the last run."""
 
     touched: set[uuid.UUID] = field(default_factory=set)  # new or voided visits: exact counts
-    untouched: ColumnElement[bool] = field(default_factory=true)  # everyone else
+    visited: Select | None = None  # the same residents, for SQL
     past_rows: list[CoverageResult] = field(default_factory=list)  # other periods they change
+
+    def untouched(self, resident_id: ColumnElement) -> ColumnElement[bool]:
+        """Everyone else."""
+        return true() if self.visited is None else resident_id.not_in(self.visited)
 
 
 def _since_last_run(state: CoverageState, labels: list[str], today: date) -> _Dirty:
@@ -121,8 +127,7 @@ def _since_last_run(state: CoverageState, labels: list[str], today: date) -> _Di
     late = defaultdict(set)
     for resident_id, day in dirty:
         late[resident_id].add(day)
-    return _Dirty(touched=set(late),
-                  untouched=Resident.id.not_in(select(Visit.resident_id).where(dirty_visits)),
+    return _Dirty(touched=set(late), visited=select(Visit.resident_id).where(dirty_visits),
                   past_rows=_rows_holding(late, labels, today))
 
 
@@ -137,16 +142,26 @@ def _in_care_this_period(current: dict[str, Period],
         CoverageResult.period.in_(starting))))
 
 
+def _turn_unchanged(state: CoverageState, labels: list[str], dirty: _Dirty, today: date,
+                    now: datetime) -> BulkResult:
+    """Turn the rows due today that the stored row alone decides, of residents with no new
+    visit and no changed record (they are judged anyway). First, so that the rows still due
+    after it are the ones to judge, without asking again which turn alone."""
+    resident = CoverageResult.__table__.c.resident_id
+    changed = select(Resident.id).where(Resident.change_seq > state.change_seq)
+    return turn_in_bulk(labels, today, now,
+                        among=and_(dirty.untouched(resident), resident.not_in(changed)))
+
+
 def _changed_or_due(state: CoverageState, labels: list[str], today: date,
                     rows_may_be_due: bool) -> ColumnElement[bool]:
-    """Residents whose record or rule changed since the last run, and those whose row is due
-    to turn but cannot turn from the row alone (the turn judges the others)."""
+    """Residents whose record or rule changed since the last run, and those whose row is
+    still due after the turn (_turn_unchanged): it cannot turn from the row alone."""
     judged_again = Resident.change_seq > state.change_seq
     if not rows_may_be_due:
         return judged_again
-    due_and_more = select(CoverageResult.resident_id).where(
-        due_rows(labels, today), not_(turns_alone(today)))
-    return or_(judged_again, Resident.id.in_(due_and_more))
+    still_due = select(CoverageResult.resident_id).where(due_rows(labels, today))
+    return or_(judged_again, Resident.id.in_(still_due))
 
 
 def _judge_current(touched: set[uuid.UUID], others: Select, current: dict[str, Period],

@@ -283,6 +283,7 @@ class BulkResult:
     status_changes: int
     leftovers: set[uuid.UUID]  # for evaluate(): their rows in these periods are untouched
     rows_written: int  # inserted or rewritten: the judged rows that came out differently
+    written: set[str]  # the periods of those rows, to recount (as evaluate() reports them)
 
 
 @contextmanager
@@ -335,7 +336,8 @@ def judge_in_bulk(candidates: Select, periods: list[Period], today: date, now: d
             connection.execute(_judged.delete().where(_holding_other_kind(periods)))
         leftovers = set(connection.scalars(_not_judged(periods)))
         count, status_changes, written = _apply_judged(connection, now, raise_alerts)
-    return BulkResult(count, status_changes, leftovers, written)
+    return BulkResult(count, status_changes, leftovers, written,
+                      {period.label for period in periods} if written else set())
 
 
 # The turns: on most mornings the statuses that change are those of residents nobody visited
@@ -393,4 +395,4 @@ def turn_in_bulk(labels: list[str], today: date, now: datetime, *,
         connection.execute(_judged.insert().from_select(
             [column.name for column in _judged.columns], turning))
         count, status_changes, written = _apply_judged(connection, now, raise_alerts=True)
-    return BulkResult(count, status_changes, set(), written)
+    return BulkResult(count, status_changes, set(), written, set(labels) if written else set())

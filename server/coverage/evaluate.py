@@ -139,5 +139,5 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
                                            old.status if old else None, result.status, closed))
         _store(rows, removed)
         done.written.update(label for _, label in removed)
-        done.written.update(new["period"] for new in rows)
+        done.written.update(stored_row["period"] for stored_row in rows)
     return done

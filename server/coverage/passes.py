@@ -86,8 +86,7 @@ def refresh(now: datetime | None = None) -> dict:
     if turned is not None:
         judged.count += turned.judged
         in_sql += turned.status_changes
-        if turned.rows_written:
-            judged.written.update(labels)
+        judged.written |= turned.written
 
     alerts.apply_coverage_changes(judged.changes + late.changes, now)
     keep_counts(labels, judged.written | late.written, now)
@@ -179,11 +178,8 @@ def _judge_current(touched: set[uuid.UUID], others: Select, current: dict[str, P
     exact = evaluate(touched, current_period, today, now)
     bulk = judge_in_bulk(others, list(current.values()), today, now)
     left = evaluate(bulk.leftovers, current_period, today, now, exact=False)
-    written = exact.written | left.written
-    if bulk.rows_written:
-        written.update(period.label for period in current.values())
     return Evaluated(exact.count + bulk.judged + left.count, exact.changes + left.changes,
-                     written), bulk.status_changes
+                     exact.written | bulk.written | left.written), bulk.status_changes
 
 
 def _rows_holding(days_by_resident: dict[uuid.UUID, set[date]],

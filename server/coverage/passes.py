@@ -147,16 +147,22 @@ def _turn_unchanged(state: CoverageState, labels: list[str], dirty: _Dirty, toda
     visit and no changed record (they are judged anyway). First, so that the rows still due
     after it are the ones to judge, without asking again which turn alone."""
     resident = CoverageResult.__table__.c.resident_id
-    changed = select(Resident.id).where(Resident.change_seq > state.change_seq)
+    changed = select(Resident.id).where(_record_changed(state))
     return turn_in_bulk(labels, today, now,
                         among=and_(dirty.untouched(resident), resident.not_in(changed)))
+
+
+def _record_changed(state: CoverageState) -> ColumnElement[bool]:
+    """Residents whose record or rule changed since the last run: judged again, never turned
+    from their stored row."""
+    return Resident.change_seq > state.change_seq
 
 
 def _changed_or_due(state: CoverageState, labels: list[str], today: date,
                     rows_may_be_due: bool) -> ColumnElement[bool]:
     """Residents whose record or rule changed since the last run, and those whose row is
     still due after the turn (_turn_unchanged): it cannot turn from the row alone."""
-    judged_again = Resident.change_seq > state.change_seq
+    judged_again = _record_changed(state)
     if not rows_may_be_due:
         return judged_again
     still_due = select(CoverageResult.resident_id).where(due_rows(labels, today))

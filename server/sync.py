@@ -30,6 +30,10 @@ from .models import Amendment, Device, Resident, SyncConflict, SyncRejection, Us
 from .visit_schemas import AmendmentInSchema, load_visit
 
 MAX_AHEAD = timedelta(minutes=10)
+# How stale a device's last sync may be shown (the unsynced alert waits days), and the clock
+# skew that network delay alone makes between two syncs.
+SYNC_RESOLUTION = timedelta(minutes=1)
+SKEW_JITTER_SECONDS = 2
 # Workers may correct their own visits for this long; supervisors and admins always.
 WORKER_AMENDMENT_DAYS = 14
 
@@ -306,11 +310,21 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
 def record_device_health(device: Device, device_time: datetime, now: datetime,
                          app_version: str | None) -> None:
     """When the phone last synced, how far its clock is off and which app it runs: what the
-    device list and the unsynced alert read."""
+    device list and the unsynced alert read.
+
+    An open app syncs every few seconds; the row is rewritten only when a minute has passed
+    or something else changed, so that a pull with nothing to push writes nothing at all."""
+    skew = round((device_time - now).total_seconds())
+    version = app_version[:40] if app_version else device.app_version
+    recent = (device.last_sync_at is not None
+              and now - device.last_sync_at < SYNC_RESOLUTION)
+    same_skew = (device.clock_skew_seconds is not None
+                 and abs(skew - device.clock_skew_seconds) <= SKEW_JITTER_SECONDS)
+    if recent and same_skew and version == device.app_version:
+        return
     device.last_sync_at = now
-    device.clock_skew_seconds = round((device_time - now).total_seconds())
-    if app_version:
-        device.app_version = app_version[:40]
+    device.clock_skew_seconds = skew
+    device.app_version = version
 
 
 def ingest(raw_visits: list, raw_amendments: list, ctx: SyncContext) -> list[dict]:

@@ -5,10 +5,11 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server.extensions import db
 from server.models import Device, SyncConflict, Visit
+from tests.conftest import statements_run
 from tests.visitdata import signature_strokes, sync_body, visit_payload
 
 
@@ -221,6 +222,28 @@ def test_device_clock_skew_version_and_last_sync_are_recorded(api, worker_a):
     assert 170 <= device.clock_skew_seconds <= 190
     assert device.app_version == "1.4.2"
     assert device.last_sync_at is not None
+
+
+def test_a_sync_within_a_minute_of_the_last_leaves_the_device_row_alone(api, worker_a):
+    """An open app syncs every few seconds: its health is written once a minute, or at once
+    when its clock or app changed, so an empty pull writes nothing."""
+
+    def device_writes(phone_time: datetime | None = None, app: str = "1.4.2") -> int:
+        with statements_run() as statements:
+            answer = api.post("/sync", json=sync_body(device_time=phone_time), as_=worker_a,
+                              headers={"X-Rounds-App": app})
+        assert answer.status_code == 200
+        return sum(statement.startswith("UPDATE devices") for statement in statements)
+
+    device_writes()  # the first sync also notes the device as seen (api/spec.py)
+    assert device_writes() == 0
+    assert device_writes(app="1.5.0") == 1
+    assert device_writes(phone_time=datetime.now(UTC) + timedelta(minutes=5), app="1.5.0") == 1
+    synced = db.session.get(Device, worker_a.device_id).last_sync_at
+    db.session.execute(update(Device).where(Device.id == worker_a.device_id)
+                       .values(last_sync_at=synced - timedelta(seconds=61)))
+    db.session.commit()
+    assert device_writes(phone_time=datetime.now(UTC) + timedelta(minutes=5), app="1.5.0") == 1
 
 
 def test_malformed_envelope_is_422(api, worker_a):

@@ -6,8 +6,9 @@ Prints the time and peak memory of each step; asserts nothing. The steps, in ord
 - first refresh: a new install (or a new period, or a changed policy) judges every resident;
 - a quarter hour: 2,000 new visits, 50 voids and 100 discharges, then a refresh;
 - idle: a refresh with nothing new (only rows whose status is due to turn);
-- status turns: a refresh on the morning at-risk statuses turn for many residents;
-- Sunday: the statuses turn again at midnight; then refreshes a quarter hour apart, each
+- status turns: the refreshes a quarter hour apart from Saturday 00:05, as tens of thousands
+  of statuses turn at risk (each refresh takes some of them, until all have turned);
+- Sunday: the statuses turn again from 00:05; then refreshes a quarter hour apart, each
   preparing a slice of next week's results;
 - close of the week, then the first refresh of the next week (what Sunday prepared).
 
@@ -170,11 +171,8 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
     step("refresh after a busy quarter hour",
          lambda: coverage.refresh(NOW + timedelta(minutes=15)))
     step("idle refresh", lambda: coverage.refresh(NOW + timedelta(minutes=30)))
-    step("refresh as statuses turn (Sat 00:05)",
-         lambda: coverage.refresh(NOW + timedelta(days=2, hours=12, minutes=5)))
-    sunday = NOW + timedelta(days=3, hours=12, minutes=5)
-    step("refresh as statuses turn (Sun 00:05)", lambda: coverage.refresh(sunday))
-    sunday += timedelta(minutes=15)
+    _midnight_turn("Sat", NOW + timedelta(days=2, hours=12, minutes=5), step)
+    sunday = _midnight_turn("Sun", NOW + timedelta(days=3, hours=12, minutes=5), step)
     while not db.session.get(CoverageState, 1).prepared_complete:
         step("Sunday refresh preparing a slice", lambda at=sunday: coverage.refresh(at))
         sunday += timedelta(minutes=15)
@@ -182,6 +180,17 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
     step("close of the week", lambda: coverage.close_period(
         coverage.Period.of("week", NOW.date()).label, monday))
     step("first refresh of the next week", lambda: coverage.refresh(monday))
+
+
+def _midnight_turn(day: str, first: datetime, step) -> datetime:
+    """The refreshes a quarter hour apart from `first` until every status due that day has
+    turned (each takes passes.DUE_ROWS_PER_REFRESH due rows); answers the next one's time."""
+    at = first
+    while True:
+        step(f"{day} {at:%H:%M}: statuses turn", lambda at=at: coverage.refresh(at))
+        at += timedelta(minutes=15)
+        if db.session.get(CoverageState, 1).turned_on == first.date():
+            return at
 
 
 def _profiled(name: str, call, times: dict[str, list[float]]) -> None:

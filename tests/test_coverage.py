@@ -277,3 +277,33 @@ def test_the_morning_turn_leaves_a_resident_with_a_new_visit_to_the_exact_count(
     assert answer["status_changes"] == 0
     assert db.session.scalars(select(Alert.key).where(
         Alert.resident_id == uuid.UUID(resident["id"]))).all() == []
+
+
+def test_a_midnight_turn_larger_than_one_refresh_goes_on_in_the_next(
+        zone, monkeypatch, api, admin, worker_a, ward_a):
+    """Two due rows a refresh: Saturday's turn of four residents takes two refreshes, in id
+    order, each status turned and alerted once; a new visit is counted at once all the same."""
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "DUE_ROWS_PER_REFRESH", 2)
+    residents = sorted((add_resident(api, admin, ward_a, name=f"R{n}", admitted_on="2026-01-05")
+                        for n in range(5)), key=lambda r: uuid.UUID(r["id"]))
+    refresh("2026-11-20T12:00+08:00")
+    sync_visit(api, worker_a, residents[4], "2026-11-20T20:00+08:00")
+
+    def statuses() -> list[str]:
+        return [result(r, "2026-W47").status for r in residents]
+
+    def turns(when: str) -> tuple[bool, int]:
+        """Whether the refresh looked for due rows, and how many statuses changed."""
+        with statements_run() as statements:
+            answer = refresh(when)
+        return any("due_on <=" in s for s in statements), answer["status_changes"]
+
+    assert turns("2026-11-21T00:05+08:00") == (True, 2)
+    assert statuses() == ["at_risk", "at_risk", "on_track", "on_track", "on_track"]
+    assert summary(residents[4], "2026-W47") == (2, 1, "on_track")
+    assert turns("2026-11-21T00:20+08:00") == (True, 2)
+    assert statuses() == ["at_risk"] * 4 + ["on_track"]
+    assert turns("2026-11-21T00:35+08:00") == (False, 0)
+    raised = db.session.scalars(select(Alert.resident_id).where(Alert.kind == "at_risk"))
+    assert sorted(raised, key=str) == sorted((uuid.UUID(r["id"]) for r in residents[:4]), key=str)

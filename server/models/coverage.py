@@ -222,8 +222,9 @@ class CoverageState(db.Model):
     prepared_periods: Mapped[list] = mapped_column(JSON, default=list)
     prepared_after: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     prepared_complete: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The local day the last refresh judged as of. It judged every row due by then, and a row
-    # judged on a day is due on a later one: the other refreshes of that day look for none.
+    # The local day by which every row due has been judged (by one refresh, or by the few a
+    # large midnight turn is spread over); a row judged on a day is due on a later one: the
+    # other refreshes of that day look for none.
     turned_on: Mapped[date | None] = mapped_column(Date)
 
 

@@ -37,7 +37,7 @@ CLOSE_JOB_GRACE = timedelta(hours=1)
 # midnight for a twice-weekly rule), each refresh takes this many due rows at most, those of
 # the first residents in id order, and leaves the others to the next: a refresh holds
 # SQLite's write lock, or PostgreSQL's row locks, for a second or two instead of five, while
-# phones sync. At 56,000 turns the last is made by about 01:35, long before the digest.
+# phones sync. At 56,000 turns the last is made by about 01:50, long before the digest.
 DUE_ROWS_PER_REFRESH = 8_000
 
 

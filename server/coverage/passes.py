@@ -161,7 +161,7 @@ class _DueNow:
 
 
 def _due_this_refresh(labels: list[str], today: date) -> _DueNow:
-    """The first DUE_ROWS_PER_REFRESH residents in id order with rows due (a turned row is
+    """The residents of the first DUE_ROWS_PER_REFRESH due rows in id order (a turned row is
     due no more, so the next refresh takes the next residents)."""
     resident = CoverageResult.__table__.c.resident_id
     return _DueNow(stop=db.session.scalar(

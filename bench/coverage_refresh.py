@@ -3,7 +3,8 @@
 Run: `python -m bench.coverage_refresh [sqlite|postgresql] [--residents N] [--visits N]`.
 Prints the time and peak memory of each step; asserts nothing. The steps, in order:
 
-- first refresh: a new install (or a new period, or a changed policy) judges every resident;
+- first refresh: a new install (or a new period, or a changed policy) judges every resident,
+  a slice a refresh (the refreshes follow each other until the full pass is done);
 - a quarter hour: 2,000 new visits, 50 voids and 100 discharges, then a refresh;
 - idle: a refresh with nothing new (only rows whose status is due to turn);
 - status turns: the refreshes a quarter hour apart from Saturday 00:05, as tens of thousands
@@ -180,7 +181,7 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
     def step(name, call):
         (_profiled if profile else _step)(name, call, times)
 
-    step("first refresh (every resident)", lambda: coverage.refresh(NOW))
+    _full_pass(step)
     _quarter_hour(ids, unit_of, worker_id)
     step("refresh after a busy quarter hour",
          lambda: coverage.refresh(NOW + timedelta(minutes=15)))
@@ -195,6 +196,17 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
     step("close of the week", lambda: coverage.close_period(
         coverage.Period.of("week", NOW.date()).label, monday))
     step("first refresh of the next week", lambda: coverage.refresh(monday))
+
+
+def _full_pass(step) -> None:
+    """A new install's first refreshes, each judging passes.FULL_PASS_SLICE residents, until
+    every resident is judged."""
+    number = 1
+    while True:
+        step(f"first refresh, slice {number} (full pass)", lambda: coverage.refresh(NOW))
+        if db.session.get(CoverageState, 1).full_labels is None:
+            return
+        number += 1
 
 
 def _midnight_turn(day: str, first: datetime, step) -> datetime:

@@ -19,6 +19,8 @@ from server.models import Alert
 from tests.conftest import add_resident, statements_run
 from tests.test_coverage_support import (
     at,
+    counts_of_the_stored_results,
+    kept_counts,
     open_alerts,
     refresh,
     result,
@@ -49,6 +51,18 @@ def zone(app):
 @pytest.fixture
 def resident(api, admin, ward_a):
     return add_resident(api, admin, ward_a, name="王桂英", admitted_on="2026-01-05")
+
+
+@pytest.fixture
+def five_by_id(api, admin, ward_a) -> list[dict]:
+    """Five residents in care, in id order: the order in which slices take them."""
+    return sorted((add_resident(api, admin, ward_a, name=f"R{n}", admitted_on="2026-01-05")
+                   for n in range(5)), key=lambda r: uuid.UUID(r["id"]))
+
+
+def judged_in(week: str, residents: list[dict]) -> list[int | None]:
+    """Each resident's required days in the week, None where there is no result yet."""
+    return [None if (row := result(r, week)) is None else row.required for r in residents]
 
 
 def test_sunday_2359_and_monday_0000_in_shanghai_fall_in_two_weeks(
@@ -280,13 +294,12 @@ def test_the_morning_turn_leaves_a_resident_with_a_new_visit_to_the_exact_count(
 
 
 def test_a_midnight_turn_larger_than_one_refresh_goes_on_in_the_next(
-        zone, monkeypatch, api, admin, worker_a, ward_a):
+        zone, monkeypatch, api, worker_a, five_by_id):
     """Two due rows a refresh: Saturday's turn of four residents takes two refreshes, in id
     order, each status turned and alerted once; a new visit is counted at once all the same."""
     zone("Asia/Shanghai")
     monkeypatch.setattr(coverage.passes, "DUE_ROWS_PER_REFRESH", 2)
-    residents = sorted((add_resident(api, admin, ward_a, name=f"R{n}", admitted_on="2026-01-05")
-                        for n in range(5)), key=lambda r: uuid.UUID(r["id"]))
+    residents = five_by_id
     refresh("2026-11-20T12:00+08:00")
     sync_visit(api, worker_a, residents[4], "2026-11-20T20:00+08:00")
 
@@ -307,3 +320,51 @@ def test_a_midnight_turn_larger_than_one_refresh_goes_on_in_the_next(
     assert turns("2026-11-21T00:35+08:00") == (False, 0)
     raised = db.session.scalars(select(Alert.resident_id).where(Alert.kind == "at_risk"))
     assert sorted(raised, key=str) == sorted((uuid.UUID(r["id"]) for r in residents[:4]), key=str)
+
+
+def test_a_full_pass_larger_than_one_refresh_goes_on_in_the_next(
+        zone, monkeypatch, api, worker_a, five_by_id):
+    """Two residents a refresh: the first run of an install judges five in three refreshes,
+    in id order; a resident with a new visit is judged at once all the same."""
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "FULL_PASS_SLICE", 2)
+    assert refresh("2026-11-18T12:00+08:00")["full"] is True
+    assert judged_in("2026-W47", five_by_id) == [2, 2, None, None, None]
+    sync_visit(api, worker_a, five_by_id[4], "2026-11-18T12:30+08:00")
+    assert refresh("2026-11-18T12:45+08:00")["full"] is True
+    assert judged_in("2026-W47", five_by_id) == [2, 2, 2, 2, 2]
+    assert summary(five_by_id[4], "2026-W47") == (2, 1, "on_track")
+    assert refresh("2026-11-18T13:00+08:00")["full"] is True  # the last slice: one left
+    assert refresh("2026-11-18T13:15+08:00")["full"] is False
+    assert kept_counts() == counts_of_the_stored_results()
+
+
+def test_a_policy_change_during_a_full_pass_starts_it_over(
+        zone, monkeypatch, api, admin, five_by_id):
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "FULL_PASS_SLICE", 2)
+    monkeypatch.setattr(coverage.policies, "FEW_MOVED", 1)
+    refresh("2026-11-18T12:00+08:00")
+    refresh("2026-11-18T12:15+08:00")
+    assert judged_in("2026-W47", five_by_id) == [2, 2, 2, 2, None]
+    set_policies(api, admin, default=(3, "week"))
+    refresh("2026-11-18T12:30+08:00")
+    assert judged_in("2026-W47", five_by_id) == [3, 3, 2, 2, None]
+    refresh("2026-11-18T12:45+08:00")
+    refresh("2026-11-18T13:00+08:00")
+    assert judged_in("2026-W47", five_by_id) == [3, 3, 3, 3, 3]
+    assert refresh("2026-11-18T13:15+08:00")["full"] is False
+
+
+def test_a_full_pass_under_way_when_the_week_ends_starts_over_for_the_new_week(
+        zone, monkeypatch, five_by_id):
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "FULL_PASS_SLICE", 2)
+    refresh("2026-11-22T23:30+08:00")
+    refresh("2026-11-22T23:45+08:00")
+    refresh("2026-11-23T00:05+08:00")  # Monday: a new week, from the first resident again
+    assert judged_in("2026-W48", five_by_id) == [2, 2, None, None, None]
+    refresh("2026-11-23T00:20+08:00")
+    refresh("2026-11-23T00:35+08:00")
+    assert judged_in("2026-W48", five_by_id) == [2, 2, 2, 2, 2]
+    assert refresh("2026-11-23T00:50+08:00")["full"] is False

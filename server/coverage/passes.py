@@ -39,6 +39,10 @@ CLOSE_JOB_GRACE = timedelta(hours=1)
 # SQLite's write lock, or PostgreSQL's row locks, for a second or two instead of five, while
 # phones sync. At 56,000 turns the last is made by about 01:50, long before the digest.
 DUE_ROWS_PER_REFRESH = 8_000
+# A full pass (a new install, a policy change that moved many rules, a new period that was not
+# prepared) judges this many residents in care a refresh, in id order, and the next refreshes
+# go on: at 100,000 the whole took 5-7 s in one transaction; five slices take an hour.
+FULL_PASS_SLICE = 20_000
 
 
 def _state() -> CoverageState:
@@ -60,7 +64,7 @@ def refresh(now: datetime | None = None) -> dict:
     Reads only residents with visits received or voided since the last run, residents whose
     record or rule changed (admission, discharge, care level, unit, policy), and rows whose
     status is due to turn; a new period, or a policy change that moved many, makes it read
-    every resident once.
+    every resident once, a slice a refresh (a full pass).
     """
     from .. import alerts
 
@@ -83,10 +87,11 @@ def refresh(now: datetime | None = None) -> dict:
     dirty = _since_last_run(state, labels, today)
     turned = None
     due_now = None
+    full_slice = _next_full_slice(state, labels, current, starting) if full else None
     if not full and rows_may_be_due:
         due_now = _due_this_refresh(labels, today)
         turned = _turn_unchanged(state, labels, due_now, dirty, today, now)
-    chosen = (_in_care_this_period(current, starting) if full
+    chosen = (full_slice.chosen(state) if full_slice
               else _changed_or_due(state, labels, today, due_now))
     others = select(Resident.id).where(chosen, dirty.untouched(Resident.id))
     judged, in_sql = _judge_current(dirty.touched, others, current, today, now)
@@ -100,9 +105,13 @@ def refresh(now: datetime | None = None) -> dict:
     keep_counts(labels, judged.written | late.written, now)
     prepared = prepare.advance(state, today, now, None if full else dirty.touched,
                                judged=judged.count + late.count)
-    state.refreshed_at, state.change_seq, state.periods = started, seq, labels
-    if due_now is None or due_now.stop is None:
-        state.turned_on = today
+    state.refreshed_at, state.change_seq = started, seq
+    if full_slice is None:
+        state.periods = labels
+        if due_now is None or due_now.stop is None:
+            state.turned_on = today
+    else:
+        full_slice.end(state, labels, today)
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": judged.count, "late": late.count,
             "status_changes": len(judged.changes) + in_sql + len(late.changes),
@@ -167,6 +176,50 @@ def _due_this_refresh(labels: list[str], today: date) -> _DueNow:
     return _DueNow(stop=db.session.scalar(
         select(resident).where(due_rows(labels, today)).order_by(resident)
         .offset(DUE_ROWS_PER_REFRESH).limit(1)))
+
+
+@dataclass
+class _FullSlice:
+    """The residents a full pass judges in this refresh: the next FULL_PASS_SLICE in id order
+    after those its earlier refreshes judged."""
+
+    everyone: ColumnElement[bool]  # whom the pass judges
+    after: uuid.UUID | None  # the last resident judged by the earlier refreshes
+    last: uuid.UUID | None  # this slice's last resident; None: all that are left
+
+    def chosen(self, state: CoverageState) -> ColumnElement[bool]:
+        """The slice, and the residents judged earlier in the pass whose record changed since
+        (the others are judged in their slice, whatever changed)."""
+        in_slice = and_(self.everyone,
+                        true() if self.after is None else Resident.id > self.after,
+                        true() if self.last is None else Resident.id <= self.last)
+        if self.after is None:
+            return in_slice
+        return or_(in_slice, and_(Resident.id <= self.after, _record_changed(state)))
+
+    def end(self, state: CoverageState, labels: list[str], today: date) -> None:
+        """Note how far the pass came; after its last slice, the periods are judged in full.
+        Rows judged on an earlier day of the pass may be due: unless it was all done today,
+        the next refresh looks for due rows."""
+        if self.last is not None:
+            state.full_after = self.last
+            return
+        if self.after is None:
+            state.turned_on = today
+        state.periods, state.full_labels, state.full_after = labels, None, None
+
+
+def _next_full_slice(state: CoverageState, labels: list[str], current: dict[str, Period],
+                     starting: list[str]) -> _FullSlice:
+    """Start a full pass, or go on with the one under way for these periods."""
+    if state.full_labels != labels:
+        state.full_labels, state.full_after = labels, None
+    everyone = _in_care_this_period(current, starting)
+    left = select(Resident.id).where(everyone)
+    if state.full_after is not None:
+        left = left.where(Resident.id > state.full_after)
+    last = db.session.scalar(left.order_by(Resident.id).offset(FULL_PASS_SLICE - 1).limit(1))
+    return _FullSlice(everyone, state.full_after, last)
 
 
 def _turn_unchanged(state: CoverageState, labels: list[str], due_now: _DueNow,

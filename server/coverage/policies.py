@@ -85,8 +85,10 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     moved = _residents_moved(before, load_policies())
     mark_residents_changed(moved)
     if len(moved) > FEW_MOVED:
-        # Forget which periods were fully evaluated: the next refresh re-reads every resident.
-        db.session.execute(update(CoverageState).values(periods=[]))
+        # Forget which periods were fully evaluated: the next refreshes re-read every
+        # resident, from the first (a full pass under way starts over).
+        db.session.execute(update(CoverageState).values(periods=[], full_labels=None,
+                                                        full_after=None))
     return len(moved)
 
 

@@ -226,6 +226,10 @@ class CoverageState(db.Model):
     # large midnight turn is spread over); a row judged on a day is due on a later one: the
     # other refreshes of that day look for none.
     turned_on: Mapped[date | None] = mapped_column(Date)
+    # A full pass under way (coverage/passes.py): the periods it judges and the last resident
+    # judged so far (a slice of residents per refresh, in id order).
+    full_labels: Mapped[list | None] = mapped_column(JSON)
+    full_after: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 __all__ = [

@@ -369,12 +369,16 @@ coverage_cli = click.Group("coverage", help="Coverage results, by hand (the sche
 @click.option("--at", "at", default=None, help="Judge as of this RFC 3339 instant.")
 @with_appcontext
 def refresh_command(at):
-    """Bring coverage results and alerts up to date."""
+    """Bring coverage results and alerts up to date, with as many refreshes as a full pass or
+    a large turn of statuses takes (the scheduler spreads them a quarter hour apart)."""
     now = _parse_at(at) or utcnow()
-    run = run_job("refresh", lambda: refresh_job(now))
-    click.echo(f"refresh {run.status}: {run.result if run.status == 'ok' else run.error}")
-    if run.status != "ok":
-        raise SystemExit(1)
+    while True:
+        run = run_job("refresh", lambda: refresh_job(now))
+        click.echo(f"refresh {run.status}: {run.result if run.status == 'ok' else run.error}")
+        if run.status != "ok":
+            raise SystemExit(1)
+        if not run.result.get("more"):
+            return
 
 
 @coverage_cli.command("close")

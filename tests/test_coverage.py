@@ -368,3 +368,16 @@ def test_a_full_pass_under_way_when_the_week_ends_starts_over_for_the_new_week(
     refresh("2026-11-23T00:35+08:00")
     assert judged_in("2026-W48", five_by_id) == [2, 2, 2, 2, 2]
     assert refresh("2026-11-23T00:50+08:00")["full"] is False
+
+
+def test_the_refresh_command_goes_on_until_a_full_pass_is_done(app, zone, monkeypatch,
+                                                                five_by_id):
+    """By hand, one command does what the scheduler spreads over a quarter hour each: three
+    slices, then one refresh that looks for the rows due today."""
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "FULL_PASS_SLICE", 2)
+    output = app.test_cli_runner().invoke(
+        args=["coverage", "refresh", "--at", "2026-11-18T12:00+08:00"])
+    assert output.exit_code == 0, output.output
+    assert output.output.count("refresh ok") == 4
+    assert judged_in("2026-W47", five_by_id) == [2, 2, 2, 2, 2]

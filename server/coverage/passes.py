@@ -115,7 +115,9 @@ def refresh(now: datetime | None = None) -> dict:
     db.session.commit()
     return {"at": now.isoformat(), "full": full, "evaluated": judged.count, "late": late.count,
             "status_changes": len(judged.changes) + in_sql + len(late.changes),
-            "closed": closed, "prepared": prepared}
+            "closed": closed, "prepared": prepared,
+            # A full pass or a turn is under way: the next refresh goes on with it.
+            "more": state.full_labels is not None or state.turned_on != today}
 
 
 @dataclass

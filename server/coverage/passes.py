@@ -220,8 +220,10 @@ def _next_full_slice(state: CoverageState, labels: list[str], current: dict[str,
     left = select(Resident.id).where(everyone)
     if state.full_after is not None:
         left = left.where(Resident.id > state.full_after)
-    last = db.session.scalar(left.order_by(Resident.id).offset(FULL_PASS_SLICE - 1).limit(1))
-    return _FullSlice(everyone, state.full_after, last)
+    # The slice's last resident and the one after it: without a next, the slice is the end.
+    ends = db.session.scalars(
+        left.order_by(Resident.id).offset(FULL_PASS_SLICE - 1).limit(2)).all()
+    return _FullSlice(everyone, state.full_after, ends[0] if len(ends) == 2 else None)
 
 
 def _turn_unchanged(state: CoverageState, labels: list[str], due_now: _DueNow,

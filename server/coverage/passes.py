@@ -108,7 +108,7 @@ def refresh(now: datetime | None = None) -> dict:
     state.refreshed_at, state.change_seq = started, seq
     if full_slice is None:
         state.periods = labels
-        if due_now is None or due_now.stop is None:
+        if due_now is None or due_now.last is None:
             state.turned_on = today
     else:
         full_slice.end(state, labels, today)
@@ -161,23 +161,37 @@ def _in_care_this_period(current: dict[str, Period],
         CoverageResult.period.in_(starting))))
 
 
+def _slice_end(ids: Select, size: int) -> uuid.UUID | None:
+    """The id that ends a slice of the first `size` of `ids` (ordered), or None when no more
+    than `size` are left (the slice is the rest): the slice's end and whether anything lies
+    beyond it, in one query."""
+    ends = db.session.scalars(ids.offset(size - 1).limit(2)).all()
+    return ends[0] if len(ends) == 2 else None
+
+
+def _between(resident_id: ColumnElement, after: uuid.UUID | None,
+             last: uuid.UUID | None) -> ColumnElement[bool]:
+    """Residents after `after` (None: from the first) up to `last` (None: to the end)."""
+    return and_(true() if after is None else resident_id > after,
+                true() if last is None else resident_id <= last)
+
+
 @dataclass
 class _DueNow:
-    """The residents whose due rows this refresh takes: all, or those before `stop`."""
+    """The residents whose due rows this refresh takes: all, or those up to `last`."""
 
-    stop: uuid.UUID | None
+    last: uuid.UUID | None
 
     def taken(self, resident_id: ColumnElement) -> ColumnElement[bool]:
-        return true() if self.stop is None else resident_id < self.stop
+        return _between(resident_id, None, self.last)
 
 
 def _due_this_refresh(labels: list[str], today: date) -> _DueNow:
     """The residents of the first DUE_ROWS_PER_REFRESH due rows in id order (a turned row is
     due no more, so the next refresh takes the next residents)."""
     resident = CoverageResult.__table__.c.resident_id
-    return _DueNow(stop=db.session.scalar(
-        select(resident).where(due_rows(labels, today)).order_by(resident)
-        .offset(DUE_ROWS_PER_REFRESH).limit(1)))
+    return _DueNow(_slice_end(select(resident).where(due_rows(labels, today))
+                              .order_by(resident), DUE_ROWS_PER_REFRESH))
 
 
 @dataclass
@@ -192,9 +206,7 @@ class _FullSlice:
     def chosen(self, state: CoverageState) -> ColumnElement[bool]:
         """The slice, and the residents judged earlier in the pass whose record changed since
         (the others are judged in their slice, whatever changed)."""
-        in_slice = and_(self.everyone,
-                        true() if self.after is None else Resident.id > self.after,
-                        true() if self.last is None else Resident.id <= self.last)
+        in_slice = and_(self.everyone, _between(Resident.id, self.after, self.last))
         if self.after is None:
             return in_slice
         return or_(in_slice, and_(Resident.id <= self.after, _record_changed(state)))
@@ -217,13 +229,9 @@ def _next_full_slice(state: CoverageState, labels: list[str], current: dict[str,
     if state.full_labels != labels:
         state.full_labels, state.full_after = labels, None
     everyone = _in_care_this_period(current, starting)
-    left = select(Resident.id).where(everyone)
-    if state.full_after is not None:
-        left = left.where(Resident.id > state.full_after)
-    # The slice's last resident and the one after it: without a next, the slice is the end.
-    ends = db.session.scalars(
-        left.order_by(Resident.id).offset(FULL_PASS_SLICE - 1).limit(2)).all()
-    return _FullSlice(everyone, state.full_after, ends[0] if len(ends) == 2 else None)
+    left = select(Resident.id).where(everyone, _between(Resident.id, state.full_after, None))
+    return _FullSlice(everyone, state.full_after,
+                      _slice_end(left.order_by(Resident.id), FULL_PASS_SLICE))
 
 
 def _turn_unchanged(state: CoverageState, labels: list[str], due_now: _DueNow,

@@ -5,13 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .extensions import db
 from .models import ChangeCounter, Resident
 
 # Residents marked by one UPDATE at most: within every database's limit of bound parameters.
 MARK_BATCH = 5000
+
+# Every sync runs these, built once on the tables: through the models, the ORM's update path
+# and a statement built (and its cache key worked out) on every call cost a push more CPU
+# than the database spends on them.
+_counter = ChangeCounter.__table__
+_TAKE_NUMBER = (update(_counter).where(_counter.c.id == 1)
+                .values(value=_counter.c.value + 1).returning(_counter.c.value))
+_CURRENT_NUMBER = select(_counter.c.value).where(_counter.c.id == 1)
+_residents = Resident.__table__
+_MARK = (update(_residents).where(_residents.c.id.in_(bindparam("ids", expanding=True)))
+         .values(change_seq=bindparam("number")))
 
 
 def next_change_number() -> int:
@@ -20,12 +31,8 @@ def next_change_number() -> int:
     The UPDATE locks the counter row until commit, so a transaction that took a smaller
     number is always visible before one that took a larger number: no cursor skips it.
     """
-    value = db.session.execute(
-        update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
-        .values(value=ChangeCounter.value + 1)
-        .returning(ChangeCounter.value)
-    ).scalar_one_or_none()
+    db.session.flush()  # anything pending is written first: the lock is held only briefly
+    value = db.session.execute(_TAKE_NUMBER).scalar_one_or_none()
     if value is None:
         db.session.add(ChangeCounter(id=1, value=1))
         db.session.flush()
@@ -36,7 +43,7 @@ def next_change_number() -> int:
 def current_change_number() -> int:
     # The value alone: every pull asks, after a commit has expired the counter's ORM object,
     # whose reload cost more than the query.
-    return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+    return db.session.execute(_CURRENT_NUMBER).scalar() or 0
 
 
 def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:
@@ -51,5 +58,4 @@ def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:
         return
     number = next_change_number()
     for start in range(0, len(ids), MARK_BATCH):
-        db.session.execute(update(Resident).where(Resident.id.in_(ids[start:start + MARK_BATCH]))
-                           .values(change_seq=number))
+        db.session.execute(_MARK, {"ids": ids[start:start + MARK_BATCH], "number": number})

@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Resident, ResidentToken, Visit
@@ -81,6 +81,14 @@ def burst_members(checkins: list[tuple]) -> set:
     return members
 
 
+# A worker's stored check-ins around a batch (ix_visits_worker_id_checked_in_at serves it; the
+# batch itself is added from memory). Every push runs it: built once, values bound at execution.
+_visits = Visit.__table__
+_WORKER_CHECKINS = select(_visits.c.id, _visits.c.resident_id, _visits.c.checked_in_at).where(
+    _visits.c.worker_id == bindparam("worker"),
+    _visits.c.checked_in_at.between(bindparam("first"), bindparam("last")))
+
+
 def _bursts(visits: list[Visit]) -> set:
     """Ids of the new visits in a burst, counting the worker's stored visits around them."""
     by_worker: dict[uuid.UUID, list[Visit]] = defaultdict(list)
@@ -90,11 +98,8 @@ def _bursts(visits: list[Visit]) -> set:
     for worker_id, new in by_worker.items():
         first = min(v.checked_in_at for v in new) - BURST_WINDOW
         last = max(v.checked_in_at for v in new) + BURST_WINDOW
-        # ix_visits_worker_id_checked_in_at serves this; the batch is flushed, so it is included.
         stored = db.session.execute(
-            select(Visit.id, Visit.resident_id, Visit.checked_in_at)
-            .where(Visit.worker_id == worker_id, Visit.checked_in_at.between(first, last))
-        ).all()
+            _WORKER_CHECKINS, {"worker": worker_id, "first": first, "last": last}).all()
         checkins = {row[0]: tuple(row) for row in stored}
         checkins.update((v.id, (v.id, v.resident_id, v.checked_in_at)) for v in new)
         members |= burst_members(list(checkins.values()))

@@ -8,12 +8,13 @@ a changed scope, a new week or a cursor we cannot read means a full resend (`res
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
 
 from .changes import current_change_number
 from .coverage import iso_week_label, roster_coverage
@@ -60,18 +61,63 @@ def _scope_ids(key: str) -> set[str] | None:
     return None if key == ALL_UNITS else set(filter(None, key.split(",")))
 
 
-def _in_scope(column, unit_ids: set[uuid.UUID] | None):
-    return True if unit_ids is None else column.in_(unit_ids)
+# Every sync runs the queries below. Each shape is built once, on the tables, with its values
+# bound at execution: built on every call, working out its cache key cost more CPU than the
+# database spends answering it.
+_residents, _removals, _units = Resident.__table__, RosterRemoval.__table__, Unit.__table__
+
+
+def _in_scope(column, everyone: bool):
+    """The scope's condition; the units are bound as `units` (a list) when not everyone."""
+    return True if everyone else column.in_(bindparam("units", expanding=True))
+
+
+def _scope_params(unit_ids: set[uuid.UUID] | None) -> dict:
+    return {} if unit_ids is None else {"units": sorted(unit_ids)}
 
 
 # A pull reads residents as plain rows of these columns: as ORM objects each would also join
 # its unit and enter the session's identity map, which cost more than the query itself.
-ROSTER_COLUMNS = (Resident.id, Resident.unit_id, Resident.name, Resident.sex,
-                  Resident.birth_year, Resident.room, Resident.address, Resident.phone,
-                  Resident.care_level, Resident.qr_token, Resident.home_lat, Resident.home_lon,
-                  Resident.status, Resident.change_seq,
-                  # What the coverage count needs besides (coverage/phone.py): not read again.
-                  Resident.admitted_on, Resident.status_since)
+ROSTER_COLUMNS = tuple(_residents.c[name] for name in (
+    "id", "unit_id", "name", "sex", "birth_year", "room", "address", "phone", "care_level",
+    "qr_token", "home_lat", "home_lon", "status", "change_seq",
+    # What the coverage count needs besides (coverage/phone.py): not read again.
+    "admitted_on", "status_since"))
+
+
+@functools.cache
+def _changed_residents(everyone: bool, reset: bool, resuming: bool) -> Select:
+    """Residents changed after the cursor (`seq`, and within it after `last_id` when resuming
+    a page), in change order; `limit` rows."""
+    after = _residents.c.change_seq > bindparam("seq")
+    if resuming:
+        after = or_(after, and_(_residents.c.change_seq == bindparam("seq"),
+                                _residents.c.id > bindparam("last_id")))
+    query = (select(*ROSTER_COLUMNS).where(_in_scope(_residents.c.unit_id, everyone), after)
+             .order_by(_residents.c.change_seq, _residents.c.id).limit(bindparam("limit")))
+    return query.where(_residents.c.status == "active") if reset else query
+
+
+@functools.cache
+def _changed_units(everyone: bool, reset: bool) -> Select:
+    query = (select(_units.c.id, _units.c.name, _units.c.kind)
+             .where(_in_scope(_units.c.id, everyone)).order_by(_units.c.name))
+    return query if reset else query.where(_units.c.change_seq > bindparam("seq"))
+
+
+@functools.cache
+def _removals_since(everyone: bool, bounded: bool) -> Select:
+    """Residents taken out of these units after `seq` (up to `up_to` when bounded)."""
+    query = select(_removals.c.resident_id).where(_removals.c.change_seq > bindparam("seq"),
+                                                  _in_scope(_removals.c.unit_id, everyone))
+    return query.where(_removals.c.change_seq <= bindparam("up_to")) if bounded else query
+
+
+@functools.cache
+def _still_in_scope(everyone: bool) -> Select:
+    return select(_residents.c.id).where(
+        _residents.c.id.in_(bindparam("ids", expanding=True)),
+        _in_scope(_residents.c.unit_id, everyone), _residents.c.status == "active")
 
 
 def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
@@ -106,15 +152,11 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     start_seq, start_id = (0, None) if reset else (cursor.seq, cursor.last_id)
     high_water = current_change_number()
 
-    after = Resident.change_seq > start_seq
-    if start_id is not None:
-        after = or_(after, and_(Resident.change_seq == start_seq,
-                                Resident.id > uuid.UUID(start_id)))
-    query = (select(*ROSTER_COLUMNS).where(_in_scope(Resident.unit_id, unit_ids), after)
-             .order_by(Resident.change_seq, Resident.id).limit(page_size + 1))
-    if reset:
-        query = query.where(Resident.status == "active")
-    rows = db.session.execute(query).all()
+    everyone, scope_params = unit_ids is None, _scope_params(unit_ids)
+    rows = db.session.execute(
+        _changed_residents(everyone, reset, start_id is not None),
+        {**scope_params, "seq": start_seq, "limit": page_size + 1,
+         **({"last_id": uuid.UUID(start_id)} if start_id is not None else {})}).all()
     more = len(rows) > page_size
     rows = rows[:page_size]
 
@@ -125,12 +167,9 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     if not reset:
         removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more
                                          else None)
-    units_query = (select(Unit.id, Unit.name, Unit.kind).where(_in_scope(Unit.id, unit_ids))
-                   .order_by(Unit.name))
-    if not reset:
-        units_query = units_query.where(Unit.change_seq > start_seq)
     units = [{"id": str(u.id), "name": u.name, "kind": u.kind}
-             for u in db.session.execute(units_query)]
+             for u in db.session.execute(_changed_units(everyone, reset),
+                                         {**scope_params, "seq": start_seq})]
     removed_units = _units_taken_away(cursor, unit_ids)
 
     if more:
@@ -150,16 +189,13 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
 
 def _moved_away(unit_ids, start_seq: int, up_to: int | None) -> list[str]:
     """Residents who left one of these units since the cursor and are not in scope now."""
-    query = select(RosterRemoval.resident_id).where(
-        RosterRemoval.change_seq > start_seq, _in_scope(RosterRemoval.unit_id, unit_ids))
-    if up_to is not None:
-        query = query.where(RosterRemoval.change_seq <= up_to)
-    moved = set(db.session.scalars(query))
+    everyone, scope_params = unit_ids is None, _scope_params(unit_ids)
+    moved = set(db.session.scalars(_removals_since(everyone, up_to is not None),
+                                   {**scope_params, "seq": start_seq, "up_to": up_to}))
     if not moved:
         return []
-    still_here = set(db.session.scalars(select(Resident.id).where(
-        Resident.id.in_(moved), _in_scope(Resident.unit_id, unit_ids),
-        Resident.status == "active")))
+    still_here = set(db.session.scalars(_still_in_scope(everyone),
+                                        {**scope_params, "ids": sorted(moved)}))
     return sorted(str(resident_id) for resident_id in moved - still_here)
 
 

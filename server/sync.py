@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 from marshmallow import ValidationError
-from sqlalchemy import TextClause, Uuid, select, text
+from sqlalchemy import TextClause, Uuid, bindparam, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import presence, report_counts
@@ -38,6 +38,14 @@ SKEW_JITTER_SECONDS = 2
 WORKER_AMENDMENT_DAYS = 14
 
 amendment_in_schema = AmendmentInSchema()
+
+# Every push runs these: built once, with the ids bound at execution (built on every call,
+# working out a statement's cache key cost more CPU than the database spends answering it).
+_visits, _residents = Visit.__table__, Resident.__table__
+_STORED_HASHES = select(_visits.c.id, _visits.c.raw_hash, _visits.c.content_hash).where(
+    _visits.c.id.in_(bindparam("ids", expanding=True)))
+_RESIDENT_UNITS = select(_residents.c.id, _residents.c.unit_id).where(
+    _residents.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -182,9 +190,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     # One read of the stored hashes serves both checks: an id that validates is the one
     # claimed, so the content hashes of the loaded visits are among these rows too.
     stored = {row.id: (row.raw_hash, row.content_hash) for row in db.session.execute(
-        select(Visit.id, Visit.raw_hash, Visit.content_hash)
-        .where(Visit.id.in_({c for c in claimed if c}))
-    )} if any(claimed) else {}
+        _STORED_HASHES, {"ids": sorted({c for c in claimed if c})})} if any(claimed) else {}
     for index, raw in enumerate(raw_visits):
         if claimed[index] in stored and stored[claimed[index]][0] == raw_digests[index]:
             results[index] = ItemResult(str(claimed[index]), "visit", "duplicate")
@@ -198,8 +204,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
 
     resident_ids = {data["resident_id"] for _, data, _ in loaded}
     residents = {r.id: r for r in db.session.execute(
-        select(Resident.id, Resident.unit_id).where(Resident.id.in_(resident_ids)))
-    } if resident_ids else {}
+        _RESIDENT_UNITS, {"ids": sorted(resident_ids)})} if resident_ids else {}
     held = {visit_id: hashes[1] for visit_id, hashes in stored.items()}
 
     new_rows: dict[uuid.UUID, tuple[int, dict]] = {}
@@ -224,8 +229,8 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     inserted = _insert_ignoring_duplicates(Visit, rows)
     report_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
-    late_hashes = dict(db.session.execute(
-        select(Visit.id, Visit.content_hash).where(Visit.id.in_(late))).all()) if late else {}
+    late_hashes = {row.id: row.content_hash for row in db.session.execute(
+        _STORED_HASHES, {"ids": sorted(late)})} if late else {}
     touched = set()
     for visit_id, (index, row) in new_rows.items():
         if visit_id in inserted:

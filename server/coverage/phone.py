@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import Visit
@@ -45,6 +45,15 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
     return answer
 
 
+# Every sync that names residents runs it: built once, with its values bound at execution.
+_visits = Visit.__table__
+_DAYS_AND_LATEST = (
+    select(_visits.c.resident_id, _visits.c.visit_date, func.max(_visits.c.checked_in_at))
+    .where(_visits.c.resident_id.in_(bindparam("ids", expanding=True)),
+           _visits.c.voided_at.is_(None), _visits.c.visit_date >= bindparam("first"))
+    .group_by(_visits.c.resident_id, _visits.c.visit_date))
+
+
 def _days_and_last_visits(resident_ids: list[uuid.UUID], first: date) -> tuple[
         dict[uuid.UUID, set[date]], dict[uuid.UUID, datetime]]:
     """The days visited from `first` on, and the latest check-in ever, in one query for the
@@ -53,10 +62,7 @@ def _days_and_last_visits(resident_ids: list[uuid.UUID], first: date) -> tuple[
     days: dict[uuid.UUID, set[date]] = defaultdict(set)
     last: dict[uuid.UUID, datetime] = {}
     for resident_id, day, latest in db.session.execute(
-            select(Visit.resident_id, Visit.visit_date, func.max(Visit.checked_in_at))
-            .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
-                   Visit.visit_date >= first)
-            .group_by(Visit.resident_id, Visit.visit_date)):
+            _DAYS_AND_LATEST, {"ids": resident_ids, "first": first}):
         days[resident_id].add(day)
         if resident_id not in last or latest > last[resident_id]:
             last[resident_id] = latest

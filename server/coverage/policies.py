@@ -39,12 +39,16 @@ class Policies:
         return self.default
 
 
+# Plain rows, from a query built once: read on every sync that names residents, and there may
+# be a rule for each.
+_policies = CoveragePolicy.__table__
+_ALL_POLICIES = select(_policies.c.key, _policies.c.resident_id, _policies.c.care_level,
+                       _policies.c.required, _policies.c.period)
+
+
 def load_policies() -> Policies:
     policies = Policies(Rule(DEFAULT_RULE_REQUIRED, DEFAULT_RULE_PERIOD), {}, {})
-    # Plain rows: read on every sync that names residents, and there may be a rule for each.
-    for row in db.session.execute(select(
-            CoveragePolicy.key, CoveragePolicy.resident_id, CoveragePolicy.care_level,
-            CoveragePolicy.required, CoveragePolicy.period)):
+    for row in db.session.execute(_ALL_POLICIES):
         rule = Rule(row.required, row.period)
         if row.key == "default":
             policies.default = rule

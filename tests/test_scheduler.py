@@ -18,7 +18,7 @@ from server import coverage
 from server.config import PROJECT_ROOT
 from server.extensions import db
 from server.models import Alert, DigestSent, JobRun, SchedulerLease
-from server.scheduler import Jobs, Lease, build_scheduler, run_job
+from server.scheduler import SCHEDULER_NICENESS, Jobs, Lease, build_scheduler, run_job
 from tests.conftest import add_resident
 from tests.test_coverage_support import at, summary
 from tests.test_digest import inbox  # noqa: F401 (a fixture: a local SMTP server)
@@ -191,6 +191,17 @@ def _wait_for(condition, seconds: float) -> bool:
             return True
         time.sleep(0.25)
     return condition()
+
+
+def test_the_scheduler_process_gives_the_cpu_to_syncs_first(app, database_url):
+    process = _start_scheduler(database_url)
+    try:
+        assert _wait_for(lambda: any(run.status == "ok" for run in runs("refresh")), 30)
+        niceness = os.getpriority(os.PRIO_PROCESS, process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+    assert niceness == min(19, os.getpriority(os.PRIO_PROCESS, 0) + SCHEDULER_NICENESS)
 
 
 def test_two_scheduler_processes_one_acts_and_the_other_takes_over(app, database_url):

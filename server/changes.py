@@ -13,9 +13,7 @@ from .models import ChangeCounter, Resident
 # Residents marked by one UPDATE at most: within every database's limit of bound parameters.
 MARK_BATCH = 5000
 
-# Every sync runs these, built once on the tables: through the models, the ORM's update path
-# and a statement built (and its cache key worked out) on every call cost a push more CPU
-# than the database spends on them.
+# Every push runs these: built once, on the tables (docs/sync.md, "CPU per sync").
 _counter = ChangeCounter.__table__
 _TAKE_NUMBER = (update(_counter).where(_counter.c.id == 1)
                 .values(value=_counter.c.value + 1).returning(_counter.c.value))

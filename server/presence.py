@@ -82,7 +82,7 @@ def burst_members(checkins: list[tuple]) -> set:
 
 
 # A worker's stored check-ins around a batch (ix_visits_worker_id_checked_in_at serves it; the
-# batch itself is added from memory). Every push runs it: built once, values bound at execution.
+# batch itself is added from memory). Every push runs it: built once (docs/sync.md).
 _visits = Visit.__table__
 _WORKER_CHECKINS = select(_visits.c.id, _visits.c.resident_id, _visits.c.checked_in_at).where(
     _visits.c.worker_id == bindparam("worker"),

@@ -61,9 +61,8 @@ def _scope_ids(key: str) -> set[str] | None:
     return None if key == ALL_UNITS else set(filter(None, key.split(",")))
 
 
-# Every sync runs the queries below. Each shape is built once, on the tables, with its values
-# bound at execution: built on every call, working out its cache key cost more CPU than the
-# database spends answering it.
+# Every sync runs the queries below: each shape is built once, on the tables, with its values
+# bound at execution (docs/sync.md, "CPU per sync").
 _residents, _removals, _units = Resident.__table__, RosterRemoval.__table__, Unit.__table__
 
 

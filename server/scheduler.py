@@ -42,9 +42,9 @@ LEASE_NAME = "scheduler"
 ADVISORY_LOCK_KEY = 0x726F756E6473
 KEEP_RUNS = timedelta(days=30)
 # The scheduler's jobs are background work; on a host it shares with gunicorn, the phones'
-# syncs should get the CPU first. Under the load test's end-of-day rush, a scheduler at normal
-# priority refreshing every 10 s pushed the syncs' p95 from about 0.3-0.45 s to 1.3-1.5 s
-# (docs/benchmarks.md). A higher niceness costs nothing when the CPU is free.
+# syncs should get the CPU first. In the load test's end-of-day rush, with refreshes heavy
+# enough to matter, it halved the syncs' p95 (docs/benchmarks.md). A higher niceness costs
+# nothing when the CPU is free.
 SCHEDULER_NICENESS = 10
 
 

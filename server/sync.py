@@ -39,8 +39,7 @@ WORKER_AMENDMENT_DAYS = 14
 
 amendment_in_schema = AmendmentInSchema()
 
-# Every push runs these: built once, with the ids bound at execution (built on every call,
-# working out a statement's cache key cost more CPU than the database spends answering it).
+# Every push runs these: built once, values bound at execution (docs/sync.md, "CPU per sync").
 _visits, _residents = Visit.__table__, Resident.__table__
 _STORED_HASHES = select(_visits.c.id, _visits.c.raw_hash, _visits.c.content_hash).where(
     _visits.c.id.in_(bindparam("ids", expanding=True)))

@@ -45,7 +45,7 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
     return answer
 
 
-# Every sync that names residents runs it: built once, with its values bound at execution.
+# Every sync that names residents runs it: built once (docs/sync.md, "CPU per sync").
 _visits = Visit.__table__
 _DAYS_AND_LATEST = (
     select(_visits.c.resident_id, _visits.c.visit_date, func.max(_visits.c.checked_in_at))

@@ -159,7 +159,7 @@ def _quarter_hours_pass() -> None:
     db.session.commit()
 
 
-def _step(name: str, call, times: dict[str, list[float]]) -> None:
+def _step(name: str, call, times: dict[str, list[float]]) -> dict:
     db.session.remove()
     started = time.perf_counter()
     result = call()
@@ -168,6 +168,7 @@ def _step(name: str, call, times: dict[str, list[float]]) -> None:
     shown = {k: v for k, v in (result or {}).items() if k in (
         "evaluated", "late", "full", "status_changes", "closed", "prepared")}
     print(f"  {name:<38} {elapsed:7.2f} s   peak RSS {_peak_mb():7.0f} MB   {shown}")
+    return result or {}
 
 
 def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
@@ -178,8 +179,8 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
                         {"care_level": "home", "required": 1, "period": "month"}]})
     db.session.commit()
 
-    def step(name, call):
-        (_profiled if profile else _step)(name, call, times)
+    def step(name, call) -> dict:
+        return (_profiled if profile else _step)(name, call, times)
 
     _full_pass(step)
     _quarter_hour(ids, unit_of, worker_id)
@@ -202,10 +203,8 @@ def _full_pass(step) -> None:
     """A new install's first refreshes, each judging passes.FULL_PASS_SLICE residents, until
     every resident is judged."""
     number = 1
-    while True:
-        step(f"first refresh, slice {number} (full pass)", lambda: coverage.refresh(NOW))
-        if db.session.get(CoverageState, 1).full_labels is None:
-            return
+    while step(f"first refresh, slice {number} (full pass)",
+               lambda: coverage.refresh(NOW)).get("more"):
         number += 1
 
 
@@ -214,21 +213,22 @@ def _midnight_turn(day: str, first: datetime, step) -> datetime:
     turned (each takes passes.DUE_ROWS_PER_REFRESH due rows); answers the next one's time."""
     at = first
     while True:
-        step(f"{day} {at:%H:%M}: statuses turn", lambda at=at: coverage.refresh(at))
+        result = step(f"{day} {at:%H:%M}: statuses turn", lambda at=at: coverage.refresh(at))
         at += timedelta(minutes=15)
-        if db.session.get(CoverageState, 1).turned_on == first.date():
+        if not result.get("more"):
             return at
 
 
-def _profiled(name: str, call, times: dict[str, list[float]]) -> None:
+def _profiled(name: str, call, times: dict[str, list[float]]) -> dict:
     import cProfile
     import pstats
 
     profile = cProfile.Profile()
     profile.enable()
-    _step(name, call, times)
+    result = _step(name, call, times)
     profile.disable()
     pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+    return result
 
 
 @contextlib.contextmanager

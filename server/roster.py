@@ -164,8 +164,8 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     coverage = roster_coverage(active, today) if active else {}
     removed_residents = [str(r.id) for r in rows if r.status != "active"]
     if not reset:
-        removed_residents += _moved_away(unit_ids, start_seq, rows[-1].change_seq if more
-                                         else None)
+        removed_residents += _moved_away(everyone, scope_params, start_seq,
+                                         rows[-1].change_seq if more else None)
     units = [{"id": str(u.id), "name": u.name, "kind": u.kind}
              for u in db.session.execute(_changed_units(everyone, reset),
                                          {**scope_params, "seq": start_seq})]
@@ -186,11 +186,12 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     }
 
 
-def _moved_away(unit_ids, start_seq: int, up_to: int | None) -> list[str]:
+def _moved_away(everyone: bool, scope_params: dict, start_seq: int,
+                up_to: int | None) -> list[str]:
     """Residents who left one of these units since the cursor and are not in scope now."""
-    everyone, scope_params = unit_ids is None, _scope_params(unit_ids)
     moved = set(db.session.scalars(_removals_since(everyone, up_to is not None),
-                                   {**scope_params, "seq": start_seq, "up_to": up_to}))
+                                   {**scope_params, "seq": start_seq,
+                                    **({"up_to": up_to} if up_to is not None else {})}))
     if not moved:
         return []
     still_here = set(db.session.scalars(_still_in_scope(everyone),

@@ -151,7 +151,9 @@ def test_token_fingerprint_is_what_a_phone_computes():
     assert token_fingerprint("abc") == "ungWv48Bz-o"
 
 
-def test_a_changed_rule_reaches_the_phones(api, admin, worker_a, resident_a):
+def test_a_changed_rule_reaches_the_phones(api, admin, worker_a, ward_a):
+    # Admitted long ago, so that the rule is not pro-rated for an admission this week.
+    resident_a = add_resident(api, admin, ward_a, name="王桂英", admitted_on="2025-01-06")
     cursor = pull(api, worker_a)["cursor"]
     set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])
     answer = pull(api, worker_a, cursor)

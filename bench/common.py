@@ -14,8 +14,8 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from server import create_app
-from server.config import TestConfig
-from server.extensions import db
+from server.platform.config import TestConfig
+from server.platform.extensions import db
 
 
 def machine() -> str:

@@ -39,9 +39,9 @@ from sqlalchemy import create_engine, insert, select, text, update
 
 from bench.common import database, git_revision, machine, make_app, postgres_available
 from server import coverage
-from server.changes import next_change_number
-from server.extensions import db
 from server.models import CoverageState, Resident, Unit, User, Visit, utcnow
+from server.platform.extensions import db
+from server.roster.changes import next_change_number
 
 ZONE = "Asia/Shanghai"
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo(ZONE))  # a Wednesday

@@ -77,13 +77,13 @@ def seed(url: str, phones: int) -> None:
     """Units of 40 residents, four workers per unit; real (argon2) password hashes."""
     os.environ["ROUNDS_DATABASE_URL"] = url
     from server import create_app
-    from server.audit import SYSTEM
-    from server.auth import hash_password
-    from server.config import Config
-    from server.extensions import db
-    from server.residents import create_resident
-    from server.units import create_unit
-    from server.users import create_user
+    from server.people.audit import SYSTEM
+    from server.people.auth import hash_password
+    from server.people.users import create_user
+    from server.platform.config import Config
+    from server.platform.extensions import db
+    from server.roster.residents import create_resident
+    from server.roster.units import create_unit
 
     app = create_app(Config())
     real_hash = hash_password(PASSWORD)  # one hash, verified at full cost at every login

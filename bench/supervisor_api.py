@@ -50,10 +50,10 @@ def _copy(connection, table: str, columns: tuple[str, ...], rows) -> int:
 
 
 def _people(app) -> dict:
-    from server.audit import SYSTEM
-    from server.extensions import db
-    from server.units import create_unit
-    from server.users import create_user
+    from server.people.audit import SYSTEM
+    from server.people.users import create_user
+    from server.platform.extensions import db
+    from server.roster.units import create_unit
 
     with app.app_context():
         units = [create_unit(SYSTEM, f"病区 Ward {n:02d}", "ward") for n in range(UNITS)]
@@ -168,8 +168,8 @@ def _count(app) -> None:
     """The per-day counts the reports read, which the app keeps at sync; COPY bypassed it."""
     from sqlalchemy import text
 
-    from server.extensions import db
-    from server.report_counts import rebuild
+    from server.platform.extensions import db
+    from server.reports.day_counts import rebuild
 
     with app.app_context():
         rebuild()
@@ -183,7 +183,7 @@ def _refresh_coverage(app) -> str:
     from sqlalchemy import text
 
     from server import coverage
-    from server.extensions import db
+    from server.platform.extensions import db
 
     with app.app_context():
         app.config["TIMEZONE"] = ZONE
@@ -245,8 +245,8 @@ def run(visits: int, only: str | None = None) -> tuple[list, list]:
         with app.app_context():
             from sqlalchemy import exists, select
 
-            from server.extensions import db
             from server.models import Amendment, Visit
+            from server.platform.extensions import db
             sample = db.session.scalar(select(Visit.id).where(Visit.unit_id == unit).limit(1))
             # Open and never amended: an amendment may have cleared the flag (422 to handle).
             mine = list(db.session.scalars(

@@ -38,11 +38,11 @@ from bench.common import (
     postgres_root,
     process_tree_cpu,
 )
-from server.audit import SYSTEM
-from server.extensions import db
-from server.residents import create_resident
-from server.units import create_unit
-from server.users import create_user
+from server.people.audit import SYSTEM
+from server.people.users import create_user
+from server.platform.extensions import db
+from server.roster.residents import create_resident
+from server.roster.units import create_unit
 from tests.visitdata import delta_encode, signature_strokes
 
 RESIDENTS = 40

@@ -19,11 +19,11 @@ from xml.sax.saxutils import escape
 from PIL import Image, ImageDraw
 
 from bench.common import database, make_app, postgres_available
-from server.audit import SYSTEM
-from server.extensions import db
-from server.residents import create_resident
-from server.units import create_unit
-from server.users import create_user
+from server.people.audit import SYSTEM
+from server.people.users import create_user
+from server.platform.extensions import db
+from server.roster.residents import create_resident
+from server.roster.units import create_unit
 from tests.visitdata import signature_strokes, visit_payload
 
 VISITS = 10_000

@@ -36,13 +36,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "rounds-web"
 
 if os.environ.get("ROUNDS_LOG_FORMAT") == "json":
-    # The app writes one JSON line per request (server/logs.py); gunicorn's own lines are
+    # The app writes one JSON line per request (server/platform/logs.py); gunicorn's own lines are
     # JSON too, so one log shipper reads them all.
     accesslog = None
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "server.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "server.platform.logs.JsonFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": "INFO"},
@@ -56,7 +56,7 @@ else:
 
 def post_fork(server, worker):
     """Connections opened by the master before the fork must not be shared with workers."""
-    from server.extensions import db
+    from server.platform.extensions import db
 
     app = worker.app.callable  # loaded in the master (preload_app)
     if app is not None:

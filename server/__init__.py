@@ -9,11 +9,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import logs
-from .config import PROJECT_ROOT, Config
-from .errors import register_error_handlers
-from .extensions import compress, db, migrate
-from .jsonio import OrjsonProvider
+from server.platform import logs
+from server.platform.config import PROJECT_ROOT, Config
+from server.platform.errors import register_error_handlers
+from server.platform.extensions import compress, db, migrate
+from server.platform.jsonio import OrjsonProvider
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -30,9 +30,9 @@ def create_app(config: Config | None = None) -> Flask:
     compress.init_app(app)
     register_error_handlers(app)
 
-    from .api import register_api
-    from .cli import register_commands
-    from .web import register_web
+    from server.cli import register_commands
+    from server.http.api import register_api
+    from server.http.web import register_web
 
     register_api(app)
     register_web(app)

@@ -6,13 +6,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from . import backup, scheduler
-from .audit import SYSTEM
-from .extensions import db
+from server.jobs import scheduler
+from server.people.audit import SYSTEM
+from server.platform import backup
+from server.platform.extensions import db
 
 
 def _create_app(*_args) -> Flask:
-    from . import create_app
+    from server import create_app
 
     return create_app()
 
@@ -37,9 +38,9 @@ users_cli = click.Group("users", help="Manage staff accounts.")
 @click.option("--password", default=None, help="Prompted for, hidden, when absent.")
 def create_user_command(username, role, units, display_name, password):
     """Create an account."""
-    from .errors import ApiError
-    from .units import unit_by_name
-    from .users import create_user
+    from server.people.users import create_user
+    from server.platform.errors import ApiError
+    from server.roster.units import unit_by_name
 
     unit_ids = []
     for name in units:
@@ -67,14 +68,14 @@ def create_user_command(username, role, units, display_name, password):
               help="Also record two weeks of rounds, so the reports have something to show.")
 def demo_data_command(if_empty, visits):
     """Load the bilingual demo institution (two homes, one rural area) and print the logins."""
-    from .demo import DEMO_PASSWORD, has_any_user, load_demo_data
+    from server.demo.institution import DEMO_PASSWORD, has_any_user, load_demo_data
 
     if if_empty and has_any_user():
         click.echo("Demo data: the database already has data; nothing loaded.")
         return
     logins = load_demo_data(current_app.config["TIMEZONE"])
     if visits:
-        from .demo_visits import record_demo_visits
+        from server.demo.visits import record_demo_visits
 
         count = record_demo_visits(current_app.config["TIMEZONE"])
         click.echo(f"Recorded {count} demo visits over the last two weeks.")

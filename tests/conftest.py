@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from server import create_app
-from server.audit import SYSTEM
-from server.config import TestConfig
-from server.extensions import db
+from server.people.audit import SYSTEM
+from server.platform.config import TestConfig
+from server.platform.extensions import db
 from tests.pgcluster import find_pg_bin, postgres_cluster
 
 ON_POSTGRES = os.environ.get("ROUNDS_TEST_DB", "sqlite") == "postgresql"
@@ -156,7 +156,7 @@ def api(client) -> Api:
 
 
 def make_person(api: Api, username: str, role: str, units=()) -> Person:
-    from server.users import create_user
+    from server.people.users import create_user
 
     user = create_user(SYSTEM, {"username": username, "role": role, "password": PASSWORD,
                                 "display_name": username.title(),
@@ -171,7 +171,7 @@ def make_person(api: Api, username: str, role: str, units=()) -> Person:
 
 @pytest.fixture
 def ward_a(app):
-    from server.units import create_unit
+    from server.roster.units import create_unit
 
     unit = create_unit(SYSTEM, "Ward A 甲病区", "ward")
     db.session.commit()
@@ -180,7 +180,7 @@ def ward_a(app):
 
 @pytest.fixture
 def ward_b(app):
-    from server.units import create_unit
+    from server.roster.units import create_unit
 
     unit = create_unit(SYSTEM, "Ward B 乙病区", "ward")
     db.session.commit()

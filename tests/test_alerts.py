@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import String, Uuid, func, literal, select, update
 
-from server import alerts
-from server.extensions import db
+from server.alerts import alerts
 from server.models import Alert, Device, utcnow
+from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import open_alerts, refresh, sync_visit, void
 

@@ -3,8 +3,8 @@
 import uuid
 from datetime import timedelta
 
-from server.extensions import db
 from server.models import Device
+from server.platform.extensions import db
 from tests.conftest import PASSWORD, make_person, statements_run
 
 
@@ -137,7 +137,7 @@ def test_login_person_helper_creates_distinct_devices(api, ward_a):
 
 def test_a_token_finds_its_device_person_and_units_in_one_query(api, ward_a, ward_b):
     """Every API request asks; the person's scope comes with them, in name order."""
-    from server.auth import device_for_token
+    from server.people.auth import device_for_token
 
     nurse = make_person(api, "nurse.ab", "worker", [ward_b, ward_a])
     db.session.expunge_all()

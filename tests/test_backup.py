@@ -4,9 +4,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, inspect, select
 
-from server.backup import counts
-from server.extensions import db
 from server.models import Amendment, Visit
+from server.platform.backup import counts
+from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.visitdata import sync_body, visit_payload
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from server.extensions import db
 from server.models import Resident
+from server.platform.extensions import db
 
 
 def resident_count() -> int:

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from server.clock import today_in
 from server.coverage import iso_week_label
-from server.extensions import db
 from server.models import Resident, Unit, User
-from server.users import user_by_username
+from server.people.users import user_by_username
+from server.platform.clock import today_in
+from server.platform.extensions import db
 
 
 def test_users_create_prompts_for_a_hidden_password(app, ward_a):

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from server import coverage
-from server.extensions import db
 from server.models import Alert
+from server.platform.extensions import db
 from tests.conftest import add_resident, statements_run
 from tests.test_coverage_support import (
     at,

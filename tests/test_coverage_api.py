@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from server.coverage import roster_coverage
 from server.coverage.board import BOARD_SORTS
 from server.coverage.evaluate import RESIDENT_COLUMNS
-from server.extensions import db
 from server.models import CoverageState, Resident
+from server.platform.extensions import db
 from tests.conftest import add_resident, make_person, statements_run
 from tests.test_coverage_support import (
     at,

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, not_, select
 
-from server.alerts import apply_coverage_changes
+from server.alerts.alerts import apply_coverage_changes
 from server.coverage import Period, evaluate
 from server.coverage.bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
-from server.extensions import db
 from server.models import Alert, CoverageResult, Resident
+from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import set_policies, sync_visit, void
 

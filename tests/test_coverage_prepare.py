@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from server import exports
 from server.coverage import passes, policies, prepare
-from server.extensions import db
 from server.models import CoverageResult, CoverageState
+from server.platform.extensions import db
+from server.reports import exports
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
     at,

@@ -20,8 +20,8 @@ from sqlalchemy import delete, func, select
 
 from server import coverage
 from server.coverage import passes, prepare
-from server.extensions import db
 from server.models import CoverageCount, CoverageResult, CoverageState, Resident, Visit
+from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
     counts_of_the_stored_results,

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server import coverage
-from server.extensions import db
 from server.models import Alert, CoverageCount, CoverageResult
+from server.platform.extensions import db
 from tests.visitdata import sync_body, visit_payload
 
 

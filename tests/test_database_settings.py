@@ -2,12 +2,12 @@
 
 from sqlalchemy import text
 
-from server.config import TestConfig
-from server.extensions import db
+from server.platform.config import TestConfig
+from server.platform.extensions import db
 
 
 def test_postgresql_sessions_run_without_jit(app):
-    """JIT compiling costs the reports' short queries more than it saves (server/config.py)."""
+    """JIT costs the reports' short queries more than it saves (server/platform/config.py)."""
     if db.engine.dialect.name == "postgresql":
         assert db.session.scalar(text("SHOW jit")) == "off"
     else:

@@ -26,7 +26,7 @@ import requests
 import yaml
 from sqlalchemy import create_engine, text
 
-from server.web import CONTENT_SECURITY_POLICY
+from server.http.web import CONTENT_SECURITY_POLICY
 from tests.pgcluster import find_pg_bin, postgres_cluster
 from tests.visitdata import sync_body, visit_payload
 

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from server.digest import send_digests
+from server.alerts.digest import send_digests
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import at, refresh
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from server.exports import COVERAGE_COLUMNS, VISIT_COLUMNS
+from server.reports.exports import COVERAGE_COLUMNS, VISIT_COLUMNS
 from tests.test_reports import at, data  # noqa: F401 (the known data set)
 
 RANGE = "from=2025-09-01&to=2025-10-31"

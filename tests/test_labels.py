@@ -5,7 +5,7 @@ import re
 import pytest
 import zxingcpp
 
-from server.api.qr import LABELS_CSS
+from server.http.api.qr import LABELS_CSS
 from tests.conftest import add_resident
 from tests.test_qr import svg_matrix, to_image
 
@@ -50,9 +50,9 @@ def test_unit_sheet_small_labels_three_by_eight(api, app, admin, ward_a, ward_of
 
 
 def test_large_cards_two_by_two_show_the_village_for_home_visits(api, admin):
-    from server.audit import SYSTEM
-    from server.extensions import db
-    from server.units import create_unit
+    from server.people.audit import SYSTEM
+    from server.platform.extensions import db
+    from server.roster.units import create_unit
 
     village = create_unit(SYSTEM, "Dongcun 东村", "area")
     db.session.commit()

@@ -6,11 +6,11 @@ import logging
 
 import pytest
 
-from server import config as settings
 from server import create_app
-from server.audit import SYSTEM
-from server.extensions import db
-from server.units import create_unit
+from server.people.audit import SYSTEM
+from server.platform import config as settings
+from server.platform.extensions import db
+from server.roster.units import create_unit
 from tests.conftest import Api, add_resident, make_person, statements_run
 from tests.visitdata import sync_body, visit_payload
 
@@ -47,8 +47,8 @@ def test_each_request_is_one_json_line_with_who_what_and_how_long(json_app):
     from tests.conftest import Api, add_resident
 
     api = Api(json_app.test_client())
-    from server.audit import SYSTEM
-    from server.units import create_unit
+    from server.people.audit import SYSTEM
+    from server.roster.units import create_unit
 
     ward = create_unit(SYSTEM, "Ward C 丙病区", "ward")
     db.session.commit()

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from server.extensions import db
+from server.platform.extensions import db
 
 
 def test_models_and_migrations_agree(app):

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server import presence
-from server.extensions import db
 from server.models import Resident, ResidentToken, Visit
+from server.platform.extensions import db
+from server.visits import presence
 from tests.conftest import add_resident
 from tests.visitdata import sync_body, visit_payload
 

@@ -11,9 +11,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from server import qr
-from server.extensions import db
 from server.models import AuditEvent, Resident, ResidentToken
+from server.platform.extensions import db
+from server.roster import qr
 
 PUBLIC_URL = "https://rounds.example.org"
 # The small label's code is 30 mm wide (labels.css): as printed at 300 dpi and shown at 96 dpi.
@@ -144,7 +144,7 @@ def test_rotation_issues_a_new_token_and_closes_the_old_window(api, admin, resid
 
 
 def test_old_label_verifies_visits_made_before_rotation_only(api, app, admin, resident_a):
-    from server.presence import token_status
+    from server.visits.presence import token_status
 
     api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin)
     old = db.session.get(ResidentToken, resident_a["qr_token"])

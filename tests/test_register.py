@@ -91,8 +91,7 @@ def test_register_access_and_limits(app, api, supervisor_a, worker_a, admin, dat
     assert api.get("/register", as_=admin).status_code == 422
     assert api.get("/register?from=2025-09-01", as_=admin).status_code == 422
 
-    from server import register
-
+    from server.reports import register
     register.MAX_PAGES, saved = 3, register.MAX_PAGES
     try:
         too_many = api.get("/register?from=2025-09-01&to=2025-10-31", as_=admin)

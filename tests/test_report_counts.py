@@ -16,11 +16,11 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
-from server.extensions import db
 from server.models import FlaggedAmendment, FollowUpHandled, Visit, VisitDayCount
 from server.models.reporting import COUNTS
-from server.report_counts import rebuild
-from server.visits import current_content
+from server.platform.extensions import db
+from server.reports.day_counts import rebuild
+from server.visits.read import current_content
 from tests.conftest import add_resident, make_person
 from tests.test_reports import OK, amend, at, observations, push
 from tests.visitdata import sync_body, visit_payload

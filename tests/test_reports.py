@@ -295,8 +295,8 @@ def test_activity_voided_visits_do_not_count_and_supervisor_scope(api, superviso
 
 
 def test_devices_last_sync_and_stale(api, admin, supervisor_a, worker_b, data):
-    from server.extensions import db
     from server.models import Device, utcnow
+    from server.platform.extensions import db
 
     device = db.session.get(Device, worker_b.device_id)
     device.last_sync_at = utcnow() - timedelta(days=5)

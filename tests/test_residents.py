@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from server.clock import today_in
-from server.extensions import db
 from server.models import AuditEvent, ResidentToken
+from server.platform.clock import today_in
+from server.platform.extensions import db
 from tests.conftest import add_resident
 
 

@@ -15,10 +15,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select, update
 
 from server import coverage
-from server.config import PROJECT_ROOT
-from server.extensions import db
+from server.jobs.scheduler import SCHEDULER_NICENESS, Jobs, Lease, build_scheduler, run_job
 from server.models import Alert, DigestSent, JobRun, SchedulerLease
-from server.scheduler import SCHEDULER_NICENESS, Jobs, Lease, build_scheduler, run_job
+from server.platform.config import PROJECT_ROOT
+from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import at, summary
 from tests.test_digest import inbox  # noqa: F401 (a fixture: a local SMTP server)

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from server import sync as sync_domain
-from server.extensions import db
 from server.models import Amendment, Visit
+from server.platform.extensions import db
+from server.visits import ingest as sync_domain
 from tests.conftest import make_person
 from tests.visitdata import sync_body, visit_payload
 

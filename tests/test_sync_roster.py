@@ -1,7 +1,7 @@
 """The roster half of a sync: incremental, paged, scoped, with this week's counts."""
 
-from server.extensions import db
-from server.residents import token_fingerprint
+from server.platform.extensions import db
+from server.roster.residents import token_fingerprint
 from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import set_policies
 from tests.visitdata import sync_body, visit_payload
@@ -133,9 +133,9 @@ def test_changes_during_paging_are_not_lost(api, app, admin, worker_a, ward_a):
 
 
 def test_rotated_token_reaches_the_phone(api, admin, worker_a, resident_a):
-    from server.changes import next_change_number
     from server.models import Resident
-    from server.residents import new_qr_token
+    from server.roster.changes import next_change_number
+    from server.roster.residents import new_qr_token
 
     cursor = pull(api, worker_a)["cursor"]
     resident = db.session.get(Resident, __import__("uuid").UUID(resident_a["id"]))

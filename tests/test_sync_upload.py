@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from server.extensions import db
 from server.models import Device, SyncConflict, Visit
+from server.platform.extensions import db
 from tests.conftest import statements_run
 from tests.visitdata import signature_strokes, sync_body, visit_payload
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from server.sync import canonical_hash
-from server.visit_schemas import VisitInSchema, _Unsure, _usual_visit, load_visit
+from server.visits.ingest import canonical_hash
+from server.visits.schemas import VisitInSchema, _Unsure, _usual_visit, load_visit
 from tests.visitdata import visit_payload
 
 RESIDENT = {"id": "7f0c1a52-2d0e-4bb1-9a53-3f1f5a0f6c11", "qr_token": "tok-123"}

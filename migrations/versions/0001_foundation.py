@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('value', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_counter'))
     )
-    # The single row that hands out roster change numbers (server/changes.py).
+    # The single row that hands out roster change numbers (server/roster/changes.py).
     op.bulk_insert(
         sa.table('change_counter', sa.column('id', sa.Integer), sa.column('value', sa.BigInteger)),
         [{'id': 1, 'value': 0}],

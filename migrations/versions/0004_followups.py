@@ -22,7 +22,7 @@ BURST = {"postgresql": "voided_at IS NULL AND CAST((presence ->> 'burst') AS BOO
          "sqlite": "voided_at IS NULL AND CAST(JSON_EXTRACT(presence, '$.burst') AS BOOLEAN) = 1"}
 
 # name, columns, INCLUDE (PostgreSQL), WHERE per dialect: partial indexes the supervisor reports
-# read with index-only scans (server/models/followups.py, server/reports.py).
+# read with index-only scans (server/models/followups.py, server/reports/reports.py).
 INDEXES = [
     ("ix_visits_flagged_checked_in_at", ["checked_in_at", "id"], ["unit_id"],
      {"postgresql": FLAGGED.format(true="true"), "sqlite": FLAGGED.format(true="1")}),

@@ -4,7 +4,7 @@ and the amended visits that flag a follow-up
 Revision ID: 0005
 Revises: 0004
 
-The counts are kept up to date by the app (server/report_counts.py); this migration counts
+The counts are kept up to date by the app (server/reports/day_counts.py); this migration counts
 the visits already stored. Self-contained SQL, so later changes to the app's code do not
 change what this revision does.
 """

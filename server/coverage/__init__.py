@@ -11,13 +11,13 @@ visits), evaluate (judging a few residents in Python), bulk (judging many in SQL
 adds up), phone (the roster's count) and board (the supervisor's views).
 """
 
-from .board import board, history
-from .evaluate import DROP, Change, evaluate
-from .passes import close_due_periods, close_period, refresh
-from .periods import Period, current_periods, iso_week_label, week_bounds
-from .phone import roster_coverage
-from .policies import Policies, Rule, load_policies, replace_policies
-from .rule import Assessment, active_window, assess, judge, prorated
+from server.coverage.board import board, history
+from server.coverage.evaluate import DROP, Change, evaluate
+from server.coverage.passes import close_due_periods, close_period, refresh
+from server.coverage.periods import Period, current_periods, iso_week_label, week_bounds
+from server.coverage.phone import roster_coverage
+from server.coverage.policies import Policies, Rule, load_policies, replace_policies
+from server.coverage.rule import Assessment, active_window, assess, judge, prorated
 
 __all__ = [
     "DROP", "Assessment", "Change", "Period", "Policies", "Rule", "active_window", "assess",

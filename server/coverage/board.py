@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
 
-from ..extensions import db
-from ..models import (
+from server.coverage.periods import Period
+from server.models import (
     COVERAGE_STATUSES,
     CoverageCount,
     CoverageResult,
@@ -20,7 +20,7 @@ from ..models import (
     User,
     Visit,
 )
-from .periods import Period
+from server.platform.extensions import db
 
 # Who needs a round first: the order of the board by default (status rank).
 PRIORITY = ("missed", "at_risk", "on_track", "met")

@@ -48,15 +48,15 @@ from sqlalchemy import (
     update,
 )
 
-from .. import alerts
-from ..extensions import db
-from ..models import CoveragePolicy, CoverageResult, Resident, Visit
-from ..models.types import UTCDateTime
-from ..sqlparts import days_between, earlier_of, later_of, plus_days
-from .counts import carried_from
-from .periods import Period
-from .policies import load_policies
-from .store import RESULT_COLUMNS, insert_results, rewriting_changed
+from server.alerts import alerts
+from server.coverage.counts import carried_from
+from server.coverage.periods import Period
+from server.coverage.policies import load_policies
+from server.coverage.store import RESULT_COLUMNS, insert_results, rewriting_changed
+from server.models import CoveragePolicy, CoverageResult, Resident, Visit
+from server.models.types import UTCDateTime
+from server.platform.extensions import db
+from server.platform.sqlparts import days_between, earlier_of, later_of, plus_days
 
 # The residents of one pass with their rules, read once for every period the pass judges.
 _candidates = Table(

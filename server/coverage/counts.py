@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from ..extensions import db
-from ..models import CoverageResult, Visit
-from .periods import Period
+from server.coverage.periods import Period
+from server.models import CoverageResult, Visit
+from server.platform.extensions import db
 
 # Rows a refresh reads and writes at a time: memory stays flat however many residents there are.
 BATCH = 5000

@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import CoverageResult, Resident
-from .counts import chunks, earlier_last_visits, period_counts, visit_days
-from .periods import Period
-from .policies import load_policies
-from .rule import active_window, judge, prorated
-from .store import JUDGED, insert_results, rewriting_changed
+from server.coverage.counts import chunks, earlier_last_visits, period_counts, visit_days
+from server.coverage.periods import Period
+from server.coverage.policies import load_policies
+from server.coverage.rule import active_window, judge, prorated
+from server.coverage.store import JUDGED, insert_results, rewriting_changed
+from server.models import CoverageResult, Resident
+from server.platform.extensions import db
 
 DROP = -1  # as a requirement for evaluate(): remove this resident's row for the period
 

@@ -15,16 +15,16 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
-from ..changes import current_change_number
-from ..clock import today_in
-from ..extensions import db
-from ..models import CoverageResult, CoverageState, Resident, Visit, utcnow
-from . import prepare
-from .bulk import BulkResult, due_rows, judge_in_bulk, turn_in_bulk
-from .counts import chunks
-from .evaluate import DROP, Evaluated, evaluate
-from .periods import Period, current_periods
-from .summary import keep_counts, recount
+from server.coverage import prepare
+from server.coverage.bulk import BulkResult, due_rows, judge_in_bulk, turn_in_bulk
+from server.coverage.counts import chunks
+from server.coverage.evaluate import DROP, Evaluated, evaluate
+from server.coverage.periods import Period, current_periods
+from server.coverage.summary import keep_counts, recount
+from server.models import CoverageResult, CoverageState, Resident, Visit, utcnow
+from server.platform.clock import today_in
+from server.platform.extensions import db
+from server.roster.changes import current_change_number
 
 # A visit stamped received_at=T may commit a little after T; re-reading this much before the
 # last run's start costs a few extra rows and never misses one.
@@ -66,7 +66,7 @@ def refresh(now: datetime | None = None) -> dict:
     status is due to turn; a new period, or a policy change that moved many, makes it read
     every resident once, a slice a refresh (a full pass).
     """
-    from .. import alerts
+    from server.alerts import alerts
 
     now = now or utcnow()
     started = utcnow()
@@ -310,7 +310,7 @@ def _reevaluate_rows(rows: list[CoverageResult], today: date, now: datetime) -> 
 
 def close_period(label: str, now: datetime | None = None) -> dict:
     """Judge a finished week or month for good: met or missed, and alerts for the missed."""
-    from .. import alerts
+    from server.alerts import alerts
 
     now = now or utcnow()
     period = Period.parse(label)

@@ -9,12 +9,12 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, select
 
-from ..extensions import db
-from ..models import Visit
-from .counts import chunks, last_visits
-from .periods import current_periods
-from .policies import load_policies
-from .rule import active_window, prorated
+from server.coverage.counts import chunks, last_visits
+from server.coverage.periods import current_periods
+from server.coverage.policies import load_policies
+from server.coverage.rule import active_window, prorated
+from server.models import Visit
+from server.platform.extensions import db
 
 
 def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:

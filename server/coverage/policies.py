@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..changes import mark_residents_changed
-from ..clock import today_in
-from ..extensions import db
-from ..models import CoveragePolicy, CoverageState, Resident, utcnow
-from .periods import current_periods
+from server.coverage.periods import current_periods
+from server.models import CoveragePolicy, CoverageState, Resident, utcnow
+from server.platform.clock import today_in
+from server.platform.extensions import db
+from server.roster.changes import mark_residents_changed
 
 DEFAULT_RULE_REQUIRED = 2
 DEFAULT_RULE_PERIOD = "week"

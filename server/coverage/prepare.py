@@ -21,12 +21,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, delete, null, select
 
-from .. import alerts
-from ..extensions import db
-from ..models import CoverageResult, CoverageState, Resident
-from .bulk import judge_in_bulk
-from .evaluate import DROP, evaluate
-from .periods import Period, current_periods
+from server.alerts import alerts
+from server.coverage.bulk import judge_in_bulk
+from server.coverage.evaluate import DROP, evaluate
+from server.coverage.periods import Period, current_periods
+from server.models import CoverageResult, CoverageState, Resident
+from server.platform.extensions import db
 
 # Residents judged for the next periods by one refresh: a few tenths of a second on
 # PostgreSQL, on top of the refresh; 100,000 residents take forty refreshes (ten hours at the

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .periods import Period
+from server.coverage.periods import Period
 
 
 @dataclass(frozen=True)

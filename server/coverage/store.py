@@ -13,8 +13,8 @@ from __future__ import annotations
 from sqlalchemy import or_
 from sqlalchemy.sql.dml import Insert
 
-from ..models import CoverageResult
-from ..sqlparts import insert_or_on_conflict
+from server.models import CoverageResult
+from server.platform.sqlparts import insert_or_on_conflict
 
 KEYS = ("resident_id", "period")
 RESULT_COLUMNS = [column.name for column in CoverageResult.__table__.columns]

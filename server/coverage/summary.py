@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, func, insert, literal, select, update
 
-from ..extensions import db
-from ..models import CoverageCount, CoverageResult
-from ..models.types import UTCDateTime
+from server.models import CoverageCount, CoverageResult
+from server.models.types import UTCDateTime
+from server.platform.extensions import db
 
 COUNT_COLUMNS = ["period", "unit_id", "status", "shortfall", "days_visited", "never_visited",
                  "residents", "evaluated_at"]

@@ -1,6 +1,6 @@
 """All tables, grouped by domain in the modules of this package."""
 
-from .core import (
+from server.models.core import (
     RESIDENT_STATUSES,
     ROLES,
     SEXES,
@@ -16,7 +16,7 @@ from .core import (
     User,
     user_units,
 )
-from .coverage import (
+from server.models.coverage import (
     ALERT_KINDS,
     COVERAGE_STATUSES,
     POLICY_PERIODS,
@@ -30,10 +30,10 @@ from .coverage import (
     JobRun,
     SchedulerLease,
 )
-from .followups import FollowUpHandled
-from .reporting import FlaggedAmendment, VisitDayCount
-from .types import utcnow
-from .visits import (
+from server.models.followups import FollowUpHandled
+from server.models.reporting import FlaggedAmendment, VisitDayCount
+from server.models.types import utcnow
+from server.models.visits import (
     IDENTIFIED_BY,
     OBSERVATION_VALUES,
     SATISFACTION,

@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import BigIntPK, UTCDateTime, utcnow
+from server.models.types import BigIntPK, UTCDateTime, utcnow
+from server.platform.extensions import db
 
 ROLES = ("admin", "supervisor", "worker")
 UNIT_KINDS = ("ward", "area")

@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .core import Resident, User
-from .types import BigIntPK, UTCDateTime, utcnow
-from .visits import Visit
+from server.models.core import Resident, User
+from server.models.types import BigIntPK, UTCDateTime, utcnow
+from server.models.visits import Visit
+from server.platform.extensions import db
 
 POLICY_PERIODS = ("week", "month")
 COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
@@ -197,7 +197,7 @@ class JobRun(db.Model):
 class SchedulerLease(db.Model):
     """The SQLite lease: whoever holds an unexpired row is the one scheduler that acts.
 
-    PostgreSQL uses an advisory lock instead (server/scheduler.py).
+    PostgreSQL uses an advisory lock instead (server/jobs/scheduler.py).
     """
 
     __tablename__ = "scheduler_lease"

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, and_, or_, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .core import User
-from .types import UTCDateTime, utcnow
-from .visits import Visit
+from server.models.core import User
+from server.models.types import UTCDateTime, utcnow
+from server.models.visits import Visit
+from server.platform.extensions import db
 
 
 class FollowUpHandled(db.Model):
@@ -28,7 +28,7 @@ class FollowUpHandled(db.Model):
 
 
 # Partial indexes of the visits table (migration 0004) that the supervisor reports read with
-# index-only scans (server/reports.py); each leaves voided visits out, as the reports do.
+# index-only scans (server/reports/reports.py); each leaves voided visits out, as the reports do.
 # Satisfaction, activity and the follow-ups' totals add up per-day counts instead
 # (server/models/reporting.py); migration 0005 dropped the indexes they read before.
 # Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list reads
@@ -51,7 +51,7 @@ Index("ix_visits_unsatisfied_unit_id", Visit.unit_id, Visit.checked_in_at, Visit
       postgresql_include=["visit_date"],
       postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
 # A visit in a burst (presence.py, at receipt): what the activity report's burst counts read
-# (server/report_counts.py).
+# (server/reports/day_counts.py).
 BURST = Visit.presence["burst"].as_boolean() == true()
 
 __all__ = ["BURST", "FLAGGED_AS_RECORDED", "FollowUpHandled"]

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime
+from server.models.types import UTCDateTime
+from server.platform.extensions import db
 
-# The counted columns, in the order the table declares them (server/report_counts.py keeps
+# The counted columns, in the order the table declares them (server/reports/day_counts.py keeps
 # them; satisfaction, activity and the follow-ups' totals read them).
 COUNTS = ("visits", "qr", "burst", "satisfied", "basically_satisfied", "unsatisfied",
           "flagged", "flagged_handled")

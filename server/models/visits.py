@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .core import Resident, User
-from .types import BigIntPK, UTCDateTime, utcnow
+from server.models.core import Resident, User
+from server.models.types import BigIntPK, UTCDateTime, utcnow
+from server.platform.extensions import db
 
 VISIT_KINDS = ("round", "home_visit")
 IDENTIFIED_BY = ("qr", "manual")

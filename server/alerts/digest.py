@@ -1,0 +1,158 @@
+"""The daily digest: one e-mail per supervisor per day with the open alerts of their units.
+
+Sent only when ROUNDS_SMTP_HOST is set. A row in digests_sent (unique on supervisor and day)
+is committed before the message goes out, so two schedulers, or a retry, never send twice;
+if sending fails the claim is dropped so the next try may send it.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections import Counter, defaultdict
+from datetime import datetime
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from server.alerts.alerts import alerts_visible_to
+from server.coverage import Period
+from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from server.platform.clock import today_in
+from server.platform.extensions import db
+from server.platform.sqlparts import insert_or_on_conflict
+
+
+def smtp_settings() -> dict | None:
+    """The ROUNDS_SMTP_* block (app.config SMTP_* wins, for tests); None when no host is set."""
+    def get(name: str, default=None):
+        value = current_app.config.get(f"SMTP_{name}")
+        return value if value is not None else os.environ.get(f"ROUNDS_SMTP_{name}", default)
+
+    host = get("HOST")
+    if not host:
+        return None
+    return {"host": host, "port": int(get("PORT", 587)), "user": get("USER"),
+            "password": get("PASSWORD"), "security": get("SECURITY", "starttls"),
+            "sender": get("FROM", "rounds@localhost")}
+
+
+def recipient_address(user: User) -> str | None:
+    row = db.session.get(DigestRecipient, user.id)
+    if row is not None:
+        return row.email
+    return user.username if "@" in user.username else None
+
+
+def set_recipient_address(user: User, email: str | None) -> None:
+    row = db.session.get(DigestRecipient, user.id)
+    if email is None:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(DigestRecipient(user_id=user.id, email=email))
+    else:
+        row.email = email
+
+
+def compose(user: User, now: datetime) -> tuple[str, int]:
+    """The digest's text and how many open alerts it lists."""
+    zone = current_app.config["TIMEZONE"]
+    today = today_in(zone, now)
+    week = Period.of("week", today)
+    alerts = db.session.scalars(alerts_visible_to(user).where(Alert.resolved_at.is_(None))).all()
+    names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    residents = dict(db.session.execute(
+        select(Resident.id, Resident.name)
+        .where(Resident.id.in_({a.resident_id for a in alerts if a.resident_id}))).all())
+    workers = dict(db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.id.in_({a.worker_id for a in alerts if a.worker_id}))).all())
+    lines = [f"Rounds — {today.isoformat()} ({week.label})", ""]
+    if not alerts:
+        lines.append("No open alerts. 没有未处理的提醒。")
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for alert in alerts:
+        if alert.kind == "unsynced":
+            by_unit["Phones 手机"].append(f"  not synced since {alert.detail.get('last_sync_at')}"
+                                          f": {workers.get(alert.worker_id, '?')}")
+        else:
+            label = {"at_risk": "at risk 有风险", "missed": "missed 未达标"}[alert.kind]
+            by_unit[names.get(alert.unit_id, "?")].append(
+                f"  {label} ({alert.period}): {residents.get(alert.resident_id, '?')}")
+    for unit, items in sorted(by_unit.items()):
+        lines += [unit, *sorted(items), ""]
+    scope = None if user.role == "admin" else set(user.unit_ids)
+    statuses = db.session.execute(select(CoverageResult.unit_id, CoverageResult.status)
+                                  .where(CoverageResult.period == week.label)).all()
+    counts: dict = defaultdict(Counter)
+    for unit_id, status in statuses:
+        if scope is None or unit_id in scope:
+            counts[unit_id][status] += 1
+    if counts:
+        lines.append(f"This week {week.label}: met / on track / at risk / missed")
+        for unit_id, count in sorted(counts.items(), key=lambda item: names.get(item[0], "")):
+            lines.append(f"  {names.get(unit_id, '?')}: {count['met']} / {count['on_track']} / "
+                         f"{count['at_risk']} / {count['missed']}")
+    return "\n".join(lines) + "\n", len(alerts)
+
+
+def _claim(user_id, day, email: str, alerts: int) -> bool:
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
+    claimed = db.session.execute(
+        insert_or_on_conflict(DigestSent)
+        .values(user_id=user_id, day=day, email=email, alerts=alerts)
+        .on_conflict_do_nothing(index_elements=["user_id", "day"])
+        .returning(DigestSent.id)).scalar_one_or_none()
+    db.session.commit()
+    return claimed is not None
+
+
+def _send(settings: dict, message: EmailMessage) -> None:
+    security = settings["security"]
+    if security == "ssl":
+        client = smtplib.SMTP_SSL(settings["host"], settings["port"], timeout=30,
+                                  context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(settings["host"], settings["port"], timeout=30)
+    with client:
+        if security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if settings["user"]:
+            client.login(settings["user"], settings["password"] or "")
+        client.send_message(message)
+
+
+def send_digests(now: datetime) -> dict:
+    """Send each supervisor with an address today's digest, unless it was sent already."""
+    settings = smtp_settings()
+    if settings is None:
+        return {"sent": 0, "skipped": "SMTP is not configured (ROUNDS_SMTP_HOST)"}
+    day = today_in(current_app.config["TIMEZONE"], now)
+    supervisors = db.session.scalars(select(User).where(User.role == "supervisor",
+                                                        User.active.is_(True))).all()
+    sent, failures = 0, []
+    for user in supervisors:
+        address = recipient_address(user)
+        if address is None:
+            continue
+        body, count = compose(user, now)
+        if not _claim(user.id, day, address, count):
+            continue
+        message = EmailMessage()
+        message["From"], message["To"] = settings["sender"], address
+        message["Subject"] = f"Rounds daily digest {day.isoformat()}: {count} open alerts"
+        message.set_content(body)
+        try:
+            _send(settings, message)
+            sent += 1
+        except (OSError, smtplib.SMTPException) as error:
+            db.session.execute(delete(DigestSent).where(DigestSent.user_id == user.id,
+                                                        DigestSent.day == day))
+            db.session.commit()
+            failures.append(f"{user.username}: {error}")
+    if failures:
+        raise RuntimeError(f"sent {sent}; failed: " + "; ".join(failures))
+    return {"sent": sent, "day": day.isoformat()}

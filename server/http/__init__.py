@@ -1,0 +1,1 @@
+"""The web face of Rounds: the endpoint decorator, the API blueprints, the PWA, health, OpenAPI."""

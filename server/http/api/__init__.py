@@ -1,0 +1,43 @@
+"""The JSON API under /api/v1: one blueprint per resource."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, g
+
+from server.people.audit import Actor
+from server.platform.extensions import db
+
+
+def actor() -> Actor:
+    return Actor(user=g.user, device_id=g.device.id)
+
+
+def setting(name: str):
+    return current_app.config[name]
+
+
+def page_of(query, page: int, per_page: int) -> dict:
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return {"items": result.items, "page": page, "per_page": per_page, "total": result.total}
+
+
+def register_api(app: Flask) -> None:
+    from server.http.api import (
+        alerts,
+        auth,
+        coverage,
+        exports,
+        qr,
+        reports,
+        residents,
+        sync,
+        units,
+        users,
+        visits,
+    )
+
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    for module in (auth, units, residents, users, qr, sync, visits, coverage, alerts, reports,
+                   exports):
+        api.register_blueprint(module.bp)
+    app.register_blueprint(api)

@@ -1,0 +1,214 @@
+"""Coverage: the supervisor's board, its history, and the policies (admins change them)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from server import coverage
+from server.coverage.board import BOARD_SORTS
+from server.http.api import setting
+from server.http.api.reports import OneOrMany, PageQuery
+from server.http.endpoint import endpoint
+from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident
+from server.people.access import get_unit, visible_unit_ids
+from server.platform.clock import today_in
+from server.platform.errors import ApiError
+from server.platform.extensions import db
+
+bp = Blueprint("coverage", __name__)
+
+
+class RuleSchema(Schema):
+    required = fields.Integer(required=True, validate=validate.Range(min=0, max=31))
+    period = fields.String(load_default="week", validate=validate.OneOf(POLICY_PERIODS))
+
+    @validates_schema
+    def _fits_the_period(self, data, **kwargs):
+        if data.get("period", "week") == "week" and data.get("required", 0) > 7:
+            raise ValidationError({"required": ["A week has 7 days: at most 7."]})
+
+
+class CareLevelRuleSchema(RuleSchema):
+    care_level = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class ResidentRuleSchema(RuleSchema):
+    resident_id = fields.UUID(required=True)
+
+
+class PoliciesSchema(Schema):
+    default = fields.Nested(RuleSchema, required=True)
+    care_levels = fields.List(fields.Nested(CareLevelRuleSchema), load_default=list)
+    residents = fields.List(fields.Nested(ResidentRuleSchema), load_default=list)
+
+    @validates_schema
+    def _one_rule_per_scope(self, data, **kwargs):
+        for name, key in (("care_levels", "care_level"), ("residents", "resident_id")):
+            seen = [item[key] for item in data.get(name, [])]
+            if len(seen) != len(set(seen)):
+                raise ValidationError({name: [f"Give each {key} once."]})
+
+
+def _period_label(value: str) -> None:
+    try:
+        coverage.Period.parse(value)
+    except ValueError as error:
+        raise ValidationError("Not a period.") from error
+
+
+class CoverageQuery(PageQuery):
+    week = fields.String(validate=[validate.Regexp(r"^\d{4}-W\d{2}$",
+                                                   error="Use an ISO week: 2026-W48."),
+                                   _period_label])
+    month = fields.String(validate=[validate.Regexp(r"^\d{4}-\d{2}$",
+                                                    error="Use a month: 2026-11."),
+                                    _period_label])
+    unit_id = fields.UUID()
+    status = OneOrMany(fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
+                       load_default=list, metadata={
+                           "description": "Repeat for several (?status=at_risk&status=missed); "
+                                          "none: every status. The unit counts ignore it."})
+    sort = fields.String(load_default="priority", validate=validate.OneOf(BOARD_SORTS),
+                         metadata={"description": "priority (default): missed, at risk, on "
+                                   "track, met, the most days short first, then name; name, "
+                                   "last_visit (never visited first), days_visited, each "
+                                   "reversed with '-'"})
+
+    @validates_schema
+    def _one_period(self, data, **kwargs):
+        if "week" in data and "month" in data:
+            raise ValidationError({"_schema": ["Give week or month, not both."]})
+
+
+class UnitCountsSchema(Schema):
+    unit_id = fields.UUID()
+    residents = fields.Integer()
+    met = fields.Integer()
+    on_track = fields.Integer()
+    at_risk = fields.Integer()
+    missed = fields.Integer()
+
+
+class VisitorSchema(Schema):
+    id = fields.UUID()
+    display_name = fields.String()
+    username = fields.String()
+
+
+class ResidentCoverageSchema(Schema):
+    resident_id = fields.UUID()
+    name = fields.String()
+    unit_id = fields.UUID()
+    required = fields.Integer()
+    days_visited = fields.Integer()
+    last_visit_at = fields.AwareDateTime(allow_none=True)
+    status = fields.String()
+    last_visit_by = fields.Nested(VisitorSchema, allow_none=True, metadata={
+        "description": "The worker of the visit `last_visit_at` names; null when there is "
+                       "none, or when it was voided after the count"})
+
+
+class BoardSchema(Schema):
+    period = fields.String()
+    evaluated_at = fields.AwareDateTime(allow_none=True)
+    units = fields.List(fields.Nested(UnitCountsSchema), metadata={
+        "description": "Counts of the whole period and scope, whatever the status and page"})
+    residents = fields.List(fields.Nested(ResidentCoverageSchema), metadata={
+        "description": "One page of the residents of the status asked for, in the sort asked for"})
+    total = fields.Integer(metadata={"description": "Residents of the status asked for"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class HistoryQuery(Schema):
+    weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=104))
+    unit_id = fields.UUID()
+
+
+class WeekShareSchema(Schema):
+    period = fields.String()
+    residents = fields.Integer()
+    met = fields.Integer()
+    share_met = fields.Float(allow_none=True)
+
+
+class UnitHistorySchema(Schema):
+    unit_id = fields.UUID()
+    name = fields.String()
+    weeks = fields.List(fields.Nested(WeekShareSchema))
+
+
+class HistorySchema(Schema):
+    weeks = fields.List(fields.String())
+    units = fields.List(fields.Nested(UnitHistorySchema))
+
+
+def _scope(unit_id):
+    if unit_id is not None:
+        get_unit(g.user, unit_id)  # 404 for a unit one may not see
+    return visible_unit_ids(g.user)
+
+
+@bp.get("/coverage")
+@endpoint("Coverage of a week (default: this week) or a month: counts by unit, and a page of "
+          "residents, missed and at risk first unless sorted otherwise",
+          query=CoverageQuery, response=BoardSchema)
+def coverage_board(query):
+    # Loaded again with repeated statuses kept (the decorator keeps the first of each).
+    query = CoverageQuery(unknown="exclude").load(
+        {**request.args.to_dict(), "status": request.args.getlist("status")})
+    scope = _scope(query.get("unit_id"))
+    if "week" in query or "month" in query:
+        period = coverage.Period.parse(query.get("week") or query["month"])
+    else:
+        period = coverage.Period.of("week", today_in(setting("TIMEZONE")))
+    return coverage.board(period, scope, query.get("unit_id"), statuses=query["status"],
+                          sort=query["sort"], page=query["page"], per_page=query["per_page"])
+
+
+@bp.get("/coverage/history")
+@endpoint("The share of residents who met the rule, per unit and week", query=HistoryQuery,
+          response=HistorySchema)
+def coverage_history(query):
+    scope = _scope(query.get("unit_id"))
+    return coverage.history(today_in(setting("TIMEZONE")), query["weeks"], scope,
+                            query.get("unit_id"))
+
+
+def _policies_document() -> dict:
+    policies = coverage.load_policies()
+    scope = visible_unit_ids(g.user)
+    residents = policies.residents
+    if scope is not None:
+        visible = set(db.session.scalars(select(Resident.id).where(
+            Resident.id.in_(residents), Resident.unit_id.in_(scope))))
+        residents = {key: rule for key, rule in residents.items() if key in visible}
+    rule = lambda r: {"required": r.required, "period": r.period}  # noqa: E731
+    return {"default": rule(policies.default),
+            "care_levels": [{"care_level": level, **rule(r)}
+                            for level, r in sorted(policies.care_levels.items())],
+            "residents": [{"resident_id": key, **rule(r)}
+                          for key, r in sorted(residents.items(), key=lambda i: str(i[0]))]}
+
+
+@bp.get("/coverage/policies")
+@endpoint("How many visited days each resident needs: default, care levels, residents",
+          response=PoliciesSchema)
+def get_policies():
+    return _policies_document()
+
+
+@bp.put("/coverage/policies")
+@endpoint("Replace the coverage policies (the next refresh applies them)", body=PoliciesSchema,
+          response=PoliciesSchema, roles=("admin",))
+def put_policies(body):
+    wanted = {item["resident_id"] for item in body["residents"]}
+    known = set(db.session.scalars(select(Resident.id).where(Resident.id.in_(wanted))))
+    if wanted - known:
+        raise ApiError(422, "Some fields are not valid.", errors={"residents": [
+            f"No such resident: {key}" for key in sorted(map(str, wanted - known))]})
+    coverage.replace_policies(g.user.id, body)
+    db.session.commit()
+    return _policies_document()

@@ -1,0 +1,338 @@
+"""Supervisor reports: follow-ups (and handling them), satisfaction, worker activity, devices.
+
+Admins and supervisors only; supervisors see their own units. `unit_id` may be repeated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from flask import Blueprint, g, request
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.alerts.alerts import unsynced_days
+from server.http.api import actor, setting
+from server.http.endpoint import endpoint
+from server.platform.clock import today_in
+from server.platform.extensions import db
+from server.reports import reports
+
+bp = Blueprint("reports", __name__)
+REPORTERS = ("admin", "supervisor")
+
+
+class OneOrMany(fields.List):
+    """A query parameter given once or repeated (?unit_id=a&unit_id=b)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
+                                    **kwargs)
+
+
+class UnitsQuery(Schema):
+    unit_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200),
+                        metadata={"description": "Repeat for several units; none: all one sees"})
+
+
+class RangeQuery(UnitsQuery):
+    """An inclusive range of visit dates (local days)."""
+
+    max_days = 3660
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        start, end = data.get("from_"), data.get("to")
+        if start and end and start > end:
+            raise ValidationError({"from": ["'from' is after 'to'."]})
+        if start and end and (end - start).days >= self.max_days:
+            raise ValidationError({"from": [f"At most {self.max_days} days at once."]})
+
+
+class PageQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def load_query(schema: type[Schema]) -> dict:
+    """The query loaded again with repeated parameters kept (the decorator keeps the first)."""
+    args = request.args.to_dict()
+    args["unit_id"] = request.args.getlist("unit_id")
+    return schema(unknown="exclude").load(args)
+
+
+def today() -> date:
+    return today_in(setting("TIMEZONE"))
+
+
+def date_range(query: dict, default_days: int | None = None, *,
+               months: int | None = None) -> tuple[date, date]:
+    """The range asked for; missing ends default to today and `default_days` (or whole
+    `months`) before it."""
+    end = query.get("to") or today()
+    start = query.get("from_")
+    if start is None:
+        if months is not None:
+            first = end.replace(day=1)
+            for _ in range(months - 1):
+                first = (first - timedelta(days=1)).replace(day=1)
+            start = first
+        else:
+            start = end - timedelta(days=default_days - 1)
+    if start > end:
+        raise ValidationError({"from": ["'from' is after 'to'."]})
+    return start, end
+
+
+# --- answer shapes -----------------------------------------------------------------------
+
+
+class ReportRef(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class ReportPerson(Schema):
+    id = fields.UUID()
+    display_name = fields.String()
+    username = fields.String()
+
+
+class ResidentRef(ReportRef):
+    room = fields.String(allow_none=True)
+
+
+class ReportObservations(Schema):
+    living = fields.String(metadata={"enum": ["ok", "concern"]})
+    emotional = fields.String(metadata={"enum": ["ok", "concern"]})
+    physical = fields.String(metadata={"enum": ["ok", "concern"]})
+    notes = fields.String()
+
+
+class HandledOut(Schema):
+    at = fields.AwareDateTime()
+    note = fields.String()
+    by = fields.Nested(ReportPerson)
+
+
+class VisitRowSchema(Schema):
+    """A visit in a report table: as it reads now (amendments applied)."""
+
+    visit_id = fields.UUID()
+    number = fields.String(metadata={"description": "Short number printed on the register"})
+    visit_date = fields.Date()
+    checked_in_at = fields.AwareDateTime()
+    kind = fields.String()
+    unit = fields.Nested(ReportRef)
+    resident = fields.Nested(ResidentRef)
+    worker = fields.Nested(ReportPerson)
+    observations = fields.Nested(ReportObservations)
+    service_given = fields.String()
+    follow_up = fields.Boolean()
+    feedback = fields.String()
+    concerns = fields.List(fields.String(), metadata={
+        "description": "living, emotional, physical (a concern) and follow_up (asked for)"})
+    satisfaction = fields.String(allow_none=True)
+    amended = fields.Boolean()
+    voided = fields.Boolean()
+    handled = fields.Nested(HandledOut, allow_none=True)
+
+
+class VisitRowPage(Schema):
+    items = fields.List(fields.Nested(VisitRowSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class FollowUpQuery(RangeQuery, PageQuery):
+    status = fields.String(load_default="open",
+                           validate=validate.OneOf(("open", "handled", "all")))
+    sort = fields.String(load_default="-checked_in_at",
+                         validate=validate.OneOf(("-checked_in_at", "checked_in_at")))
+
+
+class HandleIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+@bp.get("/followups")
+@endpoint("Visits that flag a concern or ask for follow-up (amendments applied, voided ones "
+          "left out), newest first, paged; status open (default), handled or all",
+          query=FollowUpQuery, response=VisitRowPage, roles=REPORTERS)
+def list_followups(query):
+    query = load_query(FollowUpQuery)
+    units = reports.unit_scope(g.user, query["unit_id"])
+    return reports.followups(units, query["status"], query["from_"], query["to"],
+                             query["sort"] == "-checked_in_at", query["page"],
+                             query["per_page"])
+
+
+@bp.post("/followups/<uuid:visit_id>/handle")
+@endpoint("Mark a follow-up as handled, with a note (once: a second time answers 409)",
+          body=HandleIn, response=VisitRowSchema, status=201, roles=REPORTERS,
+          extra_responses={409: "handled already",
+                           422: "the visit is voided, or flags nothing to follow up"})
+def handle_followup(visit_id: uuid.UUID, body):
+    row = reports.handle_followup(actor(), visit_id, body["note"])
+    db.session.commit()
+    return row
+
+
+# --- satisfaction ------------------------------------------------------------------------
+
+
+class Score(Schema):
+    satisfied = fields.Integer()
+    basically_satisfied = fields.Integer()
+    unsatisfied = fields.Integer()
+    rated = fields.Integer()
+    share = fields.Float(allow_none=True, metadata={
+        "description": "(satisfied + basically_satisfied) / rated; null when none rated"})
+    meets_target = fields.Boolean(allow_none=True)
+
+
+class UnitScore(Score):
+    unit = fields.Nested(ReportRef)
+
+
+class WorkerScore(Score):
+    worker = fields.Nested(ReportPerson)
+
+
+class MonthScore(Score):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+
+
+class SatisfactionSchema(Schema):
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    target = fields.Float()
+    total = fields.Nested(Score)
+    units = fields.List(fields.Nested(UnitScore))
+    workers = fields.List(fields.Nested(WorkerScore))
+    months = fields.List(fields.Nested(MonthScore))
+
+
+SCORE_SORTS = ("name", "-name", "share", "-share", "rated", "-rated")
+
+
+class SatisfactionQuery(RangeQuery):
+    sort = fields.String(load_default="name", validate=validate.OneOf(SCORE_SORTS),
+                         metadata={"description": "Order of the unit and worker rows"})
+
+
+class UnsatisfiedQuery(RangeQuery, PageQuery):
+    pass
+
+
+@bp.get("/reports/satisfaction")
+@endpoint("Share satisfied + basically satisfied among rated visits, in total, per unit, per "
+          "worker and per month, against the 80% target; default range: the last 12 months",
+          query=SatisfactionQuery, response=SatisfactionSchema, roles=REPORTERS)
+def satisfaction(query):
+    query = load_query(SatisfactionQuery)
+    units = reports.unit_scope(g.user, query["unit_id"])
+    start, end = date_range(query, months=12)
+    return reports.satisfaction(units, start, end, query["sort"])
+
+
+@bp.get("/reports/satisfaction/unsatisfied")
+@endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
+          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=REPORTERS)
+def unsatisfied(query):
+    query = load_query(UnsatisfiedQuery)
+    units = reports.unit_scope(g.user, query["unit_id"])
+    start, end = date_range(query, months=12)
+    return reports.unsatisfied(units, start, end, query["page"], query["per_page"])
+
+
+# --- worker activity ---------------------------------------------------------------------
+
+
+class ActivityQuery(RangeQuery, PageQuery):
+    max_days = 366
+    sort = fields.String(load_default="name", validate=validate.OneOf(
+        ("name", "-name", "visits", "-visits", "share_qr", "-share_qr", "burst", "-burst")))
+
+
+class WorkerActivity(Schema):
+    worker = fields.Nested(ReportPerson)
+    visits = fields.Integer()
+    qr = fields.Integer()
+    manual = fields.Integer()
+    share_qr = fields.Float(allow_none=True)
+    burst = fields.Integer(metadata={"description": "visits flagged as part of a burst"})
+    days_active = fields.Integer()
+    per_day = fields.List(fields.Integer(), metadata={"description": "aligned with `days`"})
+    per_week = fields.List(fields.Integer(), metadata={"description": "aligned with `weeks`"})
+
+
+class ActivitySchema(Schema):
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    days = fields.List(fields.Date())
+    weeks = fields.List(fields.String(), metadata={
+        "description": "ISO weeks touching the range; only days inside it are counted"})
+    items = fields.List(fields.Nested(WorkerActivity))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+@bp.get("/reports/activity")
+@endpoint("Visits per worker per day and ISO week, QR versus manual, burst flags; paged by "
+          "worker; default range: the last 28 days", query=ActivityQuery,
+          response=ActivitySchema, roles=REPORTERS)
+def activity(query):
+    query = load_query(ActivityQuery)
+    units = reports.unit_scope(g.user, query["unit_id"])
+    start, end = date_range(query, 28)
+    return reports.activity(g.user, units, start, end, query["sort"], query["page"],
+                            query["per_page"])
+
+
+class DevicesQuery(UnitsQuery, PageQuery):
+    stale_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=365),
+                                metadata={"description": "default ROUNDS_UNSYNCED_DAYS (3)"})
+    only_stale = fields.Boolean(load_default=False)
+
+
+class DeviceRow(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    app_version = fields.String(allow_none=True)
+    worker = fields.Nested(ReportPerson)
+    issued_at = fields.AwareDateTime()
+    last_seen_at = fields.AwareDateTime(allow_none=True)
+    last_sync_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime()
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    clock_skew_seconds = fields.Integer(allow_none=True)
+    days_since_sync = fields.Integer(allow_none=True)
+    active = fields.Boolean(metadata={"description": "neither revoked nor expired"})
+    stale = fields.Boolean(metadata={"description": "active, and no sync for stale_days"})
+
+
+class DevicesSchema(Schema):
+    stale_days = fields.Integer()
+    now = fields.AwareDateTime()
+    stale = fields.Integer(metadata={"description": "how many devices are stale"})
+    items = fields.List(fields.Nested(DeviceRow))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+@bp.get("/reports/devices")
+@endpoint("Workers' devices with their last sync, active and stalest first; revoke one with "
+          "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
+          roles=REPORTERS)
+def devices(query):
+    query = load_query(DevicesQuery)
+    units = reports.unit_scope(g.user, query["unit_id"])
+    return reports.devices(g.user, units, query["stale_days"] or unsynced_days(),
+                           only_stale=query["only_stale"], page=query["page"],
+                           per_page=query["per_page"])

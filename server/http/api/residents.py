@@ -1,0 +1,59 @@
+"""Residents: the people visited."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, g
+
+from server.http.api import actor, page_of, setting
+from server.http.endpoint import endpoint
+from server.http.schemas import (
+    ResidentListQuery,
+    ResidentPageSchema,
+    ResidentSchema,
+    ResidentUpdateSchema,
+)
+from server.models import Resident
+from server.people.access import get_resident, restrict_to_units
+from server.platform.clock import today_in
+from server.platform.extensions import db
+from server.roster import residents
+
+bp = Blueprint("residents", __name__)
+
+
+@bp.get("/residents")
+@endpoint("Residents one may see, filtered and paged", query=ResidentListQuery,
+          response=ResidentPageSchema)
+def list_residents(query):
+    select_ = restrict_to_units(residents.residents_query(), g.user, Resident.unit_id)
+    select_ = residents.search_residents(select_, query.get("unit_id"), query.get("status"),
+                                         query.get("q"))
+    return page_of(select_, query["page"], query["per_page"])
+
+
+@bp.post("/residents")
+@endpoint("Add a resident", body=ResidentSchema, response=ResidentSchema, status=201,
+          roles=("admin", "supervisor"))
+def create_resident(body):
+    resident = residents.create_resident(actor(), body, today_in(setting("TIMEZONE")))
+    db.session.commit()
+    return resident
+
+
+@bp.get("/residents/<uuid:resident_id>")
+@endpoint("One resident", response=ResidentSchema)
+def get_resident_view(resident_id: uuid.UUID):
+    return get_resident(g.user, resident_id)
+
+
+@bp.patch("/residents/<uuid:resident_id>")
+@endpoint("Change a resident (discharge is a change of status, never a delete)",
+          body=ResidentUpdateSchema, partial=True, response=ResidentSchema,
+          roles=("admin", "supervisor"))
+def update_resident(resident_id: uuid.UUID, body):
+    resident = get_resident(g.user, resident_id)
+    residents.update_resident(actor(), resident, body, today_in(setting("TIMEZONE")))
+    db.session.commit()
+    return resident

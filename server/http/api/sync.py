@@ -1,0 +1,40 @@
+"""POST /api/v1/sync: the phone's one round trip — its new records up, roster changes down."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from server.http.endpoint import endpoint
+from server.models import utcnow
+from server.people.access import visible_unit_ids
+from server.platform.clock import today_in
+from server.platform.errors import ApiError
+from server.platform.extensions import db
+from server.roster import pull as roster
+from server.visits import ingest as sync
+from server.visits.schemas import SyncAnswerSchema, SyncRequestSchema
+
+bp = Blueprint("sync", __name__)
+
+
+@bp.post("/sync")
+@endpoint("Push new visits and amendments; pull roster changes since the cursor",
+          body=SyncRequestSchema, items_checked_alone=True, response=SyncAnswerSchema,
+          extra_responses={413: "Too many visits or too large a body: split the batch"})
+def sync_view(body):
+    config = current_app.config
+    limit = config["SYNC_MAX_VISITS"]
+    if len(body["visits"]) > limit:
+        raise ApiError(413, f"At most {limit} visits per request: split the batch.",
+                       errors={"visits": [f"At most {limit} per request."]})
+    now = utcnow()
+    context = sync.SyncContext(user=g.user, device_id=g.device.id,
+                               device_time=body["device_time"], now=now, zone=config["TIMEZONE"])
+    results = sync.ingest(body["visits"], body["amendments"], context)
+    sync.record_device_health(g.device, body["device_time"], now,
+                              request.headers.get("X-Rounds-App"))
+    scope = visible_unit_ids(g.user)  # read before the commit expires the user
+    db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
+    changes = roster.pull(scope, body["cursor"], today_in(config["TIMEZONE"], now),
+                          config["SYNC_PAGE_SIZE"])
+    return jsonify({"results": results, **changes, "server_time": now.isoformat()})

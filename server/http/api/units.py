@@ -1,0 +1,48 @@
+"""Units: wards of a home or service areas."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from server.http.api import actor
+from server.http.endpoint import endpoint
+from server.http.schemas import UnitSchema, UnitUpdateSchema
+from server.models import Unit
+from server.people.access import get_unit, restrict_to_units
+from server.platform.extensions import db
+from server.roster import units
+
+bp = Blueprint("units", __name__)
+
+
+@bp.get("/units")
+@endpoint("Units one may see", response=UnitSchema, many=True)
+def list_units():
+    query = restrict_to_units(select(Unit).order_by(Unit.name), g.user, Unit.id)
+    return db.session.scalars(query).all()
+
+
+@bp.post("/units")
+@endpoint("Create a unit", body=UnitSchema, response=UnitSchema, status=201, roles=("admin",))
+def create_unit(body):
+    unit = units.create_unit(actor(), body["name"], body["kind"])
+    db.session.commit()
+    return unit
+
+
+@bp.get("/units/<uuid:unit_id>")
+@endpoint("One unit", response=UnitSchema)
+def get_unit_view(unit_id: uuid.UUID):
+    return get_unit(g.user, unit_id)
+
+
+@bp.patch("/units/<uuid:unit_id>")
+@endpoint("Rename a unit or change its kind", body=UnitUpdateSchema, partial=True,
+          response=UnitSchema, roles=("admin",))
+def update_unit(unit_id: uuid.UUID, body):
+    unit = units.update_unit(actor(), get_unit(g.user, unit_id), body)
+    db.session.commit()
+    return unit

@@ -1,0 +1,62 @@
+"""Staff accounts."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from server.http.api import actor, setting
+from server.http.endpoint import endpoint
+from server.http.schemas import UserListQuery, UserSchema, UserUpdateSchema
+from server.models import User, user_units
+from server.people import users
+from server.people.access import users_visible_to
+from server.platform.errors import NotFound
+from server.platform.extensions import db
+
+bp = Blueprint("users", __name__)
+
+
+@bp.get("/users")
+@endpoint("Staff one may see (admins: all; supervisors: the workers of their units)",
+          query=UserListQuery, response=UserSchema, many=True, roles=("admin", "supervisor"))
+def list_users(query):
+    select_ = users_visible_to(g.user)
+    if "role" in query:
+        select_ = select_.where(User.role == query["role"])
+    if "unit_id" in query:
+        in_unit = select(user_units.c.user_id).where(user_units.c.unit_id == query["unit_id"])
+        select_ = select_.where(User.id.in_(in_unit))
+    return db.session.scalars(select_).all()
+
+
+@bp.post("/users")
+@endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
+          roles=("admin",))
+def create_user(body):
+    user = users.create_user(actor(), body, fast_hash=setting("TESTING"))
+    db.session.commit()
+    return user
+
+
+@bp.get("/users/<uuid:user_id>")
+@endpoint("One account", response=UserSchema, roles=("admin", "supervisor"))
+def get_user(user_id: uuid.UUID):
+    user = db.session.scalar(users_visible_to(g.user).where(User.id == user_id))
+    if user is None:
+        raise NotFound("user")
+    return user
+
+
+@bp.patch("/users/<uuid:user_id>")
+@endpoint("Change an account: units, role, active, or reset the password",
+          body=UserUpdateSchema, response=UserSchema, roles=("admin",))
+def update_user(user_id: uuid.UUID, body):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    users.update_user(actor(), user, body, fast_hash=setting("TESTING"))
+    db.session.commit()
+    return user

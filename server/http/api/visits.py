@@ -1,0 +1,51 @@
+"""Reading visits, their signatures, and voiding them."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Response, g
+
+from server.http.api import actor, page_of
+from server.http.endpoint import endpoint
+from server.platform.extensions import db
+from server.visits import read as visits
+from server.visits import signatures
+from server.visits.schemas import VisitListQuery, VisitOutSchema, VisitPageSchema, VoidInSchema
+
+bp = Blueprint("visits", __name__)
+
+
+@bp.get("/visits")
+@endpoint("Visits one may see, newest first, filtered and paged", query=VisitListQuery,
+          response=VisitPageSchema)
+def list_visits(query):
+    select_ = visits.visits_query(g.user, query.get("unit_id"), query.get("resident_id"),
+                                  query.get("worker_id"), query.get("from_"), query.get("to"))
+    page = page_of(select_, query["page"], query["per_page"])
+    return {**page, "items": [visits.visit_view(v) for v in page["items"]]}
+
+
+@bp.get("/visits/<uuid:visit_id>")
+@endpoint("One visit, amendments applied", response=VisitOutSchema)
+def get_visit(visit_id: uuid.UUID):
+    return visits.visit_view(visits.get_visit(g.user, visit_id))
+
+
+@bp.get("/visits/<uuid:visit_id>/signature.svg")
+@endpoint("The resident's signature as SVG", produces="image/svg+xml")
+def signature_svg(visit_id: uuid.UUID):
+    visit = visits.get_visit(g.user, visit_id)
+    svg = signatures.to_svg(visit.signature_strokes, visit.signature_width,
+                            visit.signature_height, title=f"Signature, visit {visit.id}")
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.post("/visits/<uuid:visit_id>/void")
+@endpoint("Void a visit with a reason (supervisors): it stays readable and stops counting",
+          body=VoidInSchema, response=VisitOutSchema, roles=("admin", "supervisor"))
+def void_visit(visit_id: uuid.UUID, body):
+    visit = visits.void_visit(actor(), visits.get_visit(g.user, visit_id), body["reason"])
+    db.session.commit()
+    return visits.visit_view(visit)

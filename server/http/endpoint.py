@@ -1,0 +1,152 @@
+"""The one decorator every API view wears: authenticate, load input by schema, dump the answer.
+
+It also records what it did on the view, so server/http/openapi.py can describe every route from
+the same schemas that validate it.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import orjson
+from flask import Response, current_app, g, jsonify, request
+from marshmallow import Schema
+
+from server.models import utcnow
+from server.people.auth import device_for_token
+from server.platform.errors import ApiError, Forbidden
+from server.platform.extensions import db
+
+SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass
+class EndpointDoc:
+    summary: str
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    many: bool = False
+    status: int = 200
+    roles: tuple[str, ...] = ()
+    public: bool = False
+    produces: str = "application/json"
+    extra_responses: dict[int, str] = field(default_factory=dict)
+
+
+class Unauthorized(ApiError):
+    def __init__(self) -> None:
+        super().__init__(401, "Log in again: the token is missing, expired or revoked.",
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_device_from_request():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    device = device_for_token(token.strip())
+    if device is None:
+        raise Unauthorized()
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_RESOLUTION:
+        device.last_seen_at = now
+        db.session.commit()
+    return device
+
+
+def _gunzipped_body() -> bytes:
+    """Phones gzip their batches; inflate within the same size limit as a plain body."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 2 * 1024 * 1024
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        body = inflater.decompress(request.get_data(cache=False), limit + 1)
+    except zlib.error as error:
+        raise ApiError(400, "The body is not valid gzip.") from error
+    if len(body) > limit or inflater.unconsumed_tail:
+        raise ApiError(413, f"The request body is larger than {limit} bytes once inflated.")
+    return body
+
+
+def _json_object() -> dict:
+    if not request.is_json:
+        raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.")
+    gzipped = request.headers.get("Content-Encoding", "").lower() == "gzip"
+    try:  # orjson: a 200-visit batch parses in a fraction of the standard library's time
+        data = orjson.loads(_gunzipped_body() if gzipped else request.get_data(cache=False))
+    except orjson.JSONDecodeError as error:
+        raise ApiError(400, "The request body is not valid JSON.") from error
+    if not isinstance(data, dict):
+        raise ApiError(422, "The body must be a JSON object.", title="Unprocessable Content",
+                       errors={"_schema": ["Expected a JSON object."]})
+    return data
+
+
+NUL_MESSAGE = "Text may not contain the NUL character."
+
+
+def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
+    """Where a loaded body holds the NUL character, which PostgreSQL cannot store in text."""
+    if isinstance(value, str):
+        return {path or "_schema": [NUL_MESSAGE]} if "\x00" in value else {}
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list | tuple) else ()
+    found: dict[str, list[str]] = {}
+    for key, item in items:
+        found.update(_nul_errors(item, f"{path}.{key}" if path else str(key)))
+    return found
+
+
+def endpoint(
+    summary: str,
+    *,
+    body: type[Schema] | None = None,
+    items_checked_alone: bool = False,
+    partial: bool = False,
+    query: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    many: bool = False,
+    status: int = 200,
+    roles: tuple[str, ...] = (),
+    public: bool = False,
+    produces: str = "application/json",
+    extra_responses: dict[int, str] | None = None,
+):
+    doc = EndpointDoc(summary, body, query, response, many, status, roles, public, produces,
+                      extra_responses or {})
+    body_schema = body() if body else None
+    query_schema = query(unknown="exclude") if query else None
+    response_schema = response(many=many) if response else None
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not public:
+                g.device = current_device_from_request()
+                g.user = g.device.user
+                if roles and g.user.role not in roles:
+                    raise Forbidden()
+            if body_schema is not None:
+                kwargs["body"] = body_schema.load(_json_object(), partial=partial)
+                # A sync batch checks each record itself: one bad record must not block all.
+                errors = {} if items_checked_alone else _nul_errors(kwargs["body"])
+                if errors:
+                    raise ApiError(422, "Some fields are not valid.", errors=errors)
+            if query_schema is not None:
+                kwargs["query"] = query_schema.load(request.args.to_dict())
+            result = view(*args, **kwargs)
+            if isinstance(result, Response):
+                return result
+            if result is None:
+                return Response(status=204)
+            if response_schema is not None:
+                result = response_schema.dump(result)
+            return jsonify(result), status
+
+        wrapper.api_doc = doc
+        return wrapper
+
+    return decorate

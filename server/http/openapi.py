@@ -1,0 +1,90 @@
+"""The OpenAPI 3 document, built from the routes and the schemas that validate them."""
+
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from server.http.schemas import ProblemSchema
+
+_CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
+_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"},
+                None: {"type": "string"}, "string": {"type": "string"},
+                "path": {"type": "string"}}
+
+
+def _openapi_path(rule: str) -> tuple[str, list[dict]]:
+    params = [
+        {"name": m["name"], "in": "path", "required": True, "schema": _PARAM_TYPES[m["conv"]]}
+        for m in _CONVERTER.finditer(rule)
+    ]
+    return _CONVERTER.sub(r"{\g<name>}", rule), params
+
+
+def _operation(doc, path_params: list[dict]) -> dict:
+    operation: dict = {"summary": doc.summary, "parameters": list(path_params), "responses": {}}
+    if doc.query is not None:
+        operation["parameters"].append({"in": "query", "schema": doc.query})
+    if doc.body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": doc.body}}}
+    if doc.status == 204:
+        operation["responses"]["204"] = {"description": "Done"}
+    else:
+        content = {"schema": {"type": "array", "items": doc.response} if doc.many
+                   else doc.response} if doc.response else {"schema": {"type": "string"}}
+        operation["responses"][str(doc.status)] = {"description": "OK",
+                                                   "content": {doc.produces: content}}
+    problems = dict(doc.extra_responses)
+    if not doc.public:
+        problems.setdefault(401, "Log in again")
+        problems.setdefault(404, "No such record, or not one you may see")
+        if doc.roles:
+            problems.setdefault(403, "Your role may not do this")
+    if doc.body is not None:
+        problems.setdefault(422, "Fields missing or not valid")
+    for status, description in problems.items():
+        operation["responses"][str(status)] = {
+            "description": description,
+            "content": {"application/problem+json": {"schema": "Problem"}},
+        }
+    if not doc.public:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def build_spec(app: Flask) -> dict:
+    spec = APISpec(title="Rounds API", version="1", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Offline-first field visits: sync, roster, coverage."})
+    spec.components.schema("Problem", schema=ProblemSchema)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        doc = getattr(view, "api_doc", None)
+        if doc is None:
+            raise LookupError(f"route {rule.rule} has no API description")
+        path, params = _openapi_path(rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(doc, params)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return _describe_sync_items(spec)
+
+
+def _describe_sync_items(spec: APISpec) -> dict:
+    """A sync carries its items as raw JSON (each is validated on its own, so one bad record
+    never blocks the rest); the document still names the schema each item must follow."""
+    from server.visits.schemas import AmendmentInSchema, VisitInSchema
+
+    spec.components.schema("VisitIn", schema=VisitInSchema)
+    spec.components.schema("AmendmentIn", schema=AmendmentInSchema)
+    document = spec.to_dict()
+    envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
+    envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
+    envelope["amendments"]["items"] = {"$ref": "#/components/schemas/AmendmentIn"}
+    return document

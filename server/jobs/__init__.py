@@ -1,0 +1,1 @@
+"""The scheduler process: one acting scheduler by lease, every job run recorded."""

@@ -1,0 +1,65 @@
+"""Accounts: creation, unit assignment, password resets and deactivation."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from server.models import Unit, User
+from server.people import audit
+from server.people.auth import hash_password, revoke_user_devices
+from server.platform.errors import ApiError
+from server.platform.extensions import db
+
+AUDITED = ("username", "display_name", "role", "phone", "active", "unit_ids")
+
+
+def _units(unit_ids: list[uuid.UUID]) -> list[Unit]:
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
+    missing = set(unit_ids) - {unit.id for unit in units}
+    if missing:
+        messages = [f"No such unit: {unit_id}" for unit_id in sorted(map(str, missing))]
+        raise ApiError(422, "Some fields are not valid.", errors={"unit_ids": messages})
+    return units
+
+
+def create_user(actor: audit.Actor, fields: dict, *, fast_hash: bool = False) -> User:
+    fields = dict(fields)
+    username = fields.pop("username").strip().lower()
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise ApiError(409, "This username is taken.", errors={"username": ["Already in use."]})
+    password = fields.pop("password")
+    unit_ids = fields.pop("unit_ids", [])
+    fields.setdefault("display_name", username)
+    user = User(username=username, password_hash=hash_password(password, fast=fast_hash),
+                units=_units(unit_ids), **fields)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "create", "user", user.id, None, audit.snapshot(user, AUDITED))
+    return user
+
+
+def update_user(actor: audit.Actor, user: User, changes: dict, *, fast_hash: bool = False) -> User:
+    """A password in the changes is an admin reset: it signs the person out everywhere."""
+    changes = dict(changes)
+    before = audit.snapshot(user, AUDITED)
+    password = changes.pop("password", None)
+    if "unit_ids" in changes:
+        user.units = _units(changes.pop("unit_ids"))
+    for name, value in changes.items():
+        setattr(user, name, value)
+    if password is not None:
+        user.password_hash = hash_password(password, fast=fast_hash)
+        revoke_user_devices(user.id)
+    if changes.get("active") is False:
+        revoke_user_devices(user.id)
+    after = audit.snapshot(user, AUDITED)
+    if after != before or password is not None:
+        audit.record(actor, "update", "user", user.id, before,
+                     {**after, **({"password": "reset"} if password else {})})
+    return user
+
+
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))

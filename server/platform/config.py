@@ -1,0 +1,128 @@
+"""Settings, read once from the environment (every ROUNDS_* variable is in docs/settings.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import orjson
+from tzlocal import get_localzone_name
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _orjson_text(value) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("ROUNDS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Use ROUNDS_SECRET_KEY, or a key generated once and kept in instance/ so restarts agree."""
+    configured = os.environ.get("ROUNDS_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _normalise_database_url(url: str) -> str:
+    """Let operators write postgresql:// and still get the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def _connect_args(url: str) -> dict:
+    """JIT off for the app's own PostgreSQL sessions.
+
+    The app's queries are short: JIT never pays back, and a query costed above
+    jit_above_cost pays for compiling it on every call (the follow-ups' amended part, when it
+    read the amendments' JSON, spent 47 ms of its 187 ms on it with 2 million visits). Other
+    clients of the database keep the server's setting.
+    """
+    return {"options": "-c jit=off"} if url.startswith("postgresql") else {}
+
+
+class Config:
+    """Production-ready defaults; every value can be overridden from the environment."""
+
+    def __init__(self) -> None:
+        instance_dir = _instance_dir()
+        self.INSTANCE_DIR = str(instance_dir)
+        self.SECRET_KEY = _secret_key(instance_dir)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+            os.environ.get("ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}")
+        )
+        self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
+        self.PUBLIC_URL = os.environ.get("ROUNDS_PUBLIC_URL", "").rstrip("/")
+        self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
+        self.LOGIN_MAX_FAILURES_PER_USER = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_USER", 5)
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        self.LOGIN_FAILURE_WINDOW_SECONDS = _env_int("ROUNDS_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+        self.MAX_CONTENT_LENGTH = _env_int("ROUNDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
+        self.SYNC_MAX_VISITS = _env_int("ROUNDS_SYNC_MAX_VISITS", 200)
+        self.SYNC_PAGE_SIZE = _env_int("ROUNDS_SYNC_PAGE_SIZE", 500)
+        self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
+        self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
+        # Behind TLS only: browsers then refuse plain HTTP to this host for a year.
+        self.HSTS = _env_bool("ROUNDS_HSTS", False)
+        self.SESSION_COOKIE_SECURE = self.HSTS
+        # Proxies in front (nginx: 1): client address and scheme come from X-Forwarded-*.
+        self.TRUSTED_PROXIES = _env_int("ROUNDS_TRUSTED_PROXIES", 0)
+        # /healthz fails when the last coverage refresh is older than this (0: never judged).
+        self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int("ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS",
+                                                       3600)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            # JSON columns hold signature strokes: orjson writes them several times faster.
+            "json_serializer": _orjson_text,
+            "json_deserializer": orjson.loads,
+            # Production logs carry no SQL parameters: they would hold names, notes, signatures.
+            "hide_parameters": self.LOG_FORMAT == "json",
+        }
+        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(
+            self.SQLALCHEMY_DATABASE_URI)
+        self.JSON_SORT_KEYS = False
+        # gzip answers for clients that accept it (phones on 2G): JSON, SVG, CSV.
+        self.COMPRESS_ALGORITHM = ["gzip"]
+        self.COMPRESS_MIN_SIZE = 500
+        self.COMPRESS_MIMETYPES = ["application/json", "application/problem+json",
+                                   "image/svg+xml", "text/html", "text/css", "text/csv",
+                                   "application/javascript", "text/javascript",
+                                   "application/manifest+json"]
+
+
+class TestConfig(Config):
+    """Fast password hashing and no generated files: tests build many users."""
+
+    TESTING = True
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
+        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(
+            self.SQLALCHEMY_DATABASE_URI)
+        self.PASSWORD_HASH_FAST = True

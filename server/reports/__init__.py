@@ -1,0 +1,1 @@
+"""Supervisor reports: follow-ups, satisfaction, activity, devices, exports, the register."""

@@ -1,0 +1,1 @@
+"""Who is visited: units, residents, their QR codes, roster change numbers and the phone's pull."""

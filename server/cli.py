@@ -65,7 +65,7 @@ def create_user_command(username, role, units, display_name, password):
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any user.")
 @click.option("--visits", is_flag=True,
-              help="Also record two weeks of rounds, so the reports have something to show.")
+              help="Also record eight weeks of rounds and the office's work on them.")
 def demo_data_command(if_empty, visits):
     """Load the bilingual demo institution (two homes, one rural area) and print the logins."""
     from server.demo.institution import DEMO_PASSWORD, has_any_user, load_demo_data
@@ -75,10 +75,16 @@ def demo_data_command(if_empty, visits):
         return
     logins = load_demo_data(current_app.config["TIMEZONE"])
     if visits:
-        from server.demo.visits import record_demo_visits
+        from server.demo.history import follow_through
+        from server.demo.visits import WEEKS, record_demo_visits
 
-        count = record_demo_visits(current_app.config["TIMEZONE"])
-        click.echo(f"Recorded {count} demo visits over the last two weeks.")
+        zone = current_app.config["TIMEZONE"]
+        rounds = record_demo_visits(zone)
+        click.echo(f"Recorded {rounds.created} demo visits over the last {WEEKS} weeks.")
+        done = follow_through(rounds.visits, zone, WEEKS)
+        click.echo(f"Then {done['amendments']} corrections, {done['followups_handled']} "
+                   f"follow-ups handled, {done['periods_closed']} weeks judged and "
+                   f"{done['alerts_acknowledged']} alerts acknowledged.")
     click.echo(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
     for username, role, units in logins:
         click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")

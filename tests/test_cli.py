@@ -72,3 +72,35 @@ def test_demo_visits_go_through_sync_and_fill_the_board(app, api):
                     headers={"Authorization": f"Bearer {token}"}).json
     statuses = {row["status"] for row in board["residents"]}
     assert statuses == {"met", "missed"}  # most met their rounds, some fell behind
+
+
+def test_the_demo_shows_weeks_of_real_work_on_every_office_screen(app, api):
+    from server.models import Amendment, Visit
+
+    result = app.test_cli_runner().invoke(args=["demo-data", "--visits"])
+    assert result.exit_code == 0, result.output
+    device = {"id": "0c0ffee0-8a3b-4f7e-9a51-0d5b8c7e2a12"}
+    token = api.post("/auth/login", json={"username": "supervisor1", "password": "rounds-demo",
+                                          "device": device}).json["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+
+    history = api.get("/coverage/history?weeks=8", headers=auth).json
+    judged = {week["period"] for unit in history["units"] for week in unit["weeks"]
+              if week["residents"]}
+    assert len(judged) == 8  # seven finished weeks and this one
+
+    alerts = api.get("/alerts?state=all&per_page=200", headers=auth).json["items"]
+    assert {alert["acked_at"] is None for alert in alerts} == {True, False}
+    followups = {status: api.get(f"/followups?status={status}", headers=auth).json["total"]
+                 for status in ("open", "handled")}
+    assert followups["open"] > 0 and followups["handled"] > followups["open"]
+    unsatisfied = api.get("/reports/satisfaction/unsatisfied", headers=auth).json["total"]
+    assert unsatisfied > 0
+
+    visits = db.session.scalars(select(Visit)).all()
+    scanned = [visit.presence["token"] for visit in visits if visit.identified_by == "qr"]
+    assert set(scanned) == {"current"}  # the labels were valid when they were scanned
+    assert all(visit.presence["token"] is None for visit in visits
+               if visit.identified_by == "manual")
+    assert any(visit.presence["distance_m"] is not None for visit in visits)
+    assert db.session.scalar(select(func.count()).select_from(Amendment)) >= 2

@@ -1,0 +1,118 @@
+"""What eight weeks of office work leave behind the demo rounds: corrections, handled follow-ups,
+each finished week and month judged, older alerts acknowledged — done through the same domain
+code the office screens call, then dated when it would have happened."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from server import coverage
+from server.alerts.alerts import acknowledge
+from server.models import Alert, FollowUpHandled, User, Visit, utcnow
+from server.people.audit import Actor
+from server.platform.extensions import db
+from server.reports.reports import concerns_of, handle_followup
+from server.visits.ingest import SyncContext, ingest
+
+HANDLED_NOTES = ["已电话联系家属 called the family", "已转介医生 referred to the doctor",
+                 "已安排维修 repair arranged", "已沟通，老人满意 talked it through"]
+ACK_NOTES = ["本周已补访 visited again this week", "老人住院 in hospital that week"]
+CORRECTION = {"service_given": "测血压、聊天；血压偏高，已告知护士 blood pressure high, nurse told",
+              "reason": "补充测量结果 added the reading"}
+
+
+def _supervisors() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == "supervisor")))
+
+
+def _supervisor_of(unit_id: uuid.UUID, supervisors: list[User]) -> User | None:
+    return next((user for user in supervisors if unit_id in user.unit_ids), None)
+
+
+def correct_some(visits: list[dict], zone: str, now: datetime, rng: random.Random) -> int:
+    """A worker adds what they forgot to a recent visit the next morning: an amendment."""
+    recent = [visit for visit in visits
+              if now - datetime.fromisoformat(visit["checked_in_at"]) < timedelta(days=10)
+              and now - datetime.fromisoformat(visit["checked_in_at"]) > timedelta(days=1)]
+    made = 0
+    for visit in rng.sample(recent, min(3, len(recent))):
+        morning = datetime.fromisoformat(visit["checked_in_at"]) + timedelta(hours=16)
+        context = SyncContext(user=visit["worker"], device_id=None, device_time=morning,
+                              now=morning, zone=zone)
+        amendment = {"id": str(uuid.uuid4()), "visit_id": visit["id"],
+                     "changes": {"service_given": CORRECTION["service_given"]},
+                     "reason": CORRECTION["reason"]}
+        results = ingest([], [amendment], context)
+        made += results[0]["status"] == "created"
+    return made
+
+
+def handle_followups(visits: list[dict], now: datetime, rng: random.Random) -> int:
+    """Most follow-ups older than four days were acted on by the unit's supervisor."""
+    supervisors = _supervisors()
+    handled = 0
+    for sent in visits:
+        checked_in = datetime.fromisoformat(sent["checked_in_at"])
+        flagged = concerns_of(sent) or sent["satisfaction"] == "unsatisfied"
+        if not flagged or now - checked_in < timedelta(days=4) or rng.random() < 0.25:
+            continue
+        visit = db.session.get(Visit, uuid.UUID(sent["id"]))
+        supervisor = _supervisor_of(visit.unit_id, supervisors)
+        if supervisor is None:
+            continue
+        handle_followup(Actor(user=supervisor), visit.id, rng.choice(HANDLED_NOTES))
+        record = db.session.get(FollowUpHandled, visit.id)
+        record.handled_at = checked_in + timedelta(hours=rng.randint(20, 70))
+        handled += 1
+    return handled
+
+
+def _finished_weeks(zone: str, now: datetime, weeks: int) -> list[str]:
+    today = now.astimezone(ZoneInfo(zone)).date()
+    return [coverage.iso_week_label(today - timedelta(weeks=n)) for n in range(weeks - 1, 0, -1)]
+
+
+def judge_the_weeks(zone: str, now: datetime, weeks: int) -> list[str]:
+    """Close each finished week as the scheduler did on its Monday, then this week's refresh.
+
+    The demo's rules are all weekly (the default), so there is no month to close.
+    """
+    labels = _finished_weeks(zone, now, weeks)
+    for label in labels:
+        monday = coverage.Period.parse(label).end + timedelta(days=1)
+        coverage.close_period(label, datetime.combine(monday, time(0, 10), ZoneInfo(zone)))
+    while coverage.refresh(now)["more"]:
+        pass
+    return labels
+
+
+def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:
+    """Supervisors dealt with the weeks missed before the last two; the newer ones are open."""
+    supervisors = _supervisors()
+    acked = 0
+    for alert in db.session.scalars(select(Alert).where(Alert.kind == "missed")).all():
+        supervisor = _supervisor_of(alert.unit_id, supervisors)
+        if supervisor is None or now - alert.raised_at < timedelta(days=14):
+            continue
+        acknowledge(supervisor, alert.id, rng.choice(ACK_NOTES))
+        alert.acked_at = alert.raised_at + timedelta(hours=rng.randint(8, 30))
+        acked += 1
+    return acked
+
+
+def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | None = None) -> dict:
+    """Everything the office did about the demo rounds; answer what was done, for the CLI."""
+    now = now or utcnow()
+    rng = random.Random(7)
+    done = {"amendments": correct_some(rounds, zone, now, rng),
+            "followups_handled": handle_followups(rounds, now, rng)}
+    db.session.commit()
+    done["periods_closed"] = len(judge_the_weeks(zone, now, weeks))
+    done["alerts_acknowledged"] = acknowledge_older_alerts(now, rng)
+    db.session.commit()
+    return done

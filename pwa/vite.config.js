@@ -35,9 +35,9 @@ export default defineConfig({
   plugins: [
     VitePWA({
       strategies: 'injectManifest',
-      srcDir: 'src',
+      srcDir: 'src/sw',
       filename: 'sw.js',
-      injectRegister: false, // src/update.js registers it with workbox-window
+      injectRegister: false, // src/lib/update.js registers it with workbox-window
       includeAssets: ['icons/apple-touch-icon.png', 'icons/icon.svg'],
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],

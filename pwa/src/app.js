@@ -1,19 +1,19 @@
 // The controller: session, roster in memory, the visit draft, routing between views, the
 // status strip and when to sync. Views are small functions of (app, params) -> {el, destroy?}.
-import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './db.js';
-import * as outbox from './outbox.js';
-import { store } from './store.js';
-import { createSyncClient, rfc3339 } from './sync.js';
-import { buildRoster, localVisitIndex, warmSearchKeys } from './roster.js';
-import { t, setLang, pickLang } from './i18n/index.js';
-import * as api from './api.js';
-import { resolveToken } from './scanner.js';
-import { persistence, isPersisted } from './storage.js';
-import { registerServiceWorker, requestBackgroundSync } from './update.js';
-import { h, clear } from './dom.js';
-import { statusStrip } from './views/status.js';
-import { loginView } from './views/login.js';
-import { rosterView } from './views/roster.js';
+import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './sync/db.js';
+import * as outbox from './sync/outbox.js';
+import { store } from './sync/store.js';
+import { createSyncClient, rfc3339 } from './sync/client.js';
+import { buildRoster, localVisitIndex, warmSearchKeys } from './state/roster-figures.js';
+import { t, setLang, pickLang } from './lib/i18n/index.js';
+import * as api from './lib/api.js';
+import { resolveToken } from './lib/scanner.js';
+import { persistence, isPersisted } from './sync/storage.js';
+import { registerServiceWorker, requestBackgroundSync } from './lib/update.js';
+import { h, clear } from './lib/dom.js';
+import { statusStrip } from './worker/views/status.js';
+import { loginView } from './worker/views/login.js';
+import { rosterView } from './worker/views/roster.js';
 
 const SYNC_EVERY_MS = 3 * 60e3;
 /** Views during which the app must not be reloaded or interrupted. */
@@ -25,23 +25,23 @@ const lazy = (load, name) => () => load().then((m) => m[name]);
 const ROUTES = {
   '': async () => rosterView,
   login: async () => loginView,
-  scan: lazy(() => import('./views/scan.js'), 'scanView'),
-  visit: lazy(() => import('./views/visit.js'), 'visitView'),
-  rate: lazy(() => import('./views/rate.js'), 'rateView'),
-  confirm: lazy(() => import('./views/confirm.js'), 'confirmView'),
-  records: lazy(() => import('./views/records.js'), 'recordsView'),
-  amend: lazy(() => import('./views/records.js'), 'amendView'),
-  settings: lazy(() => import('./views/settings.js'), 'settingsView'),
+  scan: lazy(() => import('./worker/views/scan.js'), 'scanView'),
+  visit: lazy(() => import('./worker/views/visit.js'), 'visitView'),
+  rate: lazy(() => import('./worker/views/rate.js'), 'rateView'),
+  confirm: lazy(() => import('./worker/views/confirm.js'), 'confirmView'),
+  records: lazy(() => import('./worker/views/records.js'), 'recordsView'),
+  amend: lazy(() => import('./worker/views/records.js'), 'amendView'),
+  settings: lazy(() => import('./worker/views/settings.js'), 'settingsView'),
   // Supervisor and admin screens (online only), in their own chunks.
-  board: lazy(() => import('./views/office/board.js'), 'boardView'),
-  history: lazy(() => import('./views/office/board.js'), 'historyView'),
-  resident: lazy(() => import('./views/office/resident.js'), 'residentView'),
-  alerts: lazy(() => import('./views/office/lists.js'), 'alertsView'),
-  followups: lazy(() => import('./views/office/lists.js'), 'followupsView'),
-  satisfaction: lazy(() => import('./views/office/reports.js'), 'satisfactionView'),
-  activity: lazy(() => import('./views/office/reports.js'), 'activityView'),
-  exports: lazy(() => import('./views/office/reports.js'), 'exportsView'),
-  admin: lazy(() => import('./views/office/admin.js'), 'adminView'),
+  board: lazy(() => import('./office/views/board.js'), 'boardView'),
+  history: lazy(() => import('./office/views/board.js'), 'historyView'),
+  resident: lazy(() => import('./office/views/resident.js'), 'residentView'),
+  alerts: lazy(() => import('./office/views/lists.js'), 'alertsView'),
+  followups: lazy(() => import('./office/views/lists.js'), 'followupsView'),
+  satisfaction: lazy(() => import('./office/views/reports.js'), 'satisfactionView'),
+  activity: lazy(() => import('./office/views/reports.js'), 'activityView'),
+  exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
+  admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
 };
 const OFFICE_ROUTES = new Set(['board', 'history', 'resident', 'alerts', 'followups', 'satisfaction', 'activity', 'exports', 'admin']);
 /** Supervisors and admins get the office screens; workers keep the worker app. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { flattenErrors, errorsText } from '../src/views/errors.js';
-import { setLang } from '../src/i18n/index.js';
+import { flattenErrors, errorsText } from '../src/worker/views/errors.js';
+import { setLang } from '../src/lib/i18n/index.js';
 
 describe("the server's reasons", () => {
   const nested = {

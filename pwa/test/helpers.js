@@ -1,4 +1,4 @@
-import { db } from '../src/db.js';
+import { db } from '../src/sync/db.js';
 
 export async function resetDb() {
   await Promise.all(db.tables.map((t) => t.clear()));

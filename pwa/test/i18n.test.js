@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import en from '../src/i18n/en.json';
-import zh from '../src/i18n/zh-CN.json';
-import { t, pickLang, setLang } from '../src/i18n/index.js';
+import en from '../src/lib/i18n/en.json';
+import zh from '../src/lib/i18n/zh-CN.json';
+import { t, pickLang, setLang } from '../src/lib/i18n/index.js';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import * as outbox from '../src/outbox.js';
-import { db } from '../src/db.js';
+import * as outbox from '../src/sync/outbox.js';
+import { db } from '../src/sync/db.js';
 import { resetDb, visit } from './helpers.js';
 
 beforeEach(resetDb);

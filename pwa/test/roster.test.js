@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { isoWeek, weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/roster.js';
-import { pinyinInitials } from '../src/pinyin.js';
-import { parseToken, fingerprint, resolveToken } from '../src/scanner.js';
+import { isoWeek, weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/state/roster-figures.js';
+import { pinyinInitials } from '../src/lib/pinyin.js';
+import { parseToken, fingerprint, resolveToken } from '../src/lib/scanner.js';
 
 const now = new Date(2026, 10, 25, 10, 0); // Wednesday 25 Nov 2026, local time
 const at = (d, h = 9) => new Date(2026, 10, d, h, 0).toISOString();

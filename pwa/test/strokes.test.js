@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeStrokes, decodeStrokes, deltaEncode, pointCount, svgPath, MAX_POINTS, MAX_STROKES } from '../src/strokes.js';
+import { encodeStrokes, decodeStrokes, deltaEncode, pointCount, svgPath, MAX_POINTS, MAX_STROKES } from '../src/lib/strokes.js';
 
 const group = (pts) => ({ points: pts.map(([x, y]) => ({ x, y, time: 0, pressure: 0.5 })) });
 

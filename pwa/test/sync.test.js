@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { createSyncClient, jitterDelay, retryAfterSeconds, AUTO_SYNC_JITTER_MS } from '../src/sync.js';
-import { store } from '../src/store.js';
-import * as outbox from '../src/outbox.js';
-import { db, getMeta, setMeta } from '../src/db.js';
+import { createSyncClient, jitterDelay, retryAfterSeconds, AUTO_SYNC_JITTER_MS } from '../src/sync/client.js';
+import { store } from '../src/sync/store.js';
+import * as outbox from '../src/sync/outbox.js';
+import { db, getMeta, setMeta } from '../src/sync/db.js';
 import { resetDb, visit } from './helpers.js';
 import { fakeServer, residentsN } from './fakeserver.js';
 

@@ -1,8 +1,8 @@
 // Shared pieces of the supervisor and admin screens: the API with the session's token,
 // the "needs a connection" notice, tables, pages, and opening or saving files from blobs.
-import { h, clear } from '../dom.js';
-import { t } from '../i18n/index.js';
-import { request, fetchBlob, ApiError } from '../api.js';
+import { h, clear } from '../lib/dom.js';
+import { t } from '../lib/i18n/index.js';
+import { request, fetchBlob, ApiError } from '../lib/api.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
 
 export function client(app) {

@@ -1,7 +1,7 @@
 // Alerts (acknowledge with a note) and follow-ups (mark handled with a note).
-import { h, field } from '../../dom.js';
-import { t } from '../../i18n/index.js';
-import { client, screen, pager, unitSelect, problemLine, fmtDateTime } from '../../office/ui.js';
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, pager, unitSelect, problemLine, fmtDateTime } from '../ui.js';
 
 export function alertsView(app) {
   const api = client(app);

@@ -1,8 +1,8 @@
 // Administration: residents (add, edit, discharge, care level, home location), units, staff
 // (create, units, reset password, deactivate), coverage policies, label sheets.
-import { h, field } from '../../dom.js';
-import { t } from '../../i18n/index.js';
-import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../../office/ui.js';
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../ui.js';
 
 const TABS = ['residents', 'units', 'staff', 'policies'];
 

@@ -1,6 +1,6 @@
 // The server's reasons for refusing a record, shown at the top and next to their fields.
-import { h } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { h } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
 
 /**
  * The server nests errors as its schemas nest ({"signature": {"signer_name": ["…"]}}, list items

@@ -1,8 +1,8 @@
 // A resident for the office: details, care level, QR (print a label, rotate the token), and
 // every visit with its content, signature, amendments, presence signals; void with a reason.
-import { h, field } from '../../dom.js';
-import { t } from '../../i18n/index.js';
-import { client, screen, pager, problemLine, openPrintable, authImage, fmtDateTime, fmtDay } from '../../office/ui.js';
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, pager, problemLine, openPrintable, authImage, fmtDateTime, fmtDay } from '../ui.js';
 
 export function residentView(app, [id]) {
   const api = client(app);

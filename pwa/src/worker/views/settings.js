@@ -1,10 +1,10 @@
 // Settings: language, storage, the account, and logging out (refused while records wait,
 // unless the worker confirms losing them with the count in front of them).
-import { h, field } from '../dom.js';
-import { t, LANGS } from '../i18n/index.js';
-import { persistence, needsHomeScreenHint } from '../storage.js';
-import { setMeta, getMeta } from '../db.js';
-import * as outbox from '../outbox.js';
+import { h, field } from '../../lib/dom.js';
+import { t, LANGS } from '../../lib/i18n/index.js';
+import { persistence, needsHomeScreenHint } from '../../sync/storage.js';
+import { setMeta, getMeta } from '../../sync/db.js';
+import * as outbox from '../../sync/outbox.js';
 
 export function settingsView(app) {
   const user = app.session?.user || {};

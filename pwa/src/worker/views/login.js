@@ -1,6 +1,6 @@
 // Log in once while online; later opens go straight to the roster.
-import { h, field } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
 
 export function loginView(app) {
   const again = Boolean(app.session && app.authExpired);

@@ -1,7 +1,7 @@
 // The status strip, always on top: online/offline, records waiting, last successful sync,
 // any problem, and "Sync now". Words and symbols carry the meaning, colour only helps.
-import { h, clear } from '../dom.js';
-import { t, fmtWhen } from '../i18n/index.js';
+import { h, clear } from '../../lib/dom.js';
+import { t, fmtWhen } from '../../lib/i18n/index.js';
 
 export function statusStrip(app) {
   const el = h('header', { class: 'strip' });

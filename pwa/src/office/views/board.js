@@ -1,10 +1,10 @@
 // Coverage board (the supervisor's landing page): this week by unit, and who needs a round,
 // missed and at risk first. The server filters, sorts and pages the residents; the unit counts
 // always cover the whole week. History: units x 12 weeks of the share met, with a trend line.
-import { h, svg, field } from '../../dom.js';
-import { t } from '../../i18n/index.js';
-import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../../office/ui.js';
-import { boardQuery, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../../office/logic.js';
+import { h, svg, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../ui.js';
+import { boardQuery, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
 
 export function boardView(app) {
   const api = client(app);

@@ -1,7 +1,7 @@
 // Back with the worker: check what will be saved, then save (IndexedDB first, then "saved").
-import { h, svg, icon } from '../dom.js';
-import { t, fmtTime } from '../i18n/index.js';
-import { svgPath } from '../strokes.js';
+import { h, svg, icon } from '../../lib/dom.js';
+import { t, fmtTime } from '../../lib/i18n/index.js';
+import { svgPath } from '../../lib/strokes.js';
 
 export function signatureImage(sig, label) {
   if (!sig?.strokes?.length) return null;

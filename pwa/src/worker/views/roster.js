@@ -1,10 +1,10 @@
 // The roster: residents of my units grouped by unit, who still needs a round first, this
 // week's count, last visit, room or address; search as you type. Rows are rendered in chunks
 // as the list scrolls, so 10,000 residents never block the phone.
-import { h, svg, clear } from '../dom.js';
-import { t, fmtWhen } from '../i18n/index.js';
-import { filterRoster } from '../roster.js';
-import { needsHomeScreenHint } from '../storage.js';
+import { h, svg, clear } from '../../lib/dom.js';
+import { t, fmtWhen } from '../../lib/i18n/index.js';
+import { filterRoster } from '../../state/roster-figures.js';
+import { needsHomeScreenHint } from '../../sync/storage.js';
 
 const CHUNK = 60;
 

@@ -1,8 +1,8 @@
 // Scan a resident's QR code; no camera or no permission -> pick from the roster (manual).
-import { h } from '../dom.js';
-import { t } from '../i18n/index.js';
-import { startScan, parseToken, resolveToken, hasCamera } from '../scanner.js';
-import { lookupQr } from '../api.js';
+import { h } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { startScan, parseToken, resolveToken, hasCamera } from '../../lib/scanner.js';
+import { lookupQr } from '../../lib/api.js';
 
 export function scanView(app) {
   const video = h('video', { class: 'camera', muted: true, playsinline: true, 'aria-label': t('scan.camera') });

@@ -1,9 +1,9 @@
 // Exports (CSV, the printable register, label sheets), satisfaction against the target,
 // and worker activity with the phones' last sync.
-import { h, field } from '../../dom.js';
-import { t } from '../../i18n/index.js';
-import { client, screen, table, pager, unitSelect, problemLine, download, openPrintable, fmtDateTime, fmtDay } from '../../office/ui.js';
-import { today, addDays, pct } from '../../office/logic.js';
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, table, pager, unitSelect, problemLine, download, openPrintable, fmtDateTime, fmtDay } from '../ui.js';
+import { today, addDays, pct } from '../logic.js';
 import { visitRowCard } from './lists.js';
 
 function rangeInputs(st, onchange) {

@@ -1,6 +1,6 @@
 // Roster arithmetic: this week's count (server coverage plus visits the server has not
 // counted yet), the order (who still needs a round first), grouping and search.
-import { pinyinInitials, preparePinyin } from './pinyin.js';
+import { pinyinInitials, preparePinyin } from '../lib/pinyin.js';
 
 /** Local calendar day, YYYY-MM-DD, of an RFC 3339 time or Date. */
 export function dayKey(t) {

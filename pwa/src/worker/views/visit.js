@@ -1,6 +1,6 @@
 // The visit form: kind, observations, service given, follow-up, location for home visits.
-import { h, field, choice, icon } from '../dom.js';
-import { t, fmtTime } from '../i18n/index.js';
+import { h, field, choice, icon } from '../../lib/dom.js';
+import { t, fmtTime } from '../../lib/i18n/index.js';
 import { fieldErrors } from './errors.js';
 
 export function visitView(app) {

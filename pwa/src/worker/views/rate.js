@@ -1,8 +1,8 @@
 // The resident's screen: big, high contrast, in the resident's language. Three faces with
 // words, an optional comment, and the signature (resident, family member, or unable to sign).
-import { h, svg, field, choice, icon } from '../dom.js';
-import { t, lang, LANGS } from '../i18n/index.js';
-import { createSignature } from '../signature.js';
+import { h, svg, field, choice, icon } from '../../lib/dom.js';
+import { t, lang, LANGS } from '../../lib/i18n/index.js';
+import { createSignature } from '../../lib/signature.js';
 
 const FACES = [
   ['satisfied', 'M30 62 Q50 80 70 62'],

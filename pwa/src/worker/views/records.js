@@ -1,9 +1,9 @@
 // Records on this phone: those the server refused (with its reasons, to fix and resend),
 // those waiting, and visits sent in the last days (open to correction by amendment).
-import { h, field, choice } from '../dom.js';
-import { t, fmtWhen } from '../i18n/index.js';
-import * as outbox from '../outbox.js';
-import { db, uuid } from '../db.js';
+import { h, field, choice } from '../../lib/dom.js';
+import { t, fmtWhen } from '../../lib/i18n/index.js';
+import * as outbox from '../../sync/outbox.js';
+import { db, uuid } from '../../sync/db.js';
 import { errorsText, fieldErrors } from './errors.js';
 import { visitSummary } from './confirm.js';
 

@@ -3,8 +3,8 @@
 import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache } from 'workbox-precaching';
 import { registerRoute, NavigationRoute } from 'workbox-routing';
 import { clientsClaim } from 'workbox-core';
-import { createSyncClient } from './sync.js';
-import { store } from './store.js';
+import { createSyncClient } from '../sync/client.js';
+import { store } from '../sync/store.js';
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();

@@ -1,6 +1,6 @@
 // The controller: session, roster in memory, the visit draft, routing between views, the
 // status strip and when to sync. Views are small functions of (app, params) -> {el, destroy?}.
-import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './sync/db.js';
+import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll, persistence, isPersisted } from './sync/db.js';
 import * as outbox from './sync/outbox.js';
 import { store } from './sync/store.js';
 import { createSyncClient, rfc3339 } from './sync/client.js';
@@ -8,7 +8,6 @@ import { buildRoster, localVisitIndex, warmSearchKeys } from './state/roster-fig
 import { t, setLang, pickLang } from './lib/i18n/index.js';
 import * as api from './lib/api.js';
 import { resolveToken } from './lib/scanner.js';
-import { persistence, isPersisted } from './sync/storage.js';
 import { registerServiceWorker, requestBackgroundSync } from './lib/update.js';
 import { h, clear } from './lib/dom.js';
 import { statusStrip } from './worker/views/status.js';

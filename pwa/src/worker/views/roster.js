@@ -4,7 +4,7 @@
 import { h, svg, clear } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { filterRoster } from '../../state/roster-figures.js';
-import { needsHomeScreenHint } from '../../sync/storage.js';
+import { needsHomeScreenHint } from '../../sync/db.js';
 
 const CHUNK = 60;
 

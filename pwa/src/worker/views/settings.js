@@ -2,8 +2,7 @@
 // unless the worker confirms losing them with the count in front of them).
 import { h, field } from '../../lib/dom.js';
 import { t, LANGS } from '../../lib/i18n/index.js';
-import { persistence, needsHomeScreenHint } from '../../sync/storage.js';
-import { setMeta, getMeta } from '../../sync/db.js';
+import { persistence, needsHomeScreenHint, setMeta, getMeta } from '../../sync/db.js';
 import * as outbox from '../../sync/outbox.js';
 
 export function settingsView(app) {

@@ -3,7 +3,8 @@
 import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll, persistence, isPersisted } from './sync/db.js';
 import * as outbox from './sync/outbox.js';
 import { store } from './sync/store.js';
-import { createSyncClient, rfc3339 } from './sync/client.js';
+import { createSyncClient } from './sync/client.js';
+import { rfc3339 } from './lib/dates.js';
 import { buildRoster, localVisitIndex, warmSearchKeys } from './state/roster-figures.js';
 import { t, setLang, pickLang } from './lib/i18n/index.js';
 import * as api from './lib/api.js';

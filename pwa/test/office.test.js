@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { qs, isoWeek, weekRange, shiftWeek, boardQuery, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+import { qs, boardQuery, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+import { isoWeek, weekRange, shiftWeek } from '../src/lib/dates.js';
 
 describe('office logic', () => {
   it('builds query strings with repeated units and no empty values', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { isoWeek, weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/state/roster-figures.js';
+import { weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/state/roster-figures.js';
+import { isoWeek } from '../src/lib/dates.js';
 import { pinyinInitials } from '../src/lib/pinyin.js';
 import { parseToken, fingerprint, resolveToken } from '../src/lib/scanner.js';
 

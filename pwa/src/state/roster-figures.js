@@ -1,22 +1,7 @@
 // Roster arithmetic: this week's count (server coverage plus visits the server has not
 // counted yet), the order (who still needs a round first), grouping and search.
 import { pinyinInitials, preparePinyin } from '../lib/pinyin.js';
-
-/** Local calendar day, YYYY-MM-DD, of an RFC 3339 time or Date. */
-export function dayKey(t) {
-  const d = t instanceof Date ? t : new Date(t);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** ISO week label (2026-W48) of a local date. */
-export function isoWeek(d = new Date()) {
-  const t = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
-  const dow = t.getUTCDay() || 7;
-  t.setUTCDate(t.getUTCDate() + 4 - dow);
-  const y = t.getUTCFullYear();
-  const week = Math.ceil(((t - Date.UTC(y, 0, 1)) / 86400e3 + 1) / 7);
-  return `${y}-W${String(week).padStart(2, '0')}`;
-}
+import { dayKey, isoWeek } from '../lib/dates.js';
 
 /**
  * localVisits: visits made on this phone (outbox and synced), [{resident_id, checked_in_at}].

@@ -12,6 +12,8 @@
 // the same second. A sync the worker asked for goes at once, and cuts such a wait short. After
 // a 503 or 429 with Retry-After, automatic syncs also wait until that time has passed.
 
+import { rfc3339 } from '../lib/dates.js';
+
 export const MAX_BATCH = 200;
 export const MAX_BODY_BYTES = 2_000_000;
 export const AUTO_SYNC_JITTER_MS = 10_000;
@@ -287,16 +289,4 @@ export function createSyncClient({
 function withLock(fn) {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   return locks ? locks.request('rounds-sync', fn) : fn();
-}
-
-/** RFC 3339 with the device's own offset, e.g. 2026-11-23T09:05:00+08:00. */
-export function rfc3339(d) {
-  const pad = (n, w = 2) => String(Math.abs(n)).padStart(w, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
-    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
-    `${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`
-  );
 }

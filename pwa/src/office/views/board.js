@@ -4,7 +4,8 @@
 import { h, svg, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../ui.js';
-import { boardQuery, shiftWeek, weekRange, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
+import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
+import { shiftWeek, weekRange } from '../../lib/dates.js';
 
 export function boardView(app) {
   const api = client(app);

@@ -3,7 +3,8 @@
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, table, pager, unitSelect, problemLine, download, openPrintable, fmtDateTime, fmtDay } from '../ui.js';
-import { today, addDays, pct } from '../logic.js';
+import { pct } from '../logic.js';
+import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
 
 function rangeInputs(st, onchange) {

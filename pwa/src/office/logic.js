@@ -94,6 +94,3 @@ export function pageInfo({ page = 1, per_page: per = 50, total = 0 }) {
   const pages = Math.max(1, Math.ceil(total / per));
   return { page, pages, from: total ? (page - 1) * per + 1 : 0, to: Math.min(total, page * per), total };
 }
-
-/** Roles that get the office screens. */
-export const isOffice = (user) => user?.role === 'supervisor' || user?.role === 'admin';

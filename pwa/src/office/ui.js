@@ -4,9 +4,11 @@ import { h, clear } from '../lib/dom.js';
 import { t } from '../lib/i18n/index.js';
 import { request, fetchBlob, ApiError } from '../lib/api.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
+import { session } from '../state/index.js';
 
-export function client(app) {
-  const token = () => app.session?.token;
+/** The API with the session's token. */
+export function client() {
+  const token = () => session.token();
   return {
     get: (path, params) => request(path + qs(params), { token: token(), timeoutMs: 30_000 }),
     send: (method, path, body) => request(path, { method, body, token: token(), timeoutMs: 30_000 }),
@@ -36,7 +38,8 @@ export function problemLine() {
 
 /**
  * A screen that loads from the API: a heading, the offline notice, a body drawn by draw(),
- * and a reload when the connection returns. Returns {el, reload, body, problem}.
+ * and a reload when the connection returns. Returns {el, reload, body, problem}. A 401 is
+ * told to the shell (app.sessionEnded), which asks for a new login.
  * draw(fresh) awaits its answers through fresh(): when a newer reload has started meanwhile
  * (a filter changed), the older load stops there and draws nothing.
  */

@@ -3,11 +3,12 @@
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../ui.js';
+import { session } from '../../state/index.js';
 
 const TABS = ['residents', 'units', 'staff', 'policies'];
 
 export function adminView(app, [tab = 'residents', id]) {
-  const api = client(app);
+  const api = client();
   if (!TABS.includes(tab)) tab = 'residents';
   const nav = h('nav', { class: 'row tabs', 'aria-label': t('admin.title') },
     TABS.map((k) => h('a', { class: 'btn secondary small', href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, t(`admin.tab.${k}`))));
@@ -19,12 +20,12 @@ export function adminView(app, [tab = 'residents', id]) {
 
 const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
 const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
-/** Units, staff and coverage rules are an admin's to change; a supervisor reads them. */
-const isAdmin = (app) => app.session?.user?.role === 'admin';
+/** The residents tab's filters, kept while the app stays open. */
+let residentFilters = null;
 
 async function residentsTab(app, api, s, id, fresh) {
   const units = await fresh(api.get('/api/v1/units'));
-  const st = (app.adminResidents ||= { unit: '', q: '', status: 'active', page: 1 });
+  const st = (residentFilters ||= { unit: '', q: '', status: 'active', page: 1 });
   if (id) return residentForm(app, api, s, units, id === 'new' ? null : await fresh(api.get(`/api/v1/residents/${id}`)));
   const d = await fresh(api.get('/api/v1/residents', { unit_id: st.unit, q: st.q, status: st.status, page: st.page, per_page: 50 }));
   const names = new Map(units.map((u) => [u.id, u.name]));
@@ -107,7 +108,7 @@ function residentForm(app, api, s, units, r) {
 
 async function unitsTab(app, api, s, id, fresh) {
   const units = await fresh(api.get('/api/v1/units'));
-  const admin = isAdmin(app);
+  const admin = session.isAdmin();
   const name = input('', { maxlength: 200 });
   const kind = h('select', null, h('option', { value: 'ward' }, t('admin.kind.ward')), h('option', { value: 'area' }, t('admin.kind.area')));
   const msg = problemLine();
@@ -146,7 +147,7 @@ async function unitsTab(app, api, s, id, fresh) {
 async function staffTab(app, api, s, id, fresh) {
   const [users, units] = await fresh(Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]));
   const msg = problemLine();
-  const admin = isAdmin(app);
+  const admin = session.isAdmin();
   if (id && !admin) {
     s.body.replaceChildren(h('p', { class: 'note' }, t('admin.staffAdminOnly')), h('a', { class: 'btn secondary', href: '#/admin/staff' }, t('admin.tab.staff')));
     return;
@@ -201,7 +202,7 @@ async function staffTab(app, api, s, id, fresh) {
 async function policiesTab(app, api, s, id, fresh) {
   const p = await fresh(api.get('/api/v1/coverage/policies'));
   const msg = problemLine();
-  const admin = isAdmin(app);
+  const admin = session.isAdmin();
   const rule = (r, extra) => {
     const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
     const per = h('select', null, h('option', { value: 'week' }, t('admin.perWeek')), h('option', { value: 'month' }, t('admin.perMonth')));

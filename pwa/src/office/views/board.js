@@ -7,9 +7,12 @@ import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from
 import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
 import { shiftWeek, weekRange } from '../../lib/dates.js';
 
+/** The board's filters, kept while the app stays open (back from a resident, the same list). */
+let boardFilters = null;
+
 export function boardView(app) {
-  const api = client(app);
-  const st = app.officeState || (app.officeState = { week: null, unit: '', status: '', sort: 'priority', page: 1 });
+  const api = client();
+  const st = (boardFilters ||= { week: null, unit: '', status: '', sort: 'priority', page: 1 });
   const weekLabel = h('span', { class: 'week-label', role: 'status' });
   const units = [];
   const unitBox = h('div');
@@ -90,7 +93,7 @@ function shareCell(share) {
 }
 
 export function historyView(app) {
-  const api = client(app);
+  const api = client();
   const st = { unit: '' };
   const units = [];
   const unitBox = h('div', { class: 'row' });

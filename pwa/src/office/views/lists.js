@@ -4,7 +4,7 @@ import { t } from '../../lib/i18n/index.js';
 import { client, screen, pager, unitSelect, problemLine, fmtDateTime } from '../ui.js';
 
 export function alertsView(app) {
-  const api = client(app);
+  const api = client();
   const st = { state: 'open', unit: '', page: 1 };
   const units = [];
   const unitBox = h('div');
@@ -86,7 +86,7 @@ export function visitRowCard(api, v, onDone) {
 }
 
 export function followupsView(app) {
-  const api = client(app);
+  const api = client();
   const st = { status: 'open', unit: '', page: 1 };
   const units = [];
   const unitBox = h('div');

@@ -14,7 +14,7 @@ function rangeInputs(st, onchange) {
 }
 
 export function exportsView(app) {
-  const api = client(app);
+  const api = client();
   const st = { from: addDays(today(), -29), to: today(), units: new Set(), period: 'week', layout: 'small', labelUnit: '' };
   const unitsBox = h('fieldset', { class: 'unit-checks' }, h('legend', null, t('exports.units')));
   const labelBox = h('div');
@@ -63,7 +63,7 @@ const scoreCols = (first) => [
 ];
 
 export function satisfactionView(app) {
-  const api = client(app);
+  const api = client();
   const st = { from: '', to: '', unit: '', page: 1, sort: 'name' };
   const units = [];
   const unitBox = h('div');
@@ -96,7 +96,7 @@ export function satisfactionView(app) {
 }
 
 export function activityView(app) {
-  const api = client(app);
+  const api = client();
   const st = { from: '', to: '', unit: '', page: 1, sort: 'name', dpage: 1, onlyStale: false };
   const units = [];
   const unitBox = h('div');

@@ -3,9 +3,10 @@
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, pager, problemLine, openPrintable, authImage, fmtDateTime, fmtDay } from '../ui.js';
+import { session } from '../../state/index.js';
 
 export function residentView(app, [id]) {
-  const api = client(app);
+  const api = client();
   const st = { page: 1 };
   const s = screen(app, t('resident.title'));
   const heading = s.el.querySelector('h1');
@@ -93,7 +94,7 @@ export function residentView(app, [id]) {
               problem.show(err);
             }
           } }, t('resident.rotate')),
-          app.session?.user?.role === 'admin' || app.session?.user?.role === 'supervisor' ? h('a', { class: 'btn secondary', href: `#/admin/residents/${id}` }, t('admin.edit')) : null)),
+          session.isOffice() ? h('a', { class: 'btn secondary', href: `#/admin/residents/${id}` }, t('admin.edit')) : null)),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length ? h('ul', { class: 'cards' }, visits.items.map(visitCard)) : h('p', { class: 'note' }, t('resident.noVisits')),
       pager(visits, (p) => { st.page = p; s.reload(); }, t('resident.visits', { n: visits.total })),

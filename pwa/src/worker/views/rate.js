@@ -3,6 +3,7 @@
 import { h, svg, field, choice, icon } from '../../lib/dom.js';
 import { t, lang, LANGS } from '../../lib/i18n/index.js';
 import { createSignature } from '../../lib/signature.js';
+import { draft, roster } from '../../state/index.js';
 
 const FACES = [
   ['satisfied', 'M30 62 Q50 80 70 62'],
@@ -19,35 +20,39 @@ function face(mouth) {
 }
 
 export function rateView(app) {
-  const d = app.draft;
-  if (!d) return { redirect: '' };
-  let rl = d.resident_lang || lang(); // the resident's language may differ from the worker's
-  const r = app.byId.get(d.resident_id);
-  const sig = d.signature ? { ...d.signature } : { signer: 'resident', signer_name: null, reason: null };
+  const visit = draft.current();
+  if (!visit) return { redirect: '' };
+  let residentLang = visit.resident_lang || lang(); // the resident's language may differ from the worker's
+  const resident = roster.resident(visit.resident_id);
+  const sig = visit.signature ? { ...visit.signature } : { signer: 'resident', signer_name: null, reason: null };
   let pad = null;
   const el = h('section', { class: 'view rate' });
-  const tr = (k, p) => t(k, p, rl);
+  const tr = (k, p) => t(k, p, residentLang);
 
   function draw(focusLang) {
     pad?.destroy();
     pad = null;
     const faceButtons = FACES.map(([value, mouth]) => h('button', {
-      type: 'button', class: `face-btn ${value}`, 'aria-pressed': String(d.satisfaction === value),
+      type: 'button', class: `face-btn ${value}`, 'aria-pressed': String(visit.satisfaction === value),
       onclick: () => {
-        d.satisfaction = d.satisfaction === value ? null : value;
-        app.saveDraft();
-        for (const b of faceButtons) b.setAttribute('aria-pressed', String(b.classList.contains(d.satisfaction)));
+        draft.change({ satisfaction: visit.satisfaction === value ? null : value });
+        for (const b of faceButtons) b.setAttribute('aria-pressed', String(b.classList.contains(visit.satisfaction)));
       },
     }, face(mouth), h('span', { class: 'face-word' }, tr(`satisfaction.${value}`))));
 
-    const comment = h('textarea', { rows: 2, maxlength: 2000, value: d.feedback, oninput: (e) => { d.feedback = e.target.value; app.saveDraft(); } });
+    const comment = h('textarea', { rows: 2, maxlength: 2000, value: visit.feedback, oninput: (e) => draft.change({ feedback: e.target.value }) });
     const padBox = h('div', { class: 'sigbox' });
     const err = h('p', { class: 'error', role: 'alert' });
     const signer = choice('signer', tr('rate.signer'), [['resident', tr('rate.signer.resident')], ['proxy', tr('rate.signer.proxy')], ['none', tr('rate.signer.none')]], sig.signer,
       (v) => { keepStrokes(); sig.signer = v; drawPad(); });
     const langButtons = LANGS.map((l) => h('button', {
-      type: 'button', class: 'btn small secondary', lang: l, 'aria-pressed': String(l === rl),
-      onclick: () => { keepStrokes(); rl = d.resident_lang = l; draw(l); },
+      type: 'button', class: 'btn small secondary', lang: l, 'aria-pressed': String(l === residentLang),
+      onclick: () => {
+        keepStrokes();
+        residentLang = l;
+        draft.change({ resident_lang: l });
+        draw(l);
+      },
     }, t('lang.self', null, l)));
 
     function drawPad() {
@@ -85,15 +90,13 @@ export function rateView(app) {
         padBox.querySelector('input')?.focus();
         return;
       }
-      d.signature = finalSignature(sig);
-      d.step = 'confirm';
-      app.saveDraft();
+      draft.change({ signature: finalSignature(sig), step: 'confirm' });
       app.go('confirm');
     }
 
     el.replaceChildren(
       h('div', { class: 'rate-top' },
-        h('p', { class: 'rate-name' }, r?.name || ''),
+        h('p', { class: 'rate-name' }, resident?.name || ''),
         h('div', { class: 'langs', role: 'group', 'aria-label': tr('settings.language') }, langButtons)),
       h('h1', { class: 'rate-q', id: 'rate-q' }, tr('rate.question')),
       h('div', { class: 'faces', role: 'group', 'aria-labelledby': 'rate-q' }, faceButtons),
@@ -105,7 +108,7 @@ export function rateView(app) {
         h('button', { type: 'button', class: 'btn big', onclick: done }, tr('rate.done')),
         h('button', { type: 'button', class: 'btn secondary', onclick: back }, icon('←'), tr('rate.back'))),
     );
-    el.lang = rl;
+    el.lang = residentLang;
     drawPad();
     if (focusLang) langButtons[LANGS.indexOf(focusLang)]?.focus();
   }
@@ -113,13 +116,12 @@ export function rateView(app) {
   /** Remember the drawing in the draft whenever the screen is redrawn or left. */
   function keepStrokes() {
     if (pad) Object.assign(sig, pad.encode());
-    d.signature = { ...sig };
-    app.saveDraft();
+    draft.change({ signature: { ...sig } });
   }
 
   function back() {
     keepStrokes();
-    d.step = 'visit';
+    draft.change({ step: 'visit' });
     app.go('visit');
   }
 

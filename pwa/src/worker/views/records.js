@@ -6,6 +6,7 @@ import * as outbox from '../../sync/outbox.js';
 import { db, uuid } from '../../sync/db.js';
 import { errorsText, fieldErrors } from './errors.js';
 import { visitSummary } from './confirm.js';
+import { draft, roster, status, syncing } from '../../state/index.js';
 
 export function recordsView(app) {
   const el = h('section', { class: 'view records' }, h('h1', null, t('records.title')));
@@ -16,10 +17,10 @@ export function recordsView(app) {
     const [items, synced] = await Promise.all([outbox.all(), outbox.recentSynced()]);
     const problems = items.filter((i) => i.state !== outbox.PENDING);
     const waiting = items.filter((i) => i.state === outbox.PENDING);
-    const name = (i) => app.byId.get(i.resident_id || i.payload.resident_id)?.name || t('visit.unknownResident');
+    const name = (i) => roster.resident(i.resident_id || i.payload.resident_id)?.name || t('visit.unknownResident');
     const amendName = (i) => {
       const v = synced.find((s) => s.id === i.payload.visit_id);
-      return v ? app.byId.get(v.resident_id)?.name || '—' : '—';
+      return v ? roster.resident(v.resident_id)?.name || '—' : '—';
     };
     const label = (i) => (i.type === 'visit'
       ? `${name(i)} · ${fmtWhen(i.payload.checked_in_at)}`
@@ -45,35 +46,34 @@ export function recordsView(app) {
       h('h2', null, t('records.sent')),
       synced.length
         ? h('ul', { class: 'cards' }, synced.map((s) => h('li', { class: 'card' },
-            h('p', { class: 'card-title' }, `${app.byId.get(s.resident_id)?.name || '—'} · ${fmtWhen(s.payload.checked_in_at)}`),
+            h('p', { class: 'card-title' }, `${roster.resident(s.resident_id)?.name || '—'} · ${fmtWhen(s.payload.checked_in_at)}`),
             s.amendments?.length ? h('p', { class: 'hint' }, t('records.amended', { n: s.amendments.length })) : null,
-            h('a', { class: 'btn secondary', href: `#/amend/${s.id}`, 'aria-label': `${t('records.correct')}: ${app.byId.get(s.resident_id)?.name || ''} ${fmtWhen(s.payload.checked_in_at)}` }, t('records.correct')))))
+            h('a', { class: 'btn secondary', href: `#/amend/${s.id}`, 'aria-label': `${t('records.correct')}: ${roster.resident(s.resident_id)?.name || ''} ${fmtWhen(s.payload.checked_in_at)}` }, t('records.correct')))))
         : h('p', { class: 'note' }, t('records.noneSent')),
     );
   }
 
   function fix(item) {
     if (item.type === 'amendment') return app.go(`amend/${item.payload.visit_id}/${item.id}`);
-    app.draft = { ...structuredClone(item.payload), step: 'visit', fix_of: item.id, fix_errors: item.errors };
-    app.saveDraft();
+    draft.startFix(item);
     app.go('visit');
   }
 
   async function asNew(item) {
     await outbox.resendAsNew(item.id);
-    await app.refreshStatus();
+    await status.refresh();
     await draw();
-    app.sync();
+    syncing.sync();
   }
 
   async function discard(item) {
     if (!confirm(t('records.discardConfirm', { what: shortLabel(item) }))) return;
     await outbox.discard(item.id);
-    await app.recount();
-    await app.refreshStatus();
+    await roster.recount();
+    await status.refresh();
     await draw();
   }
-  const shortLabel = (i) => (i.type === 'visit' ? app.byId.get(i.payload.resident_id)?.name || '' : t('records.amendment'));
+  const shortLabel = (i) => (i.type === 'visit' ? roster.resident(i.payload.resident_id)?.name || '' : t('records.amendment'));
 
   draw();
   return { el, title: t('records.title'), refresh: draw };
@@ -100,7 +100,7 @@ export function amendView(app, [visitId, fixId]) {
     const next = structuredClone(cur);
     if (fixing) Object.assign(next, structuredClone(fixing.payload.changes));
     const errs = fieldErrors(fixing?.errors);
-    const r = app.byId.get(visit.resident_id);
+    const resident = roster.resident(visit.resident_id);
     const obs = (key) => choice(`am-${key}`, t(`visit.obs.${key}`), [['ok', `✓ ${t('visit.ok')}`], ['concern', `⚠ ${t('visit.concern')}`]], next.observations[key], (v) => (next.observations[key] = v), { cls: 'pair' });
     const notes = h('textarea', { rows: 3, maxlength: 2000, value: next.observations.notes, oninput: (e) => (next.observations.notes = e.target.value) });
     const service = h('textarea', { rows: 3, maxlength: 2000, value: next.service_given, oninput: (e) => (next.service_given = e.target.value) });
@@ -124,16 +124,16 @@ export function amendView(app, [visitId, fixId]) {
       const amendment = { id: fixing?.id || uuid(), visit_id: visit.id, changes, reason: reason.value.trim() };
       if (fixing) await outbox.replacePayload(fixing.id, amendment);
       else await outbox.addAmendment(amendment);
-      await app.refreshStatus();
+      await status.refresh();
       app.go('records');
       app.toast(t('amend.saved'));
-      app.afterSave();
+      syncing.afterSave();
     }
 
     el.append(
-      h('p', { class: 'sub' }, `${r?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
+      h('p', { class: 'sub' }, `${resident?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
       errs.summary,
-      h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, r)),
+      h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, resident)),
       h('form', { onsubmit: save },
         h('fieldset', { class: 'obs' }, h('legend', null, t('visit.observations')), obs('living'), obs('emotional'), obs('physical'),
           field(t('visit.notes'), notes, { error: errs.for('changes.observations') })),

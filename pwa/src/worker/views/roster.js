@@ -5,6 +5,7 @@ import { h, svg, clear } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { filterRoster } from '../../state/roster-figures.js';
 import { needsHomeScreenHint } from '../../sync/db.js';
+import { roster, prefs } from '../../state/index.js';
 
 const CHUNK = 60;
 
@@ -35,12 +36,12 @@ export function rosterView(app) {
 
   const hints = h('div', { class: 'hints' });
   const hint = (key, cls) => {
-    if (app.dismissed?.has(key)) return;
+    if (prefs.isDismissed(key)) return;
     const box = h('div', { class: `banner ${cls}` }, h('p', null, cls ? '⚠ ' : '', t(key)),
-      h('button', { type: 'button', class: 'btn small secondary', onclick: () => { app.dismiss(key); box.remove(); } }, t('common.understood')));
+      h('button', { type: 'button', class: 'btn small secondary', onclick: () => { prefs.dismiss(key); box.remove(); } }, t('common.understood')));
     hints.append(box);
   };
-  if (app.storage === 'denied') hint('storage.denied', 'warn');
+  if (prefs.storageState() === 'denied') hint('storage.denied', 'warn');
   if (needsHomeScreenHint()) hint('storage.iosHint', '');
 
   function rowsOf(groups) {
@@ -53,13 +54,13 @@ export function rosterView(app) {
   }
 
   function draw() {
-    const groups = filterRoster(app.roster, query);
+    const groups = filterRoster(roster.grouped(), query);
     rows = rowsOf(groups);
     shown = 0;
     clear(list);
     const total = groups.reduce((n, g) => n + g.items.length, 0);
     const needing = groups.reduce((n, g) => n + g.needing, 0);
-    if (!app.residents.length) summary.textContent = t('roster.empty');
+    if (!roster.residentCount()) summary.textContent = t('roster.empty');
     else if (!total) summary.textContent = t('roster.noMatch', { q: query.trim() });
     else summary.textContent = t('roster.summary', { needing, total });
     drawMore();
@@ -84,7 +85,7 @@ export function rosterView(app) {
           ul = h('ul', { class: 'residents' });
           frag.append(ul);
         }
-        ul.append(residentRow(app, row.e));
+        ul.append(residentRow(row.e, () => app.startVisit(row.e.r.id)));
       }
     }
     list.append(frag);
@@ -122,9 +123,10 @@ function qrIcon() {
   return svg('svg', { viewBox: '0 0 24 24', class: 'scan-icon', 'aria-hidden': 'true', focusable: 'false' }, svg('path', { d, 'fill-rule': 'evenodd' }));
 }
 
-function residentRow(app, e) {
-  const { r, days, required, last, needs } = e;
-  const place = r.room || r.address || '';
+/** One resident's button; onPick() when tapped. */
+function residentRow(entry, onPick) {
+  const { r: resident, days, required, last, needs } = entry;
+  const place = resident.room || resident.address || '';
   const status = needs ? t('roster.needs') : t('roster.done');
   const week = t('roster.week', { days, required });
   const lastText = last ? t('roster.last', { when: fmtWhen(last) }) : t('roster.noVisit');
@@ -136,10 +138,10 @@ function residentRow(app, e) {
       {
         type: 'button',
         class: `resident ${needs ? 'needs' : 'done'}`,
-        'aria-label': [r.name, place, status, week, lastText].filter(Boolean).join(', '),
-        onclick: () => app.startVisit(r.id),
+        'aria-label': [resident.name, place, status, week, lastText].filter(Boolean).join(', '),
+        onclick: onPick,
       },
-      h('span', { class: 'r-name' }, r.name),
+      h('span', { class: 'r-name' }, resident.name),
       place ? h('span', { class: 'r-place' }, place) : null,
       h('span', { class: 'r-week' },
         h('span', { class: 'tag' }, needs ? '◐ ' : '✓ ', status),

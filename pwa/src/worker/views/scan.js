@@ -3,6 +3,7 @@ import { h } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { startScan, parseToken, resolveToken, hasCamera } from '../../lib/scanner.js';
 import { lookupQr } from '../../lib/api.js';
+import { roster, session } from '../../state/index.js';
 
 export function scanView(app) {
   const video = h('video', { class: 'camera', muted: true, playsinline: true, 'aria-label': t('scan.camera') });
@@ -17,15 +18,14 @@ export function scanView(app) {
     const token = parseToken(text);
     if (!token) return fail(t('scan.result.notOurs'));
     msg.textContent = t('scan.checking');
-    const res = await resolveToken(token, {
-      byHash: app.byHash,
-      byId: app.byId,
+    const result = await resolveToken(token, {
+      ...roster.lookups(),
       online: navigator.onLine,
-      lookup: (tk) => lookupQr(app.session.token, tk),
+      lookup: (code) => lookupQr(session.token(), code),
     });
     if (gone) return;
-    if (res.kind === 'resident') app.startVisit(res.resident.id, { identifiedBy: 'qr', qrToken: token });
-    else fail(t(`scan.result.${res.kind}`));
+    if (result.kind === 'resident') app.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
+    else fail(t(`scan.result.${result.kind}`));
   }
 
   function fail(text) {

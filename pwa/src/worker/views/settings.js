@@ -2,22 +2,23 @@
 // unless the worker confirms losing them with the count in front of them).
 import { h, field } from '../../lib/dom.js';
 import { t, LANGS } from '../../lib/i18n/index.js';
-import { persistence, needsHomeScreenHint, setMeta, getMeta } from '../../sync/db.js';
+import { needsHomeScreenHint, getMeta } from '../../sync/db.js';
 import * as outbox from '../../sync/outbox.js';
+import { session, prefs, syncing } from '../../state/index.js';
 
+/** Logging out is the shell's app.logout(): it forgets the worker's data and opens the login. */
 export function settingsView(app) {
-  const user = app.session?.user || {};
-  const select = h('select', { onchange: (e) => app.setLanguage(e.target.value) },
+  const user = session.current()?.user || {};
+  const select = h('select', { onchange: (e) => prefs.setLanguage(e.target.value) },
     h('option', { value: '' }, t('settings.langAuto')),
     LANGS.map((l) => h('option', { value: l, lang: l }, t('lang.self', null, l))));
-  select.value = app.langSetting || '';
+  select.value = prefs.language() || '';
 
-  const storageText = h('p', { role: 'status' }, storageLine(app.storage));
-  const storageBtn = h('button', { type: 'button', class: 'btn secondary', hidden: app.storage === 'granted', onclick: async () => {
-    app.storage = await persistence().catch(() => 'unsupported');
-    await setMeta('storage', app.storage);
-    storageText.textContent = storageLine(app.storage);
-    storageBtn.hidden = app.storage === 'granted';
+  const storageText = h('p', { role: 'status' }, storageLine(prefs.storageState()));
+  const storageBtn = h('button', { type: 'button', class: 'btn secondary', hidden: prefs.storageState() === 'granted', onclick: async () => {
+    const storage = await prefs.askPersistence();
+    storageText.textContent = storageLine(storage);
+    storageBtn.hidden = storage === 'granted';
   } }, t('settings.storageAsk'));
 
   const logoutBox = h('div', { class: 'logout' });
@@ -41,7 +42,7 @@ export function settingsView(app) {
         h('div', { class: 'check' }, h('label', { for: 'logout-understand' }, understand, h('span', null, t('settings.logoutUnderstand', { n: total })))),
         h('div', { class: 'row' },
           go,
-          h('button', { type: 'button', class: 'btn', onclick: () => { app.sync(); drawLogout(); } }, t('status.syncNow')),
+          h('button', { type: 'button', class: 'btn', onclick: () => { syncing.sync(); drawLogout(); } }, t('status.syncNow')),
           h('button', { type: 'button', class: 'btn secondary', onclick: drawLogout }, t('common.cancel')))),
     );
   }

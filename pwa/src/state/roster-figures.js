@@ -12,10 +12,10 @@ export function localVisitIndex(localVisits, now = new Date()) {
   const idx = new Map();
   for (const v of localVisits) {
     const d = new Date(v.checked_in_at);
-    let e = idx.get(v.resident_id);
-    if (!e) idx.set(v.resident_id, (e = { days: new Set(), last: null }));
-    if (isoWeek(d) === week) e.days.add(dayKey(d));
-    if (!e.last || d > e.last) e.last = d;
+    let entry = idx.get(v.resident_id);
+    if (!entry) idx.set(v.resident_id, (entry = { days: new Set(), last: null }));
+    if (isoWeek(d) === week) entry.days.add(dayKey(d));
+    if (!entry.last || d > entry.last) entry.last = d;
   }
   return idx;
 }
@@ -76,22 +76,22 @@ export async function buildRoster(units, residents, localIdx, now = new Date(), 
   const byUnit = new Map();
   for (let i = 0; i < residents.length; i++) {
     if (i && i % 1000 === 0) await pause();
-    const r = residents[i];
-    if (r.status && r.status !== 'active') continue;
-    const w = weekFigures(r, localIdx.get(r.id), now, week);
-    let g = byUnit.get(r.unit_id);
-    if (!g) byUnit.set(r.unit_id, (g = { id: r.unit_id, name: unitName.get(r.unit_id) || '—', items: [], keys: [], needing: 0 }));
-    g.keys.push(`${w.needs ? 0 : 1}${sortKey(r)}\u0002${g.items.length}`);
-    g.items.push({ r, ...w });
-    if (w.needs) g.needing++;
+    const resident = residents[i];
+    if (resident.status && resident.status !== 'active') continue;
+    const figures = weekFigures(resident, localIdx.get(resident.id), now, week);
+    let group = byUnit.get(resident.unit_id);
+    if (!group) byUnit.set(resident.unit_id, (group = { id: resident.unit_id, name: unitName.get(resident.unit_id) || '—', items: [], keys: [], needing: 0 }));
+    group.keys.push(`${figures.needs ? 0 : 1}${sortKey(resident)}\u0002${group.items.length}`);
+    group.items.push({ r: resident, ...figures });
+    if (figures.needs) group.needing++;
   }
   const groups = [...byUnit.values()].sort((a, b) => (naturalKey(a.name) < naturalKey(b.name) ? -1 : 1));
-  for (const g of groups) {
+  for (const group of groups) {
     await pause();
-    g.keys.sort();
-    const items = g.items;
-    g.items = g.keys.map((k) => items[Number(k.slice(k.lastIndexOf('\u0002') + 1))]);
-    delete g.keys;
+    group.keys.sort();
+    const items = group.items;
+    group.items = group.keys.map((k) => items[Number(k.slice(k.lastIndexOf('\u0002') + 1))]);
+    delete group.keys;
   }
   return groups;
 }
@@ -112,9 +112,9 @@ export function filterRoster(groups, query) {
   const q = query.trim().toLowerCase();
   if (!q) return groups;
   const out = [];
-  for (const g of groups) {
-    const items = g.items.filter((e) => searchKey(e.r).includes(q));
-    if (items.length) out.push({ ...g, items, needing: items.filter((e) => e.needs).length });
+  for (const group of groups) {
+    const items = group.items.filter((e) => searchKey(e.r).includes(q));
+    if (items.length) out.push({ ...group, items, needing: items.filter((e) => e.needs).length });
   }
   return out;
 }

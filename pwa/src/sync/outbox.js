@@ -65,11 +65,11 @@ export async function applyResults(results, sentItems, now = new Date()) {
   const sent = new Map(sentItems.map((i) => [i.id, i]));
   const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0 };
   await db.transaction('rw', db.outbox, db.synced, async () => {
-    for (const r of results || []) {
-      const item = sent.get(r.id);
+    for (const result of results || []) {
+      const item = sent.get(result.id);
       if (!item) continue;
-      if (r.status === 'created' || r.status === 'duplicate') {
-        tally[r.status]++;
+      if (result.status === 'created' || result.status === 'duplicate') {
+        tally[result.status]++;
         await db.outbox.delete(item.id);
         if (item.type === 'visit') {
           await db.synced.put({
@@ -86,9 +86,9 @@ export async function applyResults(results, sentItems, now = new Date()) {
             await db.synced.put(visit);
           }
         }
-      } else if (r.status === 'rejected' || r.status === 'conflict') {
-        tally[r.status]++;
-        await db.outbox.update(item.id, { state: r.status, errors: r.errors || {} });
+      } else if (result.status === 'rejected' || result.status === 'conflict') {
+        tally[result.status]++;
+        await db.outbox.update(item.id, { state: result.status, errors: result.errors || {} });
       }
     }
   });

@@ -12,19 +12,19 @@ let boardFilters = null;
 
 export function boardView(app) {
   const api = client();
-  const st = (boardFilters ||= { week: null, unit: '', status: '', sort: 'priority', page: 1 });
+  const filters = (boardFilters ||= { week: null, unit: '', status: '', sort: 'priority', page: 1 });
   const weekLabel = h('span', { class: 'week-label', role: 'status' });
   const units = [];
   const unitBox = h('div');
-  const refilter = (change) => { Object.assign(st, change, { page: 1 }); s.reload(); };
+  const refilter = (change) => { Object.assign(filters, change, { page: 1 }); view.reload(); };
   const statusSel = h('select', { onchange: (e) => refilter({ status: e.target.value }) },
     h('option', { value: '' }, t('coverage.allStatuses')),
     h('option', { value: 'attention' }, t('coverage.needing')),
     STATUSES.map((k) => h('option', { value: k }, t(`coverage.status.${k}`))));
-  statusSel.value = st.status;
+  statusSel.value = filters.status;
   const sortSel = h('select', { onchange: (e) => refilter({ sort: e.target.value }) },
     BOARD_SORTS.map((k) => h('option', { value: k }, t(`coverage.sort.${k}`))));
-  sortSel.value = st.sort || 'priority';
+  sortSel.value = filters.sort || 'priority';
   const controls = h('div', { class: 'filters' },
     h('div', { class: 'row week-picker' },
       h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(-1) }, '‹ ', t('coverage.prevWeek')),
@@ -32,16 +32,16 @@ export function boardView(app) {
       h('button', { type: 'button', class: 'btn secondary small', onclick: () => moveWeek(1) }, t('coverage.nextWeek'), ' ›'),
       h('button', { type: 'button', class: 'btn secondary small', onclick: () => refilter({ week: null }) }, t('coverage.thisWeek'))),
     h('div', { class: 'row' }, unitBox, field(t('coverage.status'), statusSel), field(t('office.sort'), sortSel)));
-  const s = screen(app, t('coverage.title'), { controls });
+  const view = screen(app, t('coverage.title'), { controls });
   let period = null;
 
   function moveWeek(n) {
     if (!period) return;
-    refilter({ week: shiftWeek(st.week || period, n) });
+    refilter({ week: shiftWeek(filters.week || period, n) });
   }
 
   function drawUnits() {
-    unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => refilter({ unit: v }))));
+    unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, filters.unit, (v) => refilter({ unit: v }))));
   }
 
   function draw(data) {
@@ -51,7 +51,7 @@ export function boardView(app) {
     weekLabel.textContent = range ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to }) : data.period;
     const rows = data.residents;
     const title = t('coverage.residentsTitle', { n: data.total });
-    s.body.replaceChildren(
+    view.body.replaceChildren(
       data.evaluated_at ? h('p', { class: 'note' }, t('coverage.evaluated', { when: fmtDateTime(data.evaluated_at) })) : h('p', { class: 'note' }, t('coverage.notEvaluated')),
       table(t('coverage.byUnit'), [
         { label: t('office.unit'), cell: (u) => names.get(u.unit_id) || u.unit_id },
@@ -70,22 +70,22 @@ export function boardView(app) {
             { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
           ], rows, { rowClass: (r) => `st-row-${r.status}` })
         : h('p', { class: 'note' }, t('coverage.none')),
-      pager(data, (p) => { st.page = p; s.reload(); }, title),
+      pager(data, (p) => { filters.page = p; view.reload(); }, title),
     );
   }
 
-  s.start(async (fresh) => {
-    const [u, d] = await fresh(Promise.all([
+  view.start(async (fresh) => {
+    const [unitRows, coverage] = await fresh(Promise.all([
       units.length ? units : api.get('/api/v1/units'),
-      api.get('/api/v1/coverage', boardQuery(st)),
+      api.get('/api/v1/coverage', boardQuery(filters)),
     ]));
     if (!units.length) {
-      units.push(...u);
+      units.push(...unitRows);
       drawUnits();
     }
-    draw(d);
+    draw(coverage);
   });
-  return { el: s.el, title: t('coverage.title'), destroy: s.destroy };
+  return { el: view.el, title: t('coverage.title'), destroy: view.destroy };
 }
 
 function shareCell(share) {
@@ -94,22 +94,22 @@ function shareCell(share) {
 
 export function historyView(app) {
   const api = client();
-  const st = { unit: '' };
+  const filters = { unit: '' };
   const units = [];
   const unitBox = h('div', { class: 'row' });
-  const s = screen(app, t('history.title'), { intro: t('history.intro'), controls: unitBox });
-  s.start(async (fresh) => {
+  const view = screen(app, t('history.title'), { intro: t('history.intro'), controls: unitBox });
+  view.start(async (fresh) => {
     if (!units.length) {
       units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, st.unit, (v) => { st.unit = v; s.reload(); })));
+      unitBox.replaceChildren(field(t('office.unit'), unitSelect(units, filters.unit, (v) => { filters.unit = v; view.reload(); })));
     }
-    const d = await fresh(api.get('/api/v1/coverage/history', { weeks: 12, unit_id: st.unit }));
-    s.body.replaceChildren(
+    const history = await fresh(api.get('/api/v1/coverage/history', { weeks: 12, unit_id: filters.unit }));
+    view.body.replaceChildren(
       h('div', { class: 'table-wrap', role: 'region', 'aria-label': t('history.title'), tabindex: '0' },
         h('table', { class: 'data history' },
           h('caption', null, t('history.caption')),
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('office.unit')), d.weeks.map((w) => h('th', { scope: 'col', class: 'num' }, w.replace(/^\d{4}-/, ''))), h('th', { scope: 'col' }, t('history.trend')))),
-          h('tbody', null, d.units.map((u) => h('tr', null,
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('office.unit')), history.weeks.map((w) => h('th', { scope: 'col', class: 'num' }, w.replace(/^\d{4}-/, ''))), h('th', { scope: 'col' }, t('history.trend')))),
+          h('tbody', null, history.units.map((u) => h('tr', null,
             h('th', { scope: 'row' }, u.name),
             u.weeks.map((w) => h('td', { class: `num cell b-${band(w.share_met)}`, title: t('history.cellTitle', { week: w.period, met: w.met, n: w.residents }) }, pct(w.share_met))),
             h('td', null, trend(u)))))),
@@ -117,13 +117,13 @@ export function historyView(app) {
       h('p', { class: 'note legend' }, t('history.legend')),
     );
   });
-  return { el: s.el, title: t('history.title'), destroy: s.destroy };
+  return { el: view.el, title: t('history.title'), destroy: view.destroy };
 }
 
-function trend(u) {
-  const values = u.weeks.map((w) => w.share_met);
+function trend(unit) {
+  const values = unit.weeks.map((w) => w.share_met);
   const known = values.filter((v) => v !== null);
-  const label = known.length ? t('history.trendLabel', { name: u.name, from: pct(known[0]), to: pct(known[known.length - 1]) }) : t('history.noData');
+  const label = known.length ? t('history.trendLabel', { name: unit.name, from: pct(known[0]), to: pct(known[known.length - 1]) }) : t('history.noData');
   const el = svg('svg', { viewBox: '0 0 120 32', class: 'trend', role: 'img', 'aria-label': label },
     svg('line', { x1: 0, x2: 120, y1: 3 + 0.2 * 26, y2: 3 + 0.2 * 26, class: 'trend-target' }));
   for (const pts of trendRuns(values)) {

@@ -23,12 +23,12 @@ export function loginView(app) {
     try {
       await app.login(user.value.trim(), pass.value);
     } catch (err) {
-      const s = err?.status;
+      const status = err?.status;
       msg.textContent = `⚠ ${
-        s === 401 ? t('login.wrong')
-        : s === 429 ? t('login.tooMany', { s: err.retryAfter || 60 })
-        : s === 409 ? err.message
-        : s === 0 ? t('login.needOnline')
+        status === 401 ? t('login.wrong')
+        : status === 429 ? t('login.tooMany', { s: err.retryAfter || 60 })
+        : status === 409 ? err.message
+        : status === 0 ? t('login.needOnline')
         : t('login.failed', { detail: err?.message || '' })
       }`;
       submit.disabled = false;

@@ -40,9 +40,9 @@ export function scanView(app) {
     msg.textContent = t('scan.starting');
     if (!hasCamera()) return fail(t('scan.noCamera'));
     try {
-      const s = await startScan(video, onCode);
-      if (gone) return s();
-      stop = s;
+      const stopCamera = await startScan(video, onCode);
+      if (gone) return stopCamera();
+      stop = stopCamera;
       msg.textContent = t('scan.point');
     } catch (err) {
       fail(err.code === 'denied' ? t('scan.denied') : err.code === 'decoder' ? t('scan.decoderFailed') : t('scan.noCamera'));

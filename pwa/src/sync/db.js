@@ -3,7 +3,7 @@
 //   outbox             visits and amendments made here and not yet held by the server
 //   synced             visits the server holds, kept SYNCED_KEEP_DAYS for corrections
 //   meta               key/value: session, device id, cursor, last sync, language, draft
-// and whether the browser keeps it: persistent storage, and the iPhone home-screen hint.
+// and whether the browser keeps it (persistent storage).
 import Dexie from 'dexie';
 
 export const SYNCED_KEEP_DAYS = 14;
@@ -94,15 +94,3 @@ export async function persistence() {
 export async function isPersisted() {
   return navigator.storage?.persisted ? navigator.storage.persisted() : false;
 }
-
-export function isIOS() {
-  const ua = navigator.userAgent || '';
-  return /iPhone|iPad|iPod/.test(ua) || (ua.includes('Macintosh') && navigator.maxTouchPoints > 1);
-}
-
-export function isStandalone() {
-  return navigator.standalone === true || matchMedia('(display-mode: standalone)').matches;
-}
-
-/** On iPhone outside the home screen Safari may clear the data of an unused site. */
-export const needsHomeScreenHint = () => isIOS() && !isStandalone();

@@ -4,7 +4,7 @@
 import { h, svg, clear } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { filterRoster } from '../../state/roster-figures.js';
-import { needsHomeScreenHint } from '../../sync/db.js';
+import { needsHomeScreenHint } from '../../lib/device.js';
 import { roster, prefs } from '../../state/index.js';
 
 const CHUNK = 60;

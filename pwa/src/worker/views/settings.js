@@ -2,7 +2,8 @@
 // unless the worker confirms losing them with the count in front of them).
 import { h, field } from '../../lib/dom.js';
 import { t, LANGS } from '../../lib/i18n/index.js';
-import { needsHomeScreenHint, getMeta } from '../../sync/db.js';
+import { getMeta } from '../../sync/db.js';
+import { needsHomeScreenHint } from '../../lib/device.js';
 import * as outbox from '../../sync/outbox.js';
 import { session, prefs, syncing } from '../../state/index.js';
 

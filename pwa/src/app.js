@@ -39,7 +39,17 @@ const ROUTES = {
   exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
 };
-const OFFICE_ROUTES = new Set(['board', 'history', 'resident', 'alerts', 'followups', 'satisfaction', 'activity', 'exports', 'admin']);
+const OFFICE_ROUTES = new Set([
+  'board',
+  'history',
+  'resident',
+  'alerts',
+  'followups',
+  'satisfaction',
+  'activity',
+  'exports',
+  'admin',
+]);
 
 export class App {
   constructor(root) {
@@ -91,7 +101,12 @@ export class App {
     if (!session.current()) this.go('login', true);
     else this.render();
     // Fetch the visit screens once the first screen is up, so the first tap never waits.
-    if (!session.isOffice()) setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((name) => ROUTES[name]().catch(() => {})), 3000);
+    if (!session.isOffice())
+      setTimeout(
+        () =>
+          ['visit', 'rate', 'confirm', 'scan'].forEach((name) => ROUTES[name]().catch(() => {})),
+        3000,
+      );
     if (session.current()) {
       await this.openPendingToken();
       syncing.sync({ automatic: true });
@@ -115,11 +130,20 @@ export class App {
     // Never offer the reload in the middle of a visit; it shows again on the roster.
     bar.hidden = !this.applyUpdate || VISIT_ROUTES.has(this.route);
     if (bar.hidden) return;
-    bar.append(h('span', null, t('update.available')), h('button', { type: 'button', class: 'btn small', onclick: () => this.applyUpdate() }, t('update.reload')));
+    bar.append(
+      h('span', null, t('update.available')),
+      h(
+        'button',
+        { type: 'button', class: 'btn small', onclick: () => this.applyUpdate() },
+        t('update.reload'),
+      ),
+    );
   }
 
   toast(text, kind = 'ok') {
-    clear(this.toastEl).append(h('p', { class: `toast-msg ${kind}` }, kind === 'ok' ? '✓ ' : '⚠ ', text));
+    clear(this.toastEl).append(
+      h('p', { class: `toast-msg ${kind}` }, kind === 'ok' ? '✓ ' : '⚠ ', text),
+    );
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => clear(this.toastEl), 6000);
   }
@@ -134,9 +158,23 @@ export class App {
         'div',
         { class: 'banner' },
         h('p', null, t('draft.unfinished', { name: resident?.name || '—' })),
-        h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'btn', onclick: () => this.go(draft.current()?.step || 'visit') }, t('draft.continue')),
-          h('button', { type: 'button', class: 'btn secondary', onclick: () => this.discardDraft() }, t('draft.discard')),
+        h(
+          'div',
+          { class: 'row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              onclick: () => this.go(draft.current()?.step || 'visit'),
+            },
+            t('draft.continue'),
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'btn secondary', onclick: () => this.discardDraft() },
+            t('draft.discard'),
+          ),
         ),
       ),
     );
@@ -259,7 +297,8 @@ export class App {
       online: navigator.onLine,
       lookup: (code) => api.lookupQr(session.token(), code),
     });
-    if (result.kind === 'resident') this.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
+    if (result.kind === 'resident')
+      this.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
     else this.toast(t(`scan.result.${result.kind}`), 'warn');
   }
 }

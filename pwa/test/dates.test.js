@@ -35,7 +35,8 @@ describe('ISO weeks', () => {
   it('agree with the week range of every day for decades', () => {
     for (let day = '2000-01-01'; day < '2040-01-01'; day = addDays(day, 1)) {
       const range = weekRange(isoWeek(day));
-      if (!(range.from <= day && day <= range.to)) expect(`${day} in ${isoWeek(day)}`).toBe('inside its week');
+      if (!(range.from <= day && day <= range.to))
+        expect(`${day} in ${isoWeek(day)}`).toBe('inside its week');
     }
   });
 });

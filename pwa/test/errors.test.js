@@ -5,7 +5,10 @@ import { setLang } from '../src/lib/i18n/index.js';
 describe("the server's reasons", () => {
   const nested = {
     observations: { notes: ['Longer than maximum length 2000.'] },
-    signature: { signer_name: ['Give the name of the family member who signed.'], strokes: { 0: ['Out of bounds.'] } },
+    signature: {
+      signer_name: ['Give the name of the family member who signed.'],
+      strokes: { 0: ['Out of bounds.'] },
+    },
     _request: ['Too large to send'],
   };
 

@@ -21,7 +21,15 @@ export function visit(over = {}) {
     follow_up: false,
     satisfaction: 'satisfied',
     feedback: '',
-    signature: { signer: 'resident', signer_name: null, reason: null, width: 600, height: 200, encoding: 'delta', strokes: [[10, 10, 1, 1, 2, 2]] },
+    signature: {
+      signer: 'resident',
+      signer_name: null,
+      reason: null,
+      width: 600,
+      height: 200,
+      encoding: 'delta',
+      strokes: [[10, 10, 1, 1, 2, 2]],
+    },
     ...over,
   };
 }

@@ -32,15 +32,33 @@ describe('catalogs', () => {
     const missing = [...used].filter((k) => !(k in en));
     expect(missing).toEqual([]);
     // Keys built at run time.
-    for (const k of ['status.fail.offline', 'status.fail.timeout', 'status.fail.network', 'status.fail.server', 'status.fail.auth',
-      'scan.result.other_unit', 'scan.result.rotated', 'scan.result.unknown', 'scan.result.offline', 'scan.result.lookup_failed',
-      'satisfaction.satisfied', 'satisfaction.basically_satisfied', 'satisfaction.unsatisfied', 'visit.kind.round', 'visit.kind.home_visit']) {
+    for (const k of [
+      'status.fail.offline',
+      'status.fail.timeout',
+      'status.fail.network',
+      'status.fail.server',
+      'status.fail.auth',
+      'scan.result.other_unit',
+      'scan.result.rotated',
+      'scan.result.unknown',
+      'scan.result.offline',
+      'scan.result.lookup_failed',
+      'satisfaction.satisfied',
+      'satisfaction.basically_satisfied',
+      'satisfaction.unsatisfied',
+      'visit.kind.round',
+      'visit.kind.home_visit',
+    ]) {
       expect(en, k).toHaveProperty([k]);
     }
   });
 
   it('say the three ratings the way the register form does', () => {
-    expect([zh['satisfaction.satisfied'], zh['satisfaction.basically_satisfied'], zh['satisfaction.unsatisfied']]).toEqual(['满意', '基本满意', '不满意']);
+    expect([
+      zh['satisfaction.satisfied'],
+      zh['satisfaction.basically_satisfied'],
+      zh['satisfaction.unsatisfied'],
+    ]).toEqual(['满意', '基本满意', '不满意']);
   });
 });
 

@@ -15,7 +15,13 @@ export async function request(path, { method = 'GET', body, token, timeoutMs = 1
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ctrl.signal, credentials: 'omit' });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: ctrl.signal,
+      credentials: 'omit',
+    });
   } catch (err) {
     throw new ApiError(0, err?.name === 'AbortError' ? 'timeout' : 'network');
   } finally {
@@ -30,7 +36,11 @@ export async function request(path, { method = 'GET', body, token, timeoutMs = 1
   }
   if (!res.ok) {
     const ra = Number(res.headers.get('Retry-After'));
-    const err = new ApiError(res.status, data?.detail || data?.title, Number.isFinite(ra) && ra > 0 ? ra : null);
+    const err = new ApiError(
+      res.status,
+      data?.detail || data?.title,
+      Number.isFinite(ra) && ra > 0 ? ra : null,
+    );
     if (data?.errors) err.errors = data.errors;
     throw err;
   }
@@ -40,7 +50,8 @@ export async function request(path, { method = 'GET', body, token, timeoutMs = 1
 export const login = (username, password, device) =>
   request('/api/v1/auth/login', { method: 'POST', body: { username, password, device } });
 
-export const logout = (token) => request('/api/v1/auth/logout', { method: 'POST', token, timeoutMs: 5000 });
+export const logout = (token) =>
+  request('/api/v1/auth/logout', { method: 'POST', token, timeoutMs: 5000 });
 
 export const lookupQr = (token, qrToken) =>
   request(`/api/v1/qr/lookup?token=${encodeURIComponent(qrToken)}`, { token, timeoutMs: 8000 });
@@ -51,7 +62,11 @@ export async function fetchBlob(path, token, { timeoutMs = 120_000 } = {}) {
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   let res;
   try {
-    res = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal, credentials: 'omit' });
+    res = await fetch(path, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: ctrl.signal,
+      credentials: 'omit',
+    });
     if (!res.ok) {
       let data = null;
       try {

@@ -40,7 +40,8 @@ export function weekRange(week) {
   const found = /^(\d{4})-W(\d{2})$/.exec(week);
   if (!found) return null;
   const jan4 = Date.UTC(Number(found[1]), 0, 4);
-  const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS + (Number(found[2]) - 1) * 7 * DAY_MS;
+  const monday =
+    jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS + (Number(found[2]) - 1) * 7 * DAY_MS;
   return { from: dayOfUtc(monday), to: dayOfUtc(monday + 6 * DAY_MS) };
 }
 

@@ -5,7 +5,8 @@ import wasmUrl from 'rounds:zxing-reader-wasm?url';
 
 prepareZXingModule({
   overrides: {
-    locateFile: (path, prefix) => (path.endsWith('.wasm') ? new URL(wasmUrl, self.location.href).href : prefix + path),
+    locateFile: (path, prefix) =>
+      path.endsWith('.wasm') ? new URL(wasmUrl, self.location.href).href : prefix + path,
   },
 });
 

@@ -9,7 +9,8 @@ export function h(tag, props, ...children) {
       else if (k === 'class') el.className = v;
       else if (k === 'text') el.textContent = v;
       else if (k === 'value') el.value = v;
-      else if (k === 'checked' || k === 'disabled' || k === 'hidden' || k === 'required') el[k] = Boolean(v);
+      else if (k === 'checked' || k === 'disabled' || k === 'hidden' || k === 'required')
+        el[k] = Boolean(v);
       else if (k === 'ref') v(el);
       else el.setAttribute(k, v === true ? '' : String(v));
     }
@@ -73,7 +74,13 @@ export function choice(name, legend, options, value, onchange, { cls = '' } = {}
         h(
           'label',
           { class: 'choice-option' },
-          h('input', { type: 'radio', name, value: v, checked: v === value, onchange: () => onchange(v) }),
+          h('input', {
+            type: 'radio',
+            name,
+            value: v,
+            checked: v === value,
+            onchange: () => onchange(v),
+          }),
           h('span', null, label),
         ),
       ),

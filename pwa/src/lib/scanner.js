@@ -45,10 +45,15 @@ export async function startScan(video, onCode) {
   if (!hasCamera()) throw Object.assign(new Error('no-camera'), { code: 'no-camera' });
   let stream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: false,
+    });
   } catch (err) {
     const denied = err?.name === 'NotAllowedError' || err?.name === 'SecurityError';
-    throw Object.assign(new Error(denied ? 'denied' : 'no-camera'), { code: denied ? 'denied' : 'no-camera' });
+    throw Object.assign(new Error(denied ? 'denied' : 'no-camera'), {
+      code: denied ? 'denied' : 'no-camera',
+    });
   }
   let stopped = false;
   const stop = () => {
@@ -94,7 +99,10 @@ export async function startScan(video, onCode) {
 export async function fingerprint(token) {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
   const bytes = new Uint8Array(digest, 0, 8);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /**
@@ -112,7 +120,8 @@ export async function resolveToken(token, { byHash, byId, online, lookup }) {
       const known = ans.resident_id && byId.get(ans.resident_id);
       return known ? { kind: 'resident', resident: known } : { kind: 'other_unit' };
     }
-    if (ans?.status === 'rotated' || ans?.status === 'other_unit' || ans?.status === 'unknown') return { kind: ans.status };
+    if (ans?.status === 'rotated' || ans?.status === 'other_unit' || ans?.status === 'unknown')
+      return { kind: ans.status };
     return { kind: 'unknown' };
   } catch (err) {
     if (err?.status === 0) return { kind: 'offline' };

@@ -4,7 +4,12 @@ import SignaturePad from 'signature_pad';
 import { encodeStrokes, decodeStrokes, MAX_STROKES } from './strokes.js';
 
 export function createSignature(canvas, { onChange } = {}) {
-  const pad = new SignaturePad(canvas, { minWidth: 1.2, maxWidth: 3.2, penColor: '#000', backgroundColor: 'rgba(0,0,0,0)' });
+  const pad = new SignaturePad(canvas, {
+    minWidth: 1.2,
+    maxWidth: 3.2,
+    penColor: '#000',
+    backgroundColor: 'rgba(0,0,0,0)',
+  });
   let full = false;
 
   function resize() {
@@ -54,7 +59,12 @@ export function createSignature(canvas, { onChange } = {}) {
       const sy = canvas.offsetHeight / sig.height;
       pad.fromData(
         decodeStrokes(sig).map((pts) => ({
-          penColor: '#000', dotSize: 0, minWidth: 1.2, maxWidth: 3.2, velocityFilterWeight: 0.7, compositeOperation: 'source-over',
+          penColor: '#000',
+          dotSize: 0,
+          minWidth: 1.2,
+          maxWidth: 3.2,
+          velocityFilterWeight: 0.7,
+          compositeOperation: 'source-over',
           points: pts.map(([x, y], i) => ({ x: x * sx, y: y * sy, time: i * 16, pressure: 0.5 })),
         })),
       );

@@ -18,7 +18,14 @@ export function encodeStrokes(groups, srcW, srcH, width = WIDTH) {
   const sy = height / srcH;
   let strokes = groups
     .slice(0, MAX_STROKES)
-    .map((g) => dedupe(g.points.map((p) => [clamp(Math.round(p.x * sx), 0, width), clamp(Math.round(p.y * sy), 0, height)])))
+    .map((g) =>
+      dedupe(
+        g.points.map((p) => [
+          clamp(Math.round(p.x * sx), 0, width),
+          clamp(Math.round(p.y * sy), 0, height),
+        ]),
+      ),
+    )
     .filter((s) => s.length > 0);
   strokes = limitPoints(strokes, MAX_POINTS);
   return { width, height, encoding: 'delta', strokes: strokes.map(deltaEncode) };
@@ -39,7 +46,9 @@ export function limitPoints(strokes, max) {
   let ratio = max / total(strokes);
   let out = strokes;
   while (total(out) > max) {
-    out = strokes.map((s) => thin(s, Math.max(Math.min(2, s.length), Math.floor(s.length * ratio))));
+    out = strokes.map((s) =>
+      thin(s, Math.max(Math.min(2, s.length), Math.floor(s.length * ratio))),
+    );
     ratio *= 0.95;
   }
   return out;
@@ -49,7 +58,8 @@ function thin(points, keep) {
   if (keep >= points.length) return points;
   if (keep <= 1) return [points[0]];
   const out = [];
-  for (let i = 0; i < keep; i++) out.push(points[Math.round((i * (points.length - 1)) / (keep - 1))]);
+  for (let i = 0; i < keep; i++)
+    out.push(points[Math.round((i * (points.length - 1)) / (keep - 1))]);
   return out;
 }
 
@@ -88,6 +98,10 @@ export function pointCount(sig) {
 /** SVG path data for showing a stored signature. */
 export function svgPath(sig) {
   return decodeStrokes(sig)
-    .map((pts) => (pts.length === 1 ? `M${pts[0][0]} ${pts[0][1]}h0.1` : `M${pts.map((p) => p.join(' ')).join('L')}`))
+    .map((pts) =>
+      pts.length === 1
+        ? `M${pts[0][0]} ${pts[0][1]}h0.1`
+        : `M${pts.map((p) => p.join(' ')).join('L')}`,
+    )
     .join('');
 }

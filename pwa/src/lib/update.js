@@ -14,9 +14,11 @@ export function registerServiceWorker(onUpdate, onMessage) {
     });
   });
   wb.addEventListener('message', (e) => onMessage?.(e.data));
-  wb.register().then((r) => {
-    registration = r;
-  }).catch(() => {});
+  wb.register()
+    .then((r) => {
+      registration = r;
+    })
+    .catch(() => {});
   // Look for a new version now and then while the app stays open.
   setInterval(() => wb.update().catch(() => {}), 30 * 60e3);
 }
@@ -25,7 +27,12 @@ export function registerServiceWorker(onUpdate, onMessage) {
 export async function requestBackgroundSync() {
   try {
     // `ready` never settles where the service worker could not be registered.
-    const reg = registration || (await Promise.race([navigator.serviceWorker?.ready, new Promise((r) => setTimeout(r, 5000))]));
+    const reg =
+      registration ||
+      (await Promise.race([
+        navigator.serviceWorker?.ready,
+        new Promise((r) => setTimeout(r, 5000)),
+      ]));
     if (reg?.sync) await reg.sync.register('rounds-sync');
   } catch {
     /* not supported or refused: the app syncs while open */

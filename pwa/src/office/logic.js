@@ -4,7 +4,8 @@
 export function qs(params = {}) {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    for (const x of [].concat(v)) if (x !== undefined && x !== null && x !== '') sp.append(k, String(x));
+    for (const x of [].concat(v))
+      if (x !== undefined && x !== null && x !== '') sp.append(k, String(x));
   }
   const s = sp.toString();
   return s ? `?${s}` : '';
@@ -21,7 +22,14 @@ export const BOARD_SORTS = ['priority', 'name', 'last_visit', '-last_visit', 'da
  */
 export function boardQuery({ week, unit, status, sort, page }, perPage = 50) {
   const statuses = status === 'attention' ? ['missed', 'at_risk'] : status ? [status] : [];
-  return { week: week || '', unit_id: unit || '', status: statuses, sort: sort || 'priority', page: page || 1, per_page: perPage };
+  return {
+    week: week || '',
+    unit_id: unit || '',
+    status: statuses,
+    sort: sort || 'priority',
+    page: page || 1,
+    per_page: perPage,
+  };
 }
 
 /** Thrown in place of an answer that a newer load has made stale; the screen ignores it. */
@@ -54,7 +62,8 @@ export function newestOnly() {
 }
 
 /** A share as a whole percentage ('75%'), or an em dash when there is none. */
-export const pct = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`);
+export const pct = (share) =>
+  share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`;
 
 /** met / residents, null when there are none. */
 export const shareOf = (met, total) => (total ? met / total : null);
@@ -92,5 +101,11 @@ const round1 = (v) => Math.round(v * 10) / 10;
 /** Pages of a paged answer: {page, pages, from, to} for "21–40 of 95". */
 export function pageInfo({ page = 1, per_page: per = 50, total = 0 }) {
   const pages = Math.max(1, Math.ceil(total / per));
-  return { page, pages, from: total ? (page - 1) * per + 1 : 0, to: Math.min(total, page * per), total };
+  return {
+    page,
+    pages,
+    from: total ? (page - 1) * per + 1 : 0,
+    to: Math.min(total, page * per),
+    total,
+  };
 }

@@ -48,7 +48,12 @@ export function start(resident, unit, { identifiedBy = 'manual', qrToken = null 
 
 /** Fix a visit the server refused: the outbox record, with the server's reasons, becomes the draft. */
 export function startFix(item) {
-  draft = { ...structuredClone(item.payload), step: 'visit', fix_of: item.id, fix_errors: item.errors };
+  draft = {
+    ...structuredClone(item.payload),
+    step: 'visit',
+    fix_of: item.id,
+    fix_errors: item.errors,
+  };
   keep();
   return draft;
 }

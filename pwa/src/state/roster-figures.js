@@ -58,7 +58,10 @@ export function naturalKey(text) {
 /** The part of a resident's order that never changes: room or address, then name (cached). */
 function sortKey(r) {
   if (r._sort === undefined) {
-    Object.defineProperty(r, '_sort', { value: `${naturalKey(r.room || r.address)}\u0002${naturalKey(r.name)}`, enumerable: false });
+    Object.defineProperty(r, '_sort', {
+      value: `${naturalKey(r.room || r.address)}\u0002${naturalKey(r.name)}`,
+      enumerable: false,
+    });
   }
   return r._sort;
 }
@@ -80,12 +83,24 @@ export async function buildRoster(units, residents, localIdx, now = new Date(), 
     if (resident.status && resident.status !== 'active') continue;
     const figures = weekFigures(resident, localIdx.get(resident.id), now, week);
     let group = byUnit.get(resident.unit_id);
-    if (!group) byUnit.set(resident.unit_id, (group = { id: resident.unit_id, name: unitName.get(resident.unit_id) || '—', items: [], keys: [], needing: 0 }));
+    if (!group)
+      byUnit.set(
+        resident.unit_id,
+        (group = {
+          id: resident.unit_id,
+          name: unitName.get(resident.unit_id) || '—',
+          items: [],
+          keys: [],
+          needing: 0,
+        }),
+      );
     group.keys.push(`${figures.needs ? 0 : 1}${sortKey(resident)}\u0002${group.items.length}`);
     group.items.push({ r: resident, ...figures });
     if (figures.needs) group.needing++;
   }
-  const groups = [...byUnit.values()].sort((a, b) => (naturalKey(a.name) < naturalKey(b.name) ? -1 : 1));
+  const groups = [...byUnit.values()].sort((a, b) =>
+    naturalKey(a.name) < naturalKey(b.name) ? -1 : 1,
+  );
   for (const group of groups) {
     await pause();
     group.keys.sort();
@@ -101,7 +116,12 @@ export function searchKey(r) {
   if (r._key === undefined) {
     const name = (r.name || '').toLowerCase();
     Object.defineProperty(r, '_key', {
-      value: [name, pinyinInitials(r.name || ''), (r.room || '').toLowerCase(), (r.address || '').toLowerCase()].join('\u0001'),
+      value: [
+        name,
+        pinyinInitials(r.name || ''),
+        (r.room || '').toLowerCase(),
+        (r.address || '').toLowerCase(),
+      ].join('\u0001'),
       enumerable: false,
     });
   }

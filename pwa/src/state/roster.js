@@ -70,7 +70,10 @@ export async function update(ids) {
 
 /** Recompute this week's figures from the roster and the visits this phone made. */
 export async function recount() {
-  const [pending, synced] = await Promise.all([db.outbox.where('type').equals('visit').toArray(), db.synced.toArray()]);
+  const [pending, synced] = await Promise.all([
+    db.outbox.where('type').equals('visit').toArray(),
+    db.synced.toArray(),
+  ]);
   const local = [...pending.map((item) => item.payload), ...synced.map((kept) => kept.payload)];
   const ticket = ++recountTicket;
   const next = await buildRoster(units, residents, localVisitIndex(local));

@@ -17,7 +17,11 @@ const events = emitter();
 export const on = events.on;
 
 const handled = new WeakSet(); // sync outcomes already acted on (callers may share a run)
-const client = createSyncClient({ store, appVersion: __APP_VERSION__, onStart: () => status.syncStarted() });
+const client = createSyncClient({
+  store,
+  appVersion: __APP_VERSION__,
+  onStart: () => status.syncStarted(),
+});
 
 /**
  * Sync at once, or with `automatic: true` after the sync client's random wait. Resolves with the

@@ -1,6 +1,11 @@
 // The service worker: precached app shell, every app navigation answered with index.html
 // (offline too), nothing under /api/ ever cached, and Background Sync of the outbox.
-import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache } from 'workbox-precaching';
+import {
+  precacheAndRoute,
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  matchPrecache,
+} from 'workbox-precaching';
 import { registerRoute, NavigationRoute } from 'workbox-routing';
 import { clientsClaim } from 'workbox-core';
 import { createSyncClient } from '../sync/client.js';
@@ -32,7 +37,10 @@ registerRoute(
   },
 );
 
-const sync = createSyncClient({ store, appVersion: typeof __APP_VERSION__ === 'undefined' ? 'sw' : __APP_VERSION__ });
+const sync = createSyncClient({
+  store,
+  appVersion: typeof __APP_VERSION__ === 'undefined' ? 'sw' : __APP_VERSION__,
+});
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'rounds-sync') return;

@@ -102,7 +102,13 @@ export function createSyncClient({
     }, timeoutMs);
     let res;
     try {
-      res = await fetchImpl(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload, signal: ctrl?.signal, credentials: 'omit' });
+      res = await fetchImpl(`${baseUrl}/api/v1/sync`, {
+        method: 'POST',
+        headers,
+        body: payload,
+        signal: ctrl?.signal,
+        credentials: 'omit',
+      });
       if (res.status === 415 && headers['Content-Encoding']) {
         useGzip = false; // the server does not take gzip bodies: send plain from now on
         clearTimeout(timer);
@@ -151,7 +157,15 @@ export function createSyncClient({
     if (!session?.token) throw new SyncError('auth', 'Not logged in');
     let cursor = await store.cursor();
     const queue = batches(await store.pendingItems());
-    const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0, pages: 0, roster: 0, changed: [] };
+    const tally = {
+      created: 0,
+      duplicate: 0,
+      rejected: 0,
+      conflict: 0,
+      pages: 0,
+      roster: 0,
+      changed: [],
+    };
     // While a reset is being received, remember what the pages carried; prune at the end.
     let resetSeen = null;
     let more = false;
@@ -166,7 +180,8 @@ export function createSyncClient({
         amendments: items.filter((i) => i.type === 'amendment').map((i) => i.payload),
       };
       const res = await post(session.token, body);
-      if (res.status === 401) throw new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
+      if (res.status === 401)
+        throw new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
       if (res.status === 413) {
         if (items.length > 1) {
           const half = Math.ceil(items.length / 2);
@@ -174,17 +189,28 @@ export function createSyncClient({
           continue;
         }
         if (items.length === 1) {
-          await store.markRejected(items[0].id, { _request: [problemDetail(res.text) || 'Too large to send'] });
+          await store.markRejected(items[0].id, {
+            _request: [problemDetail(res.text) || 'Too large to send'],
+          });
           tally.rejected++;
           continue;
         }
       }
       if (res.status === 503 || res.status === 429) {
         const wait = retryAfterSeconds(res.headers?.get?.('Retry-After'), now());
-        throw new SyncError('server', problemDetail(res.text) || `Server busy (${res.status})`, res.status, wait);
+        throw new SyncError(
+          'server',
+          problemDetail(res.text) || `Server busy (${res.status})`,
+          res.status,
+          wait,
+        );
       }
       if (res.status !== 200) {
-        throw new SyncError('server', problemDetail(res.text) || `Server error ${res.status}`, res.status);
+        throw new SyncError(
+          'server',
+          problemDetail(res.text) || `Server error ${res.status}`,
+          res.status,
+        );
       }
       let answer;
       try {
@@ -196,19 +222,24 @@ export function createSyncClient({
       const t = await store.applyResults(answer.results || [], items, now());
       for (const k of Object.keys(t)) tally[k] += t[k];
 
-      if (answer.reset || cursor === null) resetSeen = resetSeen || { units: new Set(), residents: new Set() };
+      if (answer.reset || cursor === null)
+        resetSeen = resetSeen || { units: new Set(), residents: new Set() };
       if (resetSeen) {
         for (const u of answer.units || []) resetSeen.units.add(u.id);
         for (const r of answer.residents || []) resetSeen.residents.add(r.id);
       }
       await store.applyRoster(answer);
-      tally.roster += (answer.units?.length || 0) + (answer.residents?.length || 0) +
-        (answer.removed?.residents?.length || 0) + (answer.removed?.units?.length || 0);
+      tally.roster +=
+        (answer.units?.length || 0) +
+        (answer.residents?.length || 0) +
+        (answer.removed?.residents?.length || 0) +
+        (answer.removed?.units?.length || 0);
       // Which residents changed, so the page can update them alone (a few ids, not 10,000 rows).
       if (tally.changed) {
         for (const r of answer.residents || []) tally.changed.push(r.id);
         for (const id of answer.removed?.residents || []) tally.changed.push(id);
-        if (answer.units?.length || answer.removed?.units?.length || tally.changed.length > 2000) tally.changed = null;
+        if (answer.units?.length || answer.removed?.units?.length || tally.changed.length > 2000)
+          tally.changed = null;
       }
       cursor = answer.cursor ?? cursor;
       more = Boolean(answer.more);
@@ -239,7 +270,13 @@ export function createSyncClient({
         notBefore = 0;
       } catch (err) {
         const e = err instanceof SyncError ? err : new SyncError('network', err?.message);
-        outcome = { ok: false, at: rfc3339(started), reason: e.reason, message: e.message, status: e.status };
+        outcome = {
+          ok: false,
+          at: rfc3339(started),
+          reason: e.reason,
+          message: e.message,
+          status: e.status,
+        };
         if (e.retryAfter !== null) {
           outcome.retryAfter = e.retryAfter;
           notBefore = now().getTime() + e.retryAfter * 1000;

@@ -76,7 +76,12 @@ export async function readAll(table, { pageSize = 1000, each } = {}) {
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
   await db.transaction('rw', db.units, db.residents, db.outbox, db.synced, db.meta, async () => {
-    await Promise.all([db.units.clear(), db.residents.clear(), db.outbox.clear(), db.synced.clear()]);
+    await Promise.all([
+      db.units.clear(),
+      db.residents.clear(),
+      db.outbox.clear(),
+      db.synced.clear(),
+    ]);
     const keys = await db.meta.toCollection().primaryKeys();
     await db.meta.bulkDelete(keys.filter((k) => !keep.includes(k)));
   });

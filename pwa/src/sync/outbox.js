@@ -34,7 +34,10 @@ export async function addAmendment(amendment, now = new Date()) {
 /** Records to send, oldest first: visits before amendments so an amendment never overtakes its visit. */
 export async function pendingItems() {
   const items = await db.outbox.where('state').equals(PENDING).sortBy('created_at');
-  return [...items.filter((i) => i.type === 'visit'), ...items.filter((i) => i.type === 'amendment')];
+  return [
+    ...items.filter((i) => i.type === 'visit'),
+    ...items.filter((i) => i.type === 'amendment'),
+  ];
 }
 
 export async function problems() {

@@ -23,7 +23,10 @@ export const store = {
   /** After a full resend: drop whatever the resend did not carry. */
   async pruneRoster(unitIds, residentIds) {
     return db.transaction('rw', db.units, db.residents, async () => {
-      const [u, r] = await Promise.all([db.units.toCollection().primaryKeys(), db.residents.toCollection().primaryKeys()]);
+      const [u, r] = await Promise.all([
+        db.units.toCollection().primaryKeys(),
+        db.residents.toCollection().primaryKeys(),
+      ]);
       const goneUnits = u.filter((id) => !unitIds.has(id));
       const goneResidents = r.filter((id) => !residentIds.has(id));
       await db.units.bulkDelete(goneUnits);

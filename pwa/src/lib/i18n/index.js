@@ -28,7 +28,7 @@ export const lang = () => current;
 /** t('roster.count', {n: 3}) — {name} placeholders; a missing key shows itself. */
 export function t(key, params, l = current) {
   const s = catalogs[l]?.[key] ?? catalogs.en[key] ?? key;
-  return params ? s.replace(/\{(\w+)\}/g, (m, k) => (params[k] ?? m)) : s;
+  return params ? s.replace(/\{(\w+)\}/g, (m, k) => params[k] ?? m) : s;
 }
 
 export function fmtTime(d, l = current) {
@@ -39,13 +39,22 @@ export function fmtTime(d, l = current) {
 export function fmtWhen(d, now = new Date(), l = current) {
   const x = toDate(d);
   const days = (now - x) / 86400e3;
-  if (x.toDateString() === now.toDateString()) return `${t('when.today', null, l)} ${fmtTime(x, l)}`;
-  const opts = days < 6 && days >= 0 ? { weekday: 'short', hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+  if (x.toDateString() === now.toDateString())
+    return `${t('when.today', null, l)} ${fmtTime(x, l)}`;
+  const opts =
+    days < 6 && days >= 0
+      ? { weekday: 'short', hour: '2-digit', minute: '2-digit' }
+      : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
   return new Intl.DateTimeFormat(l, opts).format(x);
 }
 
 export function fmtDate(d, l = current) {
-  return new Intl.DateTimeFormat(l, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(toDate(d));
+  return new Intl.DateTimeFormat(l, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+  }).format(toDate(d));
 }
 
 const toDate = (d) => (d instanceof Date ? d : new Date(d));

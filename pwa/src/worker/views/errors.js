@@ -20,9 +20,16 @@ export function flattenErrors(errors, prefix = '', out = {}) {
 export function fieldErrors(errors) {
   const entries = Object.entries(flattenErrors(errors));
   const summary = entries.length
-    ? h('div', { class: 'banner warn', role: 'alert' },
+    ? h(
+        'div',
+        { class: 'banner warn', role: 'alert' },
         h('p', null, '⚠ ', t('fix.serverSaid')),
-        h('ul', null, entries.map(([k, msgs]) => h('li', null, `${labelOf(k)}: ${[].concat(msgs).join(' ')}`))))
+        h(
+          'ul',
+          null,
+          entries.map(([k, msgs]) => h('li', null, `${labelOf(k)}: ${[].concat(msgs).join(' ')}`)),
+        ),
+      )
     : null;
   return {
     summary,
@@ -34,12 +41,29 @@ export function fieldErrors(errors) {
 }
 
 export function labelOf(key) {
-  const known = ['observations', 'service_given', 'follow_up', 'satisfaction', 'feedback', 'signature', 'checked_in_at', 'resident_id', 'kind', 'location', 'reason', 'visit_id', 'changes', 'qr_token'];
+  const known = [
+    'observations',
+    'service_given',
+    'follow_up',
+    'satisfaction',
+    'feedback',
+    'signature',
+    'checked_in_at',
+    'resident_id',
+    'kind',
+    'location',
+    'reason',
+    'visit_id',
+    'changes',
+    'qr_token',
+  ];
   const root = String(key).split('.')[0];
   return known.includes(root) ? t(`field.${root}`) : key === '_request' ? t('field._request') : key;
 }
 
 /** All messages in one line, for lists. */
 export function errorsText(errors) {
-  return Object.entries(flattenErrors(errors)).map(([k, m]) => `${labelOf(k)}: ${[].concat(m).join(' ')}`).join('; ');
+  return Object.entries(flattenErrors(errors))
+    .map(([k, m]) => `${labelOf(k)}: ${[].concat(m).join(' ')}`)
+    .join('; ');
 }

@@ -16,7 +16,11 @@ export function rosterView(app) {
   let timer = null;
 
   const search = h('input', {
-    type: 'search', id: 'roster-search', class: 'search', autocomplete: 'off', enterkeyhint: 'search',
+    type: 'search',
+    id: 'roster-search',
+    class: 'search',
+    autocomplete: 'off',
+    enterkeyhint: 'search',
     oninput: () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -27,18 +31,40 @@ export function rosterView(app) {
   });
   const summary = h('p', { class: 'summary', role: 'status' });
   const list = h('div', { class: 'roster-list' });
-  const more = h('button', { type: 'button', class: 'btn secondary more', onclick: () => drawMore() }, t('roster.showMore'));
+  const more = h(
+    'button',
+    { type: 'button', class: 'btn secondary more', onclick: () => drawMore() },
+    t('roster.showMore'),
+  );
   const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
-  const io = typeof IntersectionObserver !== 'undefined'
-    ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && drawMore(), { rootMargin: '800px' })
-    : null;
+  const io =
+    typeof IntersectionObserver !== 'undefined'
+      ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && drawMore(), {
+          rootMargin: '800px',
+        })
+      : null;
   io?.observe(sentinel);
 
   const hints = h('div', { class: 'hints' });
   const hint = (key, cls) => {
     if (prefs.isDismissed(key)) return;
-    const box = h('div', { class: `banner ${cls}` }, h('p', null, cls ? '⚠ ' : '', t(key)),
-      h('button', { type: 'button', class: 'btn small secondary', onclick: () => { prefs.dismiss(key); box.remove(); } }, t('common.understood')));
+    const box = h(
+      'div',
+      { class: `banner ${cls}` },
+      h('p', null, cls ? '⚠ ' : '', t(key)),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn small secondary',
+          onclick: () => {
+            prefs.dismiss(key);
+            box.remove();
+          },
+        },
+        t('common.understood'),
+      ),
+    );
     hints.append(box);
   };
   if (prefs.storageState() === 'denied') hint('storage.denied', 'warn');
@@ -77,7 +103,18 @@ export function rosterView(app) {
     for (let i = shown; i < end; i++) {
       const row = rows[i];
       if (row.unit) {
-        frag.append(h('h2', { class: 'unit' }, row.unit.name, h('span', { class: 'unit-count' }, ` · ${t('roster.unitNeeding', { n: row.unit.needing, total: row.unit.items.length })}`)));
+        frag.append(
+          h(
+            'h2',
+            { class: 'unit' },
+            row.unit.name,
+            h(
+              'span',
+              { class: 'unit-count' },
+              ` · ${t('roster.unitNeeding', { n: row.unit.needing, total: row.unit.items.length })}`,
+            ),
+          ),
+        );
         ul = h('ul', { class: 'residents' });
         frag.append(ul);
       } else {
@@ -97,9 +134,16 @@ export function rosterView(app) {
     'section',
     { class: 'view roster' },
     hints,
-    h('div', { class: 'roster-top' },
+    h(
+      'div',
+      { class: 'roster-top' },
       h('a', { class: 'btn scan', href: '#/scan' }, qrIcon(), t('roster.scan')),
-      h('div', { class: 'field search-field' }, h('label', { for: 'roster-search' }, t('roster.search')), search),
+      h(
+        'div',
+        { class: 'field search-field' },
+        h('label', { for: 'roster-search' }, t('roster.search')),
+        search,
+      ),
     ),
     summary,
     list,
@@ -119,8 +163,13 @@ export function rosterView(app) {
 }
 
 function qrIcon() {
-  const d = 'M2 2h8v8H2zM4 4v4h4V4zM14 2h8v8h-8zM16 4v4h4V4zM2 14h8v8H2zM4 16v4h4v-4zM14 14h3v3h-3zM19 14h3v3h-3zM14 19h3v3h-3zM19 19h3v3h-3zM16.5 16.5h3v3h-3z';
-  return svg('svg', { viewBox: '0 0 24 24', class: 'scan-icon', 'aria-hidden': 'true', focusable: 'false' }, svg('path', { d, 'fill-rule': 'evenodd' }));
+  const d =
+    'M2 2h8v8H2zM4 4v4h4V4zM14 2h8v8h-8zM16 4v4h4V4zM2 14h8v8H2zM4 16v4h4v-4zM14 14h3v3h-3zM19 14h3v3h-3zM14 19h3v3h-3zM19 19h3v3h-3zM16.5 16.5h3v3h-3z';
+  return svg(
+    'svg',
+    { viewBox: '0 0 24 24', class: 'scan-icon', 'aria-hidden': 'true', focusable: 'false' },
+    svg('path', { d, 'fill-rule': 'evenodd' }),
+  );
 }
 
 /** One resident's button; onPick() when tapped. */
@@ -143,9 +192,12 @@ function residentRow(entry, onPick) {
       },
       h('span', { class: 'r-name' }, resident.name),
       place ? h('span', { class: 'r-place' }, place) : null,
-      h('span', { class: 'r-week' },
+      h(
+        'span',
+        { class: 'r-week' },
         h('span', { class: 'tag' }, needs ? '◐ ' : '✓ ', status),
-        ` ${week}`),
+        ` ${week}`,
+      ),
       h('span', { class: 'r-last' }, lastText),
     ),
   );

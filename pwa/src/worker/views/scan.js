@@ -6,9 +6,22 @@ import { lookupQr } from '../../lib/api.js';
 import { roster, session } from '../../state/index.js';
 
 export function scanView(app) {
-  const video = h('video', { class: 'camera', muted: true, playsinline: true, 'aria-label': t('scan.camera') });
-  const msg = h('p', { class: 'scan-msg', role: 'status', 'aria-live': 'polite' }, t('scan.starting'));
-  const retry = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => begin() }, t('scan.again'));
+  const video = h('video', {
+    class: 'camera',
+    muted: true,
+    playsinline: true,
+    'aria-label': t('scan.camera'),
+  });
+  const msg = h(
+    'p',
+    { class: 'scan-msg', role: 'status', 'aria-live': 'polite' },
+    t('scan.starting'),
+  );
+  const retry = h(
+    'button',
+    { type: 'button', class: 'btn', hidden: true, onclick: () => begin() },
+    t('scan.again'),
+  );
   let stop = null;
   let gone = false;
 
@@ -24,7 +37,8 @@ export function scanView(app) {
       lookup: (code) => lookupQr(session.token(), code),
     });
     if (gone) return;
-    if (result.kind === 'resident') app.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
+    if (result.kind === 'resident')
+      app.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
     else fail(t(`scan.result.${result.kind}`));
   }
 
@@ -45,7 +59,13 @@ export function scanView(app) {
       stop = stopCamera;
       msg.textContent = t('scan.point');
     } catch (err) {
-      fail(err.code === 'denied' ? t('scan.denied') : err.code === 'decoder' ? t('scan.decoderFailed') : t('scan.noCamera'));
+      fail(
+        err.code === 'denied'
+          ? t('scan.denied')
+          : err.code === 'decoder'
+            ? t('scan.decoderFailed')
+            : t('scan.noCamera'),
+      );
     }
   }
 
@@ -55,9 +75,12 @@ export function scanView(app) {
     h('h1', null, t('scan.title')),
     h('div', { class: 'camera-box' }, video, h('div', { class: 'aim', 'aria-hidden': 'true' })),
     msg,
-    h('div', { class: 'row' },
+    h(
+      'div',
+      { class: 'row' },
       retry,
-      h('a', { class: 'btn secondary', href: '#/' }, t('scan.pick'))),
+      h('a', { class: 'btn secondary', href: '#/' }, t('scan.pick')),
+    ),
     h('p', { class: 'hint' }, t('scan.pickHint')),
   );
   begin();

@@ -21,18 +21,52 @@ export function statusStrip({ currentRoute, onSyncNow }) {
     const route = currentRoute();
     if (session.isOffice()) {
       // The office screens need a connection and keep nothing on the device to sync.
-      clear(line).append(h('span', { class: `pill ${online ? 'on' : 'off'}` }, online ? '● ' : '○ ', online ? t('status.online') : t('status.offlineOffice')),
-        h('span', { class: 'pill' }, `${user.display_name || user.username} · ${t(`admin.role.${user.role}`)}`));
+      clear(line).append(
+        h(
+          'span',
+          { class: `pill ${online ? 'on' : 'off'}` },
+          online ? '● ' : '○ ',
+          online ? t('status.online') : t('status.offlineOffice'),
+        ),
+        h(
+          'span',
+          { class: 'pill' },
+          `${user.display_name || user.username} · ${t(`admin.role.${user.role}`)}`,
+        ),
+      );
     } else {
       const items = [
-        h('span', { class: `pill ${online ? 'on' : 'off'}` }, online ? '● ' : '○ ', online ? t('status.online') : t('status.offline')),
-        h('span', { class: `pill ${waiting ? 'wait' : ''}` }, waiting ? t('status.waiting', { n: waiting }) : t('status.allSent')),
-        h('span', { class: 'pill' }, lastSync ? t('status.lastSync', { when: fmtWhen(lastSync) }) : t('status.neverSynced')),
+        h(
+          'span',
+          { class: `pill ${online ? 'on' : 'off'}` },
+          online ? '● ' : '○ ',
+          online ? t('status.online') : t('status.offline'),
+        ),
+        h(
+          'span',
+          { class: `pill ${waiting ? 'wait' : ''}` },
+          waiting ? t('status.waiting', { n: waiting }) : t('status.allSent'),
+        ),
+        h(
+          'span',
+          { class: 'pill' },
+          lastSync ? t('status.lastSync', { when: fmtWhen(lastSync) }) : t('status.neverSynced'),
+        ),
       ];
       if (syncing) items.push(h('span', { class: 'pill' }, '⟳ ', t('status.syncing')));
-      else if (authExpired) items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.loginAgain')));
-      else if (failed && online) items.push(h('span', { class: 'pill bad' }, '⚠ ', t(`status.fail.${failed.reason}`, { detail: failed.message || '' })));
-      if (problems) items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.problems', { n: problems })));
+      else if (authExpired)
+        items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.loginAgain')));
+      else if (failed && online)
+        items.push(
+          h(
+            'span',
+            { class: 'pill bad' },
+            '⚠ ',
+            t(`status.fail.${failed.reason}`, { detail: failed.message || '' }),
+          ),
+        );
+      if (problems)
+        items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.problems', { n: problems })));
       clear(line).append(...items);
     }
 
@@ -40,24 +74,59 @@ export function statusStrip({ currentRoute, onSyncNow }) {
     clear(action);
     if (!session.current()) return;
     if (session.isOffice()) {
-      const link = (to, key) => h('a', { class: 'navlink', href: `#/${to}`, 'aria-current': route === to ? 'page' : null }, t(key));
+      const link = (to, key) =>
+        h(
+          'a',
+          { class: 'navlink', href: `#/${to}`, 'aria-current': route === to ? 'page' : null },
+          t(key),
+        );
       nav.append(
-        link('board', 'nav.board'), link('history', 'nav.history'), link('alerts', 'nav.alerts'), link('followups', 'nav.followups'),
-        link('satisfaction', 'nav.satisfaction'), link('activity', 'nav.activity'), link('exports', 'nav.exports'),
-        link('admin', 'nav.admin'), link('settings', 'nav.settings'),
+        link('board', 'nav.board'),
+        link('history', 'nav.history'),
+        link('alerts', 'nav.alerts'),
+        link('followups', 'nav.followups'),
+        link('satisfaction', 'nav.satisfaction'),
+        link('activity', 'nav.activity'),
+        link('exports', 'nav.exports'),
+        link('admin', 'nav.admin'),
+        link('settings', 'nav.settings'),
       );
       return;
     }
     action.append(
       authExpired
         ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))
-        : h('button', { type: 'button', class: 'btn small', disabled: syncing, onclick: () => onSyncNow() }, t('status.syncNow')),
+        : h(
+            'button',
+            { type: 'button', class: 'btn small', disabled: syncing, onclick: () => onSyncNow() },
+            t('status.syncNow'),
+          ),
     );
     nav.append(
-      h('a', { class: 'navlink', href: '#/', 'aria-current': route === '' ? 'page' : null }, t('nav.roster')),
-      h('a', { class: 'navlink', href: '#/records', 'aria-current': route === 'records' ? 'page' : null },
-        t('nav.records'), problems ? h('span', { class: 'badge' }, ` ⚠ ${problems}`) : null),
-      h('a', { class: 'navlink', href: '#/settings', 'aria-current': route === 'settings' ? 'page' : null }, t('nav.settings')),
+      h(
+        'a',
+        { class: 'navlink', href: '#/', 'aria-current': route === '' ? 'page' : null },
+        t('nav.roster'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/records',
+          'aria-current': route === 'records' ? 'page' : null,
+        },
+        t('nav.records'),
+        problems ? h('span', { class: 'badge' }, ` ⚠ ${problems}`) : null,
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/settings',
+          'aria-current': route === 'settings' ? 'page' : null,
+        },
+        t('nav.settings'),
+      ),
     );
   }
   return { el, update };

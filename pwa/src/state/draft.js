@@ -102,7 +102,6 @@ export async function finish() {
 
 /** The visit as the API wants it (the draft carries a few fields for the screens only). */
 export function toPayload(visitDraft) {
-  // eslint-disable-next-line no-unused-vars
   const { step, fix_of, fix_errors, resident_lang, ...visit } = visitDraft;
   return visit;
 }

@@ -24,7 +24,30 @@ export default [
   },
   // The service worker and all it imports run with no window or document: hold them to what a
   // service worker has.
-  { files: workerCode, languageOptions: { globals: { ...globals.serviceworker, ...buildTime } } },
+  {
+    files: workerCode,
+    languageOptions: { globals: { ...globals.serviceworker, ...buildTime } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/app.js',
+                '**/state/**',
+                '**/worker/**',
+                '**/office/**',
+                '**/lib/**',
+                '!**/lib/dates.js',
+              ],
+              message: 'The service worker imports only sync/ and lib/dates.js (see README).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Node: the build's configuration, scripts and the tests (vitest, with fake IndexedDB).
   {
     files: ['*.config.js', 'scripts/**/*.mjs', 'test/**/*.js'],

@@ -40,8 +40,9 @@ pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
 
 test: install pwa lint test-pwa test-sqlite test-postgres test-deploy
 
-lint: install
+lint: install pwa/node_modules/.installed
 	$(BIN)/ruff check server tests bench migrations
+	cd pwa && npm run lint
 
 test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)
 	$(if $(wildcard pwa/package.json),cd pwa && npm test)

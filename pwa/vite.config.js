@@ -11,7 +11,10 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 // depends on (npm may nest it); resolve it from barcode-detector's own folder.
 function packageRoot(file, name) {
   let dir = path.dirname(file);
-  while (!(existsSync(path.join(dir, 'package.json')) && JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name === name)) {
+  while (!(
+    existsSync(path.join(dir, 'package.json')) &&
+    JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name === name
+  )) {
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`no package root for ${name}`);
     dir = up;
@@ -19,13 +22,20 @@ function packageRoot(file, name) {
   return dir;
 }
 const bdDir = packageRoot(require.resolve('barcode-detector'), 'barcode-detector');
-const zxingDir = packageRoot(createRequire(path.join(bdDir, 'package.json')).resolve('zxing-wasm/reader'), 'zxing-wasm');
+const zxingDir = packageRoot(
+  createRequire(path.join(bdDir, 'package.json')).resolve('zxing-wasm/reader'),
+  'zxing-wasm',
+);
 const zxingWasm = path.join(zxingDir, 'dist/reader/zxing_reader.wasm');
 
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   resolve: { alias: [{ find: /^rounds:zxing-reader-wasm/, replacement: zxingWasm }] },
-  build: { target: 'es2020', assetsInlineLimit: 0, sourcemap: process.env.ROUNDS_SOURCEMAP === '1' },
+  build: {
+    target: 'es2020',
+    assetsInlineLimit: 0,
+    sourcemap: process.env.ROUNDS_SOURCEMAP === '1',
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:5000' } },
   test: {
     environment: 'node',
@@ -35,9 +45,9 @@ export default defineConfig({
   plugins: [
     VitePWA({
       strategies: 'injectManifest',
-      srcDir: 'src',
+      srcDir: 'src/sw',
       filename: 'sw.js',
-      injectRegister: false, // src/update.js registers it with workbox-window
+      injectRegister: false, // src/lib/update.js registers it with workbox-window
       includeAssets: ['icons/apple-touch-icon.png', 'icons/icon.svg'],
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
@@ -58,7 +68,12 @@ export default defineConfig({
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          {
+            src: '/icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
           { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
         ],
       },

@@ -1,131 +1,115 @@
-// The controller: session, roster in memory, the visit draft, routing between views, the
-// status strip and when to sync. Views are small functions of (app, params) -> {el, destroy?}.
-import { db, getMeta, setMeta, delMeta, deviceId, uuid, clearWorkerData, readAll } from './db.js';
-import * as outbox from './outbox.js';
-import { store } from './store.js';
-import { createSyncClient, rfc3339 } from './sync.js';
-import { buildRoster, localVisitIndex, warmSearchKeys } from './roster.js';
-import { t, setLang, pickLang } from './i18n/index.js';
-import * as api from './api.js';
-import { resolveToken } from './scanner.js';
-import { persistence, isPersisted } from './storage.js';
-import { registerServiceWorker, requestBackgroundSync } from './update.js';
-import { h, clear } from './dom.js';
-import { statusStrip } from './views/status.js';
-import { loginView } from './views/login.js';
-import { rosterView } from './views/roster.js';
+// The shell and router: the status strip, the update offer, banners and toasts around one
+// screen at a time, chosen by the URL's hash. State lives in state/ (session, draft, roster,
+// status, syncing, prefs); screens read it there and call back here to move on. A screen is
+// a function of (app, params) -> {el, title?, focus?, refresh?, destroy?} or {redirect}.
+import { t } from './lib/i18n/index.js';
+import * as api from './lib/api.js';
+import { resolveToken } from './lib/scanner.js';
+import { registerServiceWorker } from './lib/update.js';
+import { h, clear } from './lib/dom.js';
+import { statusStrip } from './worker/views/status.js';
+import { loginView } from './worker/views/login.js';
+import { rosterView } from './worker/views/roster.js';
+import { session, draft, roster, status, syncing, prefs } from './state/index.js';
 
-const SYNC_EVERY_MS = 3 * 60e3;
-/** Views during which the app must not be reloaded or interrupted. */
+/** Screens during which the app must not be reloaded or interrupted. */
 const VISIT_ROUTES = new Set(['visit', 'rate', 'confirm', 'amend']);
 
-// The login and roster views come with the first load; the others are separate chunks
+// The login and roster screens come with the first load; the others are separate chunks
 // (precached by the service worker, so they open offline too) to keep the first load light.
-const lazy = (load, name) => () => load().then((m) => m[name]);
+const lazy = (load, name) => () => load().then((module) => module[name]);
 const ROUTES = {
   '': async () => rosterView,
   login: async () => loginView,
-  scan: lazy(() => import('./views/scan.js'), 'scanView'),
-  visit: lazy(() => import('./views/visit.js'), 'visitView'),
-  rate: lazy(() => import('./views/rate.js'), 'rateView'),
-  confirm: lazy(() => import('./views/confirm.js'), 'confirmView'),
-  records: lazy(() => import('./views/records.js'), 'recordsView'),
-  amend: lazy(() => import('./views/records.js'), 'amendView'),
-  settings: lazy(() => import('./views/settings.js'), 'settingsView'),
+  scan: lazy(() => import('./worker/views/scan.js'), 'scanView'),
+  visit: lazy(() => import('./worker/views/visit.js'), 'visitView'),
+  rate: lazy(() => import('./worker/views/rate.js'), 'rateView'),
+  confirm: lazy(() => import('./worker/views/confirm.js'), 'confirmView'),
+  records: lazy(() => import('./worker/views/records.js'), 'recordsView'),
+  amend: lazy(() => import('./worker/views/records.js'), 'amendView'),
+  settings: lazy(() => import('./worker/views/settings.js'), 'settingsView'),
   // Supervisor and admin screens (online only), in their own chunks.
-  board: lazy(() => import('./views/office/board.js'), 'boardView'),
-  history: lazy(() => import('./views/office/board.js'), 'historyView'),
-  resident: lazy(() => import('./views/office/resident.js'), 'residentView'),
-  alerts: lazy(() => import('./views/office/lists.js'), 'alertsView'),
-  followups: lazy(() => import('./views/office/lists.js'), 'followupsView'),
-  satisfaction: lazy(() => import('./views/office/reports.js'), 'satisfactionView'),
-  activity: lazy(() => import('./views/office/reports.js'), 'activityView'),
-  exports: lazy(() => import('./views/office/reports.js'), 'exportsView'),
-  admin: lazy(() => import('./views/office/admin.js'), 'adminView'),
+  board: lazy(() => import('./office/views/board.js'), 'boardView'),
+  history: lazy(() => import('./office/views/board.js'), 'historyView'),
+  resident: lazy(() => import('./office/views/resident.js'), 'residentView'),
+  alerts: lazy(() => import('./office/views/lists.js'), 'alertsView'),
+  followups: lazy(() => import('./office/views/lists.js'), 'followupsView'),
+  satisfaction: lazy(() => import('./office/views/reports.js'), 'satisfactionView'),
+  activity: lazy(() => import('./office/views/reports.js'), 'activityView'),
+  exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
+  admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
 };
-const OFFICE_ROUTES = new Set(['board', 'history', 'resident', 'alerts', 'followups', 'satisfaction', 'activity', 'exports', 'admin']);
-/** Supervisors and admins get the office screens; workers keep the worker app. */
-export const isOfficeUser = (session) => ['supervisor', 'admin'].includes(session?.user?.role);
+const OFFICE_ROUTES = new Set([
+  'board',
+  'history',
+  'resident',
+  'alerts',
+  'followups',
+  'satisfaction',
+  'activity',
+  'exports',
+  'admin',
+]);
 
 export class App {
   constructor(root) {
     this.root = root;
-    this.session = null;
-    this.langSetting = null;
-    this.units = [];
-    this.residents = [];
-    this.byId = new Map();
-    this.byHash = new Map();
-    this.roster = [];
-    this.draft = null;
-    this.counts = { waiting: 0, problems: 0, total: 0 };
-    this.lastSync = null;
-    this.lastAttempt = null;
-    this.authExpired = false;
-    this.syncing = false;
-    this.applyUpdate = null;
-    this.storage = 'unknown';
     this.view = null;
     this.route = null;
-    this.handled = new WeakSet(); // sync outcomes already acted on (callers may share a run)
-    this.syncClient = createSyncClient({
-      store,
-      appVersion: __APP_VERSION__,
-      onStart: () => {
-        this.syncing = true;
-        this.strip?.update();
-      },
-    });
+    this.applyUpdate = null;
   }
 
   async start() {
-    this.langSetting = await getMeta('lang');
-    setLang(pickLang(this.langSetting, navigator.languages || [navigator.language]));
-    this.session = await getMeta('session');
-    this.draft = await getMeta('draft');
-    await deviceId();
+    await prefs.loadLanguage();
+    await session.load();
+    await draft.load();
     this.buildShell();
-    await Promise.all([this.loadRoster(), this.refreshStatus()]);
-    this.storage = (await isPersisted()) ? 'granted' : await getMeta('storage', 'unknown');
-    this.dismissed = new Set(await getMeta('dismissed', []));
+    await Promise.all([roster.load(), status.refresh()]);
+    await prefs.loadRest();
 
     // A QR link opened from the phone's camera app: /r/<token>.
-    const m = location.pathname.match(/^\/r\/([^/]+)\/?$/);
-    if (m) {
-      sessionStorage.setItem('rounds.openToken', decodeURIComponent(m[1]));
+    const link = location.pathname.match(/^\/r\/([^/]+)\/?$/);
+    if (link) {
+      sessionStorage.setItem('rounds.openToken', decodeURIComponent(link[1]));
       history.replaceState(null, '', '/');
     }
 
     window.addEventListener('hashchange', () => this.render());
-    // Syncs nobody asked for are automatic: the client spreads them with a random wait.
-    window.addEventListener('online', () => {
-      this.strip.update();
-      this.sync({ automatic: true });
-    });
+    window.addEventListener('online', () => this.strip.update());
     window.addEventListener('offline', () => this.strip.update());
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && this.staleSync()) this.sync({ automatic: true });
+    status.on('change', () => this.strip.update());
+    prefs.on('language', () => this.render());
+    // Re-render only screens that show synced data, and never one with a form being filled.
+    syncing.on('synced', () => {
+      if (this.route === '' || this.route === 'records') this.view?.refresh?.();
     });
-    setInterval(() => {
-      if (navigator.onLine && document.visibilityState !== 'hidden') this.sync({ automatic: true });
-    }, SYNC_EVERY_MS);
+    syncing.on('loginNeeded', () => {
+      if (!VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
+    });
+    // Syncs nobody asked for are automatic: the client spreads them with a random wait.
+    syncing.scheduleAutomatic();
     registerServiceWorker(
       (apply) => {
         this.applyUpdate = apply;
         this.showUpdate();
       },
-      (msg) => {
-        if (msg?.type === 'synced') this.afterSync(msg.outcome);
+      (message) => {
+        if (message?.type === 'synced') syncing.afterSync(message.outcome);
       },
     );
 
-    if (!this.session) this.go('login', true);
+    if (!session.current()) this.go('login', true);
     else this.render();
     // Fetch the visit screens once the first screen is up, so the first tap never waits.
-    if (!isOfficeUser(this.session)) setTimeout(() => ['visit', 'rate', 'confirm', 'scan'].forEach((k) => ROUTES[k]().catch(() => {})), 3000);
-    if (this.session) {
+    if (!session.isOffice())
+      setTimeout(
+        () =>
+          ['visit', 'rate', 'confirm', 'scan'].forEach((name) => ROUTES[name]().catch(() => {})),
+        3000,
+      );
+    if (session.current()) {
       await this.openPendingToken();
-      this.sync({ automatic: true });
+      syncing.sync({ automatic: true });
     }
   }
 
@@ -133,7 +117,7 @@ export class App {
 
   buildShell() {
     clear(this.root);
-    this.strip = statusStrip(this);
+    this.strip = statusStrip({ currentRoute: () => this.route, onSyncNow: () => syncing.sync() });
     this.updateBar = h('div', { class: 'update', hidden: true, role: 'status' });
     this.banner = h('div', { class: 'banners' });
     this.main = h('main', { id: 'main', tabindex: '-1' });
@@ -146,13 +130,59 @@ export class App {
     // Never offer the reload in the middle of a visit; it shows again on the roster.
     bar.hidden = !this.applyUpdate || VISIT_ROUTES.has(this.route);
     if (bar.hidden) return;
-    bar.append(h('span', null, t('update.available')), h('button', { type: 'button', class: 'btn small', onclick: () => this.applyUpdate() }, t('update.reload')));
+    bar.append(
+      h('span', null, t('update.available')),
+      h(
+        'button',
+        { type: 'button', class: 'btn small', onclick: () => this.applyUpdate() },
+        t('update.reload'),
+      ),
+    );
   }
 
   toast(text, kind = 'ok') {
-    clear(this.toastEl).append(h('p', { class: `toast-msg ${kind}` }, kind === 'ok' ? '✓ ' : '⚠ ', text));
+    clear(this.toastEl).append(
+      h('p', { class: `toast-msg ${kind}` }, kind === 'ok' ? '✓ ' : '⚠ ', text),
+    );
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => clear(this.toastEl), 6000);
+  }
+
+  renderBanners() {
+    const box = clear(this.banner);
+    const unfinished = draft.current();
+    if (this.route !== '' || !unfinished) return;
+    const resident = roster.resident(unfinished.resident_id);
+    box.append(
+      h(
+        'div',
+        { class: 'banner' },
+        h('p', null, t('draft.unfinished', { name: resident?.name || '—' })),
+        h(
+          'div',
+          { class: 'row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              onclick: () => this.go(draft.current()?.step || 'visit'),
+            },
+            t('draft.continue'),
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'btn secondary', onclick: () => this.discardDraft() },
+            t('draft.discard'),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async discardDraft() {
+    await draft.discard();
+    if (this.route === '') this.renderBanners();
   }
 
   // ---- routing -----------------------------------------------------------------------
@@ -170,10 +200,10 @@ export class App {
   async render() {
     const path = location.hash.replace(/^#\/?/, '');
     let [name, ...rest] = path.split('/');
-    if (!this.session && name !== 'login') name = 'login';
-    if (this.session && name === 'login' && !this.authExpired) name = '';
+    if (!session.current() && name !== 'login') name = 'login';
+    if (session.current() && name === 'login' && !status.current().authExpired) name = '';
     if (!ROUTES[name]) name = '';
-    const office = isOfficeUser(this.session);
+    const office = session.isOffice();
     if (office && name === '') name = 'board';
     if (!office && OFFICE_ROUTES.has(name)) name = '';
     document.body.classList.toggle('office', office);
@@ -194,289 +224,81 @@ export class App {
     this.route = name;
     document.body.classList.toggle('handover', name === 'rate');
     this.showUpdate();
-    const v = viewFn(this, rest.map(decodeURIComponent));
-    if (v.redirect !== undefined) {
+    const view = viewFn(this, rest.map(decodeURIComponent));
+    if (view.redirect !== undefined) {
       this.view = null;
-      this.go(v.redirect, true);
+      this.go(view.redirect, true);
       return;
     }
-    this.view = v;
+    this.view = view;
     this.shownHash = location.hash;
-    clear(this.main).append(v.el);
-    document.title = v.title ? `${v.title} · Rounds` : 'Rounds';
+    clear(this.main).append(view.el);
+    document.title = view.title ? `${view.title} · Rounds` : 'Rounds';
     this.strip.update();
     this.renderBanners();
     window.scrollTo(0, 0);
-    v.focus ? v.focus() : this.main.focus({ preventScroll: true });
+    view.focus ? view.focus() : this.main.focus({ preventScroll: true });
   }
 
-  renderBanners() {
-    const b = clear(this.banner);
-    if (this.route !== '' || !this.draft) return;
-    const r = this.byId.get(this.draft.resident_id);
-    b.append(
-      h(
-        'div',
-        { class: 'banner' },
-        h('p', null, t('draft.unfinished', { name: r?.name || '—' })),
-        h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'btn', onclick: () => this.go(this.draft.step || 'visit') }, t('draft.continue')),
-          h('button', { type: 'button', class: 'btn secondary', onclick: () => this.discardDraft() }, t('draft.discard')),
-        ),
-      ),
-    );
-  }
-
-  /** Hide a hint for good (kept across opens). */
-  dismiss(key) {
-    this.dismissed.add(key);
-    setMeta('dismissed', [...this.dismissed]);
-  }
-
-  // ---- session -----------------------------------------------------------------------
+  // ---- what screens ask the shell for ------------------------------------------------
 
   async login(username, password) {
-    const device = { id: await deviceId(), name: deviceName() };
-    const ans = await api.login(username, password, device);
-    const previous = this.session;
-    if (previous && previous.user?.username !== ans.user?.username) {
-      if ((await outbox.counts()).total > 0) throw new api.ApiError(409, t('login.otherUserWaiting', { name: previous.user.display_name || previous.user.username }));
-      await clearWorkerData();
-      this.draft = null;
-    }
-    this.session = { token: ans.token, expires_at: ans.expires_at, user: ans.user };
-    await setMeta('session', this.session);
-    await delMeta('auth_expired');
-    this.authExpired = false;
-    this.storage = await persistence().catch(() => 'unsupported');
-    await setMeta('storage', this.storage);
-    await this.loadRoster();
+    const { cleared } = await session.login(username, password);
+    if (cleared) draft.forget();
+    status.setAuthExpired(false);
+    await prefs.askPersistence();
+    await roster.load();
     this.go('', true);
-    const first = this.sync();
+    const first = syncing.sync();
     await this.openPendingToken(first);
   }
 
   async logout() {
-    const token = this.session?.token;
-    if (token && navigator.onLine) await api.logout(token).catch(() => {});
-    await clearWorkerData();
-    this.session = null;
-    this.draft = null;
-    this.authExpired = false;
-    await this.loadRoster();
-    await this.refreshStatus();
+    await session.logout();
+    draft.forget();
+    status.setAuthExpired(false);
+    await roster.load();
+    await status.refresh();
     this.go('login', true);
-  }
-
-  // ---- roster ------------------------------------------------------------------------
-
-  async loadRoster() {
-    // The lookups are filled page by page as the rows arrive, never in one long task.
-    const byId = new Map();
-    const byHash = new Map();
-    const [units, residents] = await Promise.all([
-      db.units.toArray(),
-      readAll(db.residents, {
-        each: (r) => {
-          byId.set(r.id, r);
-          if (r.qr_hash) byHash.set(r.qr_hash, r);
-        },
-      }),
-    ]);
-    this.units = units;
-    this.residents = residents;
-    this.byId = byId;
-    this.byHash = byHash;
-    await this.recount();
-    warmSearchKeys(residents);
-  }
-
-  /** Take the named residents again from IndexedDB (changed or removed by a sync). */
-  async updateResidents(ids) {
-    const rows = await db.residents.bulkGet(ids);
-    const gone = new Set();
-    ids.forEach((id, i) => {
-      const old = this.byId.get(id);
-      if (old?.qr_hash) this.byHash.delete(old.qr_hash);
-      const r = rows[i];
-      if (r) {
-        this.byId.set(id, r);
-        if (r.qr_hash) this.byHash.set(r.qr_hash, r);
-      } else {
-        this.byId.delete(id);
-        gone.add(id);
-      }
-    });
-    const seen = new Set();
-    this.residents = this.residents
-      .filter((r) => !gone.has(r.id))
-      .map((r) => {
-        seen.add(r.id);
-        return this.byId.get(r.id);
-      });
-    for (const r of rows) if (r && !seen.has(r.id)) this.residents.push(r);
-    await this.recount();
-  }
-
-  /** Recompute this week's figures from the roster and the visits this phone made. */
-  async recount() {
-    const [pending, synced] = await Promise.all([db.outbox.where('type').equals('visit').toArray(), db.synced.toArray()]);
-    const local = [...pending.map((i) => i.payload), ...synced.map((s) => s.payload)];
-    const ticket = (this.recountTicket = (this.recountTicket || 0) + 1);
-    const roster = await buildRoster(this.units, this.residents, localVisitIndex(local));
-    if (ticket === this.recountTicket) this.roster = roster; // an older count never wins
-  }
-
-  unitOf(resident) {
-    return this.units.find((u) => u.id === resident?.unit_id);
-  }
-
-  // ---- the visit draft ---------------------------------------------------------------
-
-  startVisit(residentId, { identifiedBy = 'manual', qrToken = null } = {}) {
-    const r = this.byId.get(residentId);
-    if (!r) return;
-    const unit = this.unitOf(r);
-    this.draft = {
-      id: uuid(),
-      resident_id: r.id,
-      kind: unit?.kind === 'area' ? 'home_visit' : 'round',
-      checked_in_at: rfc3339(new Date()),
-      checked_out_at: null,
-      identified_by: identifiedBy,
-      qr_token: identifiedBy === 'qr' ? qrToken : null,
-      location: null,
-      observations: { living: 'ok', emotional: 'ok', physical: 'ok', notes: '' },
-      service_given: '',
-      follow_up: false,
-      satisfaction: null,
-      feedback: '',
-      signature: null,
-      step: 'visit',
-    };
-    this.saveDraft();
-    this.go('visit');
-  }
-
-  /** Keep the draft in IndexedDB so an accidental close or an update never loses it. */
-  saveDraft() {
-    clearTimeout(this.draftTimer);
-    this.draftTimer = setTimeout(() => setMeta('draft', this.draft), 300);
-  }
-
-  async discardDraft() {
-    this.draft = null;
-    clearTimeout(this.draftTimer);
-    await delMeta('draft');
-    if (this.route === '') this.renderBanners();
-  }
-
-  /** Write the finished visit (or the fixed rejected one) and go back to the roster. */
-  async saveVisit() {
-    const d = this.draft;
-    const visit = toPayload(d);
-    visit.checked_out_at = rfc3339(new Date());
-    if (d.fix_of) await outbox.replacePayload(d.fix_of, visit);
-    else await outbox.addVisit(visit);
-    this.draft = null;
-    clearTimeout(this.draftTimer);
-    await delMeta('draft');
-    await this.recount();
-    await this.refreshStatus();
-    this.go('');
-    this.toast(t('saved.visit', { name: this.byId.get(visit.resident_id)?.name || '' }));
-    this.afterSave();
-  }
-
-  afterSave() {
-    // Not one after the other: with no service worker (blocked, or private browsing) the
-    // Background Sync request never settles, and the sync must not wait for it.
-    requestBackgroundSync();
-    if (navigator.onLine) this.sync();
-  }
-
-  async openPendingToken(syncing) {
-    const token = sessionStorage.getItem('rounds.openToken');
-    if (!token) return;
-    if (syncing) await syncing;
-    sessionStorage.removeItem('rounds.openToken');
-    const res = await resolveToken(token, {
-      byHash: this.byHash,
-      byId: this.byId,
-      online: navigator.onLine,
-      lookup: (tk) => api.lookupQr(this.session.token, tk),
-    });
-    if (res.kind === 'resident') this.startVisit(res.resident.id, { identifiedBy: 'qr', qrToken: token });
-    else this.toast(t(`scan.result.${res.kind}`), 'warn');
-  }
-
-  // ---- sync --------------------------------------------------------------------------
-
-  staleSync() {
-    const last = this.lastAttempt?.at ? new Date(this.lastAttempt.at) : null;
-    return !last || Date.now() - last > 60e3;
-  }
-
-  /**
-   * Sync at once (the worker tapped, logged in or saved), or with `automatic: true` after the
-   * sync client's random wait. Callers that share a run share its outcome, handled once.
-   */
-  async sync({ automatic = false } = {}) {
-    // Supervisors' and admins' browsers read the API directly; only workers' phones sync.
-    if (!this.session || isOfficeUser(this.session)) return null;
-    const outcome = await this.syncClient.run({ automatic });
-    if (this.handled.has(outcome)) return outcome;
-    this.handled.add(outcome);
-    this.syncing = false;
-    await this.afterSync(outcome);
-    if (!outcome.ok && outcome.reason === 'auth' && !VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
-    return outcome;
-  }
-
-  async afterSync(outcome) {
-    await this.refreshStatus();
-    // Re-read the roster only when the server changed it, and then only the residents it
-    // named; the counts may change either way.
-    if (!outcome || (outcome.roster && !outcome.changed)) await this.loadRoster();
-    else if (outcome.roster) await this.updateResidents(outcome.changed);
-    else await this.recount();
-    // Re-render only views that show synced data, and never one with a form being filled.
-    if (this.route === '' || this.route === 'records') this.view?.refresh?.();
   }
 
   /** An office screen heard 401: the session is over; log in again. */
   sessionEnded() {
-    this.authExpired = true;
+    status.setAuthExpired(true);
     this.go('login');
   }
 
-  async refreshStatus() {
-    [this.counts, this.lastSync, this.lastAttempt, this.authExpired] = await Promise.all([
-      outbox.counts(),
-      getMeta('last_sync'),
-      getMeta('last_attempt'),
-      getMeta('auth_expired', false),
-    ]);
-    this.strip?.update();
+  /** Begin a visit to a resident of the roster and open the visit form. */
+  startVisit(residentId, { identifiedBy = 'manual', qrToken = null } = {}) {
+    const resident = roster.resident(residentId);
+    if (!resident) return;
+    draft.start(resident, roster.unitOf(resident), { identifiedBy, qrToken });
+    this.go('visit');
   }
 
-  async setLanguage(setting) {
-    this.langSetting = setting || null;
-    if (setting) await setMeta('lang', setting);
-    else await delMeta('lang');
-    setLang(pickLang(this.langSetting, navigator.languages || [navigator.language]));
-    this.render();
+  /** Write the finished visit (or the fixed refused one) and go back to the roster. */
+  async saveVisit() {
+    const visit = await draft.finish();
+    await roster.recount();
+    await status.refresh();
+    this.go('');
+    this.toast(t('saved.visit', { name: roster.resident(visit.resident_id)?.name || '' }));
+    syncing.afterSave();
   }
-}
 
-/** The visit as the API wants it (the draft carries a few UI-only fields). */
-export function toPayload(d) {
-  const { step, fix_of, fix_errors, resident_lang, ...visit } = d;
-  return visit;
-}
-
-function deviceName() {
-  const ua = navigator.userAgent;
-  const m = ua.match(/\(([^)]+)\)/);
-  return (m ? m[1] : ua).slice(0, 80);
+  /** A QR link opened the app: start the visit once the roster may hold the resident. */
+  async openPendingToken(syncRun) {
+    const token = sessionStorage.getItem('rounds.openToken');
+    if (!token) return;
+    if (syncRun) await syncRun;
+    sessionStorage.removeItem('rounds.openToken');
+    const result = await resolveToken(token, {
+      ...roster.lookups(),
+      online: navigator.onLine,
+      lookup: (code) => api.lookupQr(session.token(), code),
+    });
+    if (result.kind === 'resident')
+      this.startVisit(result.resident.id, { identifiedBy: 'qr', qrToken: token });
+    else this.toast(t(`scan.result.${result.kind}`), 'warn');
+  }
 }

@@ -1,11 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { flattenErrors, errorsText } from '../src/views/errors.js';
-import { setLang } from '../src/i18n/index.js';
+import { flattenErrors, errorsText } from '../src/worker/views/errors.js';
+import { setLang } from '../src/lib/i18n/index.js';
 
 describe("the server's reasons", () => {
   const nested = {
     observations: { notes: ['Longer than maximum length 2000.'] },
-    signature: { signer_name: ['Give the name of the family member who signed.'], strokes: { 0: ['Out of bounds.'] } },
+    signature: {
+      signer_name: ['Give the name of the family member who signed.'],
+      strokes: { 0: ['Out of bounds.'] },
+    },
     _request: ['Too large to send'],
   };
 

@@ -1,7 +1,12 @@
 // A fake Rounds server speaking the sync contract, with knobs for the ways networks fail.
 import { gunzipSync } from 'node:zlib';
 
-export function fakeServer({ residents = [], units = [{ id: 'u1', name: 'Ward 1', kind: 'ward' }], pageSize = 1000, maxItems = 200 } = {}) {
+export function fakeServer({
+  residents = [],
+  units = [{ id: 'u1', name: 'Ward 1', kind: 'ward' }],
+  pageSize = 1000,
+  maxItems = 200,
+} = {}) {
   const s = {
     visits: new Map(), // id -> canonical JSON
     amendments: new Map(),
@@ -42,11 +47,17 @@ export function fakeServer({ residents = [], units = [{ id: 'u1', name: 'Ward 1'
     s.requests.push({ headers, body, gzip: headers['Content-Encoding'] === 'gzip' });
     if (s.hangNext > 0) {
       s.hangNext--;
-      return new Promise((resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      return new Promise((resolve, reject) =>
+        init.signal?.addEventListener('abort', () =>
+          reject(new DOMException('aborted', 'AbortError')),
+        ),
+      );
     }
-    if (headers.Authorization !== `Bearer ${s.token}`) return respond(401, { title: 'Unauthorized', status: 401, detail: 'Token expired' });
+    if (headers.Authorization !== `Bearer ${s.token}`)
+      return respond(401, { title: 'Unauthorized', status: 401, detail: 'Token expired' });
     const n = body.visits.length + body.amendments.length;
-    if (n > s.maxItems) return respond(413, { title: 'Too large', status: 413, detail: `at most ${s.maxItems}` });
+    if (n > s.maxItems)
+      return respond(413, { title: 'Too large', status: 413, detail: `at most ${s.maxItems}` });
     const results = [];
     for (const v of body.visits) {
       const key = JSON.stringify(v);
@@ -55,7 +66,13 @@ export function fakeServer({ residents = [], units = [{ id: 'u1', name: 'Ward 1'
       else if (!s.visits.has(v.id)) {
         s.visits.set(v.id, key);
         results.push({ id: v.id, kind: 'visit', status: 'created' });
-      } else results.push({ id: v.id, kind: 'visit', status: s.visits.get(v.id) === key ? 'duplicate' : 'conflict', errors: {} });
+      } else
+        results.push({
+          id: v.id,
+          kind: 'visit',
+          status: s.visits.get(v.id) === key ? 'duplicate' : 'conflict',
+          errors: {},
+        });
     }
     for (const a of body.amendments) {
       const dup = s.amendments.has(a.id);
@@ -78,7 +95,12 @@ export function fakeServer({ residents = [], units = [{ id: 'u1', name: 'Ward 1'
 
 export function residentsN(n, unit = 'u1') {
   return Array.from({ length: n }, (_, i) => ({
-    id: `r${i + 1}`, unit_id: unit, name: `Resident ${i + 1}`, room: `${100 + i}`, status: 'active', qr_token: `tok${i + 1}`,
+    id: `r${i + 1}`,
+    unit_id: unit,
+    name: `Resident ${i + 1}`,
+    room: `${100 + i}`,
+    status: 'active',
+    qr_token: `tok${i + 1}`,
     coverage: { week: '2026-W48', required: 2, days_visited: 0, last_visit_at: null },
   }));
 }

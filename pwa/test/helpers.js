@@ -1,4 +1,4 @@
-import { db } from '../src/db.js';
+import { db } from '../src/sync/db.js';
 
 export async function resetDb() {
   await Promise.all(db.tables.map((t) => t.clear()));
@@ -21,7 +21,15 @@ export function visit(over = {}) {
     follow_up: false,
     satisfaction: 'satisfied',
     feedback: '',
-    signature: { signer: 'resident', signer_name: null, reason: null, width: 600, height: 200, encoding: 'delta', strokes: [[10, 10, 1, 1, 2, 2]] },
+    signature: {
+      signer: 'resident',
+      signer_name: null,
+      reason: null,
+      width: 600,
+      height: 200,
+      encoding: 'delta',
+      strokes: [[10, 10, 1, 1, 2, 2]],
+    },
     ...over,
   };
 }

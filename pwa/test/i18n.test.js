@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import en from '../src/i18n/en.json';
-import zh from '../src/i18n/zh-CN.json';
-import { t, pickLang, setLang } from '../src/i18n/index.js';
+import en from '../src/lib/i18n/en.json';
+import zh from '../src/lib/i18n/zh-CN.json';
+import { t, pickLang, setLang } from '../src/lib/i18n/index.js';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -32,15 +32,33 @@ describe('catalogs', () => {
     const missing = [...used].filter((k) => !(k in en));
     expect(missing).toEqual([]);
     // Keys built at run time.
-    for (const k of ['status.fail.offline', 'status.fail.timeout', 'status.fail.network', 'status.fail.server', 'status.fail.auth',
-      'scan.result.other_unit', 'scan.result.rotated', 'scan.result.unknown', 'scan.result.offline', 'scan.result.lookup_failed',
-      'satisfaction.satisfied', 'satisfaction.basically_satisfied', 'satisfaction.unsatisfied', 'visit.kind.round', 'visit.kind.home_visit']) {
+    for (const k of [
+      'status.fail.offline',
+      'status.fail.timeout',
+      'status.fail.network',
+      'status.fail.server',
+      'status.fail.auth',
+      'scan.result.other_unit',
+      'scan.result.rotated',
+      'scan.result.unknown',
+      'scan.result.offline',
+      'scan.result.lookup_failed',
+      'satisfaction.satisfied',
+      'satisfaction.basically_satisfied',
+      'satisfaction.unsatisfied',
+      'visit.kind.round',
+      'visit.kind.home_visit',
+    ]) {
       expect(en, k).toHaveProperty([k]);
     }
   });
 
   it('say the three ratings the way the register form does', () => {
-    expect([zh['satisfaction.satisfied'], zh['satisfaction.basically_satisfied'], zh['satisfaction.unsatisfied']]).toEqual(['满意', '基本满意', '不满意']);
+    expect([
+      zh['satisfaction.satisfied'],
+      zh['satisfaction.basically_satisfied'],
+      zh['satisfaction.unsatisfied'],
+    ]).toEqual(['满意', '基本满意', '不满意']);
   });
 });
 

@@ -1,9 +1,22 @@
 import { describe, it, expect } from 'vitest';
-import { qs, isoWeek, weekRange, shiftWeek, boardQuery, newestOnly, Stale, pct, band, trendRuns, pageInfo, shareOf } from '../src/office/logic.js';
+import {
+  qs,
+  boardQuery,
+  newestOnly,
+  Stale,
+  pct,
+  band,
+  trendRuns,
+  pageInfo,
+  shareOf,
+} from '../src/office/logic.js';
+import { isoWeek, weekRange, shiftWeek } from '../src/lib/dates.js';
 
 describe('office logic', () => {
   it('builds query strings with repeated units and no empty values', () => {
-    expect(qs({ from: '2026-11-01', unit_id: ['a', 'b'], q: '', x: null })).toBe('?from=2026-11-01&unit_id=a&unit_id=b');
+    expect(qs({ from: '2026-11-01', unit_id: ['a', 'b'], q: '', x: null })).toBe(
+      '?from=2026-11-01&unit_id=a&unit_id=b',
+    );
     expect(qs({})).toBe('');
   });
 
@@ -19,10 +32,28 @@ describe('office logic', () => {
   });
 
   it('asks the server for the board with the status filter, sort and page', () => {
-    expect(qs(boardQuery({ week: null, unit: '', status: '', sort: 'priority', page: 1 }))).toBe('?sort=priority&page=1&per_page=50');
-    expect(qs(boardQuery({ week: '2026-W47', unit: 'u1', status: 'attention', sort: '-last_visit', page: 3 })))
-      .toBe('?week=2026-W47&unit_id=u1&status=missed&status=at_risk&sort=-last_visit&page=3&per_page=50');
-    expect(boardQuery({ status: 'met' }, 20)).toMatchObject({ status: ['met'], sort: 'priority', page: 1, per_page: 20 });
+    expect(qs(boardQuery({ week: null, unit: '', status: '', sort: 'priority', page: 1 }))).toBe(
+      '?sort=priority&page=1&per_page=50',
+    );
+    expect(
+      qs(
+        boardQuery({
+          week: '2026-W47',
+          unit: 'u1',
+          status: 'attention',
+          sort: '-last_visit',
+          page: 3,
+        }),
+      ),
+    ).toBe(
+      '?week=2026-W47&unit_id=u1&status=missed&status=at_risk&sort=-last_visit&page=3&per_page=50',
+    );
+    expect(boardQuery({ status: 'met' }, 20)).toMatchObject({
+      status: ['met'],
+      sort: 'priority',
+      page: 1,
+      per_page: 20,
+    });
   });
 
   it('lets only the newest of overlapping loads draw', async () => {
@@ -50,7 +81,13 @@ describe('office logic', () => {
     expect(pct(0.8)).toBe('80%');
     expect(pct(null)).toBe('—');
     expect(shareOf(0, 0)).toBe(null);
-    expect([band(1), band(0.8), band(0.5), band(0.1), band(null)]).toEqual(['full', 'high', 'mid', 'low', 'none']);
+    expect([band(1), band(0.8), band(0.5), band(0.1), band(null)]).toEqual([
+      'full',
+      'high',
+      'mid',
+      'low',
+      'none',
+    ]);
   });
 
   it('draws trend runs broken at weeks without data', () => {
@@ -59,7 +96,17 @@ describe('office logic', () => {
   });
 
   it('says which rows a page holds', () => {
-    expect(pageInfo({ page: 2, per_page: 20, total: 45 })).toEqual({ page: 2, pages: 3, from: 21, to: 40, total: 45 });
-    expect(pageInfo({ page: 1, per_page: 50, total: 0 })).toMatchObject({ pages: 1, from: 0, to: 0 });
+    expect(pageInfo({ page: 2, per_page: 20, total: 45 })).toEqual({
+      page: 2,
+      pages: 3,
+      from: 21,
+      to: 40,
+      total: 45,
+    });
+    expect(pageInfo({ page: 1, per_page: 50, total: 0 })).toMatchObject({
+      pages: 1,
+      from: 0,
+      to: 0,
+    });
   });
 });

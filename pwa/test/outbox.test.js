@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import * as outbox from '../src/outbox.js';
-import { db } from '../src/db.js';
+import * as outbox from '../src/sync/outbox.js';
+import { db } from '../src/sync/db.js';
 import { resetDb, visit } from './helpers.js';
 
 beforeEach(resetDb);
@@ -9,7 +9,10 @@ describe('outbox', () => {
   it('keeps visits in the order they were made, visits before amendments', async () => {
     const a = visit();
     const b = visit();
-    await outbox.addAmendment({ id: 'am1', visit_id: 'v0', changes: { feedback: 'x' }, reason: 'typo' }, new Date(1000));
+    await outbox.addAmendment(
+      { id: 'am1', visit_id: 'v0', changes: { feedback: 'x' }, reason: 'typo' },
+      new Date(1000),
+    );
     await outbox.addVisit(b, new Date(3000));
     await outbox.addVisit(a, new Date(2000));
     const ids = (await outbox.pendingItems()).map((i) => i.id);
@@ -25,7 +28,12 @@ describe('outbox', () => {
       [
         { id: a.id, kind: 'visit', status: 'created' },
         { id: b.id, kind: 'visit', status: 'duplicate' },
-        { id: c.id, kind: 'visit', status: 'rejected', errors: { 'signature.strokes': ['too many points'] } },
+        {
+          id: c.id,
+          kind: 'visit',
+          status: 'rejected',
+          errors: { 'signature.strokes': ['too many points'] },
+        },
         // d: no result at all (lost in the answer) -> stays pending
       ],
       sent,
@@ -51,7 +59,10 @@ describe('outbox', () => {
   it('sends a fixed rejected record again under the same id', async () => {
     const a = visit();
     await outbox.addVisit(a);
-    await outbox.applyResults([{ id: a.id, kind: 'visit', status: 'rejected', errors: { feedback: ['too long'] } }], await outbox.pendingItems());
+    await outbox.applyResults(
+      [{ id: a.id, kind: 'visit', status: 'rejected', errors: { feedback: ['too long'] } }],
+      await outbox.pendingItems(),
+    );
     await outbox.replacePayload(a.id, { ...a, feedback: 'short' });
     const [item] = await outbox.pendingItems();
     expect(item).toMatchObject({ id: a.id, state: 'pending', errors: null });
@@ -61,7 +72,10 @@ describe('outbox', () => {
   it('sends a conflicting record as a new one', async () => {
     const a = visit();
     await outbox.addVisit(a);
-    await outbox.applyResults([{ id: a.id, kind: 'visit', status: 'conflict', errors: {} }], await outbox.pendingItems());
+    await outbox.applyResults(
+      [{ id: a.id, kind: 'visit', status: 'conflict', errors: {} }],
+      await outbox.pendingItems(),
+    );
     expect(await outbox.counts()).toMatchObject({ problems: 1 });
     await outbox.resendAsNew(a.id);
     const [item] = await outbox.pendingItems();
@@ -73,9 +87,20 @@ describe('outbox', () => {
   it('records an accepted amendment on the kept visit', async () => {
     const a = visit();
     await outbox.addVisit(a);
-    await outbox.applyResults([{ id: a.id, kind: 'visit', status: 'created' }], await outbox.pendingItems());
-    await outbox.addAmendment({ id: 'am1', visit_id: a.id, changes: { feedback: 'fixed' }, reason: 'typo' });
-    await outbox.applyResults([{ id: 'am1', kind: 'amendment', status: 'created' }], await outbox.pendingItems());
+    await outbox.applyResults(
+      [{ id: a.id, kind: 'visit', status: 'created' }],
+      await outbox.pendingItems(),
+    );
+    await outbox.addAmendment({
+      id: 'am1',
+      visit_id: a.id,
+      changes: { feedback: 'fixed' },
+      reason: 'typo',
+    });
+    await outbox.applyResults(
+      [{ id: 'am1', kind: 'amendment', status: 'created' }],
+      await outbox.pendingItems(),
+    );
     const kept = await db.synced.get(a.id);
     expect(kept.amendments).toHaveLength(1);
     expect(await outbox.counts()).toMatchObject({ total: 0 });
@@ -84,7 +109,11 @@ describe('outbox', () => {
   it('forgets synced copies after the correction window', async () => {
     const a = visit();
     await outbox.addVisit(a);
-    await outbox.applyResults([{ id: a.id, kind: 'visit', status: 'created' }], await outbox.pendingItems(), new Date('2026-11-01T00:00:00Z'));
+    await outbox.applyResults(
+      [{ id: a.id, kind: 'visit', status: 'created' }],
+      await outbox.pendingItems(),
+      new Date('2026-11-01T00:00:00Z'),
+    );
     expect(await outbox.recentSynced(new Date('2026-11-10T00:00:00Z'))).toHaveLength(1);
     await outbox.purgeSynced(new Date('2026-11-20T00:00:00Z'));
     expect(await db.synced.count()).toBe(0);

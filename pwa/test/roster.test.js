@@ -1,7 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { isoWeek, weekFigures, localVisitIndex, buildRoster, filterRoster } from '../src/roster.js';
-import { pinyinInitials } from '../src/pinyin.js';
-import { parseToken, fingerprint, resolveToken } from '../src/scanner.js';
+import {
+  weekFigures,
+  localVisitIndex,
+  buildRoster,
+  filterRoster,
+} from '../src/state/roster-figures.js';
+import { isoWeek } from '../src/lib/dates.js';
+import { pinyinInitials } from '../src/lib/pinyin.js';
+import { parseToken, fingerprint, resolveToken } from '../src/lib/scanner.js';
 
 const now = new Date(2026, 10, 25, 10, 0); // Wednesday 25 Nov 2026, local time
 const at = (d, h = 9) => new Date(2026, 10, d, h, 0).toISOString();
@@ -14,24 +20,45 @@ describe('week figures', () => {
   });
 
   it('adds local visits on days after the server last counted', () => {
-    const r = { id: 'a', coverage: { week: '2026-W48', required: 2, days_visited: 1, last_visit_at: at(23) } };
-    const local = localVisitIndex([
-      { resident_id: 'a', checked_in_at: at(23, 15) }, // same day as the server's: already counted
-      { resident_id: 'a', checked_in_at: at(25) },
-      { resident_id: 'a', checked_in_at: at(25, 11) },
-    ], now);
-    expect(weekFigures(r, local.get('a'), now)).toMatchObject({ days: 2, required: 2, needs: false });
+    const r = {
+      id: 'a',
+      coverage: { week: '2026-W48', required: 2, days_visited: 1, last_visit_at: at(23) },
+    };
+    const local = localVisitIndex(
+      [
+        { resident_id: 'a', checked_in_at: at(23, 15) }, // same day as the server's: already counted
+        { resident_id: 'a', checked_in_at: at(25) },
+        { resident_id: 'a', checked_in_at: at(25, 11) },
+      ],
+      now,
+    );
+    expect(weekFigures(r, local.get('a'), now)).toMatchObject({
+      days: 2,
+      required: 2,
+      needs: false,
+    });
   });
 
   it('starts a new week at zero', () => {
-    const r = { id: 'a', coverage: { week: '2026-W47', required: 3, days_visited: 3, last_visit_at: at(20) } };
+    const r = {
+      id: 'a',
+      coverage: { week: '2026-W47', required: 3, days_visited: 3, last_visit_at: at(20) },
+    };
     expect(weekFigures(r, undefined, now)).toMatchObject({ days: 0, required: 3, needs: true });
   });
 });
 
 describe('roster', () => {
-  const units = [{ id: 'u2', name: 'B wing' }, { id: 'u1', name: 'A wing' }];
-  const cov = (days) => ({ week: '2026-W48', required: 2, days_visited: days, last_visit_at: null });
+  const units = [
+    { id: 'u2', name: 'B wing' },
+    { id: 'u1', name: 'A wing' },
+  ];
+  const cov = (days) => ({
+    week: '2026-W48',
+    required: 2,
+    days_visited: days,
+    last_visit_at: null,
+  });
   const residents = [
     { id: '1', unit_id: 'u1', name: '王小明', room: '101', status: 'active', coverage: cov(2) },
     { id: '2', unit_id: 'u1', name: '李娜', room: '102', status: 'active', coverage: cov(0) },
@@ -58,7 +85,14 @@ describe('roster', () => {
   });
 
   it('filters 10,000 residents', async () => {
-    const many = Array.from({ length: 10000 }, (_, i) => ({ id: `${i}`, unit_id: `u${i % 2 + 1}`, name: `居民${i}`, room: `${i}`, status: 'active', coverage: cov(i % 3) }));
+    const many = Array.from({ length: 10000 }, (_, i) => ({
+      id: `${i}`,
+      unit_id: `u${(i % 2) + 1}`,
+      name: `居民${i}`,
+      room: `${i}`,
+      status: 'active',
+      coverage: cov(i % 3),
+    }));
     const g = await buildRoster(units, many, new Map(), now);
     expect(filterRoster(g, '9999').flatMap((x) => x.items)).toHaveLength(1);
   });
@@ -68,7 +102,14 @@ describe('natural order', () => {
   it('orders rooms by their numbers', async () => {
     const units = [{ id: 'u', name: 'U' }];
     const rooms = ['10-1', '2-10', '2-9', '101', 'A3', 'A12'];
-    const rs = rooms.map((room, i) => ({ id: `${i}`, unit_id: 'u', name: 'x', room, status: 'active', coverage: { week: '2026-W48', required: 2, days_visited: 2 } }));
+    const rs = rooms.map((room, i) => ({
+      id: `${i}`,
+      unit_id: 'u',
+      name: 'x',
+      room,
+      status: 'active',
+      coverage: { week: '2026-W48', required: 2, days_visited: 2 },
+    }));
     const g = await buildRoster(units, rs, new Map(), now);
     expect(g[0].items.map((e) => e.r.room)).toEqual(['2-9', '2-10', '10-1', '101', 'A3', 'A12']);
   });
@@ -98,21 +139,43 @@ describe('scanned codes', () => {
   });
 
   const me = { id: 'r1', name: 'Mine' };
-  const known = async () => ({ byHash: new Map([[await fingerprint('tok-mine'), me]]), byId: new Map([['r1', me]]) });
+  const known = async () => ({
+    byHash: new Map([[await fingerprint('tok-mine'), me]]),
+    byId: new Map([['r1', me]]),
+  });
 
   it('open a resident of my roster without asking the server', async () => {
-    const lookup = () => { throw new Error('not asked'); };
-    expect(await resolveToken('tok-mine', { ...(await known()), online: true, lookup })).toEqual({ kind: 'resident', resident: me });
+    const lookup = () => {
+      throw new Error('not asked');
+    };
+    expect(await resolveToken('tok-mine', { ...(await known()), online: true, lookup })).toEqual({
+      kind: 'resident',
+      resident: me,
+    });
   });
 
   it('say plainly what an unknown code is', async () => {
-    const ask = (status, resident_id = null) => async () => ({ status, resident_id });
+    const ask =
+      (status, resident_id = null) =>
+      async () => ({ status, resident_id });
     const k = await known();
-    expect(await resolveToken('x-other', { ...k, online: true, lookup: ask('other_unit') })).toEqual({ kind: 'other_unit' });
-    expect(await resolveToken('x-old', { ...k, online: true, lookup: ask('rotated') })).toEqual({ kind: 'rotated' });
-    expect(await resolveToken('x-what', { ...k, online: true, lookup: ask('unknown') })).toEqual({ kind: 'unknown' });
-    expect(await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r1') })).toEqual({ kind: 'resident', resident: me });
-    expect(await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r9') })).toEqual({ kind: 'other_unit' });
-    expect(await resolveToken('x-any', { ...k, online: false, lookup: ask('current', 'r1') })).toEqual({ kind: 'offline' });
+    expect(
+      await resolveToken('x-other', { ...k, online: true, lookup: ask('other_unit') }),
+    ).toEqual({ kind: 'other_unit' });
+    expect(await resolveToken('x-old', { ...k, online: true, lookup: ask('rotated') })).toEqual({
+      kind: 'rotated',
+    });
+    expect(await resolveToken('x-what', { ...k, online: true, lookup: ask('unknown') })).toEqual({
+      kind: 'unknown',
+    });
+    expect(
+      await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r1') }),
+    ).toEqual({ kind: 'resident', resident: me });
+    expect(
+      await resolveToken('x-new', { ...k, online: true, lookup: ask('current', 'r9') }),
+    ).toEqual({ kind: 'other_unit' });
+    expect(
+      await resolveToken('x-any', { ...k, online: false, lookup: ask('current', 'r1') }),
+    ).toEqual({ kind: 'offline' });
   });
 });

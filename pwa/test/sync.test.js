@@ -1,14 +1,20 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { createSyncClient, jitterDelay, retryAfterSeconds, AUTO_SYNC_JITTER_MS } from '../src/sync.js';
-import { store } from '../src/store.js';
-import * as outbox from '../src/outbox.js';
-import { db, getMeta, setMeta } from '../src/db.js';
+import {
+  createSyncClient,
+  jitterDelay,
+  retryAfterSeconds,
+  AUTO_SYNC_JITTER_MS,
+} from '../src/sync/client.js';
+import { store } from '../src/sync/store.js';
+import * as outbox from '../src/sync/outbox.js';
+import { db, getMeta, setMeta } from '../src/sync/db.js';
 import { resetDb, visit } from './helpers.js';
 import { fakeServer, residentsN } from './fakeserver.js';
 
 let server;
 let client;
-const make = (opts = {}) => createSyncClient({ store, fetchImpl: server.fetch, appVersion: 'test', ...opts });
+const make = (opts = {}) =>
+  createSyncClient({ store, fetchImpl: server.fetch, appVersion: 'test', ...opts });
 
 beforeEach(async () => {
   await resetDb();
@@ -78,7 +84,9 @@ describe('sync client', () => {
     expect(out).toMatchObject({ ok: true, created: 100 });
     expect(server.visits.size).toBe(100);
     expect(await db.outbox.count()).toBe(0);
-    const accepted = server.requests.filter((r) => r.body.visits.length <= 30 && r.body.visits.length > 0);
+    const accepted = server.requests.filter(
+      (r) => r.body.visits.length <= 30 && r.body.visits.length > 0,
+    );
     expect(accepted.reduce((n, r) => n + r.body.visits.length, 0)).toBe(100);
   });
 
@@ -106,7 +114,11 @@ describe('sync client', () => {
     expect(out).toMatchObject({ ok: true, created: 1, rejected: 1 });
     const left = await outbox.all();
     expect(left).toHaveLength(1);
-    expect(left[0]).toMatchObject({ id: bad.id, state: 'rejected', errors: { feedback: ['not allowed'] } });
+    expect(left[0]).toMatchObject({
+      id: bad.id,
+      state: 'rejected',
+      errors: { feedback: ['not allowed'] },
+    });
     // A rejected record is not sent again until the worker fixes it.
     await client.run();
     expect(server.requests.at(-1).body.visits).toHaveLength(0);
@@ -169,7 +181,10 @@ describe('sync client', () => {
 
   it('falls back to plain JSON if the server refuses gzip (415)', async () => {
     const inner = server.fetch;
-    server.fetch = async (url, init) => (init.headers['Content-Encoding'] ? { status: 415, ok: false, headers: new Map(), text: async () => '{}' } : inner(url, init));
+    server.fetch = async (url, init) =>
+      init.headers['Content-Encoding']
+        ? { status: 415, ok: false, headers: new Map(), text: async () => '{}' }
+        : inner(url, init);
     client = make();
     await addVisits(10);
     expect(await client.run()).toMatchObject({ ok: true, created: 10 });
@@ -185,7 +200,12 @@ describe('sync client', () => {
   it('sends amendments after visits', async () => {
     const [v] = await addVisits(1);
     await client.run();
-    await outbox.addAmendment({ id: 'am-1', visit_id: v.id, changes: { feedback: 'ok' }, reason: 'typo' });
+    await outbox.addAmendment({
+      id: 'am-1',
+      visit_id: v.id,
+      changes: { feedback: 'ok' },
+      reason: 'typo',
+    });
     expect(await client.run()).toMatchObject({ ok: true, created: 1 });
     expect(server.amendments.has('am-1')).toBe(true);
   });
@@ -208,11 +228,16 @@ function busyOnce(status, retryAfter) {
     busy = false;
     server.requests.push({ headers: init.headers, busy: status });
     const headers = new Map([['Retry-After', retryAfter]]);
-    return { status, ok: false, headers, text: async () => JSON.stringify({ title: 'Busy', status, detail: 'Try again later' }) };
+    return {
+      status,
+      ok: false,
+      headers,
+      text: async () => JSON.stringify({ title: 'Busy', status, detail: 'Try again later' }),
+    };
   };
 }
 
-describe('automatic syncs wait a random moment; the worker\'s do not', () => {
+describe("automatic syncs wait a random moment; the worker's do not", () => {
   it('draws the wait from [0, 10 s): whole milliseconds, never the top of the window', () => {
     expect(AUTO_SYNC_JITTER_MS).toBe(10_000);
     expect(jitterDelay(() => 0)).toBe(0);
@@ -272,7 +297,13 @@ describe('automatic syncs wait a random moment; the worker\'s do not', () => {
       client = make({ sleep, random: () => 0, now: () => at });
       await addVisits(1);
       const refused = await client.run();
-      expect(refused).toMatchObject({ ok: false, reason: 'server', status, retryAfter: 120, message: 'Try again later' });
+      expect(refused).toMatchObject({
+        ok: false,
+        reason: 'server',
+        status,
+        retryAfter: 120,
+        message: 'Try again later',
+      });
       expect(await db.outbox.count()).toBe(1);
 
       const automatic = client.run({ automatic: true });

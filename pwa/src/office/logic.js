@@ -4,51 +4,11 @@
 export function qs(params = {}) {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    for (const x of [].concat(v)) if (x !== undefined && x !== null && x !== '') sp.append(k, String(x));
+    for (const x of [].concat(v))
+      if (x !== undefined && x !== null && x !== '') sp.append(k, String(x));
   }
   const s = sp.toString();
   return s ? `?${s}` : '';
-}
-
-const DAY = 86400e3;
-
-/** The ISO week ("2026-W48") of a calendar date given as 'YYYY-MM-DD' or a Date (its UTC day). */
-export function isoWeek(d) {
-  const x = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
-  const wd = (x.getUTCDay() + 6) % 7; // Monday 0
-  const thursday = new Date(x.getTime() + (3 - wd) * DAY);
-  const year = thursday.getUTCFullYear();
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const week1Monday = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * DAY;
-  const n = Math.floor((thursday.getTime() - week1Monday) / (7 * DAY)) + 1;
-  return `${year}-W${String(n).padStart(2, '0')}`;
-}
-
-/** Monday and Sunday ('YYYY-MM-DD') of an ISO week. */
-export function weekRange(week) {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!m) return null;
-  const jan4 = new Date(Date.UTC(Number(m[1]), 0, 4));
-  const monday = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * DAY + (Number(m[2]) - 1) * 7 * DAY;
-  const iso = (t) => new Date(t).toISOString().slice(0, 10);
-  return { from: iso(monday), to: iso(monday + 6 * DAY) };
-}
-
-/** The week n weeks after (or before, n < 0) the given one. */
-export function shiftWeek(week, n) {
-  const r = weekRange(week);
-  if (!r) return week;
-  return isoWeek(new Date(new Date(`${r.from}T00:00:00Z`).getTime() + n * 7 * DAY).toISOString().slice(0, 10));
-}
-
-/** 'YYYY-MM-DD' n days from a date string. */
-export function addDays(date, n) {
-  return new Date(new Date(`${date}T00:00:00Z`).getTime() + n * DAY).toISOString().slice(0, 10);
-}
-
-/** Today's date in the browser's zone as 'YYYY-MM-DD'. */
-export function today(now = new Date()) {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
 export const STATUSES = ['missed', 'at_risk', 'on_track', 'met'];
@@ -62,7 +22,14 @@ export const BOARD_SORTS = ['priority', 'name', 'last_visit', '-last_visit', 'da
  */
 export function boardQuery({ week, unit, status, sort, page }, perPage = 50) {
   const statuses = status === 'attention' ? ['missed', 'at_risk'] : status ? [status] : [];
-  return { week: week || '', unit_id: unit || '', status: statuses, sort: sort || 'priority', page: page || 1, per_page: perPage };
+  return {
+    week: week || '',
+    unit_id: unit || '',
+    status: statuses,
+    sort: sort || 'priority',
+    page: page || 1,
+    per_page: perPage,
+  };
 }
 
 /** Thrown in place of an answer that a newer load has made stale; the screen ignores it. */
@@ -95,7 +62,8 @@ export function newestOnly() {
 }
 
 /** A share as a whole percentage ('75%'), or an em dash when there is none. */
-export const pct = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`);
+export const pct = (share) =>
+  share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`;
 
 /** met / residents, null when there are none. */
 export const shareOf = (met, total) => (total ? met / total : null);
@@ -133,8 +101,11 @@ const round1 = (v) => Math.round(v * 10) / 10;
 /** Pages of a paged answer: {page, pages, from, to} for "21–40 of 95". */
 export function pageInfo({ page = 1, per_page: per = 50, total = 0 }) {
   const pages = Math.max(1, Math.ceil(total / per));
-  return { page, pages, from: total ? (page - 1) * per + 1 : 0, to: Math.min(total, page * per), total };
+  return {
+    page,
+    pages,
+    from: total ? (page - 1) * per + 1 : 0,
+    to: Math.min(total, page * per),
+    total,
+  };
 }
-
-/** Roles that get the office screens. */
-export const isOffice = (user) => user?.role === 'supervisor' || user?.role === 'admin';

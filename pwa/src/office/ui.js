@@ -1,15 +1,18 @@
 // Shared pieces of the supervisor and admin screens: the API with the session's token,
 // the "needs a connection" notice, tables, pages, and opening or saving files from blobs.
-import { h, clear } from '../dom.js';
-import { t } from '../i18n/index.js';
-import { request, fetchBlob, ApiError } from '../api.js';
+import { h, clear } from '../lib/dom.js';
+import { t } from '../lib/i18n/index.js';
+import { request, fetchBlob, ApiError } from '../lib/api.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
+import { session } from '../state/index.js';
 
-export function client(app) {
-  const token = () => app.session?.token;
+/** The API with the session's token. */
+export function client() {
+  const token = () => session.token();
   return {
     get: (path, params) => request(path + qs(params), { token: token(), timeoutMs: 30_000 }),
-    send: (method, path, body) => request(path, { method, body, token: token(), timeoutMs: 30_000 }),
+    send: (method, path, body) =>
+      request(path, { method, body, token: token(), timeoutMs: 30_000 }),
     blob: (path, params) => fetchBlob(path + qs(params), token()),
   };
 }
@@ -21,7 +24,11 @@ export function errorText(err) {
   if (s === 401) return t('office.loginAgain');
   if (s === 403) return t('office.forbidden');
   if (s === 404) return t('office.notFound');
-  const fields = err?.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`).join('; ') : '';
+  const fields = err?.errors
+    ? Object.entries(err.errors)
+        .map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`)
+        .join('; ')
+    : '';
   return t('office.failed', { detail: [err?.message, fields].filter(Boolean).join(' — ') });
 }
 
@@ -30,21 +37,36 @@ export function problemLine() {
   const el = h('p', { class: 'error', role: 'alert' });
   return {
     el,
-    show: (err) => (el.textContent = err ? `⚠ ${typeof err === 'string' ? err : errorText(err)}` : ''),
+    show: (err) =>
+      (el.textContent = err ? `⚠ ${typeof err === 'string' ? err : errorText(err)}` : ''),
   };
 }
 
 /**
  * A screen that loads from the API: a heading, the offline notice, a body drawn by draw(),
- * and a reload when the connection returns. Returns {el, reload, body, problem}.
+ * and a reload when the connection returns. Returns {el, reload, body, problem}. A 401 is
+ * told to the shell (app.sessionEnded), which asks for a new login.
  * draw(fresh) awaits its answers through fresh(): when a newer reload has started meanwhile
  * (a filter changed), the older load stops there and draws nothing.
  */
 export function screen(app, title, { intro, controls } = {}) {
-  const offline = h('div', { class: 'banner warn', role: 'status' }, h('p', null, '⚠ ', t('office.needsConnection')));
+  const offline = h(
+    'div',
+    { class: 'banner warn', role: 'status' },
+    h('p', null, '⚠ ', t('office.needsConnection')),
+  );
   const problem = problemLine();
   const body = h('div', { class: 'office-body', 'aria-busy': 'false' });
-  const el = h('section', { class: 'view office' }, h('h1', null, title), intro ? h('p', { class: 'note' }, intro) : null, offline, controls || null, problem.el, body);
+  const el = h(
+    'section',
+    { class: 'view office' },
+    h('h1', null, title),
+    intro ? h('p', { class: 'note' }, intro) : null,
+    offline,
+    controls || null,
+    problem.el,
+    body,
+  );
   let drawFn = null;
   const startLoad = newestOnly();
   const sync = () => (offline.hidden = navigator.onLine);
@@ -92,29 +114,82 @@ export function screen(app, title, { intro, controls } = {}) {
 
 /** A table: columns [{label, cell(row) -> node|string, num?}] over rows; scrolls sideways on a phone. */
 export function table(caption, columns, rows, { rowClass } = {}) {
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
-    h('table', { class: 'data' },
+  return h(
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
+    h(
+      'table',
+      { class: 'data' },
       h('caption', null, caption),
-      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
-      h('tbody', null, rows.map((r) => h('tr', { class: rowClass?.(r) || null },
-        columns.map((c, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: c.num ? 'num' : null }, c.cell(r))))))));
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            { class: rowClass?.(r) || null },
+            columns.map((c, i) =>
+              h(
+                i === 0 ? 'th' : 'td',
+                { scope: i === 0 ? 'row' : null, class: c.num ? 'num' : null },
+                c.cell(r),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Previous / next page buttons for a paged answer; go(page) loads another. */
 export function pager(answer, go, what) {
   const p = pageInfo(answer);
   if (p.pages <= 1) return h('p', { class: 'note' }, t('office.count', { n: p.total }));
-  return h('nav', { class: 'row pager', 'aria-label': t('office.pages', { what }) },
-    h('button', { type: 'button', class: 'btn secondary small', disabled: p.page <= 1, onclick: () => go(p.page - 1) }, t('office.prev')),
+  return h(
+    'nav',
+    { class: 'row pager', 'aria-label': t('office.pages', { what }) },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn secondary small',
+        disabled: p.page <= 1,
+        onclick: () => go(p.page - 1),
+      },
+      t('office.prev'),
+    ),
     h('span', { role: 'status' }, t('office.pageOf', { from: p.from, to: p.to, total: p.total })),
-    h('button', { type: 'button', class: 'btn secondary small', disabled: p.page >= p.pages, onclick: () => go(p.page + 1) }, t('office.next')));
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn secondary small',
+        disabled: p.page >= p.pages,
+        onclick: () => go(p.page + 1),
+      },
+      t('office.next'),
+    ),
+  );
 }
 
 /** A select of units ('' = all one sees). */
 export function unitSelect(units, value, onchange, { all = true } = {}) {
-  const s = h('select', { onchange: (e) => onchange(e.target.value) },
+  const s = h(
+    'select',
+    { onchange: (e) => onchange(e.target.value) },
     all ? h('option', { value: '' }, t('office.allUnits')) : null,
-    units.map((u) => h('option', { value: u.id }, u.name)));
+    units.map((u) => h('option', { value: u.id }, u.name)),
+  );
   s.value = value || '';
   return s;
 }
@@ -159,20 +234,45 @@ export async function download(api, path, params, fallbackName, problem) {
 /** An <img> of a bearer-authenticated image (QR code, signature), shown from a blob URL. */
 export function authImage(api, path, alt, cls) {
   const img = h('img', { alt, class: cls });
-  api.blob(path).then(({ blob }) => {
-    img.src = URL.createObjectURL(blob);
-    img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
-  }).catch(() => img.replaceWith(h('p', { class: 'note' }, t('office.imageFailed', { what: alt }))));
+  api
+    .blob(path)
+    .then(({ blob }) => {
+      img.src = URL.createObjectURL(blob);
+      img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+    })
+    .catch(() =>
+      img.replaceWith(h('p', { class: 'note' }, t('office.imageFailed', { what: alt }))),
+    );
   return img;
 }
 
 /** Status in words with a symbol (colour only helps). */
 export function statusTag(status) {
   const sym = { met: '✓', on_track: '◐', at_risk: '⚠', missed: '✗' }[status] || '';
-  return h('span', { class: `tag st-${status}` }, h('span', { 'aria-hidden': 'true' }, `${sym} `), t(`coverage.status.${status}`));
+  return h(
+    'span',
+    { class: `tag st-${status}` },
+    h('span', { 'aria-hidden': 'true' }, `${sym} `),
+    t(`coverage.status.${status}`),
+  );
 }
 
-export const fmtDay = (iso) => (iso ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', { year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso.length === 10 ? `${iso}T12:00:00` : iso)) : '—');
-export const fmtDateTime = (iso) => (iso ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '—');
+export const fmtDay = (iso) =>
+  iso
+    ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+      }).format(new Date(iso.length === 10 ? `${iso}T12:00:00` : iso))
+    : '—';
+export const fmtDateTime = (iso) =>
+  iso
+    ? new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(new Date(iso))
+    : '—';
 
 export { clear, h };

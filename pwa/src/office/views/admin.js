@@ -1,0 +1,620 @@
+// Administration: residents (add, edit, discharge, care level, home location), units, staff
+// (create, units, reset password, deactivate), coverage policies, label sheets.
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../ui.js';
+import { session } from '../../state/index.js';
+
+const TABS = ['residents', 'units', 'staff', 'policies'];
+
+export function adminView(app, [tab = 'residents', id]) {
+  const api = client();
+  if (!TABS.includes(tab)) tab = 'residents';
+  const nav = h(
+    'nav',
+    { class: 'row tabs', 'aria-label': t('admin.title') },
+    TABS.map((k) =>
+      h(
+        'a',
+        {
+          class: 'btn secondary small',
+          href: `#/admin/${k}`,
+          'aria-current': k === tab ? 'page' : null,
+        },
+        t(`admin.tab.${k}`),
+      ),
+    ),
+  );
+  const view = screen(app, t('admin.title'), { controls: nav });
+  const draw = { residents: residentsTab, units: unitsTab, staff: staffTab, policies: policiesTab }[
+    tab
+  ];
+  view.start((fresh) => draw(app, api, view, id, fresh));
+  return {
+    el: view.el,
+    title: `${t(`admin.tab.${tab}`)} · ${t('admin.title')}`,
+    destroy: view.destroy,
+  };
+}
+
+const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
+const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
+/** The residents tab's filters, kept while the app stays open. */
+let residentFilters = null;
+
+async function residentsTab(app, api, view, id, fresh) {
+  const units = await fresh(api.get('/api/v1/units'));
+  const filters = (residentFilters ||= { unit: '', q: '', status: 'active', page: 1 });
+  if (id)
+    return residentForm(
+      app,
+      api,
+      view,
+      units,
+      id === 'new' ? null : await fresh(api.get(`/api/v1/residents/${id}`)),
+    );
+  const found = await fresh(
+    api.get('/api/v1/residents', {
+      unit_id: filters.unit,
+      q: filters.q,
+      status: filters.status,
+      page: filters.page,
+      per_page: 50,
+    }),
+  );
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const q = input(filters.q, { type: 'search' });
+  const statusSel = h(
+    'select',
+    {
+      onchange: (e) => {
+        filters.status = e.target.value;
+        filters.page = 1;
+        view.reload();
+      },
+    },
+    ['active', 'discharged', 'deceased'].map((v) =>
+      h('option', { value: v }, t(`admin.status.${v}`)),
+    ),
+  );
+  statusSel.value = filters.status;
+  const problem = problemLine();
+  const layout = h(
+    'select',
+    null,
+    h('option', { value: 'small' }, t('labels.small')),
+    h('option', { value: 'large' }, t('labels.large')),
+  );
+  let labelUnit = filters.unit || units[0]?.id || '';
+  view.body.replaceChildren(
+    h(
+      'div',
+      { class: 'row' },
+      h('a', { class: 'btn', href: '#/admin/residents/new' }, t('admin.addResident')),
+    ),
+    h(
+      'form',
+      {
+        class: 'row filters',
+        onsubmit: (e) => {
+          e.preventDefault();
+          filters.q = q.value.trim();
+          filters.page = 1;
+          view.reload();
+        },
+      },
+      field(t('admin.search'), q),
+      field(
+        t('office.unit'),
+        unitSelect(units, filters.unit, (v) => {
+          filters.unit = v;
+          filters.page = 1;
+          view.reload();
+        }),
+      ),
+      field(t('admin.status'), statusSel),
+      h('button', { type: 'submit', class: 'btn secondary' }, t('admin.find')),
+    ),
+    table(
+      t('admin.tab.residents'),
+      [
+        {
+          label: t('office.resident'),
+          cell: (r) => h('a', { href: `#/resident/${r.id}` }, r.name),
+        },
+        { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
+        { label: t('admin.room'), cell: (r) => r.room || r.address || '—' },
+        { label: t('admin.careLevel'), cell: (r) => r.care_level || '—' },
+        { label: t('admin.status'), cell: (r) => t(`admin.status.${r.status}`) },
+        {
+          label: t('activity.action'),
+          cell: (r) =>
+            h(
+              'a',
+              {
+                class: 'btn secondary small',
+                href: `#/admin/residents/${r.id}`,
+                'aria-label': t('admin.editFor', { name: r.name }),
+              },
+              t('admin.edit'),
+            ),
+        },
+      ],
+      found.items,
+    ),
+    pager(
+      found,
+      (p) => {
+        filters.page = p;
+        view.reload();
+      },
+      t('admin.tab.residents'),
+    ),
+    h('h2', null, t('labels.title')),
+    h(
+      'div',
+      { class: 'row' },
+      field(
+        t('labels.unit'),
+        unitSelect(units, labelUnit, (v) => (labelUnit = v), { all: false }),
+      ),
+      field(t('labels.layout'), layout),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          onclick: () =>
+            openPrintable(
+              api,
+              '/api/v1/labels',
+              { unit_id: labelUnit, layout: layout.value },
+              problem,
+            ),
+        },
+        t('labels.print'),
+      ),
+    ),
+    problem.el,
+  );
+}
+
+function residentForm(app, api, view, units, resident) {
+  const values = resident || { unit_id: units[0]?.id, status: 'active' };
+  const fields = {
+    name: input(values.name, { required: true, maxlength: 200 }),
+    unit: unitSelect(units, values.unit_id, () => {}, { all: false }),
+    sex: h(
+      'select',
+      null,
+      h('option', { value: '' }, '—'),
+      ['female', 'male', 'other'].map((x) => h('option', { value: x }, t(`admin.sex.${x}`))),
+    ),
+    birth_year: input(values.birth_year, {
+      type: 'number',
+      min: 1900,
+      max: 2100,
+      inputmode: 'numeric',
+    }),
+    room: input(values.room),
+    address: input(values.address),
+    phone: input(values.phone, { type: 'tel' }),
+    care_level: input(values.care_level),
+    home_lat: input(values.home_lat, { type: 'number', step: 'any' }),
+    home_lon: input(values.home_lon, { type: 'number', step: 'any' }),
+    status: h(
+      'select',
+      null,
+      ['active', 'discharged', 'deceased'].map((x) =>
+        h('option', { value: x }, t(`admin.status.${x}`)),
+      ),
+    ),
+  };
+  fields.sex.value = values.sex || '';
+  fields.status.value = values.status || 'active';
+  const msg = problemLine();
+  view.el.querySelector('h1').textContent = resident
+    ? t('admin.editResident', { name: resident.name })
+    : t('admin.addResident');
+  view.body.replaceChildren(
+    h(
+      'form',
+      {
+        class: 'admin-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          if (!fields.name.value.trim()) return msg.show(t('admin.needName'));
+          const body = {
+            name: fields.name.value.trim(),
+            unit_id: fields.unit.value,
+            sex: fields.sex.value || null,
+            birth_year: num(fields.birth_year.value),
+            room: fields.room.value.trim() || null,
+            address: fields.address.value.trim() || null,
+            phone: fields.phone.value.trim() || null,
+            care_level: fields.care_level.value.trim() || null,
+            home_lat: num(fields.home_lat.value),
+            home_lon: num(fields.home_lon.value),
+          };
+          if (resident) body.status = fields.status.value;
+          try {
+            const saved = await api.send(
+              resident ? 'PATCH' : 'POST',
+              resident ? `/api/v1/residents/${resident.id}` : '/api/v1/residents',
+              body,
+            );
+            app.toast(t('admin.saved', { name: saved.name }));
+            app.go(`resident/${saved.id}`);
+          } catch (err) {
+            msg.show(err);
+          }
+        },
+      },
+      field(t('admin.name'), fields.name),
+      field(t('office.unit'), fields.unit),
+      field(t('admin.sex'), fields.sex),
+      field(t('admin.birthYear'), fields.birth_year),
+      field(t('admin.room'), fields.room),
+      field(t('admin.address'), fields.address),
+      field(t('admin.phone'), fields.phone),
+      field(t('admin.careLevel'), fields.care_level, { hint: t('admin.careLevelHint') }),
+      h(
+        'fieldset',
+        null,
+        h('legend', null, t('admin.home')),
+        h(
+          'div',
+          { class: 'row' },
+          field(t('admin.lat'), fields.home_lat),
+          field(t('admin.lon'), fields.home_lon),
+        ),
+      ),
+      resident ? field(t('admin.status'), fields.status, { hint: t('admin.statusHint') }) : null,
+      msg.el,
+      h(
+        'div',
+        { class: 'row actions' },
+        h('button', { type: 'submit', class: 'btn big' }, t('admin.save')),
+        h('a', { class: 'btn secondary', href: '#/admin/residents' }, t('common.cancel')),
+      ),
+    ),
+  );
+}
+
+async function unitsTab(app, api, view, id, fresh) {
+  const units = await fresh(api.get('/api/v1/units'));
+  const admin = session.isAdmin();
+  const name = input('', { maxlength: 200 });
+  const kind = h(
+    'select',
+    null,
+    h('option', { value: 'ward' }, t('admin.kind.ward')),
+    h('option', { value: 'area' }, t('admin.kind.area')),
+  );
+  const msg = problemLine();
+  const rename = (u) => async () => {
+    const n = prompt(t('admin.renamePrompt', { name: u.name }), u.name);
+    if (!n || !n.trim() || n.trim() === u.name) return;
+    try {
+      await api.send('PATCH', `/api/v1/units/${u.id}`, { name: n.trim(), kind: u.kind });
+      view.reload();
+    } catch (err) {
+      msg.show(err);
+    }
+  };
+  view.body.replaceChildren(
+    table(
+      t('admin.tab.units'),
+      [
+        { label: t('admin.name'), cell: (u) => u.name },
+        { label: t('admin.kind'), cell: (u) => t(`admin.kind.${u.kind}`) },
+        admin
+          ? {
+              label: t('activity.action'),
+              cell: (u) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn secondary small',
+                    'aria-label': t('admin.renameFor', { name: u.name }),
+                    onclick: rename(u),
+                  },
+                  t('admin.rename'),
+                ),
+            }
+          : null,
+      ].filter(Boolean),
+      units,
+    ),
+    admin
+      ? h('h2', null, t('admin.addUnit'))
+      : h('p', { class: 'note' }, t('admin.unitsAdminOnly')),
+    admin &&
+      h(
+        'form',
+        {
+          class: 'row',
+          onsubmit: async (e) => {
+            e.preventDefault();
+            if (!name.value.trim()) return msg.show(t('admin.needName'));
+            try {
+              await api.send('POST', '/api/v1/units', {
+                name: name.value.trim(),
+                kind: kind.value,
+              });
+              app.toast(t('admin.saved', { name: name.value.trim() }));
+              view.reload();
+            } catch (err) {
+              msg.show(err);
+            }
+          },
+        },
+        field(t('admin.name'), name),
+        field(t('admin.kind'), kind),
+        h('button', { type: 'submit', class: 'btn' }, t('admin.addUnit')),
+      ),
+    msg.el,
+  );
+}
+
+async function staffTab(app, api, view, id, fresh) {
+  const [users, units] = await fresh(
+    Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]),
+  );
+  const msg = problemLine();
+  const admin = session.isAdmin();
+  if (id && !admin) {
+    view.body.replaceChildren(
+      h('p', { class: 'note' }, t('admin.staffAdminOnly')),
+      h('a', { class: 'btn secondary', href: '#/admin/staff' }, t('admin.tab.staff')),
+    );
+    return;
+  }
+  if (id) {
+    const user = id === 'new' ? null : users.find((x) => x.id === id);
+    const fields = {
+      username: input(user?.username, {
+        autocomplete: 'off',
+        disabled: Boolean(user),
+        autocapitalize: 'none',
+      }),
+      display_name: input(user?.display_name),
+      phone: input(user?.phone, { type: 'tel' }),
+      role: h(
+        'select',
+        null,
+        ['worker', 'supervisor', 'admin'].map((r) =>
+          h('option', { value: r }, t(`admin.role.${r}`)),
+        ),
+      ),
+      password: h('input', { type: 'password', autocomplete: 'new-password', minlength: 8 }),
+      active: h('input', { type: 'checkbox', checked: user ? user.active : true }),
+    };
+    fields.role.value = user?.role || 'worker';
+    const chosen = new Set(user?.unit_ids || []);
+    view.el.querySelector('h1').textContent = user
+      ? user.display_name || user.username
+      : t('admin.addStaff');
+    view.body.replaceChildren(
+      h(
+        'form',
+        {
+          class: 'admin-form',
+          onsubmit: async (e) => {
+            e.preventDefault();
+            const body = {
+              display_name: fields.display_name.value.trim(),
+              phone: fields.phone.value.trim() || null,
+              role: fields.role.value,
+              unit_ids: [...chosen],
+              active: fields.active.checked,
+            };
+            if (fields.password.value) body.password = fields.password.value;
+            if (!user) body.username = fields.username.value.trim();
+            try {
+              await api.send(
+                user ? 'PATCH' : 'POST',
+                user ? `/api/v1/users/${user.id}` : '/api/v1/users',
+                body,
+              );
+              app.toast(
+                t('admin.saved', { name: body.display_name || body.username || user?.username }),
+              );
+              app.go('admin/staff');
+            } catch (err) {
+              msg.show(err);
+            }
+          },
+        },
+        field(t('login.username'), fields.username),
+        field(t('admin.displayName'), fields.display_name),
+        field(t('admin.phone'), fields.phone),
+        field(t('admin.role'), fields.role),
+        h(
+          'fieldset',
+          null,
+          h('legend', null, t('admin.units')),
+          units.map((x) =>
+            h(
+              'div',
+              { class: 'check' },
+              h(
+                'label',
+                null,
+                h('input', {
+                  type: 'checkbox',
+                  checked: chosen.has(x.id),
+                  onchange: (e) => (e.target.checked ? chosen.add(x.id) : chosen.delete(x.id)),
+                }),
+                h('span', null, x.name),
+              ),
+            ),
+          ),
+        ),
+        field(user ? t('admin.resetPassword') : t('login.password'), fields.password, {
+          hint: user ? t('admin.resetHint') : null,
+        }),
+        h(
+          'div',
+          { class: 'check' },
+          h('label', null, fields.active, h('span', null, t('admin.active'))),
+        ),
+        msg.el,
+        h(
+          'div',
+          { class: 'row actions' },
+          h('button', { type: 'submit', class: 'btn big' }, t('admin.save')),
+          h('a', { class: 'btn secondary', href: '#/admin/staff' }, t('common.cancel')),
+        ),
+      ),
+    );
+    return;
+  }
+  view.body.replaceChildren(
+    admin
+      ? h(
+          'div',
+          { class: 'row' },
+          h('a', { class: 'btn', href: '#/admin/staff/new' }, t('admin.addStaff')),
+        )
+      : h('p', { class: 'note' }, t('admin.staffAdminOnly')),
+    table(
+      t('admin.tab.staff'),
+      [
+        { label: t('admin.displayName'), cell: (u) => `${u.display_name || ''} (${u.username})` },
+        { label: t('admin.role'), cell: (u) => t(`admin.role.${u.role}`) },
+        {
+          label: t('admin.units'),
+          cell: (u) => (u.units || []).map((x) => x.name).join(', ') || '—',
+        },
+        {
+          label: t('admin.active'),
+          cell: (u) => (u.active ? `✓ ${t('common.yes')}` : `✗ ${t('common.no')}`),
+        },
+        admin
+          ? {
+              label: t('activity.action'),
+              cell: (u) =>
+                h(
+                  'a',
+                  {
+                    class: 'btn secondary small',
+                    href: `#/admin/staff/${u.id}`,
+                    'aria-label': t('admin.editFor', { name: u.username }),
+                  },
+                  t('admin.edit'),
+                ),
+            }
+          : null,
+      ].filter(Boolean),
+      users,
+    ),
+  );
+}
+
+async function policiesTab(app, api, view, id, fresh) {
+  const policies = await fresh(api.get('/api/v1/coverage/policies'));
+  const msg = problemLine();
+  const admin = session.isAdmin();
+  const rule = (r, extra) => {
+    const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
+    const per = h(
+      'select',
+      null,
+      h('option', { value: 'week' }, t('admin.perWeek')),
+      h('option', { value: 'month' }, t('admin.perMonth')),
+    );
+    per.value = r.period || 'week';
+    return { req, per, extra, read: () => ({ required: Number(req.value), period: per.value }) };
+  };
+  const def = rule(policies.default);
+  const levels = policies.care_levels.map((c) => rule(c, input(c.care_level)));
+  const levelBox = h('div');
+  const drawLevels = () =>
+    levelBox.replaceChildren(
+      ...levels.map((l, i) =>
+        h(
+          'div',
+          { class: 'row policy' },
+          field(t('admin.careLevel'), l.extra),
+          field(t('admin.required'), l.req),
+          field(t('admin.period'), l.per),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn secondary small',
+              'aria-label': t('admin.removeLevel', { n: i + 1 }),
+              onclick: () => {
+                levels.splice(i, 1);
+                drawLevels();
+              },
+            },
+            t('admin.remove'),
+          ),
+        ),
+      ),
+    );
+  drawLevels();
+  view.body.replaceChildren(
+    h(
+      'form',
+      {
+        class: 'admin-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const body = {
+            default: def.read(),
+            care_levels: levels
+              .filter((l) => l.extra.value.trim())
+              .map((l) => ({ care_level: l.extra.value.trim(), ...l.read() })),
+            residents: policies.residents,
+          };
+          try {
+            await api.send('PUT', '/api/v1/coverage/policies', body);
+            app.toast(t('admin.policiesSaved'));
+            view.reload();
+          } catch (err) {
+            msg.show(err);
+          }
+        },
+      },
+      h('p', { class: 'note' }, t('admin.policiesIntro')),
+      h(
+        'fieldset',
+        { disabled: !admin },
+        h('legend', null, t('admin.default')),
+        h(
+          'div',
+          { class: 'row' },
+          field(t('admin.required'), def.req),
+          field(t('admin.period'), def.per),
+        ),
+      ),
+      h(
+        'fieldset',
+        { disabled: !admin },
+        h('legend', null, t('admin.byCareLevel')),
+        levelBox,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn secondary',
+            onclick: () => {
+              levels.push(rule({ required: 2, period: 'week' }, input('')));
+              drawLevels();
+            },
+          },
+          t('admin.addLevel'),
+        ),
+      ),
+      h('p', { class: 'note' }, t('admin.residentRules', { n: policies.residents.length })),
+      msg.el,
+      admin
+        ? h('button', { type: 'submit', class: 'btn big' }, t('admin.save'))
+        : h('p', { class: 'note' }, t('admin.adminOnly')),
+    ),
+  );
+}

@@ -1,0 +1,481 @@
+// Exports (CSV, the printable register, label sheets), satisfaction against the target,
+// and worker activity with the phones' last sync.
+import { h, field } from '../../lib/dom.js';
+import { t } from '../../lib/i18n/index.js';
+import {
+  client,
+  screen,
+  table,
+  pager,
+  unitSelect,
+  problemLine,
+  download,
+  openPrintable,
+  fmtDateTime,
+  fmtDay,
+} from '../ui.js';
+import { pct } from '../logic.js';
+import { today, addDays } from '../../lib/dates.js';
+import { visitRowCard } from './lists.js';
+
+function rangeInputs(filters, onchange) {
+  const from = h('input', {
+    type: 'date',
+    value: filters.from,
+    onchange: (e) => {
+      filters.from = e.target.value;
+      onchange?.();
+    },
+  });
+  const to = h('input', {
+    type: 'date',
+    value: filters.to,
+    onchange: (e) => {
+      filters.to = e.target.value;
+      onchange?.();
+    },
+  });
+  return [field(t('office.from'), from), field(t('office.to'), to)];
+}
+
+export function exportsView(app) {
+  const api = client();
+  const filters = {
+    from: addDays(today(), -29),
+    to: today(),
+    units: new Set(),
+    period: 'week',
+    layout: 'small',
+    labelUnit: '',
+  };
+  const unitsBox = h('fieldset', { class: 'unit-checks' }, h('legend', null, t('exports.units')));
+  const labelBox = h('div');
+  const problem = problemLine();
+  const periodSel = h(
+    'select',
+    { onchange: (e) => (filters.period = e.target.value) },
+    h('option', { value: 'week' }, t('exports.week')),
+    h('option', { value: 'month' }, t('exports.month')),
+  );
+  const layoutSel = h(
+    'select',
+    { onchange: (e) => (filters.layout = e.target.value) },
+    h('option', { value: 'small' }, t('labels.small')),
+    h('option', { value: 'large' }, t('labels.large')),
+  );
+  const params = () => ({ from: filters.from, to: filters.to, unit_id: [...filters.units] });
+  const view = screen(app, t('exports.title'), { intro: t('exports.intro') });
+  view.body.append(
+    h('div', { class: 'row range' }, rangeInputs(filters)),
+    unitsBox,
+    h('h2', null, t('exports.csv')),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          onclick: () =>
+            download(api, '/api/v1/exports/visits.csv', params(), 'rounds-visits.csv', problem),
+        },
+        t('exports.visits'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      field(t('exports.period'), periodSel),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          onclick: () =>
+            download(
+              api,
+              '/api/v1/exports/coverage.csv',
+              { ...params(), period: filters.period },
+              'rounds-coverage.csv',
+              problem,
+            ),
+        },
+        t('exports.coverage'),
+      ),
+    ),
+    h('h2', null, t('exports.register')),
+    h('p', { class: 'note' }, t('exports.registerHint')),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn',
+        onclick: () => openPrintable(api, '/api/v1/register', params(), problem),
+      },
+      t('exports.openRegister'),
+    ),
+    h('h2', null, t('labels.title')),
+    h(
+      'div',
+      { class: 'row' },
+      labelBox,
+      field(t('labels.layout'), layoutSel),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          onclick: () =>
+            filters.labelUnit
+              ? openPrintable(
+                  api,
+                  '/api/v1/labels',
+                  { unit_id: filters.labelUnit, layout: filters.layout },
+                  problem,
+                )
+              : problem.show(t('labels.pickUnit')),
+        },
+        t('labels.print'),
+      ),
+    ),
+    problem.el,
+  );
+  view.start(async (fresh) => {
+    if (unitsBox.childElementCount > 1) return;
+    const units = await fresh(api.get('/api/v1/units'));
+    unitsBox.append(
+      h('p', { class: 'hint' }, t('exports.unitsHint')),
+      h(
+        'div',
+        { class: 'checks' },
+        units.map((u) =>
+          h(
+            'div',
+            { class: 'check' },
+            h(
+              'label',
+              null,
+              h('input', {
+                type: 'checkbox',
+                value: u.id,
+                onchange: (e) =>
+                  e.target.checked ? filters.units.add(u.id) : filters.units.delete(u.id),
+              }),
+              h('span', null, u.name),
+            ),
+          ),
+        ),
+      ),
+    );
+    filters.labelUnit = units[0]?.id || '';
+    labelBox.replaceChildren(
+      field(
+        t('labels.unit'),
+        unitSelect(units, filters.labelUnit, (v) => (filters.labelUnit = v), { all: false }),
+      ),
+    );
+  });
+  return { el: view.el, title: t('exports.title'), destroy: view.destroy };
+}
+
+const scoreCols = (first) => [
+  first,
+  {
+    label: t('satisfaction.share'),
+    num: true,
+    cell: (r) =>
+      h(
+        'span',
+        {
+          class: `share ${r.meets_target === null ? 'b-none' : r.meets_target ? 'b-high' : 'b-low'}`,
+        },
+        pct(r.share),
+        ' ',
+        r.meets_target === null ? '' : r.meets_target ? '✓' : '⚠',
+      ),
+  },
+  { label: t('satisfaction.rated'), num: true, cell: (r) => String(r.rated) },
+  { label: t('satisfaction.satisfied'), num: true, cell: (r) => String(r.satisfied) },
+  {
+    label: t('satisfaction.basically_satisfied'),
+    num: true,
+    cell: (r) => String(r.basically_satisfied),
+  },
+  { label: t('satisfaction.unsatisfied'), num: true, cell: (r) => String(r.unsatisfied) },
+];
+
+export function satisfactionView(app) {
+  const api = client();
+  const filters = { from: '', to: '', unit: '', page: 1, sort: 'name' };
+  const units = [];
+  const unitBox = h('div');
+  const sortSel = h(
+    'select',
+    {
+      onchange: (e) => {
+        filters.sort = e.target.value;
+        view.reload();
+      },
+    },
+    ['name', 'share', '-share', '-rated'].map((v) =>
+      h('option', { value: v }, t(`satisfaction.sort.${v}`)),
+    ),
+  );
+  const view = screen(app, t('satisfaction.title'), {
+    intro: t('satisfaction.intro'),
+    controls: h(
+      'div',
+      { class: 'row filters' },
+      rangeInputs(filters, () => view.reload()),
+      unitBox,
+      field(t('office.sort'), sortSel),
+    ),
+  });
+  view.start(async (fresh) => {
+    if (!units.length) {
+      units.push(...(await fresh(api.get('/api/v1/units'))));
+      unitBox.replaceChildren(
+        field(
+          t('office.unit'),
+          unitSelect(units, filters.unit, (v) => {
+            filters.unit = v;
+            view.reload();
+          }),
+        ),
+      );
+    }
+    const range = { from: filters.from, to: filters.to, unit_id: filters.unit };
+    const [scores, unsatisfied] = await fresh(
+      Promise.all([
+        api.get('/api/v1/reports/satisfaction', { ...range, sort: filters.sort }),
+        api.get('/api/v1/reports/satisfaction/unsatisfied', {
+          ...range,
+          page: filters.page,
+          per_page: 20,
+        }),
+      ]),
+    );
+    const total = scores.total;
+    view.body.replaceChildren(
+      h(
+        'p',
+        { class: `banner ${total.meets_target === false ? 'warn' : ''}`, role: 'status' },
+        total.meets_target === null
+          ? t('satisfaction.nothing')
+          : t(total.meets_target ? 'satisfaction.meets' : 'satisfaction.below', {
+              share: pct(total.share),
+              target: pct(scores.target),
+              rated: total.rated,
+              from: scores.from,
+              to: scores.to,
+            }),
+      ),
+      table(
+        t('satisfaction.byUnit'),
+        scoreCols({ label: t('office.unit'), cell: (r) => r.unit.name }),
+        scores.units,
+      ),
+      table(
+        t('satisfaction.byWorker'),
+        scoreCols({ label: t('office.worker'), cell: (r) => r.worker.display_name }),
+        scores.workers,
+      ),
+      table(
+        t('satisfaction.byMonth'),
+        scoreCols({ label: t('satisfaction.month'), cell: (r) => r.month }),
+        scores.months,
+      ),
+      h('h2', null, t('satisfaction.unsatisfiedList', { n: unsatisfied.total })),
+      unsatisfied.items.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            unsatisfied.items.map((v) => visitRowCard(api, v, () => view.reload())),
+          )
+        : h('p', { class: 'note' }, t('satisfaction.noUnsatisfied')),
+      pager(
+        unsatisfied,
+        (p) => {
+          filters.page = p;
+          view.reload();
+        },
+        t('satisfaction.unsatisfiedList', { n: unsatisfied.total }),
+      ),
+    );
+  });
+  return { el: view.el, title: t('satisfaction.title'), destroy: view.destroy };
+}
+
+export function activityView(app) {
+  const api = client();
+  const filters = { from: '', to: '', unit: '', page: 1, sort: 'name', dpage: 1, onlyStale: false };
+  const units = [];
+  const unitBox = h('div');
+  const sortSel = h(
+    'select',
+    {
+      onchange: (e) => {
+        filters.sort = e.target.value;
+        view.reload();
+      },
+    },
+    ['name', '-visits', 'share_qr', '-burst'].map((v) =>
+      h('option', { value: v }, t(`activity.sort.${v}`)),
+    ),
+  );
+  const view = screen(app, t('activity.title'), {
+    controls: h(
+      'div',
+      { class: 'row filters' },
+      rangeInputs(filters, () => view.reload()),
+      unitBox,
+      field(t('office.sort'), sortSel),
+    ),
+  });
+  view.start(async (fresh) => {
+    if (!units.length) {
+      units.push(...(await fresh(api.get('/api/v1/units'))));
+      unitBox.replaceChildren(
+        field(
+          t('office.unit'),
+          unitSelect(units, filters.unit, (v) => {
+            filters.unit = v;
+            view.reload();
+          }),
+        ),
+      );
+    }
+    const [activity, devices] = await fresh(
+      Promise.all([
+        api.get('/api/v1/reports/activity', {
+          from: filters.from,
+          to: filters.to,
+          unit_id: filters.unit,
+          sort: filters.sort,
+          page: filters.page,
+          per_page: 50,
+        }),
+        api.get('/api/v1/reports/devices', {
+          unit_id: filters.unit,
+          only_stale: filters.onlyStale ? 'true' : '',
+          page: filters.dpage,
+          per_page: 50,
+        }),
+      ]),
+    );
+    const problem = problemLine();
+    view.body.replaceChildren(
+      h('p', { class: 'note' }, t('activity.range', { from: activity.from, to: activity.to })),
+      table(
+        t('activity.workers'),
+        [
+          { label: t('office.worker'), cell: (r) => r.worker.display_name },
+          { label: t('activity.visits'), num: true, cell: (r) => String(r.visits) },
+          { label: t('activity.daysActive'), num: true, cell: (r) => String(r.days_active) },
+          {
+            label: t('activity.shareQr'),
+            num: true,
+            cell: (r) => `${pct(r.share_qr)} (${r.qr} / ${r.manual})`,
+          },
+          { label: t('activity.burst'), num: true, cell: (r) => (r.burst ? `⚠ ${r.burst}` : '0') },
+          {
+            label: t('activity.perWeek'),
+            cell: (r) =>
+              activity.weeks
+                .map((w, i) => `${w.replace(/^\d{4}-/, '')}: ${r.per_week[i]}`)
+                .join(' · '),
+          },
+          {
+            label: t('activity.perDay'),
+            cell: (r) => h('span', { class: 'per-day' }, r.per_day.join(' ')),
+          },
+        ],
+        activity.items,
+      ),
+      pager(
+        activity,
+        (p) => {
+          filters.page = p;
+          view.reload();
+        },
+        t('activity.workers'),
+      ),
+      h('h2', null, t('activity.devices', { n: devices.stale, days: devices.stale_days })),
+      table(
+        t('activity.devicesCaption'),
+        [
+          { label: t('office.worker'), cell: (r) => r.worker.display_name },
+          {
+            label: t('activity.device'),
+            cell: (r) => `${r.name || '—'}${r.app_version ? ` (${r.app_version})` : ''}`,
+          },
+          {
+            label: t('activity.lastSync'),
+            cell: (r) =>
+              r.last_sync_at
+                ? `${fmtDateTime(r.last_sync_at)}${r.stale ? ` ⚠ ${t('activity.stale', { n: r.days_since_sync ?? '—' })}` : ''}`
+                : `⚠ ${t('activity.never')}`,
+          },
+          {
+            label: t('activity.state'),
+            cell: (r) =>
+              r.revoked_at
+                ? t('activity.revokedOn', { when: fmtDay(r.revoked_at) })
+                : r.active
+                  ? t('activity.active')
+                  : t('activity.expired'),
+          },
+          {
+            label: t('activity.action'),
+            cell: (r) =>
+              r.active
+                ? h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'btn danger small',
+                      'aria-label': t('activity.revokeFor', {
+                        name: r.worker.display_name,
+                        device: r.name || '',
+                      }),
+                      onclick: async () => {
+                        if (
+                          !confirm(
+                            t('activity.revokeConfirm', {
+                              name: r.worker.display_name,
+                              device: r.name || '',
+                            }),
+                          )
+                        )
+                          return;
+                        try {
+                          await api.send('POST', `/api/v1/devices/${r.id}/revoke`);
+                          app.toast(t('activity.revoked'));
+                          view.reload();
+                        } catch (err) {
+                          problem.show(err);
+                        }
+                      },
+                    },
+                    t('activity.revoke'),
+                  )
+                : '—',
+          },
+        ],
+        devices.items,
+        { rowClass: (r) => (r.stale ? 'stale' : null) },
+      ),
+      problem.el,
+      pager(
+        devices,
+        (p) => {
+          filters.dpage = p;
+          view.reload();
+        },
+        t('activity.devicesCaption'),
+      ),
+    );
+  });
+  return { el: view.el, title: t('activity.title'), destroy: view.destroy };
+}

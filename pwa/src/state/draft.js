@@ -1,0 +1,107 @@
+// The visit being recorded. It is kept in IndexedDB (meta.draft) as the worker fills it, so an
+// accidental close, a crash or an accepted update never loses a half-recorded visit. Screens
+// read it with current() and change it only through change() and observe(), which keep it.
+import { getMeta, setMeta, delMeta, uuid } from '../sync/db.js';
+import * as outbox from '../sync/outbox.js';
+import { rfc3339 } from '../lib/dates.js';
+
+/** Typing is kept a moment after it stops, not on every key. */
+const KEEP_AFTER_MS = 300;
+
+let draft = null;
+let keepTimer = null;
+
+/** The draft, or null when no visit is being recorded. Read it; change it with change(). */
+export const current = () => draft;
+
+export async function load() {
+  draft = await getMeta('draft');
+}
+
+function keep() {
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(() => setMeta('draft', draft), KEEP_AFTER_MS);
+}
+
+/** Begin a visit to a resident of the roster (of `unit`), found by QR code or picked by hand. */
+export function start(resident, unit, { identifiedBy = 'manual', qrToken = null } = {}) {
+  draft = {
+    id: uuid(),
+    resident_id: resident.id,
+    kind: unit?.kind === 'area' ? 'home_visit' : 'round',
+    checked_in_at: rfc3339(new Date()),
+    checked_out_at: null,
+    identified_by: identifiedBy,
+    qr_token: identifiedBy === 'qr' ? qrToken : null,
+    location: null,
+    observations: { living: 'ok', emotional: 'ok', physical: 'ok', notes: '' },
+    service_given: '',
+    follow_up: false,
+    satisfaction: null,
+    feedback: '',
+    signature: null,
+    step: 'visit',
+  };
+  keep();
+  return draft;
+}
+
+/** Fix a visit the server refused: the outbox record, with the server's reasons, becomes the draft. */
+export function startFix(item) {
+  draft = {
+    ...structuredClone(item.payload),
+    step: 'visit',
+    fix_of: item.id,
+    fix_errors: item.errors,
+  };
+  keep();
+  return draft;
+}
+
+/** Change fields of the draft ({satisfaction: 'satisfied'}, {step: 'rate'}) and keep it. */
+export function change(fields) {
+  if (!draft) return;
+  Object.assign(draft, fields);
+  keep();
+}
+
+/** One of the observations ('living', 'emotional', 'physical': 'ok' | 'concern') or the notes. */
+export function observe(key, value) {
+  if (!draft) return;
+  draft.observations[key] = value;
+  keep();
+}
+
+/** Give the visit up: gone from memory and from IndexedDB. */
+export async function discard() {
+  draft = null;
+  clearTimeout(keepTimer);
+  await delMeta('draft');
+}
+
+/** Let the draft go without writing (the worker's data has just been cleared). */
+export function forget() {
+  draft = null;
+  clearTimeout(keepTimer);
+}
+
+/**
+ * Put the finished visit (or the fixed refused one) in the outbox and end the draft. Resolves
+ * with the visit once the IndexedDB transaction that holds it has completed.
+ */
+export async function finish() {
+  const visit = toPayload(draft);
+  visit.checked_out_at = rfc3339(new Date());
+  if (draft.fix_of) await outbox.replacePayload(draft.fix_of, visit);
+  else await outbox.addVisit(visit);
+  draft = null;
+  clearTimeout(keepTimer);
+  await delMeta('draft');
+  return visit;
+}
+
+/** The visit as the API wants it (the draft carries a few fields for the screens only). */
+export function toPayload(visitDraft) {
+  const { step, fix_of, fix_errors, resident_lang, ...visit } = visitDraft;
+  return visit;
+}

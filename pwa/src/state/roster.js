@@ -1,0 +1,91 @@
+// The roster in memory: the units and residents IndexedDB holds, lookups by id and by QR
+// fingerprint, and this week's groups for the roster screen (state/roster-figures.js).
+// Read from IndexedDB a page at a time, and after a sync only the residents it changed.
+import { db, readAll } from '../sync/db.js';
+import { buildRoster, localVisitIndex, warmSearchKeys } from './roster-figures.js';
+
+let units = [];
+let residents = [];
+let byId = new Map();
+let byHash = new Map();
+let groups = [];
+let recountTicket = 0;
+
+/** Residents grouped by unit with this week's figures, those needing a round first. */
+export const grouped = () => groups;
+export const residentCount = () => residents.length;
+export const resident = (id) => byId.get(id);
+export const unitOf = (someone) => units.find((unit) => unit.id === someone?.unit_id);
+/** {byHash, byId} for resolving a scanned code (lib/scanner.js resolveToken). */
+export const lookups = () => ({ byHash, byId });
+
+/** Read the whole roster again from IndexedDB. */
+export async function load() {
+  // The lookups are filled page by page as the rows arrive, never in one long task.
+  const nextById = new Map();
+  const nextByHash = new Map();
+  const [unitRows, residentRows] = await Promise.all([
+    db.units.toArray(),
+    readAll(db.residents, {
+      each: (row) => {
+        nextById.set(row.id, row);
+        if (row.qr_hash) nextByHash.set(row.qr_hash, row);
+      },
+    }),
+  ]);
+  units = unitRows;
+  residents = residentRows;
+  byId = nextById;
+  byHash = nextByHash;
+  await recount();
+  warmSearchKeys(residents);
+}
+
+/** Take the named residents again from IndexedDB (changed or removed by a sync). */
+export async function update(ids) {
+  const rows = await db.residents.bulkGet(ids);
+  const gone = new Set();
+  ids.forEach((id, i) => {
+    const old = byId.get(id);
+    if (old?.qr_hash) byHash.delete(old.qr_hash);
+    const row = rows[i];
+    if (row) {
+      byId.set(id, row);
+      if (row.qr_hash) byHash.set(row.qr_hash, row);
+    } else {
+      byId.delete(id);
+      gone.add(id);
+    }
+  });
+  const seen = new Set();
+  residents = residents
+    .filter((row) => !gone.has(row.id))
+    .map((row) => {
+      seen.add(row.id);
+      return byId.get(row.id);
+    });
+  for (const row of rows) if (row && !seen.has(row.id)) residents.push(row);
+  await recount();
+}
+
+/** Recompute this week's figures from the roster and the visits this phone made. */
+export async function recount() {
+  const [pending, synced] = await Promise.all([
+    db.outbox.where('type').equals('visit').toArray(),
+    db.synced.toArray(),
+  ]);
+  const local = [...pending.map((item) => item.payload), ...synced.map((kept) => kept.payload)];
+  const ticket = ++recountTicket;
+  const next = await buildRoster(units, residents, localVisitIndex(local));
+  if (ticket === recountTicket) groups = next; // an older count never wins
+}
+
+/**
+ * After a sync: re-read the roster only when the server changed it, and then only the
+ * residents it named; the counts may change either way.
+ */
+export async function afterSync(outcome) {
+  if (!outcome || (outcome.roster && !outcome.changed)) await load();
+  else if (outcome.roster) await update(outcome.changed);
+  else await recount();
+}

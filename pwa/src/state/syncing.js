@@ -1,0 +1,65 @@
+// When the phone syncs, and what follows. A sync the worker caused (Sync now, logging in, a
+// save) goes at once; those nobody asked for (on open, on `online`, on returning to the app,
+// every 3 minutes) go after the sync client's random wait. Callers that share a run share its
+// outcome, acted on once. Emits 'synced' (outcome) once the status and the roster are read
+// again, and 'loginNeeded' when the server refused the session.
+import { createSyncClient } from '../sync/client.js';
+import { store } from '../sync/store.js';
+import { requestBackgroundSync } from '../lib/update.js';
+import { emitter } from '../lib/events.js';
+import * as session from './session.js';
+import * as status from './status.js';
+import * as roster from './roster.js';
+
+const SYNC_EVERY_MS = 3 * 60e3;
+
+const events = emitter();
+export const on = events.on;
+
+const handled = new WeakSet(); // sync outcomes already acted on (callers may share a run)
+const client = createSyncClient({
+  store,
+  appVersion: __APP_VERSION__,
+  onStart: () => status.syncStarted(),
+});
+
+/**
+ * Sync at once, or with `automatic: true` after the sync client's random wait. Resolves with the
+ * outcome (null when this browser does not sync: nobody logged in, or an office user).
+ */
+export async function sync({ automatic = false } = {}) {
+  if (!session.current() || session.isOffice()) return null;
+  const outcome = await client.run({ automatic });
+  if (handled.has(outcome)) return outcome;
+  handled.add(outcome);
+  status.syncEnded();
+  await afterSync(outcome);
+  if (!outcome.ok && outcome.reason === 'auth') events.emit('loginNeeded', outcome);
+  return outcome;
+}
+
+/** A sync ended here or in the service worker (Background Sync): read what it changed. */
+export async function afterSync(outcome) {
+  await status.refresh();
+  await roster.afterSync(outcome);
+  events.emit('synced', outcome);
+}
+
+/** A record was saved: ask for a Background Sync, and sync now if there is a signal. */
+export function afterSave() {
+  // Not one after the other: with no service worker (blocked, or private browsing) the
+  // Background Sync request never settles, and the sync must not wait for it.
+  requestBackgroundSync();
+  if (navigator.onLine) sync();
+}
+
+/** The automatic syncs: the network coming back, the app shown again, and the timer. */
+export function scheduleAutomatic() {
+  window.addEventListener('online', () => sync({ automatic: true }));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && status.syncIsStale()) sync({ automatic: true });
+  });
+  setInterval(() => {
+    if (navigator.onLine && document.visibilityState !== 'hidden') sync({ automatic: true });
+  }, SYNC_EVERY_MS);
+}

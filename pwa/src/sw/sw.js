@@ -1,0 +1,56 @@
+// The service worker: precached app shell, every app navigation answered with index.html
+// (offline too), nothing under /api/ ever cached, and Background Sync of the outbox.
+import {
+  precacheAndRoute,
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  matchPrecache,
+} from 'workbox-precaching';
+import { registerRoute, NavigationRoute } from 'workbox-routing';
+import { clientsClaim } from 'workbox-core';
+import { createSyncClient } from '../sync/client.js';
+import { store } from '../sync/store.js';
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+// Control the first page at once; an update waits until the worker says "reload".
+clientsClaim();
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+});
+
+// The app's own routes: always the precached shell, so opening works with no signal.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('index.html'), {
+    allowlist: [/^\/$/, /^\/index\.html$/, /^\/r\/[^/]+\/?$/],
+  }),
+);
+// Any other page of this origin (server-rendered print views) from the network; offline, the app.
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && !url.pathname.startsWith('/api/'),
+  async ({ request }) => {
+    try {
+      return await fetch(request);
+    } catch {
+      return (await matchPrecache('index.html')) || Response.error();
+    }
+  },
+);
+
+const sync = createSyncClient({
+  store,
+  appVersion: typeof __APP_VERSION__ === 'undefined' ? 'sw' : __APP_VERSION__,
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'rounds-sync') return;
+  // The browser fires this when the signal returns, on every phone at once: an automatic sync.
+  event.waitUntil(
+    sync.run({ automatic: true }).then(async (outcome) => {
+      const clients = await self.clients.matchAll({ type: 'window' });
+      for (const c of clients) c.postMessage({ type: 'synced', outcome });
+      // A failure other than "log in again" asks the browser to try later.
+      if (!outcome.ok && outcome.reason !== 'auth') throw new Error(outcome.message);
+    }),
+  );
+});

@@ -1,0 +1,329 @@
+// The sync client (docs/api-contract.md, "Sync"). One call of run() pushes the outbox in
+// batches and pulls roster changes until the server says there is no more.
+//
+// Rules it keeps: an outbox record is deleted only after `created`/`duplicate` (the store does
+// that); a 401 keeps everything and asks for a new login; a 413 splits the batch; a timeout or
+// a network error is a failure, said as such; `reset: true` replaces the roster once all pages
+// of the answer have arrived.
+//
+// Automatic syncs (the timer, the network or the app coming back, Background Sync) first wait
+// a random moment of up to AUTO_SYNC_JITTER_MS: events that every phone sees at once (the
+// ward's Wi-Fi returning, the end of a shift) would otherwise bring them all to the server in
+// the same second. A sync the worker asked for goes at once, and cuts such a wait short. After
+// a 503 or 429 with Retry-After, automatic syncs also wait until that time has passed.
+
+import { rfc3339 } from '../lib/dates.js';
+
+export const MAX_BATCH = 200;
+export const MAX_BODY_BYTES = 2_000_000;
+export const AUTO_SYNC_JITTER_MS = 10_000;
+
+export class SyncError extends Error {
+  constructor(reason, message, status = null, retryAfter = null) {
+    super(message || reason);
+    this.reason = reason; // 'offline' | 'timeout' | 'auth' | 'server' | 'network'
+    this.status = status;
+    this.retryAfter = retryAfter; // seconds the server asked us to wait (503, 429), or null
+  }
+}
+
+/** The random wait before an automatic sync, in whole ms: at least 0, less than maxMs. */
+export function jitterDelay(random = Math.random, maxMs = AUTO_SYNC_JITTER_MS) {
+  if (!(maxMs > 0)) return 0;
+  return Math.min(maxMs - 1, Math.max(0, Math.floor(random() * maxMs)));
+}
+
+/** Seconds from a Retry-After header (delay-seconds or an HTTP date); null if absent or bad. */
+export function retryAfterSeconds(value, now = new Date()) {
+  if (value === null || value === undefined || String(value).trim() === '') return null;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** gzip a string with CompressionStream; null where the browser has none. */
+export async function gzip(text) {
+  if (typeof CompressionStream === 'undefined') return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const byteLength = (s) => new TextEncoder().encode(s).length;
+
+/**
+ * store: { session(), cursor(), setCursor(c), pendingItems(), applyResults(results, items, now),
+ *          markRejected(id, errors), applyRoster(page), pruneRoster(unitIds, residentIds),
+ *          recordOutcome(outcome) }
+ */
+export function createSyncClient({
+  store,
+  fetchImpl = (...a) => fetch(...a),
+  appVersion = 'dev',
+  timeoutMs = 30_000,
+  now = () => new Date(),
+  compress = gzip,
+  maxBatch = MAX_BATCH,
+  maxBytes = MAX_BODY_BYTES,
+  baseUrl = '',
+  random = Math.random,
+  jitterMs = AUTO_SYNC_JITTER_MS,
+  sleep = sleepFor,
+  onStart = () => {},
+}) {
+  let running = null;
+  let waiting = null; // an automatic run in its wait: { promise, release }
+  let notBefore = 0; // ms since the epoch: the server asked for no automatic sync before then
+  let useGzip = true;
+
+  async function post(token, body) {
+    const json = JSON.stringify(body);
+    const headers = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      Authorization: `Bearer ${token}`,
+      'X-Rounds-App': appVersion,
+    };
+    let payload = json;
+    if (useGzip && compress && json.length > 1024) {
+      const zipped = await compress(json);
+      if (zipped) {
+        payload = zipped;
+        headers['Content-Encoding'] = 'gzip';
+      }
+    }
+    const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctrl?.abort();
+    }, timeoutMs);
+    let res;
+    try {
+      res = await fetchImpl(`${baseUrl}/api/v1/sync`, {
+        method: 'POST',
+        headers,
+        body: payload,
+        signal: ctrl?.signal,
+        credentials: 'omit',
+      });
+      if (res.status === 415 && headers['Content-Encoding']) {
+        useGzip = false; // the server does not take gzip bodies: send plain from now on
+        clearTimeout(timer);
+        return post(token, body);
+      }
+      const text = await res.text(); // the whole answer must arrive before the timeout
+      return { status: res.status, headers: res.headers, text };
+    } catch (err) {
+      if (timedOut) throw new SyncError('timeout', 'The server did not answer in time');
+      throw new SyncError('network', err?.message || 'Network error');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function problemDetail(text) {
+    try {
+      const p = JSON.parse(text);
+      return p.detail || p.title || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Split items into batches of at most maxBatch that each serialise under maxBytes. */
+  function batches(items) {
+    const out = [];
+    let cur = [];
+    let size = 200;
+    for (const it of items) {
+      const s = byteLength(JSON.stringify(it.payload)) + 1;
+      if (cur.length && (cur.length >= maxBatch || size + s > maxBytes)) {
+        out.push(cur);
+        cur = [];
+        size = 200;
+      }
+      cur.push(it);
+      size += s;
+    }
+    if (cur.length) out.push(cur);
+    return out;
+  }
+
+  async function runOnce() {
+    const session = await store.session();
+    if (!session?.token) throw new SyncError('auth', 'Not logged in');
+    let cursor = await store.cursor();
+    const queue = batches(await store.pendingItems());
+    const tally = {
+      created: 0,
+      duplicate: 0,
+      rejected: 0,
+      conflict: 0,
+      pages: 0,
+      roster: 0,
+      changed: [],
+    };
+    // While a reset is being received, remember what the pages carried; prune at the end.
+    let resetSeen = null;
+    let more = false;
+
+    while (queue.length || more || tally.pages === 0) {
+      if (tally.pages > 10_000) throw new SyncError('server', 'The server kept sending pages');
+      const items = queue.shift() || [];
+      const body = {
+        device_time: rfc3339(now()),
+        cursor,
+        visits: items.filter((i) => i.type === 'visit').map((i) => i.payload),
+        amendments: items.filter((i) => i.type === 'amendment').map((i) => i.payload),
+      };
+      const res = await post(session.token, body);
+      if (res.status === 401)
+        throw new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
+      if (res.status === 413) {
+        if (items.length > 1) {
+          const half = Math.ceil(items.length / 2);
+          queue.unshift(items.slice(0, half), items.slice(half));
+          continue;
+        }
+        if (items.length === 1) {
+          await store.markRejected(items[0].id, {
+            _request: [problemDetail(res.text) || 'Too large to send'],
+          });
+          tally.rejected++;
+          continue;
+        }
+      }
+      if (res.status === 503 || res.status === 429) {
+        const wait = retryAfterSeconds(res.headers?.get?.('Retry-After'), now());
+        throw new SyncError(
+          'server',
+          problemDetail(res.text) || `Server busy (${res.status})`,
+          res.status,
+          wait,
+        );
+      }
+      if (res.status !== 200) {
+        throw new SyncError(
+          'server',
+          problemDetail(res.text) || `Server error ${res.status}`,
+          res.status,
+        );
+      }
+      let answer;
+      try {
+        answer = JSON.parse(res.text);
+      } catch {
+        throw new SyncError('server', 'The server sent an unreadable answer', res.status);
+      }
+      tally.pages++;
+      const t = await store.applyResults(answer.results || [], items, now());
+      for (const k of Object.keys(t)) tally[k] += t[k];
+
+      if (answer.reset || cursor === null)
+        resetSeen = resetSeen || { units: new Set(), residents: new Set() };
+      if (resetSeen) {
+        for (const u of answer.units || []) resetSeen.units.add(u.id);
+        for (const r of answer.residents || []) resetSeen.residents.add(r.id);
+      }
+      await store.applyRoster(answer);
+      tally.roster +=
+        (answer.units?.length || 0) +
+        (answer.residents?.length || 0) +
+        (answer.removed?.residents?.length || 0) +
+        (answer.removed?.units?.length || 0);
+      // Which residents changed, so the page can update them alone (a few ids, not 10,000 rows).
+      if (tally.changed) {
+        for (const r of answer.residents || []) tally.changed.push(r.id);
+        for (const id of answer.removed?.residents || []) tally.changed.push(id);
+        if (answer.units?.length || answer.removed?.units?.length || tally.changed.length > 2000)
+          tally.changed = null;
+      }
+      cursor = answer.cursor ?? cursor;
+      more = Boolean(answer.more);
+      if (resetSeen && !more) {
+        tally.roster += await store.pruneRoster(resetSeen.units, resetSeen.residents);
+        tally.changed = null; // a full resend: read the whole roster again
+        resetSeen = null;
+      }
+      // During a reset the cursor is saved only after its last page: an interrupted reset
+      // starts again rather than leaving residents that should have gone.
+      if (!resetSeen) await store.setCursor(cursor);
+      if (answer.server_time) tally.server_time = answer.server_time;
+    }
+    return tally;
+  }
+
+  function start() {
+    onStart();
+    running = (async () => {
+      const started = now();
+      let outcome;
+      try {
+        if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+          throw new SyncError('offline', 'Offline');
+        }
+        const tally = await withLock(runOnce);
+        outcome = { ok: true, at: rfc3339(started), ...tally };
+        notBefore = 0;
+      } catch (err) {
+        const e = err instanceof SyncError ? err : new SyncError('network', err?.message);
+        outcome = {
+          ok: false,
+          at: rfc3339(started),
+          reason: e.reason,
+          message: e.message,
+          status: e.status,
+        };
+        if (e.retryAfter !== null) {
+          outcome.retryAfter = e.retryAfter;
+          notBefore = now().getTime() + e.retryAfter * 1000;
+        }
+      }
+      await store.recordOutcome(outcome);
+      return outcome;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  /** How long an automatic sync waits now: what the server asked for, then the jitter. */
+  function automaticDelay() {
+    return Math.max(0, notBefore - now().getTime()) + jitterDelay(random, jitterMs);
+  }
+
+  /**
+   * Run one sync; concurrent callers share the run in progress. Never throws.
+   * `automatic: true` for a sync nobody asked for: it waits first (see the top of this file).
+   */
+  function run({ automatic = false } = {}) {
+    if (running) return running;
+    if (waiting) {
+      if (!automatic) waiting.release(); // the worker asked: go now; the waiting one shares it
+      return automatic ? waiting.promise : start();
+    }
+    const delay = automatic ? automaticDelay() : 0;
+    if (delay <= 0) return start();
+    let release;
+    const cut = new Promise((resolve) => {
+      release = resolve;
+    });
+    const promise = Promise.race([sleep(delay), cut]).then(() => {
+      waiting = null;
+      return run();
+    });
+    waiting = { promise, release };
+    return promise;
+  }
+
+  return { run, batches };
+}
+
+/** Page and service worker must not send the same outbox at once: one sync per origin. */
+function withLock(fn) {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? locks.request('rounds-sync', fn) : fn();
+}

@@ -1,0 +1,101 @@
+// What the phone stores, in IndexedDB (Dexie). One database per origin.
+//   units, residents   the roster of the worker's units, as the server last sent it
+//   outbox             visits and amendments made here and not yet held by the server
+//   synced             visits the server holds, kept SYNCED_KEEP_DAYS for corrections
+//   meta               key/value: session, device id, cursor, last sync, language, draft
+// and whether the browser keeps it (persistent storage).
+import Dexie from 'dexie';
+
+export const SYNCED_KEEP_DAYS = 14;
+
+export const db = new Dexie('rounds');
+db.version(1).stores({
+  units: 'id',
+  residents: 'id, unit_id, qr_token',
+  outbox: 'id, type, state, created_at',
+  synced: 'id, resident_id, synced_at',
+  meta: 'key',
+});
+// The roster now carries qr_hash, not the code: drop the old index and pull the roster afresh.
+db.version(2)
+  .stores({ residents: 'id, unit_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
+
+export async function getMeta(key, fallback = null) {
+  const row = await db.meta.get(key);
+  return row === undefined ? fallback : row.value;
+}
+
+export function setMeta(key, value) {
+  return db.meta.put({ key, value });
+}
+
+export function delMeta(key) {
+  return db.meta.delete(key);
+}
+
+/** Make the device id once and keep it for the life of the install (it survives logout). */
+export async function deviceId() {
+  let id = await getMeta('device_id');
+  if (!id) {
+    id = uuid();
+    await setMeta('device_id', id);
+  }
+  return id;
+}
+
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Every row of a table, read a page at a time by primary key: each page is decoded in its own
+ * task, so a 10,000-resident roster never blocks the phone for long.
+ */
+export async function readAll(table, { pageSize = 1000, each } = {}) {
+  const out = [];
+  let last = null;
+  for (;;) {
+    const coll = last === null ? table.orderBy(':id') : table.where(':id').above(last);
+    const rows = await coll.limit(pageSize).toArray();
+    for (const r of rows) {
+      out.push(r);
+      each?.(r);
+    }
+    if (rows.length < pageSize) return out;
+    last = rows[rows.length - 1].id;
+  }
+}
+
+/** Forget everything about the worker (logout); the device id and language stay. */
+export async function clearWorkerData() {
+  const keep = ['device_id', 'lang'];
+  await db.transaction('rw', db.units, db.residents, db.outbox, db.synced, db.meta, async () => {
+    await Promise.all([
+      db.units.clear(),
+      db.residents.clear(),
+      db.outbox.clear(),
+      db.synced.clear(),
+    ]);
+    const keys = await db.meta.toCollection().primaryKeys();
+    await db.meta.bulkDelete(keys.filter((k) => !keep.includes(k)));
+  });
+}
+
+// ---- whether the browser keeps it ------------------------------------------------------
+
+export async function persistence() {
+  const s = navigator.storage;
+  if (!s?.persist) return 'unsupported';
+  if (await s.persisted()) return 'granted';
+  return (await s.persist()) ? 'granted' : 'denied';
+}
+
+export async function isPersisted() {
+  return navigator.storage?.persisted ? navigator.storage.persisted() : false;
+}

@@ -1,0 +1,290 @@
+// Records on this phone: those the server refused (with its reasons, to fix and resend),
+// those waiting, and visits sent in the last days (open to correction by amendment).
+import { h, field, choice } from '../../lib/dom.js';
+import { t, fmtWhen } from '../../lib/i18n/index.js';
+import * as outbox from '../../sync/outbox.js';
+import { db, uuid } from '../../sync/db.js';
+import { errorsText, fieldErrors } from './errors.js';
+import { visitSummary } from './confirm.js';
+import { draft, roster, status, syncing } from '../../state/index.js';
+
+export function recordsView(app) {
+  const el = h('section', { class: 'view records' }, h('h1', null, t('records.title')));
+  const body = h('div');
+  el.append(body);
+
+  async function draw() {
+    const [items, synced] = await Promise.all([outbox.all(), outbox.recentSynced()]);
+    const problems = items.filter((i) => i.state !== outbox.PENDING);
+    const waiting = items.filter((i) => i.state === outbox.PENDING);
+    const name = (i) =>
+      roster.resident(i.resident_id || i.payload.resident_id)?.name || t('visit.unknownResident');
+    const amendName = (i) => {
+      const v = synced.find((s) => s.id === i.payload.visit_id);
+      return v ? roster.resident(v.resident_id)?.name || '—' : '—';
+    };
+    const label = (i) =>
+      i.type === 'visit'
+        ? `${name(i)} · ${fmtWhen(i.payload.checked_in_at)}`
+        : `${t('records.amendmentOf', { name: amendName(i) })} · ${fmtWhen(i.created_at)}`;
+
+    body.replaceChildren(
+      h('h2', null, t('records.problems', { n: problems.length })),
+      problems.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            problems.map((i) =>
+              h(
+                'li',
+                { class: 'card bad' },
+                h('p', { class: 'card-title' }, label(i)),
+                h(
+                  'p',
+                  null,
+                  '⚠ ',
+                  i.state === 'conflict' ? t('records.conflict') : t('records.rejected'),
+                ),
+                h('p', { class: 'reasons' }, errorsText(i.errors) || '—'),
+                h(
+                  'div',
+                  { class: 'row' },
+                  i.state === 'rejected'
+                    ? h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn',
+                          'aria-label': `${t('records.fix')}: ${label(i)}`,
+                          onclick: () => fix(i),
+                        },
+                        t('records.fix'),
+                      )
+                    : h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn',
+                          'aria-label': `${t('records.sendAsNew')}: ${label(i)}`,
+                          onclick: () => asNew(i),
+                        },
+                        t('records.sendAsNew'),
+                      ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'btn secondary',
+                      'aria-label': `${t('records.discard')}: ${label(i)}`,
+                      onclick: () => discard(i),
+                    },
+                    t('records.discard'),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'note' }, t('records.noProblems')),
+      h('h2', null, t('records.waiting', { n: waiting.length })),
+      waiting.length
+        ? h(
+            'ul',
+            { class: 'plain' },
+            waiting.map((i) => h('li', null, '⏳ ', label(i))),
+          )
+        : h('p', { class: 'note' }, t('records.noneWaiting')),
+      h('h2', null, t('records.sent')),
+      synced.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            synced.map((s) =>
+              h(
+                'li',
+                { class: 'card' },
+                h(
+                  'p',
+                  { class: 'card-title' },
+                  `${roster.resident(s.resident_id)?.name || '—'} · ${fmtWhen(s.payload.checked_in_at)}`,
+                ),
+                s.amendments?.length
+                  ? h('p', { class: 'hint' }, t('records.amended', { n: s.amendments.length }))
+                  : null,
+                h(
+                  'a',
+                  {
+                    class: 'btn secondary',
+                    href: `#/amend/${s.id}`,
+                    'aria-label': `${t('records.correct')}: ${roster.resident(s.resident_id)?.name || ''} ${fmtWhen(s.payload.checked_in_at)}`,
+                  },
+                  t('records.correct'),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'note' }, t('records.noneSent')),
+    );
+  }
+
+  function fix(item) {
+    if (item.type === 'amendment') return app.go(`amend/${item.payload.visit_id}/${item.id}`);
+    draft.startFix(item);
+    app.go('visit');
+  }
+
+  async function asNew(item) {
+    await outbox.resendAsNew(item.id);
+    await status.refresh();
+    await draw();
+    syncing.sync();
+  }
+
+  async function discard(item) {
+    if (!confirm(t('records.discardConfirm', { what: shortLabel(item) }))) return;
+    await outbox.discard(item.id);
+    await roster.recount();
+    await status.refresh();
+    await draw();
+  }
+  const shortLabel = (i) =>
+    i.type === 'visit'
+      ? roster.resident(i.payload.resident_id)?.name || ''
+      : t('records.amendment');
+
+  draw();
+  return { el, title: t('records.title'), refresh: draw };
+}
+
+/** A synced visit as it stands after its accepted amendments. */
+export function effective(visit) {
+  const v = structuredClone(visit.payload);
+  for (const a of visit.amendments || []) Object.assign(v, structuredClone(a.changes));
+  return v;
+}
+
+/** Correct a synced visit: changed fields and a required reason go out as an amendment. */
+export function amendView(app, [visitId, fixId]) {
+  const el = h('section', { class: 'view amend' }, h('h1', null, t('amend.title')));
+  (async () => {
+    const visit = await db.synced.get(visitId);
+    const fixing = fixId ? await outbox.get(fixId) : null;
+    if (!visit) {
+      el.append(
+        h('p', { class: 'note' }, t('amend.gone')),
+        h('a', { class: 'btn', href: '#/records' }, t('nav.records')),
+      );
+      return;
+    }
+    const cur = effective(visit);
+    const next = structuredClone(cur);
+    if (fixing) Object.assign(next, structuredClone(fixing.payload.changes));
+    const errs = fieldErrors(fixing?.errors);
+    const resident = roster.resident(visit.resident_id);
+    const obs = (key) =>
+      choice(
+        `am-${key}`,
+        t(`visit.obs.${key}`),
+        [
+          ['ok', `✓ ${t('visit.ok')}`],
+          ['concern', `⚠ ${t('visit.concern')}`],
+        ],
+        next.observations[key],
+        (v) => (next.observations[key] = v),
+        { cls: 'pair' },
+      );
+    const notes = h('textarea', {
+      rows: 3,
+      maxlength: 2000,
+      value: next.observations.notes,
+      oninput: (e) => (next.observations.notes = e.target.value),
+    });
+    const service = h('textarea', {
+      rows: 3,
+      maxlength: 2000,
+      value: next.service_given,
+      oninput: (e) => (next.service_given = e.target.value),
+    });
+    const feedback = h('textarea', {
+      rows: 2,
+      maxlength: 2000,
+      value: next.feedback,
+      oninput: (e) => (next.feedback = e.target.value),
+    });
+    const follow = h('input', {
+      type: 'checkbox',
+      checked: next.follow_up,
+      onchange: (e) => (next.follow_up = e.target.checked),
+    });
+    const reason = h('textarea', {
+      rows: 2,
+      maxlength: 2000,
+      'aria-required': 'true',
+      value: fixing?.payload.reason || '',
+    });
+    const err = h('p', { class: 'error', role: 'alert' });
+
+    async function save(e) {
+      e.preventDefault();
+      err.textContent = '';
+      const changes = {};
+      for (const k of ['observations', 'service_given', 'follow_up', 'feedback']) {
+        if (JSON.stringify(next[k]) !== JSON.stringify(cur[k])) changes[k] = next[k];
+      }
+      if (!Object.keys(changes).length) return (err.textContent = `⚠ ${t('amend.nothing')}`);
+      if (!reason.value.trim()) {
+        err.textContent = `⚠ ${t('amend.needReason')}`;
+        return reason.focus();
+      }
+      const amendment = {
+        id: fixing?.id || uuid(),
+        visit_id: visit.id,
+        changes,
+        reason: reason.value.trim(),
+      };
+      if (fixing) await outbox.replacePayload(fixing.id, amendment);
+      else await outbox.addAmendment(amendment);
+      await status.refresh();
+      app.go('records');
+      app.toast(t('amend.saved'));
+      syncing.afterSave();
+    }
+
+    el.append(
+      h('p', { class: 'sub' }, `${resident?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
+      errs.summary,
+      h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, resident)),
+      h(
+        'form',
+        { onsubmit: save },
+        h(
+          'fieldset',
+          { class: 'obs' },
+          h('legend', null, t('visit.observations')),
+          obs('living'),
+          obs('emotional'),
+          obs('physical'),
+          field(t('visit.notes'), notes, { error: errs.for('changes.observations') }),
+        ),
+        field(t('visit.service'), service, { error: errs.for('changes.service_given') }),
+        h(
+          'div',
+          { class: 'check' },
+          h('label', null, follow, h('span', null, t('visit.followUp'))),
+        ),
+        field(t('rate.comment'), feedback, { error: errs.for('changes.feedback') }),
+        field(t('amend.reason'), reason, {
+          hint: t('amend.reasonHint'),
+          error: errs.for('reason'),
+        }),
+        err,
+        h(
+          'div',
+          { class: 'row actions' },
+          h('button', { type: 'submit', class: 'btn big' }, t('amend.save')),
+          h('a', { class: 'btn secondary', href: '#/records' }, t('common.cancel')),
+        ),
+      ),
+    );
+  })();
+  return { el, title: t('amend.title') };
+}

@@ -1,0 +1,133 @@
+// The status strip, always on top: online/offline, records waiting, last successful sync,
+// any problem, and "Sync now". Words and symbols carry the meaning, colour only helps.
+// It reads state/status and state/session; the shell calls update() when they change.
+import { h, clear } from '../../lib/dom.js';
+import { t, fmtWhen } from '../../lib/i18n/index.js';
+import { session, status } from '../../state/index.js';
+
+export function statusStrip({ currentRoute, onSyncNow }) {
+  const el = h('header', { class: 'strip' });
+  const line = h('div', { class: 'strip-line', role: 'status', 'aria-live': 'polite' });
+  const nav = h('nav', { class: 'strip-nav', 'aria-label': 'Rounds' });
+  const action = h('div', { class: 'strip-action' });
+  el.append(h('div', { class: 'strip-top' }, line, action), nav);
+
+  function update() {
+    const online = navigator.onLine;
+    const { counts, lastSync, lastAttempt, authExpired, syncing } = status.current();
+    const { waiting, problems } = counts;
+    const failed = lastAttempt && !lastAttempt.ok ? lastAttempt : null;
+    const user = session.current()?.user;
+    const route = currentRoute();
+    if (session.isOffice()) {
+      // The office screens need a connection and keep nothing on the device to sync.
+      clear(line).append(
+        h(
+          'span',
+          { class: `pill ${online ? 'on' : 'off'}` },
+          online ? '● ' : '○ ',
+          online ? t('status.online') : t('status.offlineOffice'),
+        ),
+        h(
+          'span',
+          { class: 'pill' },
+          `${user.display_name || user.username} · ${t(`admin.role.${user.role}`)}`,
+        ),
+      );
+    } else {
+      const items = [
+        h(
+          'span',
+          { class: `pill ${online ? 'on' : 'off'}` },
+          online ? '● ' : '○ ',
+          online ? t('status.online') : t('status.offline'),
+        ),
+        h(
+          'span',
+          { class: `pill ${waiting ? 'wait' : ''}` },
+          waiting ? t('status.waiting', { n: waiting }) : t('status.allSent'),
+        ),
+        h(
+          'span',
+          { class: 'pill' },
+          lastSync ? t('status.lastSync', { when: fmtWhen(lastSync) }) : t('status.neverSynced'),
+        ),
+      ];
+      if (syncing) items.push(h('span', { class: 'pill' }, '⟳ ', t('status.syncing')));
+      else if (authExpired)
+        items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.loginAgain')));
+      else if (failed && online)
+        items.push(
+          h(
+            'span',
+            { class: 'pill bad' },
+            '⚠ ',
+            t(`status.fail.${failed.reason}`, { detail: failed.message || '' }),
+          ),
+        );
+      if (problems)
+        items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.problems', { n: problems })));
+      clear(line).append(...items);
+    }
+
+    clear(nav);
+    clear(action);
+    if (!session.current()) return;
+    if (session.isOffice()) {
+      const link = (to, key) =>
+        h(
+          'a',
+          { class: 'navlink', href: `#/${to}`, 'aria-current': route === to ? 'page' : null },
+          t(key),
+        );
+      nav.append(
+        link('board', 'nav.board'),
+        link('history', 'nav.history'),
+        link('alerts', 'nav.alerts'),
+        link('followups', 'nav.followups'),
+        link('satisfaction', 'nav.satisfaction'),
+        link('activity', 'nav.activity'),
+        link('exports', 'nav.exports'),
+        link('admin', 'nav.admin'),
+        link('settings', 'nav.settings'),
+      );
+      return;
+    }
+    action.append(
+      authExpired
+        ? h('a', { class: 'btn small', href: '#/login' }, t('status.loginButton'))
+        : h(
+            'button',
+            { type: 'button', class: 'btn small', disabled: syncing, onclick: () => onSyncNow() },
+            t('status.syncNow'),
+          ),
+    );
+    nav.append(
+      h(
+        'a',
+        { class: 'navlink', href: '#/', 'aria-current': route === '' ? 'page' : null },
+        t('nav.roster'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/records',
+          'aria-current': route === 'records' ? 'page' : null,
+        },
+        t('nav.records'),
+        problems ? h('span', { class: 'badge' }, ` ⚠ ${problems}`) : null,
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/settings',
+          'aria-current': route === 'settings' ? 'page' : null,
+        },
+        t('nav.settings'),
+      ),
+    );
+  }
+  return { el, update };
+}

@@ -5,7 +5,7 @@ argon2 hash: a deliberate CPU cost, reported apart). Then, for the test's length
 alternates a sync carrying a batch of visits with signatures and a pull-only sync, a few
 seconds apart. At the end of the day every phone makes a final sync as the app does it: an
 automatic sync, so at a random moment of the app's jitter window (AUTO_SYNC_JITTER_MS in
-pwa/src/sync.js, read from there). Then, once those are answered, the worst case: every phone
+pwa/src/sync/client.js, read from there). Then, once those are answered, the worst case: every phone
 syncs again with a new batch at the same instant, reported on its own row. A phone keeps a
 visit in its outbox until the server answers `created` or `duplicate`, as the real app does,
 and sends it again otherwise. Afterwards the database is asked whether every visit the phones
@@ -63,11 +63,11 @@ AT_ONCE = "final sync, all at the same instant"
 
 
 def app_jitter_seconds() -> float:
-    """The app's window for automatic syncs, from pwa/src/sync.js, so both stay the same."""
-    source = (ROOT / "pwa" / "src" / "sync.js").read_text()
+    """The app's window for automatic syncs, from pwa/src/sync/client.js, so both stay the same."""
+    source = (ROOT / "pwa" / "src" / "sync" / "client.js").read_text()
     found = re.search(r"export const AUTO_SYNC_JITTER_MS = ([\d_]+);", source)
     if found is None:
-        raise SystemExit("AUTO_SYNC_JITTER_MS not found in pwa/src/sync.js")
+        raise SystemExit("AUTO_SYNC_JITTER_MS not found in pwa/src/sync/client.js")
     return int(found.group(1).replace("_", "")) / 1000
 
 

@@ -47,9 +47,9 @@ lint: install pwa/node_modules/.installed
 test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)
 	$(if $(wildcard pwa/package.json),cd pwa && npm test)
 
-# Under CI the browser tests must run: install Debian's Chromium when it is missing.
+# Under CI the browser tests must run: install Chromium, WebKit and Firefox when missing.
 test-sqlite: install pwa
-	@if [ -n "$$CI" ]; then bash tests/ensure-browser.sh; fi
+	@if [ -n "$$CI" ]; then bash tests/ensure-browser.sh && bash tests/ensure-engines.sh; fi
 	$(BIN)/pytest -m "not deploy"
 
 # A throwaway PostgreSQL cluster made by the test harness (tests/pgcluster.py).

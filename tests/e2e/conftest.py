@@ -113,11 +113,12 @@ def live_server(tmp_path_factory):
     process, log = start_server(workdir, port, env)
     server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, log)
     yield server
-    process.terminate()
+    # server.process: a test may have stopped the server and started it again.
+    server.process.terminate()
     try:
-        process.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        server.process.kill()
 
 
 @pytest.fixture(scope="session")

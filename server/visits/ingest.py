@@ -25,7 +25,7 @@ from server.models import Amendment, Device, Resident, SyncConflict, SyncRejecti
 from server.people.access import can_see_unit
 from server.platform.clock import local_date
 from server.platform.extensions import db
-from server.reports import day_counts as report_counts
+from server.reports import day_counts
 from server.roster.changes import mark_residents_changed
 from server.visits import presence
 from server.visits.schemas import AmendmentInSchema, load_visit
@@ -227,7 +227,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
     _assess_presence(rows)
     inserted = _insert_ignoring_duplicates(Visit, rows)
-    report_counts.visits_stored(row for row in rows if row["id"] in inserted)
+    day_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
     late_hashes = {row.id: row.content_hash for row in db.session.execute(
         _STORED_HASHES, {"ids": sorted(late)})} if late else {}
@@ -304,7 +304,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
                "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
         if _insert_ignoring_duplicates(Amendment, [row]):
             results.append(ItemResult(str(data["id"]), "amendment", "created"))
-            report_counts.amendment_stored(visit.id, data["id"])
+            day_counts.amendment_stored(visit.id, data["id"])
         else:
             stored = db.session.scalar(select(Amendment.content_hash)
                                        .where(Amendment.id == data["id"]))

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import delete, select
 
-from server.alerts.alerts import alerts_visible_to
+from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
 from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
 from server.platform.clock import today_in

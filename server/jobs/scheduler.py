@@ -205,7 +205,7 @@ def last_success(job: str = "refresh") -> datetime | None:
 # -- the jobs ------------------------------------------------------------------------------
 
 def refresh_job(now: datetime) -> dict:
-    from server.alerts.alerts import check_unsynced
+    from server.alerts.unsynced import check_unsynced
     from server.coverage import refresh
 
     result = refresh(now)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.alerts.alerts import unsynced_days
+from server.alerts.unsynced import unsynced_days
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
 from server.platform.clock import today_in

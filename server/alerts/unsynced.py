@@ -4,7 +4,6 @@ UNSYNCED_DAYS days (ROUNDS_UNSYNCED_DAYS) is raised, and resolved once one syncs
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -16,8 +15,7 @@ from server.platform.extensions import db
 
 
 def unsynced_days() -> int:
-    return int(current_app.config.get("UNSYNCED_DAYS")
-               or os.environ.get("ROUNDS_UNSYNCED_DAYS") or 3)
+    return int(current_app.config["UNSYNCED_DAYS"])
 
 
 def check_unsynced(now: datetime | None = None) -> dict:

@@ -48,17 +48,12 @@ KEEP_RUNS = timedelta(days=30)
 SCHEDULER_NICENESS = 10
 
 
-def _setting(name: str, default: int) -> int:
-    value = current_app.config.get(name) or os.environ.get(f"ROUNDS_{name}")
-    return int(value) if value not in (None, "") else default
-
-
 def refresh_seconds() -> int:
-    return _setting("COVERAGE_REFRESH_SECONDS", 900)
+    return int(current_app.config["COVERAGE_REFRESH_SECONDS"])
 
 
 def lease_seconds() -> int:
-    return _setting("SCHEDULER_LEASE_SECONDS", 60)
+    return int(current_app.config["SCHEDULER_LEASE_SECONDS"])
 
 
 def new_holder() -> str:

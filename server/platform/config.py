@@ -95,6 +95,19 @@ class Config:
         # /healthz fails when the last coverage refresh is older than this (0: never judged).
         self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int("ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS",
                                                        3600)
+        # The scheduler (server/jobs/): how often coverage is refreshed, and how long the
+        # SQLite lease lasts before another scheduler may take over.
+        self.COVERAGE_REFRESH_SECONDS = _env_int("ROUNDS_COVERAGE_REFRESH_SECONDS", 900)
+        self.SCHEDULER_LEASE_SECONDS = _env_int("ROUNDS_SCHEDULER_LEASE_SECONDS", 60)
+        # Days without a sync before a worker's phones raise an alert (server/alerts/).
+        self.UNSYNCED_DAYS = _env_int("ROUNDS_UNSYNCED_DAYS", 3)
+        # The daily digest's mail server; no host, no e-mail (server/alerts/digest.py).
+        self.SMTP_HOST = os.environ.get("ROUNDS_SMTP_HOST") or None
+        self.SMTP_PORT = _env_int("ROUNDS_SMTP_PORT", 587)
+        self.SMTP_USER = os.environ.get("ROUNDS_SMTP_USER")
+        self.SMTP_PASSWORD = os.environ.get("ROUNDS_SMTP_PASSWORD")
+        self.SMTP_SECURITY = os.environ.get("ROUNDS_SMTP_SECURITY", "starttls")
+        self.SMTP_FROM = os.environ.get("ROUNDS_SMTP_FROM", "rounds@localhost")
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
             # JSON columns hold signature strokes: orjson writes them several times faster.

@@ -45,7 +45,7 @@ def test_an_unreachable_database_is_503(tmp_path):
 
 
 def test_coverage_refreshed_long_ago_is_503(app, client):
-    scheduler = pytest.importorskip("server.jobs.scheduler")
+    scheduler = pytest.importorskip("server.jobs.runs")
     scheduler.run_job("refresh", lambda: {"residents": 0})
     fresh = client.get("/healthz")
     assert fresh.status_code == 200

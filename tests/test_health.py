@@ -7,8 +7,8 @@ from sqlalchemy import text
 
 from server import create_app
 from server.models import utcnow
-from server.platform.config import TestConfig as AppConfig
 from server.platform.extensions import db
+from tests.conftest import TestConfig as AppConfig
 
 
 def test_a_new_install_is_healthy_and_says_why(client):

@@ -67,15 +67,17 @@ def _connect_args(url: str) -> dict:
 
 
 class Config:
-    """Production-ready defaults; every value can be overridden from the environment."""
+    """Production-ready defaults; every value can be overridden from the environment.
 
-    def __init__(self) -> None:
+    `database_url`, when given, is used instead of ROUNDS_DATABASE_URL (tests, benchmarks).
+    """
+
+    def __init__(self, database_url: str | None = None) -> None:
         instance_dir = _instance_dir()
         self.INSTANCE_DIR = str(instance_dir)
         self.SECRET_KEY = _secret_key(instance_dir)
-        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
-            os.environ.get("ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}")
-        )
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url or os.environ.get(
+            "ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}"))
         self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
         self.PUBLIC_URL = os.environ.get("ROUNDS_PUBLIC_URL", "").rstrip("/")
         self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
@@ -126,16 +128,3 @@ class Config:
                                    "image/svg+xml", "text/html", "text/css", "text/csv",
                                    "application/javascript", "text/javascript",
                                    "application/manifest+json"]
-
-
-class TestConfig(Config):
-    """Fast password hashing and no generated files: tests build many users."""
-
-    TESTING = True
-
-    def __init__(self, database_url: str) -> None:
-        super().__init__()
-        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
-        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(
-            self.SQLALCHEMY_DATABASE_URI)
-        self.PASSWORD_HASH_FAST = True

@@ -27,7 +27,7 @@ from server.platform.extensions import db
 POLICY_PERIODS = ("week", "month")
 COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
 
-# Two indexes on visits for server/coverage.py. The refresh asks "which visits were voided
+# Two indexes on visits for server/coverage/. The refresh asks "which visits were voided
 # since the last run": voids are rare, so the index holds only voided visits (a plain index
 # on voided_at would also tempt planners to serve "voided_at IS NULL" from it).
 Index("ix_visits_voided_at", Visit.voided_at, sqlite_where=Visit.voided_at.is_not(None),

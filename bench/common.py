@@ -14,7 +14,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from server import create_app
-from server.platform.config import TestConfig
+from server.platform.config import Config
 from server.platform.extensions import db
 
 
@@ -116,9 +116,7 @@ def _migrate(url: str) -> None:
 
 
 def make_app(url: str):
-    config = TestConfig(url)
-    config.TESTING = False
-    return create_app(config)
+    return create_app(Config(url))
 
 
 def postgres_available() -> bool:

@@ -18,13 +18,25 @@ from sqlalchemy import create_engine, event, text
 
 from server import create_app
 from server.people.audit import SYSTEM
-from server.platform.config import TestConfig
+from server.platform.config import Config
 from server.platform.extensions import db
 from tests.pgcluster import find_pg_bin, postgres_cluster
 
 ON_POSTGRES = os.environ.get("ROUNDS_TEST_DB", "sqlite") == "postgresql"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "correct horse battery"
+
+
+class TestConfig(Config):
+    """The app as tests run it: Flask's testing mode, on the database given."""
+
+    __test__ = False  # a settings class, not tests: pytest collects none from it
+    TESTING = True
+    # Fast password hashing: tests build many users (read by nothing yet; see fast_hash).
+    PASSWORD_HASH_FAST = True
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(database_url)
 
 
 def _migrate(url: str) -> None:

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import String, Uuid, func, literal, select, update
 
-from server.alerts import alerts
+from server.alerts.raised import apply_coverage_changes_sql
+from server.alerts.unsynced import check_unsynced
 from server.models import Alert, Device, utcnow
 from server.platform.extensions import db
 from tests.conftest import add_resident
@@ -69,7 +70,7 @@ def test_status_changes_held_in_the_database_reopen_and_resolve_alerts(app, resi
                          literal("2026-W47").label("period"),
                          literal(before, String).label("before"),
                          literal(after, String).label("after")).subquery("changes")
-        alerts.apply_coverage_changes_sql(changes, at)
+        apply_coverage_changes_sql(changes, at)
 
     first = utcnow()
     apply_in_sql("on_track", "at_risk", first)
@@ -112,19 +113,19 @@ def test_unsynced_phone_of_a_worker_with_residents(app, api, worker_a, worker_b,
     now = utcnow()
     _last_sync(worker_a, now - timedelta(days=4))
     _last_sync(worker_b, now - timedelta(days=9))  # ward B has no residents
-    alerts.check_unsynced(now)
-    alerts.check_unsynced(now + timedelta(hours=1))
+    check_unsynced(now)
+    check_unsynced(now + timedelta(hours=1))
     rows = db.session.scalars(select(Alert)).all()
     assert [(a.kind, a.worker_id) for a in rows] == [("unsynced", worker_a.user.id)]
     _last_sync(worker_a, now)
-    alerts.check_unsynced(now + timedelta(hours=2))
+    check_unsynced(now + timedelta(hours=2))
     assert open_alerts() == []
 
 
 def test_the_unsynced_limit_is_a_setting(app, worker_a, resident):
     app.config["UNSYNCED_DAYS"] = 7
     _last_sync(worker_a, utcnow() - timedelta(days=4))
-    assert alerts.check_unsynced()["open"] == 0
+    assert check_unsynced()["open"] == 0
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def some_alerts(app, api, worker_a, resident, ward_b, admin):
     other = add_resident(api, admin, ward_b, name="Arthur Lee", admitted_on="2026-01-05")
     _last_sync(worker_a, utcnow() - timedelta(days=5))
     refresh("2026-11-21T08:00+08:00")
-    alerts.check_unsynced()
+    check_unsynced()
     return other
 
 

@@ -3,7 +3,7 @@
 import gc
 
 from server import create_app
-from server.platform.config import TestConfig
+from tests.conftest import TestConfig
 
 
 def test_a_served_app_leaves_its_objects_out_of_full_collections(database_url):

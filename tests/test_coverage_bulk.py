@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, not_, select
 
-from server.alerts.alerts import apply_coverage_changes
+from server.alerts.raised import apply_coverage_changes
 from server.coverage import Period, evaluate
 from server.coverage.bulk import due_rows, judge_in_bulk, turn_in_bulk, turns_alone
 from server.models import Alert, CoverageResult, Resident

@@ -2,8 +2,8 @@
 
 from sqlalchemy import text
 
-from server.platform.config import TestConfig
 from server.platform.extensions import db
+from tests.conftest import TestConfig
 
 
 def test_postgresql_sessions_run_without_jit(app):

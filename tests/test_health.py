@@ -7,8 +7,8 @@ from sqlalchemy import text
 
 from server import create_app
 from server.models import utcnow
-from server.platform.config import TestConfig as AppConfig
 from server.platform.extensions import db
+from tests.conftest import TestConfig as AppConfig
 
 
 def test_a_new_install_is_healthy_and_says_why(client):
@@ -45,7 +45,7 @@ def test_an_unreachable_database_is_503(tmp_path):
 
 
 def test_coverage_refreshed_long_ago_is_503(app, client):
-    scheduler = pytest.importorskip("server.jobs.scheduler")
+    scheduler = pytest.importorskip("server.jobs.runs")
     scheduler.run_job("refresh", lambda: {"residents": 0})
     fresh = client.get("/healthz")
     assert fresh.status_code == 200

@@ -11,14 +11,14 @@ from server.people.audit import SYSTEM
 from server.platform import config as settings
 from server.platform.extensions import db
 from server.roster.units import create_unit
-from tests.conftest import Api, add_resident, make_person, statements_run
+from tests.conftest import Api, TestConfig, add_resident, make_person, statements_run
 from tests.visitdata import sync_body, visit_payload
 
 
 @pytest.fixture
 def json_app(database_url):
     """The app as production runs it, its log lines captured."""
-    config = settings.TestConfig(database_url)
+    config = TestConfig(database_url)
     config.LOG_FORMAT = "json"
     app = create_app(config)
     stream = io.StringIO()

@@ -15,7 +15,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select, update
 
 from server import coverage
-from server.jobs.scheduler import SCHEDULER_NICENESS, Jobs, Lease, build_scheduler, run_job
+from server.jobs.lease import Lease
+from server.jobs.runs import run_job
+from server.jobs.schedule import SCHEDULER_NICENESS, Jobs, build_scheduler
 from server.models import Alert, DigestSent, JobRun, SchedulerLease
 from server.platform.config import PROJECT_ROOT
 from server.platform.extensions import db

@@ -7,7 +7,6 @@ if sending fails the claim is dropped so the next try may send it.
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from collections import Counter, defaultdict
@@ -17,7 +16,7 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import delete, select
 
-from server.alerts.alerts import alerts_visible_to
+from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
 from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
 from server.platform.clock import today_in
@@ -26,17 +25,13 @@ from server.platform.sqlparts import insert_or_on_conflict
 
 
 def smtp_settings() -> dict | None:
-    """The ROUNDS_SMTP_* block (app.config SMTP_* wins, for tests); None when no host is set."""
-    def get(name: str, default=None):
-        value = current_app.config.get(f"SMTP_{name}")
-        return value if value is not None else os.environ.get(f"ROUNDS_SMTP_{name}", default)
-
-    host = get("HOST")
-    if not host:
+    """The SMTP_* settings (ROUNDS_SMTP_*, server/platform/config.py); None without a host."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
         return None
-    return {"host": host, "port": int(get("PORT", 587)), "user": get("USER"),
-            "password": get("PASSWORD"), "security": get("SECURITY", "starttls"),
-            "sender": get("FROM", "rounds@localhost")}
+    return {"host": config["SMTP_HOST"], "port": int(config["SMTP_PORT"]),
+            "user": config["SMTP_USER"], "password": config["SMTP_PASSWORD"],
+            "security": config["SMTP_SECURITY"], "sender": config["SMTP_FROM"]}
 
 
 def recipient_address(user: User) -> str | None:

@@ -48,7 +48,7 @@ from sqlalchemy import (
     update,
 )
 
-from server.alerts import alerts
+from server.alerts import raised as alerts
 from server.coverage.counts import carried_from
 from server.coverage.periods import Period
 from server.coverage.policies import load_policies

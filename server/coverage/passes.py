@@ -66,7 +66,7 @@ def refresh(now: datetime | None = None) -> dict:
     status is due to turn; a new period, or a policy change that moved many, makes it read
     every resident once, a slice a refresh (a full pass).
     """
-    from server.alerts import alerts
+    from server.alerts import raised as alerts
 
     now = now or utcnow()
     started = utcnow()
@@ -310,7 +310,7 @@ def _reevaluate_rows(rows: list[CoverageResult], today: date, now: datetime) -> 
 
 def close_period(label: str, now: datetime | None = None) -> dict:
     """Judge a finished week or month for good: met or missed, and alerts for the missed."""
-    from server.alerts import alerts
+    from server.alerts import raised as alerts
 
     now = now or utcnow()
     period = Period.parse(label)

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, delete, null, select
 
-from server.alerts import alerts
+from server.alerts import raised as alerts
 from server.coverage.bulk import judge_in_bulk
 from server.coverage.evaluate import DROP, evaluate
 from server.coverage.periods import Period, current_periods

@@ -39,7 +39,7 @@ def _migrations() -> dict:
 
 def _last_refresh() -> datetime | None:
     try:
-        from server.jobs.scheduler import last_success
+        from server.jobs.runs import last_success
     except ImportError:  # a build without the scheduler has nothing to report
         return None
     return last_success("refresh")

@@ -1,5 +1,6 @@
 """All tables, grouped by domain in the modules of this package."""
 
+from server.models.alerts import ALERT_KINDS, Alert, DigestRecipient, DigestSent
 from server.models.core import (
     RESIDENT_STATUSES,
     ROLES,
@@ -17,20 +18,15 @@ from server.models.core import (
     user_units,
 )
 from server.models.coverage import (
-    ALERT_KINDS,
     COVERAGE_STATUSES,
     POLICY_PERIODS,
-    Alert,
     CoverageCount,
     CoveragePolicy,
     CoverageResult,
     CoverageState,
-    DigestRecipient,
-    DigestSent,
-    JobRun,
-    SchedulerLease,
 )
 from server.models.followups import FollowUpHandled
+from server.models.jobs import JobRun, SchedulerLease
 from server.models.reporting import FlaggedAmendment, VisitDayCount
 from server.models.types import utcnow
 from server.models.visits import (

@@ -1,4 +1,5 @@
-"""Coverage policies and results, alerts, digests, and the scheduler's job runs and lease."""
+"""Coverage: the policies (how many visited days a period asks), the results per resident and
+period, their counts per unit, and where the last refresh stopped."""
 
 from __future__ import annotations
 
@@ -14,23 +15,19 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
-    UniqueConstraint,
     Uuid,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from server.models.core import Resident, User
 from server.models.types import BigIntPK, UTCDateTime, utcnow
 from server.models.visits import Visit
 from server.platform.extensions import db
 
 POLICY_PERIODS = ("week", "month")
 COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
-ALERT_KINDS = ("at_risk", "missed", "unsynced")
 
-# Two indexes on visits for server/coverage.py. The refresh asks "which visits were voided
+# Two indexes on visits for server/coverage/. The refresh asks "which visits were voided
 # since the last run": voids are rare, so the index holds only voided visits (a plain index
 # on voided_at would also tempt planners to serve "voided_at IS NULL" from it).
 Index("ix_visits_voided_at", Visit.voided_at, sqlite_where=Visit.voided_at.is_not(None),
@@ -122,91 +119,6 @@ class CoverageCount(db.Model):
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the pass counted them
 
 
-class Alert(db.Model):
-    """Something a supervisor should act on; raised once per key, resolved when it ends."""
-
-    __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_resolved_at_unit_id", "resolved_at", "unit_id"),)
-
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    # "at_risk:<resident>:<period>", "missed:<resident>:<period>", "unsynced:<worker>:<since>".
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    # No foreign keys on the two columns the refresh fills in bulk (see CoverageResult).
-    resident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    worker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    period: Mapped[str | None] = mapped_column(String(10))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    acked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    ack_note: Mapped[str | None] = mapped_column(String(1000))
-
-    resident: Mapped[Resident | None] = relationship(
-        primaryjoin="foreign(Alert.resident_id) == Resident.id", lazy="joined")
-    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id], lazy="joined")
-
-
-class DigestRecipient(db.Model):
-    """Where a supervisor wants the daily digest (users have no e-mail column of their own)."""
-
-    __tablename__ = "digest_recipients"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-
-
-class DigestSent(db.Model):
-    """The claim on one supervisor's digest for one local day: the unique key sends it once."""
-
-    __tablename__ = "digests_sent"
-    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digests_sent_user_id_day"),)
-
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    day: Mapped[date] = mapped_column(Date)
-    email: Mapped[str] = mapped_column(String(254))
-    alerts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class JobRun(db.Model):
-    """One run of a scheduled or manual job: start, end, result or error.
-
-    `slot` names the scheduled occurrence ("close_week:2026-W47"); its unique key lets only
-    one of several schedulers claim it. Manual runs have no slot.
-    """
-
-    __tablename__ = "job_runs"
-    __table_args__ = (Index("ix_job_runs_job_status_started_at", "job", "status", "started_at"),)
-
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    job: Mapped[str] = mapped_column(String(40))
-    slot: Mapped[str | None] = mapped_column(String(80), unique=True)
-    holder: Mapped[str] = mapped_column(String(120))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="running")
-    result: Mapped[dict | None] = mapped_column(JSON)
-    error: Mapped[str | None] = mapped_column(Text)
-
-
-class SchedulerLease(db.Model):
-    """The SQLite lease: whoever holds an unexpired row is the one scheduler that acts.
-
-    PostgreSQL uses an advisory lock instead (server/jobs/scheduler.py).
-    """
-
-    __tablename__ = "scheduler_lease"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(120))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 class CoverageState(db.Model):
     """Where the last refresh stopped: its watermarks, so the next one reads only what is new."""
 
@@ -233,16 +145,10 @@ class CoverageState(db.Model):
 
 
 __all__ = [
-    "ALERT_KINDS",
     "COVERAGE_STATUSES",
     "POLICY_PERIODS",
-    "Alert",
     "CoverageCount",
     "CoveragePolicy",
     "CoverageResult",
     "CoverageState",
-    "DigestRecipient",
-    "DigestSent",
-    "JobRun",
-    "SchedulerLease",
 ]

@@ -28,7 +28,8 @@ class FollowUpHandled(db.Model):
 
 
 # Partial indexes of the visits table (migration 0004) that the supervisor reports read with
-# index-only scans (server/reports/reports.py); each leaves voided visits out, as the reports do.
+# index-only scans (server/reports/followups.py and satisfaction.py); each leaves voided
+# visits out, as the reports do.
 # Satisfaction, activity and the follow-ups' totals add up per-day counts instead
 # (server/models/reporting.py); migration 0005 dropped the indexes they read before.
 # Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list reads

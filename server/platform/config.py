@@ -67,15 +67,17 @@ def _connect_args(url: str) -> dict:
 
 
 class Config:
-    """Production-ready defaults; every value can be overridden from the environment."""
+    """Production-ready defaults; every value can be overridden from the environment.
 
-    def __init__(self) -> None:
+    `database_url`, when given, is used instead of ROUNDS_DATABASE_URL (tests, benchmarks).
+    """
+
+    def __init__(self, database_url: str | None = None) -> None:
         instance_dir = _instance_dir()
         self.INSTANCE_DIR = str(instance_dir)
         self.SECRET_KEY = _secret_key(instance_dir)
-        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
-            os.environ.get("ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}")
-        )
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url or os.environ.get(
+            "ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}"))
         self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
         self.PUBLIC_URL = os.environ.get("ROUNDS_PUBLIC_URL", "").rstrip("/")
         self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
@@ -95,6 +97,19 @@ class Config:
         # /healthz fails when the last coverage refresh is older than this (0: never judged).
         self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int("ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS",
                                                        3600)
+        # The scheduler (server/jobs/): how often coverage is refreshed, and how long the
+        # SQLite lease lasts before another scheduler may take over.
+        self.COVERAGE_REFRESH_SECONDS = _env_int("ROUNDS_COVERAGE_REFRESH_SECONDS", 900)
+        self.SCHEDULER_LEASE_SECONDS = _env_int("ROUNDS_SCHEDULER_LEASE_SECONDS", 60)
+        # Days without a sync before a worker's phones raise an alert (server/alerts/).
+        self.UNSYNCED_DAYS = _env_int("ROUNDS_UNSYNCED_DAYS", 3)
+        # The daily digest's mail server; no host, no e-mail (server/alerts/digest.py).
+        self.SMTP_HOST = os.environ.get("ROUNDS_SMTP_HOST") or None
+        self.SMTP_PORT = _env_int("ROUNDS_SMTP_PORT", 587)
+        self.SMTP_USER = os.environ.get("ROUNDS_SMTP_USER")
+        self.SMTP_PASSWORD = os.environ.get("ROUNDS_SMTP_PASSWORD")
+        self.SMTP_SECURITY = os.environ.get("ROUNDS_SMTP_SECURITY", "starttls")
+        self.SMTP_FROM = os.environ.get("ROUNDS_SMTP_FROM", "rounds@localhost")
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
             # JSON columns hold signature strokes: orjson writes them several times faster.
@@ -113,16 +128,3 @@ class Config:
                                    "image/svg+xml", "text/html", "text/css", "text/csv",
                                    "application/javascript", "text/javascript",
                                    "application/manifest+json"]
-
-
-class TestConfig(Config):
-    """Fast password hashing and no generated files: tests build many users."""
-
-    TESTING = True
-
-    def __init__(self, database_url: str) -> None:
-        super().__init__()
-        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
-        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(
-            self.SQLALCHEMY_DATABASE_URI)
-        self.PASSWORD_HASH_FAST = True

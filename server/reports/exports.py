@@ -22,7 +22,7 @@ from server.coverage import iso_week_label
 from server.models import Amendment, CoverageResult, FollowUpHandled, Resident, User, Visit
 from server.platform.clock import today_in
 from server.platform.extensions import db
-from server.reports.reports import in_range, in_scope, months_between, short_id, unit_names
+from server.reports.scope import in_range, in_scope, months_between, short_id, unit_names
 from server.visits.read import current_content
 
 BATCH = 1000

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from server.models import Resident, User, Visit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
-from server.reports.reports import in_range, in_scope, short_id, unit_names
+from server.reports.scope import in_range, in_scope, short_id, unit_names
 from server.visits.read import current_content, get_visit
 from server.visits.signatures import to_svg
 

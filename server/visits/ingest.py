@@ -18,14 +18,15 @@ from typing import Any
 
 import orjson
 from marshmallow import ValidationError
-from sqlalchemy import TextClause, Uuid, bindparam, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import JSON, String, bindparam, cast, func, literal_column, select
+from sqlalchemy.sql.dml import Insert
 
 from server.models import Amendment, Device, Resident, SyncConflict, SyncRejection, User, Visit
 from server.people.access import can_see_unit
 from server.platform.clock import local_date
 from server.platform.extensions import db
-from server.reports import day_counts as report_counts
+from server.platform.sqlparts import insert_or_on_conflict
+from server.reports import day_counts
 from server.roster.changes import mark_residents_changed
 from server.visits import presence
 from server.visits.schemas import AmendmentInSchema, load_visit
@@ -112,13 +113,13 @@ def _insert_ignoring_duplicates(model, rows: list[dict]) -> set:
     if db.session.get_bind().dialect.name == "postgresql":
         statement = _insert_from_json(model.__table__.name, tuple(rows[0]))
         return set(db.session.scalars(statement, {"rows": orjson.dumps(rows).decode()}))
-    statement = (sqlite_insert(model).on_conflict_do_nothing(index_elements=["id"])
+    statement = (insert_or_on_conflict(model).on_conflict_do_nothing(index_elements=["id"])
                  .returning(model.id))
     return set(db.session.scalars(statement, rows).all())
 
 
 @functools.cache
-def _insert_from_json(table: str, columns: tuple[str, ...]) -> TextClause:
+def _insert_from_json(table_name: str, columns: tuple[str, ...]) -> Insert:
     """PostgreSQL: the rows go as one JSON parameter that the server unpacks into the table's
     row type (json_populate_recordset), and ON CONFLICT skips ids already stored.
 
@@ -126,14 +127,18 @@ def _insert_from_json(table: str, columns: tuple[str, ...]) -> TextClause:
     statement again in Python on every call (it caches only short ones) and SQLAlchemy
     processes every value, several milliseconds of CPU per batch. The stored values are the
     same: orjson writes UUIDs, dates and aware times in ISO form, and JSON columns as the
-    engine's own serializer does.
+    engine's own serializer does. Built once per table and columns, its cache key with it.
     """
-    names = ", ".join(db.metadata.tables[table].c[name].name for name in columns)
+    table = db.metadata.tables[table_name]
+    targets = [table.c[name] for name in columns]
+    given = func.json_populate_recordset(
+        literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=String), JSON),
+    ).table_valued(*(column.name for column in targets), with_ordinality="ordinality") \
+        .alias("given")
     # In the order given (sorted by id by the caller), so racing batches lock alike.
-    return text(f"INSERT INTO {table} ({names}) SELECT {names} "
-                f"FROM json_populate_recordset(NULL::{table}, CAST(:rows AS json)) "
-                "WITH ORDINALITY AS given ORDER BY given.ordinality "
-                "ON CONFLICT (id) DO NOTHING RETURNING id").columns(id=Uuid)
+    unpacked = select(*(given.c[column.name] for column in targets)).order_by(given.c.ordinality)
+    return (insert_or_on_conflict(table).from_select(targets, unpacked)
+            .on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id))
 
 
 def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str,
@@ -227,7 +232,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
     _assess_presence(rows)
     inserted = _insert_ignoring_duplicates(Visit, rows)
-    report_counts.visits_stored(row for row in rows if row["id"] in inserted)
+    day_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
     late_hashes = {row.id: row.content_hash for row in db.session.execute(
         _STORED_HASHES, {"ids": sorted(late)})} if late else {}
@@ -304,7 +309,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
                "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
         if _insert_ignoring_duplicates(Amendment, [row]):
             results.append(ItemResult(str(data["id"]), "amendment", "created"))
-            report_counts.amendment_stored(visit.id, data["id"])
+            day_counts.amendment_stored(visit.id, data["id"])
         else:
             stored = db.session.scalar(select(Amendment.content_hash)
                                        .where(Amendment.id == data["id"]))

@@ -12,7 +12,7 @@ from server.people import audit
 from server.people.access import can_manage_unit, can_see_unit, restrict_to_units
 from server.platform.errors import ApiError, Forbidden, NotFound
 from server.platform.extensions import db
-from server.reports import day_counts as report_counts
+from server.reports import day_counts
 
 AMENDABLE = ("observations", "service_given", "follow_up", "feedback")
 
@@ -68,7 +68,7 @@ def void_visit(actor: audit.Actor, visit: Visit, reason: str) -> Visit:
     if not can_manage_unit(user, visit.unit_id):
         raise Forbidden("Only an admin or a supervisor of this unit may void a visit.")
     # Taken out of the report counts first; False when a concurrent void came first.
-    if visit.voided_at is not None or not report_counts.voiding(visit):
+    if visit.voided_at is not None or not day_counts.voiding(visit):
         raise ApiError(409, "This visit is voided already.")
     visit.voided_at = utcnow()
     visit.voided_by = user.id

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, g
 from marshmallow import Schema, fields, validate
 
-from server.alerts import alerts, digest
+from server.alerts import digest
+from server.alerts import inbox as alerts
 from server.http.api import page_of
 from server.http.endpoint import endpoint
 from server.models import ALERT_KINDS

@@ -11,7 +11,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.http.api import setting
 from server.http.api.reports import REPORTERS, RangeQuery, date_range, load_query
 from server.http.endpoint import endpoint
-from server.reports import exports, register, reports
+from server.reports import exports, register
+from server.reports.scope import unit_scope
 
 bp = Blueprint("exports", __name__)
 
@@ -41,7 +42,7 @@ def _csv(rows, name: str, start, end) -> Response:
           query=ExportQuery, produces="text/csv", roles=REPORTERS)
 def visits_csv(query):
     query = load_query(ExportQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.visit_rows(units, start, end, setting("TIMEZONE"))
     return _csv(exports.csv_stream(exports.VISIT_COLUMNS, rows), "visits", start, end)
@@ -53,7 +54,7 @@ def visits_csv(query):
           query=CoverageExportQuery, produces="text/csv", roles=REPORTERS)
 def coverage_csv(query):
     query = load_query(CoverageExportQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.coverage_rows(units, start, end, query["period"], setting("TIMEZONE"))
     return _csv(exports.csv_stream(exports.COVERAGE_COLUMNS, rows), "coverage", start, end)
@@ -80,7 +81,7 @@ def register_html(query):
         pages = [register.page(register.one_visit(g.user, query["visit_id"]), zone)]
         title = f"{register.TITLE} {pages[0]['number']}"
     else:
-        units = reports.unit_scope(g.user, query["unit_id"])
+        units = unit_scope(g.user, query["unit_id"])
         start, end = date_range(query)
         pages = register.pages(units, start, end, zone)
         title = f"{register.TITLE} {start.isoformat()} ~ {end.isoformat()}"

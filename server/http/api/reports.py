@@ -11,12 +11,16 @@ from datetime import date, timedelta
 from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.alerts.alerts import unsynced_days
+from server.alerts.unsynced import unsynced_days
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
 from server.platform.clock import today_in
 from server.platform.extensions import db
-from server.reports import reports
+from server.reports import activity as activity_report
+from server.reports import devices as devices_report
+from server.reports import followups as followups_report
+from server.reports import satisfaction as satisfaction_report
+from server.reports.scope import unit_scope
 
 bp = Blueprint("reports", __name__)
 REPORTERS = ("admin", "supervisor")
@@ -164,10 +168,10 @@ class HandleIn(Schema):
           query=FollowUpQuery, response=VisitRowPage, roles=REPORTERS)
 def list_followups(query):
     query = load_query(FollowUpQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
-    return reports.followups(units, query["status"], query["from_"], query["to"],
-                             query["sort"] == "-checked_in_at", query["page"],
-                             query["per_page"])
+    units = unit_scope(g.user, query["unit_id"])
+    return followups_report.followups(units, query["status"], query["from_"], query["to"],
+                                      query["sort"] == "-checked_in_at", query["page"],
+                                      query["per_page"])
 
 
 @bp.post("/followups/<uuid:visit_id>/handle")
@@ -176,7 +180,7 @@ def list_followups(query):
           extra_responses={409: "handled already",
                            422: "the visit is voided, or flags nothing to follow up"})
 def handle_followup(visit_id: uuid.UUID, body):
-    row = reports.handle_followup(actor(), visit_id, body["note"])
+    row = followups_report.handle_followup(actor(), visit_id, body["note"])
     db.session.commit()
     return row
 
@@ -234,9 +238,9 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
           query=SatisfactionQuery, response=SatisfactionSchema, roles=REPORTERS)
 def satisfaction(query):
     query = load_query(SatisfactionQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
-    return reports.satisfaction(units, start, end, query["sort"])
+    return satisfaction_report.satisfaction(units, start, end, query["sort"])
 
 
 @bp.get("/reports/satisfaction/unsatisfied")
@@ -244,9 +248,9 @@ def satisfaction(query):
           "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=REPORTERS)
 def unsatisfied(query):
     query = load_query(UnsatisfiedQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
-    return reports.unsatisfied(units, start, end, query["page"], query["per_page"])
+    return satisfaction_report.unsatisfied(units, start, end, query["page"], query["per_page"])
 
 
 # --- worker activity ---------------------------------------------------------------------
@@ -288,10 +292,10 @@ class ActivitySchema(Schema):
           response=ActivitySchema, roles=REPORTERS)
 def activity(query):
     query = load_query(ActivityQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 28)
-    return reports.activity(g.user, units, start, end, query["sort"], query["page"],
-                            query["per_page"])
+    return activity_report.activity(g.user, units, start, end, query["sort"], query["page"],
+                                    query["per_page"])
 
 
 class DevicesQuery(UnitsQuery, PageQuery):
@@ -332,7 +336,7 @@ class DevicesSchema(Schema):
           roles=REPORTERS)
 def devices(query):
     query = load_query(DevicesQuery)
-    units = reports.unit_scope(g.user, query["unit_id"])
-    return reports.devices(g.user, units, query["stale_days"] or unsynced_days(),
-                           only_stale=query["only_stale"], page=query["page"],
-                           per_page=query["per_page"])
+    units = unit_scope(g.user, query["unit_id"])
+    return devices_report.devices(g.user, units, query["stale_days"] or unsynced_days(),
+                                  only_stale=query["only_stale"], page=query["page"],
+                                  per_page=query["per_page"])

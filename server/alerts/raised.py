@@ -1,33 +1,24 @@
-"""Alerts: raised once per key, resolved when their condition ends, acknowledged by supervisors.
+"""Raising and resolving alerts: each key opens once, and resolves when its condition ends.
 
-Kinds: `at_risk` and `missed` (a resident's coverage for one period, raised from the status
-changes that server/coverage/ reports), and `unsynced` (a worker with residents whose
-phones have not synced for ROUNDS_UNSYNCED_DAYS days).
+Coverage raises two kinds, `at_risk` and `missed`, for a resident and one period, from the
+status changes that server/coverage/ reports; the alert of a status opens while it holds.
+Everything here is set-based: a refresh may open or resolve thousands of alerts at once.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import Select, Subquery, exists, func, literal, or_, select, update
+from sqlalchemy import Subquery, literal, select, update
 from sqlalchemy.sql.dml import Insert
 
-from server.models import Alert, Device, Resident, User, user_units, utcnow
+from server.models import Alert
 from server.models.types import UTCDateTime
-from server.people.access import visible_unit_ids
-from server.platform.errors import NotFound
 from server.platform.extensions import db
 from server.platform.sqlparts import empty_json, insert_or_on_conflict, uuid_text
 
 COVERAGE_KINDS = ("at_risk", "missed")
-
-
-def unsynced_days() -> int:
-    return int(current_app.config.get("UNSYNCED_DAYS")
-               or os.environ.get("ROUNDS_UNSYNCED_DAYS") or 3)
 
 
 def _opening(statement: Insert) -> Insert:
@@ -111,70 +102,3 @@ def apply_coverage_changes(changes, now: datetime) -> None:
                   for c in changes if c.after in COVERAGE_KINDS], now)
     resolve_alerts([coverage_key(c.before, c.resident_id, c.period) for c in changes
                     if c.before in COVERAGE_KINDS and c.before != c.after], now)
-
-
-def check_unsynced(now: datetime | None = None) -> dict:
-    """Open an alert for each worker with residents whose newest sync is too old; resolve others.
-
-    The key holds the time of that newest sync, so a later lapse is a new alert.
-    """
-    now = now or utcnow()
-    limit = now - timedelta(days=unsynced_days())
-    has_residents = exists().where(user_units.c.user_id == User.id,
-                                   user_units.c.unit_id == Resident.unit_id,
-                                   Resident.status == "active")
-    devices = db.session.execute(
-        select(Device.user_id, Device.id, func.coalesce(Device.last_sync_at, Device.issued_at))
-        .join(User, User.id == Device.user_id)
-        .where(Device.revoked_at.is_(None), User.role == "worker", User.active.is_(True),
-               has_residents)
-    ).all()
-    newest: dict = {}
-    for user_id, device_id, at in devices:
-        at = at if at.tzinfo else at.replace(tzinfo=now.tzinfo)
-        if user_id not in newest or at > newest[user_id][1]:
-            newest[user_id] = (device_id, at)
-    late = {f"unsynced:{user_id}:{at.isoformat()}": (user_id, device_id, at)
-            for user_id, (device_id, at) in newest.items() if at < limit}
-    for key, (user_id, device_id, at) in late.items():
-        raise_alert(key, "unsynced", now, worker_id=user_id, device_id=device_id,
-                    detail={"last_sync_at": at.isoformat()})
-    open_keys = db.session.scalars(select(Alert.key).where(Alert.kind == "unsynced",
-                                                           Alert.resolved_at.is_(None)))
-    resolved = resolve_alerts([key for key in open_keys if key not in late], now)
-    db.session.commit()
-    return {"open": len(late), "resolved": resolved}
-
-
-def alerts_visible_to(user: User) -> Select:
-    """Coverage alerts of one's units; unsynced alerts of workers who share one of them."""
-    query = select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
-    scope = visible_unit_ids(user)
-    if scope is None:
-        return query
-    shares = exists().where(user_units.c.user_id == Alert.worker_id,
-                            user_units.c.unit_id.in_(scope))
-    return query.where(or_(Alert.unit_id.in_(scope), shares))
-
-
-def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
-                  kind: str | None) -> Select:
-    if state == "open":
-        query = query.where(Alert.resolved_at.is_(None))
-    elif state == "resolved":
-        query = query.where(Alert.resolved_at.is_not(None))
-    if kind is not None:
-        query = query.where(Alert.kind == kind)
-    if unit_id is not None:
-        in_unit = exists().where(user_units.c.user_id == Alert.worker_id,
-                                 user_units.c.unit_id == unit_id)
-        query = query.where(or_(Alert.unit_id == unit_id, in_unit))
-    return query
-
-
-def acknowledge(user: User, alert_id: int, note: str | None) -> Alert:
-    alert = db.session.scalar(alerts_visible_to(user).where(Alert.id == alert_id))
-    if alert is None:
-        raise NotFound("alert")
-    alert.acked_at, alert.acked_by, alert.ack_note = utcnow(), user.id, note
-    return alert

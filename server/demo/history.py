@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from server import coverage
-from server.alerts.alerts import acknowledge
+from server.alerts.inbox import acknowledge
 from server.models import Alert, FollowUpHandled, User, Visit, utcnow
 from server.people.audit import Actor
 from server.platform.extensions import db
-from server.reports.reports import concerns_of, handle_followup
+from server.reports.followups import handle_followup
+from server.reports.listing import concerns_of
 from server.visits.ingest import SyncContext, ingest
 
 HANDLED_NOTES = ["已电话联系家属 called the family", "已转介医生 referred to the doctor",

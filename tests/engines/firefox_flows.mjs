@@ -5,7 +5,7 @@
 //                                                  the residents to visit)
 //
 // The server is stopped and started by the Python side: this script writes "@@server stop" or
-// "@@server start" and waits for a line on stdin. A warning for the report starts "@@warn ".
+// "@@server start" and waits for a line on stdin.
 // Exit 0 when every step passed.
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,14 +17,9 @@ const URL_ = process.argv[2];
 const { adminToken, online, offline, qr } = JSON.parse(process.env.ROUNDS_FLOWS);
 const FIREFOX = process.env.ROUNDS_FIREFOX || '/usr/bin/firefox-esr';
 const FIND = readFileSync(new URL('./find.js', import.meta.url), 'utf8');
-const AUTO_SEND_WAIT_MS = 60_000; // app bug #20 if the outbox is not sent by then
+const AUTO_SEND_WAIT_MS = 60_000; // the app's retries after a failed sync send it by then
 const PREFS = {
   'intl.accept_languages': 'en-US',
-  // Firefox answers navigator.storage.persist() only once the user answers its prompt, and
-  // the app waits for that answer before it leaves the login screen (app bug: login hangs
-  // on "Logging in…"). These answer the prompt.
-  'dom.storageManager.prompt.testing': true,
-  'dom.storageManager.prompt.testing.allow': true,
 };
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -222,16 +217,10 @@ async function main() {
 
     step('(5) the server is back');
     await server('start');
-    try {
-      await waitUntil('the app to send its outbox by itself', async () => {
-        for (const id of waiting) if (!(await serverHas(id))) return false;
-        return true;
-      }, AUTO_SEND_WAIT_MS);
-    } catch {
-      console.log('@@warn app bug #20 (Firefox): the app did not send its outbox for over a ' +
-        'minute after the server came back; sent with Sync now');
-      await click(page, 'button', 'Sync now');
-    }
+    await waitUntil('the app to send its outbox by itself', async () => {
+      for (const id of waiting) if (!(await serverHas(id))) return false;
+      return true;
+    }, AUTO_SEND_WAIT_MS);
     await waitSynced(page);
     check((await outboxIds(page)).length === 0, 'the outbox is not empty');
     for (const r of offline) {

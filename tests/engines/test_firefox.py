@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import threading
-import warnings
 
 import pytest
 
@@ -45,8 +44,6 @@ def test_worker_flows_in_firefox(firefox_flows, restore_server, worker1_resident
                 stop_server(server) if what == "stop" else start_server_again(server)
                 script.stdin.write("ok\n")
                 script.stdin.flush()
-            elif line.startswith("@@warn "):
-                warnings.warn(line.removeprefix("@@warn ").strip(), stacklevel=1)
         code = script.wait()
     finally:
         watchdog.cancel()

@@ -12,6 +12,14 @@ import * as status from './status.js';
 import * as roster from './roster.js';
 
 const SYNC_EVERY_MS = 3 * 60e3;
+// After a sync that failed although the phone has a network (the server was down or did not
+// answer), try again soon, then less often: what waits reaches the server within about 40 s
+// (the longest delay plus the client's random wait) of it answering again, in every browser,
+// Background Sync or not.
+const RETRY_DELAYS_MS = [5e3, 10e3, 20e3, 30e3];
+const RETRIED_REASONS = ['network', 'timeout', 'server'];
+let retryTimer = null;
+let retries = 0;
 
 const events = emitter();
 export const on = events.on;
@@ -32,10 +40,27 @@ export async function sync({ automatic = false } = {}) {
   const outcome = await client.run({ automatic });
   if (handled.has(outcome)) return outcome;
   handled.add(outcome);
+  retryAfterFailure(outcome);
   status.syncEnded();
   await afterSync(outcome);
   if (!outcome.ok && outcome.reason === 'auth') events.emit('loginNeeded', outcome);
   return outcome;
+}
+
+/** Schedule the next try after a failure worth retrying; a success resets the delays. */
+function retryAfterFailure(outcome) {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (outcome.ok || !RETRIED_REASONS.includes(outcome.reason)) {
+    retries = 0;
+    return;
+  }
+  const delay = RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)];
+  retries += 1;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    if (navigator.onLine) sync({ automatic: true });
+  }, delay);
 }
 
 /** A sync ended here or in the service worker (Background Sync): read what it changed. */

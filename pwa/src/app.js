@@ -246,7 +246,9 @@ export class App {
     const { cleared } = await session.login(username, password);
     if (cleared) draft.forget();
     status.setAuthExpired(false);
-    await prefs.askPersistence();
+    // Not awaited: Firefox answers only once the worker answers its prompt, which may be never.
+    // Settings says what the browser granted.
+    prefs.askPersistence();
     await roster.load();
     this.go('', true);
     const first = syncing.sync();

@@ -149,9 +149,7 @@ def device_for_token(token: str) -> Device | None:
     """The live device holding this token, or None when unknown, revoked, expired or inactive."""
     device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS,
                                 {"token_hash": hash_token(token)}).unique().one_or_none()
-    if device is None or device.revoked_at is not None or not device.user.active:
-        return None
-    if device.expires_at <= utcnow():
+    if device is None or not device.is_live(utcnow()) or not device.user.active:
         return None
     return device
 

@@ -16,6 +16,7 @@ from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 
 from server.models import utcnow
+from server.people.access import Scope
 from server.people.auth import device_for_token
 from server.platform.errors import ApiError, Forbidden
 from server.platform.extensions import db
@@ -127,6 +128,7 @@ def endpoint(
             if not public:
                 g.device = current_device_from_request()
                 g.user = g.device.user
+                g.scope = Scope.of(g.user)  # once per request, read by every unit check
                 if roles and g.user.role not in roles:
                     raise Forbidden()
             if body_schema is not None:

@@ -8,13 +8,11 @@ from marshmallow import Schema, fields, validate
 from server.alerts import alerts, digest
 from server.http.api import page_of
 from server.http.endpoint import endpoint
-from server.models import ALERT_KINDS
-from server.people.access import get_unit
+from server.models import ALERT_KINDS, Unit
+from server.models.core import MANAGERS
 from server.platform.extensions import db
 
 bp = Blueprint("alerts", __name__)
-
-SUPERVISORS = ("admin", "supervisor")
 
 
 class AlertSchema(Schema):
@@ -62,10 +60,10 @@ class DigestAddressSchema(Schema):
 
 @bp.get("/alerts")
 @endpoint("Alerts in one's units, newest first", query=AlertListQuery,
-          response=AlertPageSchema, roles=SUPERVISORS)
+          response=AlertPageSchema, roles=MANAGERS)
 def list_alerts(query):
     if query.get("unit_id") is not None:
-        get_unit(g.user, query["unit_id"])
+        g.scope.get(Unit, query["unit_id"])
     select_ = alerts.filter_alerts(alerts.alerts_visible_to(g.user), query["state"],
                                    query.get("unit_id"), query.get("kind"))
     return page_of(select_, query["page"], query["per_page"])
@@ -73,7 +71,7 @@ def list_alerts(query):
 
 @bp.post("/alerts/<int:alert_id>/ack")
 @endpoint("Acknowledge an alert, with a note", body=AckSchema, response=AlertSchema,
-          roles=SUPERVISORS)
+          roles=MANAGERS)
 def ack_alert(alert_id: int, body):
     alert = alerts.acknowledge(g.user, alert_id, body.get("note"))
     db.session.commit()
@@ -82,14 +80,14 @@ def ack_alert(alert_id: int, body):
 
 @bp.get("/alerts/digest-address")
 @endpoint("Where one's daily digest e-mail goes (null: none)", response=DigestAddressSchema,
-          roles=SUPERVISORS)
+          roles=MANAGERS)
 def get_digest_address():
     return {"email": digest.recipient_address(g.user)}
 
 
 @bp.put("/alerts/digest-address")
 @endpoint("Set or clear where one's daily digest e-mail goes", body=DigestAddressSchema,
-          response=DigestAddressSchema, roles=SUPERVISORS)
+          response=DigestAddressSchema, roles=MANAGERS)
 def put_digest_address(body):
     digest.set_recipient_address(g.user, body["email"])
     db.session.commit()

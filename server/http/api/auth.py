@@ -10,6 +10,7 @@ from sqlalchemy import select
 from server.http.endpoint import endpoint
 from server.http.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
 from server.models import Device
+from server.models.core import MANAGERS
 from server.people import auth
 from server.people.access import users_visible_to
 from server.platform.errors import NotFound
@@ -58,7 +59,7 @@ def me():
 
 @bp.get("/devices")
 @endpoint("Devices of the people one may see (admins: all; supervisors: their workers)",
-          response=DeviceSchema, many=True, roles=("admin", "supervisor"))
+          response=DeviceSchema, many=True, roles=MANAGERS)
 def list_devices():
     people = select(users_visible_to(g.user).subquery().c.id)
     return db.session.scalars(
@@ -68,7 +69,7 @@ def list_devices():
 
 @bp.post("/devices/<uuid:device_id>/revoke")
 @endpoint("Revoke a device's token (a lost phone)", response=DeviceSchema,
-          roles=("admin", "supervisor"))
+          roles=MANAGERS)
 def revoke_device(device_id: uuid.UUID):
     people = select(users_visible_to(g.user).subquery().c.id)
     device = db.session.scalar(

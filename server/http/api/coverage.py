@@ -11,8 +11,9 @@ from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
 from server.http.api.reports import OneOrMany, PageQuery
 from server.http.endpoint import endpoint
-from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident
-from server.people.access import get_unit, visible_unit_ids
+from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
+from server.models.core import ADMIN
+from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
@@ -145,10 +146,10 @@ class HistorySchema(Schema):
     units = fields.List(fields.Nested(UnitHistorySchema))
 
 
-def _scope(unit_id):
+def _scope(unit_id) -> Scope:
     if unit_id is not None:
-        get_unit(g.user, unit_id)  # 404 for a unit one may not see
-    return visible_unit_ids(g.user)
+        g.scope.get(Unit, unit_id)  # 404 for a unit one may not see
+    return g.scope
 
 
 @bp.get("/coverage")
@@ -179,11 +180,10 @@ def coverage_history(query):
 
 def _policies_document() -> dict:
     policies = coverage.load_policies()
-    scope = visible_unit_ids(g.user)
     residents = policies.residents
-    if scope is not None:
-        visible = set(db.session.scalars(select(Resident.id).where(
-            Resident.id.in_(residents), Resident.unit_id.in_(scope))))
+    if not g.scope.everything:
+        visible = set(db.session.scalars(g.scope.filter(
+            select(Resident.id).where(Resident.id.in_(residents)), Resident.unit_id)))
         residents = {key: rule for key, rule in residents.items() if key in visible}
     rule = lambda r: {"required": r.required, "period": r.period}  # noqa: E731
     return {"default": rule(policies.default),
@@ -202,7 +202,7 @@ def get_policies():
 
 @bp.put("/coverage/policies")
 @endpoint("Replace the coverage policies (the next refresh applies them)", body=PoliciesSchema,
-          response=PoliciesSchema, roles=("admin",))
+          response=PoliciesSchema, roles=(ADMIN,))
 def put_policies(body):
     wanted = {item["resident_id"] for item in body["residents"]}
     known = set(db.session.scalars(select(Resident.id).where(Resident.id.in_(wanted))))

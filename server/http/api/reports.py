@@ -14,12 +14,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from server.alerts.alerts import unsynced_days
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
+from server.models.core import MANAGERS
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.reports import reports
 
 bp = Blueprint("reports", __name__)
-REPORTERS = ("admin", "supervisor")
 
 
 class OneOrMany(fields.List):
@@ -161,7 +161,7 @@ class HandleIn(Schema):
 @bp.get("/followups")
 @endpoint("Visits that flag a concern or ask for follow-up (amendments applied, voided ones "
           "left out), newest first, paged; status open (default), handled or all",
-          query=FollowUpQuery, response=VisitRowPage, roles=REPORTERS)
+          query=FollowUpQuery, response=VisitRowPage, roles=MANAGERS)
 def list_followups(query):
     query = load_query(FollowUpQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
@@ -172,7 +172,7 @@ def list_followups(query):
 
 @bp.post("/followups/<uuid:visit_id>/handle")
 @endpoint("Mark a follow-up as handled, with a note (once: a second time answers 409)",
-          body=HandleIn, response=VisitRowSchema, status=201, roles=REPORTERS,
+          body=HandleIn, response=VisitRowSchema, status=201, roles=MANAGERS,
           extra_responses={409: "handled already",
                            422: "the visit is voided, or flags nothing to follow up"})
 def handle_followup(visit_id: uuid.UUID, body):
@@ -231,7 +231,7 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
 @bp.get("/reports/satisfaction")
 @endpoint("Share satisfied + basically satisfied among rated visits, in total, per unit, per "
           "worker and per month, against the 80% target; default range: the last 12 months",
-          query=SatisfactionQuery, response=SatisfactionSchema, roles=REPORTERS)
+          query=SatisfactionQuery, response=SatisfactionSchema, roles=MANAGERS)
 def satisfaction(query):
     query = load_query(SatisfactionQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
@@ -241,7 +241,7 @@ def satisfaction(query):
 
 @bp.get("/reports/satisfaction/unsatisfied")
 @endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
-          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=REPORTERS)
+          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=MANAGERS)
 def unsatisfied(query):
     query = load_query(UnsatisfiedQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
@@ -285,7 +285,7 @@ class ActivitySchema(Schema):
 @bp.get("/reports/activity")
 @endpoint("Visits per worker per day and ISO week, QR versus manual, burst flags; paged by "
           "worker; default range: the last 28 days", query=ActivityQuery,
-          response=ActivitySchema, roles=REPORTERS)
+          response=ActivitySchema, roles=MANAGERS)
 def activity(query):
     query = load_query(ActivityQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
@@ -329,7 +329,7 @@ class DevicesSchema(Schema):
 @bp.get("/reports/devices")
 @endpoint("Workers' devices with their last sync, active and stalest first; revoke one with "
           "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
-          roles=REPORTERS)
+          roles=MANAGERS)
 def devices(query):
     query = load_query(DevicesQuery)
     units = reports.unit_scope(g.user, query["unit_id"])

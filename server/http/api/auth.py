@@ -35,11 +35,16 @@ def _limits() -> auth.LoginLimits:
           response=LoginAnswerSchema, public=True,
           extra_responses={401: "Wrong username or password", 429: "Too many failed logins"})
 def login(body):
-    issued = auth.login(
-        body["username"], body["password"], body["device"]["id"], body["device"]["name"],
-        address=request.remote_addr or "unknown", limits=_limits(),
-        token_days=current_app.config["TOKEN_DAYS"],
-    )
+    try:
+        issued = auth.login(
+            body["username"], body["password"], body["device"]["id"], body["device"]["name"],
+            address=request.remote_addr or "unknown", limits=_limits(),
+            token_days=current_app.config["TOKEN_DAYS"],
+        )
+    except auth.BadCredentials:
+        db.session.commit()  # the failure counts toward the rate limit: keep it, then answer 401
+        raise
+    db.session.commit()
     return {"token": issued.token, "expires_at": issued.device.expires_at,
             "user": issued.device.user}
 

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 import orjson
 from flask import Response, current_app, g, jsonify, request
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from server.models import Device, utcnow
 from server.people.access import Scope
@@ -109,6 +109,19 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
     return found
 
 
+def _list_keys(schema: Schema) -> frozenset[str]:
+    """The query parameters a schema takes as lists: they may be repeated (?unit_id=a&unit_id=b)."""
+    return frozenset(field.data_key or name for name, field in schema.load_fields.items()
+                     if isinstance(field, fields.List))
+
+
+def _query_args(list_keys: frozenset[str]) -> dict:
+    """The query string as the schema expects it: every value of a list parameter, the first
+    of any other."""
+    return {key: values if key in list_keys else values[0]
+            for key, values in request.args.to_dict(flat=False).items()}
+
+
 def endpoint(
     summary: str,
     *,
@@ -128,6 +141,7 @@ def endpoint(
                       extra_responses or {})
     body_schema = body() if body else None
     query_schema = query(unknown="exclude") if query else None
+    list_keys = _list_keys(query_schema) if query_schema is not None else frozenset()
     response_schema = response(many=many) if response else None
 
     def _answer(result):
@@ -156,7 +170,7 @@ def endpoint(
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
             if query_schema is not None:
-                kwargs["query"] = query_schema.load(request.args.to_dict())
+                kwargs["query"] = query_schema.load(_query_args(list_keys))
             answer = _answer(view(*args, **kwargs))
             if seen:  # the handler returned: the mark joins what it committed, or goes alone
                 db.session.commit()

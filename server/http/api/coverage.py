@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
@@ -157,9 +157,6 @@ def _scope(unit_id) -> Scope:
           "residents, missed and at risk first unless sorted otherwise",
           query=CoverageQuery, response=BoardSchema)
 def coverage_board(query):
-    # Loaded again with repeated statuses kept (the decorator keeps the first of each).
-    query = CoverageQuery(unknown="exclude").load(
-        {**request.args.to_dict(), "status": request.args.getlist("status")})
     scope = _scope(query.get("unit_id"))
     if "week" in query or "month" in query:
         period = coverage.Period.parse(query.get("week") or query["month"])

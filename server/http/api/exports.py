@@ -9,7 +9,7 @@ from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
-from server.http.api.reports import RangeQuery, date_range, load_query
+from server.http.api.reports import RangeQuery, date_range
 from server.http.endpoint import endpoint
 from server.models.core import MANAGERS
 from server.reports import exports, register, reports
@@ -41,7 +41,6 @@ def _csv(rows, name: str, start, end) -> Response:
           "BOM, streamed; amendments applied, voided visits included and marked",
           query=ExportQuery, produces="text/csv", roles=MANAGERS)
 def visits_csv(query):
-    query = load_query(ExportQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.visit_rows(units, start, end, setting("TIMEZONE"))
@@ -53,7 +52,6 @@ def visits_csv(query):
           "date range (default: the last 30 days) as CSV, UTF-8 with BOM, streamed",
           query=CoverageExportQuery, produces="text/csv", roles=MANAGERS)
 def coverage_csv(query):
-    query = load_query(CoverageExportQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.coverage_rows(units, start, end, query["period"], setting("TIMEZONE"))
@@ -75,7 +73,6 @@ class RegisterQuery(RangeQuery):
           f"{register.MAX_PAGES} visits at once", query=RegisterQuery, produces="text/html",
           roles=MANAGERS, extra_responses={422: "neither a visit nor a range, or too many"})
 def register_html(query):
-    query = load_query(RegisterQuery)
     zone = setting("TIMEZONE")
     if query["visit_id"] is not None:
         pages = [register.page(register.one_visit(g.user, query["visit_id"]), zone)]

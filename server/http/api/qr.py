@@ -104,10 +104,6 @@ def lookup(query):
           "(layout small: 3x8 labels, large: 2x2 cards)", query=LabelQuery,
           produces="text/html", extra_responses={422: "neither unit nor residents chosen"})
 def labels(query):
-    # The decorator keeps the first of repeated parameters; load them all.
-    args = request.args.to_dict()
-    args["resident_id"] = request.args.getlist("resident_id")
-    query = LabelQuery(unknown="exclude").load(args)
     residents = qr.residents_for_labels(g.scope, query.get("unit_id"), query["resident_id"])
     layout = qr.LAYOUTS[query["layout"]]
     items = [{"name": r.name, "unit": r.unit.name, "place": _place(r),

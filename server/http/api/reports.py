@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.alerts.alerts import unsynced_days
@@ -54,13 +54,6 @@ class RangeQuery(UnitsQuery):
 class PageQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-def load_query(schema: type[Schema]) -> dict:
-    """The query loaded again with repeated parameters kept (the decorator keeps the first)."""
-    args = request.args.to_dict()
-    args["unit_id"] = request.args.getlist("unit_id")
-    return schema(unknown="exclude").load(args)
 
 
 def today() -> date:
@@ -163,7 +156,6 @@ class HandleIn(Schema):
           "left out), newest first, paged; status open (default), handled or all",
           query=FollowUpQuery, response=VisitRowPage, roles=MANAGERS)
 def list_followups(query):
-    query = load_query(FollowUpQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     return reports.followups(units, query["status"], query["from_"], query["to"],
                              query["sort"] == "-checked_in_at", query["page"],
@@ -233,7 +225,6 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
           "worker and per month, against the 80% target; default range: the last 12 months",
           query=SatisfactionQuery, response=SatisfactionSchema, roles=MANAGERS)
 def satisfaction(query):
-    query = load_query(SatisfactionQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
     return reports.satisfaction(units, start, end, query["sort"])
@@ -243,7 +234,6 @@ def satisfaction(query):
 @endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
           "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=MANAGERS)
 def unsatisfied(query):
-    query = load_query(UnsatisfiedQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
     return reports.unsatisfied(units, start, end, query["page"], query["per_page"])
@@ -287,7 +277,6 @@ class ActivitySchema(Schema):
           "worker; default range: the last 28 days", query=ActivityQuery,
           response=ActivitySchema, roles=MANAGERS)
 def activity(query):
-    query = load_query(ActivityQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 28)
     return reports.activity(g.user, units, start, end, query["sort"], query["page"],
@@ -331,7 +320,6 @@ class DevicesSchema(Schema):
           "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
           roles=MANAGERS)
 def devices(query):
-    query = load_query(DevicesQuery)
     units = reports.unit_scope(g.user, query["unit_id"])
     return reports.devices(g.user, units, query["stale_days"] or unsynced_days(),
                            only_stale=query["only_stale"], page=query["page"],

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from server.alerts import alerts, digest
 from server.http.api import page_of
 from server.http.endpoint import endpoint
+from server.http.fields import Page, PageQuery
 from server.models import ALERT_KINDS, Unit
 from server.models.core import MANAGERS
 from server.platform.extensions import db
@@ -33,20 +34,11 @@ class AlertSchema(Schema):
     ack_note = fields.String(allow_none=True)
 
 
-class AlertPageSchema(Schema):
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    items = fields.List(fields.Nested(AlertSchema))
-
-
-class AlertListQuery(Schema):
+class AlertListQuery(PageQuery):
     state = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved",
                                                                          "all")))
     unit_id = fields.UUID()
     kind = fields.String(validate=validate.OneOf(ALERT_KINDS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class AckSchema(Schema):
@@ -60,7 +52,7 @@ class DigestAddressSchema(Schema):
 
 @bp.get("/alerts")
 @endpoint("Alerts in one's units, newest first", query=AlertListQuery,
-          response=AlertPageSchema, roles=MANAGERS)
+          response=Page(AlertSchema), roles=MANAGERS)
 def list_alerts(query):
     if query.get("unit_id") is not None:
         g.scope.get(Unit, query["unit_id"])

@@ -8,11 +8,11 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy import select
 
 from server.http.endpoint import endpoint
-from server.http.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
 from server.models import Device
 from server.models.core import MANAGERS
 from server.people import auth
 from server.people.access import users_visible_to
+from server.people.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from server import coverage
 from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
-from server.http.api.reports import OneOrMany, PageQuery
 from server.http.endpoint import endpoint
+from server.http.fields import OneOrMany, PageQuery, PersonRefSchema
 from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
 from server.models.core import ADMIN
 from server.people.access import Scope
@@ -92,12 +92,6 @@ class UnitCountsSchema(Schema):
     missed = fields.Integer()
 
 
-class VisitorSchema(Schema):
-    id = fields.UUID()
-    display_name = fields.String()
-    username = fields.String()
-
-
 class ResidentCoverageSchema(Schema):
     resident_id = fields.UUID()
     name = fields.String()
@@ -106,7 +100,7 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
-    last_visit_by = fields.Nested(VisitorSchema, allow_none=True, metadata={
+    last_visit_by = fields.Nested(PersonRefSchema, allow_none=True, metadata={
         "description": "The worker of the visit `last_visit_at` names; null when there is "
                        "none, or when it was voided after the count"})
 

@@ -9,8 +9,8 @@ from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
-from server.http.api.reports import RangeQuery, date_range
 from server.http.endpoint import endpoint
+from server.http.fields import RangeQuery, date_range
 from server.models.core import MANAGERS
 from server.reports import exports, register, reports
 

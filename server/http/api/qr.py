@@ -10,11 +10,12 @@ from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import ResidentSchema
+from server.http.fields import OneOrMany
 from server.models import Resident, utcnow
 from server.models.core import MANAGERS
 from server.platform.extensions import db
 from server.roster import qr
+from server.roster.schemas import ResidentSchema
 
 bp = Blueprint("qr", __name__)
 
@@ -33,14 +34,6 @@ class QrLookupSchema(Schema):
 class QrPngQuery(Schema):
     size = fields.Integer(load_default=512, validate=validate.Range(min=128, max=2048),
                           metadata={"description": "Pixels a side"})
-
-
-class OneOrMany(fields.List):
-    """A query parameter given once or repeated (?resident_id=a&resident_id=b)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
-                                    **kwargs)
 
 
 class LabelQuery(Schema):

@@ -6,77 +6,26 @@ Admins and supervisors only; supervisors see their own units. `unit_id` may be r
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 
 from flask import Blueprint, g
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from server.alerts.alerts import unsynced_days
-from server.http.api import actor, setting
+from server.http.api import actor
 from server.http.endpoint import endpoint
+from server.http.fields import (
+    Page,
+    PageQuery,
+    PersonRefSchema,
+    RangeQuery,
+    UnitsQuery,
+    date_range,
+)
 from server.models.core import MANAGERS
-from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.reports import reports
 
 bp = Blueprint("reports", __name__)
-
-
-class OneOrMany(fields.List):
-    """A query parameter given once or repeated (?unit_id=a&unit_id=b)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
-                                    **kwargs)
-
-
-class UnitsQuery(Schema):
-    unit_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200),
-                        metadata={"description": "Repeat for several units; none: all one sees"})
-
-
-class RangeQuery(UnitsQuery):
-    """An inclusive range of visit dates (local days)."""
-
-    max_days = 3660
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        start, end = data.get("from_"), data.get("to")
-        if start and end and start > end:
-            raise ValidationError({"from": ["'from' is after 'to'."]})
-        if start and end and (end - start).days >= self.max_days:
-            raise ValidationError({"from": [f"At most {self.max_days} days at once."]})
-
-
-class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-def today() -> date:
-    return today_in(setting("TIMEZONE"))
-
-
-def date_range(query: dict, default_days: int | None = None, *,
-               months: int | None = None) -> tuple[date, date]:
-    """The range asked for; missing ends default to today and `default_days` (or whole
-    `months`) before it."""
-    end = query.get("to") or today()
-    start = query.get("from_")
-    if start is None:
-        if months is not None:
-            first = end.replace(day=1)
-            for _ in range(months - 1):
-                first = (first - timedelta(days=1)).replace(day=1)
-            start = first
-        else:
-            start = end - timedelta(days=default_days - 1)
-    if start > end:
-        raise ValidationError({"from": ["'from' is after 'to'."]})
-    return start, end
 
 
 # --- answer shapes -----------------------------------------------------------------------
@@ -85,12 +34,6 @@ def date_range(query: dict, default_days: int | None = None, *,
 class ReportRef(Schema):
     id = fields.UUID()
     name = fields.String()
-
-
-class ReportPerson(Schema):
-    id = fields.UUID()
-    display_name = fields.String()
-    username = fields.String()
 
 
 class ResidentRef(ReportRef):
@@ -107,7 +50,7 @@ class ReportObservations(Schema):
 class HandledOut(Schema):
     at = fields.AwareDateTime()
     note = fields.String()
-    by = fields.Nested(ReportPerson)
+    by = fields.Nested(PersonRefSchema)
 
 
 class VisitRowSchema(Schema):
@@ -120,7 +63,7 @@ class VisitRowSchema(Schema):
     kind = fields.String()
     unit = fields.Nested(ReportRef)
     resident = fields.Nested(ResidentRef)
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     observations = fields.Nested(ReportObservations)
     service_given = fields.String()
     follow_up = fields.Boolean()
@@ -133,11 +76,7 @@ class VisitRowSchema(Schema):
     handled = fields.Nested(HandledOut, allow_none=True)
 
 
-class VisitRowPage(Schema):
-    items = fields.List(fields.Nested(VisitRowSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+VisitRowPage = Page(VisitRowSchema)
 
 
 class FollowUpQuery(RangeQuery, PageQuery):
@@ -191,7 +130,7 @@ class UnitScore(Score):
 
 
 class WorkerScore(Score):
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
 
 
 class MonthScore(Score):
@@ -249,7 +188,7 @@ class ActivityQuery(RangeQuery, PageQuery):
 
 
 class WorkerActivity(Schema):
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     visits = fields.Integer()
     qr = fields.Integer()
     manual = fields.Integer()
@@ -260,16 +199,12 @@ class WorkerActivity(Schema):
     per_week = fields.List(fields.Integer(), metadata={"description": "aligned with `weeks`"})
 
 
-class ActivitySchema(Schema):
+class ActivitySchema(Page(WorkerActivity)):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
     days = fields.List(fields.Date())
     weeks = fields.List(fields.String(), metadata={
         "description": "ISO weeks touching the range; only days inside it are counted"})
-    items = fields.List(fields.Nested(WorkerActivity))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 @bp.get("/reports/activity")
@@ -293,7 +228,7 @@ class DeviceRow(Schema):
     id = fields.UUID()
     name = fields.String()
     app_version = fields.String(allow_none=True)
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     issued_at = fields.AwareDateTime()
     last_seen_at = fields.AwareDateTime(allow_none=True)
     last_sync_at = fields.AwareDateTime(allow_none=True)
@@ -305,14 +240,10 @@ class DeviceRow(Schema):
     stale = fields.Boolean(metadata={"description": "active, and no sync for stale_days"})
 
 
-class DevicesSchema(Schema):
+class DevicesSchema(Page(DeviceRow)):
     stale_days = fields.Integer()
     now = fields.AwareDateTime()
     stale = fields.Integer(metadata={"description": "how many devices are stale"})
-    items = fields.List(fields.Nested(DeviceRow))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 @bp.get("/reports/devices")

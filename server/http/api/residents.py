@@ -8,24 +8,20 @@ from flask import Blueprint, g
 
 from server.http.api import actor, page_of, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import (
-    ResidentListQuery,
-    ResidentPageSchema,
-    ResidentSchema,
-    ResidentUpdateSchema,
-)
+from server.http.fields import Page
 from server.models import Resident
 from server.models.core import MANAGERS
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.roster import residents
+from server.roster.schemas import ResidentListQuery, ResidentSchema, ResidentUpdateSchema
 
 bp = Blueprint("residents", __name__)
 
 
 @bp.get("/residents")
 @endpoint("Residents one may see, filtered and paged", query=ResidentListQuery,
-          response=ResidentPageSchema)
+          response=Page(ResidentSchema))
 def list_residents(query):
     select_ = g.scope.filter(residents.residents_query(), Resident.unit_id)
     select_ = residents.search_residents(select_, query.get("unit_id"), query.get("status"),

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from server.http.api import actor
 from server.http.endpoint import endpoint
-from server.http.schemas import UnitSchema, UnitUpdateSchema
 from server.models import Unit
 from server.models.core import ADMIN
 from server.platform.extensions import db
 from server.roster import units
+from server.roster.schemas import UnitSchema, UnitUpdateSchema
 
 bp = Blueprint("units", __name__)
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
 from server.people import users
 from server.people.access import users_visible_to
+from server.people.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
 

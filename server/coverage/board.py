@@ -20,6 +20,7 @@ from server.models import (
     User,
     Visit,
 )
+from server.people.access import Scope
 from server.platform.extensions import db
 
 # Who needs a round first: the order of the board by default (status rank).
@@ -29,11 +30,8 @@ BOARD_SORTS = ("priority", "name", "-name", "last_visit", "-last_visit", "days_v
 MAX_PER_PAGE = 200
 
 
-def _units_in_scope(unit_scope: set[uuid.UUID] | None,
-                    unit_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:
-    query = select(Unit.id, Unit.name).order_by(Unit.name)
-    if unit_scope is not None:
-        query = query.where(Unit.id.in_(unit_scope))
+def _units_in_scope(scope: Scope, unit_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:
+    query = scope.filter(select(Unit.id, Unit.name).order_by(Unit.name), Unit.id)
     if unit_id is not None:
         query = query.where(Unit.id == unit_id)
     return [(row.id, row.name) for row in db.session.execute(query)]
@@ -226,7 +224,7 @@ def last_visitors(
     return found
 
 
-def board(period: Period, unit_scope: set[uuid.UUID] | None,
+def board(period: Period, scope: Scope,
           unit_id: uuid.UUID | None = None, *, statuses: Sequence[str] = (),
           sort: str = "priority", page: int = 1, per_page: int = 50) -> dict:
     """One page of the period's stored results in the units one may see, sorted and filtered
@@ -236,7 +234,7 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
     if set(statuses) - set(COVERAGE_STATUSES):
         raise ValueError(f"unknown status in {statuses!r}")
     page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
-    units = _units_in_scope(unit_scope, unit_id)
+    units = _units_in_scope(scope, unit_id)
     unit_ids = [unit for unit, _ in units]
     in_board = and_(CoverageResult.period == period.label, CoverageResult.unit_id.in_(unit_ids))
     wanted = set(statuses) or set(COVERAGE_STATUSES)
@@ -257,7 +255,7 @@ def board(period: Period, unit_scope: set[uuid.UUID] | None,
             "page": page, "per_page": per_page}
 
 
-def history(today: date, weeks: int, unit_scope: set[uuid.UUID] | None,
+def history(today: date, weeks: int, scope: Scope,
             unit_id: uuid.UUID | None = None) -> dict:
     """The share of residents who met the rule, per unit and week, oldest week first."""
     current = Period.of("week", today)
@@ -265,7 +263,7 @@ def history(today: date, weeks: int, unit_scope: set[uuid.UUID] | None,
     while len(periods) < weeks:
         periods.insert(0, periods[0].previous())
     labels = [period.label for period in periods]
-    units = _units_in_scope(unit_scope, unit_id)
+    units = _units_in_scope(scope, unit_id)
     tally: dict = defaultdict(lambda: [0, 0])
     counted = CoverageCount
     rows = db.session.execute(

@@ -1,1 +1,2 @@
-"""The web face of Rounds: the endpoint decorator, the API blueprints, the PWA, health, OpenAPI."""
+"""The web face of Rounds: the endpoint decorator, the fields its schemas share, the API
+blueprints, the PWA, health and OpenAPI."""

@@ -2,6 +2,13 @@
 
 It also records what it did on the view, so server/http/openapi.py can describe every route from
 the same schemas that validate it.
+
+A request is one unit of work, and the handler owns its commit; domain code only flushes.
+Authenticating changes nothing durable by itself: it marks the device seen in the request's
+session, and the handler's commit carries the mark. A handler that only reads leaves the mark
+pending; it is committed once the handler has returned (at most once per SEEN_RESOLUTION a
+device). A handler that raises commits nothing: the session is rolled back when the request
+ends, the mark with it.
 """
 
 from __future__ import annotations
@@ -13,9 +20,10 @@ from datetime import timedelta
 
 import orjson
 from flask import Response, current_app, g, jsonify, request
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
-from server.models import utcnow
+from server.models import Device, utcnow
+from server.people.access import Scope
 from server.people.auth import device_for_token
 from server.platform.errors import ApiError, Forbidden
 from server.platform.extensions import db
@@ -43,7 +51,8 @@ class Unauthorized(ApiError):
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_device_from_request():
+def authenticate() -> tuple[Device, bool]:
+    """The device of the bearer token, and whether it was just marked seen (not committed)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -54,8 +63,8 @@ def current_device_from_request():
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_RESOLUTION:
         device.last_seen_at = now
-        db.session.commit()
-    return device
+        return device, True
+    return device, False
 
 
 def _gunzipped_body() -> bytes:
@@ -100,6 +109,19 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
     return found
 
 
+def _list_keys(schema: Schema) -> frozenset[str]:
+    """The query parameters a schema takes as lists: they may be repeated (?unit_id=a&unit_id=b)."""
+    return frozenset(field.data_key or name for name, field in schema.load_fields.items()
+                     if isinstance(field, fields.List))
+
+
+def _query_args(list_keys: frozenset[str]) -> dict:
+    """The query string as the schema expects it: every value of a list parameter, the first
+    of any other."""
+    return {key: values if key in list_keys else values[0]
+            for key, values in request.args.to_dict(flat=False).items()}
+
+
 def endpoint(
     summary: str,
     *,
@@ -119,14 +141,26 @@ def endpoint(
                       extra_responses or {})
     body_schema = body() if body else None
     query_schema = query(unknown="exclude") if query else None
+    list_keys = _list_keys(query_schema) if query_schema is not None else frozenset()
     response_schema = response(many=many) if response else None
+
+    def _answer(result):
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status=204)
+        if response_schema is not None:
+            result = response_schema.dump(result)
+        return jsonify(result), status
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            seen = False
             if not public:
-                g.device = current_device_from_request()
+                g.device, seen = authenticate()
                 g.user = g.device.user
+                g.scope = Scope.of(g.user)  # once per request, read by every unit check
                 if roles and g.user.role not in roles:
                     raise Forbidden()
             if body_schema is not None:
@@ -136,15 +170,11 @@ def endpoint(
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
             if query_schema is not None:
-                kwargs["query"] = query_schema.load(request.args.to_dict())
-            result = view(*args, **kwargs)
-            if isinstance(result, Response):
-                return result
-            if result is None:
-                return Response(status=204)
-            if response_schema is not None:
-                result = response_schema.dump(result)
-            return jsonify(result), status
+                kwargs["query"] = query_schema.load(_query_args(list_keys))
+            answer = _answer(view(*args, **kwargs))
+            if seen:  # the handler returned: the mark joins what it committed, or goes alone
+                db.session.commit()
+            return answer
 
         wrapper.api_doc = doc
         return wrapper

@@ -8,7 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from server.http.schemas import ProblemSchema
+from server.http.fields import ProblemSchema
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 _PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"},

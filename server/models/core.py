@@ -19,14 +19,19 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    and_,
     or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.models.types import BigIntPK, UTCDateTime, utcnow
 from server.platform.extensions import db
 
-ROLES = ("admin", "supervisor", "worker")
+ADMIN, SUPERVISOR, WORKER = "admin", "supervisor", "worker"
+ROLES = (ADMIN, SUPERVISOR, WORKER)
+# Who manages units: admins every unit, supervisors their own (people/access.py, Scope).
+MANAGERS = (ADMIN, SUPERVISOR)
 UNIT_KINDS = ("ward", "area")
 RESIDENT_STATUSES = ("active", "discharged", "deceased")
 SEXES = ("female", "male", "other")
@@ -143,6 +148,17 @@ class Device(db.Model):
 
     user: Mapped[User] = relationship(lazy="joined")
 
+    @hybrid_method
+    def is_live(self, now: datetime) -> bool:
+        """Its token still opens the API: neither revoked nor expired. The one definition the
+        login check, the device list and the unsynced alert share."""
+        return self.revoked_at is None and self.expires_at > now
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls, now: datetime) -> ColumnElement[bool]:
+        return and_(cls.revoked_at.is_(None), cls.expires_at > now)
+
 
 class AuditEvent(db.Model):
     """Who changed which record, when, from which device: before and after."""
@@ -197,10 +213,14 @@ class ChangeCounter(db.Model):
 
 
 __all__ = [
+    "ADMIN",
+    "MANAGERS",
     "RESIDENT_STATUSES",
     "ROLES",
     "SEXES",
+    "SUPERVISOR",
     "UNIT_KINDS",
+    "WORKER",
     "AuditEvent",
     "ChangeCounter",
     "Device",

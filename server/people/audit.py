@@ -8,15 +8,25 @@ from datetime import date, datetime
 from typing import Any
 
 from server.models import AuditEvent, User
+from server.people.access import Scope
 from server.platform.extensions import db
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting, and from which device (None for the command line)."""
+    """Who is acting, from which device, and what they may reach (all None for the command
+    line, which may change anything).
+
+    A request passes the scope it built; otherwise it is worked out from the user, so a person
+    acting never goes unchecked."""
 
     user: User | None
     device_id: uuid.UUID | None = None
+    scope: Scope | None = None
+
+    def __post_init__(self) -> None:
+        if self.scope is None and self.user is not None:
+            object.__setattr__(self, "scope", Scope.of(self.user))
 
     @property
     def user_id(self) -> uuid.UUID | None:

@@ -1,4 +1,7 @@
-"""Passwords, device tokens and the login rate limit; nothing here knows about HTTP."""
+"""Passwords, device tokens and the login rate limit; nothing here knows about HTTP.
+
+Like all domain code, nothing here commits: the caller (a handler, a command) does.
+"""
 
 from __future__ import annotations
 
@@ -99,7 +102,10 @@ def login(
     limits: LoginLimits,
     token_days: int,
 ) -> IssuedToken:
-    """Check the password and issue this device a fresh token (replacing its old one)."""
+    """Check the password and issue this device a fresh token (replacing its old one).
+
+    A wrong password adds a counted failure and raises BadCredentials: the caller commits
+    before answering, so that the failure counts although the login does not succeed."""
     username = username.strip().lower()
     now = utcnow()
     retry_after = _retry_after(limits, username, address, now)
@@ -110,12 +116,10 @@ def login(
     if not (user and valid and user.active):
         db.session.add(LoginFailure(username=username, address=address, at=now))
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window * 4))
-        db.session.commit()
+        db.session.flush()
         raise BadCredentials()
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-    issued = issue_token(user, device_id, device_name, token_days, now)
-    db.session.commit()
-    return issued
+    return issue_token(user, device_id, device_name, token_days, now)
 
 
 def issue_token(
@@ -149,9 +153,7 @@ def device_for_token(token: str) -> Device | None:
     """The live device holding this token, or None when unknown, revoked, expired or inactive."""
     device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS,
                                 {"token_hash": hash_token(token)}).unique().one_or_none()
-    if device is None or device.revoked_at is not None or not device.user.active:
-        return None
-    if device.expires_at <= utcnow():
+    if device is None or not device.is_live(utcnow()) or not device.user.active:
         return None
     return device
 

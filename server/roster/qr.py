@@ -17,9 +17,9 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import select, update
 
-from server.models import Resident, ResidentToken, User
+from server.models import Resident, ResidentToken, Unit
 from server.people import audit
-from server.people.access import can_see_unit, get_resident, get_unit
+from server.people.access import Scope
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.roster.changes import next_change_number
@@ -124,14 +124,14 @@ def rotate_token(actor: audit.Actor, resident: Resident, now: datetime) -> Resid
     return resident
 
 
-def lookup(user: User, text: str) -> tuple[str, uuid.UUID | None]:
+def lookup(scope: Scope, text: str) -> tuple[str, uuid.UUID | None]:
     """What a scanned code means to this person: (status, resident id if current and theirs)."""
     token = parse_token(text)
     row = db.session.get(ResidentToken, token) if token else None
     if row is None:
         return "unknown", None
     resident = db.session.get(Resident, row.resident_id)
-    if not can_see_unit(user, resident.unit_id):
+    if not scope.includes(resident.unit_id):
         return "other_unit", None
     if row.valid_until is not None:
         return "rotated", None
@@ -159,7 +159,7 @@ LAYOUTS = {
 }
 
 
-def residents_for_labels(user: User, unit_id: uuid.UUID | None,
+def residents_for_labels(scope: Scope, unit_id: uuid.UUID | None,
                          resident_ids: list[uuid.UUID]) -> list[Resident]:
     """A unit's active residents, or the chosen ones; 404 for anything the person may not see."""
     if unit_id is None and not resident_ids:
@@ -167,11 +167,11 @@ def residents_for_labels(user: User, unit_id: uuid.UUID | None,
                        errors={"unit_id": ["Give unit_id or resident_id."]})
     chosen: dict[uuid.UUID, Resident] = {}
     if unit_id is not None:
-        unit = get_unit(user, unit_id)
+        unit = scope.get(Unit, unit_id)
         query = select(Resident).where(Resident.unit_id == unit.id, Resident.status == "active")
         chosen.update((r.id, r) for r in db.session.scalars(query))
     for resident_id in resident_ids:
-        chosen[resident_id] = get_resident(user, resident_id)
+        chosen[resident_id] = scope.get(Resident, resident_id)
     return sorted(chosen.values(), key=lambda r: (r.unit.name, r.room or "", r.name, str(r.id)))
 
 

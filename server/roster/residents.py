@@ -12,7 +12,6 @@ from sqlalchemy import Select, func, or_, select
 
 from server.models import Resident, ResidentToken, RosterRemoval, Unit, utcnow
 from server.people import audit
-from server.people.access import require_manager_of
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.roster.changes import next_change_number
@@ -47,8 +46,8 @@ def _require_unit(unit_id: uuid.UUID) -> Unit:
 
 def create_resident(actor: audit.Actor, fields: dict, today: date) -> Resident:
     _require_unit(fields["unit_id"])
-    if actor.user is not None:
-        require_manager_of(actor.user, fields["unit_id"])
+    if actor.scope is not None:
+        actor.scope.require_manager_of(fields["unit_id"])
     fields = dict(fields)
     fields.setdefault("admitted_on", today)
     fields.setdefault("status", "active")
@@ -65,11 +64,11 @@ def create_resident(actor: audit.Actor, fields: dict, today: date) -> Resident:
 
 def update_resident(actor: audit.Actor, resident: Resident, changes: dict, today: date) -> Resident:
     """Apply a partial change; a status change without a date takes effect today."""
-    if actor.user is not None:
-        require_manager_of(actor.user, resident.unit_id)
+    if actor.scope is not None:
+        actor.scope.require_manager_of(resident.unit_id)
         if "unit_id" in changes:
             _require_unit(changes["unit_id"])
-            require_manager_of(actor.user, changes["unit_id"])
+            actor.scope.require_manager_of(changes["unit_id"])
     # The change number first: sync takes it before touching residents, so must we (no deadlock).
     number = next_change_number()
     before = audit.snapshot(resident, AUDITED)

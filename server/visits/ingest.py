@@ -22,7 +22,8 @@ from sqlalchemy import JSON, String, bindparam, cast, func, literal_column, sele
 from sqlalchemy.sql.dml import Insert
 
 from server.models import Amendment, Device, Resident, SyncConflict, SyncRejection, User, Visit
-from server.people.access import can_see_unit
+from server.models.core import WORKER
+from server.people.access import Scope
 from server.platform.clock import local_date
 from server.platform.extensions import db
 from server.platform.sqlparts import insert_or_on_conflict
@@ -65,13 +66,19 @@ class ItemResult:
 
 @dataclass
 class SyncContext:
-    """Who is syncing, from where, and the clocks involved."""
+    """Who is syncing, from where, and the clocks involved; `scope` is the request's, or
+    worked out from the user when none is given (the demo data)."""
 
     user: User
     device_id: uuid.UUID | None
     device_time: datetime
     now: datetime
     zone: str
+    scope: Scope | None = None
+
+    def __post_init__(self) -> None:
+        if self.scope is None:
+            self.scope = Scope.of(self.user)
 
 
 def canonical_hash(record: dict) -> str:
@@ -170,10 +177,10 @@ def _reject(ctx: SyncContext, record_id: str, kind: str, errors: dict) -> ItemRe
     return ItemResult(record_id, kind, "rejected", errors)
 
 
-def _resident_problem(resident, user: User) -> dict | None:
+def _resident_problem(resident, scope: Scope) -> dict | None:
     if resident is None:
         return {"resident_id": ["No such resident: check the roster is up to date."]}
-    if not can_see_unit(user, resident.unit_id):
+    if not scope.includes(resident.unit_id):
         return {"resident_id": ["This resident is not in your units any more; ask your "
                                 "supervisor to record the visit or reassign the resident."]}
     return None
@@ -221,7 +228,7 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
                                                "visit", ctx)
             continue
         resident = residents.get(data["resident_id"])
-        problem = _resident_problem(resident, ctx.user) or _too_far_ahead(data, ctx)
+        problem = _resident_problem(resident, ctx.scope) or _too_far_ahead(data, ctx)
         if problem:
             results[index] = _reject(ctx, str(visit_id), "visit", problem)
             continue
@@ -270,12 +277,12 @@ def _same_or_conflict(record_id, digest: str, held_digest: str | None, raw, kind
 
 
 def _amendment_problem(visit: Visit | None, ctx: SyncContext) -> dict | None:
-    if visit is None or not can_see_unit(ctx.user, visit.unit_id):
+    if visit is None or not ctx.scope.includes(visit.unit_id):
         return {"visit_id": ["The visit is not on the server yet: send it first (this "
                              "correction will be sent again)."]}
     if visit.voided_at is not None:
         return {"visit_id": ["The visit was voided by a supervisor; it cannot be corrected."]}
-    if ctx.user.role == "worker":
+    if ctx.user.role == WORKER:
         if visit.worker_id != ctx.user.id:
             return {"visit_id": ["Only the worker who recorded the visit or a supervisor may "
                                  "correct it."]}

@@ -9,24 +9,21 @@ from sqlalchemy import Select, select
 
 from server.models import User, Visit, utcnow
 from server.people import audit
-from server.people.access import can_manage_unit, can_see_unit, restrict_to_units
-from server.platform.errors import ApiError, Forbidden, NotFound
-from server.platform.extensions import db
+from server.people.access import Scope
+from server.platform.errors import ApiError, Forbidden
 from server.reports import day_counts
 
 AMENDABLE = ("observations", "service_given", "follow_up", "feedback")
 
 
 def get_visit(user: User, visit_id: uuid.UUID) -> Visit:
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_see_unit(user, visit.unit_id):
-        raise NotFound("visit")
-    return visit
+    """Kept for server/reports until it takes a Scope; use scope.get(Visit, visit_id)."""
+    return Scope.of(user).get(Visit, visit_id)
 
 
-def visits_query(user: User, unit_id=None, resident_id=None, worker_id=None,
+def visits_query(scope: Scope, unit_id=None, resident_id=None, worker_id=None,
                  date_from: date | None = None, date_to: date | None = None) -> Select:
-    query = restrict_to_units(select(Visit), user, Visit.unit_id)
+    query = scope.filter(select(Visit), Visit.unit_id)
     if unit_id is not None:
         query = query.where(Visit.unit_id == unit_id)
     if resident_id is not None:
@@ -65,7 +62,7 @@ def current_content(visit: Visit) -> dict:
 def void_visit(actor: audit.Actor, visit: Visit, reason: str) -> Visit:
     """A supervisor's void: the visit stays readable and stops counting."""
     user = actor.user
-    if not can_manage_unit(user, visit.unit_id):
+    if not actor.scope.manages(visit.unit_id):
         raise Forbidden("Only an admin or a supervisor of this unit may void a visit.")
     # Taken out of the report counts first; False when a concurrent void came first.
     if visit.voided_at is not None or not day_counts.voiding(visit):

@@ -16,6 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from server.http.fields import Page, PageQuery, PersonRefSchema
 from server.models import IDENTIFIED_BY, OBSERVATION_VALUES, SATISFACTION, SIGNERS, VISIT_KINDS
 from server.visits.signatures import (
     ENCODINGS,
@@ -216,11 +217,6 @@ class SyncAnswerSchema(Schema):
     server_time = fields.AwareDateTime()
 
 
-class PersonRefSchema(Schema):
-    id = fields.UUID()
-    display_name = fields.String()
-
-
 class ObservationsOutSchema(Schema):
     living = fields.String()
     emotional = fields.String()
@@ -284,21 +280,15 @@ class VisitOutSchema(ContentSchema):
     amendments = fields.List(fields.Nested(AmendmentOutSchema))
 
 
-class VisitPageSchema(Schema):
-    items = fields.List(fields.Nested(VisitOutSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+VisitPageSchema = Page(VisitOutSchema, name="VisitPage")
 
 
-class VisitListQuery(Schema):
+class VisitListQuery(PageQuery):
     unit_id = fields.UUID()
     resident_id = fields.UUID()
     worker_id = fields.UUID()
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class VoidInSchema(Schema):

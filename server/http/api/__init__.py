@@ -9,7 +9,7 @@ from server.platform.extensions import db
 
 
 def actor() -> Actor:
-    return Actor(user=g.user, device_id=g.device.id)
+    return Actor(user=g.user, device_id=g.device.id, scope=g.scope)
 
 
 def setting(name: str):

@@ -9,13 +9,12 @@ from server.alerts import digest
 from server.alerts import inbox as alerts
 from server.http.api import page_of
 from server.http.endpoint import endpoint
-from server.models import ALERT_KINDS
-from server.people.access import get_unit
+from server.http.fields import Page, PageQuery
+from server.models import ALERT_KINDS, Unit
+from server.models.core import MANAGERS
 from server.platform.extensions import db
 
 bp = Blueprint("alerts", __name__)
-
-SUPERVISORS = ("admin", "supervisor")
 
 
 class AlertSchema(Schema):
@@ -36,20 +35,11 @@ class AlertSchema(Schema):
     ack_note = fields.String(allow_none=True)
 
 
-class AlertPageSchema(Schema):
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    items = fields.List(fields.Nested(AlertSchema))
-
-
-class AlertListQuery(Schema):
+class AlertListQuery(PageQuery):
     state = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved",
                                                                          "all")))
     unit_id = fields.UUID()
     kind = fields.String(validate=validate.OneOf(ALERT_KINDS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class AckSchema(Schema):
@@ -63,10 +53,10 @@ class DigestAddressSchema(Schema):
 
 @bp.get("/alerts")
 @endpoint("Alerts in one's units, newest first", query=AlertListQuery,
-          response=AlertPageSchema, roles=SUPERVISORS)
+          response=Page(AlertSchema), roles=MANAGERS)
 def list_alerts(query):
     if query.get("unit_id") is not None:
-        get_unit(g.user, query["unit_id"])
+        g.scope.get(Unit, query["unit_id"])
     select_ = alerts.filter_alerts(alerts.alerts_visible_to(g.user), query["state"],
                                    query.get("unit_id"), query.get("kind"))
     return page_of(select_, query["page"], query["per_page"])
@@ -74,7 +64,7 @@ def list_alerts(query):
 
 @bp.post("/alerts/<int:alert_id>/ack")
 @endpoint("Acknowledge an alert, with a note", body=AckSchema, response=AlertSchema,
-          roles=SUPERVISORS)
+          roles=MANAGERS)
 def ack_alert(alert_id: int, body):
     alert = alerts.acknowledge(g.user, alert_id, body.get("note"))
     db.session.commit()
@@ -83,14 +73,14 @@ def ack_alert(alert_id: int, body):
 
 @bp.get("/alerts/digest-address")
 @endpoint("Where one's daily digest e-mail goes (null: none)", response=DigestAddressSchema,
-          roles=SUPERVISORS)
+          roles=MANAGERS)
 def get_digest_address():
     return {"email": digest.recipient_address(g.user)}
 
 
 @bp.put("/alerts/digest-address")
 @endpoint("Set or clear where one's daily digest e-mail goes", body=DigestAddressSchema,
-          response=DigestAddressSchema, roles=SUPERVISORS)
+          response=DigestAddressSchema, roles=MANAGERS)
 def put_digest_address(body):
     digest.set_recipient_address(g.user, body["email"])
     db.session.commit()

@@ -8,10 +8,11 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy import select
 
 from server.http.endpoint import endpoint
-from server.http.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
 from server.models import Device
+from server.models.core import MANAGERS
 from server.people import auth
 from server.people.access import users_visible_to
+from server.people.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
 
@@ -34,11 +35,16 @@ def _limits() -> auth.LoginLimits:
           response=LoginAnswerSchema, public=True,
           extra_responses={401: "Wrong username or password", 429: "Too many failed logins"})
 def login(body):
-    issued = auth.login(
-        body["username"], body["password"], body["device"]["id"], body["device"]["name"],
-        address=request.remote_addr or "unknown", limits=_limits(),
-        token_days=current_app.config["TOKEN_DAYS"],
-    )
+    try:
+        issued = auth.login(
+            body["username"], body["password"], body["device"]["id"], body["device"]["name"],
+            address=request.remote_addr or "unknown", limits=_limits(),
+            token_days=current_app.config["TOKEN_DAYS"],
+        )
+    except auth.BadCredentials:
+        db.session.commit()  # the failure counts toward the rate limit: keep it, then answer 401
+        raise
+    db.session.commit()
     return {"token": issued.token, "expires_at": issued.device.expires_at,
             "user": issued.device.user}
 
@@ -58,7 +64,7 @@ def me():
 
 @bp.get("/devices")
 @endpoint("Devices of the people one may see (admins: all; supervisors: their workers)",
-          response=DeviceSchema, many=True, roles=("admin", "supervisor"))
+          response=DeviceSchema, many=True, roles=MANAGERS)
 def list_devices():
     people = select(users_visible_to(g.user).subquery().c.id)
     return db.session.scalars(
@@ -68,7 +74,7 @@ def list_devices():
 
 @bp.post("/devices/<uuid:device_id>/revoke")
 @endpoint("Revoke a device's token (a lost phone)", response=DeviceSchema,
-          roles=("admin", "supervisor"))
+          roles=MANAGERS)
 def revoke_device(device_id: uuid.UUID):
     people = select(users_visible_to(g.user).subquery().c.id)
     device = db.session.scalar(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from server import coverage
 from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
-from server.http.api.reports import OneOrMany, PageQuery
 from server.http.endpoint import endpoint
-from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident
-from server.people.access import get_unit, visible_unit_ids
+from server.http.fields import OneOrMany, PageQuery, PersonRefSchema
+from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
+from server.models.core import ADMIN
+from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
@@ -91,12 +92,6 @@ class UnitCountsSchema(Schema):
     missed = fields.Integer()
 
 
-class VisitorSchema(Schema):
-    id = fields.UUID()
-    display_name = fields.String()
-    username = fields.String()
-
-
 class ResidentCoverageSchema(Schema):
     resident_id = fields.UUID()
     name = fields.String()
@@ -105,7 +100,7 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
-    last_visit_by = fields.Nested(VisitorSchema, allow_none=True, metadata={
+    last_visit_by = fields.Nested(PersonRefSchema, allow_none=True, metadata={
         "description": "The worker of the visit `last_visit_at` names; null when there is "
                        "none, or when it was voided after the count"})
 
@@ -145,10 +140,10 @@ class HistorySchema(Schema):
     units = fields.List(fields.Nested(UnitHistorySchema))
 
 
-def _scope(unit_id):
+def _scope(unit_id) -> Scope:
     if unit_id is not None:
-        get_unit(g.user, unit_id)  # 404 for a unit one may not see
-    return visible_unit_ids(g.user)
+        g.scope.get(Unit, unit_id)  # 404 for a unit one may not see
+    return g.scope
 
 
 @bp.get("/coverage")
@@ -156,9 +151,6 @@ def _scope(unit_id):
           "residents, missed and at risk first unless sorted otherwise",
           query=CoverageQuery, response=BoardSchema)
 def coverage_board(query):
-    # Loaded again with repeated statuses kept (the decorator keeps the first of each).
-    query = CoverageQuery(unknown="exclude").load(
-        {**request.args.to_dict(), "status": request.args.getlist("status")})
     scope = _scope(query.get("unit_id"))
     if "week" in query or "month" in query:
         period = coverage.Period.parse(query.get("week") or query["month"])
@@ -179,11 +171,10 @@ def coverage_history(query):
 
 def _policies_document() -> dict:
     policies = coverage.load_policies()
-    scope = visible_unit_ids(g.user)
     residents = policies.residents
-    if scope is not None:
-        visible = set(db.session.scalars(select(Resident.id).where(
-            Resident.id.in_(residents), Resident.unit_id.in_(scope))))
+    if not g.scope.everything:
+        visible = set(db.session.scalars(g.scope.filter(
+            select(Resident.id).where(Resident.id.in_(residents)), Resident.unit_id)))
         residents = {key: rule for key, rule in residents.items() if key in visible}
     rule = lambda r: {"required": r.required, "period": r.period}  # noqa: E731
     return {"default": rule(policies.default),
@@ -202,7 +193,7 @@ def get_policies():
 
 @bp.put("/coverage/policies")
 @endpoint("Replace the coverage policies (the next refresh applies them)", body=PoliciesSchema,
-          response=PoliciesSchema, roles=("admin",))
+          response=PoliciesSchema, roles=(ADMIN,))
 def put_policies(body):
     wanted = {item["resident_id"] for item in body["residents"]}
     known = set(db.session.scalars(select(Resident.id).where(Resident.id.in_(wanted))))

@@ -9,8 +9,9 @@ from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
-from server.http.api.reports import REPORTERS, RangeQuery, date_range, load_query
 from server.http.endpoint import endpoint
+from server.http.fields import RangeQuery, date_range
+from server.models.core import MANAGERS
 from server.reports import exports, register
 from server.reports.scope import unit_scope
 
@@ -39,9 +40,8 @@ def _csv(rows, name: str, start, end) -> Response:
 @bp.get("/exports/visits.csv")
 @endpoint("Visits of a date range (default: the last 30 days) and units as CSV, UTF-8 with "
           "BOM, streamed; amendments applied, voided visits included and marked",
-          query=ExportQuery, produces="text/csv", roles=REPORTERS)
+          query=ExportQuery, produces="text/csv", roles=MANAGERS)
 def visits_csv(query):
-    query = load_query(ExportQuery)
     units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.visit_rows(units, start, end, setting("TIMEZONE"))
@@ -51,9 +51,8 @@ def visits_csv(query):
 @bp.get("/exports/coverage.csv")
 @endpoint("Coverage results (per resident and ISO week, or month) of the periods touching a "
           "date range (default: the last 30 days) as CSV, UTF-8 with BOM, streamed",
-          query=CoverageExportQuery, produces="text/csv", roles=REPORTERS)
+          query=CoverageExportQuery, produces="text/csv", roles=MANAGERS)
 def coverage_csv(query):
-    query = load_query(CoverageExportQuery)
     units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.coverage_rows(units, start, end, query["period"], setting("TIMEZONE"))
@@ -73,9 +72,8 @@ class RegisterQuery(RangeQuery):
 @endpoint("The printable service register (老年服务工作登记表), A4, one page per visit: one "
           "visit (visit_id) or a date range (from, to, unit_id); at most "
           f"{register.MAX_PAGES} visits at once", query=RegisterQuery, produces="text/html",
-          roles=REPORTERS, extra_responses={422: "neither a visit nor a range, or too many"})
+          roles=MANAGERS, extra_responses={422: "neither a visit nor a range, or too many"})
 def register_html(query):
-    query = load_query(RegisterQuery)
     zone = setting("TIMEZONE")
     if query["visit_id"] is not None:
         pages = [register.page(register.one_visit(g.user, query["visit_id"]), zone)]

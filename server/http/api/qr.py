@@ -10,11 +10,12 @@ from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import ResidentSchema
+from server.http.fields import OneOrMany
 from server.models import Resident, utcnow
-from server.people.access import get_resident, require_manager_of
+from server.models.core import MANAGERS
 from server.platform.extensions import db
 from server.roster import qr
+from server.roster.schemas import ResidentSchema
 
 bp = Blueprint("qr", __name__)
 
@@ -33,14 +34,6 @@ class QrLookupSchema(Schema):
 class QrPngQuery(Schema):
     size = fields.Integer(load_default=512, validate=validate.Range(min=128, max=2048),
                           metadata={"description": "Pixels a side"})
-
-
-class OneOrMany(fields.List):
-    """A query parameter given once or repeated (?resident_id=a&resident_id=b)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
-                                    **kwargs)
 
 
 class LabelQuery(Schema):
@@ -67,7 +60,7 @@ def _private(response: Response) -> Response:
 @endpoint("The resident's QR code as SVG, holding <public URL>/r/<token>",
           produces="image/svg+xml")
 def qr_svg(resident_id: uuid.UUID):
-    resident = get_resident(g.user, resident_id)
+    resident = g.scope.get(Resident, resident_id)
     return _private(Response(qr.svg(_code_url(resident)), mimetype="image/svg+xml"))
 
 
@@ -75,17 +68,17 @@ def qr_svg(resident_id: uuid.UUID):
 @endpoint("The resident's QR code as PNG, `size` pixels a side", query=QrPngQuery,
           produces="image/png", extra_responses={422: "size out of bounds"})
 def qr_png(resident_id: uuid.UUID, query):
-    resident = get_resident(g.user, resident_id)
+    resident = g.scope.get(Resident, resident_id)
     return _private(Response(qr.png(_code_url(resident), query["size"]), mimetype="image/png"))
 
 
 @bp.post("/residents/<uuid:resident_id>/qr/rotate")
 @endpoint("Give a resident a new QR token (a lost or copied label); the old one stops "
           "identifying them for visits made from now on", response=ResidentSchema,
-          roles=("admin", "supervisor"))
+          roles=MANAGERS)
 def rotate(resident_id: uuid.UUID):
-    resident = get_resident(g.user, resident_id)
-    require_manager_of(g.user, resident.unit_id)
+    resident = g.scope.get(Resident, resident_id)
+    g.scope.require_manager_of(resident.unit_id)
     qr.rotate_token(actor(), resident, utcnow())
     db.session.commit()
     return resident
@@ -95,7 +88,7 @@ def rotate(resident_id: uuid.UUID):
 @endpoint("What a scanned code (a full /r/<token> URL or a bare token) means to the caller",
           query=QrLookupQuery, response=QrLookupSchema, extra_responses={422: "no token"})
 def lookup(query):
-    status, resident_id = qr.lookup(g.user, query["token"])
+    status, resident_id = qr.lookup(g.scope, query["token"])
     return {"status": status, "resident_id": resident_id}
 
 
@@ -104,11 +97,7 @@ def lookup(query):
           "(layout small: 3x8 labels, large: 2x2 cards)", query=LabelQuery,
           produces="text/html", extra_responses={422: "neither unit nor residents chosen"})
 def labels(query):
-    # The decorator keeps the first of repeated parameters; load them all.
-    args = request.args.to_dict()
-    args["resident_id"] = request.args.getlist("resident_id")
-    query = LabelQuery(unknown="exclude").load(args)
-    residents = qr.residents_for_labels(g.user, query.get("unit_id"), query["resident_id"])
+    residents = qr.residents_for_labels(g.scope, query.get("unit_id"), query["resident_id"])
     layout = qr.LAYOUTS[query["layout"]]
     items = [{"name": r.name, "unit": r.unit.name, "place": _place(r),
               "svg": qr.svg(_code_url(r))} for r in residents]

@@ -6,15 +6,22 @@ Admins and supervisors only; supervisors see their own units. `unit_id` may be r
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 
-from flask import Blueprint, g, request
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask import Blueprint, g
+from marshmallow import Schema, fields, validate
 
 from server.alerts.unsynced import unsynced_days
-from server.http.api import actor, setting
+from server.http.api import actor
 from server.http.endpoint import endpoint
-from server.platform.clock import today_in
+from server.http.fields import (
+    Page,
+    PageQuery,
+    PersonRefSchema,
+    RangeQuery,
+    UnitsQuery,
+    date_range,
+)
+from server.models.core import MANAGERS
 from server.platform.extensions import db
 from server.reports import activity as activity_report
 from server.reports import devices as devices_report
@@ -23,71 +30,6 @@ from server.reports import satisfaction as satisfaction_report
 from server.reports.scope import unit_scope
 
 bp = Blueprint("reports", __name__)
-REPORTERS = ("admin", "supervisor")
-
-
-class OneOrMany(fields.List):
-    """A query parameter given once or repeated (?unit_id=a&unit_id=b)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
-                                    **kwargs)
-
-
-class UnitsQuery(Schema):
-    unit_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200),
-                        metadata={"description": "Repeat for several units; none: all one sees"})
-
-
-class RangeQuery(UnitsQuery):
-    """An inclusive range of visit dates (local days)."""
-
-    max_days = 3660
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        start, end = data.get("from_"), data.get("to")
-        if start and end and start > end:
-            raise ValidationError({"from": ["'from' is after 'to'."]})
-        if start and end and (end - start).days >= self.max_days:
-            raise ValidationError({"from": [f"At most {self.max_days} days at once."]})
-
-
-class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-def load_query(schema: type[Schema]) -> dict:
-    """The query loaded again with repeated parameters kept (the decorator keeps the first)."""
-    args = request.args.to_dict()
-    args["unit_id"] = request.args.getlist("unit_id")
-    return schema(unknown="exclude").load(args)
-
-
-def today() -> date:
-    return today_in(setting("TIMEZONE"))
-
-
-def date_range(query: dict, default_days: int | None = None, *,
-               months: int | None = None) -> tuple[date, date]:
-    """The range asked for; missing ends default to today and `default_days` (or whole
-    `months`) before it."""
-    end = query.get("to") or today()
-    start = query.get("from_")
-    if start is None:
-        if months is not None:
-            first = end.replace(day=1)
-            for _ in range(months - 1):
-                first = (first - timedelta(days=1)).replace(day=1)
-            start = first
-        else:
-            start = end - timedelta(days=default_days - 1)
-    if start > end:
-        raise ValidationError({"from": ["'from' is after 'to'."]})
-    return start, end
 
 
 # --- answer shapes -----------------------------------------------------------------------
@@ -96,12 +38,6 @@ def date_range(query: dict, default_days: int | None = None, *,
 class ReportRef(Schema):
     id = fields.UUID()
     name = fields.String()
-
-
-class ReportPerson(Schema):
-    id = fields.UUID()
-    display_name = fields.String()
-    username = fields.String()
 
 
 class ResidentRef(ReportRef):
@@ -118,7 +54,7 @@ class ReportObservations(Schema):
 class HandledOut(Schema):
     at = fields.AwareDateTime()
     note = fields.String()
-    by = fields.Nested(ReportPerson)
+    by = fields.Nested(PersonRefSchema)
 
 
 class VisitRowSchema(Schema):
@@ -131,7 +67,7 @@ class VisitRowSchema(Schema):
     kind = fields.String()
     unit = fields.Nested(ReportRef)
     resident = fields.Nested(ResidentRef)
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     observations = fields.Nested(ReportObservations)
     service_given = fields.String()
     follow_up = fields.Boolean()
@@ -144,11 +80,7 @@ class VisitRowSchema(Schema):
     handled = fields.Nested(HandledOut, allow_none=True)
 
 
-class VisitRowPage(Schema):
-    items = fields.List(fields.Nested(VisitRowSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+VisitRowPage = Page(VisitRowSchema)
 
 
 class FollowUpQuery(RangeQuery, PageQuery):
@@ -165,9 +97,8 @@ class HandleIn(Schema):
 @bp.get("/followups")
 @endpoint("Visits that flag a concern or ask for follow-up (amendments applied, voided ones "
           "left out), newest first, paged; status open (default), handled or all",
-          query=FollowUpQuery, response=VisitRowPage, roles=REPORTERS)
+          query=FollowUpQuery, response=VisitRowPage, roles=MANAGERS)
 def list_followups(query):
-    query = load_query(FollowUpQuery)
     units = unit_scope(g.user, query["unit_id"])
     return followups_report.followups(units, query["status"], query["from_"], query["to"],
                                       query["sort"] == "-checked_in_at", query["page"],
@@ -176,7 +107,7 @@ def list_followups(query):
 
 @bp.post("/followups/<uuid:visit_id>/handle")
 @endpoint("Mark a follow-up as handled, with a note (once: a second time answers 409)",
-          body=HandleIn, response=VisitRowSchema, status=201, roles=REPORTERS,
+          body=HandleIn, response=VisitRowSchema, status=201, roles=MANAGERS,
           extra_responses={409: "handled already",
                            422: "the visit is voided, or flags nothing to follow up"})
 def handle_followup(visit_id: uuid.UUID, body):
@@ -203,7 +134,7 @@ class UnitScore(Score):
 
 
 class WorkerScore(Score):
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
 
 
 class MonthScore(Score):
@@ -235,9 +166,8 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
 @bp.get("/reports/satisfaction")
 @endpoint("Share satisfied + basically satisfied among rated visits, in total, per unit, per "
           "worker and per month, against the 80% target; default range: the last 12 months",
-          query=SatisfactionQuery, response=SatisfactionSchema, roles=REPORTERS)
+          query=SatisfactionQuery, response=SatisfactionSchema, roles=MANAGERS)
 def satisfaction(query):
-    query = load_query(SatisfactionQuery)
     units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
     return satisfaction_report.satisfaction(units, start, end, query["sort"])
@@ -245,9 +175,8 @@ def satisfaction(query):
 
 @bp.get("/reports/satisfaction/unsatisfied")
 @endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
-          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=REPORTERS)
+          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=MANAGERS)
 def unsatisfied(query):
-    query = load_query(UnsatisfiedQuery)
     units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, months=12)
     return satisfaction_report.unsatisfied(units, start, end, query["page"], query["per_page"])
@@ -263,7 +192,7 @@ class ActivityQuery(RangeQuery, PageQuery):
 
 
 class WorkerActivity(Schema):
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     visits = fields.Integer()
     qr = fields.Integer()
     manual = fields.Integer()
@@ -274,24 +203,19 @@ class WorkerActivity(Schema):
     per_week = fields.List(fields.Integer(), metadata={"description": "aligned with `weeks`"})
 
 
-class ActivitySchema(Schema):
+class ActivitySchema(Page(WorkerActivity)):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
     days = fields.List(fields.Date())
     weeks = fields.List(fields.String(), metadata={
         "description": "ISO weeks touching the range; only days inside it are counted"})
-    items = fields.List(fields.Nested(WorkerActivity))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 @bp.get("/reports/activity")
 @endpoint("Visits per worker per day and ISO week, QR versus manual, burst flags; paged by "
           "worker; default range: the last 28 days", query=ActivityQuery,
-          response=ActivitySchema, roles=REPORTERS)
+          response=ActivitySchema, roles=MANAGERS)
 def activity(query):
-    query = load_query(ActivityQuery)
     units = unit_scope(g.user, query["unit_id"])
     start, end = date_range(query, 28)
     return activity_report.activity(g.user, units, start, end, query["sort"], query["page"],
@@ -308,7 +232,7 @@ class DeviceRow(Schema):
     id = fields.UUID()
     name = fields.String()
     app_version = fields.String(allow_none=True)
-    worker = fields.Nested(ReportPerson)
+    worker = fields.Nested(PersonRefSchema)
     issued_at = fields.AwareDateTime()
     last_seen_at = fields.AwareDateTime(allow_none=True)
     last_sync_at = fields.AwareDateTime(allow_none=True)
@@ -320,22 +244,17 @@ class DeviceRow(Schema):
     stale = fields.Boolean(metadata={"description": "active, and no sync for stale_days"})
 
 
-class DevicesSchema(Schema):
+class DevicesSchema(Page(DeviceRow)):
     stale_days = fields.Integer()
     now = fields.AwareDateTime()
     stale = fields.Integer(metadata={"description": "how many devices are stale"})
-    items = fields.List(fields.Nested(DeviceRow))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 @bp.get("/reports/devices")
 @endpoint("Workers' devices with their last sync, active and stalest first; revoke one with "
           "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
-          roles=REPORTERS)
+          roles=MANAGERS)
 def devices(query):
-    query = load_query(DevicesQuery)
     units = unit_scope(g.user, query["unit_id"])
     return devices_report.devices(g.user, units, query["stale_days"] or unsynced_days(),
                                   only_stale=query["only_stale"], page=query["page"],

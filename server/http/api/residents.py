@@ -8,26 +8,22 @@ from flask import Blueprint, g
 
 from server.http.api import actor, page_of, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import (
-    ResidentListQuery,
-    ResidentPageSchema,
-    ResidentSchema,
-    ResidentUpdateSchema,
-)
+from server.http.fields import Page
 from server.models import Resident
-from server.people.access import get_resident, restrict_to_units
+from server.models.core import MANAGERS
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.roster import residents
+from server.roster.schemas import ResidentListQuery, ResidentSchema, ResidentUpdateSchema
 
 bp = Blueprint("residents", __name__)
 
 
 @bp.get("/residents")
 @endpoint("Residents one may see, filtered and paged", query=ResidentListQuery,
-          response=ResidentPageSchema)
+          response=Page(ResidentSchema))
 def list_residents(query):
-    select_ = restrict_to_units(residents.residents_query(), g.user, Resident.unit_id)
+    select_ = g.scope.filter(residents.residents_query(), Resident.unit_id)
     select_ = residents.search_residents(select_, query.get("unit_id"), query.get("status"),
                                          query.get("q"))
     return page_of(select_, query["page"], query["per_page"])
@@ -35,7 +31,7 @@ def list_residents(query):
 
 @bp.post("/residents")
 @endpoint("Add a resident", body=ResidentSchema, response=ResidentSchema, status=201,
-          roles=("admin", "supervisor"))
+          roles=MANAGERS)
 def create_resident(body):
     resident = residents.create_resident(actor(), body, today_in(setting("TIMEZONE")))
     db.session.commit()
@@ -45,15 +41,15 @@ def create_resident(body):
 @bp.get("/residents/<uuid:resident_id>")
 @endpoint("One resident", response=ResidentSchema)
 def get_resident_view(resident_id: uuid.UUID):
-    return get_resident(g.user, resident_id)
+    return g.scope.get(Resident, resident_id)
 
 
 @bp.patch("/residents/<uuid:resident_id>")
 @endpoint("Change a resident (discharge is a change of status, never a delete)",
           body=ResidentUpdateSchema, partial=True, response=ResidentSchema,
-          roles=("admin", "supervisor"))
+          roles=MANAGERS)
 def update_resident(resident_id: uuid.UUID, body):
-    resident = get_resident(g.user, resident_id)
+    resident = g.scope.get(Resident, resident_id)
     residents.update_resident(actor(), resident, body, today_in(setting("TIMEZONE")))
     db.session.commit()
     return resident

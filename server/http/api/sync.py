@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from server.http.endpoint import endpoint
 from server.models import utcnow
-from server.people.access import visible_unit_ids
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
@@ -29,12 +28,13 @@ def sync_view(body):
                        errors={"visits": [f"At most {limit} per request."]})
     now = utcnow()
     context = sync.SyncContext(user=g.user, device_id=g.device.id,
-                               device_time=body["device_time"], now=now, zone=config["TIMEZONE"])
+                               device_time=body["device_time"], now=now, zone=config["TIMEZONE"],
+                               scope=g.scope)
     results = sync.ingest(body["visits"], body["amendments"], context)
     sync.record_device_health(g.device, body["device_time"], now,
                               request.headers.get("X-Rounds-App"))
-    scope = visible_unit_ids(g.user)  # read before the commit expires the user
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
-    changes = roster.pull(scope, body["cursor"], today_in(config["TIMEZONE"], now),
+    # The request's scope, worked out before the commit expired the user: no query to read it.
+    changes = roster.pull(g.scope.unit_ids, body["cursor"], today_in(config["TIMEZONE"], now),
                           config["SYNC_PAGE_SIZE"])
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})

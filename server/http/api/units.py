@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from server.http.api import actor
 from server.http.endpoint import endpoint
-from server.http.schemas import UnitSchema, UnitUpdateSchema
 from server.models import Unit
-from server.people.access import get_unit, restrict_to_units
+from server.models.core import ADMIN
 from server.platform.extensions import db
 from server.roster import units
+from server.roster.schemas import UnitSchema, UnitUpdateSchema
 
 bp = Blueprint("units", __name__)
 
@@ -21,12 +21,12 @@ bp = Blueprint("units", __name__)
 @bp.get("/units")
 @endpoint("Units one may see", response=UnitSchema, many=True)
 def list_units():
-    query = restrict_to_units(select(Unit).order_by(Unit.name), g.user, Unit.id)
+    query = g.scope.filter(select(Unit).order_by(Unit.name), Unit.id)
     return db.session.scalars(query).all()
 
 
 @bp.post("/units")
-@endpoint("Create a unit", body=UnitSchema, response=UnitSchema, status=201, roles=("admin",))
+@endpoint("Create a unit", body=UnitSchema, response=UnitSchema, status=201, roles=(ADMIN,))
 def create_unit(body):
     unit = units.create_unit(actor(), body["name"], body["kind"])
     db.session.commit()
@@ -36,13 +36,13 @@ def create_unit(body):
 @bp.get("/units/<uuid:unit_id>")
 @endpoint("One unit", response=UnitSchema)
 def get_unit_view(unit_id: uuid.UUID):
-    return get_unit(g.user, unit_id)
+    return g.scope.get(Unit, unit_id)
 
 
 @bp.patch("/units/<uuid:unit_id>")
 @endpoint("Rename a unit or change its kind", body=UnitUpdateSchema, partial=True,
-          response=UnitSchema, roles=("admin",))
+          response=UnitSchema, roles=(ADMIN,))
 def update_unit(unit_id: uuid.UUID, body):
-    unit = units.update_unit(actor(), get_unit(g.user, unit_id), body)
+    unit = units.update_unit(actor(), g.scope.get(Unit, unit_id), body)
     db.session.commit()
     return unit

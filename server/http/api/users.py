@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.http.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.models import User, user_units
+from server.models.core import ADMIN, MANAGERS
 from server.people import users
 from server.people.access import users_visible_to
+from server.people.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
 
@@ -21,7 +22,7 @@ bp = Blueprint("users", __name__)
 
 @bp.get("/users")
 @endpoint("Staff one may see (admins: all; supervisors: the workers of their units)",
-          query=UserListQuery, response=UserSchema, many=True, roles=("admin", "supervisor"))
+          query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS)
 def list_users(query):
     select_ = users_visible_to(g.user)
     if "role" in query:
@@ -34,7 +35,7 @@ def list_users(query):
 
 @bp.post("/users")
 @endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
-          roles=("admin",))
+          roles=(ADMIN,))
 def create_user(body):
     user = users.create_user(actor(), body, fast_hash=setting("TESTING"))
     db.session.commit()
@@ -42,7 +43,7 @@ def create_user(body):
 
 
 @bp.get("/users/<uuid:user_id>")
-@endpoint("One account", response=UserSchema, roles=("admin", "supervisor"))
+@endpoint("One account", response=UserSchema, roles=MANAGERS)
 def get_user(user_id: uuid.UUID):
     user = db.session.scalar(users_visible_to(g.user).where(User.id == user_id))
     if user is None:
@@ -52,7 +53,7 @@ def get_user(user_id: uuid.UUID):
 
 @bp.patch("/users/<uuid:user_id>")
 @endpoint("Change an account: units, role, active, or reset the password",
-          body=UserUpdateSchema, response=UserSchema, roles=("admin",))
+          body=UserUpdateSchema, response=UserSchema, roles=(ADMIN,))
 def update_user(user_id: uuid.UUID, body):
     user = db.session.get(User, user_id)
     if user is None:

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, g
 
 from server.http.api import actor, page_of
 from server.http.endpoint import endpoint
+from server.models import Visit
+from server.models.core import MANAGERS
 from server.platform.extensions import db
 from server.visits import read as visits
 from server.visits import signatures
@@ -20,7 +22,7 @@ bp = Blueprint("visits", __name__)
 @endpoint("Visits one may see, newest first, filtered and paged", query=VisitListQuery,
           response=VisitPageSchema)
 def list_visits(query):
-    select_ = visits.visits_query(g.user, query.get("unit_id"), query.get("resident_id"),
+    select_ = visits.visits_query(g.scope, query.get("unit_id"), query.get("resident_id"),
                                   query.get("worker_id"), query.get("from_"), query.get("to"))
     page = page_of(select_, query["page"], query["per_page"])
     return {**page, "items": [visits.visit_view(v) for v in page["items"]]}
@@ -29,13 +31,13 @@ def list_visits(query):
 @bp.get("/visits/<uuid:visit_id>")
 @endpoint("One visit, amendments applied", response=VisitOutSchema)
 def get_visit(visit_id: uuid.UUID):
-    return visits.visit_view(visits.get_visit(g.user, visit_id))
+    return visits.visit_view(g.scope.get(Visit, visit_id))
 
 
 @bp.get("/visits/<uuid:visit_id>/signature.svg")
 @endpoint("The resident's signature as SVG", produces="image/svg+xml")
 def signature_svg(visit_id: uuid.UUID):
-    visit = visits.get_visit(g.user, visit_id)
+    visit = g.scope.get(Visit, visit_id)
     svg = signatures.to_svg(visit.signature_strokes, visit.signature_width,
                             visit.signature_height, title=f"Signature, visit {visit.id}")
     return Response(svg, mimetype="image/svg+xml",
@@ -44,8 +46,8 @@ def signature_svg(visit_id: uuid.UUID):
 
 @bp.post("/visits/<uuid:visit_id>/void")
 @endpoint("Void a visit with a reason (supervisors): it stays readable and stops counting",
-          body=VoidInSchema, response=VisitOutSchema, roles=("admin", "supervisor"))
+          body=VoidInSchema, response=VisitOutSchema, roles=MANAGERS)
 def void_visit(visit_id: uuid.UUID, body):
-    visit = visits.void_visit(actor(), visits.get_visit(g.user, visit_id), body["reason"])
+    visit = visits.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
     db.session.commit()
     return visits.visit_view(visit)

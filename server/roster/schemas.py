@@ -1,0 +1,47 @@
+"""Units and residents as the API takes and gives them. Unknown fields are rejected; every text
+has a bound."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from server.http.fields import NonEmptyMixin, PageQuery, name_field, text
+from server.models import RESIDENT_STATUSES, SEXES, UNIT_KINDS
+
+
+class UnitSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = name_field()
+    kind = fields.String(load_default="ward", validate=validate.OneOf(UNIT_KINDS))
+
+
+class UnitUpdateSchema(NonEmptyMixin, UnitSchema):
+    """Loaded with partial=True."""
+
+
+class ResidentSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = name_field()
+    unit_id = fields.UUID(required=True)
+    sex = fields.String(allow_none=True, validate=validate.OneOf(SEXES))
+    birth_year = fields.Integer(allow_none=True, validate=validate.Range(min=1890, max=2100))
+    room = text(40)
+    address = text(300)
+    phone = text(40)
+    care_level = text(40)
+    home_lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
+    home_lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    admitted_on = fields.Date()
+    status = fields.String(validate=validate.OneOf(RESIDENT_STATUSES))
+    status_since = fields.Date()
+    qr_token = fields.String(dump_only=True)
+
+
+class ResidentUpdateSchema(NonEmptyMixin, ResidentSchema):
+    """Loaded with partial=True."""
+
+
+class ResidentListQuery(PageQuery):
+    unit_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(RESIDENT_STATUSES))
+    q = fields.String(validate=validate.Length(max=120))

@@ -7,8 +7,9 @@ at_risk or missed. Results are stored per resident and period and kept fresh by 
 
 The package, in reading order: periods, policies, rule (the pure rule), counts (reading
 visits), evaluate (judging a few residents in Python), bulk (judging many in SQL), store
-(writing what changed), passes (the refresh and the close), summary (the counts the board
-adds up), phone (the roster's count) and board (the supervisor's views).
+(writing what changed), prepare (the next period, on the last day of this one), plan (what
+one refresh will do), passes (the refresh that carries it out, and the close), summary (the
+counts the board adds up), phone (the roster's count) and board (the supervisor's views).
 """
 
 from server.coverage.board import board, history

@@ -381,3 +381,23 @@ def test_the_refresh_command_goes_on_until_a_full_pass_is_done(app, zone, monkey
     assert output.exit_code == 0, output.output
     assert output.output.count("refresh ok") == 4
     assert judged_in("2026-W47", five_by_id) == [2, 2, 2, 2, 2]
+
+
+def test_a_month_that_ends_during_a_full_pass_is_judged_for_every_resident(
+        zone, monkeypatch, api, admin, ward_a):
+    """The first run of an install starts on the last evening of November and reaches only
+    weekly residents before midnight; the November results of the monthly ones are still
+    written, though no open November row shows that month to the close."""
+    zone("Asia/Shanghai")
+    monkeypatch.setattr(coverage.passes, "FULL_PASS_SLICE", 2)
+    set_policies(api, admin, care_levels=[("home", 1, "month")])
+    made = sorted((add_resident(api, admin, ward_a, name=f"R{n}", admitted_on="2026-01-05")
+                   for n in range(5)), key=lambda r: uuid.UUID(r["id"]))
+    for resident in made[2:]:
+        answer = api.patch(f"/residents/{resident['id']}", json={"care_level": "home"},
+                           as_=admin)
+        assert answer.status_code == 200, answer.json
+    refresh("2026-11-30T23:40+08:00")  # judges the two weekly residents only
+    assert [summary(r, "2026-11") for r in made] == [None] * 5
+    coverage.close_due_periods(at("2026-12-01T00:05+08:00"))
+    assert [summary(r, "2026-11") for r in made[2:]] == [(1, 0, "missed")] * 3

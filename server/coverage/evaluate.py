@@ -30,7 +30,7 @@ RESIDENT_COLUMNS = (Resident.id, Resident.unit_id, Resident.care_level, Resident
 
 @dataclass
 class Change:
-    """A stored result whose status moved: what server/alerts/raised.py needs to raise or resolve."""
+    """A stored result whose status moved: what server/alerts/raised.py raises or resolves."""
 
     resident_id: uuid.UUID
     unit_id: uuid.UUID

@@ -195,9 +195,13 @@ def close_period(label: str, now: datetime | None = None) -> dict:
 
 def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[str]:
     """Close every period that ended at least `grace` ago and still has open rows (the
-    scheduler may have been down when its close job was due)."""
+    scheduler may have been down when its close job was due), and the ended periods the
+    refreshes were judging that were never closed."""
     before = today_in(_zone(), now - grace)
     closed: list[str] = []
+    for label in _ended_but_never_closed(before):
+        close_period(label, now)
+        closed.append(label)
     # One period at a time, the earliest first, each found through the index of open rows:
     # asking for every distinct label instead reads the whole table (planners serve the
     # DISTINCT from the period index). Each label is tried once per call.
@@ -209,3 +213,22 @@ def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[st
         close_period(label, now)
         closed.append(label)
     return sorted(closed)
+
+
+def _ended_but_never_closed(before: date) -> list[str]:
+    """Periods named by the coverage state (the current ones, or those of a full pass under
+    way) that ended before `before` and have no closed row.
+
+    A full pass in slices that a period's end interrupts leaves the residents it had not
+    reached without a row for that period; if it reached nobody under that period's kind of
+    rule, no open row shows the period to the loop above, and without this its results would
+    never be written.
+    """
+    state = db.session.get(CoverageState, 1)
+    if state is None:
+        return []
+    named = sorted({*(state.periods or []), *(state.full_labels or [])})
+    ended = [label for label in named if Period.parse(label).end < before]
+    return [label for label in ended if not db.session.scalar(
+        select(CoverageResult.resident_id).where(CoverageResult.period == label,
+                                                 CoverageResult.closed_at.is_not(None)).limit(1))]

@@ -17,6 +17,8 @@ import {
 import { pct } from '../logic.js';
 import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
+import { chartFigure } from '../chart.js';
+import { satisfactionChart, ratedMonths } from '../chart-data.js';
 
 function rangeInputs(filters, onchange) {
   const from = h('input', {
@@ -205,6 +207,43 @@ const scoreCols = (first) => [
   { label: t('satisfaction.unsatisfied'), num: true, cell: (r) => String(r.unsatisfied) },
 ];
 
+const fmtMonth = (ym) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    year: 'numeric',
+    month: 'short',
+  }).format(new Date(`${ym}-15T12:00:00`));
+/** The share per month against the target the answer gives, beside the months that have ratings. */
+function byMonth(scores) {
+  const months = ratedMonths(scores);
+  const tableEl = table(
+    t('satisfaction.byMonth'),
+    scoreCols({ label: t('satisfaction.month'), cell: (r) => fmtMonth(r.month) }),
+    months,
+  );
+  if (!months.length) return tableEl;
+  const chart = satisfactionChart(scores);
+  const target = pct(scores.target);
+  const figure = chartFigure({
+    caption: t('satisfaction.chartCaption', { table: t('satisfaction.byMonth') }),
+    summary: t('satisfaction.chartSummary', {
+      months: months.length,
+      meeting: months.filter((m) => m.meets_target).length,
+      target,
+    }),
+    labels: chart.labels,
+    xLabel: fmtMonth,
+    series: [{ label: t('satisfaction.share'), values: chart.values }],
+    target:
+      chart.target === null
+        ? null
+        : { label: t('satisfaction.chartTarget', { target }), value: chart.target },
+    kind: 'bars',
+    yMax: 100,
+    yLabel: (v) => `${v}%`,
+  });
+  return h('div', { class: 'chart-pair table-wide' }, figure, tableEl);
+}
+
 export function satisfactionView(app) {
   const api = client();
   const filters = { from: '', to: '', unit: '', page: 1, sort: 'name' };
@@ -281,11 +320,7 @@ export function satisfactionView(app) {
         scoreCols({ label: t('office.worker'), cell: (r) => r.worker.display_name }),
         scores.workers,
       ),
-      table(
-        t('satisfaction.byMonth'),
-        scoreCols({ label: t('satisfaction.month'), cell: (r) => r.month }),
-        scores.months,
-      ),
+      byMonth(scores),
       h('h2', null, t('satisfaction.unsatisfiedList', { n: unsatisfied.total })),
       unsatisfied.items.length
         ? h(

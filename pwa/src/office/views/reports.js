@@ -18,7 +18,13 @@ import { pct } from '../logic.js';
 import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
 import { chartFigure } from '../chart.js';
-import { satisfactionChart, ratedMonths } from '../chart-data.js';
+import {
+  satisfactionChart,
+  ratedMonths,
+  activityChart,
+  activityDays,
+  busiest,
+} from '../chart-data.js';
 
 function rangeInputs(filters, onchange) {
   const from = h('input', {
@@ -212,6 +218,18 @@ const fmtMonth = (ym) =>
     year: 'numeric',
     month: 'short',
   }).format(new Date(`${ym}-15T12:00:00`));
+const fmtShortDay = (iso) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    month: 'numeric',
+    day: 'numeric',
+  }).format(new Date(`${iso}T12:00:00`));
+const fmtWeekday = (iso) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+  }).format(new Date(`${iso}T12:00:00`));
+
 /** The share per month against the target the answer gives, beside the months that have ratings. */
 function byMonth(scores) {
   const months = ratedMonths(scores);
@@ -342,6 +360,39 @@ export function satisfactionView(app) {
   return { el: view.el, title: t('satisfaction.title'), destroy: view.destroy };
 }
 
+/** Visits per day per worker: the chart, and beside it the days on which someone visited. */
+function perDay(activity) {
+  const days = activityDays(activity);
+  const names = activity.items.map((r) => r.worker.display_name || r.worker.username);
+  const tableEl = table(
+    t('activity.perDayCaption'),
+    [
+      { label: t('activity.day'), cell: (d) => fmtWeekday(d.day) },
+      ...names.map((name, i) => ({ label: name, num: true, cell: (d) => String(d.counts[i]) })),
+      { label: t('activity.total'), num: true, cell: (d) => String(d.total) },
+    ],
+    days,
+  );
+  if (!days.length) return h('p', { class: 'note' }, t('activity.noVisits'));
+  const chart = activityChart(activity);
+  const top = busiest(activity);
+  const figure = chartFigure({
+    caption: t('activity.chartCaption', { table: t('activity.perDayCaption') }),
+    summary: t('activity.chartSummary', {
+      days: days.length,
+      of: activity.days.length,
+      name: top ? top.worker.display_name : '—',
+      n: top ? top.visits : 0,
+    }),
+    labels: chart.labels,
+    xLabel: fmtShortDay,
+    series: chart.series,
+    kind: 'line',
+    yLabel: (v) => String(v),
+  });
+  return h('div', { class: 'chart-pair table-wide' }, figure, tableEl);
+}
+
 export function activityView(app) {
   const api = client();
   const filters = { from: '', to: '', unit: '', page: 1, sort: 'name', dpage: 1, onlyStale: false };
@@ -421,13 +472,10 @@ export function activityView(app) {
                 .map((w, i) => `${w.replace(/^\d{4}-/, '')}: ${r.per_week[i]}`)
                 .join(' · '),
           },
-          {
-            label: t('activity.perDay'),
-            cell: (r) => h('span', { class: 'per-day' }, r.per_day.join(' ')),
-          },
         ],
         activity.items,
       ),
+      perDay(activity),
       pager(
         activity,
         (p) => {

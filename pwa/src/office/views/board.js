@@ -6,6 +6,8 @@ import { t } from '../../lib/i18n/index.js';
 import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../ui.js';
 import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
 import { shiftWeek, weekRange } from '../../lib/dates.js';
+import { chartFigure } from '../chart.js';
+import { coverageChart, coverageWeeks, latestShares, shortWeek } from '../chart-data.js';
 
 /** The board's filters, kept while the app stays open (back from a resident, the same list). */
 let boardFilters = null;
@@ -209,55 +211,84 @@ export function historyView(app) {
     const history = await fresh(
       api.get('/api/v1/coverage/history', { weeks: 12, unit_id: filters.unit }),
     );
-    view.body.replaceChildren(
+    view.body.replaceChildren(...historyBody(history));
+  });
+  return { el: view.el, title: t('history.title'), destroy: view.destroy };
+}
+
+/** The chart of the shares (when there is any) above the table; weeks with no share at all left out. */
+function historyBody(history) {
+  const weeks = coverageWeeks(history);
+  const chart = coverageChart(history);
+  const latest = latestShares(history);
+  const cell = (u, week) =>
+    u.weeks.find((w) => w.period === week) || { period: week, share_met: null };
+  const tableEl = h(
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-label': t('history.title'), tabindex: '0' },
+    h(
+      'table',
+      { class: 'data history' },
+      h('caption', null, t('history.caption')),
       h(
-        'div',
-        { class: 'table-wrap', role: 'region', 'aria-label': t('history.title'), tabindex: '0' },
+        'thead',
+        null,
         h(
-          'table',
-          { class: 'data history' },
-          h('caption', null, t('history.caption')),
+          'tr',
+          null,
+          h('th', { scope: 'col' }, t('office.unit')),
+          weeks.map((w) => h('th', { scope: 'col', class: 'num' }, shortWeek(w))),
+          h('th', { scope: 'col' }, t('history.trend')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        history.units.map((u) =>
           h(
-            'thead',
+            'tr',
             null,
-            h(
-              'tr',
-              null,
-              h('th', { scope: 'col' }, t('office.unit')),
-              history.weeks.map((w) =>
-                h('th', { scope: 'col', class: 'num' }, w.replace(/^\d{4}-/, '')),
-              ),
-              h('th', { scope: 'col' }, t('history.trend')),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            history.units.map((u) =>
-              h(
-                'tr',
-                null,
-                h('th', { scope: 'row' }, u.name),
-                u.weeks.map((w) =>
-                  h(
-                    'td',
-                    {
-                      class: `num cell b-${band(w.share_met)}`,
-                      title: t('history.cellTitle', { week: w.period, met: w.met, n: w.residents }),
-                    },
-                    pct(w.share_met),
-                  ),
-                ),
-                h('td', null, trend(u)),
-              ),
-            ),
+            h('th', { scope: 'row' }, u.name),
+            weeks.map((week) => {
+              const w = cell(u, week);
+              return h(
+                'td',
+                {
+                  class: `num cell b-${band(w.share_met)}`,
+                  title: t('history.cellTitle', {
+                    week: w.period,
+                    met: w.met ?? 0,
+                    n: w.residents ?? 0,
+                  }),
+                },
+                pct(w.share_met),
+              );
+            }),
+            h('td', null, trend(u)),
           ),
         ),
       ),
-      h('p', { class: 'note legend' }, t('history.legend')),
-    );
+    ),
+  );
+  if (!weeks.length) return [tableEl, h('p', { class: 'note' }, t('history.noData'))];
+  const figure = chartFigure({
+    caption: t('history.chartCaption', { table: t('history.caption') }),
+    summary: t('history.chartSummary', {
+      week: shortWeek(latest[0]?.week || ''),
+      shares: latest.map((l) => `${l.name} ${pct(l.share)}`).join(t('office.listSep')),
+    }),
+    labels: chart.labels,
+    xLabel: shortWeek,
+    series: chart.series,
+    target: { label: t('history.chartTarget', { target: '80%' }), value: 80 },
+    kind: 'line',
+    yMax: 100,
+    yLabel: (v) => `${v}%`,
   });
-  return { el: view.el, title: t('history.title'), destroy: view.destroy };
+  return [
+    h('div', { class: 'chart-pair chart-wide' }, figure, tableEl),
+    h('p', { class: 'note legend' }, t('history.legend')),
+  ];
 }
 
 function trend(unit) {

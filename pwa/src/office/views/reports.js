@@ -17,6 +17,14 @@ import {
 import { pct } from '../logic.js';
 import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
+import { chartFigure } from '../chart.js';
+import {
+  satisfactionChart,
+  ratedMonths,
+  activityChart,
+  activityDays,
+  busiest,
+} from '../chart-data.js';
 
 function rangeInputs(filters, onchange) {
   const from = h('input', {
@@ -205,6 +213,55 @@ const scoreCols = (first) => [
   { label: t('satisfaction.unsatisfied'), num: true, cell: (r) => String(r.unsatisfied) },
 ];
 
+const fmtMonth = (ym) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    year: 'numeric',
+    month: 'short',
+  }).format(new Date(`${ym}-15T12:00:00`));
+const fmtShortDay = (iso) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    month: 'numeric',
+    day: 'numeric',
+  }).format(new Date(`${iso}T12:00:00`));
+const fmtWeekday = (iso) =>
+  new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+  }).format(new Date(`${iso}T12:00:00`));
+
+/** The share per month against the target the answer gives, beside the months that have ratings. */
+function byMonth(scores) {
+  const months = ratedMonths(scores);
+  const tableEl = table(
+    t('satisfaction.byMonth'),
+    scoreCols({ label: t('satisfaction.month'), cell: (r) => fmtMonth(r.month) }),
+    months,
+  );
+  if (!months.length) return tableEl;
+  const chart = satisfactionChart(scores);
+  const target = pct(scores.target);
+  const figure = chartFigure({
+    caption: t('satisfaction.chartCaption', { table: t('satisfaction.byMonth') }),
+    summary: t('satisfaction.chartSummary', {
+      months: months.length,
+      meeting: months.filter((m) => m.meets_target).length,
+      target,
+    }),
+    labels: chart.labels,
+    xLabel: fmtMonth,
+    series: [{ label: t('satisfaction.share'), values: chart.values }],
+    target:
+      chart.target === null
+        ? null
+        : { label: t('satisfaction.chartTarget', { target }), value: chart.target },
+    kind: 'bars',
+    yMax: 100,
+    yLabel: (v) => `${v}%`,
+  });
+  return h('div', { class: 'chart-pair table-wide' }, figure, tableEl);
+}
+
 export function satisfactionView(app) {
   const api = client();
   const filters = { from: '', to: '', unit: '', page: 1, sort: 'name' };
@@ -281,11 +338,7 @@ export function satisfactionView(app) {
         scoreCols({ label: t('office.worker'), cell: (r) => r.worker.display_name }),
         scores.workers,
       ),
-      table(
-        t('satisfaction.byMonth'),
-        scoreCols({ label: t('satisfaction.month'), cell: (r) => r.month }),
-        scores.months,
-      ),
+      byMonth(scores),
       h('h2', null, t('satisfaction.unsatisfiedList', { n: unsatisfied.total })),
       unsatisfied.items.length
         ? h(
@@ -305,6 +358,39 @@ export function satisfactionView(app) {
     );
   });
   return { el: view.el, title: t('satisfaction.title'), destroy: view.destroy };
+}
+
+/** Visits per day per worker: the chart, and beside it the days on which someone visited. */
+function perDay(activity) {
+  const days = activityDays(activity);
+  const names = activity.items.map((r) => r.worker.display_name || r.worker.username);
+  const tableEl = table(
+    t('activity.perDayCaption'),
+    [
+      { label: t('activity.day'), cell: (d) => fmtWeekday(d.day) },
+      ...names.map((name, i) => ({ label: name, num: true, cell: (d) => String(d.counts[i]) })),
+      { label: t('activity.total'), num: true, cell: (d) => String(d.total) },
+    ],
+    days,
+  );
+  if (!days.length) return h('p', { class: 'note' }, t('activity.noVisits'));
+  const chart = activityChart(activity);
+  const top = busiest(activity);
+  const figure = chartFigure({
+    caption: t('activity.chartCaption', { table: t('activity.perDayCaption') }),
+    summary: t('activity.chartSummary', {
+      days: days.length,
+      of: activity.days.length,
+      name: top ? top.worker.display_name : '—',
+      n: top ? top.visits : 0,
+    }),
+    labels: chart.labels,
+    xLabel: fmtShortDay,
+    series: chart.series,
+    kind: 'line',
+    yLabel: (v) => String(v),
+  });
+  return h('div', { class: 'chart-pair table-wide' }, figure, tableEl);
 }
 
 export function activityView(app) {
@@ -386,13 +472,10 @@ export function activityView(app) {
                 .map((w, i) => `${w.replace(/^\d{4}-/, '')}: ${r.per_week[i]}`)
                 .join(' · '),
           },
-          {
-            label: t('activity.perDay'),
-            cell: (r) => h('span', { class: 'per-day' }, r.per_day.join(' ')),
-          },
         ],
         activity.items,
       ),
+      perDay(activity),
       pager(
         activity,
         (p) => {

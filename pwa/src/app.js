@@ -75,6 +75,8 @@ export class App {
     }
 
     window.addEventListener('hashchange', () => this.render());
+    // A reload or a closed tab must not lose what was typed in the last moment.
+    window.addEventListener('pagehide', () => draft.flush());
     window.addEventListener('online', () => this.strip.update());
     window.addEventListener('offline', () => this.strip.update());
     status.on('change', () => this.strip.update());

@@ -1,0 +1,96 @@
+"""The worker's screens as they look and keep what was entered: the resident's screen across
+a reload, the unfinished-visit banner, the correction screen, the status strip and the roster on
+a phone."""
+
+# ruff: noqa: RUF001 (the Chinese interface writes its own full-width punctuation)
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .worker import (
+    draw_signature,
+    log_in,
+    log_in_chinese,
+    meta_value,
+    outbox_rows,
+    resident_button,
+    wait_for_service_worker,
+)
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def residents(live_server):
+    """worker1's residents with unique names, from the end of the list (other modules' tests
+    visit those at its start)."""
+    active = [r for r in live_server.residents("worker1") if r["status"] == "active"]
+    counts: dict[str, int] = {}
+    for r in active:
+        counts[r["name"]] = counts.get(r["name"], 0) + 1
+    return [r for r in active if counts[r["name"]] == 1][::-1]
+
+
+def test_a_reload_on_the_residents_screen_keeps_the_signer_the_name_and_the_strokes(
+    browser, live_server, residents
+):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    resident = residents[0]
+    log_in_chinese(page, live_server.url)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    resident_button(page, resident).click()
+    page.get_by_label("服务完成情况").fill("陪同散步")
+    page.get_by_role("button", name="把手机交给服务对象").click()
+    page.get_by_role("button", name="基本满意", exact=True).click()
+    page.get_by_role("radio", name="家属代签").check()
+    page.get_by_label("家属姓名").fill(" 李明（儿子） ")
+    draw_signature(page)
+    page.wait_for_timeout(400)  # the draft is written as it changes (typing: after 0.3 s)
+    page.reload()
+    expect(page.get_by_role("button", name=re.compile("^基本满意"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_role("radio", name="家属代签")).to_be_checked()
+    expect(page.get_by_label("家属姓名")).to_have_value("李明（儿子）")
+    kept = meta_value(page, "draft")["value"]["signature"]
+    assert kept["signer"] == "proxy" and kept["strokes"], kept
+    # The pad holds the strokes again: "Done" goes on without asking for a signature.
+    page.get_by_role("button", name="完成，把手机交还").click()
+    page.get_by_role("button", name="保存探访").click()
+    expect(page.get_by_text(f"已保存：{resident['name']}")).to_be_visible()
+    [row] = [r for r in outbox_rows(page) if r["payload"].get("resident_id") == resident["id"]]
+    signature = row["payload"]["signature"]
+    assert signature["signer"] == "proxy"
+    assert signature["signer_name"] == "李明（儿子）"  # trimmed, as "Done" made it
+    assert signature["reason"] is None
+    assert len(signature["strokes"]) == 2
+    context.close()
+
+
+def test_a_name_typed_for_a_family_member_does_not_stay_when_the_resident_signs(
+    page, live_server, residents
+):
+    resident = residents[1]
+    log_in(page, live_server.url)
+    resident_button(page, resident).click()
+    page.get_by_label("Service given").fill("Read the letter aloud")
+    page.get_by_role("button", name="Hand the phone to the resident").click()
+    page.get_by_role("button", name="Satisfied", exact=True).click()
+    page.get_by_role("radio", name="Family member").check()
+    page.get_by_label("Family member's name").fill("Li Ming")
+    page.get_by_role("radio", name="The resident").check()
+    draw_signature(page)
+    page.get_by_role("button", name="Done — give the phone back").click()
+    expect(page.get_by_role("heading", name="Check and save")).to_be_visible()
+    signature = meta_value(page, "draft")["value"]["signature"]
+    assert signature["signer"] == "resident"
+    assert signature["signer_name"] is None and signature["reason"] is None
+

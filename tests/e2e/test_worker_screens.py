@@ -17,8 +17,10 @@ from .worker import (
     log_in_chinese,
     meta_value,
     outbox_rows,
+    record_visit,
     resident_button,
     wait_for_service_worker,
+    wait_synced,
 )
 
 pytestmark = pytest.mark.e2e
@@ -94,3 +96,14 @@ def test_a_name_typed_for_a_family_member_does_not_stay_when_the_resident_signs(
     assert signature["signer"] == "resident"
     assert signature["signer_name"] is None and signature["reason"] is None
 
+
+def test_the_correction_screen_prints_no_null(page, live_server, residents):
+    resident = residents[2]
+    log_in(page, live_server.url)
+    record_visit(page, resident, service="Changed the bed linen")
+    wait_synced(page)
+    page.get_by_role("link", name=re.compile("Records")).click()
+    page.get_by_role("link", name=re.compile(f"Correct: {re.escape(resident['name'])}")).click()
+    expect(page.get_by_role("heading", name="Correct a visit")).to_be_visible()
+    expect(page.get_by_label("Service given")).to_be_visible()
+    assert "null" not in page.locator("main").inner_text()

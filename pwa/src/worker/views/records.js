@@ -1,6 +1,6 @@
 // Records on this phone: those the server refused (with its reasons, to fix and resend),
 // those waiting, and visits sent in the last days (open to correction by amendment).
-import { h, field, choice } from '../../lib/dom.js';
+import { h, append, field, choice } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import * as outbox from '../../sync/outbox.js';
 import { db, uuid } from '../../sync/db.js';
@@ -249,9 +249,10 @@ export function amendView(app, [visitId, fixId]) {
       syncing.afterSave();
     }
 
-    el.append(
+    append(
+      el,
       h('p', { class: 'sub' }, `${resident?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
-      errs.summary,
+      errs.summary || [],
       h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, resident)),
       h(
         'form',

@@ -183,6 +183,8 @@ export class App {
   }
 
   async discardDraft() {
+    // The same question as the form's own Cancel: the visit may hold the resident's signature.
+    if (!confirm(t('visit.cancelConfirm'))) return;
     await draft.discard();
     if (this.route === '') this.renderBanners();
   }
@@ -223,6 +225,7 @@ export class App {
     }
     if (ticket !== this.renderTicket) return; // a later navigation won
     this.view?.destroy?.();
+    draft.flush(); // what the screen just left holds is written before the next one reads it
     this.route = name;
     document.body.classList.toggle('handover', name === 'rate');
     this.showUpdate();

@@ -107,3 +107,26 @@ def test_the_correction_screen_prints_no_null(page, live_server, residents):
     expect(page.get_by_role("heading", name="Correct a visit")).to_be_visible()
     expect(page.get_by_label("Service given")).to_be_visible()
     assert "null" not in page.locator("main").inner_text()
+
+
+def test_discarding_an_unfinished_visit_from_the_roster_asks_first(page, live_server, residents):
+    resident = residents[3]
+    log_in(page, live_server.url)
+    resident_button(page, resident).click()
+    page.get_by_label("Service given").fill("Helped with the shower")
+    page.get_by_role("link", name="Residents").click()
+    banner = page.get_by_text(f"Unfinished visit: {resident['name']}")
+    expect(banner).to_be_visible()
+
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Discard").click()
+    expect(banner).to_be_visible()
+    assert asked and "Cancel this visit" in asked[0]
+    assert meta_value(page, "draft")["value"]["service_given"] == "Helped with the shower"
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Discard").click()
+    expect(banner).to_be_hidden()
+    assert meta_value(page, "draft") is None
+

@@ -130,3 +130,15 @@ def test_discarding_an_unfinished_visit_from_the_roster_asks_first(page, live_se
     expect(banner).to_be_hidden()
     assert meta_value(page, "draft") is None
 
+
+def test_no_focus_ring_frames_the_screen_but_controls_keep_theirs(page, live_server):
+    log_in(page, live_server.url)
+    # Open Records with the keyboard: the app then moves focus to <main> for screen readers.
+    page.get_by_role("link", name=re.compile("Records")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Records", exact=True)).to_be_visible()
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "none"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in ("A", "BUTTON")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

@@ -77,7 +77,7 @@ export class App {
     window.addEventListener('hashchange', () => this.render());
     // A reload or a closed tab must not lose what was typed in the last moment.
     window.addEventListener('pagehide', () => draft.flush());
-    window.addEventListener('online', () => this.strip.update());
+    window.addEventListener('online', () => status.networkBack());
     window.addEventListener('offline', () => this.strip.update());
     status.on('change', () => this.strip.update());
     prefs.on('language', () => this.render());
@@ -119,12 +119,18 @@ export class App {
 
   buildShell() {
     clear(this.root);
-    this.strip = statusStrip({ currentRoute: () => this.route, onSyncNow: () => syncing.sync() });
+    this.strip = statusStrip({ currentRoute: () => this.route, onSyncNow: () => this.syncNow() });
     this.updateBar = h('div', { class: 'update', hidden: true, role: 'status' });
     this.banner = h('div', { class: 'banners' });
     this.main = h('main', { id: 'main', tabindex: '-1' });
     this.toastEl = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
     this.root.append(this.strip.el, this.updateBar, this.banner, this.main, this.toastEl);
+  }
+
+  /** "Sync now": at once; with no network, say at once why nothing goes. */
+  syncNow() {
+    if (!navigator.onLine) return this.toast(t('status.noNetworkNow'), 'warn');
+    return syncing.sync();
   }
 
   showUpdate() {

@@ -142,3 +142,23 @@ def test_no_focus_ring_frames_the_screen_but_controls_keep_theirs(page, live_ser
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") in ("A", "BUTTON")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_the_status_strip_says_what_is_true_now(page, context, live_server):
+    log_in(page, live_server.url)
+    strip = page.locator(".strip-line")
+    expect(strip).to_contain_text("Online")
+    context.set_offline(True)
+    expect(strip).to_contain_text("Offline")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator(".toast")).to_contain_text(
+        "No network: the visits wait on the phone and go when there is a signal"
+    )
+    context.set_offline(False)
+    # Back on the network: no stale "no connection" while the next sync waits its turn, and
+    # "Online" only once the server has answered.
+    expect(strip).not_to_contain_text("Offline")
+    expect(strip).not_to_contain_text("Sync failed")
+    page.get_by_role("button", name="Sync now").click()
+    expect(strip).to_contain_text("Online")
+    expect(strip).not_to_contain_text("Sync failed")

@@ -256,6 +256,7 @@ export class App {
   async login(username, password) {
     const { cleared } = await session.login(username, password);
     if (cleared) draft.forget();
+    roster.forgetOrder();
     status.setAuthExpired(false);
     // Not awaited: Firefox answers only once the worker answers its prompt, which may be never.
     // Settings says what the browser granted.
@@ -269,6 +270,7 @@ export class App {
   async logout() {
     await session.logout();
     draft.forget();
+    roster.forgetOrder();
     status.setAuthExpired(false);
     await roster.load();
     await status.refresh();

@@ -162,3 +162,49 @@ def test_the_status_strip_says_what_is_true_now(page, context, live_server):
     page.get_by_role("button", name="Sync now").click()
     expect(strip).to_contain_text("Online")
     expect(strip).not_to_contain_text("Sync failed")
+
+
+def test_the_roster_on_a_phone_shows_many_residents_and_keeps_its_order(browser, live_server):
+    context = browser.new_context(locale="en-US", viewport=PHONE, timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    log_in(page, live_server.url)
+    rows = page.locator("button.resident")
+    in_view = """els => els.filter(e => { const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight; }).length"""
+    assert rows.evaluate_all(in_view) >= 6
+    # The third resident had one visit this week (as the server counted it): the next one
+    # completes the week, which sorted afresh would move the row below those still needing one.
+    place = 2
+    name = rows.nth(place).get_attribute("aria-label").split(",")[0]
+    page.evaluate(
+        """(name) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('rounds');
+            open.onsuccess = () => {
+              const db = open.result;
+              const tx = db.transaction('residents', 'readwrite');
+              const store = tx.objectStore('residents');
+              store.getAll().onsuccess = (e) => {
+                const r = e.target.result.find((x) => x.name === name);
+                r.coverage = { ...r.coverage, days_visited: 1 };
+                store.put(r);
+              };
+              tx.oncomplete = () => { db.close(); resolve(); };
+              tx.onerror = () => reject(tx.error);
+            };
+          })""",
+        name,
+    )
+    page.reload()
+    expect(rows.nth(place)).to_have_attribute("aria-label", re.compile("This week 1 / 2"))
+    rows.nth(place).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    page.get_by_label("Service given").fill("Tidied the room")
+    page.get_by_role("button", name="Hand the phone to the resident").click()
+    page.get_by_role("button", name="Satisfied", exact=True).click()
+    draw_signature(page)
+    page.get_by_role("button", name="Done — give the phone back").click()
+    page.get_by_role("button", name="Save visit").click()
+    expect(page.get_by_text(f"Saved: visit to {name}")).to_be_visible()
+    row = rows.nth(place)
+    expect(row).to_have_attribute("aria-label", re.compile(f"^{re.escape(name)},"))
+    context.close()

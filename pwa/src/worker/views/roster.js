@@ -58,13 +58,12 @@ export function rosterView(app) {
         {
           type: 'button',
           class: 'btn small secondary notice-close',
-          'aria-label': `${t('common.dismiss')}: ${text}`,
           onclick: () => {
             prefs.dismiss(key);
             box.remove();
           },
         },
-        icon('✕'),
+        t('common.understood'),
       ),
     );
     hints.append(box);
@@ -212,12 +211,7 @@ function residentRow(entry, onPick) {
         onclick: onPick,
       },
       h('span', { class: 'r-name' }, resident.name),
-      h(
-        'span',
-        { class: 'r-week tag', title: status },
-        icon(needs ? '◐' : '✓'),
-        ` ${days}/${required}`,
-      ),
+      h('span', { class: 'r-week tag', title: status }, icon(needs ? '◐' : '✓'), ` ${week}`),
       h('span', { class: 'r-place' }, [place, lastText].filter(Boolean).join(' · ')),
     ),
   );

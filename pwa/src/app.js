@@ -75,7 +75,9 @@ export class App {
     }
 
     window.addEventListener('hashchange', () => this.render());
-    window.addEventListener('online', () => this.strip.update());
+    // A reload or a closed tab must not lose what was typed in the last moment.
+    window.addEventListener('pagehide', () => draft.flush());
+    window.addEventListener('online', () => status.networkBack());
     window.addEventListener('offline', () => this.strip.update());
     status.on('change', () => this.strip.update());
     prefs.on('language', () => this.render());
@@ -117,12 +119,18 @@ export class App {
 
   buildShell() {
     clear(this.root);
-    this.strip = statusStrip({ currentRoute: () => this.route, onSyncNow: () => syncing.sync() });
+    this.strip = statusStrip({ currentRoute: () => this.route, onSyncNow: () => this.syncNow() });
     this.updateBar = h('div', { class: 'update', hidden: true, role: 'status' });
     this.banner = h('div', { class: 'banners' });
     this.main = h('main', { id: 'main', tabindex: '-1' });
     this.toastEl = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
     this.root.append(this.strip.el, this.updateBar, this.banner, this.main, this.toastEl);
+  }
+
+  /** "Sync now": at once; with no network, say at once why nothing goes. */
+  syncNow() {
+    if (!navigator.onLine) return this.toast(t('status.noNetworkNow'), 'warn');
+    return syncing.sync();
   }
 
   showUpdate() {
@@ -181,6 +189,8 @@ export class App {
   }
 
   async discardDraft() {
+    // The same question as the form's own Cancel: the visit may hold the resident's signature.
+    if (!confirm(t('visit.cancelConfirm'))) return;
     await draft.discard();
     if (this.route === '') this.renderBanners();
   }
@@ -221,6 +231,7 @@ export class App {
     }
     if (ticket !== this.renderTicket) return; // a later navigation won
     this.view?.destroy?.();
+    draft.flush(); // what the screen just left holds is written before the next one reads it
     this.route = name;
     document.body.classList.toggle('handover', name === 'rate');
     this.showUpdate();
@@ -245,6 +256,7 @@ export class App {
   async login(username, password) {
     const { cleared } = await session.login(username, password);
     if (cleared) draft.forget();
+    roster.forgetOrder();
     status.setAuthExpired(false);
     // Not awaited: Firefox answers only once the worker answers its prompt, which may be never.
     // Settings says what the browser granted.
@@ -258,6 +270,7 @@ export class App {
   async logout() {
     await session.logout();
     draft.forget();
+    roster.forgetOrder();
     status.setAuthExpired(false);
     await roster.load();
     await status.refresh();

@@ -78,3 +78,14 @@ describe('language choice', () => {
     expect(t('status.waiting', { n: 3 })).toBe('3 waiting to sync');
   });
 });
+
+describe('words', () => {
+  it('call a round 巡视 in the Chinese interface, as the office screens do', () => {
+    expect(Object.entries(zh).filter(([, v]) => v.includes('查房'))).toEqual([]);
+  });
+
+  it('say "once" rather than "1 times"', () => {
+    expect(en['records.amendedOnce']).toBe('Corrected once');
+    expect(t('records.amended', { n: 2 }, 'en')).toBe('Corrected 2 times');
+  });
+});

@@ -179,3 +179,31 @@ describe('scanned codes', () => {
     ).toEqual({ kind: 'offline' });
   });
 });
+
+describe('a kept order', () => {
+  it('keeps rows in place after a visit, and sorts new residents in after them', async () => {
+    const units = [{ id: 'u', name: 'U' }];
+    const people = ['a', 'b', 'c'].map((id, i) => ({ id, unit_id: 'u', room: `10${i}` }));
+    const noPause = async () => {};
+    const first = await buildRoster(units, people, new Map(), now, noPause);
+    const order = new Map(first[0].items.map((e, i) => [e.r.id, i]));
+    // 'a' is visited twice this week: done, yet it keeps its place at the top.
+    const visited = localVisitIndex(
+      [
+        { resident_id: 'a', checked_in_at: at(24) },
+        { resident_id: 'a', checked_in_at: at(25) },
+      ],
+      now,
+    );
+    const more = [...people, { id: 'd', unit_id: 'u', room: '099' }];
+    const after = await buildRoster(units, more, visited, now, noPause, order);
+    expect(after[0].items.map((e) => [e.r.id, e.needs])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', true],
+      ['d', true],
+    ]);
+    const fresh = await buildRoster(units, more, visited, now, noPause);
+    expect(fresh[0].items.map((e) => e.r.id)).toEqual(['d', 'b', 'c', 'a']);
+  });
+});

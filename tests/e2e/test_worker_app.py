@@ -222,7 +222,7 @@ def test_the_chinese_interface(browser, live_server, worker1_residents):
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("link", name="扫描二维码")).to_be_visible()
     expect(page.locator(".strip-line")).to_contain_text("上次同步", timeout=20_000)
-    expect(page.get_by_text(re.compile("本周 .* 人中还有 .* 人需要查房"))).to_be_visible()
+    expect(page.get_by_text(re.compile("本周 .* 人中还有 .* 人需要巡视"))).to_be_visible()
 
     resident_button(page, worker1_residents[5]).click()
     expect(page.get_by_text("观察情况")).to_be_visible()

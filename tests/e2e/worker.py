@@ -125,3 +125,32 @@ def put_outbox_row(page: Page, row: dict) -> None:
           })""",
         row,
     )
+
+
+def log_in_chinese(page: Page, url: str, username: str = "worker1") -> None:
+    """log_in() on a phone set to Chinese: the same steps under their Chinese names."""
+    page.goto(url)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="扫描二维码")).to_be_visible()
+    strip = page.locator(".strip-line")
+    expect(strip).to_contain_text("上次同步", timeout=20_000)
+    expect(strip).to_contain_text("没有待同步的记录", timeout=20_000)
+
+
+def meta_value(page: Page, key: str):
+    """One value of IndexedDB's meta store (the draft is meta.draft)."""
+    return page.evaluate(
+        """(key) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('rounds');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const req = db.transaction('meta').objectStore('meta').get(key);
+              req.onsuccess = () => { db.close(); resolve(req.result); };
+              req.onerror = () => reject(req.error);
+            };
+          })""",
+        key,
+    )

@@ -15,14 +15,24 @@ export function h(tag, props, ...children) {
       else el.setAttribute(k, v === true ? '' : String(v));
     }
   }
-  append(el, children);
+  addAll(el, children);
   return el;
 }
 
-function append(el, children) {
+/**
+ * Add children to an element as h() does: nodes as they are, other values as text, arrays
+ * flattened, and null, undefined and false skipped (so `cond ? node : null` adds nothing; the
+ * DOM's own el.append(null) would print "null").
+ */
+export function append(el, ...children) {
+  addAll(el, children);
+  return el;
+}
+
+function addAll(el, children) {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    if (Array.isArray(c)) append(el, c);
+    if (Array.isArray(c)) addAll(el, c);
     else el.append(c instanceof Node ? c : String(c));
   }
 }

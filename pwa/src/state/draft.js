@@ -20,7 +20,10 @@ export async function load() {
 
 function keep() {
   clearTimeout(keepTimer);
-  keepTimer = setTimeout(() => setMeta('draft', draft), KEEP_AFTER_MS);
+  keepTimer = setTimeout(() => {
+    keepTimer = null;
+    setMeta('draft', draft);
+  }, KEEP_AFTER_MS);
 }
 
 /** Begin a visit to a resident of the roster (of `unit`), found by QR code or picked by hand. */
@@ -70,6 +73,33 @@ export function observe(key, value) {
   if (!draft) return;
   draft.observations[key] = value;
   keep();
+}
+
+/** Write the draft now rather than after the typing pause (the page is being left). */
+export function flush() {
+  if (!draft || !keepTimer) return;
+  clearTimeout(keepTimer);
+  keepTimer = null;
+  setMeta('draft', draft);
+}
+
+/**
+ * The signature as the API wants it, from what the resident's screen holds: a name only for a
+ * family member, a reason only for "unable to sign", both trimmed, and no strokes for the latter.
+ * The draft keeps only this form, so what was typed for another signer never goes out.
+ */
+export function cleanSignature(sig) {
+  const signer = sig?.signer || 'resident';
+  const none = signer === 'none';
+  return {
+    signer,
+    signer_name: signer === 'proxy' ? sig.signer_name?.trim() || null : null,
+    reason: none ? sig.reason?.trim() || null : null,
+    width: sig?.width || 600,
+    height: sig?.height || 200,
+    encoding: 'delta',
+    strokes: none ? [] : sig?.strokes || [],
+  };
 }
 
 /** Give the visit up: gone from memory and from IndexedDB. */

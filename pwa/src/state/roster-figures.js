@@ -70,10 +70,17 @@ const pauseTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Residents with figures, grouped by unit (units by name), those still needing a round first,
- * then by room or address and name. Works a chunk at a time and sorts precomputed string keys
+ * then by room or address and name; or, given `order` (Map id -> place), in that order. Works a chunk at a time and sorts precomputed string keys
  * (no comparator calls), so 10,000 residents never block a slow phone for long.
  */
-export async function buildRoster(units, residents, localIdx, now = new Date(), pause = pauseTask) {
+export async function buildRoster(
+  units,
+  residents,
+  localIdx,
+  now = new Date(),
+  pause = pauseTask,
+  order = null,
+) {
   const week = isoWeek(now);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const byUnit = new Map();
@@ -94,7 +101,12 @@ export async function buildRoster(units, residents, localIdx, now = new Date(), 
           needing: 0,
         }),
       );
-    group.keys.push(`${figures.needs ? 0 : 1}${sortKey(resident)}\u0002${group.items.length}`);
+    // With an order kept from earlier (see state/roster.js), residents keep their places and only
+    // those new since then are sorted in after them.
+    const rank = order?.get(resident.id);
+    const first =
+      rank === undefined ? `1${figures.needs ? 0 : 1}` : `0${String(rank).padStart(9, '0')}`;
+    group.keys.push(`${first}${sortKey(resident)}\u0002${group.items.length}`);
     group.items.push({ r: resident, ...figures });
     if (figures.needs) group.needing++;
   }

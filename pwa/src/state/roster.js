@@ -10,6 +10,9 @@ let byId = new Map();
 let byHash = new Map();
 let groups = [];
 let recountTicket = 0;
+// The order the roster screen showed when first opened in this page's life: a visit changes a
+// row's figures but never moves it (the worker's eye and thumb stay where they were).
+let order = null;
 
 /** Residents grouped by unit with this week's figures, those needing a round first. */
 export const grouped = () => groups;
@@ -18,6 +21,26 @@ export const resident = (id) => byId.get(id);
 export const unitOf = (someone) => units.find((unit) => unit.id === someone?.unit_id);
 /** {byHash, byId} for resolving a scanned code (lib/scanner.js resolveToken). */
 export const lookups = () => ({ byHash, byId });
+
+/** Keep the current order for the rest of this session (the roster screen, once opened). */
+export function keepOrder() {
+  if (order) return;
+  order = new Map();
+  let place = 0;
+  for (const group of groups) for (const entry of group.items) order.set(entry.r.id, place++);
+}
+
+/** Another worker (log in, log out): their roster is sorted afresh when it is opened. */
+export function forgetOrder() {
+  order = null;
+}
+
+/** Sort again (those needing a round first), and keep that order. */
+export async function resort() {
+  order = null;
+  await recount();
+  keepOrder();
+}
 
 /** Read the whole roster again from IndexedDB. */
 export async function load() {
@@ -76,7 +99,14 @@ export async function recount() {
   ]);
   const local = [...pending.map((item) => item.payload), ...synced.map((kept) => kept.payload)];
   const ticket = ++recountTicket;
-  const next = await buildRoster(units, residents, localVisitIndex(local));
+  const next = await buildRoster(
+    units,
+    residents,
+    localVisitIndex(local),
+    undefined,
+    undefined,
+    order,
+  );
   if (ticket === recountTicket) groups = next; // an older count never wins
 }
 

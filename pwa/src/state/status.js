@@ -13,8 +13,15 @@ let lastSync = null;
 let lastAttempt = null;
 let authExpired = false;
 let syncing = false;
+let backAt = 0;
 
-export const current = () => ({ counts, lastSync, lastAttempt, authExpired, syncing });
+export const current = () => ({ counts, lastSync, lastAttempt, authExpired, syncing, backAt });
+
+/** The phone's network came back: what was heard before it went says nothing about now. */
+export function networkBack(now = Date.now()) {
+  backAt = Math.floor(now / 1000) * 1000; // attempts are timed to the second
+  events.emit('change');
+}
 
 /** Read the counts and the sync outcome again (after a save, a sync, a discard). */
 export async function refresh() {
@@ -41,6 +48,35 @@ export function syncEnded() {
 /** The server refused the session (true), or a new login was accepted (false). */
 export function setAuthExpired(expired) {
   authExpired = expired;
+}
+
+/**
+ * What the strip says about the connection, from what is true now: `online` is the phone's
+ * network (navigator.onLine), `attempt` the last sync attempt, `syncing` whether one is under
+ * way, `retrying` whether a retry after a failure is scheduled. 'online' only when the server
+ * answered the last attempt; with a network but no answer 'unreachable'; 'connecting' before
+ * any answer since the network came back. `failure` is the reason worth showing, or null: none
+ * while a newer attempt is under way, none after a success, and never "no network" once the
+ * phone has one again.
+ */
+export function connection({
+  online,
+  attempt,
+  syncing: running = false,
+  retrying = false,
+  backAt = 0,
+}) {
+  const quiet = { failure: null, retrying: false };
+  if (!online) return { state: 'offline', ...quiet };
+  // Nothing heard since the network came back (or ever): the next attempt will tell.
+  if (!attempt || attempt.reason === 'offline' || new Date(attempt.at).getTime() < backAt)
+    return { state: 'connecting', ...quiet };
+  if (attempt.ok || attempt.reason === 'auth') return { state: 'online', ...quiet };
+  return {
+    state: 'unreachable',
+    failure: running || attempt.reason === 'network' ? null : attempt.reason,
+    retrying: running || retrying,
+  };
 }
 
 /** True when no sync was tried in the last minute. */

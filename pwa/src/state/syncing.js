@@ -88,3 +88,6 @@ export function scheduleAutomatic() {
     if (navigator.onLine && document.visibilityState !== 'hidden') sync({ automatic: true });
   }, SYNC_EVERY_MS);
 }
+
+/** True while a retry after a failed sync is scheduled (the strip says "retrying"). */
+export const isRetrying = () => retryTimer !== null;

@@ -27,10 +27,13 @@ export function rateView(app) {
   if (!visit) return { redirect: '' };
   let residentLang = visit.resident_lang || lang(); // the resident's language may differ from the worker's
   const resident = roster.resident(visit.resident_id);
+  // What the screen holds (a name typed for a family member stays if the signer is switched
+  // and back); the draft keeps its cleaned form after every change, strokes included.
   const sig = visit.signature
     ? { ...visit.signature }
     : { signer: 'resident', signer_name: null, reason: null };
   let pad = null;
+  let padReady = false; // the stored strokes are drawn back: the pad holds the signature
   const el = h('section', { class: 'view rate' });
   const tr = (k, p) => t(k, p, residentLang);
 
@@ -75,6 +78,7 @@ export function rateView(app) {
       (v) => {
         keepStrokes();
         sig.signer = v;
+        keepSignature();
         drawPad();
       },
     );
@@ -104,7 +108,10 @@ export function rateView(app) {
         const reason = h('input', {
           value: sig.reason || '',
           maxlength: 2000,
-          oninput: (e) => (sig.reason = e.target.value),
+          oninput: (e) => {
+            sig.reason = e.target.value;
+            keepSignature();
+          },
         });
         padBox.replaceChildren(field(tr('rate.reason'), reason));
         return;
@@ -118,7 +125,10 @@ export function rateView(app) {
       const name = h('input', {
         value: sig.signer_name || '',
         maxlength: 200,
-        oninput: (e) => (sig.signer_name = e.target.value),
+        oninput: (e) => {
+          sig.signer_name = e.target.value;
+          keepSignature();
+        },
       });
       padBox.replaceChildren(
         sig.signer === 'proxy' ? field(tr('rate.proxyName'), name) : '',
@@ -142,10 +152,22 @@ export function rateView(app) {
           ),
         ),
       );
-      pad = createSignature(canvas, {
-        onChange: ({ full }) => (padMsg.textContent = full ? tr('rate.full') : ''),
+      const thisPad = createSignature(canvas, {
+        onChange: ({ full }) => {
+          padMsg.textContent = full ? tr('rate.full') : '';
+          if (pad !== thisPad || !padReady) return;
+          keepStrokes();
+          draft.flush(); // a stroke is a finished act, not typing: write it now
+        },
       });
-      if (sig.strokes?.length) requestAnimationFrame(() => pad?.restore(sig));
+      pad = thisPad;
+      padReady = !sig.strokes?.length;
+      if (!padReady)
+        requestAnimationFrame(() => {
+          if (pad !== thisPad) return;
+          pad.restore(sig);
+          padReady = true;
+        });
     }
 
     function done() {
@@ -164,7 +186,7 @@ export function rateView(app) {
         padBox.querySelector('input')?.focus();
         return;
       }
-      draft.change({ signature: finalSignature(sig), step: 'confirm' });
+      draft.change({ signature: draft.cleanSignature(sig), step: 'confirm' });
       app.go('confirm');
     }
 
@@ -202,10 +224,15 @@ export function rateView(app) {
     if (focusLang) langButtons[LANGS.indexOf(focusLang)]?.focus();
   }
 
-  /** Remember the drawing in the draft whenever the screen is redrawn or left. */
+  /** Keep the signature in the draft, in the form the API wants (see cleanSignature). */
+  function keepSignature() {
+    draft.change({ signature: draft.cleanSignature(sig) });
+  }
+
+  /** Take the drawing from the pad (once it holds the stored one) and keep it. */
   function keepStrokes() {
-    if (pad) Object.assign(sig, pad.encode());
-    draft.change({ signature: { ...sig } });
+    if (pad && padReady) Object.assign(sig, pad.encode());
+    keepSignature();
   }
 
   function back() {
@@ -222,19 +249,5 @@ export function rateView(app) {
       if (pad) keepStrokes();
       pad?.destroy();
     },
-  };
-}
-
-/** The signature as the API wants it: no strokes when unable to sign. */
-export function finalSignature(sig) {
-  const none = sig.signer === 'none';
-  return {
-    signer: sig.signer,
-    signer_name: sig.signer === 'proxy' ? sig.signer_name.trim() : null,
-    reason: none ? sig.reason.trim() : null,
-    width: sig.width || 600,
-    height: sig.height || 200,
-    encoding: 'delta',
-    strokes: none ? [] : sig.strokes,
   };
 }

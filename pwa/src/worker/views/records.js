@@ -1,6 +1,6 @@
 // Records on this phone: those the server refused (with its reasons, to fix and resend),
 // those waiting, and visits sent in the last days (open to correction by amendment).
-import { h, field, choice } from '../../lib/dom.js';
+import { h, svg, append, field, choice } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import * as outbox from '../../sync/outbox.js';
 import { db, uuid } from '../../sync/db.js';
@@ -90,7 +90,7 @@ export function recordsView(app) {
         ? h(
             'ul',
             { class: 'plain' },
-            waiting.map((i) => h('li', null, '⏳ ', label(i))),
+            waiting.map((i) => h('li', null, hourglass(), ' ', label(i))),
           )
         : h('p', { class: 'note' }, t('records.noneWaiting')),
       h('h2', null, t('records.sent')),
@@ -108,7 +108,13 @@ export function recordsView(app) {
                   `${roster.resident(s.resident_id)?.name || '—'} · ${fmtWhen(s.payload.checked_in_at)}`,
                 ),
                 s.amendments?.length
-                  ? h('p', { class: 'hint' }, t('records.amended', { n: s.amendments.length }))
+                  ? h(
+                      'p',
+                      { class: 'hint' },
+                      s.amendments.length === 1
+                        ? t('records.amendedOnce')
+                        : t('records.amended', { n: s.amendments.length }),
+                    )
                   : null,
                 h(
                   'a',
@@ -249,9 +255,10 @@ export function amendView(app, [visitId, fixId]) {
       syncing.afterSave();
     }
 
-    el.append(
+    append(
+      el,
       h('p', { class: 'sub' }, `${resident?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
-      errs.summary,
+      errs.summary || [],
       h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, resident)),
       h(
         'form',
@@ -287,4 +294,19 @@ export function amendView(app, [visitId, fixId]) {
     );
   })();
   return { el, title: t('amend.title') };
+}
+
+/** ⏳ drawn, not typed: phones without an emoji font show an empty box for the character. */
+function hourglass() {
+  return svg(
+    'svg',
+    { viewBox: '0 0 16 16', class: 'inline-icon', 'aria-hidden': 'true', focusable: 'false' },
+    svg('path', {
+      d: 'M3 1h10v2c0 2-2 3.5-3.5 5C11 9.5 13 11 13 13v2H3v-2c0-2 2-3.5 3.5-5C5 6.5 3 5 3 3z',
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 1.5,
+    }),
+    svg('path', { d: 'M5.5 13.5h5L8 11z', fill: 'currentColor' }),
+  );
 }

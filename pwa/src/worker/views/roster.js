@@ -1,7 +1,7 @@
 // The roster: residents of my units grouped by unit, who still needs a round first, this
 // week's count, last visit, room or address; search as you type. Rows are rendered in chunks
 // as the list scrolls, so 10,000 residents never block the phone.
-import { h, svg, clear } from '../../lib/dom.js';
+import { h, svg, clear, icon } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { filterRoster } from '../../state/roster-figures.js';
 import { needsHomeScreenHint } from '../../lib/device.js';
@@ -46,17 +46,18 @@ export function rosterView(app) {
   io?.observe(sentinel);
 
   const hints = h('div', { class: 'hints' });
-  const hint = (key, cls) => {
+  // A hint is one line with a close button; closed, it stays closed (prefs.dismiss).
+  const hint = (key, text, cls) => {
     if (prefs.isDismissed(key)) return;
     const box = h(
       'div',
-      { class: `banner ${cls}` },
-      h('p', null, cls ? '⚠ ' : '', t(key)),
+      { class: `notice ${cls}` },
+      h('p', null, cls ? icon('⚠') : null, text),
       h(
         'button',
         {
           type: 'button',
-          class: 'btn small secondary',
+          class: 'btn small secondary notice-close',
           onclick: () => {
             prefs.dismiss(key);
             box.remove();
@@ -67,8 +68,23 @@ export function rosterView(app) {
     );
     hints.append(box);
   };
-  if (prefs.storageState() === 'denied') hint('storage.denied', 'warn');
-  if (needsHomeScreenHint()) hint('storage.iosHint', '');
+  if (prefs.storageState() === 'denied') hint('storage.denied', t('storage.deniedShort'), 'warn');
+  if (needsHomeScreenHint()) hint('storage.iosHint', t('storage.iosHint'), '');
+
+  roster.keepOrder(); // rows keep their places after each visit, until sorted again
+  const resort = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn small secondary resort',
+      title: t('roster.resortHint'),
+      onclick: async () => {
+        await roster.resort();
+        draw();
+      },
+    },
+    t('roster.resort'),
+  );
 
   function rowsOf(groups) {
     const out = [];
@@ -89,6 +105,10 @@ export function rosterView(app) {
     if (!roster.residentCount()) summary.textContent = t('roster.empty');
     else if (!total) summary.textContent = t('roster.noMatch', { q: query.trim() });
     else summary.textContent = t('roster.summary', { needing, total });
+    // "Sort again" only when the kept order has put someone done above someone still needing one.
+    resort.hidden = !groups.some((g) =>
+      g.items.some((e, i) => e.needs && g.items[i - 1]?.needs === false),
+    );
     drawMore();
   }
 
@@ -145,7 +165,7 @@ export function rosterView(app) {
         search,
       ),
     ),
-    summary,
+    h('div', { class: 'summary-row' }, summary, resort),
     list,
     sentinel,
     more,
@@ -191,14 +211,8 @@ function residentRow(entry, onPick) {
         onclick: onPick,
       },
       h('span', { class: 'r-name' }, resident.name),
-      place ? h('span', { class: 'r-place' }, place) : null,
-      h(
-        'span',
-        { class: 'r-week' },
-        h('span', { class: 'tag' }, needs ? '◐ ' : '✓ ', status),
-        ` ${week}`,
-      ),
-      h('span', { class: 'r-last' }, lastText),
+      h('span', { class: 'r-week tag', title: status }, icon(needs ? '◐' : '✓'), ` ${week}`),
+      h('span', { class: 'r-place' }, [place, lastText].filter(Boolean).join(' · ')),
     ),
   );
 }

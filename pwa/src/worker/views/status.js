@@ -3,7 +3,9 @@
 // It reads state/status and state/session; the shell calls update() when they change.
 import { h, clear } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
-import { session, status } from '../../state/index.js';
+import { session, status, syncing as syncState } from '../../state/index.js';
+
+const LINK_CLASS = { online: 'on', offline: 'off', connecting: 'wait', unreachable: 'off' };
 
 export function statusStrip({ currentRoute, onSyncNow }) {
   const el = h('header', { class: 'strip' });
@@ -14,9 +16,15 @@ export function statusStrip({ currentRoute, onSyncNow }) {
 
   function update() {
     const online = navigator.onLine;
-    const { counts, lastSync, lastAttempt, authExpired, syncing } = status.current();
+    const { counts, lastSync, lastAttempt, authExpired, syncing, backAt } = status.current();
     const { waiting, problems } = counts;
-    const failed = lastAttempt && !lastAttempt.ok ? lastAttempt : null;
+    const link = status.connection({
+      online,
+      attempt: lastAttempt,
+      syncing,
+      retrying: syncState.isRetrying(),
+      backAt,
+    });
     const user = session.current()?.user;
     const route = currentRoute();
     if (session.isOffice()) {
@@ -38,9 +46,10 @@ export function statusStrip({ currentRoute, onSyncNow }) {
       const items = [
         h(
           'span',
-          { class: `pill ${online ? 'on' : 'off'}` },
-          online ? '● ' : '○ ',
-          online ? t('status.online') : t('status.offline'),
+          { class: `pill ${LINK_CLASS[link.state]}` },
+          link.state === 'online' ? '● ' : '○ ',
+          t(`status.${link.state}`),
+          link.retrying ? ` · ${t('status.retrying')}` : '',
         ),
         h(
           'span',
@@ -56,13 +65,13 @@ export function statusStrip({ currentRoute, onSyncNow }) {
       if (syncing) items.push(h('span', { class: 'pill' }, '⟳ ', t('status.syncing')));
       else if (authExpired)
         items.push(h('span', { class: 'pill bad' }, '⚠ ', t('status.loginAgain')));
-      else if (failed && online)
+      else if (link.failure)
         items.push(
           h(
             'span',
             { class: 'pill bad' },
             '⚠ ',
-            t(`status.fail.${failed.reason}`, { detail: failed.message || '' }),
+            t(`status.fail.${link.failure}`, { detail: lastAttempt.message || '' }),
           ),
         );
       if (problems)

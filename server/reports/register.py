@@ -27,7 +27,7 @@ PAGE_LOADS = (joinedload(Visit.resident).lazyload(Resident.unit),
               joinedload(Visit.worker).lazyload(User.units))
 
 SEXES = {"female": "女 Female", "male": "男 Male", "other": "其他 Other"}
-KINDS = {"round": "巡房 Round", "home_visit": "上门探访 Home visit"}
+KINDS = {"round": "巡视 Round", "home_visit": "上门探访 Home visit"}
 OBSERVATIONS = (("living", "生活状况", "Living conditions"),
                 ("emotional", "情绪", "Emotional"),
                 ("physical", "身体状况", "Physical"))

@@ -1,6 +1,7 @@
 """Who may see and change what, tested by who asks."""
 
 from tests.conftest import add_resident
+from tests.test_coverage_support import set_policies
 
 
 def test_worker_sees_only_residents_of_their_units(api, worker_a, resident_a, resident_b):
@@ -21,7 +22,9 @@ def test_worker_may_not_add_or_change_residents(api, worker_a, ward_a, resident_
                      as_=worker_a).status_code == 403
 
 
-def test_supervisor_manages_residents_of_their_unit(api, supervisor_a, ward_a, resident_a):
+def test_supervisor_manages_residents_of_their_unit(api, admin, supervisor_a, ward_a,
+                                                    resident_a):
+    set_policies(api, admin, care_levels=[("semi_care", 2, "week")])
     add_resident(api, supervisor_a, ward_a, name="陈凤英")
     answer = api.patch(f"/residents/{resident_a['id']}", json={"care_level": "semi_care"},
                        as_=supervisor_a)

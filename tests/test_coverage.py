@@ -219,6 +219,7 @@ def test_a_late_visit_synced_before_a_full_pass_still_changes_the_closed_week(
 
 def test_care_level_and_resident_overrides(zone, api, admin, ward_a):
     zone("Asia/Shanghai")
+    set_policies(api, admin, care_levels=[("full_care", 3, "week")])
     full_care = add_resident(api, admin, ward_a, name="刘淑珍", care_level="full_care",
                              admitted_on="2026-01-05")
     overridden = add_resident(api, admin, ward_a, name="陈志明", care_level="full_care",
@@ -237,9 +238,9 @@ def test_care_level_and_resident_overrides(zone, api, admin, ward_a):
 
 def test_monthly_policy_for_home_visits(zone, api, admin, worker_a, ward_a):
     zone("Asia/Shanghai")
+    set_policies(api, admin, care_levels=[("home", 1, "month")])
     client = add_resident(api, admin, ward_a, name="周长生", care_level="home",
                           admitted_on="2026-01-05")
-    set_policies(api, admin, care_levels=[("home", 1, "month")])
     refresh("2026-11-10T09:00+08:00")
     assert summary(client, "2026-11") == (1, 0, "on_track")
     assert summary(client, "2026-W46") is None

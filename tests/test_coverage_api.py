@@ -394,9 +394,9 @@ def test_bad_policies_are_refused(api, admin, body):
 
 def test_the_phone_count_follows_the_policy(app, api, admin, worker_a, ward_a):
     app.config["TIMEZONE"] = "Asia/Shanghai"
+    set_policies(api, admin, care_levels=[("full_care", 3, "week"), ("home", 1, "month")])
     resident = add_resident(api, admin, ward_a, care_level="full_care", admitted_on="2026-01-05")
     client = add_resident(api, admin, ward_a, care_level="home", admitted_on="2026-01-05")
-    set_policies(api, admin, care_levels=[("full_care", 3, "week"), ("home", 1, "month")])
     sync_visit(api, worker_a, resident, "2026-11-17T09:00+08:00")
     sync_visit(api, worker_a, resident, "2026-11-17T10:00+08:00")
     rows = db.session.execute(select(*RESIDENT_COLUMNS).where(

@@ -39,6 +39,7 @@ def institution(app, api, admin, supervisor_a, worker_a, ward_a) -> list[uuid.UU
         "own_rule": {}, "monthly_own": {}, "friday": {"admitted_on": "2026-11-20"},
         "tuesday_out": {}, "out_all_week": {}, "never_seen": {},
     }
+    set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")])
     made = {key: add_resident(api, admin, ward_a, name=key,
                               **({"admitted_on": "2026-01-05"} | fields))
             for key, fields in people.items()}

@@ -155,9 +155,9 @@ def test_a_policy_that_moves_many_on_sunday_prepares_the_week_again(monkeypatch,
 
 def test_the_last_day_of_a_month_prepares_the_month(app, api, admin, ward_a):
     app.config["TIMEZONE"] = "Asia/Shanghai"
+    set_policies(api, admin, care_levels=[("home", 1, "month")])
     client = add_resident(api, admin, ward_a, name="周长生", care_level="home",
                           admitted_on="2026-01-05")
-    set_policies(api, admin, care_levels=[("home", 1, "month")])
     refresh("2026-11-29T09:00+08:00")
     refresh("2026-11-30T09:00+08:00")  # Monday, a new week: a full pass, which prepares nothing
     assert refresh("2026-11-30T09:15+08:00")["prepared"] == 1

@@ -8,6 +8,7 @@ from server.models import AuditEvent, ResidentToken
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from tests.conftest import add_resident
+from tests.test_coverage_support import set_policies
 
 
 def test_new_resident_gets_defaults_and_an_opaque_token(api, app, admin, ward_a):
@@ -62,6 +63,7 @@ def test_discharge_is_a_status_change_dated_today(api, app, admin, resident_a):
 
 
 def test_every_change_is_audited_with_before_and_after(api, admin, resident_a):
+    set_policies(api, admin, care_levels=[("full_care", 3, "week")])
     api.patch(f"/residents/{resident_a['id']}", json={"room": "305-1", "care_level": "full_care"},
               as_=admin)
     events = db.session.scalars(
@@ -97,3 +99,17 @@ def test_moving_to_an_unknown_unit_is_422(api, admin, resident_a):
                        json={"unit_id": "00000000-0000-4000-8000-000000000000"}, as_=admin)
     assert answer.status_code == 422
     assert answer.json["errors"] == {"unit_id": ["No such unit."]}
+
+
+def test_a_care_level_that_no_rule_defines_is_refused(api, admin, ward_a, resident_a):
+    """A typo would silently give the resident the default rule."""
+    set_policies(api, admin, care_levels=[("full_care", 3, "week")])
+    answer = api.patch(f"/residents/{resident_a['id']}", json={"care_level": "ful_care"},
+                       as_=admin)
+    assert answer.status_code == 422
+    assert "full_care" in answer.json["errors"]["care_level"][0]
+    made = api.post("/residents", json={"name": "陈凤英", "unit_id": str(ward_a.id),
+                                        "care_level": "semi"}, as_=admin)
+    assert made.status_code == 422
+    cleared = api.patch(f"/residents/{resident_a['id']}", json={"care_level": ""}, as_=admin)
+    assert cleared.status_code == 200 and cleared.json["care_level"] is None

@@ -89,3 +89,21 @@ describe('words', () => {
     expect(t('records.amended', { n: 2 }, 'en')).toBe('Corrected 2 times');
   });
 });
+
+describe('care levels and times as people read them', () => {
+  it('translates the care levels it knows and shows any other by its own name', async () => {
+    const { careLevelName } = await import('../src/lib/i18n/index.js');
+    expect(careLevelName('full_care', 'zh-CN')).toBe('全护理');
+    expect(careLevelName('full_care', 'en')).toBe('Full care');
+    expect(careLevelName('dementia_unit', 'zh-CN')).toBe('dementia_unit');
+    expect(careLevelName(null, 'en')).toBe('—');
+  });
+
+  it('puts one space between the day and the time in every language', async () => {
+    const { fmtWhen } = await import('../src/lib/i18n/index.js');
+    const now = new Date(2026, 11, 3, 18, 0);
+    expect(fmtWhen(new Date(2026, 11, 3, 10, 0), now, 'zh-CN')).toBe('今天 10:00');
+    expect(fmtWhen(new Date(2026, 11, 1, 15, 47), now, 'zh-CN')).toBe('周二 15:47');
+    expect(fmtWhen(new Date(2026, 10, 2, 9, 5), now, 'zh-CN')).toMatch(/^11月2日 09:05$/);
+  });
+});

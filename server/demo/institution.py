@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from server.coverage.policies import replace_policies
 from server.models import User
 from server.people.audit import SYSTEM
 from server.people.users import create_user
@@ -30,6 +31,12 @@ GIVEN = ["秀英", "桂英", "玉兰", "淑珍", "建国", "国华", "志明", "
 ENGLISH = ["Margaret Wong", "Arthur Lee", "Dorothy Chan", "Henry Lau", "Edith Ho",
            "Walter Cheung", "Mabel Tsang", "Frank Leung", "Ruth Kwok", "George Yip"]
 CARE_LEVELS = ["self_care", "semi_care", "full_care"]
+# The home's rules: two rounds a week, three for residents in full care.
+RULES = {"default": {"required": 2, "period": "week"},
+         "care_levels": [{"care_level": "self_care", "required": 2, "period": "week"},
+                         {"care_level": "semi_care", "required": 2, "period": "week"},
+                         {"care_level": "full_care", "required": 3, "period": "week"}],
+         "residents": []}
 
 STAFF = [
     ("admin", "admin", "管理员 Admin", []),
@@ -63,6 +70,7 @@ def load_demo_data(zone: str) -> list[tuple[str, str, list[str]]]:
         for ward in wards:
             units[ward] = create_unit(SYSTEM, ward, "ward")
     units[AREA] = create_unit(SYSTEM, AREA, "area")
+    replace_policies(None, RULES)
 
     for ward in [w for wards in WARDS.values() for w in wards]:
         for number in range(17):

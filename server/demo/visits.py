@@ -99,11 +99,13 @@ def _visit(resident: Resident, checked_in: datetime, rng: random.Random) -> dict
     }
 
 
-def _days_of_week(monday: date, today: date, admitted: date, profile: str,
+def _days_of_week(monday: date, today: date, resident: Resident, profile: str,
                   rng: random.Random) -> list[date]:
     days = [monday + timedelta(days=n) for n in range(7)]
-    days = [day for day in days if admitted <= day <= today]
+    days = [day for day in days if resident.admitted_on <= day <= today]
     count = rng.choices([0, 1, 2, 3], weights=DILIGENCE[profile])[0]
+    if resident.care_level == "full_care" and count >= 2:
+        count += 1  # their rule asks for three rounds a week
     return sorted(rng.sample(days, min(len(days), count)))
 
 
@@ -122,7 +124,7 @@ def _plan(zone: str, now: datetime, rng: random.Random) -> dict[tuple[User, date
         profile = rng.choices(list(DILIGENCE), weights=[16, 3, 1 + 3 * bool(resident.address)])[0]
         for week in range(WEEKS):
             monday = first_monday + timedelta(weeks=week)
-            for day in _days_of_week(monday, today, resident.admitted_on, profile, rng):
+            for day in _days_of_week(monday, today, resident, profile, rng):
                 start = datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), local)
                 if start > now:
                     continue

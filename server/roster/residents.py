@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 
+from server.coverage.policies import load_policies
 from server.models import Resident, ResidentToken, RosterRemoval, Unit, utcnow
 from server.people import audit
 from server.platform.errors import ApiError
@@ -44,11 +45,26 @@ def _require_unit(unit_id: uuid.UUID) -> Unit:
     return unit
 
 
+def _require_care_level(fields: dict) -> None:
+    """A care level is one the coverage rules define: a typo would silently give the resident
+    the default rule. An empty one means the default rule."""
+    if "care_level" not in fields:
+        return
+    level = (fields["care_level"] or "").strip() or None
+    fields["care_level"] = level
+    defined = load_policies().care_levels
+    if level is not None and level not in defined:
+        choices = ", ".join(sorted(defined)) or "none are defined yet"
+        raise ApiError(422, "Some fields are not valid.", errors={"care_level": [
+            f"Not a care level the coverage rules define ({choices})."]})
+
+
 def create_resident(actor: audit.Actor, fields: dict, today: date) -> Resident:
     _require_unit(fields["unit_id"])
     if actor.scope is not None:
         actor.scope.require_manager_of(fields["unit_id"])
     fields = dict(fields)
+    _require_care_level(fields)
     fields.setdefault("admitted_on", today)
     fields.setdefault("status", "active")
     fields.setdefault("status_since", fields["admitted_on"])
@@ -69,6 +85,8 @@ def update_resident(actor: audit.Actor, resident: Resident, changes: dict, today
         if "unit_id" in changes:
             _require_unit(changes["unit_id"])
             actor.scope.require_manager_of(changes["unit_id"])
+    changes = dict(changes)
+    _require_care_level(changes)
     # The change number first: sync takes it before touching residents, so must we (no deadlock).
     number = next_change_number()
     before = audit.snapshot(resident, AUDITED)

@@ -321,7 +321,7 @@ def test_admin_edits_and_discharges_a_resident(page, live_server):
     page.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("heading", name=f"Edit {resident['name']}")).to_be_visible()
     page.get_by_label("Room / bed").fill("E2E-10")
-    page.get_by_label("Care level", exact=True).fill("full_care")
+    page.get_by_label("Care level", exact=True).select_option("full_care")
     page.get_by_label("Status").select_option("discharged")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name=resident["name"], exact=True)).to_be_visible()

@@ -35,17 +35,27 @@ export function fmtTime(d, l = current) {
   return new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit' }).format(toDate(d));
 }
 
-/** Today → time only; this week → weekday + time; older → date + time. */
+/**
+ * Today → "today" + time; this week → weekday + time; older → date + time. The day and the time
+ * are formatted apart and joined by one space, so every language reads "今天 10:00", "周一 15:47".
+ */
 export function fmtWhen(d, now = new Date(), l = current) {
   const x = toDate(d);
   const days = (now - x) / 86400e3;
-  if (x.toDateString() === now.toDateString())
-    return `${t('when.today', null, l)} ${fmtTime(x, l)}`;
-  const opts =
-    days < 6 && days >= 0
-      ? { weekday: 'short', hour: '2-digit', minute: '2-digit' }
-      : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(l, opts).format(x);
+  let day;
+  if (x.toDateString() === now.toDateString()) day = t('when.today', null, l);
+  else {
+    const opts = days < 6 && days >= 0 ? { weekday: 'short' } : { month: 'short', day: 'numeric' };
+    day = new Intl.DateTimeFormat(l, opts).format(x);
+  }
+  return `${day} ${fmtTime(x, l)}`;
+}
+
+/** A care level as the worker reads it: the translation of a known one, else its own name. */
+export function careLevelName(level, l = current) {
+  if (!level) return '—';
+  const key = `careLevel.${level}`;
+  return catalogs[l]?.[key] ?? catalogs.en[key] ?? level;
 }
 
 export function fmtDate(d, l = current) {

@@ -1,7 +1,7 @@
 // Administration: residents (add, edit, discharge, care level, home location), units, staff
 // (create, units, reset password, deactivate), coverage policies, label sheets.
 import { h, field } from '../../lib/dom.js';
-import { t } from '../../lib/i18n/index.js';
+import { careLevelName, t } from '../../lib/i18n/index.js';
 import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../ui.js';
 import { session } from '../../state/index.js';
 
@@ -45,14 +45,14 @@ let residentFilters = null;
 async function residentsTab(app, api, view, id, fresh) {
   const units = await fresh(api.get('/api/v1/units'));
   const filters = (residentFilters ||= { unit: '', q: '', status: 'active', page: 1 });
-  if (id)
-    return residentForm(
-      app,
-      api,
-      view,
-      units,
-      id === 'new' ? null : await fresh(api.get(`/api/v1/residents/${id}`)),
-    );
+  if (id) {
+    const [policies, resident] = await Promise.all([
+      fresh(api.get('/api/v1/coverage/policies')),
+      id === 'new' ? null : fresh(api.get(`/api/v1/residents/${id}`)),
+    ]);
+    const levels = policies.care_levels.map((rule) => rule.care_level);
+    return residentForm(app, api, view, { units, levels }, resident);
+  }
   const found = await fresh(
     api.get('/api/v1/residents', {
       unit_id: filters.unit,
@@ -124,7 +124,7 @@ async function residentsTab(app, api, view, id, fresh) {
         },
         { label: t('office.unit'), cell: (r) => names.get(r.unit_id) || '—' },
         { label: t('admin.room'), cell: (r) => r.room || r.address || '—' },
-        { label: t('admin.careLevel'), cell: (r) => r.care_level || '—' },
+        { label: t('admin.careLevel'), cell: (r) => careLevelName(r.care_level) },
         { label: t('admin.status'), cell: (r) => t(`admin.status.${r.status}`) },
         {
           label: t('activity.action'),
@@ -179,7 +179,20 @@ async function residentsTab(app, api, view, id, fresh) {
   );
 }
 
-function residentForm(app, api, view, units, resident) {
+/** A choice among the care levels the rules define (a typo would silently mean the default). */
+function careLevelSelect(levels, value) {
+  const known = value && !levels.includes(value) ? [...levels, value] : levels;
+  const select = h(
+    'select',
+    null,
+    h('option', { value: '' }, t('admin.careLevelNone')),
+    known.map((level) => h('option', { value: level }, careLevelName(level))),
+  );
+  select.value = value || '';
+  return select;
+}
+
+function residentForm(app, api, view, { units, levels }, resident) {
   const values = resident || { unit_id: units[0]?.id, status: 'active' };
   const fields = {
     name: input(values.name, { required: true, maxlength: 200 }),
@@ -199,7 +212,7 @@ function residentForm(app, api, view, units, resident) {
     room: input(values.room),
     address: input(values.address),
     phone: input(values.phone, { type: 'tel' }),
-    care_level: input(values.care_level),
+    care_level: careLevelSelect(levels, values.care_level),
     home_lat: input(values.home_lat, { type: 'number', step: 'any' }),
     home_lon: input(values.home_lon, { type: 'number', step: 'any' }),
     status: h(
@@ -232,7 +245,7 @@ function residentForm(app, api, view, units, resident) {
             room: fields.room.value.trim() || null,
             address: fields.address.value.trim() || null,
             phone: fields.phone.value.trim() || null,
-            care_level: fields.care_level.value.trim() || null,
+            care_level: fields.care_level.value || null,
             home_lat: num(fields.home_lat.value),
             home_lon: num(fields.home_lon.value),
           };

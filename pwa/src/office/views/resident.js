@@ -1,7 +1,7 @@
 // A resident for the office: details, care level, QR (print a label, rotate the token), and
 // every visit with its content, signature, amendments, presence signals; void with a reason.
 import { h, field } from '../../lib/dom.js';
-import { t } from '../../lib/i18n/index.js';
+import { careLevelName, t } from '../../lib/i18n/index.js';
 import {
   client,
   screen,
@@ -206,7 +206,7 @@ export function residentView(app, [id]) {
         h('dt', null, t('admin.phone')),
         h('dd', null, resident.phone || '—'),
         h('dt', null, t('admin.careLevel')),
-        h('dd', null, resident.care_level || '—'),
+        h('dd', null, careLevelName(resident.care_level)),
         h('dt', null, t('admin.status')),
         h(
           'dd',

@@ -116,7 +116,8 @@ export async function recount() {
  * residents it named; the counts may change either way.
  */
 export async function afterSync(outcome) {
-  if (!outcome || (outcome.roster && !outcome.changed)) await load();
+  // Revoked: the store forgot the roster, and so does memory.
+  if (!outcome || outcome.revoked || (outcome.roster && !outcome.changed)) await load();
   else if (outcome.roster) await update(outcome.changed);
   else await recount();
 }

@@ -10,7 +10,10 @@ import { h, clear } from './lib/dom.js';
 import { statusStrip } from './worker/views/status.js';
 import { loginView } from './worker/views/login.js';
 import { rosterView } from './worker/views/roster.js';
-import { session, draft, roster, status, syncing, prefs } from './state/index.js';
+import { lockView } from './worker/views/lock.js';
+import { clearWorkerData } from './sync/db.js';
+import * as outbox from './sync/outbox.js';
+import { session, draft, roster, status, syncing, prefs, lock } from './state/index.js';
 
 /** Screens during which the app must not be reloaded or interrupted. */
 const VISIT_ROUTES = new Set(['visit', 'rate', 'confirm', 'amend']);
@@ -61,6 +64,9 @@ export class App {
 
   async start() {
     await prefs.loadLanguage();
+    // With a PIN set, the lock screen comes before the session, the roster or the draft is read.
+    if (await lock.needed()) await this.unlock();
+    lock.watch(() => this.lockNow());
     await session.load();
     await draft.load();
     this.buildShell();
@@ -79,11 +85,20 @@ export class App {
     window.addEventListener('pagehide', () => draft.flush());
     window.addEventListener('online', () => status.networkBack());
     window.addEventListener('offline', () => this.strip.update());
-    status.on('change', () => this.strip.update());
+    status.on('change', () => {
+      this.strip.update();
+      if (status.current().revoked) this.renderBanners();
+    });
     prefs.on('language', () => this.render());
     // Re-render only screens that show synced data, and never one with a form being filled.
     syncing.on('synced', () => {
       if (this.route === '' || this.route === 'records') this.view?.refresh?.();
+    });
+    syncing.on('revoked', () => {
+      roster.forgetOrder();
+      if (this.route === '' || this.route === 'records' || VISIT_ROUTES.has(this.route))
+        this.go('', true);
+      else this.renderBanners();
     });
     syncing.on('loginNeeded', () => {
       if (!VISIT_ROUTES.has(this.route)) this.toast(t('status.loginAgain'), 'warn');
@@ -113,6 +128,34 @@ export class App {
       await this.openPendingToken();
       syncing.sync({ automatic: true });
     }
+  }
+
+  // ---- the PIN lock ------------------------------------------------------------------
+
+  /** Show the lock screen alone; resolves once the right PIN opened the data (or it was given up). */
+  async unlock() {
+    const { total } = await outbox.counts(); // counts are in clear; what they count is not
+    return new Promise((resolve) => {
+      const view = lockView({
+        waiting: total,
+        onUnlocked: resolve,
+        onForgot: async () => {
+          await clearWorkerData();
+          resolve();
+        },
+      });
+      clear(this.root).append(view.el);
+      document.title = `${view.title} · Rounds`;
+      view.focus();
+    });
+  }
+
+  /** Idle for too long: keep the draft, drop the key, and start again behind the lock screen. */
+  async lockNow() {
+    await draft.flush();
+    lock.forget();
+    clear(this.root); // nothing of the last screen stays visible while the page reloads
+    location.reload();
   }
 
   // ---- shell -------------------------------------------------------------------------
@@ -158,6 +201,28 @@ export class App {
 
   renderBanners() {
     const box = clear(this.banner);
+    const { revoked, counts } = status.current();
+    if (revoked) {
+      // Said on every screen until the worker logs in again.
+      box.append(
+        h(
+          'div',
+          { class: 'banner warn', role: 'alert' },
+          h('p', null, '⚠ ', t('revoked.removed')),
+          revoked.draft ? h('p', null, t('revoked.draft')) : null,
+          h(
+            'p',
+            null,
+            counts.total === 0
+              ? t('revoked.none')
+              : counts.total === 1
+                ? t('revoked.waitingOne')
+                : t('revoked.waiting', { n: counts.total }),
+          ),
+        ),
+      );
+      return;
+    }
     const unfinished = draft.current();
     if (this.route !== '' || !unfinished) return;
     const resident = roster.resident(unfinished.resident_id);
@@ -256,6 +321,8 @@ export class App {
   async login(username, password) {
     const { cleared } = await session.login(username, password);
     if (cleared) draft.forget();
+    await status.refresh(); // a login ends "signed out by your office"
+
     roster.forgetOrder();
     status.setAuthExpired(false);
     // Not awaited: Firefox answers only once the worker answers its prompt, which may be never.

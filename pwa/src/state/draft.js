@@ -1,7 +1,8 @@
 // The visit being recorded. It is kept in IndexedDB (meta.draft) as the worker fills it, so an
 // accidental close, a crash or an accepted update never loses a half-recorded visit. Screens
 // read it with current() and change it only through change() and observe(), which keep it.
-import { getMeta, setMeta, delMeta, uuid } from '../sync/db.js';
+import { delMeta, uuid } from '../sync/db.js';
+import { getSecret, setSecret } from '../sync/vault.js';
 import * as outbox from '../sync/outbox.js';
 import { rfc3339 } from '../lib/dates.js';
 
@@ -15,14 +16,14 @@ let keepTimer = null;
 export const current = () => draft;
 
 export async function load() {
-  draft = await getMeta('draft');
+  draft = await getSecret('draft');
 }
 
 function keep() {
   clearTimeout(keepTimer);
   keepTimer = setTimeout(() => {
     keepTimer = null;
-    setMeta('draft', draft);
+    setSecret('draft', draft);
   }, KEEP_AFTER_MS);
 }
 
@@ -77,10 +78,10 @@ export function observe(key, value) {
 
 /** Write the draft now rather than after the typing pause (the page is being left). */
 export function flush() {
-  if (!draft || !keepTimer) return;
+  if (!draft || !keepTimer) return Promise.resolve();
   clearTimeout(keepTimer);
   keepTimer = null;
-  setMeta('draft', draft);
+  return setSecret('draft', draft);
 }
 
 /**

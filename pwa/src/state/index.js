@@ -8,3 +8,4 @@ export * as roster from './roster.js';
 export * as status from './status.js';
 export * as syncing from './syncing.js';
 export * as prefs from './prefs.js';
+export * as lock from './lock.js';

@@ -1,7 +1,10 @@
 // The roster in memory: the units and residents IndexedDB holds, lookups by id and by QR
 // fingerprint, and this week's groups for the roster screen (state/roster-figures.js).
-// Read from IndexedDB a page at a time, and after a sync only the residents it changed.
+// Read from IndexedDB a page at a time, and after a sync only the residents it changed;
+// with a PIN set each page is opened (decrypted) as it arrives, and names live only here.
 import { db, readAll } from '../sync/db.js';
+import { openRows } from '../sync/vault.js';
+import * as outbox from '../sync/outbox.js';
 import { buildRoster, localVisitIndex, warmSearchKeys } from './roster-figures.js';
 
 let units = [];
@@ -48,8 +51,9 @@ export async function load() {
   const nextById = new Map();
   const nextByHash = new Map();
   const [unitRows, residentRows] = await Promise.all([
-    db.units.toArray(),
+    db.units.toArray().then((rows) => openRows('units', rows)),
     readAll(db.residents, {
+      decode: (rows) => openRows('residents', rows),
       each: (row) => {
         nextById.set(row.id, row);
         if (row.qr_hash) nextByHash.set(row.qr_hash, row);
@@ -66,7 +70,7 @@ export async function load() {
 
 /** Take the named residents again from IndexedDB (changed or removed by a sync). */
 export async function update(ids) {
-  const rows = await db.residents.bulkGet(ids);
+  const rows = await openRows('residents', await db.residents.bulkGet(ids));
   const gone = new Set();
   ids.forEach((id, i) => {
     const old = byId.get(id);
@@ -93,10 +97,7 @@ export async function update(ids) {
 
 /** Recompute this week's figures from the roster and the visits this phone made. */
 export async function recount() {
-  const [pending, synced] = await Promise.all([
-    db.outbox.where('type').equals('visit').toArray(),
-    db.synced.toArray(),
-  ]);
+  const [pending, synced] = await Promise.all([outbox.visits(), outbox.allSynced()]);
   const local = [...pending.map((item) => item.payload), ...synced.map((kept) => kept.payload)];
   const ticket = ++recountTicket;
   const next = await buildRoster(
@@ -115,7 +116,8 @@ export async function recount() {
  * residents it named; the counts may change either way.
  */
 export async function afterSync(outcome) {
-  if (!outcome || (outcome.roster && !outcome.changed)) await load();
+  // Revoked: the store forgot the roster, and so does memory.
+  if (!outcome || outcome.revoked || (outcome.roster && !outcome.changed)) await load();
   else if (outcome.roster) await update(outcome.changed);
   else await recount();
 }

@@ -1,7 +1,8 @@
 // Who is logged in on this phone: the session (token, user) kept in IndexedDB, the device it
 // was given to, and logging in and out. Only workers' phones sync; supervisors and admins get
 // the office screens, which read the API directly.
-import { getMeta, setMeta, delMeta, deviceId, clearWorkerData } from '../sync/db.js';
+import { delMeta, deviceId, clearWorkerData } from '../sync/db.js';
+import { getSecret, setSecret } from '../sync/vault.js';
 import * as outbox from '../sync/outbox.js';
 import * as api from '../lib/api.js';
 import { t } from '../lib/i18n/index.js';
@@ -18,7 +19,7 @@ export const isAdmin = () => session?.user?.role === 'admin';
 
 /** Read the session of the last login, and make the device id if this is a new install. */
 export async function load() {
-  session = await getMeta('session');
+  session = await getSecret('session');
   await deviceId();
   return session;
 }
@@ -41,8 +42,9 @@ export async function login(username, password) {
     cleared = true;
   }
   session = { token: answer.token, expires_at: answer.expires_at, user: answer.user };
-  await setMeta('session', session);
+  await setSecret('session', session);
   await delMeta('auth_expired');
+  await delMeta('revoked');
   return { cleared };
 }
 

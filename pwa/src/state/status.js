@@ -12,10 +12,19 @@ let counts = { waiting: 0, problems: 0, total: 0 };
 let lastSync = null;
 let lastAttempt = null;
 let authExpired = false;
+let revoked = null; // {at, draft}: the office signed this phone out and the roster was removed
 let syncing = false;
 let backAt = 0;
 
-export const current = () => ({ counts, lastSync, lastAttempt, authExpired, syncing, backAt });
+export const current = () => ({
+  counts,
+  lastSync,
+  lastAttempt,
+  authExpired,
+  revoked,
+  syncing,
+  backAt,
+});
 
 /** The phone's network came back: what was heard before it went says nothing about now. */
 export function networkBack(now = Date.now()) {
@@ -25,11 +34,12 @@ export function networkBack(now = Date.now()) {
 
 /** Read the counts and the sync outcome again (after a save, a sync, a discard). */
 export async function refresh() {
-  [counts, lastSync, lastAttempt, authExpired] = await Promise.all([
+  [counts, lastSync, lastAttempt, authExpired, revoked] = await Promise.all([
     outbox.counts(),
     getMeta('last_sync'),
     getMeta('last_attempt'),
     getMeta('auth_expired', false),
+    getMeta('revoked'),
   ]);
   events.emit('change');
 }

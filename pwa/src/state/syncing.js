@@ -2,7 +2,8 @@
 // save) goes at once; those nobody asked for (on open, on `online`, on returning to the app,
 // every 3 minutes) go after the sync client's random wait. Callers that share a run share its
 // outcome, acted on once. Emits 'synced' (outcome) once the status and the roster are read
-// again, and 'loginNeeded' when the server refused the session.
+// again, 'loginNeeded' when the server refused the session, and 'revoked' when the office
+// signed the phone out (the store has forgotten the roster and the draft; the outbox stays).
 import { createSyncClient } from '../sync/client.js';
 import { store } from '../sync/store.js';
 import { requestBackgroundSync } from '../lib/update.js';
@@ -10,6 +11,7 @@ import { emitter } from '../lib/events.js';
 import * as session from './session.js';
 import * as status from './status.js';
 import * as roster from './roster.js';
+import * as draft from './draft.js';
 
 const SYNC_EVERY_MS = 3 * 60e3;
 // After a sync that failed although the phone has a network (the server was down or did not
@@ -65,9 +67,11 @@ function retryAfterFailure(outcome) {
 
 /** A sync ended here or in the service worker (Background Sync): read what it changed. */
 export async function afterSync(outcome) {
+  if (outcome?.revoked) draft.forget();
   await status.refresh();
   await roster.afterSync(outcome);
   events.emit('synced', outcome);
+  if (outcome?.revoked) events.emit('revoked', outcome);
 }
 
 /** A record was saved: ask for a Background Sync, and sync now if there is a signal. */

@@ -49,8 +49,10 @@ self.addEventListener('sync', (event) => {
     sync.run({ automatic: true }).then(async (outcome) => {
       const clients = await self.clients.matchAll({ type: 'window' });
       for (const c of clients) c.postMessage({ type: 'synced', outcome });
-      // A failure other than "log in again" asks the browser to try later.
-      if (!outcome.ok && outcome.reason !== 'auth') throw new Error(outcome.message);
+      // A failure other than "log in again" asks the browser to try later. With a PIN set
+      // this worker never holds the key ("locked"): the app syncs once it is unlocked.
+      if (!outcome.ok && !['auth', 'locked'].includes(outcome.reason))
+        throw new Error(outcome.message);
     }),
   );
 });

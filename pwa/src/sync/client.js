@@ -11,6 +11,11 @@
 // ward's Wi-Fi returning, the end of a shift) would otherwise bring them all to the server in
 // the same second. A sync the worker asked for goes at once, and cuts such a wait short. After
 // a 503 or 429 with Retry-After, automatic syncs also wait until that time has passed.
+//
+// A 401 before the session's own expiry means the office signed the phone out (the device was
+// revoked, or the account closed): the outcome says `revoked`, and the store forgets the roster.
+// A store that is `locked` (a PIN is set and this page or service worker has not the key)
+// syncs nothing and says so.
 
 import { rfc3339 } from '../lib/dates.js';
 
@@ -21,7 +26,7 @@ export const AUTO_SYNC_JITTER_MS = 10_000;
 export class SyncError extends Error {
   constructor(reason, message, status = null, retryAfter = null) {
     super(message || reason);
-    this.reason = reason; // 'offline' | 'timeout' | 'auth' | 'server' | 'network'
+    this.reason = reason; // 'offline' | 'timeout' | 'auth' | 'server' | 'network' | 'locked'
     this.status = status;
     this.retryAfter = retryAfter; // seconds the server asked us to wait (503, 429), or null
   }
@@ -40,6 +45,28 @@ export function retryAfterSeconds(value, now = new Date()) {
   if (/^\d+$/.test(text)) return Number(text);
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/**
+ * Whether a 401 says the office signed this phone out rather than the session running out:
+ * the problem's `code` or `type` when the server names it, otherwise the time — a token
+ * refused more than a minute before its `expires_at` (by the server's clock, from the answer's
+ * Date header, else the phone's) was revoked, or its account closed.
+ */
+export function revokedBy401(text, session, serverDate, now = new Date()) {
+  let problem = null;
+  try {
+    problem = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  const named = `${problem?.code || ''} ${problem?.type || ''}`;
+  if (/device[-_]revoked/.test(named)) return true;
+  if (/session[-_]expired/.test(named)) return false;
+  const expires = Date.parse(session?.expires_at || '');
+  if (Number.isNaN(expires)) return false;
+  const heard = Date.parse(serverDate || '');
+  return (Number.isNaN(heard) ? now.getTime() : heard) < expires - 60e3;
 }
 
 const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -153,6 +180,8 @@ export function createSyncClient({
   }
 
   async function runOnce() {
+    if (await store.locked?.())
+      throw new SyncError('locked', 'Locked: the PIN has not been entered');
     const session = await store.session();
     if (!session?.token) throw new SyncError('auth', 'Not logged in');
     let cursor = await store.cursor();
@@ -180,8 +209,11 @@ export function createSyncClient({
         amendments: items.filter((i) => i.type === 'amendment').map((i) => i.payload),
       };
       const res = await post(session.token, body);
-      if (res.status === 401)
-        throw new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
+      if (res.status === 401) {
+        const err = new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
+        err.revoked = revokedBy401(res.text, session, res.headers?.get?.('Date'), now());
+        throw err;
+      }
       if (res.status === 413) {
         if (items.length > 1) {
           const half = Math.ceil(items.length / 2);
@@ -269,7 +301,12 @@ export function createSyncClient({
         outcome = { ok: true, at: rfc3339(started), ...tally };
         notBefore = 0;
       } catch (err) {
-        const e = err instanceof SyncError ? err : new SyncError('network', err?.message);
+        const e =
+          err instanceof SyncError
+            ? err
+            : err?.name === 'LockedError'
+              ? new SyncError('locked', err.message)
+              : new SyncError('network', err?.message);
         outcome = {
           ok: false,
           at: rfc3339(started),
@@ -277,6 +314,7 @@ export function createSyncClient({
           message: e.message,
           status: e.status,
         };
+        if (e.revoked) outcome.revoked = true;
         if (e.retryAfter !== null) {
           outcome.retryAfter = e.retryAfter;
           notBefore = now().getTime() + e.retryAfter * 1000;

@@ -2,9 +2,12 @@
 //   units, residents   the roster of the worker's units, as the server last sent it
 //   outbox             visits and amendments made here and not yet held by the server
 //   synced             visits the server holds, kept SYNCED_KEEP_DAYS for corrections
-//   meta               key/value: session, device id, cursor, last sync, language, draft
-// and whether the browser keeps it (persistent storage).
+//   meta               key/value: session, device id, cursor, last sync, language, draft,
+//                      the PIN lock's wrapped key (vault)
+// and whether the browser keeps it (persistent storage). With a PIN set, rows and the secret
+// meta values are stored sealed (sync/vault.js).
 import Dexie from 'dexie';
+import { resetKeyring } from './keyring.js';
 
 export const SYNCED_KEEP_DAYS = 14;
 
@@ -57,22 +60,35 @@ export function uuid() {
  * Every row of a table, read a page at a time by primary key: each page is decoded in its own
  * task, so a 10,000-resident roster never blocks the phone for long.
  */
-export async function readAll(table, { pageSize = 1000, each } = {}) {
+export async function readAll(table, { pageSize = 1000, each, decode } = {}) {
   const out = [];
   let last = null;
   for (;;) {
     const coll = last === null ? table.orderBy(':id') : table.where(':id').above(last);
-    const rows = await coll.limit(pageSize).toArray();
+    const stored = await coll.limit(pageSize).toArray();
+    const rows = decode ? await decode(stored) : stored; // opened page by page, after reading
     for (const r of rows) {
       out.push(r);
       each?.(r);
     }
-    if (rows.length < pageSize) return out;
-    last = rows[rows.length - 1].id;
+    if (stored.length < pageSize) return out;
+    last = stored[stored.length - 1].id;
   }
 }
 
-/** Forget everything about the worker (logout); the device id and language stay. */
+/**
+ * The office signed this phone out (its device was revoked): forget the roster, the synced
+ * visits and the draft, and the cursor (the next login pulls the roster afresh). The outbox
+ * stays: unsent visits are never deleted without the worker's say.
+ */
+export async function forgetRoster() {
+  await db.transaction('rw', db.units, db.residents, db.synced, db.meta, async () => {
+    await Promise.all([db.units.clear(), db.residents.clear(), db.synced.clear()]);
+    await db.meta.bulkDelete(['cursor', 'draft']);
+  });
+}
+
+/** Forget everything about the worker (logout), the PIN too; the device id and language stay. */
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
   await db.transaction('rw', db.units, db.residents, db.outbox, db.synced, db.meta, async () => {
@@ -85,6 +101,7 @@ export async function clearWorkerData() {
     const keys = await db.meta.toCollection().primaryKeys();
     await db.meta.bulkDelete(keys.filter((k) => !keep.includes(k)));
   });
+  resetKeyring();
 }
 
 // ---- whether the browser keeps it ------------------------------------------------------

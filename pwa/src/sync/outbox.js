@@ -1,7 +1,13 @@
 // The outbox: visits and amendments waiting for the server. A record leaves it only when the
 // server has said `created` or `duplicate` for it; `rejected` and `conflict` stay, with the
 // server's reasons, until the worker fixes or explicitly discards them.
+// With a PIN set the rows are stored sealed (sync/vault.js): everything is opened after it is
+// read and sealed before it is written, outside the transactions.
 import { db, uuid, SYNCED_KEEP_DAYS } from './db.js';
+import { sealRow, sealRows, openRow, openRows } from './vault.js';
+
+const openBox = (rows) => openRows('outbox', rows);
+const openKept = (rows) => openRows('synced', rows);
 
 export const PENDING = 'pending';
 export const REJECTED = 'rejected';
@@ -22,18 +28,18 @@ function row(type, payload, now) {
 
 /** Store a finished visit; resolves only once IndexedDB has committed it. */
 export async function addVisit(visit, now = new Date()) {
-  await db.outbox.add(row('visit', visit, now));
+  await db.outbox.add(await sealRow('outbox', row('visit', visit, now)));
   return visit.id;
 }
 
 export async function addAmendment(amendment, now = new Date()) {
-  await db.outbox.add(row('amendment', amendment, now));
+  await db.outbox.add(await sealRow('outbox', row('amendment', amendment, now)));
   return amendment.id;
 }
 
 /** Records to send, oldest first: visits before amendments so an amendment never overtakes its visit. */
 export async function pendingItems() {
-  const items = await db.outbox.where('state').equals(PENDING).sortBy('created_at');
+  const items = await openBox(await db.outbox.where('state').equals(PENDING).sortBy('created_at'));
   return [
     ...items.filter((i) => i.type === 'visit'),
     ...items.filter((i) => i.type === 'amendment'),
@@ -41,11 +47,16 @@ export async function pendingItems() {
 }
 
 export async function problems() {
-  return db.outbox.where('state').anyOf(REJECTED, CONFLICT).sortBy('created_at');
+  return openBox(await db.outbox.where('state').anyOf(REJECTED, CONFLICT).sortBy('created_at'));
 }
 
 export async function all() {
-  return db.outbox.orderBy('created_at').toArray();
+  return openBox(await db.outbox.orderBy('created_at').toArray());
+}
+
+/** The visits waiting (for this week's counts). */
+export async function visits() {
+  return openBox(await db.outbox.where('type').equals('visit').toArray());
 }
 
 export async function counts() {
@@ -56,8 +67,26 @@ export async function counts() {
   return { waiting, problems: problem, total: waiting + problem };
 }
 
-export function get(id) {
-  return db.outbox.get(id);
+export async function get(id) {
+  return openRow('outbox', await db.outbox.get(id));
+}
+
+/** One synced visit kept for corrections, or undefined. */
+export async function syncedVisit(id) {
+  return openRow('synced', await db.synced.get(id));
+}
+
+/** Every synced visit kept (for this week's counts). */
+export async function allSynced() {
+  return openKept(await db.synced.toArray());
+}
+
+/** Change an outbox record: read, opened, changed, sealed again, written. */
+async function change(id, fields) {
+  const item = await get(id);
+  if (!item) return 0;
+  await db.outbox.put(await sealRow('outbox', { ...item, ...fields }));
+  return 1;
 }
 
 /**
@@ -67,55 +96,91 @@ export function get(id) {
 export async function applyResults(results, sentItems, now = new Date()) {
   const sent = new Map(sentItems.map((i) => [i.id, i]));
   const tally = { created: 0, duplicate: 0, rejected: 0, conflict: 0 };
-  await db.transaction('rw', db.outbox, db.synced, async () => {
-    for (const result of results || []) {
-      const item = sent.get(result.id);
-      if (!item) continue;
-      if (result.status === 'created' || result.status === 'duplicate') {
-        tally[result.status]++;
-        await db.outbox.delete(item.id);
-        if (item.type === 'visit') {
-          await db.synced.put({
-            id: item.id,
-            resident_id: item.payload.resident_id,
-            payload: item.payload,
-            amendments: [],
-            synced_at: now.getTime(),
-          });
-        } else {
-          const visit = await db.synced.get(item.payload.visit_id);
-          if (visit) {
-            visit.amendments = [...(visit.amendments || []), item.payload];
-            await db.synced.put(visit);
-          }
+  // Worked out, and sealed, before the transaction (see sync/vault.js).
+  const accepted = (results || []).filter(
+    (r) => sent.has(r.id) && (r.status === 'created' || r.status === 'duplicate'),
+  );
+  const amended = accepted
+    .map((r) => sent.get(r.id))
+    .filter((item) => item.type === 'amendment')
+    .map((item) => item.payload.visit_id);
+  const kept = new Map();
+  if (amended.length)
+    for (const visit of await openKept((await db.synced.bulkGet(amended)).filter(Boolean)))
+      kept.set(visit.id, visit);
+  const gone = [];
+  const keptChanged = new Set();
+  const refused = [];
+  for (const result of results || []) {
+    const item = sent.get(result.id);
+    if (!item) continue;
+    if (result.status === 'created' || result.status === 'duplicate') {
+      tally[result.status]++;
+      gone.push(item.id);
+      if (item.type === 'visit') {
+        kept.set(item.id, {
+          id: item.id,
+          resident_id: item.payload.resident_id,
+          payload: item.payload,
+          amendments: [],
+          synced_at: now.getTime(),
+        });
+        keptChanged.add(item.id);
+      } else {
+        const visit = kept.get(item.payload.visit_id);
+        if (visit) {
+          visit.amendments = [...(visit.amendments || []), item.payload];
+          keptChanged.add(visit.id);
         }
-      } else if (result.status === 'rejected' || result.status === 'conflict') {
-        tally[result.status]++;
-        await db.outbox.update(item.id, { state: result.status, errors: result.errors || {} });
       }
+    } else if (result.status === 'rejected' || result.status === 'conflict') {
+      tally[result.status]++;
+      refused.push({ ...item, state: result.status, errors: result.errors || {} });
     }
+  }
+  const [keptRows, refusedRows] = await Promise.all([
+    sealRows(
+      'synced',
+      [...keptChanged].map((id) => kept.get(id)),
+    ),
+    sealRows('outbox', refused),
+  ]);
+  await db.transaction('rw', db.outbox, db.synced, async () => {
+    await db.outbox.bulkDelete(gone);
+    await db.synced.bulkPut(keptRows);
+    // A refused record is updated only if it is still there (the worker may have discarded it).
+    const still = await db.outbox.bulkGet(refusedRows.map((r) => r.id));
+    await db.outbox.bulkPut(refusedRows.filter((r, i) => still[i]));
   });
   return tally;
 }
 
 /** Mark one item as refused without asking the server (e.g. too large even alone). */
 export function markRejected(id, errors) {
-  return db.outbox.update(id, { state: REJECTED, errors });
+  return change(id, { state: REJECTED, errors });
 }
 
 /** The worker corrected a rejected record: same id (the server never stored it), send again. */
 export async function replacePayload(id, payload) {
-  await db.outbox.update(id, { payload, state: PENDING, errors: null });
+  await change(id, { payload, state: PENDING, errors: null });
 }
 
 /** A conflict means the server holds other content under this id: send ours as a new record. */
 export async function resendAsNew(id) {
+  const item = await get(id);
+  if (!item) return;
+  const fresh = { ...item.payload, id: uuid() };
+  const row = await sealRow('outbox', {
+    ...item,
+    id: fresh.id,
+    payload: fresh,
+    state: PENDING,
+    errors: null,
+  });
   await db.transaction('rw', db.outbox, async () => {
-    const item = await db.outbox.get(id);
-    if (!item) return;
-    const fresh = { ...item.payload, id: uuid() };
+    if (!(await db.outbox.get(id))) return;
     await db.outbox.delete(id);
-    await db.outbox.add({ ...item, id: fresh.id, payload: fresh, state: PENDING, errors: null });
+    await db.outbox.add(row);
   });
 }
 
@@ -127,7 +192,7 @@ export function discard(id) {
 /** Synced visits still open to correction, newest first. */
 export async function recentSynced(now = new Date()) {
   const since = now.getTime() - SYNCED_KEEP_DAYS * 86400e3;
-  const rows = await db.synced.where('synced_at').aboveOrEqual(since).toArray();
+  const rows = await openKept(await db.synced.where('synced_at').aboveOrEqual(since).toArray());
   return rows.sort((a, b) => b.payload.checked_in_at.localeCompare(a.payload.checked_in_at));
 }
 

@@ -1,10 +1,17 @@
 // The sync client's view of IndexedDB: session, cursor, outbox and roster.
-// Shared by the page and the service worker (Background Sync).
-import { db, getMeta, setMeta, delMeta } from './db.js';
+// Shared by the page and the service worker (Background Sync). With a PIN set, only a page
+// that has been unlocked holds the key: elsewhere the store is `locked` and nothing is synced.
+import { db, getMeta, setMeta, delMeta, forgetRoster } from './db.js';
 import * as outbox from './outbox.js';
+import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
-  session: () => getMeta('session'),
+  /** True when a PIN is set and this page or service worker does not hold the key. */
+  async locked() {
+    await refresh();
+    return isLocked();
+  },
+  session: () => getSecret('session'),
   cursor: () => getMeta('cursor', null),
   setCursor: (c) => setMeta('cursor', c),
   pendingItems: () => outbox.pendingItems(),
@@ -12,9 +19,13 @@ export const store = {
   markRejected: (id, errors) => outbox.markRejected(id, errors),
 
   async applyRoster(page) {
+    const [units, residents] = await Promise.all([
+      sealRows('units', page.units || []),
+      sealRows('residents', page.residents || []),
+    ]);
     await db.transaction('rw', db.units, db.residents, async () => {
-      if (page.units?.length) await db.units.bulkPut(page.units);
-      if (page.residents?.length) await db.residents.bulkPut(page.residents);
+      if (units.length) await db.units.bulkPut(units);
+      if (residents.length) await db.residents.bulkPut(residents);
       if (page.removed?.residents?.length) await db.residents.bulkDelete(page.removed.residents);
       if (page.removed?.units?.length) await db.units.bulkDelete(page.removed.units);
     });
@@ -36,6 +47,8 @@ export const store = {
   },
 
   async recordOutcome(o) {
+    // A locked store tried nothing: what the last real attempt said still stands.
+    if (o.reason === 'locked') return;
     const { changed, ...kept } = o;
     await setMeta('last_attempt', kept);
     if (o.ok) {
@@ -44,6 +57,12 @@ export const store = {
       await outbox.purgeSynced();
     } else if (o.reason === 'auth') {
       await setMeta('auth_expired', true);
+      if (o.revoked) {
+        // Signed out by the office: the roster goes now, the unsent visits stay for the next login.
+        const [before, draft] = await Promise.all([getMeta('revoked'), getMeta('draft')]);
+        await forgetRoster();
+        await setMeta('revoked', before || { at: o.at, draft: Boolean(draft) });
+      }
     }
   },
 };

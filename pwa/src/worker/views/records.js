@@ -3,7 +3,7 @@
 import { h, svg, append, field, choice } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import * as outbox from '../../sync/outbox.js';
-import { db, uuid } from '../../sync/db.js';
+import { uuid } from '../../sync/db.js';
 import { errorsText, fieldErrors } from './errors.js';
 import { visitSummary } from './confirm.js';
 import { draft, roster, status, syncing } from '../../state/index.js';
@@ -172,7 +172,7 @@ export function effective(visit) {
 export function amendView(app, [visitId, fixId]) {
   const el = h('section', { class: 'view amend' }, h('h1', null, t('amend.title')));
   (async () => {
-    const visit = await db.synced.get(visitId);
+    const visit = await outbox.syncedVisit(visitId);
     const fixing = fixId ? await outbox.get(fixId) : null;
     if (!visit) {
       el.append(

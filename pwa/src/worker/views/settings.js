@@ -1,11 +1,11 @@
-// Settings: language, storage, the account, and logging out (refused while records wait,
-// unless the worker confirms losing them with the count in front of them).
+// Settings: language, storage, the PIN lock, the account, and logging out (refused while
+// records wait, unless the worker confirms losing them with the count in front of them).
 import { h, field } from '../../lib/dom.js';
 import { t, LANGS } from '../../lib/i18n/index.js';
 import { getMeta } from '../../sync/db.js';
 import { needsHomeScreenHint } from '../../lib/device.js';
 import * as outbox from '../../sync/outbox.js';
-import { session, prefs, syncing } from '../../state/index.js';
+import { session, prefs, syncing, lock } from '../../state/index.js';
 
 /** Logging out is the shell's app.logout(): it forgets the worker's data and opens the login. */
 export function settingsView(app) {
@@ -33,6 +33,8 @@ export function settingsView(app) {
     },
     t('settings.storageAsk'),
   );
+
+  const pinBox = pinSection(app);
 
   const logoutBox = h('div', { class: 'logout' });
   function drawLogout() {
@@ -110,6 +112,8 @@ export function settingsView(app) {
     storageText,
     storageBtn,
     needsHomeScreenHint() ? h('p', { class: 'banner' }, t('storage.iosHint')) : null,
+    h('h2', null, t('pin.title')),
+    pinBox,
     h('h2', null, t('settings.account')),
     h(
       'dl',
@@ -132,4 +136,94 @@ function storageLine(state) {
     : state === 'denied'
       ? `⚠ ${t('storage.denied')}`
       : t('storage.unknown');
+}
+
+/** The PIN lock: set one (twice, 4–8 digits) with its idle minutes, change the minutes, or remove it. */
+function pinSection(app) {
+  const box = h('div', { class: 'pin' });
+  const minutesSelect = (value, onchange) => {
+    const select = h(
+      'select',
+      { onchange },
+      lock.IDLE_CHOICES.map((n) => h('option', { value: String(n) }, t('pin.minutes', { n }))),
+    );
+    select.value = String(value);
+    return select;
+  };
+  const pinInput = (name) =>
+    h('input', {
+      name,
+      type: 'password',
+      inputmode: 'numeric',
+      autocomplete: 'new-password',
+      maxlength: '8',
+    });
+
+  function drawOff() {
+    const first = pinInput('pin');
+    const again = pinInput('pin-again');
+    const minutes = minutesSelect(5);
+    const msg = h('p', { class: 'error', role: 'alert' });
+    const go = h('button', { type: 'submit', class: 'btn' }, t('pin.turnOn'));
+    async function onsubmit(e) {
+      e.preventDefault();
+      msg.textContent = '';
+      go.disabled = true;
+      const problem = await lock.turnOn(first.value, again.value, Number(minutes.value));
+      go.disabled = false;
+      if (problem) {
+        msg.textContent = `⚠ ${t(problem)}`;
+        return;
+      }
+      app.toast(t('pin.on'));
+      draw();
+    }
+    box.replaceChildren(
+      h('p', { class: 'note' }, t('pin.intro')),
+      h(
+        'form',
+        { onsubmit, novalidate: true },
+        field(t('pin.new'), first, { hint: t('pin.hint') }),
+        field(t('pin.again'), again),
+        field(t('pin.after'), minutes),
+        msg,
+        go,
+      ),
+    );
+  }
+
+  function drawOn() {
+    const minutes = minutesSelect(lock.idleMinutes(), async (e) => {
+      await lock.setIdleMinutes(Number(e.target.value));
+      app.toast(t('pin.saved'));
+    });
+    const current = pinInput('pin-current');
+    current.autocomplete = 'off';
+    const msg = h('p', { class: 'error', role: 'alert' });
+    async function onsubmit(e) {
+      e.preventDefault();
+      msg.textContent = '';
+      if (!(await lock.turnOff(current.value))) {
+        msg.textContent = `⚠ ${t('pin.wrong')}`;
+        return;
+      }
+      app.toast(t('pin.off'));
+      draw();
+    }
+    box.replaceChildren(
+      h('p', null, '✓ ', t('pin.isOn')),
+      field(t('pin.after'), minutes),
+      h(
+        'form',
+        { onsubmit, novalidate: true },
+        field(t('pin.current'), current),
+        msg,
+        h('button', { type: 'submit', class: 'btn secondary' }, t('pin.turnOff')),
+      ),
+    );
+  }
+
+  const draw = () => (lock.isOn() ? drawOn() : drawOff());
+  draw();
+  return box;
 }

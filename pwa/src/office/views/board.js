@@ -127,7 +127,6 @@ export function boardView(app) {
         ],
         data.units,
       ),
-      h('h2', null, title),
       rows.length
         ? table(
             title,

@@ -122,21 +122,55 @@ def login(
     return issue_token(user, device_id, device_name, token_days, now)
 
 
+# How many ids derived from the phone's id a login tries before it takes a random one.
+_DERIVED_DEVICE_IDS = 8
+
+
+def _device_ids_for(user: User, device_id: uuid.UUID) -> list[uuid.UUID]:
+    """The phone's id, then ids derived from it for this person, one after the other.
+
+    A device id belongs to the person who first registered it. On a phone shared by two
+    workers the second gets an id derived from the phone's and their own, the same at each
+    login, so each keeps one device row on that phone; a revoked device stays revoked and its
+    owner's next login on that phone takes the next id of the chain."""
+    ids = [device_id]
+    for _ in range(_DERIVED_DEVICE_IDS):
+        ids.append(uuid.uuid5(ids[-1], str(user.id)))
+    return ids
+
+
+def _usable_device(user: User, device_id: uuid.UUID) -> tuple[uuid.UUID, Device | None]:
+    """The id this login's device gets, and its row when it exists already (never another
+    person's device, never a revoked one)."""
+    candidates = _device_ids_for(user, device_id)
+    held = {device.id: device for device in db.session.scalars(
+        select(Device).where(Device.id.in_(candidates)))}
+    for candidate in candidates:
+        device = held.get(candidate)
+        if device is None:
+            return candidate, None
+        if device.user_id == user.id and device.revoked_at is None:
+            return candidate, device
+    return uuid.uuid4(), None
+
+
 def issue_token(
     user: User, device_id: uuid.UUID, device_name: str, token_days: int, now: datetime
 ) -> IssuedToken:
-    """One token per device: logging in again on a phone replaces its token."""
+    """One token per device: logging in again on a phone replaces its token.
+
+    The device is the phone's own id unless another person holds it or it was revoked: then
+    an id of this person's (see _device_ids_for), answered with the token. Nobody's login
+    takes over another's device or lifts a revocation."""
     token = secrets.token_urlsafe(32)
-    device = db.session.get(Device, device_id)
+    device_id, device = _usable_device(user, device_id)
     if device is None:
-        device = Device(id=device_id, user_id=user.id)
+        device = Device(id=device_id, user_id=user.id, user=user)
         db.session.add(device)
-    device.user_id = user.id
     device.name = device_name
     device.token_hash = hash_token(token)
     device.issued_at = now
     device.expires_at = now + timedelta(days=token_days)
-    device.revoked_at = None
     db.session.flush()
     return IssuedToken(token=token, device=device)
 

@@ -46,7 +46,7 @@ def login(body):
         raise
     db.session.commit()
     return {"token": issued.token, "expires_at": issued.device.expires_at,
-            "user": issued.device.user}
+            "device_id": issued.device.id, "user": issued.device.user}
 
 
 @bp.post("/auth/logout")

@@ -74,51 +74,83 @@ class BadCredentials(ApiError):
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def _retry_after(limits: LoginLimits, username: str, address: str, now: datetime) -> int | None:
-    """Seconds until the oldest counted failure expires, when a limit is reached."""
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt, counted (and committed by the caller) before its password is checked."""
+
+    id: int
+    username: str
+    address: str
+    at: datetime
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def count_attempt(username: str, address: str) -> Attempt:
+    """Count a login attempt against the limit; the caller commits before calling login().
+
+    Counting first, in its own committed row, is what makes the limit hold against parallel
+    guesses: the k-th attempt to commit sees at least k attempts, so no more than the limit
+    ever reach the password check. Checking first and counting a failure afterwards let 40
+    parallel guesses get 19 passwords checked against a limit of 5."""
+    username, now = normalise_username(username), utcnow()
+    row = LoginFailure(username=username, address=address[:64], at=now)
+    db.session.add(row)
+    db.session.flush()
+    return Attempt(row.id, username, row.address, now)
+
+
+def _retry_after(limits: LoginLimits, attempt: Attempt) -> int | None:
+    """Seconds until the oldest counted attempt expires, when this one is over a limit.
+
+    The limits are per account *and* address, and per address: an attacker from one
+    address locks only that address out of an account, never its owner on another."""
+    now = attempt.at
     since = now - limits.window
     waits = []
-    for column, value, limit in (
-        (LoginFailure.username, username, limits.max_per_user),
-        (LoginFailure.address, address, limits.max_per_address),
+    for conditions, limit in (
+        ((LoginFailure.username == attempt.username, LoginFailure.address == attempt.address),
+         limits.max_per_user),
+        ((LoginFailure.address == attempt.address,), limits.max_per_address),
     ):
         count, oldest = db.session.execute(
             select(func.count(), func.min(LoginFailure.at)).where(
-                column == value, LoginFailure.at > since
-            )
+                *conditions, LoginFailure.at > since)
         ).one()
-        if count >= limit and oldest is not None:
+        if count > limit and oldest is not None:  # this attempt is among those counted
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             waits.append(max(1, math.ceil((oldest + limits.window - now).total_seconds())))
     return max(waits) if waits else None
 
 
 def login(
-    username: str,
+    attempt: Attempt,
     password: str,
     device_id: uuid.UUID,
     device_name: str,
-    address: str,
     limits: LoginLimits,
     token_days: int,
 ) -> IssuedToken:
-    """Check the password and issue this device a fresh token (replacing its old one).
+    """Check the password of a counted attempt and issue this device a fresh token.
 
-    A wrong password adds a counted failure and raises BadCredentials: the caller commits
-    before answering, so that the failure counts although the login does not succeed."""
-    username = username.strip().lower()
-    now = utcnow()
-    retry_after = _retry_after(limits, username, address, now)
+    Over a limit: TooManyAttempts, and the attempt is not kept (hammering while locked does
+    not lengthen the lock). A wrong password keeps the attempt as a failure and raises
+    BadCredentials. Either way the caller commits before answering."""
+    retry_after = _retry_after(limits, attempt)
     if retry_after is not None:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt.id))
         raise TooManyAttempts(retry_after)
-    user = db.session.scalar(select(User).where(User.username == username))
+    now = attempt.at
+    user = db.session.scalar(select(User).where(User.username == attempt.username))
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        db.session.add(LoginFailure(username=username, address=address, at=now))
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window * 4))
         db.session.flush()
         raise BadCredentials()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == attempt.username,
+                                                  LoginFailure.address == attempt.address))
     return issue_token(user, device_id, device_name, token_days, now)
 
 

@@ -59,12 +59,12 @@ def _people(app) -> dict:
         units = [create_unit(SYSTEM, f"病区 Ward {n:02d}", "ward") for n in range(UNITS)]
         db.session.flush()
         workers = {unit.id: [create_user(SYSTEM, {
-            "username": f"worker.{n:02d}.{w}", "role": "worker", "password": "benchmark",
+            "username": f"worker.{n:02d}.{w}", "role": "worker", "password": "plum-bench-7",
             "display_name": f"护工 Worker {n:02d}-{w}", "unit_ids": [unit.id]}, fast_hash=True).id
             for w in range(WORKERS_PER_UNIT)] for n, unit in enumerate(units)}
-        create_user(SYSTEM, {"username": "sup", "role": "supervisor", "password": "benchmark",
+        create_user(SYSTEM, {"username": "sup", "role": "supervisor", "password": "plum-bench-7",
                              "unit_ids": [units[0].id, units[1].id]}, fast_hash=True)
-        create_user(SYSTEM, {"username": "boss", "role": "admin", "password": "benchmark"},
+        create_user(SYSTEM, {"username": "boss", "role": "admin", "password": "plum-bench-7"},
                     fast_hash=True)
         db.session.commit()
         return {"units": [unit.id for unit in units], "workers": workers}
@@ -198,7 +198,7 @@ def _refresh_coverage(app) -> str:
 
 def _login(client, username: str) -> dict:
     answer = client.post("/api/v1/auth/login", json={
-        "username": username, "password": "benchmark",
+        "username": username, "password": "plum-bench-7",
         "device": {"id": str(uuid.uuid4()), "name": "bench"}})
     return {"Authorization": f"Bearer {answer.json['token']}"}
 

@@ -42,7 +42,7 @@ def _seed(app, residents: int) -> list[dict]:
                 "birth_year": 1930 + number % 30, "sex": ("female", "male")[number % 2],
             }, datetime.now(UTC).date())
             made.append({"id": str(resident.id), "qr_token": resident.qr_token})
-        create_user(SYSTEM, {"username": "bench", "role": "worker", "password": "benchmark",
+        create_user(SYSTEM, {"username": "bench", "role": "worker", "password": "plum-bench-7",
                              "unit_ids": [unit.id]}, fast_hash=True)
         db.session.commit()
     return made
@@ -50,7 +50,7 @@ def _seed(app, residents: int) -> list[dict]:
 
 def _login(client) -> dict:
     answer = client.post("/api/v1/auth/login", json={
-        "username": "bench", "password": "benchmark",
+        "username": "bench", "password": "plum-bench-7",
         "device": {"id": str(uuid.uuid4()), "name": "bench"}})
     return {"Authorization": f"Bearer {answer.json['token']}", "Accept-Encoding": "gzip",
             "Content-Type": "application/json", "Content-Encoding": "gzip"}

@@ -77,6 +77,28 @@ def users_visible_to(user: User) -> Select:
     return query.where(User.id.in_(shared), User.role == WORKER)
 
 
+class UserInScope:
+    """A person as someone with `scope` sees them: only the units inside that scope.
+
+    Staff shared between units would otherwise show a supervisor the names and ids of units
+    outside theirs."""
+
+    def __init__(self, user: User, scope: Scope) -> None:
+        self._user = user
+        self.units = [unit for unit in user.units if scope.includes(unit.id)]
+
+    @property
+    def unit_ids(self) -> list[uuid.UUID]:
+        return [unit.id for unit in self.units]
+
+    def __getattr__(self, name: str):
+        return getattr(self._user, name)
+
+
+def seen_within(user: User, scope: Scope) -> User | UserInScope:
+    return user if scope.everything else UserInScope(user, scope)
+
+
 # --- Kept for server/reports and server/alerts until they take a Scope ------------------------
 # Each is a one-liner over Scope; nothing else in the server should call them.
 

@@ -74,69 +74,135 @@ class BadCredentials(ApiError):
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def _retry_after(limits: LoginLimits, username: str, address: str, now: datetime) -> int | None:
-    """Seconds until the oldest counted failure expires, when a limit is reached."""
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt, counted (and committed by the caller) before its password is checked."""
+
+    id: int
+    username: str
+    address: str
+    at: datetime
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def count_attempt(username: str, address: str) -> Attempt:
+    """Count a login attempt against the limit; the caller commits before calling login().
+
+    Counting first, in its own committed row, is what makes the limit hold against parallel
+    guesses: the k-th attempt to commit sees at least k attempts, so no more than the limit
+    ever reach the password check. Checking first and counting a failure afterwards let 40
+    parallel guesses get 19 passwords checked against a limit of 5."""
+    username, now = normalise_username(username), utcnow()
+    row = LoginFailure(username=username, address=address[:64], at=now)
+    db.session.add(row)
+    db.session.flush()
+    return Attempt(row.id, username, row.address, now)
+
+
+def _retry_after(limits: LoginLimits, attempt: Attempt) -> int | None:
+    """Seconds until the oldest counted attempt expires, when this one is over a limit.
+
+    The limits are per account *and* address, and per address: an attacker from one
+    address locks only that address out of an account, never its owner on another."""
+    now = attempt.at
     since = now - limits.window
     waits = []
-    for column, value, limit in (
-        (LoginFailure.username, username, limits.max_per_user),
-        (LoginFailure.address, address, limits.max_per_address),
+    for conditions, limit in (
+        ((LoginFailure.username == attempt.username, LoginFailure.address == attempt.address),
+         limits.max_per_user),
+        ((LoginFailure.address == attempt.address,), limits.max_per_address),
     ):
         count, oldest = db.session.execute(
             select(func.count(), func.min(LoginFailure.at)).where(
-                column == value, LoginFailure.at > since
-            )
+                *conditions, LoginFailure.at > since)
         ).one()
-        if count >= limit and oldest is not None:
+        if count > limit and oldest is not None:  # this attempt is among those counted
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             waits.append(max(1, math.ceil((oldest + limits.window - now).total_seconds())))
     return max(waits) if waits else None
 
 
 def login(
-    username: str,
+    attempt: Attempt,
     password: str,
     device_id: uuid.UUID,
     device_name: str,
-    address: str,
     limits: LoginLimits,
     token_days: int,
 ) -> IssuedToken:
-    """Check the password and issue this device a fresh token (replacing its old one).
+    """Check the password of a counted attempt and issue this device a fresh token.
 
-    A wrong password adds a counted failure and raises BadCredentials: the caller commits
-    before answering, so that the failure counts although the login does not succeed."""
-    username = username.strip().lower()
-    now = utcnow()
-    retry_after = _retry_after(limits, username, address, now)
+    Over a limit: TooManyAttempts, and the attempt is not kept (hammering while locked does
+    not lengthen the lock). A wrong password keeps the attempt as a failure and raises
+    BadCredentials. Either way the caller commits before answering."""
+    retry_after = _retry_after(limits, attempt)
     if retry_after is not None:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt.id))
         raise TooManyAttempts(retry_after)
-    user = db.session.scalar(select(User).where(User.username == username))
+    now = attempt.at
+    user = db.session.scalar(select(User).where(User.username == attempt.username))
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        db.session.add(LoginFailure(username=username, address=address, at=now))
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window * 4))
         db.session.flush()
         raise BadCredentials()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == attempt.username,
+                                                  LoginFailure.address == attempt.address))
     return issue_token(user, device_id, device_name, token_days, now)
+
+
+# How many ids derived from the phone's id a login tries before it takes a random one.
+_DERIVED_DEVICE_IDS = 8
+
+
+def _device_ids_for(user: User, device_id: uuid.UUID) -> list[uuid.UUID]:
+    """The phone's id, then ids derived from it for this person, one after the other.
+
+    A device id belongs to the person who first registered it. On a phone shared by two
+    workers the second gets an id derived from the phone's and their own, the same at each
+    login, so each keeps one device row on that phone; a revoked device stays revoked and its
+    owner's next login on that phone takes the next id of the chain."""
+    ids = [device_id]
+    for _ in range(_DERIVED_DEVICE_IDS):
+        ids.append(uuid.uuid5(ids[-1], str(user.id)))
+    return ids
+
+
+def _usable_device(user: User, device_id: uuid.UUID) -> tuple[uuid.UUID, Device | None]:
+    """The id this login's device gets, and its row when it exists already (never another
+    person's device, never a revoked one)."""
+    candidates = _device_ids_for(user, device_id)
+    held = {device.id: device for device in db.session.scalars(
+        select(Device).where(Device.id.in_(candidates)))}
+    for candidate in candidates:
+        device = held.get(candidate)
+        if device is None:
+            return candidate, None
+        if device.user_id == user.id and device.revoked_at is None:
+            return candidate, device
+    return uuid.uuid4(), None
 
 
 def issue_token(
     user: User, device_id: uuid.UUID, device_name: str, token_days: int, now: datetime
 ) -> IssuedToken:
-    """One token per device: logging in again on a phone replaces its token."""
+    """One token per device: logging in again on a phone replaces its token.
+
+    The device is the phone's own id unless another person holds it or it was revoked: then
+    an id of this person's (see _device_ids_for), answered with the token. Nobody's login
+    takes over another's device or lifts a revocation."""
     token = secrets.token_urlsafe(32)
-    device = db.session.get(Device, device_id)
+    device_id, device = _usable_device(user, device_id)
     if device is None:
-        device = Device(id=device_id, user_id=user.id)
+        device = Device(id=device_id, user_id=user.id, user=user)
         db.session.add(device)
-    device.user_id = user.id
     device.name = device_name
     device.token_hash = hash_token(token)
     device.issued_at = now
     device.expires_at = now + timedelta(days=token_days)
-    device.revoked_at = None
     db.session.flush()
     return IssuedToken(token=token, device=device)
 

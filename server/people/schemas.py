@@ -63,6 +63,9 @@ class MeSchema(Schema):
 class LoginAnswerSchema(Schema):
     token = fields.String()
     expires_at = fields.AwareDateTime()
+    # The device the token is for: the id sent, unless another person holds it or it was
+    # revoked (then one of this person's, docs/security.md "Devices").
+    device_id = fields.UUID()
     user = fields.Nested(MeSchema)
 
 

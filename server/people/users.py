@@ -9,6 +9,7 @@ from sqlalchemy import select
 from server.models import Unit, User
 from server.people import audit
 from server.people.auth import hash_password, revoke_user_devices
+from server.people.passwords import check_strength
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 
@@ -32,8 +33,10 @@ def create_user(actor: audit.Actor, fields: dict, *, fast_hash: bool = False) ->
     password = fields.pop("password")
     unit_ids = fields.pop("unit_ids", [])
     fields.setdefault("display_name", username)
+    units = _units(unit_ids)
+    check_strength(password, username=username, display_name=fields["display_name"])
     user = User(username=username, password_hash=hash_password(password, fast=fast_hash),
-                units=_units(unit_ids), **fields)
+                units=units, **fields)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", "user", user.id, None, audit.snapshot(user, AUDITED))
@@ -50,6 +53,7 @@ def update_user(actor: audit.Actor, user: User, changes: dict, *, fast_hash: boo
     for name, value in changes.items():
         setattr(user, name, value)
     if password is not None:
+        check_strength(password, username=user.username, display_name=user.display_name)
         user.password_hash = hash_password(password, fast=fast_hash)
         revoke_user_devices(user.id)
     if changes.get("active") is False:

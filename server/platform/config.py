@@ -87,6 +87,10 @@ class Config:
         self.MAX_CONTENT_LENGTH = _env_int("ROUNDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
         self.SYNC_MAX_VISITS = _env_int("ROUNDS_SYNC_MAX_VISITS", 200)
         self.SYNC_PAGE_SIZE = _env_int("ROUNDS_SYNC_PAGE_SIZE", 500)
+        # Check-ins are bounded by the server's clock as well as the phone's: at most this far
+        # ahead of the server (a check-out too), and at most this many days back.
+        self.CHECK_IN_MAX_AHEAD_SECONDS = _env_int("ROUNDS_CHECK_IN_MAX_AHEAD_SECONDS", 600)
+        self.CHECK_IN_HORIZON_DAYS = _env_int("ROUNDS_CHECK_IN_HORIZON_DAYS", 90)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
         # Behind TLS only: browsers then refuse plain HTTP to this host for a year.

@@ -23,6 +23,9 @@ from server.roster.changes import current_change_number
 from server.roster.residents import token_fingerprint
 
 ALL_UNITS = "*"
+# What a cursor can hold: change numbers are BIGINTs, and what encode() writes is short.
+MAX_SEQ = 2 ** 63 - 1
+MAX_CURSOR_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -39,16 +42,40 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str | None) -> Cursor | None:
-        """None for a missing or unreadable cursor: the phone then gets everything again."""
-        if not text:
+        """None for a missing cursor or one that is not exactly what encode() writes (bad
+        base64 or JSON, other types, a number out of range, a page id that is no UUID): the
+        phone then gets everything again. Nothing a phone sends here raises."""
+        if not text or len(text) > MAX_CURSOR_CHARS:
             return None
         try:
             raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if raw.get("v") != 1:
-                return None
-            return cls(int(raw["s"]), raw["r"], str(raw["u"]), str(raw["w"]))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, TypeError, RecursionError):  # binascii and Unicode errors too
             return None
+        if type(raw) is not dict or raw.get("v") != 1:
+            return None
+        seq, last_id, scope, week = raw.get("s"), raw.get("r"), raw.get("u"), raw.get("w")
+        if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+            return None
+        if type(scope) is not str or type(week) is not str or not _readable_scope(scope):
+            return None
+        if last_id is not None:
+            if type(last_id) is not str:
+                return None
+            try:
+                last_id = str(uuid.UUID(last_id))
+            except ValueError:
+                return None
+        return cls(seq, last_id, scope, week)
+
+
+def _readable_scope(key: str) -> bool:
+    """What scope_key() writes: every unit, or unit ids (removed.units names them)."""
+    if key == ALL_UNITS:
+        return True
+    try:
+        return all(str(uuid.UUID(part)) == part for part in filter(None, key.split(",")))
+    except ValueError:
+        return False
 
 
 def scope_key(unit_ids: set[uuid.UUID] | None) -> str:
@@ -147,9 +174,11 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     scope = scope_key(unit_ids)
     week = iso_week_label(today)
     cursor = Cursor.decode(cursor_text)
-    reset = cursor is None or cursor.scope != scope or cursor.week != week
-    start_seq, start_id = (0, None) if reset else (cursor.seq, cursor.last_id)
     high_water = current_change_number()
+    # A number the server never handed out would skip every change below it: resend all.
+    reset = (cursor is None or cursor.scope != scope or cursor.week != week
+             or cursor.seq > high_water)
+    start_seq, start_id = (0, None) if reset else (cursor.seq, cursor.last_id)
 
     everyone, scope_params = unit_ids is None, _scope_params(unit_ids)
     rows = db.session.execute(

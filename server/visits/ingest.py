@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,13 @@ from server.roster.changes import mark_residents_changed
 from server.visits import presence
 from server.visits.schemas import AmendmentInSchema, load_visit
 
+log = logging.getLogger(__name__)
+
 MAX_AHEAD = timedelta(minutes=10)
+# The server's clock bounds check-ins too (ROUNDS_CHECK_IN_MAX_AHEAD_SECONDS,
+# ROUNDS_CHECK_IN_HORIZON_DAYS): a phone whose clock is years off cannot vouch for itself.
+DEFAULT_AHEAD_OF_SERVER = timedelta(minutes=10)
+DEFAULT_HORIZON = timedelta(days=90)
 # How stale a device's last sync may be shown (the unsynced alert waits days), and the clock
 # skew that network delay alone makes between two syncs.
 SYNC_RESOLUTION = timedelta(minutes=1)
@@ -75,6 +82,10 @@ class SyncContext:
     now: datetime
     zone: str
     scope: Scope | None = None
+    # How far ahead of the server's clock a check-in or check-out may be, and how far back
+    # a check-in may lie (a late visit beyond it is rejected).
+    ahead_of_server: timedelta = DEFAULT_AHEAD_OF_SERVER
+    horizon: timedelta = DEFAULT_HORIZON
 
     def __post_init__(self) -> None:
         if self.scope is None:
@@ -186,11 +197,31 @@ def _resident_problem(resident, scope: Scope) -> dict | None:
     return None
 
 
-def _too_far_ahead(data: dict, ctx: SyncContext) -> dict | None:
-    if data["checked_in_at"] > ctx.device_time + MAX_AHEAD:
+def _clock_problem(data: dict, ctx: SyncContext) -> dict | None:
+    """A check-in ahead of the phone's clock or of the server's, or older than the horizon."""
+    checked_in, checked_out = data["checked_in_at"], data["checked_out_at"]
+    if checked_in > ctx.device_time + MAX_AHEAD:
         return {"checked_in_at": ["The check-in is more than 10 minutes ahead of the phone's "
                                   "clock: check the phone's date and time."]}
+    latest = ctx.now + ctx.ahead_of_server
+    if checked_in > latest:
+        return {"checked_in_at": ["The check-in is ahead of the server's clock: check the "
+                                  "phone's date and time."]}
+    if checked_out is not None and checked_out > latest:
+        return {"checked_out_at": ["The check-out is ahead of the server's clock: check the "
+                                   "phone's date and time."]}
+    if checked_in < ctx.now - ctx.horizon:
+        return {"checked_in_at": [f"The check-in is more than {ctx.horizon.days} days old: "
+                                  "the server takes no visit from that far back. Check the "
+                                  "phone's date and time, or ask your supervisor."]}
     return None
+
+
+def _unprocessable(record_id: str, kind: str) -> dict:
+    """Errors for an item whose judging raised: logged, and rejected alone."""
+    log.exception("sync: %s %s could not be judged; rejected", kind, record_id or "(no id)")
+    return {"_item": ["The server could not process this record; it was logged for the "
+                      "administrator."]}
 
 
 def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult], set]:
@@ -207,12 +238,16 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
         if claimed[index] in stored and stored[claimed[index]][0] == raw_digests[index]:
             results[index] = ItemResult(str(claimed[index]), "visit", "duplicate")
             continue  # a replay: recognised without parsing or validating again
+        # Any failure judging one item is that item's rejection, never the batch's (a try
+        # costs nothing on the way through).
         try:
             data = load_visit(raw)
+            loaded.append((index, data, canonical_hash(data)))
         except ValidationError as error:
             results[index] = _reject(ctx, _record_id(raw), "visit", error.messages)
-            continue
-        loaded.append((index, data, canonical_hash(data)))
+        except Exception:
+            record_id = _record_id(raw)
+            results[index] = _reject(ctx, record_id, "visit", _unprocessable(record_id, "visit"))
 
     resident_ids = {data["resident_id"] for _, data, _ in loaded}
     residents = {r.id: r for r in db.session.execute(
@@ -222,22 +257,31 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     new_rows: dict[uuid.UUID, tuple[int, dict]] = {}
     for index, data, digest in loaded:
         visit_id = data["id"]
-        if visit_id in held or visit_id in new_rows:
-            earlier = held.get(visit_id) or new_rows[visit_id][1]["content_hash"]
-            results[index] = _same_or_conflict(visit_id, digest, earlier, raw_visits[index],
-                                               "visit", ctx)
-            continue
-        resident = residents.get(data["resident_id"])
-        problem = _resident_problem(resident, ctx.scope) or _too_far_ahead(data, ctx)
-        if problem:
-            results[index] = _reject(ctx, str(visit_id), "visit", problem)
-            continue
-        new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest,
-                                                raw_digests[index]))
+        try:
+            if visit_id in held or visit_id in new_rows:
+                earlier = held.get(visit_id) or new_rows[visit_id][1]["content_hash"]
+                results[index] = _same_or_conflict(visit_id, digest, earlier, raw_visits[index],
+                                                   "visit", ctx)
+                continue
+            resident = residents.get(data["resident_id"])
+            problem = _resident_problem(resident, ctx.scope) or _clock_problem(data, ctx)
+            if problem:
+                results[index] = _reject(ctx, str(visit_id), "visit", problem)
+                continue
+            new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest,
+                                                    raw_digests[index]))
+        except Exception:
+            new_rows.pop(visit_id, None)
+            results[index] = _reject(ctx, str(visit_id), "visit",
+                                     _unprocessable(str(visit_id), "visit"))
 
     # Sorted ids: two overlapping batches lock index entries in the same order (no deadlock).
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
-    _assess_presence(rows)
+    for row in _assess_presence(rows):
+        index, _ = new_rows.pop(row["id"])
+        results[index] = _reject(ctx, str(row["id"]), "visit",
+                                 _unprocessable(str(row["id"]), "visit"))
+        rows.remove(row)
     inserted = _insert_ignoring_duplicates(Visit, rows)
     day_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
@@ -255,12 +299,28 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     return results, touched
 
 
-def _assess_presence(rows: list[dict]) -> None:
-    """Presence signals read the new visits' fields; plain objects spare the ORM's overhead."""
+def _assess_presence(rows: list[dict]) -> list[dict]:
+    """Presence signals read the new visits' fields; plain objects spare the ORM's overhead.
+
+    Answers the rows that could not be assessed: when the batch fails, each row is assessed
+    alone, so that one bad row is rejected alone."""
     visits = [SimpleNamespace(**row) for row in rows]
-    presence.assess_batch(visits)
+    try:
+        presence.assess_batch(visits)
+    except Exception:
+        failed = []
+        for row, visit in zip(rows, visits, strict=True):
+            try:
+                presence.assess_batch([visit])
+            except Exception:
+                failed.append(row)
+        if not failed:
+            raise  # the batch fails although each visit passes alone: not a bad item
+    else:
+        failed = []
     for row, visit in zip(rows, visits, strict=True):
         row["presence"] = visit.presence
+    return failed
 
 
 def _same_or_conflict(record_id, digest: str, held_digest: str | None, raw, kind: str,
@@ -296,32 +356,37 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
     results = []
     for raw in raw_amendments:
         try:
-            data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
-        except ValidationError as error:
-            results.append(_reject(ctx, _record_id(raw), "amendment", error.messages))
-            continue
-        digest = canonical_hash(data)
-        held = db.session.get(Amendment, data["id"])
-        if held is not None:
-            results.append(_same_or_conflict(data["id"], digest, held.content_hash, raw,
-                                             "amendment", ctx))
-            continue
-        visit = db.session.get(Visit, data["visit_id"])
-        problem = _amendment_problem(visit, ctx)
-        if problem:
-            results.append(_reject(ctx, str(data["id"]), "amendment", problem))
-            continue
-        row = {"id": data["id"], "visit_id": visit.id, "author_id": ctx.user.id,
-               "device_id": ctx.device_id, "changes": data["changes"],
-               "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
-        if _insert_ignoring_duplicates(Amendment, [row]):
-            results.append(ItemResult(str(data["id"]), "amendment", "created"))
-            day_counts.amendment_stored(visit.id, data["id"])
-        else:
-            stored = db.session.scalar(select(Amendment.content_hash)
-                                       .where(Amendment.id == data["id"]))
-            results.append(_same_or_conflict(data["id"], digest, stored, raw, "amendment", ctx))
+            results.append(_ingest_amendment(raw, ctx))
+        except Exception:
+            record_id = _record_id(raw)
+            results.append(_reject(ctx, record_id, "amendment",
+                                   _unprocessable(record_id, "amendment")))
     return results
+
+
+def _ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
+    """One amendment's result (a failure is the caller's to turn into its rejection)."""
+    try:
+        data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
+    except ValidationError as error:
+        return _reject(ctx, _record_id(raw), "amendment", error.messages)
+    digest = canonical_hash(data)
+    held = db.session.get(Amendment, data["id"])
+    if held is not None:
+        return _same_or_conflict(data["id"], digest, held.content_hash, raw, "amendment", ctx)
+    visit = db.session.get(Visit, data["visit_id"])
+    problem = _amendment_problem(visit, ctx)
+    if problem:
+        return _reject(ctx, str(data["id"]), "amendment", problem)
+    row = {"id": data["id"], "visit_id": visit.id, "author_id": ctx.user.id,
+           "device_id": ctx.device_id, "changes": data["changes"],
+           "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
+    if _insert_ignoring_duplicates(Amendment, [row]):
+        day_counts.amendment_stored(visit.id, data["id"])
+        return ItemResult(str(data["id"]), "amendment", "created")
+    stored = db.session.scalar(select(Amendment.content_hash)
+                               .where(Amendment.id == data["id"]))
+    return _same_or_conflict(data["id"], digest, stored, raw, "amendment", ctx)
 
 
 def record_device_health(device: Device, device_time: datetime, now: datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import (
@@ -93,11 +93,21 @@ class SignatureInSchema(Schema):
         return data
 
 
+# Check-ins outside these years are no phone's record (and 0001-01-01+08:00 is not even a
+# UTC time). The server's own clock bounds them closer still (server/visits/ingest.py).
+CHECK_IN_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CHECK_IN_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_CHECK_IN_RANGE = validate.Range(
+    min=CHECK_IN_EARLIEST, max=CHECK_IN_LATEST,
+    error="The check-in must lie between the years 2000 and 2100: check the phone's date "
+          "and time.")
+
+
 class VisitInSchema(Schema):
     id = fields.UUID(required=True)
     resident_id = fields.UUID(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
-    checked_in_at = fields.AwareDateTime(required=True)
+    checked_in_at = fields.AwareDateTime(required=True, validate=_CHECK_IN_RANGE)
     checked_out_at = fields.AwareDateTime(load_default=None, allow_none=True)
     identified_by = fields.String(required=True, validate=validate.OneOf(IDENTIFIED_BY))
     qr_token = text(64, load_default=None, allow_none=True)
@@ -328,6 +338,8 @@ def _usual_visit(raw: Any) -> dict:
     if type(raw) is not dict or not _VISIT_REQUIRED <= raw.keys() <= _VISIT_FIELDS:
         raise _Unsure
     checked_in = _aware(raw["checked_in_at"])
+    if not CHECK_IN_EARLIEST <= checked_in <= CHECK_IN_LATEST:
+        raise _Unsure
     checked_out = _optional(raw, "checked_out_at", _aware)
     identified_by = _choice(raw["identified_by"], IDENTIFIED_BY)
     qr_token = _optional(raw, "qr_token", lambda value: _text(value, 64))

@@ -35,18 +35,19 @@ def _limits() -> auth.LoginLimits:
           response=LoginAnswerSchema, public=True,
           extra_responses={401: "Wrong username or password", 429: "Too many failed logins"})
 def login(body):
+    attempt = auth.count_attempt(body["username"], request.remote_addr or "unknown")
+    db.session.commit()  # counted before the password is checked: parallel guesses cannot race
     try:
         issued = auth.login(
-            body["username"], body["password"], body["device"]["id"], body["device"]["name"],
-            address=request.remote_addr or "unknown", limits=_limits(),
-            token_days=current_app.config["TOKEN_DAYS"],
+            attempt, body["password"], body["device"]["id"], body["device"]["name"],
+            limits=_limits(), token_days=current_app.config["TOKEN_DAYS"],
         )
-    except auth.BadCredentials:
-        db.session.commit()  # the failure counts toward the rate limit: keep it, then answer 401
+    except (auth.BadCredentials, auth.TooManyAttempts):
+        db.session.commit()  # a failure stays counted; a refused attempt is not kept
         raise
     db.session.commit()
     return {"token": issued.token, "expires_at": issued.device.expires_at,
-            "user": issued.device.user}
+            "device_id": issued.device.id, "user": issued.device.user}
 
 
 @bp.post("/auth/logout")

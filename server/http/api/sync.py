@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from server.http.endpoint import endpoint
@@ -29,7 +31,10 @@ def sync_view(body):
     now = utcnow()
     context = sync.SyncContext(user=g.user, device_id=g.device.id,
                                device_time=body["device_time"], now=now, zone=config["TIMEZONE"],
-                               scope=g.scope)
+                               scope=g.scope,
+                               ahead_of_server=timedelta(
+                                   seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
+                               horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]))
     results = sync.ingest(body["visits"], body["amendments"], context)
     sync.record_device_health(g.device, body["device_time"], now,
                               request.headers.get("X-Rounds-App"))

@@ -12,7 +12,7 @@ from server.http.endpoint import endpoint
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
 from server.people import users
-from server.people.access import users_visible_to
+from server.people.access import seen_within, users_visible_to
 from server.people.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
@@ -22,15 +22,18 @@ bp = Blueprint("users", __name__)
 
 @bp.get("/users")
 @endpoint("Staff one may see (admins: all; supervisors: the workers of their units)",
-          query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS)
+          query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS,
+          extra_responses={404: "No such unit in one's scope (unit_id)"})
 def list_users(query):
     select_ = users_visible_to(g.user)
     if "role" in query:
         select_ = select_.where(User.role == query["role"])
     if "unit_id" in query:
+        if not g.scope.includes(query["unit_id"]):
+            raise NotFound("unit")  # outside one's scope a unit does not exist
         in_unit = select(user_units.c.user_id).where(user_units.c.unit_id == query["unit_id"])
         select_ = select_.where(User.id.in_(in_unit))
-    return db.session.scalars(select_).all()
+    return [seen_within(user, g.scope) for user in db.session.scalars(select_)]
 
 
 @bp.post("/users")
@@ -48,7 +51,7 @@ def get_user(user_id: uuid.UUID):
     user = db.session.scalar(users_visible_to(g.user).where(User.id == user_id))
     if user is None:
         raise NotFound("user")
-    return user
+    return seen_within(user, g.scope)
 
 
 @bp.patch("/users/<uuid:user_id>")

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
 from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.platform.sqlparts import insert_or_on_conflict
@@ -57,7 +58,8 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
     zone = current_app.config["TIMEZONE"]
     today = today_in(zone, now)
     week = Period.of("week", today)
-    alerts = db.session.scalars(alerts_visible_to(user).where(Alert.resolved_at.is_(None))).all()
+    scope = Scope.of(user)
+    alerts = db.session.scalars(alerts_visible_to(scope).where(Alert.resolved_at.is_(None))).all()
     names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     residents = dict(db.session.execute(
         select(Resident.id, Resident.name)
@@ -79,12 +81,11 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
                 f"  {label} ({alert.period}): {residents.get(alert.resident_id, '?')}")
     for unit, items in sorted(by_unit.items()):
         lines += [unit, *sorted(items), ""]
-    scope = None if user.role == "admin" else set(user.unit_ids)
     statuses = db.session.execute(select(CoverageResult.unit_id, CoverageResult.status)
                                   .where(CoverageResult.period == week.label)).all()
     counts: dict = defaultdict(Counter)
     for unit_id, status in statuses:
-        if scope is None or unit_id in scope:
+        if scope.includes(unit_id):
             counts[unit_id][status] += 1
     if counts:
         lines.append(f"This week {week.label}: met / on track / at risk / missed")

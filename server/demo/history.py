@@ -100,7 +100,7 @@ def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:
         supervisor = _supervisor_of(alert.unit_id, supervisors)
         if supervisor is None or now - alert.raised_at < timedelta(days=14):
             continue
-        acknowledge(supervisor, alert.id, rng.choice(ACK_NOTES))
+        acknowledge(Actor(user=supervisor), alert.id, rng.choice(ACK_NOTES))
         alert.acked_at = alert.raised_at + timedelta(hours=rng.randint(8, 30))
         acked += 1
     return acked

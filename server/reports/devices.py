@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from server.models import Device, User, utcnow
+from server.models import Device, utcnow
+from server.people.access import Scope
 from server.platform.extensions import db
 from server.reports.scope import workers_of
 
 
-def devices(user: User, units, stale_days: int, now: datetime | None = None,
+def devices(scope: Scope, units, stale_days: int, now: datetime | None = None,
             only_stale: bool = False, page: int = 1, per_page: int = 50) -> dict:
     """Workers' devices with their last sync, stalest first; stale: active and silent too long.
 
@@ -20,7 +21,7 @@ def devices(user: User, units, stale_days: int, now: datetime | None = None,
     """
     now = now or utcnow()
     limit = now - timedelta(days=stale_days)
-    people = select(workers_of(user, units).subquery().c.id)
+    people = select(workers_of(scope, units).subquery().c.id)
     last = func.coalesce(Device.last_sync_at, Device.issued_at)
     active = and_(Device.revoked_at.is_(None), Device.expires_at > now)
     stale = and_(active, last < limit)

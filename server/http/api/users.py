@@ -24,7 +24,7 @@ bp = Blueprint("users", __name__)
 @endpoint("Staff one may see (admins: all; supervisors: the workers of their units)",
           query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS)
 def list_users(query):
-    select_ = users_visible_to(g.user)
+    select_ = users_visible_to(g.scope)
     if "role" in query:
         select_ = select_.where(User.role == query["role"])
     if "unit_id" in query:
@@ -45,7 +45,7 @@ def create_user(body):
 @bp.get("/users/<uuid:user_id>")
 @endpoint("One account", response=UserSchema, roles=MANAGERS)
 def get_user(user_id: uuid.UUID):
-    user = db.session.scalar(users_visible_to(g.user).where(User.id == user_id))
+    user = db.session.scalar(users_visible_to(g.scope).where(User.id == user_id))
     if user is None:
         raise NotFound("user")
     return user

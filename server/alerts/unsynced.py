@@ -31,7 +31,7 @@ def check_unsynced(now: datetime | None = None) -> dict:
     devices = db.session.execute(
         select(Device.user_id, Device.id, func.coalesce(Device.last_sync_at, Device.issued_at))
         .join(User, User.id == Device.user_id)
-        .where(Device.revoked_at.is_(None), User.role == "worker", User.active.is_(True),
+        .where(Device.is_live(now), User.role == "worker", User.active.is_(True),
                has_residents)
     ).all()
     newest: dict = {}

@@ -188,6 +188,7 @@ def _refresh_coverage(app) -> str:
     with app.app_context():
         app.config["TIMEZONE"] = ZONE
         answer = coverage.refresh()
+        db.session.commit()
         # As autovacuum would within a minute of a pass that rewrote the week.
         db.session.execute(text("ANALYZE coverage_results"))
         db.session.execute(text("ANALYZE alerts"))

@@ -3,6 +3,10 @@
 Sent only when ROUNDS_SMTP_HOST is set. A row in digests_sent (unique on supervisor and day)
 is committed before the message goes out, so two schedulers, or a retry, never send twice;
 if sending fails the claim is dropped so the next try may send it.
+
+This is the one domain module that commits (docs/architecture.md, the commit rule): an
+e-mail cannot be rolled back, so each claim must be durable before its message leaves, and
+the send happens here, between two commits, once per supervisor.
 """
 
 from __future__ import annotations
@@ -96,6 +100,10 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
 
 
 def _claim(user_id, day, email: str, alerts: int) -> bool:
+    """Claim today's digest for this supervisor, committed: False if it is claimed already.
+
+    The exception to the commit rule: the e-mail that follows cannot be rolled back, so the
+    claim must be committed before it goes, or a second scheduler could send it too."""
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
     claimed = db.session.execute(
         insert_or_on_conflict(DigestSent)
@@ -122,7 +130,10 @@ def _send(settings: dict, message: EmailMessage) -> None:
 
 
 def send_digests(now: datetime) -> dict:
-    """Send each supervisor with an address today's digest, unless it was sent already."""
+    """Send each supervisor with an address today's digest, unless it was sent already.
+
+    Commits each claim before its e-mail and each dropped claim after a failed send (see
+    _claim): the caller's session is committed by this call."""
     settings = smtp_settings()
     if settings is None:
         return {"sent": 0, "skipped": "SMTP is not configured (ROUNDS_SMTP_HOST)"}
@@ -147,7 +158,7 @@ def send_digests(now: datetime) -> dict:
         except (OSError, smtplib.SMTPException) as error:
             db.session.execute(delete(DigestSent).where(DigestSent.user_id == user.id,
                                                         DigestSent.day == day))
-            db.session.commit()
+            db.session.commit()  # the claim dropped at once, so the next try may send
             failures.append(f"{user.username}: {error}")
     if failures:
         raise RuntimeError(f"sent {sent}; failed: " + "; ".join(failures))

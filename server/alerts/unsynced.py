@@ -21,7 +21,8 @@ def unsynced_days() -> int:
 def check_unsynced(now: datetime | None = None) -> dict:
     """Open an alert for each worker with residents whose newest sync is too old; resolve others.
 
-    The key holds the time of that newest sync, so a later lapse is a new alert.
+    The key holds the time of that newest sync, so a later lapse is a new alert. Flushes; the
+    caller (the refresh job) commits.
     """
     now = now or utcnow()
     limit = now - timedelta(days=unsynced_days())
@@ -47,5 +48,5 @@ def check_unsynced(now: datetime | None = None) -> dict:
     open_keys = db.session.scalars(select(Alert.key).where(Alert.kind == "unsynced",
                                                            Alert.resolved_at.is_(None)))
     resolved = resolve_alerts([key for key in open_keys if key not in late], now)
-    db.session.commit()
+    db.session.flush()
     return {"open": len(late), "resolved": resolved}

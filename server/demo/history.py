@@ -87,9 +87,12 @@ def judge_the_weeks(zone: str, now: datetime, weeks: int) -> list[str]:
     for label in labels:
         monday = coverage.Period.parse(label).end + timedelta(days=1)
         coverage.close_period(label, datetime.combine(monday, time(0, 10), ZoneInfo(zone)))
-    while coverage.refresh(now)["more"]:
-        pass
-    return labels
+        db.session.commit()  # as the close job does: one close, one unit of work
+    while True:
+        more = coverage.refresh(now)["more"]
+        db.session.commit()  # as the refresh job does
+        if not more:
+            return labels
 
 
 def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:

@@ -7,7 +7,7 @@ import uuid
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from server.http.api import actor, setting
+from server.http.api import actor
 from server.http.endpoint import endpoint
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
@@ -37,7 +37,7 @@ def list_users(query):
 @endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
           roles=(ADMIN,))
 def create_user(body):
-    user = users.create_user(actor(), body, fast_hash=setting("TESTING"))
+    user = users.create_user(actor(), body)
     db.session.commit()
     return user
 
@@ -58,6 +58,6 @@ def update_user(user_id: uuid.UUID, body):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
-    users.update_user(actor(), user, body, fast_hash=setting("TESTING"))
+    users.update_user(actor(), user, body)
     db.session.commit()
     return user

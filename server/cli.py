@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from server.jobs import commands as jobs
+from server.jobs import commands
 from server.people.audit import SYSTEM
 from server.platform import backup
 from server.platform.extensions import db
@@ -95,5 +95,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
-    for command in jobs.COMMANDS:
+    for command in commands.COMMANDS:
         app.cli.add_command(command)

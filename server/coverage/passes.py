@@ -105,7 +105,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
     periods' rows late visits change; raise and resolve the alerts of the statuses that
     changed; keep the board's counts; prepare the next periods; record the state. Flushes;
     the caller commits."""
-    from server.alerts import raised as alerts
+    from server.alerts import raised
 
     now, today = plan.now, plan.today
     if plan.starting:
@@ -119,7 +119,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
         in_sql += turned.status_changes
         judged.written |= turned.written
 
-    alerts.apply_coverage_changes(judged.changes + late.changes, now)
+    raised.apply_coverage_changes(judged.changes + late.changes, now)
     keep_counts(plan.labels, judged.written | late.written, now)
     # Before the state takes this refresh's change number: prepare reads who changed since.
     prepared = prepare.advance(state, today, now, None if plan.full else set(plan.touched),
@@ -170,7 +170,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
     """Judge a finished week or month for good: met or missed, and alerts for the missed.
 
     Flushes; the caller commits (a close is one unit of work)."""
-    from server.alerts import raised as alerts
+    from server.alerts import raised
 
     now = now or utcnow()
     period = Period.parse(label)
@@ -191,7 +191,7 @@ def close_period(label: str, now: datetime | None = None) -> dict:
             yield period, None
 
     left = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
-    alerts.apply_coverage_changes(left.changes, now)
+    raised.apply_coverage_changes(left.changes, now)
     recount([label], now)
     db.session.flush()
     return {"period": label, "evaluated": bulk.judged + left.count,

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
 from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from server.models.core import SUPERVISOR
 from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.extensions import db
@@ -138,7 +139,7 @@ def send_digests(now: datetime) -> dict:
     if settings is None:
         return {"sent": 0, "skipped": "SMTP is not configured (ROUNDS_SMTP_HOST)"}
     day = today_in(current_app.config["TIMEZONE"], now)
-    supervisors = db.session.scalars(select(User).where(User.role == "supervisor",
+    supervisors = db.session.scalars(select(User).where(User.role == SUPERVISOR,
                                                         User.active.is_(True))).all()
     sent, failures = 0, []
     for user in supervisors:

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 
 from server.alerts.raised import raise_alert, resolve_alerts
 from server.models import Alert, Device, Resident, User, user_units, utcnow
+from server.models.core import WORKER
 from server.platform.extensions import db
 
 
@@ -32,7 +33,7 @@ def check_unsynced(now: datetime | None = None) -> dict:
     devices = db.session.execute(
         select(Device.user_id, Device.id, func.coalesce(Device.last_sync_at, Device.issued_at))
         .join(User, User.id == Device.user_id)
-        .where(Device.is_live(now), User.role == "worker", User.active.is_(True),
+        .where(Device.is_live(now), User.role == WORKER, User.active.is_(True),
                has_residents)
     ).all()
     newest: dict = {}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.models import Alert, FollowUpHandled, User, Visit, utcnow
+from server.models.core import SUPERVISOR
 from server.people.audit import Actor
 from server.platform.extensions import db
 from server.reports.followups import handle_followup
@@ -28,7 +29,7 @@ CORRECTION = {"service_given": "测血压、聊天；血压偏高，已告知护
 
 
 def _supervisors() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == "supervisor")))
+    return list(db.session.scalars(select(User).where(User.role == SUPERVISOR)))
 
 
 def _supervisor_of(unit_id: uuid.UUID, supervisors: list[User]) -> User | None:

@@ -116,7 +116,10 @@ def _migrate(url: str) -> None:
 
 
 def make_app(url: str):
-    return create_app(Config(url))
+    app = create_app(Config(url))
+    # The benchmarks build many users and time no password hashing (server/people/auth.py).
+    app.config["PASSWORD_HASH_FAST"] = True
+    return app
 
 
 def postgres_available() -> bool:

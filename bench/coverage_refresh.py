@@ -163,6 +163,7 @@ def _step(name: str, call, times: dict[str, list[float]]) -> dict:
     db.session.remove()
     started = time.perf_counter()
     result = call()
+    db.session.commit()  # a job commits its step: the time counts it, the next step sees it
     elapsed = time.perf_counter() - started
     times.setdefault(name, []).append(elapsed)
     shown = {k: v for k, v in (result or {}).items() if k in (

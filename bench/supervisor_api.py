@@ -60,12 +60,11 @@ def _people(app) -> dict:
         db.session.flush()
         workers = {unit.id: [create_user(SYSTEM, {
             "username": f"worker.{n:02d}.{w}", "role": "worker", "password": "plum-bench-7",
-            "display_name": f"护工 Worker {n:02d}-{w}", "unit_ids": [unit.id]}, fast_hash=True).id
+            "display_name": f"护工 Worker {n:02d}-{w}", "unit_ids": [unit.id]}).id
             for w in range(WORKERS_PER_UNIT)] for n, unit in enumerate(units)}
         create_user(SYSTEM, {"username": "sup", "role": "supervisor", "password": "plum-bench-7",
-                             "unit_ids": [units[0].id, units[1].id]}, fast_hash=True)
-        create_user(SYSTEM, {"username": "boss", "role": "admin", "password": "plum-bench-7"},
-                    fast_hash=True)
+                             "unit_ids": [units[0].id, units[1].id]})
+        create_user(SYSTEM, {"username": "boss", "role": "admin", "password": "plum-bench-7"})
         db.session.commit()
         return {"units": [unit.id for unit in units], "workers": workers}
 
@@ -188,6 +187,7 @@ def _refresh_coverage(app) -> str:
     with app.app_context():
         app.config["TIMEZONE"] = ZONE
         answer = coverage.refresh()
+        db.session.commit()
         # As autovacuum would within a minute of a pass that rewrote the week.
         db.session.execute(text("ANALYZE coverage_results"))
         db.session.execute(text("ANALYZE alerts"))

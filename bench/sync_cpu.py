@@ -64,8 +64,7 @@ def _seed(app, units: int) -> None:
             for seat in range(WORKERS):
                 create_user(SYSTEM, {"username": f"cpu{number * WORKERS + seat:04d}",
                                      "role": "worker", "password": PASSWORD,
-                                     "display_name": "CPU", "unit_ids": [unit.id]},
-                            fast_hash=True)
+                                     "display_name": "CPU", "unit_ids": [unit.id]})
             db.session.commit()
 
 

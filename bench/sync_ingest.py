@@ -43,7 +43,7 @@ def _seed(app, residents: int) -> list[dict]:
             }, datetime.now(UTC).date())
             made.append({"id": str(resident.id), "qr_token": resident.qr_token})
         create_user(SYSTEM, {"username": "bench", "role": "worker", "password": "plum-bench-7",
-                             "unit_ids": [unit.id]}, fast_hash=True)
+                             "unit_ids": [unit.id]})
         db.session.commit()
     return made
 

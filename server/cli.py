@@ -6,7 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from server.jobs import commands as jobs
+from server.jobs import commands
+from server.models.core import ROLES
 from server.people.audit import SYSTEM
 from server.platform import backup
 from server.platform.extensions import db
@@ -32,7 +33,7 @@ users_cli = click.Group("users", help="Manage staff accounts.")
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "worker"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--unit", "units", multiple=True, help="Unit name (repeat for several).")
 @click.option("--display-name", default=None)
 @click.option("--password", default=None, help="Prompted for, hidden, when absent.")
@@ -95,5 +96,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
-    for command in jobs.COMMANDS:
+    for command in commands.COMMANDS:
         app.cli.add_command(command)

@@ -32,7 +32,7 @@ class TestConfig(Config):
 
     __test__ = False  # a settings class, not tests: pytest collects none from it
     TESTING = True
-    # Fast password hashing: tests build many users (read by nothing yet; see fast_hash).
+    # Fast password hashing: tests build many users (server/people/auth.py hash_password).
     PASSWORD_HASH_FAST = True
 
     def __init__(self, database_url: str) -> None:
@@ -172,7 +172,7 @@ def make_person(api: Api, username: str, role: str, units=()) -> Person:
 
     user = create_user(SYSTEM, {"username": username, "role": role, "password": PASSWORD,
                                 "display_name": username.title(),
-                                "unit_ids": [unit.id for unit in units]}, fast_hash=True)
+                                "unit_ids": [unit.id for unit in units]})
     db.session.commit()
     device_id = uuid.uuid4()
     answer = api.post("/auth/login", json={"username": username, "password": PASSWORD,

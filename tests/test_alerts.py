@@ -128,6 +128,18 @@ def test_the_unsynced_limit_is_a_setting(app, worker_a, resident):
     assert check_unsynced()["open"] == 0
 
 
+def test_an_expired_phone_raises_no_unsynced_alert(app, worker_a, resident):
+    # Its token no longer opens the API: the worker must log in again, and the devices report
+    # lists it as not active. A phone that is silent because it cannot sync is no alert.
+    now = utcnow()
+    _last_sync(worker_a, now - timedelta(days=5))
+    db.session.execute(update(Device).where(Device.id == worker_a.device_id)
+                       .values(expires_at=now - timedelta(days=1)))
+    db.session.commit()
+    assert check_unsynced(now)["open"] == 0
+    assert open_alerts() == []
+
+
 @pytest.fixture
 def some_alerts(app, api, worker_a, resident, ward_b, admin):
     other = add_resident(api, admin, ward_b, name="Arthur Lee", admitted_on="2026-01-05")

@@ -148,3 +148,14 @@ def test_a_token_finds_its_device_person_and_units_in_one_query(api, ward_a, war
     assert device.id == nurse.device_id and device.user.username == "nurse.ab"
     assert units == sorted([ward_a.name, ward_b.name])
     assert len(statements) == 1
+
+
+def test_passwords_get_the_full_argon2_cost_unless_the_app_asks_for_the_light_one(app):
+    from server.people.auth import hash_password, verify_password
+
+    light = hash_password("a password")  # TestConfig sets PASSWORD_HASH_FAST
+    app.config["PASSWORD_HASH_FAST"] = False
+    full = hash_password("a password")
+    assert "m=1024,t=1" in light
+    assert "m=1024,t=1" not in full
+    assert verify_password(light, "a password") and verify_password(full, "a password")

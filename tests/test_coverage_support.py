@@ -35,7 +35,10 @@ def void(api, supervisor, visit_id: str) -> None:
 
 
 def refresh(when: str) -> dict:
-    return coverage.refresh(at(when))
+    """A refresh as the job makes it: committed."""
+    answer = coverage.refresh(at(when))
+    db.session.commit()
+    return answer
 
 
 def result(resident: dict, period: str) -> CoverageResult | None:

@@ -103,6 +103,21 @@ def _in_context(app, call):
             db.session.remove()
 
 
+def test_a_close_the_refresh_job_makes_stays_when_the_refresh_after_it_fails(app, home,
+                                                                           monkeypatch):
+    """The scheduler was down over W47's close: the next refresh job closes it first, as a
+    unit of work of its own, so a refresh that then fails does not undo the close."""
+    jobs = Jobs(app, "host-a:1")
+    try:
+        jobs.run("refresh", at("2026-11-21T08:00+08:00"))
+        monkeypatch.setattr(coverage, "refresh", lambda now: 1 / 0)
+        jobs.run("refresh", at("2026-11-24T09:00+08:00"))
+        assert [r.status for r in runs("refresh")] == ["ok", "error"]
+        assert summary(home, "2026-W47") == (2, 0, "missed")
+    finally:
+        jobs.release()
+
+
 def test_the_lease_passes_on_when_its_holder_goes(app):
     first, second = Lease("a"), Lease("b")
     assert first.acquire() and first.acquire()  # renewing is acquiring again

@@ -3,6 +3,10 @@
 Sent only when ROUNDS_SMTP_HOST is set. A row in digests_sent (unique on supervisor and day)
 is committed before the message goes out, so two schedulers, or a retry, never send twice;
 if sending fails the claim is dropped so the next try may send it.
+
+This is the one domain module that commits (docs/architecture.md, the commit rule): an
+e-mail cannot be rolled back, so each claim must be durable before its message leaves, and
+the send happens here, between two commits, once per supervisor.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from sqlalchemy import delete, select
 from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
 from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from server.models.core import SUPERVISOR
+from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.platform.sqlparts import insert_or_on_conflict
@@ -57,7 +63,8 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
     zone = current_app.config["TIMEZONE"]
     today = today_in(zone, now)
     week = Period.of("week", today)
-    alerts = db.session.scalars(alerts_visible_to(user).where(Alert.resolved_at.is_(None))).all()
+    scope = Scope.of(user)
+    alerts = db.session.scalars(alerts_visible_to(scope).where(Alert.resolved_at.is_(None))).all()
     names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     residents = dict(db.session.execute(
         select(Resident.id, Resident.name)
@@ -79,12 +86,11 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
                 f"  {label} ({alert.period}): {residents.get(alert.resident_id, '?')}")
     for unit, items in sorted(by_unit.items()):
         lines += [unit, *sorted(items), ""]
-    scope = None if user.role == "admin" else set(user.unit_ids)
     statuses = db.session.execute(select(CoverageResult.unit_id, CoverageResult.status)
                                   .where(CoverageResult.period == week.label)).all()
     counts: dict = defaultdict(Counter)
     for unit_id, status in statuses:
-        if scope is None or unit_id in scope:
+        if scope.includes(unit_id):
             counts[unit_id][status] += 1
     if counts:
         lines.append(f"This week {week.label}: met / on track / at risk / missed")
@@ -95,6 +101,10 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
 
 
 def _claim(user_id, day, email: str, alerts: int) -> bool:
+    """Claim today's digest for this supervisor, committed: False if it is claimed already.
+
+    The exception to the commit rule: the e-mail that follows cannot be rolled back, so the
+    claim must be committed before it goes, or a second scheduler could send it too."""
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
     claimed = db.session.execute(
         insert_or_on_conflict(DigestSent)
@@ -121,12 +131,15 @@ def _send(settings: dict, message: EmailMessage) -> None:
 
 
 def send_digests(now: datetime) -> dict:
-    """Send each supervisor with an address today's digest, unless it was sent already."""
+    """Send each supervisor with an address today's digest, unless it was sent already.
+
+    Commits each claim before its e-mail and each dropped claim after a failed send (see
+    _claim): the caller's session is committed by this call."""
     settings = smtp_settings()
     if settings is None:
         return {"sent": 0, "skipped": "SMTP is not configured (ROUNDS_SMTP_HOST)"}
     day = today_in(current_app.config["TIMEZONE"], now)
-    supervisors = db.session.scalars(select(User).where(User.role == "supervisor",
+    supervisors = db.session.scalars(select(User).where(User.role == SUPERVISOR,
                                                         User.active.is_(True))).all()
     sent, failures = 0, []
     for user in supervisors:
@@ -146,7 +159,7 @@ def send_digests(now: datetime) -> dict:
         except (OSError, smtplib.SMTPException) as error:
             db.session.execute(delete(DigestSent).where(DigestSent.user_id == user.id,
                                                         DigestSent.day == day))
-            db.session.commit()
+            db.session.commit()  # the claim dropped at once, so the next try may send
             failures.append(f"{user.username}: {error}")
     if failures:
         raise RuntimeError(f"sent {sent}; failed: " + "; ".join(failures))

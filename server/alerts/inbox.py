@@ -10,21 +10,24 @@ import uuid
 
 from sqlalchemy import Select, exists, or_, select
 
-from server.models import Alert, User, user_units, utcnow
-from server.people.access import visible_unit_ids
+from server.models import Alert, user_units, utcnow
+from server.people import audit
+from server.people.access import Scope
 from server.platform.errors import NotFound
 from server.platform.extensions import db
 
 
-def alerts_visible_to(user: User) -> Select:
+def alerts_visible_to(scope: Scope) -> Select:
     """Coverage alerts of one's units; unsynced alerts of workers who share one of them."""
     query = select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
-    scope = visible_unit_ids(user)
-    if scope is None:
+    if scope.everything:
         return query
+    # Either of two columns may place an alert in the scope, so this is an OR of two of
+    # Scope.filter's tests rather than Scope.filter itself.
+    units = sorted(scope.unit_ids)
     shares = exists().where(user_units.c.user_id == Alert.worker_id,
-                            user_units.c.unit_id.in_(scope))
-    return query.where(or_(Alert.unit_id.in_(scope), shares))
+                            user_units.c.unit_id.in_(units))
+    return query.where(or_(Alert.unit_id.in_(units), shares))
 
 
 def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
@@ -42,9 +45,9 @@ def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
     return query
 
 
-def acknowledge(user: User, alert_id: int, note: str | None) -> Alert:
-    alert = db.session.scalar(alerts_visible_to(user).where(Alert.id == alert_id))
+def acknowledge(actor: audit.Actor, alert_id: int, note: str | None) -> Alert:
+    alert = db.session.scalar(alerts_visible_to(actor.scope).where(Alert.id == alert_id))
     if alert is None:
         raise NotFound("alert")
-    alert.acked_at, alert.acked_by, alert.ack_note = utcnow(), user.id, note
+    alert.acked_at, alert.acked_by, alert.ack_note = utcnow(), actor.user_id, note
     return alert

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 
 from server.alerts.raised import raise_alert, resolve_alerts
 from server.models import Alert, Device, Resident, User, user_units, utcnow
+from server.models.core import WORKER
 from server.platform.extensions import db
 
 
@@ -21,7 +22,8 @@ def unsynced_days() -> int:
 def check_unsynced(now: datetime | None = None) -> dict:
     """Open an alert for each worker with residents whose newest sync is too old; resolve others.
 
-    The key holds the time of that newest sync, so a later lapse is a new alert.
+    The key holds the time of that newest sync, so a later lapse is a new alert. Flushes; the
+    caller (the refresh job) commits.
     """
     now = now or utcnow()
     limit = now - timedelta(days=unsynced_days())
@@ -31,7 +33,7 @@ def check_unsynced(now: datetime | None = None) -> dict:
     devices = db.session.execute(
         select(Device.user_id, Device.id, func.coalesce(Device.last_sync_at, Device.issued_at))
         .join(User, User.id == Device.user_id)
-        .where(Device.revoked_at.is_(None), User.role == "worker", User.active.is_(True),
+        .where(Device.is_live(now), User.role == WORKER, User.active.is_(True),
                has_residents)
     ).all()
     newest: dict = {}
@@ -47,5 +49,5 @@ def check_unsynced(now: datetime | None = None) -> dict:
     open_keys = db.session.scalars(select(Alert.key).where(Alert.kind == "unsynced",
                                                            Alert.resolved_at.is_(None)))
     resolved = resolve_alerts([key for key in open_keys if key not in late], now)
-    db.session.commit()
+    db.session.flush()
     return {"open": len(late), "resolved": resolved}

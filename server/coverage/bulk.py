@@ -48,7 +48,7 @@ from sqlalchemy import (
     update,
 )
 
-from server.alerts import raised as alerts
+from server.alerts import raised
 from server.coverage.counts import carried_from
 from server.coverage.periods import Period
 from server.coverage.policies import load_policies
@@ -311,7 +311,7 @@ def _apply_judged(connection, now: datetime, raise_alerts: bool) -> tuple[int, i
     changed = _judged.c.old_status.is_(None) | (_judged.c.old_status != _judged.c.status)
     status_changes = connection.scalar(select(func.count()).where(changed))
     if raise_alerts:
-        alerts.apply_coverage_changes_sql(select(
+        raised.apply_coverage_changes_sql(select(
             _judged.c.resident_id, _judged.c.unit_id, _judged.c.period,
             _judged.c.old_status.label("before"), _judged.c.status.label("after"),
         ).where(changed).subquery("changes"), now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -67,9 +68,11 @@ def refresh(now: datetime | None = None) -> dict:
     status is due to turn; a new period, or a policy change that moved many, makes it read
     every resident once, a slice a refresh (a full pass).
 
-    First the periods that ended an hour ago and more are closed (each close commits), then
-    plan_refresh() decides what this refresh does and carry_out() does it. The refresh
-    commits its own work, as the close does.
+    First the periods that ended an hour ago and more are closed, then plan_refresh() decides
+    what this refresh does and carry_out() does it. Flushes; the caller commits. The refresh
+    job closes those periods itself first, committing each (server/jobs/schedule.py), so
+    here it finds none left; a test or a benchmark that calls refresh() alone gets them
+    closed in the same unit of work.
     """
     now = now or utcnow()
     started = utcnow()
@@ -78,7 +81,7 @@ def refresh(now: datetime | None = None) -> dict:
     plan = plan_refresh(state, now, started, full_pass_slice=FULL_PASS_SLICE,
                         due_rows_per_refresh=DUE_ROWS_PER_REFRESH, overlap=WATERMARK_OVERLAP)
     done = carry_out(plan, state)
-    db.session.commit()
+    db.session.flush()
     return {"at": now.isoformat(), "full": plan.full, "evaluated": done.evaluated,
             "late": done.late, "status_changes": done.status_changes, "closed": closed,
             "prepared": done.prepared,
@@ -102,7 +105,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
     periods' rows late visits change; raise and resolve the alerts of the statuses that
     changed; keep the board's counts; prepare the next periods; record the state. Flushes;
     the caller commits."""
-    from server.alerts import raised as alerts
+    from server.alerts import raised
 
     now, today = plan.now, plan.today
     if plan.starting:
@@ -116,7 +119,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
         in_sql += turned.status_changes
         judged.written |= turned.written
 
-    alerts.apply_coverage_changes(judged.changes + late.changes, now)
+    raised.apply_coverage_changes(judged.changes + late.changes, now)
     keep_counts(plan.labels, judged.written | late.written, now)
     # Before the state takes this refresh's change number: prepare reads who changed since.
     prepared = prepare.advance(state, today, now, None if plan.full else set(plan.touched),
@@ -164,8 +167,10 @@ def _reevaluate_rows(rows: tuple[tuple[uuid.UUID, str], ...], today: date,
 
 
 def close_period(label: str, now: datetime | None = None) -> dict:
-    """Judge a finished week or month for good: met or missed, and alerts for the missed."""
-    from server.alerts import raised as alerts
+    """Judge a finished week or month for good: met or missed, and alerts for the missed.
+
+    Flushes; the caller commits (a close is one unit of work)."""
+    from server.alerts import raised
 
     now = now or utcnow()
     period = Period.parse(label)
@@ -186,9 +191,9 @@ def close_period(label: str, now: datetime | None = None) -> dict:
             yield period, None
 
     left = evaluate(bulk.leftovers, periods_for, today, now, close=True, exact=False)
-    alerts.apply_coverage_changes(left.changes, now)
+    raised.apply_coverage_changes(left.changes, now)
     recount([label], now)
-    db.session.commit()
+    db.session.flush()
     return {"period": label, "evaluated": bulk.judged + left.count,
             "status_changes": bulk.status_changes + len(left.changes)}
 
@@ -196,23 +201,36 @@ def close_period(label: str, now: datetime | None = None) -> dict:
 def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[str]:
     """Close every period that ended at least `grace` ago and still has open rows (the
     scheduler may have been down when its close job was due), and the ended periods the
-    refreshes were judging that were never closed."""
-    before = today_in(_zone(), now - grace)
+    refreshes were judging that were never closed. Flushes; the caller commits."""
     closed: list[str] = []
-    for label in _ended_but_never_closed(before):
-        close_period(label, now)
-        closed.append(label)
-    # One period at a time, the earliest first, each found through the index of open rows:
-    # asking for every distinct label instead reads the whole table (planners serve the
-    # DISTINCT from the period index). Each label is tried once per call.
-    while label := db.session.scalar(
-            select(CoverageResult.period)
-            .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < before,
-                   CoverageResult.period.not_in(closed))
-            .order_by(CoverageResult.period_end).limit(1)):
+    for label in periods_to_close(now, grace):
         close_period(label, now)
         closed.append(label)
     return sorted(closed)
+
+
+def periods_to_close(now: datetime, grace: timedelta = timedelta(0)) -> Iterator[str]:
+    """The periods close_due_periods() closes, one at a time, for a caller that closes each
+    itself and commits between them (the refresh job: a close is one unit of work).
+
+    Each label is looked for only once the caller has closed the one before (the open rows
+    that close leaves decide the next), and is offered once.
+    """
+    before = today_in(_zone(), now - grace)
+    offered: list[str] = []
+    for label in _ended_but_never_closed(before):
+        offered.append(label)
+        yield label
+    # One period at a time, the earliest first, each found through the index of open rows:
+    # asking for every distinct label instead reads the whole table (planners serve the
+    # DISTINCT from the period index).
+    while label := db.session.scalar(
+            select(CoverageResult.period)
+            .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < before,
+                   CoverageResult.period.not_in(offered))
+            .order_by(CoverageResult.period_end).limit(1)):
+        offered.append(label)
+        yield label
 
 
 def _ended_but_never_closed(before: date) -> list[str]:

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, delete, null, select
 
-from server.alerts import raised as alerts
+from server.alerts import raised
 from server.coverage.bulk import judge_in_bulk
 from server.coverage.evaluate import DROP, evaluate
 from server.coverage.periods import Period, current_periods
@@ -61,11 +61,11 @@ def raise_prepared_alerts(labels: list[str], now: datetime) -> None:
     """The alerts of prepared results that start at risk (or missed), raised as their period
     starts; until then nobody is behind."""
     results = CoverageResult.__table__.c
-    alerts.apply_coverage_changes_sql(select(
+    raised.apply_coverage_changes_sql(select(
         results.resident_id, results.unit_id, results.period,
         cast(null(), String(10)).label("before"), results.status.label("after"),
     ).where(results.period.in_(labels),
-            results.status.in_(alerts.COVERAGE_KINDS)).subquery("changes"), now)
+            results.status.in_(raised.COVERAGE_KINDS)).subquery("changes"), now)
 
 
 def advance(state: CoverageState, today: date, now: datetime,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.models import Alert, FollowUpHandled, User, Visit, utcnow
+from server.models.core import SUPERVISOR
 from server.people.audit import Actor
 from server.platform.extensions import db
 from server.reports.followups import handle_followup
@@ -28,7 +29,7 @@ CORRECTION = {"service_given": "测血压、聊天；血压偏高，已告知护
 
 
 def _supervisors() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == "supervisor")))
+    return list(db.session.scalars(select(User).where(User.role == SUPERVISOR)))
 
 
 def _supervisor_of(unit_id: uuid.UUID, supervisors: list[User]) -> User | None:
@@ -87,9 +88,12 @@ def judge_the_weeks(zone: str, now: datetime, weeks: int) -> list[str]:
     for label in labels:
         monday = coverage.Period.parse(label).end + timedelta(days=1)
         coverage.close_period(label, datetime.combine(monday, time(0, 10), ZoneInfo(zone)))
-    while coverage.refresh(now)["more"]:
-        pass
-    return labels
+        db.session.commit()  # as the close job does: one close, one unit of work
+    while True:
+        more = coverage.refresh(now)["more"]
+        db.session.commit()  # as the refresh job does
+        if not more:
+            return labels
 
 
 def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:
@@ -100,7 +104,7 @@ def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:
         supervisor = _supervisor_of(alert.unit_id, supervisors)
         if supervisor is None or now - alert.raised_at < timedelta(days=14):
             continue
-        acknowledge(supervisor, alert.id, rng.choice(ACK_NOTES))
+        acknowledge(Actor(user=supervisor), alert.id, rng.choice(ACK_NOTES))
         alert.acked_at = alert.raised_at + timedelta(hours=rng.randint(8, 30))
         acked += 1
     return acked

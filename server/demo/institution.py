@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from server.coverage.policies import replace_policies
 from server.models import User
+from server.models.core import ADMIN, SUPERVISOR, WORKER
 from server.people.audit import SYSTEM
 from server.people.users import create_user
 from server.platform.clock import today_in
@@ -39,15 +40,15 @@ RULES = {"default": {"required": 2, "period": "week"},
          "residents": []}
 
 STAFF = [
-    ("admin", "admin", "管理员 Admin", []),
-    ("supervisor1", "supervisor", "陈静 Chen Jing", WARDS["Sunrise Home"]),
-    ("supervisor2", "supervisor", "林涛 Lin Tao", [*WARDS["Pine Home"], AREA]),
-    ("worker1", "worker", "王芳 Wang Fang", WARDS["Sunrise Home"][:2]),
-    ("worker2", "worker", "赵敏 Zhao Min", WARDS["Sunrise Home"][1:]),
-    ("worker3", "worker", "孙丽 Sun Li", WARDS["Pine Home"][:2]),
-    ("worker4", "worker", "周强 Zhou Qiang", WARDS["Pine Home"][1:]),
-    ("worker5", "worker", "吴海 Wu Hai", [AREA]),
-    ("worker6", "worker", "郑云 Zheng Yun", [AREA, WARDS["Sunrise Home"][0]]),
+    ("admin", ADMIN, "管理员 Admin", []),
+    ("supervisor1", SUPERVISOR, "陈静 Chen Jing", WARDS["Sunrise Home"]),
+    ("supervisor2", SUPERVISOR, "林涛 Lin Tao", [*WARDS["Pine Home"], AREA]),
+    ("worker1", WORKER, "王芳 Wang Fang", WARDS["Sunrise Home"][:2]),
+    ("worker2", WORKER, "赵敏 Zhao Min", WARDS["Sunrise Home"][1:]),
+    ("worker3", WORKER, "孙丽 Sun Li", WARDS["Pine Home"][:2]),
+    ("worker4", WORKER, "周强 Zhou Qiang", WARDS["Pine Home"][1:]),
+    ("worker5", WORKER, "吴海 Wu Hai", [AREA]),
+    ("worker6", WORKER, "郑云 Zheng Yun", [AREA, WARDS["Sunrise Home"][0]]),
 ]
 
 

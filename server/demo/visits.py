@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from server.models import Resident, ResidentToken, User, utcnow
+from server.models.core import WORKER
 from server.platform.extensions import db
 from server.visits.ingest import SyncContext, ingest
 
@@ -114,7 +115,7 @@ def _plan(zone: str, now: datetime, rng: random.Random) -> dict[tuple[User, date
     local = ZoneInfo(zone)
     today = now.astimezone(local).date()
     first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
-    workers = db.session.scalars(select(User).where(User.role == "worker")
+    workers = db.session.scalars(select(User).where(User.role == WORKER)
                                  .order_by(User.username)).all()
     by_day: dict[tuple[User, date], list[dict]] = {}
     for resident in db.session.scalars(select(Resident).order_by(Resident.name, Resident.id)):

@@ -10,7 +10,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server.jobs.runs import run_job
-from server.jobs.schedule import digest_job, refresh_job, run_scheduler, start_background_scheduler
+from server.jobs.schedule import (
+    close_period_job,
+    digest_job,
+    refresh_job,
+    run_scheduler,
+    start_background_scheduler,
+)
 from server.models import utcnow
 
 
@@ -75,7 +81,7 @@ def refresh_command(at):
 @with_appcontext
 def close_command(week, month, at):
     """Close a finished week or month: every resident met or missed."""
-    from server.coverage import Period, close_period
+    from server.coverage import Period
     from server.platform.clock import today_in
 
     if week and month:
@@ -87,7 +93,7 @@ def close_command(week, month, at):
     except ValueError as error:
         raise click.BadParameter("use 2026-W47 or 2026-11") from error
     label = period.label
-    run = run_job("close", lambda: close_period(label, now))
+    run = run_job("close", lambda: close_period_job(label, now))
     click.echo(f"close {label} {run.status}: "
                f"{run.result if run.status == 'ok' else run.error.splitlines()[-1]}")
     if run.status != "ok":

@@ -38,22 +38,39 @@ def refresh_seconds() -> int:
 
 
 def refresh_job(now: datetime) -> dict:
+    """Close the periods due (each close committed on its own: a later failure keeps it),
+    then the refresh and the unsynced check, committed together."""
     from server.alerts.unsynced import check_unsynced
-    from server.coverage import refresh
+    from server.coverage import close_period, refresh
+    from server.coverage.passes import CLOSE_JOB_GRACE, periods_to_close
 
+    closed = []
+    for label in periods_to_close(now, grace=CLOSE_JOB_GRACE):
+        close_period(label, now)
+        db.session.commit()
+        closed.append(label)
     result = refresh(now)
+    result["closed"] = sorted([*closed, *result["closed"]])
     result["unsynced"] = check_unsynced(now)
     db.session.execute(delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS))
     db.session.commit()
     return result
 
 
+def close_period_job(label: str, now: datetime) -> dict:
+    from server.coverage import close_period
+
+    result = close_period(label, now)
+    db.session.commit()
+    return result
+
+
 def close_job(kind: str, now: datetime) -> dict:
-    from server.coverage import Period, close_period
+    from server.coverage import Period
     from server.platform.clock import today_in
 
     label = Period.of(kind, today_in(current_app.config["TIMEZONE"], now)).previous().label
-    return close_period(label, now)
+    return close_period_job(label, now)
 
 
 def digest_job(now: datetime) -> dict:

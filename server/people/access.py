@@ -67,10 +67,9 @@ class Scope:
             raise NotFound("unit")
 
 
-def users_visible_to(user: User) -> Select:
+def users_visible_to(scope: Scope) -> Select:
     """Admins see everyone; supervisors see the workers who share one of their units."""
     query = select(User).order_by(User.username)
-    scope = Scope.of(user)
     if scope.everything:
         return query
     shared = select(user_units.c.user_id).where(user_units.c.unit_id.in_(sorted(scope.unit_ids)))
@@ -97,23 +96,3 @@ class UserInScope:
 
 def seen_within(user: User, scope: Scope) -> User | UserInScope:
     return user if scope.everything else UserInScope(user, scope)
-
-
-# --- Kept for server/reports and server/alerts until they take a Scope ------------------------
-# Each is a one-liner over Scope; nothing else in the server should call them.
-
-
-def visible_unit_ids(user: User) -> set[uuid.UUID] | None:
-    """Kept for server/reports and server/alerts; use Scope.of(user).unit_ids."""
-    unit_ids = Scope.of(user).unit_ids
-    return None if unit_ids is None else set(unit_ids)
-
-
-def can_manage_unit(user: User, unit_id: uuid.UUID) -> bool:
-    """Kept for server/reports; use scope.manages(unit_id)."""
-    return Scope.of(user).manages(unit_id)
-
-
-def get_unit(user: User, unit_id: uuid.UUID) -> Unit:
-    """Kept for server/reports; use scope.get(Unit, unit_id)."""
-    return Scope.of(user).get(Unit, unit_id)

@@ -25,7 +25,7 @@ def _units(unit_ids: list[uuid.UUID]) -> list[Unit]:
     return units
 
 
-def create_user(actor: audit.Actor, fields: dict, *, fast_hash: bool = False) -> User:
+def create_user(actor: audit.Actor, fields: dict) -> User:
     fields = dict(fields)
     username = fields.pop("username").strip().lower()
     if db.session.scalar(select(User).where(User.username == username)):
@@ -35,7 +35,7 @@ def create_user(actor: audit.Actor, fields: dict, *, fast_hash: bool = False) ->
     fields.setdefault("display_name", username)
     units = _units(unit_ids)
     check_strength(password, username=username, display_name=fields["display_name"])
-    user = User(username=username, password_hash=hash_password(password, fast=fast_hash),
+    user = User(username=username, password_hash=hash_password(password),
                 units=units, **fields)
     db.session.add(user)
     db.session.flush()
@@ -43,7 +43,7 @@ def create_user(actor: audit.Actor, fields: dict, *, fast_hash: bool = False) ->
     return user
 
 
-def update_user(actor: audit.Actor, user: User, changes: dict, *, fast_hash: bool = False) -> User:
+def update_user(actor: audit.Actor, user: User, changes: dict) -> User:
     """A password in the changes is an admin reset: it signs the person out everywhere."""
     changes = dict(changes)
     before = audit.snapshot(user, AUDITED)
@@ -54,7 +54,7 @@ def update_user(actor: audit.Actor, user: User, changes: dict, *, fast_hash: boo
         setattr(user, name, value)
     if password is not None:
         check_strength(password, username=user.username, display_name=user.display_name)
-        user.password_hash = hash_password(password, fast=fast_hash)
+        user.password_hash = hash_password(password)
         revoke_user_devices(user.id)
     if changes.get("active") is False:
         revoke_user_devices(user.id)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from server.coverage import iso_week_label
 from server.models import User, VisitDayCount
+from server.people.access import Scope
 from server.platform.extensions import db
 from server.reports.scope import days_between, in_day_counts, sort_rows, workers_of
 
@@ -25,7 +26,7 @@ class _Tally:
     burst: int = 0
 
 
-def activity(user: User, units, date_from: date, date_to: date, sort: str = "name",
+def activity(scope: Scope, units, date_from: date, date_to: date, sort: str = "name",
              page: int = 1, per_page: int = 50) -> dict:
     """Visits per worker per day and per ISO week, QR share, burst flags; paged by worker."""
     days = days_between(date_from, date_to)
@@ -39,7 +40,7 @@ def activity(user: User, units, date_from: date, date_to: date, sort: str = "nam
     per_day: dict = defaultdict(dict)
     for worker_id, day, visits, qr, burst in db.session.execute(query):
         per_day[worker_id][day] = _Tally(int(visits), int(qr or 0), int(burst or 0))
-    people = {u.id: u for u in db.session.scalars(workers_of(user, units))}
+    people = {u.id: u for u in db.session.scalars(workers_of(scope, units))}
     missing = set(per_day) - set(people)
     if missing:  # visited in one's units without belonging to them (moved, or a stand-in)
         people.update({u.id: u for u in db.session.scalars(select(User)

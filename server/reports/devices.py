@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from server.models import Device, User, utcnow
+from server.models import Device, utcnow
+from server.people.access import Scope
 from server.platform.extensions import db
 from server.reports.scope import workers_of
 
 
-def devices(user: User, units, stale_days: int, now: datetime | None = None,
+def devices(scope: Scope, units, stale_days: int, now: datetime | None = None,
             only_stale: bool = False, page: int = 1, per_page: int = 50) -> dict:
     """Workers' devices with their last sync, stalest first; stale: active and silent too long.
 
@@ -20,9 +21,9 @@ def devices(user: User, units, stale_days: int, now: datetime | None = None,
     """
     now = now or utcnow()
     limit = now - timedelta(days=stale_days)
-    people = select(workers_of(user, units).subquery().c.id)
+    people = select(workers_of(scope, units).subquery().c.id)
     last = func.coalesce(Device.last_sync_at, Device.issued_at)
-    active = and_(Device.revoked_at.is_(None), Device.expires_at > now)
+    active = Device.is_live(now)
     stale = and_(active, last < limit)
     query = select(Device).where(Device.user_id.in_(people))
     stale_count = db.session.scalar(select(func.count()).select_from(
@@ -36,7 +37,7 @@ def devices(user: User, units, stale_days: int, now: datetime | None = None,
     items = []
     for device in found:
         since = device.last_sync_at or device.issued_at
-        is_active = device.revoked_at is None and device.expires_at > now
+        is_active = device.is_live(now)
         items.append({
             "id": device.id, "name": device.name, "app_version": device.app_version,
             "worker": {"id": device.user.id, "display_name": device.user.display_name,

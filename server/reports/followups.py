@@ -16,13 +16,12 @@ from server.models import Amendment, FollowUpHandled, Visit, VisitDayCount, utcn
 from server.models.followups import FLAGGED_AS_RECORDED
 from server.models.reporting import FlaggedAmendment
 from server.people import audit
-from server.people.access import can_manage_unit
 from server.platform.errors import ApiError, Conflict, Forbidden
 from server.platform.extensions import db
 from server.reports import day_counts
 from server.reports.listing import concerns_of, rows_of, visit_row
 from server.reports.scope import in_day_counts, in_range, in_scope, unit_names
-from server.visits.read import current_content, get_visit
+from server.visits.read import current_content
 
 
 def _handled_filter(query: Select, status: str, visit_id=Visit.id) -> Select:
@@ -94,8 +93,8 @@ def followup_count(units, status: str, date_from: date | None = None,
 def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     """Mark a flagged (or unsatisfied) visit's follow-up as handled, once."""
     user = actor.user
-    visit = get_visit(user, visit_id)
-    if not can_manage_unit(user, visit.unit_id):
+    visit = actor.scope.get(Visit, visit_id)
+    if not actor.scope.manages(visit.unit_id):
         raise Forbidden("Only an admin or a supervisor of this unit may handle follow-ups.")
     if db.session.get(FollowUpHandled, visit.id) is not None:
         raise Conflict("This follow-up was handled already.")

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from server.models import Resident, User, Visit
+from server.people.access import Scope
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.reports.scope import in_range, in_scope, short_id, unit_names
-from server.visits.read import current_content, get_visit
+from server.visits.read import current_content
 from server.visits.signatures import to_svg
 
 TITLE = "老年服务工作登记表 Service register"
@@ -37,8 +38,8 @@ RATINGS = (("satisfied", "满意", "Satisfied"),
            ("unsatisfied", "不满意", "Unsatisfied"))
 
 
-def one_visit(user: User, visit_id: uuid.UUID) -> Visit:
-    return get_visit(user, visit_id)
+def one_visit(scope: Scope, visit_id: uuid.UUID) -> Visit:
+    return scope.get(Visit, visit_id)
 
 
 def _time(value: datetime | None, zone: ZoneInfo) -> str:

@@ -13,19 +13,20 @@ from datetime import date, timedelta
 from sqlalchemy import Select, select
 
 from server.models import Unit, User, Visit, VisitDayCount, user_units
-from server.people.access import get_unit, users_visible_to, visible_unit_ids
+from server.models.core import WORKER
+from server.people.access import Scope, users_visible_to
 from server.platform.extensions import db
 
 
-def unit_scope(user: User, unit_ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
-    """The units a report covers: those asked for (each must be visible), else all visible.
+def unit_scope(scope: Scope, unit_ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    """The units a report covers: those asked for (each must be in the scope, else 404),
+    else every unit of the scope.
 
     None means every unit (an admin who asked for none).
     """
     if unit_ids:
-        return [get_unit(user, unit_id).id for unit_id in dict.fromkeys(unit_ids)]
-    scope = visible_unit_ids(user)
-    return None if scope is None else sorted(scope)
+        return [scope.get(Unit, unit_id).id for unit_id in dict.fromkeys(unit_ids)]
+    return None if scope.unit_ids is None else sorted(scope.unit_ids)
 
 
 def in_scope(query: Select, units: list[uuid.UUID] | None, column=Visit.unit_id) -> Select:
@@ -64,9 +65,9 @@ def in_day_counts(query: Select, units, date_from: date | None, date_to: date | 
     return query
 
 
-def workers_of(user: User, units) -> Select:
+def workers_of(scope: Scope, units) -> Select:
     """Active workers one may see, of the units asked for (all one sees when none)."""
-    query = users_visible_to(user).where(User.role == "worker", User.active.is_(True))
+    query = users_visible_to(scope).where(User.role == WORKER, User.active.is_(True))
     if units is not None:
         query = query.where(User.id.in_(select(user_units.c.user_id)
                                         .where(user_units.c.unit_id.in_(units))))

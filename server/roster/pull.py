@@ -167,7 +167,7 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
          page_size: int) -> dict:
     """One page of roster changes for a scope, and the cursor for the next call.
 
-    `unit_ids` is the person's scope (`access.visible_unit_ids`, None for every unit). The
+    `unit_ids` is the person's scope (`Scope.unit_ids`, None for every unit). The
     sync endpoint reads it before it commits the pushed visits: the commit expires the user,
     and reading the scope afterwards would cost two more queries per sync.
     """

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from sqlalchemy import Select, select
 
-from server.models import User, Visit, utcnow
+from server.models import Visit, utcnow
 from server.people import audit
 from server.people.access import Scope
 from server.platform.errors import ApiError, Forbidden
 from server.reports import day_counts
 
 AMENDABLE = ("observations", "service_given", "follow_up", "feedback")
-
-
-def get_visit(user: User, visit_id: uuid.UUID) -> Visit:
-    """Kept for server/reports until it takes a Scope; use scope.get(Visit, visit_id)."""
-    return Scope.of(user).get(Visit, visit_id)
 
 
 def visits_query(scope: Scope, unit_id=None, resident_id=None, worker_id=None,

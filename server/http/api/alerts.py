@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, g
 from marshmallow import Schema, fields, validate
 
-from server.alerts import digest
-from server.alerts import inbox as alerts
-from server.http.api import page_of
+from server.alerts import digest, inbox
+from server.http.api import actor, page_of
 from server.http.endpoint import endpoint
 from server.http.fields import Page, PageQuery
 from server.models import ALERT_KINDS, Unit
@@ -57,8 +56,8 @@ class DigestAddressSchema(Schema):
 def list_alerts(query):
     if query.get("unit_id") is not None:
         g.scope.get(Unit, query["unit_id"])
-    select_ = alerts.filter_alerts(alerts.alerts_visible_to(g.user), query["state"],
-                                   query.get("unit_id"), query.get("kind"))
+    select_ = inbox.filter_alerts(inbox.alerts_visible_to(g.scope), query["state"],
+                                  query.get("unit_id"), query.get("kind"))
     return page_of(select_, query["page"], query["per_page"])
 
 
@@ -66,7 +65,7 @@ def list_alerts(query):
 @endpoint("Acknowledge an alert, with a note", body=AckSchema, response=AlertSchema,
           roles=MANAGERS)
 def ack_alert(alert_id: int, body):
-    alert = alerts.acknowledge(g.user, alert_id, body.get("note"))
+    alert = inbox.acknowledge(actor(), alert_id, body.get("note"))
     db.session.commit()
     return alert
 

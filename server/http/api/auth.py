@@ -67,7 +67,7 @@ def me():
 @endpoint("Devices of the people one may see (admins: all; supervisors: their workers)",
           response=DeviceSchema, many=True, roles=MANAGERS)
 def list_devices():
-    people = select(users_visible_to(g.user).subquery().c.id)
+    people = select(users_visible_to(g.scope).subquery().c.id)
     return db.session.scalars(
         select(Device).where(Device.user_id.in_(people)).order_by(Device.issued_at.desc())
     ).all()
@@ -77,7 +77,7 @@ def list_devices():
 @endpoint("Revoke a device's token (a lost phone)", response=DeviceSchema,
           roles=MANAGERS)
 def revoke_device(device_id: uuid.UUID):
-    people = select(users_visible_to(g.user).subquery().c.id)
+    people = select(users_visible_to(g.scope).subquery().c.id)
     device = db.session.scalar(
         select(Device).where(Device.id == device_id, Device.user_id.in_(people))
     )

@@ -42,7 +42,7 @@ def _csv(rows, name: str, start, end) -> Response:
           "BOM, streamed; amendments applied, voided visits included and marked",
           query=ExportQuery, produces="text/csv", roles=MANAGERS)
 def visits_csv(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.visit_rows(units, start, end, setting("TIMEZONE"))
     return _csv(exports.csv_stream(exports.VISIT_COLUMNS, rows), "visits", start, end)
@@ -53,7 +53,7 @@ def visits_csv(query):
           "date range (default: the last 30 days) as CSV, UTF-8 with BOM, streamed",
           query=CoverageExportQuery, produces="text/csv", roles=MANAGERS)
 def coverage_csv(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 30)
     rows = exports.coverage_rows(units, start, end, query["period"], setting("TIMEZONE"))
     return _csv(exports.csv_stream(exports.COVERAGE_COLUMNS, rows), "coverage", start, end)
@@ -76,10 +76,10 @@ class RegisterQuery(RangeQuery):
 def register_html(query):
     zone = setting("TIMEZONE")
     if query["visit_id"] is not None:
-        pages = [register.page(register.one_visit(g.user, query["visit_id"]), zone)]
+        pages = [register.page(register.one_visit(g.scope, query["visit_id"]), zone)]
         title = f"{register.TITLE} {pages[0]['number']}"
     else:
-        units = unit_scope(g.user, query["unit_id"])
+        units = unit_scope(g.scope, query["unit_id"])
         start, end = date_range(query)
         pages = register.pages(units, start, end, zone)
         title = f"{register.TITLE} {start.isoformat()} ~ {end.isoformat()}"

@@ -99,7 +99,7 @@ class HandleIn(Schema):
           "left out), newest first, paged; status open (default), handled or all",
           query=FollowUpQuery, response=VisitRowPage, roles=MANAGERS)
 def list_followups(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     return followups_report.followups(units, query["status"], query["from_"], query["to"],
                                       query["sort"] == "-checked_in_at", query["page"],
                                       query["per_page"])
@@ -168,7 +168,7 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
           "worker and per month, against the 80% target; default range: the last 12 months",
           query=SatisfactionQuery, response=SatisfactionSchema, roles=MANAGERS)
 def satisfaction(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, months=12)
     return satisfaction_report.satisfaction(units, start, end, query["sort"])
 
@@ -177,7 +177,7 @@ def satisfaction(query):
 @endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
           "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=MANAGERS)
 def unsatisfied(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, months=12)
     return satisfaction_report.unsatisfied(units, start, end, query["page"], query["per_page"])
 
@@ -216,9 +216,9 @@ class ActivitySchema(Page(WorkerActivity)):
           "worker; default range: the last 28 days", query=ActivityQuery,
           response=ActivitySchema, roles=MANAGERS)
 def activity(query):
-    units = unit_scope(g.user, query["unit_id"])
+    units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 28)
-    return activity_report.activity(g.user, units, start, end, query["sort"], query["page"],
+    return activity_report.activity(g.scope, units, start, end, query["sort"], query["page"],
                                     query["per_page"])
 
 
@@ -255,7 +255,7 @@ class DevicesSchema(Page(DeviceRow)):
           "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
           roles=MANAGERS)
 def devices(query):
-    units = unit_scope(g.user, query["unit_id"])
-    return devices_report.devices(g.user, units, query["stale_days"] or unsynced_days(),
+    units = unit_scope(g.scope, query["unit_id"])
+    return devices_report.devices(g.scope, units, query["stale_days"] or unsynced_days(),
                                   only_stale=query["only_stale"], page=query["page"],
                                   per_page=query["per_page"])

@@ -11,8 +11,8 @@ from server.models import utcnow
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
-from server.roster import pull as roster
-from server.visits import ingest as sync
+from server.roster import pull
+from server.visits import ingest
 from server.visits.schemas import SyncAnswerSchema, SyncRequestSchema
 
 bp = Blueprint("sync", __name__)
@@ -29,17 +29,17 @@ def sync_view(body):
         raise ApiError(413, f"At most {limit} visits per request: split the batch.",
                        errors={"visits": [f"At most {limit} per request."]})
     now = utcnow()
-    context = sync.SyncContext(user=g.user, device_id=g.device.id,
-                               device_time=body["device_time"], now=now, zone=config["TIMEZONE"],
-                               scope=g.scope,
-                               ahead_of_server=timedelta(
-                                   seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
-                               horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]))
-    results = sync.ingest(body["visits"], body["amendments"], context)
-    sync.record_device_health(g.device, body["device_time"], now,
-                              request.headers.get("X-Rounds-App"))
+    context = ingest.SyncContext(user=g.user, device_id=g.device.id,
+                                 device_time=body["device_time"], now=now,
+                                 zone=config["TIMEZONE"], scope=g.scope,
+                                 ahead_of_server=timedelta(
+                                     seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
+                                 horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]))
+    results = ingest.ingest(body["visits"], body["amendments"], context)
+    ingest.record_device_health(g.device, body["device_time"], now,
+                                request.headers.get("X-Rounds-App"))
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
     # The request's scope, worked out before the commit expired the user: no query to read it.
-    changes = roster.pull(g.scope.unit_ids, body["cursor"], today_in(config["TIMEZONE"], now),
-                          config["SYNC_PAGE_SIZE"])
+    changes = pull.pull(g.scope.unit_ids, body["cursor"], today_in(config["TIMEZONE"], now),
+                        config["SYNC_PAGE_SIZE"])
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})

@@ -7,7 +7,7 @@ import uuid
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from server.http.api import actor, setting
+from server.http.api import actor
 from server.http.endpoint import endpoint
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
@@ -25,7 +25,7 @@ bp = Blueprint("users", __name__)
           query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS,
           extra_responses={404: "No such unit in one's scope (unit_id)"})
 def list_users(query):
-    select_ = users_visible_to(g.user)
+    select_ = users_visible_to(g.scope)
     if "role" in query:
         select_ = select_.where(User.role == query["role"])
     if "unit_id" in query:
@@ -40,7 +40,7 @@ def list_users(query):
 @endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
           roles=(ADMIN,))
 def create_user(body):
-    user = users.create_user(actor(), body, fast_hash=setting("TESTING"))
+    user = users.create_user(actor(), body)
     db.session.commit()
     return user
 
@@ -48,7 +48,7 @@ def create_user(body):
 @bp.get("/users/<uuid:user_id>")
 @endpoint("One account", response=UserSchema, roles=MANAGERS)
 def get_user(user_id: uuid.UUID):
-    user = db.session.scalar(users_visible_to(g.user).where(User.id == user_id))
+    user = db.session.scalar(users_visible_to(g.scope).where(User.id == user_id))
     if user is None:
         raise NotFound("user")
     return seen_within(user, g.scope)
@@ -61,6 +61,6 @@ def update_user(user_id: uuid.UUID, body):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
-    users.update_user(actor(), user, body, fast_hash=setting("TESTING"))
+    users.update_user(actor(), user, body)
     db.session.commit()
     return user

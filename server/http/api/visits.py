@@ -11,8 +11,7 @@ from server.http.endpoint import endpoint
 from server.models import Visit
 from server.models.core import MANAGERS
 from server.platform.extensions import db
-from server.visits import read as visits
-from server.visits import signatures
+from server.visits import read, signatures
 from server.visits.schemas import VisitListQuery, VisitOutSchema, VisitPageSchema, VoidInSchema
 
 bp = Blueprint("visits", __name__)
@@ -22,16 +21,16 @@ bp = Blueprint("visits", __name__)
 @endpoint("Visits one may see, newest first, filtered and paged", query=VisitListQuery,
           response=VisitPageSchema)
 def list_visits(query):
-    select_ = visits.visits_query(g.scope, query.get("unit_id"), query.get("resident_id"),
-                                  query.get("worker_id"), query.get("from_"), query.get("to"))
+    select_ = read.visits_query(g.scope, query.get("unit_id"), query.get("resident_id"),
+                                query.get("worker_id"), query.get("from_"), query.get("to"))
     page = page_of(select_, query["page"], query["per_page"])
-    return {**page, "items": [visits.visit_view(v) for v in page["items"]]}
+    return {**page, "items": [read.visit_view(v) for v in page["items"]]}
 
 
 @bp.get("/visits/<uuid:visit_id>")
 @endpoint("One visit, amendments applied", response=VisitOutSchema)
 def get_visit(visit_id: uuid.UUID):
-    return visits.visit_view(g.scope.get(Visit, visit_id))
+    return read.visit_view(g.scope.get(Visit, visit_id))
 
 
 @bp.get("/visits/<uuid:visit_id>/signature.svg")
@@ -48,6 +47,6 @@ def signature_svg(visit_id: uuid.UUID):
 @endpoint("Void a visit with a reason (supervisors): it stays readable and stops counting",
           body=VoidInSchema, response=VisitOutSchema, roles=MANAGERS)
 def void_visit(visit_id: uuid.UUID, body):
-    visit = visits.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
+    visit = read.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
     db.session.commit()
-    return visits.visit_view(visit)
+    return read.visit_view(visit)

@@ -22,6 +22,7 @@ import orjson
 from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema, fields
 
+from server.http.fields import INT64_MAX
 from server.models import Device, utcnow
 from server.people.access import Scope
 from server.people.auth import device_for_token
@@ -109,6 +110,12 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
     return found
 
 
+def _path_errors(values: dict) -> dict[str, list[str]]:
+    """Path numbers beyond 64 bits: Flask's int converter takes any length, no table can."""
+    return {name: [f"At most {INT64_MAX}."] for name, value in values.items()
+            if isinstance(value, int) and not 0 <= value <= INT64_MAX}
+
+
 def _list_keys(schema: Schema) -> frozenset[str]:
     """The query parameters a schema takes as lists: they may be repeated (?unit_id=a&unit_id=b)."""
     return frozenset(field.data_key or name for name, field in schema.load_fields.items()
@@ -163,6 +170,9 @@ def endpoint(
                 g.scope = Scope.of(g.user)  # once per request, read by every unit check
                 if roles and g.user.role not in roles:
                     raise Forbidden()
+            errors = _path_errors(kwargs)
+            if errors:
+                raise ApiError(422, "Some fields are not valid.", errors=errors)
             if body_schema is not None:
                 kwargs["body"] = body_schema.load(_json_object(), partial=partial)
                 # A sync batch checks each record itself: one bad record must not block all.
@@ -170,7 +180,11 @@ def endpoint(
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
             if query_schema is not None:
-                kwargs["query"] = query_schema.load(_query_args(list_keys))
+                given = _query_args(list_keys)
+                errors = _nul_errors(given)  # PostgreSQL cannot compare text holding NUL
+                if errors:
+                    raise ApiError(422, "Some fields are not valid.", errors=errors)
+                kwargs["query"] = query_schema.load(given)
             answer = _answer(view(*args, **kwargs))
             if seen:  # the handler returned: the mark joins what it committed, or goes alone
                 db.session.commit()

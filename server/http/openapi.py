@@ -8,12 +8,14 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from server.http.fields import ProblemSchema
+from server.http.fields import INT64_MAX, ProblemSchema
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
-_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"},
+_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"},
+                "int": {"type": "integer", "format": "int64", "minimum": 0,
+                        "maximum": INT64_MAX},
                 None: {"type": "string"}, "string": {"type": "string"},
-                "path": {"type": "string"}}
+                "path": {"type": "string"}, "asset": {"type": "string"}}
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict]]:

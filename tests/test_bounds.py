@@ -1,0 +1,89 @@
+"""Input bounds: a value beyond what the server can compute with is a 422 naming the field, a
+body beyond the limit is a 413 however it is framed, a stream fails before its first byte,
+and the OpenAPI document declares every status an operation can answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.platform.extensions import db
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("/visits?page=9223372036854775807", "page"),
+    (f"/residents?page={HUGE}", "page"),
+    ("/residents?per_page=0", "per_page"),
+    ("/coverage?week=9999-W52", "week"),
+    ("/coverage?week=2026-W54", "week"),
+    ("/coverage?month=0001-01", "month"),
+    ("/coverage?month=2026-13", "month"),
+    ("/exports/visits.csv?to=0001-01-01", "to"),
+    ("/exports/coverage.csv?from=9999-12-01&to=9999-12-31", "from"),
+    ("/reports/satisfaction?to=0001-01-15", "to"),
+    ("/reports/activity?to=0001-01-10", "to"),
+    ("/reports/satisfaction/unsatisfied?from=2000-01-01&to=9999-01-01", "to"),
+    ("/followups?from=1999-12-31", "from"),
+    ("/visits?from=0001-01-01", "from"),
+    (f"/alerts?page={HUGE}", "page"),
+])
+def test_out_of_range_query_values_are_422_naming_the_field(api, admin, path, field):
+    answer = api.get(path, as_=admin)
+    assert answer.status_code == 422, answer.data
+    assert answer.mimetype == "application/problem+json"
+    assert field in answer.json["errors"]
+
+
+def test_a_path_number_beyond_64_bits_is_422_naming_it(api, admin):
+    answer = api.post(f"/alerts/{HUGE}/ack", json={}, as_=admin)
+    assert answer.status_code == 422
+    assert "alert_id" in answer.json["errors"]
+    assert api.post("/alerts/9223372036854775807/ack", json={}, as_=admin).status_code == 404
+
+
+def test_a_nul_character_in_the_query_is_422(api, admin):
+    answer = api.get("/residents?q=a%00b", as_=admin)
+    assert answer.status_code == 422
+    assert "q" in answer.json["errors"]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "9999-12-31T20:00:00-10:00",
+                                    "1999-12-31T23:59:59Z"])
+def test_an_instant_outside_the_bounded_years_is_refused_by_the_schema(moment):
+    from marshmallow import ValidationError
+
+    from server.visits.schemas import SyncRequestSchema
+
+    with pytest.raises(ValidationError) as refused:
+        SyncRequestSchema().load({"device_time": moment})
+    assert "device_time" in refused.value.messages
+
+
+def test_a_resident_date_outside_the_bounds_is_422(api, admin, resident_a):
+    answer = api.patch(f"/residents/{resident_a['id']}", json={"admitted_on": "0001-01-01"},
+                       as_=admin)
+    assert answer.status_code == 422
+    assert "admitted_on" in answer.json["errors"]
+
+
+def test_a_csv_export_runs_its_query_before_the_first_byte(api, app, supervisor_a,
+                                                         monkeypatch):
+    """A failure is an error answer, never a 200 that breaks off mid-stream."""
+
+    class Boom(Exception):
+        pass
+
+    def fail(*args, **kwargs):
+        raise Boom
+
+    monkeypatch.setattr(db.session, "execute", fail)
+    for name in ("visits", "coverage"):
+        with pytest.raises(Boom):  # raised by the request itself, not by reading the body
+            api.get(f"/exports/{name}.csv", as_=supervisor_a, buffered=False)
+
+
+def test_a_csv_export_at_the_edge_of_the_bounds_answers_whole(api, supervisor_a):
+    answer = api.get("/exports/coverage.csv?from=2100-12-01&to=2100-12-31", as_=supervisor_a)
+    assert answer.status_code == 200
+    assert answer.data.decode("utf-8-sig").startswith("period,")

@@ -4,6 +4,11 @@ and the OpenAPI document declares every status an operation can answer."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import json
+import random
+
 import pytest
 
 from server.platform.extensions import db
@@ -87,3 +92,59 @@ def test_a_csv_export_at_the_edge_of_the_bounds_answers_whole(api, supervisor_a)
     answer = api.get("/exports/coverage.csv?from=2100-12-01&to=2100-12-31", as_=supervisor_a)
     assert answer.status_code == 200
     assert answer.data.decode("utf-8-sig").startswith("period,")
+
+
+# --- bodies over the limit -------------------------------------------------------------
+
+
+def _chunked(api, person, body: bytes, **headers):
+    """A body sent with no Content-Length (Transfer-Encoding: chunked), as gunicorn and
+    Werkzeug's server hand it on: de-chunked, the stream marked as ending by itself."""
+    return api.client.open(
+        "/api/v1/units", method="POST", input_stream=io.BytesIO(body),
+        environ_overrides={"wsgi.input_terminated": True},
+        headers={**person.headers, "Content-Type": "application/json",
+                 "Transfer-Encoding": "chunked", **headers})
+
+
+@pytest.fixture
+def small_limit(app):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    return 1000
+
+
+def _over(limit: int) -> bytes:
+    return json.dumps({"name": "x" * (limit + 10)}).encode()
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_cut(api, admin, small_limit):
+    answer = _chunked(api, admin, _over(small_limit))
+    assert answer.status_code == 413
+    assert answer.mimetype == "application/problem+json"
+
+
+def test_a_gzipped_chunked_body_over_the_limit_is_413(api, admin, small_limit):
+    noise = random.Random(19).randbytes(1000)  # does not compress
+    body = gzip.compress(json.dumps({"name": noise.hex()}).encode())
+    assert len(body) > small_limit
+    answer = _chunked(api, admin, body, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 413
+
+
+def test_a_gzipped_body_that_inflates_over_the_limit_is_413(api, admin, small_limit):
+    body = gzip.compress(_over(small_limit * 50))
+    assert len(body) < small_limit
+    answer = _chunked(api, admin, body, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 413
+
+
+def test_a_body_with_a_length_over_the_limit_is_413(api, admin, small_limit):
+    answer = api.post("/units", data=_over(small_limit), as_=admin,
+                      headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(api, admin, small_limit):
+    answer = _chunked(api, admin, json.dumps({"name": "Ward C"}).encode())
+    assert answer.status_code == 201, answer.json
+    assert answer.json["name"] == "Ward C"

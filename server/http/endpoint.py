@@ -68,12 +68,42 @@ def authenticate() -> tuple[Device, bool]:
     return device, False
 
 
-def _gunzipped_body() -> bytes:
+def _body_limit() -> int:
+    return current_app.config["MAX_CONTENT_LENGTH"] or 2 * 1024 * 1024
+
+
+def _raw_body() -> bytes:
+    """The body as sent, never more than the limit: 413 beyond it.
+
+    With a Content-Length over the limit Werkzeug refuses before reading. A chunked body has
+    no length: Werkzeug's own cap would end the stream at the limit and hand back the part
+    read as if it were the whole, so the stream is read here, limit + 1 bytes at most.
+    """
+    limit = _body_limit()
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, f"The request body is larger than {limit} bytes.")
+    stream = request.environ["wsgi.input"] if request.content_length is None \
+        else request.stream
+    if request.content_length is None and not request.environ.get("wsgi.input_terminated"):
+        return b""  # no length and no chunked framing: HTTP says there is no body
+    parts, size = [], 0
+    while size <= limit:
+        part = stream.read(min(64 * 1024, limit + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        raise ApiError(413, f"The request body is larger than {limit} bytes.")
+    return b"".join(parts)
+
+
+def _gunzipped(raw: bytes) -> bytes:
     """Phones gzip their batches; inflate within the same size limit as a plain body."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"] or 2 * 1024 * 1024
+    limit = _body_limit()
     inflater = zlib.decompressobj(wbits=31)
     try:
-        body = inflater.decompress(request.get_data(cache=False), limit + 1)
+        body = inflater.decompress(raw, limit + 1)
     except zlib.error as error:
         raise ApiError(400, "The body is not valid gzip.") from error
     if len(body) > limit or inflater.unconsumed_tail:
@@ -85,8 +115,9 @@ def _json_object() -> dict:
     if not request.is_json:
         raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.")
     gzipped = request.headers.get("Content-Encoding", "").lower() == "gzip"
+    raw = _raw_body()
     try:  # orjson: a 200-visit batch parses in a fraction of the standard library's time
-        data = orjson.loads(_gunzipped_body() if gzipped else request.get_data(cache=False))
+        data = orjson.loads(_gunzipped(raw) if gzipped else raw)
     except orjson.JSONDecodeError as error:
         raise ApiError(400, "The request body is not valid JSON.") from error
     if not isinstance(data, dict):

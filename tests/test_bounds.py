@@ -148,3 +148,49 @@ def test_a_chunked_body_within_the_limit_is_read_whole(api, admin, small_limit):
     answer = _chunked(api, admin, json.dumps({"name": "Ward C"}).encode())
     assert answer.status_code == 201, answer.json
     assert answer.json["name"] == "Ward C"
+
+
+# --- the document declares what an operation answers ----------------------------------
+
+
+@pytest.fixture
+def document(api):
+    return api.get("/api/openapi.json").json
+
+
+def _operations(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_every_operation_with_query_parameters_declares_422(document):
+    for path, method, operation in _operations(document):
+        if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            assert "422" in operation["responses"], (method, path)
+
+
+def test_every_operation_with_a_body_declares_400_413_415_and_422(document):
+    for path, method, operation in _operations(document):
+        if "requestBody" in operation:
+            assert {"400", "413", "415", "422"} <= operation["responses"].keys(), (method, path)
+
+
+def test_authenticated_operations_declare_401_and_role_checked_ones_403(document):
+    ack = document["paths"]["/api/v1/alerts/{alert_id}/ack"]["post"]["responses"]
+    assert {"401", "403", "404", "422"} <= ack.keys()
+    assert "401" not in document["paths"]["/healthz"]["get"]["responses"]
+
+
+def test_path_numbers_are_declared_within_64_bits(document):
+    (param,) = document["paths"]["/api/v1/alerts/{alert_id}/ack"]["post"]["parameters"]
+    assert param["schema"]["maximum"] == 2**63 - 1
+
+
+def test_the_health_check_is_declared_as_its_json_report(document):
+    responses = document["paths"]["/healthz"]["get"]["responses"]
+    for status in ("200", "503"):
+        schema = responses[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Health"}
+    properties = document["components"]["schemas"]["Health"]["properties"]
+    assert {"status", "database", "migrations", "coverage"} <= properties.keys()

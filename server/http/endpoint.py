@@ -43,7 +43,26 @@ class EndpointDoc:
     roles: tuple[str, ...] = ()
     public: bool = False
     produces: str = "application/json"
-    extra_responses: dict[int, str] = field(default_factory=dict)
+    extra_responses: dict[int, str | tuple[str, type[Schema]]] = field(default_factory=dict)
+
+    def statuses(self, path_params: bool) -> dict[int, str | tuple[str, type[Schema]]]:
+        """Every status other than success this operation can answer, and why: derived from
+        what the decorator checks, then the view's own `extra_responses` (which win)."""
+        found: dict[int, str | tuple[str, type[Schema]]] = {}
+        if not self.public:
+            found[401] = "Log in again: the token is missing, expired or revoked"
+        if self.roles:
+            found[403] = "Your role may not do this"
+        if path_params or (self.query is not None and not self.public):
+            found[404] = "No such record, or not one you may see"
+        if self.body is not None:
+            found[400] = "The body is not valid JSON (or not valid gzip)"
+            found[413] = "The body is larger than the server accepts"
+            found[415] = "The body is not sent as application/json"
+        if self.body is not None or self.query is not None or path_params:
+            found[422] = "Fields missing or not valid: `errors` names them"
+        found.update(self.extra_responses)
+        return found
 
 
 class Unauthorized(ApiError):

@@ -11,7 +11,9 @@ import random
 
 import pytest
 
+from server import create_app
 from server.platform.extensions import db
+from tests.conftest import TestConfig
 
 HUGE = "99999999999999999999"
 
@@ -194,3 +196,35 @@ def test_the_health_check_is_declared_as_its_json_report(document):
         assert schema == {"$ref": "#/components/schemas/Health"}
     properties = document["components"]["schemas"]["Health"]["properties"]
     assert {"status", "database", "migrations", "coverage"} <= properties.keys()
+
+
+# --- absolute addresses come from the setting, not the Host header --------------------
+
+
+def test_outside_development_the_app_refuses_to_start_without_a_public_url(database_url,
+                                                                         monkeypatch):
+    class Production(TestConfig):
+        TESTING = False
+
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("ROUNDS_PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="ROUNDS_PUBLIC_URL"):
+        create_app(Production(database_url))
+    monkeypatch.setenv("ROUNDS_PUBLIC_URL", "https://rounds.example.org")
+    assert create_app(Production(database_url)).config["PUBLIC_URL"] == \
+        "https://rounds.example.org"
+
+
+def test_a_public_url_that_is_not_an_absolute_address_is_refused(database_url, monkeypatch):
+    monkeypatch.setenv("ROUNDS_PUBLIC_URL", "rounds.example.org")
+    with pytest.raises(RuntimeError, match="ROUNDS_PUBLIC_URL"):
+        create_app(TestConfig(database_url))
+
+
+def test_print_stylesheets_are_linked_relative_to_the_host_asked(api, supervisor_a,
+                                                               resident_a):
+    evil = {"Host": "evil.example"}
+    sheet = api.get(f"/labels?resident_id={resident_a['id']}", as_=supervisor_a,
+                    headers=evil).data.decode()
+    assert "evil.example" not in sheet
+    assert 'href="/api/v1/labels.css"' in sheet

@@ -11,6 +11,7 @@ from werkzeug.routing import PathConverter
 
 from server.http.endpoint import endpoint
 from server.http.health import check as health_check
+from server.platform.config import require_public_url
 from server.platform.errors import problem
 
 bp = Blueprint("web", __name__)
@@ -136,7 +137,16 @@ def add_security_headers(response):
     return response
 
 
+def _development(app: Flask) -> bool:
+    """Tests, FLASK_DEBUG, or a `rounds` command (`rounds serve` is the development server;
+    gunicorn, which serves production, runs no click command)."""
+    import click
+
+    return app.testing or app.debug or click.get_current_context(silent=True) is not None
+
+
 def register_web(app: Flask) -> None:
+    require_public_url(app.config.get("PUBLIC_URL", ""), _development(app))
     app.url_map.converters["asset"] = AssetPath
     app.register_blueprint(bp)
     app.after_request(add_security_headers)

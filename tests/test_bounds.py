@@ -12,7 +12,6 @@ import random
 import pytest
 
 from server import create_app
-from server.platform.extensions import db
 from tests.conftest import TestConfig
 
 HUGE = "99999999999999999999"
@@ -74,9 +73,10 @@ def test_a_resident_date_outside_the_bounds_is_422(api, admin, resident_a):
     assert "admitted_on" in answer.json["errors"]
 
 
-def test_a_csv_export_runs_its_query_before_the_first_byte(api, app, supervisor_a,
-                                                         monkeypatch):
-    """A failure is an error answer, never a 200 that breaks off mid-stream."""
+def test_a_csv_export_prepares_its_rows_before_the_first_byte(api, app, supervisor_a,
+                                                              monkeypatch):
+    """A failure in preparing is an error answer, never a 200 that breaks off mid-stream."""
+    from server.reports import exports
 
     class Boom(Exception):
         pass
@@ -84,7 +84,8 @@ def test_a_csv_export_runs_its_query_before_the_first_byte(api, app, supervisor_
     def fail(*args, **kwargs):
         raise Boom
 
-    monkeypatch.setattr(db.session, "execute", fail)
+    monkeypatch.setattr(exports, "period_labels", fail)
+    monkeypatch.setattr(exports, "in_range", fail)
     for name in ("visits", "coverage"):
         with pytest.raises(Boom):  # raised by the request itself, not by reading the body
             api.get(f"/exports/{name}.csv", as_=supervisor_a, buffered=False)

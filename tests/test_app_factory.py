@@ -11,6 +11,7 @@ def test_a_served_app_leaves_its_objects_out_of_full_collections(database_url):
     gc.unfreeze()
     config = TestConfig(database_url)
     config.TESTING = False
+    config.PUBLIC_URL = "https://rounds.example.org"  # served: required outside development
     try:
         create_app(config)
         assert gc.get_freeze_count() > 10_000

@@ -313,6 +313,8 @@ def test_production_stack_on_loopback(tmp_path):
                "ROUNDS_SECRET_KEY": "smoke-test-only", "ROUNDS_TIMEZONE": "Asia/Shanghai",
                "ROUNDS_INSTANCE_DIR": str(tmp_path / "instance"), "ROUNDS_LOG_FORMAT": "json",
                "ROUNDS_HSTS": "true", "ROUNDS_TRUSTED_PROXIES": "1",
+               # Production refuses to start without it (QR codes hold absolute addresses).
+               "ROUNDS_PUBLIC_URL": "https://rounds.example.org",
                "ROUNDS_WEB_BIND": f"127.0.0.1:{port}", "ROUNDS_WEB_WORKERS": "4",
                "ROUNDS_WEB_THREADS": "2", "ROUNDS_COVERAGE_REFRESH_SECONDS": "2",
                "ROUNDS_PWA_DIST": str(tmp_path / "no-app-here"),

@@ -1,18 +1,124 @@
 """The pieces of schemas that more than one blueprint or domain schema uses, defined once.
 
-Bounded text, the error answer, a PATCH that must change something, references to a unit or a
-person, the one shape of a page of items, and the query parts (paging, units, a date range)
-that lists and reports share.
+Bounded text, bounded numbers, dates and periods, the error answer, a PATCH that must change
+something, references to a unit or a person, the one shape of a page of items, and the query
+parts (paging, units, a date range) that lists and reports share.
+
+Every value a client sends is bounded here, once: a page number, an id, a date or a period
+outside what the server can compute with is a 422 naming the field, never an overflow deep in
+a query or a date sum (docs/security.md, "Input bounds").
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.platform.clock import today_in
+
+# --- bounds ------------------------------------------------------------------------------
+
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 200
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+DATE_MESSAGE = f"Use a date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."
+
+
+class BoundedDate(fields.Date):
+    """A calendar date within MIN_DATE..MAX_DATE: room for any date range, week or month
+    arithmetic on it without leaving what Python and the databases can hold."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Range(min=MIN_DATE, max=MAX_DATE, error=DATE_MESSAGE))
+
+
+class BoundedAwareDateTime(fields.AwareDateTime):
+    """An RFC 3339 instant with its offset, in the years of MIN_DATE..MAX_DATE.
+
+    The year is checked on the instant as written, before anything converts it: 0001-01-01
+    at +08:00 is a year before the first one in UTC, which Python cannot represent.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_DATE.year <= moment.year <= MAX_DATE.year:
+            raise ValidationError(f"Use a time in the years {MIN_DATE.year} to {MAX_DATE.year}.")
+        return moment
+
+
+def whole(minimum: int = INT64_MIN, maximum: int = INT64_MAX, **kwargs) -> fields.Integer:
+    """A whole number (never 1.5, never "1e400") within the bounds, 64 bits at most."""
+    return fields.Integer(validate=validate.Range(
+        min=max(minimum, INT64_MIN), max=min(maximum, INT64_MAX)), **kwargs)
+
+
+def page_field() -> fields.Integer:
+    return whole(1, MAX_PAGE, load_default=1, metadata={"description": "From 1"})
+
+
+def per_page_field(default: int = 50, maximum: int = MAX_PER_PAGE) -> fields.Integer:
+    return whole(1, maximum, load_default=default)
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _week_label(value: str) -> None:
+    match = _WEEK.match(value)
+    if not match:
+        raise ValidationError("Use an ISO week: 2026-W48.")
+    year, week = int(match[1]), int(match[2])
+    if not MIN_DATE.year <= year <= MAX_DATE.year:
+        raise ValidationError(f"Use a week of the years {MIN_DATE.year} to {MAX_DATE.year}.")
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError as error:
+        raise ValidationError(f"{year} has no week {week}.") from error
+
+
+def _month_label(value: str) -> None:
+    match = _MONTH.match(value)
+    if not match:
+        raise ValidationError("Use a month: 2026-11.")
+    year, month = int(match[1]), int(match[2])
+    if not MIN_DATE.year <= year <= MAX_DATE.year:
+        raise ValidationError(f"Use a month of the years {MIN_DATE.year} to {MAX_DATE.year}.")
+    if not 1 <= month <= 12:
+        raise ValidationError("A month is 01 to 12.")
+
+
+def _then(first, more):
+    """One validator: `first`, and only if the value passed it, the others (marshmallow runs
+    every validator of a field, so a later one would see the value the first refused)."""
+    rest = list(more) if isinstance(more, list | tuple) else [more] if more else []
+
+    def check(value) -> None:
+        first(value)
+        for validator in rest:
+            if validator(value) is False:
+                raise ValidationError("Invalid value.")
+
+    return check
+
+
+def week_label(*, validate=None, **kwargs) -> fields.String:
+    """An ISO week label (2026-W48) of a week that exists, in the bounded years."""
+    return fields.String(validate=_then(_week_label, validate), metadata={
+        "pattern": r"^\d{4}-W\d{2}$", "description": "ISO week, 2000-W01 to 2100-W52"},
+        **kwargs)
+
+
+def month_label(*, validate=None, **kwargs) -> fields.String:
+    """A month label (2026-11) in the bounded years."""
+    return fields.String(validate=_then(_month_label, validate), metadata={
+        "pattern": r"^\d{4}-\d{2}$", "description": "Month, 2000-01 to 2100-12"}, **kwargs)
 
 
 def text(max_length: int, *, required: bool = False, allow_none: bool = True, **kwargs):
@@ -75,8 +181,8 @@ class PersonRefSchema(Schema):
 
 
 class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = page_field()
+    per_page = per_page_field()
 
 
 _pages: dict[tuple[type[Schema], str | None], type[Schema]] = {}
@@ -112,8 +218,8 @@ class RangeQuery(UnitsQuery):
     """An inclusive range of visit dates (local days)."""
 
     max_days = 3660
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = BoundedDate(data_key="from", load_default=None)
+    to = BoundedDate(load_default=None)
 
     @validates_schema
     def _ordered(self, data, **kwargs):

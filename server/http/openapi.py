@@ -8,12 +8,14 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from server.http.fields import ProblemSchema
+from server.http.fields import INT64_MAX, ProblemSchema
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
-_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"},
+_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"},
+                "int": {"type": "integer", "format": "int64", "minimum": 0,
+                        "maximum": INT64_MAX},
                 None: {"type": "string"}, "string": {"type": "string"},
-                "path": {"type": "string"}}
+                "path": {"type": "string"}, "asset": {"type": "string"}}
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict]]:
@@ -35,22 +37,19 @@ def _operation(doc, path_params: list[dict]) -> dict:
         operation["responses"]["204"] = {"description": "Done"}
     else:
         content = {"schema": {"type": "array", "items": doc.response} if doc.many
-                   else doc.response} if doc.response else {"schema": {"type": "string"}}
+                   else doc.response} if doc.response else {"schema": {
+                       "type": "object" if doc.produces == "application/json" else "string"}}
         operation["responses"][str(doc.status)] = {"description": "OK",
                                                    "content": {doc.produces: content}}
-    problems = dict(doc.extra_responses)
-    if not doc.public:
-        problems.setdefault(401, "Log in again")
-        problems.setdefault(404, "No such record, or not one you may see")
-        if doc.roles:
-            problems.setdefault(403, "Your role may not do this")
-    if doc.body is not None:
-        problems.setdefault(422, "Fields missing or not valid")
-    for status, description in problems.items():
-        operation["responses"][str(status)] = {
-            "description": description,
-            "content": {"application/problem+json": {"schema": "Problem"}},
-        }
+    for status, answer in sorted(doc.statuses(bool(path_params)).items()):
+        if isinstance(answer, tuple):  # a description and the JSON schema of its body
+            description, schema = answer
+            content = {"application/json": {"schema": schema}}
+        else:
+            description, content = answer, {
+                "application/problem+json": {"schema": "Problem"}}
+        operation["responses"][str(status)] = {"description": description,
+                                               "content": content}
     if not doc.public:
         operation["security"] = [{"bearer": []}]
     return operation

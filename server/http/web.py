@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, send_from_directory
+from marshmallow import Schema, fields
 from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.routing import PathConverter
 
 from server.http.endpoint import endpoint
 from server.http.health import check as health_check
+from server.platform.config import require_public_url
 from server.platform.errors import problem
 
 bp = Blueprint("web", __name__)
@@ -20,6 +23,35 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+class MigrationsHealth(Schema):
+    status = fields.String(metadata={"enum": ["current", "behind", "unknown"]})
+    database = fields.List(fields.String())
+    code = fields.List(fields.String())
+
+
+class CoverageHealth(Schema):
+    status = fields.String(metadata={"enum": ["ok", "stale", "never", "unknown"]})
+    last_refresh = fields.String(allow_none=True, metadata={"format": "date-time"})
+    age_seconds = fields.Integer(allow_none=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok", "fail"]})
+    database = fields.String(required=True, metadata={"enum": ["ok", "unreachable"]})
+    migrations = fields.Nested(MigrationsHealth)
+    coverage = fields.Nested(CoverageHealth)
+
+
+APP_NOT_BUILT = {503: "The web app is not built (`make pwa`)"}
+
+
+class AssetPath(PathConverter):
+    """A file of the web app: any path but the API's, so that an API address that matches no
+    route (a malformed id, a method it does not take) is a 404 there, never a 405 from here."""
+
+    regex = r"(?!api/)[^/].*?"
 
 
 def _dist() -> Path:
@@ -36,22 +68,23 @@ def _app_page():
 
 
 @bp.get("/")
-@endpoint("The worker and supervisor web app", public=True, produces="text/html")
+@endpoint("The worker and supervisor web app", public=True, produces="text/html",
+          extra_responses=APP_NOT_BUILT)
 def index():
     return _app_page()
 
 
 @bp.get("/r/<token>")
 @endpoint("A resident's QR address: the app's page, the same for any token", public=True,
-          produces="text/html")
+          produces="text/html", extra_responses=APP_NOT_BUILT)
 def resident_code(token: str):
     # The page never depends on the token, so nothing about the resident leaks to a stranger.
     return _app_page()
 
 
-@bp.get("/<path:filename>")
+@bp.get("/<asset:filename>")
 @endpoint("Files of the built web app (client routes get the app's page)", public=True,
-          produces="application/octet-stream")
+          produces="*/*", extra_responses=APP_NOT_BUILT)
 def asset(filename: str):
     if filename.startswith("api/"):
         raise HTTPNotFound()
@@ -83,7 +116,8 @@ def openapi_document():
 
 @bp.get("/healthz")
 @endpoint("Health: database reachable, migrations current, coverage refreshed lately",
-          public=True, extra_responses={503: "Something is wrong: the body says what"})
+          public=True, response=HealthSchema,
+          extra_responses={503: ("Something is wrong: the body says what", HealthSchema)})
 def healthz():
     healthy, report = health_check()
     response = jsonify(report)
@@ -103,6 +137,16 @@ def add_security_headers(response):
     return response
 
 
+def _development(app: Flask) -> bool:
+    """Tests, FLASK_DEBUG, or a `rounds` command (`rounds serve` is the development server;
+    gunicorn, which serves production, runs no click command)."""
+    import click
+
+    return app.testing or app.debug or click.get_current_context(silent=True) is not None
+
+
 def register_web(app: Flask) -> None:
+    require_public_url(app.config.get("PUBLIC_URL", ""), _development(app))
+    app.url_map.converters["asset"] = AssetPath
     app.register_blueprint(bp)
     app.after_request(add_security_headers)

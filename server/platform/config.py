@@ -66,6 +66,25 @@ def _connect_args(url: str) -> dict:
     return {"options": "-c jit=off"} if url.startswith("postgresql") else {}
 
 
+def _public_url(raw: str) -> str:
+    """The address phones use, printed into QR codes: absolute, or empty (development)."""
+    url = raw.strip().rstrip("/")
+    if url and not (url.startswith(("https://", "http://")) and len(url.split("/")) == 3):
+        raise RuntimeError(f"ROUNDS_PUBLIC_URL must be an absolute address such as "
+                           f"https://rounds.example.org (scheme and host, no path): {raw!r}")
+    return url
+
+
+def require_public_url(public_url: str, development: bool) -> None:
+    """Outside development, absolute addresses never come from the request's Host header."""
+    if not public_url and not development:
+        raise RuntimeError(
+            "ROUNDS_PUBLIC_URL is not set. QR codes hold an absolute address, and without the "
+            "setting it would be taken from each request's Host header, which any client "
+            "chooses. Set it to the address phones use (https://rounds.example.org); only "
+            "development (FLASK_DEBUG=1, tests, the `rounds` commands) runs without it.")
+
+
 class Config:
     """Production-ready defaults; every value can be overridden from the environment.
 
@@ -79,7 +98,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url or os.environ.get(
             "ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}"))
         self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
-        self.PUBLIC_URL = os.environ.get("ROUNDS_PUBLIC_URL", "").rstrip("/")
+        self.PUBLIC_URL = _public_url(os.environ.get("ROUNDS_PUBLIC_URL", ""))
         self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
         self.LOGIN_MAX_FAILURES_PER_USER = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_USER", 5)
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("ROUNDS_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)

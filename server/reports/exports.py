@@ -108,9 +108,14 @@ def _content(row, amendments: list | None) -> dict:
 
 
 def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterator[list]:
-    """One list per visit in scope and range, oldest first, amendments applied."""
+    """One list per visit in scope and range, oldest first, amendments applied.
+
+    The query is built here, at the call, not at the first row: whatever can fail does so
+    before a streamed answer has sent its status line. It runs at the first row: a
+    server-side cursor (PostgreSQL) lives only as long as its transaction, and the request
+    may commit (the device's seen mark) between the call and the stream.
+    """
     zone = ZoneInfo(zone_name)
-    names: dict = {}
     query = in_range(in_scope(
         select(Visit.id, Visit.visit_date, Visit.checked_in_at, Visit.checked_out_at,
                Visit.received_at, Visit.kind, Visit.unit_id, Visit.resident_id,
@@ -125,6 +130,11 @@ def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterato
         .join(User, User.id == Visit.worker_id)
         .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id), units),
         date_from, date_to).order_by(Visit.visit_date, Visit.checked_in_at, Visit.id)
+    return _visit_lines(query, zone)
+
+
+def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
+    names: dict = {}
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for partition in result.partitions():
         amendments = _amendments_of([row.id for row in partition if row.amended])
@@ -167,7 +177,11 @@ def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:
 def coverage_rows(units, date_from: date, date_to: date, period: str,
                   zone_name: str) -> Iterator[list]:
     """One list per resident and period (week or month) overlapping the range; a period that
-    has not started yet has no results to show (the refresh may be preparing them)."""
+    has not started yet has no results to show (the refresh may be preparing them).
+
+    As for visit_rows, the labels are computed and the query built at the call, before the
+    first row is asked for; it runs at the first row.
+    """
     zone = ZoneInfo(zone_name)
     labels = period_labels(period, date_from, date_to)
     today = today_in(zone_name)
@@ -181,6 +195,10 @@ def coverage_rows(units, date_from: date, date_to: date, period: str,
         .where(result_.period.in_(labels), result_.period_start <= today),
         units, result_.unit_id,
     ).order_by(result_.period_start, result_.unit_id, Resident.name, result_.resident_id)
+    return _coverage_lines(query, zone)
+
+
+def _coverage_lines(query, zone: ZoneInfo) -> Iterator[list]:
     names: dict = {}
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for partition in result.partitions():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.http.fields import NonEmptyMixin, PageQuery, name_field, text
+from server.http.fields import BoundedDate, NonEmptyMixin, PageQuery, name_field, text
 from server.models import RESIDENT_STATUSES, SEXES, UNIT_KINDS
 
 
@@ -31,9 +31,9 @@ class ResidentSchema(Schema):
     care_level = text(40)
     home_lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     home_lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    admitted_on = fields.Date()
+    admitted_on = BoundedDate()
     status = fields.String(validate=validate.OneOf(RESIDENT_STATUSES))
-    status_since = fields.Date()
+    status_since = BoundedDate()
     qr_token = fields.String(dump_only=True)
 
 

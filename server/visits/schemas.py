@@ -16,7 +16,15 @@ from marshmallow import (
     validates_schema,
 )
 
-from server.http.fields import Page, PageQuery, PersonRefSchema
+from server.http.fields import (
+    MAX_DATE,
+    MIN_DATE,
+    BoundedAwareDateTime,
+    BoundedDate,
+    Page,
+    PageQuery,
+    PersonRefSchema,
+)
 from server.models import IDENTIFIED_BY, OBSERVATION_VALUES, SATISFACTION, SIGNERS, VISIT_KINDS
 from server.visits.signatures import (
     ENCODINGS,
@@ -107,8 +115,8 @@ class VisitInSchema(Schema):
     id = fields.UUID(required=True)
     resident_id = fields.UUID(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
-    checked_in_at = fields.AwareDateTime(required=True, validate=_CHECK_IN_RANGE)
-    checked_out_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    checked_in_at = BoundedAwareDateTime(required=True, validate=_CHECK_IN_RANGE)
+    checked_out_at = BoundedAwareDateTime(load_default=None, allow_none=True)
     identified_by = fields.String(required=True, validate=validate.OneOf(IDENTIFIED_BY))
     qr_token = text(64, load_default=None, allow_none=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
@@ -160,7 +168,7 @@ class SyncRequestSchema(Schema):
     """The envelope; each visit and amendment is validated on its own so one bad item
     never blocks the others."""
 
-    device_time = fields.AwareDateTime(required=True)
+    device_time = BoundedAwareDateTime(required=True)
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     visits = fields.List(fields.Raw(), load_default=list)  # items: VisitIn (server/http/openapi.py)
     amendments = fields.List(fields.Raw(), load_default=list)  # items: AmendmentIn
@@ -297,8 +305,8 @@ class VisitListQuery(PageQuery):
     unit_id = fields.UUID()
     resident_id = fields.UUID()
     worker_id = fields.UUID()
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = BoundedDate(data_key="from")
+    to = BoundedDate()
 
 
 class VoidInSchema(Schema):
@@ -382,7 +390,8 @@ def _aware(value: Any) -> datetime:
         moment = datetime.fromisoformat(value)  # what fields.AwareDateTime uses
     except ValueError as error:
         raise _Unsure from error
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None or \
+            not MIN_DATE.year <= moment.year <= MAX_DATE.year:
         raise _Unsure
     return moment
 

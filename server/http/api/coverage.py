@@ -10,7 +10,7 @@ from server import coverage
 from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
 from server.http.endpoint import endpoint
-from server.http.fields import OneOrMany, PageQuery, PersonRefSchema
+from server.http.fields import OneOrMany, PageQuery, PersonRefSchema, month_label, week_label
 from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
 from server.models.core import ADMIN
 from server.people.access import Scope
@@ -60,12 +60,8 @@ def _period_label(value: str) -> None:
 
 
 class CoverageQuery(PageQuery):
-    week = fields.String(validate=[validate.Regexp(r"^\d{4}-W\d{2}$",
-                                                   error="Use an ISO week: 2026-W48."),
-                                   _period_label])
-    month = fields.String(validate=[validate.Regexp(r"^\d{4}-\d{2}$",
-                                                    error="Use a month: 2026-11."),
-                                    _period_label])
+    week = week_label(validate=_period_label)
+    month = month_label(validate=_period_label)
     unit_id = fields.UUID()
     status = OneOrMany(fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
                        load_default=list, metadata={

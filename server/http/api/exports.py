@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, g, request, stream_template, stream_with_context, url_for
+from flask import Blueprint, Response, g, stream_template, stream_with_context, url_for
 from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -83,9 +83,8 @@ def register_html(query):
         start, end = date_range(query)
         pages = register.pages(units, start, end, zone)
         title = f"{register.TITLE} {start.isoformat()} ~ {end.isoformat()}"
-    base = setting("PUBLIC_URL") or request.host_url.rstrip("/")
     html = TemplateStream(stream_template("register.html", pages=pages, title=title,
-                                          stylesheet=base + url_for("api.exports.register_css")))
+                                          stylesheet=url_for("api.exports.register_css")))
     # Each piece written costs the server about as much as rendering it: group them.
     html.enable_buffering(REGISTER_PIECES)
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})

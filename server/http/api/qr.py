@@ -43,6 +43,8 @@ class LabelQuery(Schema):
 
 
 def _base_url() -> str:
+    # Outside development the app does not start without ROUNDS_PUBLIC_URL (server/http/web.py):
+    # only a developer's own requests ever choose the address printed into a code.
     return setting("PUBLIC_URL") or request.host_url.rstrip("/")
 
 
@@ -103,7 +105,7 @@ def labels(query):
               "svg": qr.svg(_code_url(r))} for r in residents]
     html = render_template("labels.html", layout=layout,
                            sheets=qr.sheets(items, layout.per_sheet),
-                           stylesheet=_base_url() + url_for("api.qr.labels_css"))
+                           stylesheet=url_for("api.qr.labels_css"))
     return _private(Response(html, mimetype="text/html"))
 
 

@@ -38,7 +38,7 @@ def list_users(query):
 
 @bp.post("/users")
 @endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
-          roles=(ADMIN,))
+          roles=(ADMIN,), extra_responses={409: "The username is taken"})
 def create_user(body):
     user = users.create_user(actor(), body)
     db.session.commit()

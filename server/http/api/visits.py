@@ -45,7 +45,8 @@ def signature_svg(visit_id: uuid.UUID):
 
 @bp.post("/visits/<uuid:visit_id>/void")
 @endpoint("Void a visit with a reason (supervisors): it stays readable and stops counting",
-          body=VoidInSchema, response=VisitOutSchema, roles=MANAGERS)
+          body=VoidInSchema, response=VisitOutSchema, roles=MANAGERS,
+          extra_responses={409: "Voided already"})
 def void_visit(visit_id: uuid.UUID, body):
     visit = read.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
     db.session.commit()

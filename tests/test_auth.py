@@ -159,3 +159,17 @@ def test_passwords_get_the_full_argon2_cost_unless_the_app_asks_for_the_light_on
     assert "m=1024,t=1" in light
     assert "m=1024,t=1" not in full
     assert verify_password(light, "a password") and verify_password(full, "a password")
+
+
+def test_a_refused_token_names_its_cause_so_the_phone_knows_what_to_forget(
+        api, supervisor_a, worker_a, worker_b):
+    """Revoked: the phone wipes its roster (keeping unsent visits). Expired: it keeps all."""
+    device = db.session.get(Device, worker_b.device_id)
+    device.expires_at = device.issued_at - timedelta(seconds=1)
+    db.session.commit()
+    assert api.get("/me", as_=worker_b).json["code"] == "session_expired"
+    api.post(f"/devices/{worker_a.device_id}/revoke", as_=supervisor_a)
+    refused = api.get("/me", as_=worker_a)
+    assert refused.status_code == 401 and refused.json["code"] == "device_revoked"
+    assert api.get("/me", headers={"Authorization": "Bearer nonsense"}).json["code"] == \
+        "unknown_token"

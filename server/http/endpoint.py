@@ -25,7 +25,7 @@ from marshmallow import Schema, fields
 from server.http.fields import INT64_MAX
 from server.models import Device, utcnow
 from server.people.access import Scope
-from server.people.auth import device_for_token
+from server.people.auth import device_for_token, why_refused
 from server.platform.errors import ApiError, Forbidden
 from server.platform.extensions import db
 
@@ -66,9 +66,9 @@ class EndpointDoc:
 
 
 class Unauthorized(ApiError):
-    def __init__(self) -> None:
+    def __init__(self, code: str = "unknown_token") -> None:
         super().__init__(401, "Log in again: the token is missing, expired or revoked.",
-                         headers={"WWW-Authenticate": "Bearer"})
+                         headers={"WWW-Authenticate": "Bearer"}, code=code)
 
 
 def authenticate() -> tuple[Device, bool]:
@@ -79,7 +79,7 @@ def authenticate() -> tuple[Device, bool]:
         raise Unauthorized()
     device = device_for_token(token.strip())
     if device is None:
-        raise Unauthorized()
+        raise Unauthorized(why_refused(token.strip()))
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_RESOLUTION:
         device.last_seen_at = now

@@ -138,6 +138,8 @@ class ProblemSchema(Schema):
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+    code = fields.String(metadata={
+        "description": "A stable name for the cause, e.g. device_revoked or session_expired"})
 
 
 class NonEmptyMixin:

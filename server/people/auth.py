@@ -227,6 +227,19 @@ def device_for_token(token: str) -> Device | None:
     return device
 
 
+def why_refused(token: str) -> str:
+    """Why a token opens nothing: device_revoked (the office signed the phone out, or the
+    account was closed), session_expired, or unknown_token. Read only after a refusal, so the
+    phone can forget what a revoked device holds and keep everything after a mere expiry."""
+    device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS,
+                                {"token_hash": hash_token(token)}).unique().one_or_none()
+    if device is None:
+        return "unknown_token"
+    if device.revoked_at is not None or not device.user.active:
+        return "device_revoked"
+    return "session_expired"
+
+
 def revoke_device(device: Device) -> None:
     device.revoked_at = utcnow()
 

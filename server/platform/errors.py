@@ -24,6 +24,7 @@ class ApiError(Exception):
         title: str | None = None,
         errors: dict | None = None,
         headers: dict | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -31,6 +32,8 @@ class ApiError(Exception):
         self.title = title
         self.errors = errors
         self.headers = headers or {}
+        # A stable name for the cause, for clients that act on it or say it in their language.
+        self.code = code
 
 
 class NotFound(ApiError):
@@ -59,12 +62,15 @@ def problem(
     title: str | None = None,
     errors: dict | None = None,
     headers: dict | None = None,
+    code: str | None = None,
 ) -> Response:
     from werkzeug.http import HTTP_STATUS_CODES
 
     title = title or HTTP_STATUS_CODES.get(status, "Error")
     body = {"type": PROBLEM_TYPE_BASE + _slug(title), "title": title, "status": status,
             "detail": detail}
+    if code:
+        body["code"] = code
     if errors:
         body["errors"] = errors
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
@@ -87,7 +93,7 @@ def register_error_handlers(app: Flask) -> None:
     def on_api_error(error: ApiError) -> Response:
         _abandon_transaction()
         return problem(error.status, error.detail, title=error.title, errors=error.errors,
-                       headers=error.headers)
+                       headers=error.headers, code=error.code)
 
     @app.errorhandler(ValidationError)
     def on_validation_error(error: ValidationError) -> Response:

@@ -41,7 +41,8 @@ pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
 test: install pwa lint test-pwa test-sqlite test-postgres test-deploy
 
 lint: install pwa/node_modules/.installed
-	$(BIN)/ruff check server tests bench migrations
+	$(BIN)/ruff check server tests bench migrations deploy
+	$(BIN)/ruff format --check server tests bench migrations deploy
 	cd pwa && npm run lint
 
 test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)

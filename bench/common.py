@@ -25,8 +25,10 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    return (f"{platform.node() and 'Linux'} {platform.machine()}, {os.cpu_count()} cores, {cpu}; "
-            f"reference loop {reference_loop():.2f} s")
+    return (
+        f"{platform.node() and 'Linux'} {platform.machine()}, {os.cpu_count()} cores, {cpu}; "
+        f"reference loop {reference_loop():.2f} s"
+    )
 
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -73,9 +75,12 @@ def _stat(pid: int) -> list[int] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    rest = text[text.rindex(")") + 2:].split()
-    return [0, int(rest[1]), *(int(value) if value.lstrip("-").isdigit() else 0
-                               for value in rest[2:])]
+    rest = text[text.rindex(")") + 2 :].split()
+    return [
+        0,
+        int(rest[1]),
+        *(int(value) if value.lstrip("-").isdigit() else 0 for value in rest[2:]),
+    ]
 
 
 def reference_loop() -> float:
@@ -130,7 +135,8 @@ def postgres_available() -> bool:
 
 def git_revision() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

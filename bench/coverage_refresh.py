@@ -55,11 +55,20 @@ def _peak_mb() -> float:
 
 def _filler() -> dict:
     """Values for required visit columns this bench does not know (the table grows)."""
-    by_type = {"String": "", "Text": "", "Integer": 0, "BigInteger": 0, "Boolean": False,
-               "JSON": {}, "Float": 0.0}
-    return {column.name: by_type.get(type(column.type).__name__, "")
-            for column in Visit.__table__.columns
-            if not column.nullable and column.default is None and not column.primary_key}
+    by_type = {
+        "String": "",
+        "Text": "",
+        "Integer": 0,
+        "BigInteger": 0,
+        "Boolean": False,
+        "JSON": {},
+        "Float": 0.0,
+    }
+    return {
+        column.name: by_type.get(type(column.type).__name__, "")
+        for column in Visit.__table__.columns
+        if not column.nullable and column.default is None and not column.primary_key
+    }
 
 
 def _visit_rows(rng: random.Random, resident_ids, unit_of, worker_id, count: int, end: date):
@@ -69,33 +78,78 @@ def _visit_rows(rng: random.Random, resident_ids, unit_of, worker_id, count: int
     for _ in range(count):
         resident_id = resident_ids[rng.randrange(len(resident_ids))]
         day = start + timedelta(days=rng.randrange(DAYS))
-        checked_in = datetime(day.year, day.month, day.day, rng.randint(8, 19),
-                              rng.randrange(60), tzinfo=ZoneInfo(ZONE))
+        checked_in = datetime(
+            day.year,
+            day.month,
+            day.day,
+            rng.randint(8, 19),
+            rng.randrange(60),
+            tzinfo=ZoneInfo(ZONE),
+        )
         yield {
             **filler,
-            "id": uuid.UUID(int=rng.getrandbits(128), version=4), "resident_id": resident_id,
-            "unit_id": unit_of[resident_id], "worker_id": worker_id, "device_id": None,
-            "kind": "round", "checked_in_at": checked_in.astimezone(UTC),
-            "checked_out_at": None, "visit_date": day, "received_at": received,
-            "identified_by": "qr", "qr_token": None, "lat": None, "lon": None,
-            "accuracy_m": None, "obs_living": "ok", "obs_emotional": "ok", "obs_physical": "ok",
-            "obs_notes": "", "service_given": "", "follow_up": False, "satisfaction": None,
-            "feedback": "", "signer": "none", "signer_name": None, "signer_reason": "asleep",
-            "signature_width": 600, "signature_height": 200, "signature_strokes": [],
-            "content_hash": "0" * 64, "presence": {}, "voided_at": None, "voided_by": None,
+            "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+            "resident_id": resident_id,
+            "unit_id": unit_of[resident_id],
+            "worker_id": worker_id,
+            "device_id": None,
+            "kind": "round",
+            "checked_in_at": checked_in.astimezone(UTC),
+            "checked_out_at": None,
+            "visit_date": day,
+            "received_at": received,
+            "identified_by": "qr",
+            "qr_token": None,
+            "lat": None,
+            "lon": None,
+            "accuracy_m": None,
+            "obs_living": "ok",
+            "obs_emotional": "ok",
+            "obs_physical": "ok",
+            "obs_notes": "",
+            "service_given": "",
+            "follow_up": False,
+            "satisfaction": None,
+            "feedback": "",
+            "signer": "none",
+            "signer_name": None,
+            "signer_reason": "asleep",
+            "signature_width": 600,
+            "signature_height": 200,
+            "signature_strokes": [],
+            "content_hash": "0" * 64,
+            "presence": {},
+            "voided_at": None,
+            "voided_by": None,
             "void_reason": None,
         }
 
 
 def _seed(residents: int, visits: int) -> tuple[list, dict, uuid.UUID]:
     rng = random.Random(2026)
-    units = [{"id": uuid.uuid4(), "name": f"Unit {n:03d}", "kind": "ward", "change_seq": 0,
-              "created_at": utcnow()} for n in range(max(1, residents // 1000))]
+    units = [
+        {
+            "id": uuid.uuid4(),
+            "name": f"Unit {n:03d}",
+            "kind": "ward",
+            "change_seq": 0,
+            "created_at": utcnow(),
+        }
+        for n in range(max(1, residents // 1000))
+    ]
     db.session.execute(insert(Unit), units)
     worker_id = uuid.uuid4()
-    db.session.execute(insert(User).values(
-        id=worker_id, username="bench", display_name="bench", role="worker",
-        password_hash="x", active=True, created_at=utcnow()))
+    db.session.execute(
+        insert(User).values(
+            id=worker_id,
+            username="bench",
+            display_name="bench",
+            role="worker",
+            password_hash="x",
+            active=True,
+            created_at=utcnow(),
+        )
+    )
     levels = ("self_care", "semi_care", "full_care", "home")
     rows, unit_of = [], {}
     for number in range(residents):
@@ -103,11 +157,21 @@ def _seed(residents: int, visits: int) -> tuple[list, dict, uuid.UUID]:
         unit_id = units[number % len(units)]["id"]
         unit_of[resident_id] = unit_id
         admitted = NOW.date() - timedelta(days=rng.choice([400, 400, 400, 3, 1]))
-        rows.append({"id": resident_id, "unit_id": unit_id, "name": f"住户{number:06d}",
-                     "care_level": levels[number % 4], "admitted_on": admitted,
-                     "status": "active", "status_since": admitted,
-                     "qr_token": uuid.uuid4().hex, "change_seq": 0, "created_at": utcnow(),
-                     "updated_at": utcnow()})
+        rows.append(
+            {
+                "id": resident_id,
+                "unit_id": unit_id,
+                "name": f"住户{number:06d}",
+                "care_level": levels[number % 4],
+                "admitted_on": admitted,
+                "status": "active",
+                "status_since": admitted,
+                "qr_token": uuid.uuid4().hex,
+                "change_seq": 0,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
         if len(rows) == CHUNK:
             db.session.execute(insert(Resident), rows)
             rows = []
@@ -136,12 +200,16 @@ def _quarter_hour(ids, unit_of, worker_id) -> None:
         row["visit_date"] = NOW.date() - timedelta(days=rng.choice([0, 0, 0, 1, 2, 9]))
         row["received_at"] = utcnow()
     db.session.execute(insert(Visit), rows)
-    voids = db.session.scalars(select(Visit.id).where(Visit.visit_date == NOW.date())
-                               .limit(50)).all()
+    voids = db.session.scalars(
+        select(Visit.id).where(Visit.visit_date == NOW.date()).limit(50)
+    ).all()
     db.session.execute(update(Visit).where(Visit.id.in_(voids)).values(voided_at=utcnow()))
     for resident_id in rng.sample(ids, 100):
-        db.session.execute(update(Resident).where(Resident.id == resident_id).values(
-            status="discharged", status_since=NOW.date(), change_seq=next_change_number()))
+        db.session.execute(
+            update(Resident)
+            .where(Resident.id == resident_id)
+            .values(status="discharged", status_since=NOW.date(), change_seq=next_change_number())
+        )
     db.session.commit()
 
 
@@ -152,8 +220,12 @@ def _quarter_hours_pass() -> None:
     earlier = timedelta(hours=1)
     recent = utcnow() - earlier
     for column in (Visit.received_at, Visit.voided_at):
-        moved = [{"id": visit_id, column.key: stamp - earlier} for visit_id, stamp in
-                 db.session.execute(select(Visit.id, column).where(column > recent))]
+        moved = [
+            {"id": visit_id, column.key: stamp - earlier}
+            for visit_id, stamp in db.session.execute(
+                select(Visit.id, column).where(column > recent)
+            )
+        ]
         if moved:
             db.session.execute(update(Visit), moved)
     db.session.commit()
@@ -166,18 +238,28 @@ def _step(name: str, call, times: dict[str, list[float]]) -> dict:
     db.session.commit()  # a job commits its step: the time counts it, the next step sees it
     elapsed = time.perf_counter() - started
     times.setdefault(name, []).append(elapsed)
-    shown = {k: v for k, v in (result or {}).items() if k in (
-        "evaluated", "late", "full", "status_changes", "closed", "prepared")}
+    shown = {
+        k: v
+        for k, v in (result or {}).items()
+        if k in ("evaluated", "late", "full", "status_changes", "closed", "prepared")
+    }
     print(f"  {name:<38} {elapsed:7.2f} s   peak RSS {_peak_mb():7.0f} MB   {shown}")
     return result or {}
 
 
-def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
-              profile: bool = False) -> None:
-    coverage.replace_policies(None, {
-        "default": {"required": 2, "period": "week"},
-        "care_levels": [{"care_level": "full_care", "required": 3, "period": "week"},
-                        {"care_level": "home", "required": 1, "period": "month"}]})
+def run_steps(
+    ids, unit_of, worker_id, times: dict[str, list[float]], profile: bool = False
+) -> None:
+    coverage.replace_policies(
+        None,
+        {
+            "default": {"required": 2, "period": "week"},
+            "care_levels": [
+                {"care_level": "full_care", "required": 3, "period": "week"},
+                {"care_level": "home", "required": 1, "period": "month"},
+            ],
+        },
+    )
     db.session.commit()
 
     def step(name, call) -> dict:
@@ -185,8 +267,7 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
 
     _full_pass(step)
     _quarter_hour(ids, unit_of, worker_id)
-    step("refresh after a busy quarter hour",
-         lambda: coverage.refresh(NOW + timedelta(minutes=15)))
+    step("refresh after a busy quarter hour", lambda: coverage.refresh(NOW + timedelta(minutes=15)))
     _quarter_hours_pass()
     step("idle refresh", lambda: coverage.refresh(NOW + timedelta(minutes=30)))
     _midnight_turn("Sat", NOW + timedelta(days=2, hours=12, minutes=5), step)
@@ -195,8 +276,10 @@ def run_steps(ids, unit_of, worker_id, times: dict[str, list[float]],
         step("Sunday refresh preparing a slice", lambda at=sunday: coverage.refresh(at))
         sunday += timedelta(minutes=15)
     monday = NOW + timedelta(days=4, hours=12, minutes=10)
-    step("close of the week", lambda: coverage.close_period(
-        coverage.Period.of("week", NOW.date()).label, monday))
+    step(
+        "close of the week",
+        lambda: coverage.close_period(coverage.Period.of("week", NOW.date()).label, monday),
+    )
     step("first refresh of the next week", lambda: coverage.refresh(monday))
 
 
@@ -204,8 +287,9 @@ def _full_pass(step) -> None:
     """A new install's first refreshes, each judging passes.FULL_PASS_SLICE residents, until
     every resident is judged."""
     number = 1
-    while step(f"first refresh, slice {number} (full pass)",
-               lambda: coverage.refresh(NOW)).get("more"):
+    while step(f"first refresh, slice {number} (full pass)", lambda: coverage.refresh(NOW)).get(
+        "more"
+    ):
         number += 1
 
 
@@ -268,16 +352,17 @@ def run(kind: str, residents: int, visits: int, rounds: int) -> None:
         with app.app_context():
             started = time.perf_counter()
             ids, unit_of, worker_id = _seed(residents, visits)
-            print(f"{kind}: {residents:,} residents, {visits:,} visits "
-                  f"(seeded in {time.perf_counter() - started:.0f} s)")
+            print(
+                f"{kind}: {residents:,} residents, {visits:,} visits "
+                f"(seeded in {time.perf_counter() - started:.0f} s)"
+            )
             db.session.remove()
             db.engine.dispose()
         with _restorable(kind, url) as restore:
             for number in range(rounds):
                 if number:
                     restore()
-                print(f" round {number + 1} of {rounds}, load average "
-                      f"{os.getloadavg()[0]:.1f}")
+                print(f" round {number + 1} of {rounds}, load average {os.getloadavg()[0]:.1f}")
                 with app.app_context():
                     run_steps(ids, unit_of, worker_id, times)
                     db.session.remove()
@@ -292,8 +377,9 @@ def main() -> None:
     parser.add_argument("databases", nargs="*", default=["sqlite", "postgresql"])
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--visits", type=int, default=2_000_000)
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="run the steps this many times from the seeded copy")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="run the steps this many times from the seeded copy"
+    )
     args = parser.parse_args()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     print(f"coverage refresh bench, {machine()}, revision {git_revision()}")

@@ -59,12 +59,26 @@ def _seed(app, units: int) -> None:
         for number in range(units):
             unit = create_unit(SYSTEM, f"Ward {number:03d} 病区", "ward")
             for bed in range(RESIDENTS):
-                create_resident(SYSTEM, {"unit_id": unit.id, "name": f"住户 {number}-{bed}",
-                                         "room": f"{bed // 2 + 100}-{bed % 2 + 1}"}, today)
+                create_resident(
+                    SYSTEM,
+                    {
+                        "unit_id": unit.id,
+                        "name": f"住户 {number}-{bed}",
+                        "room": f"{bed // 2 + 100}-{bed % 2 + 1}",
+                    },
+                    today,
+                )
             for seat in range(WORKERS):
-                create_user(SYSTEM, {"username": f"cpu{number * WORKERS + seat:04d}",
-                                     "role": "worker", "password": PASSWORD,
-                                     "display_name": "CPU", "unit_ids": [unit.id]})
+                create_user(
+                    SYSTEM,
+                    {
+                        "username": f"cpu{number * WORKERS + seat:04d}",
+                        "role": "worker",
+                        "password": PASSWORD,
+                        "display_name": "CPU",
+                        "unit_ids": [unit.id],
+                    },
+                )
             db.session.commit()
 
 
@@ -73,33 +87,63 @@ def _visit(rng: random.Random, resident: str) -> dict:
     when = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 300))
     strokes = signature_strokes(SIGNATURE_POINTS, seed=rng.randrange(10**6))
     return {
-        "id": str(uuid.uuid4()), "resident_id": resident, "kind": "round",
+        "id": str(uuid.uuid4()),
+        "resident_id": resident,
+        "kind": "round",
         "checked_in_at": when.isoformat(),
         "checked_out_at": (when + timedelta(minutes=4)).isoformat(),
-        "identified_by": "manual", "qr_token": None, "location": None,
-        "observations": {"living": "ok", "emotional": "ok", "physical": "concern",
-                         "notes": "膝盖疼 knee pain"},
-        "service_given": "测血压 blood pressure", "follow_up": False,
-        "satisfaction": "satisfied", "feedback": "",
-        "signature": {"signer": "resident", "signer_name": None, "reason": None,
-                      "width": 600, "height": 200, "encoding": "delta",
-                      "strokes": delta_encode(strokes)},
+        "identified_by": "manual",
+        "qr_token": None,
+        "location": None,
+        "observations": {
+            "living": "ok",
+            "emotional": "ok",
+            "physical": "concern",
+            "notes": "膝盖疼 knee pain",
+        },
+        "service_given": "测血压 blood pressure",
+        "follow_up": False,
+        "satisfaction": "satisfied",
+        "feedback": "",
+        "signature": {
+            "signer": "resident",
+            "signer_name": None,
+            "reason": None,
+            "width": 600,
+            "height": 200,
+            "encoding": "delta",
+            "strokes": delta_encode(strokes),
+        },
     }
 
 
 class Phone:
     def __init__(self, client, number: int) -> None:
         self.client, self.cursor, self.residents = client, None, []
-        answer = client.post("/api/v1/auth/login", json={
-            "username": f"cpu{number:04d}", "password": PASSWORD,
-            "device": {"id": str(uuid.uuid4()), "name": "cpu"}})
-        self.headers = {"Authorization": f"Bearer {answer.json['token']}",
-                        "Accept-Encoding": "gzip, deflate", "Content-Type": "application/json",
-                        "X-Rounds-App": "bench"}
+        answer = client.post(
+            "/api/v1/auth/login",
+            json={
+                "username": f"cpu{number:04d}",
+                "password": PASSWORD,
+                "device": {"id": str(uuid.uuid4()), "name": "cpu"},
+            },
+        )
+        self.headers = {
+            "Authorization": f"Bearer {answer.json['token']}",
+            "Accept-Encoding": "gzip, deflate",
+            "Content-Type": "application/json",
+            "X-Rounds-App": "bench",
+        }
 
     def body(self, visits: list[dict]) -> bytes:
-        return orjson.dumps({"device_time": datetime.now(UTC).isoformat(),
-                             "cursor": self.cursor, "visits": visits, "amendments": []})
+        return orjson.dumps(
+            {
+                "device_time": datetime.now(UTC).isoformat(),
+                "cursor": self.cursor,
+                "visits": visits,
+                "amendments": [],
+            }
+        )
 
     def send(self, body: bytes) -> float:
         """One sync; answers the CPU seconds the request took in this process."""
@@ -107,9 +151,11 @@ class Phone:
         answer = self.client.post("/api/v1/sync", data=body, headers=self.headers)
         spent = time.process_time() - started
         assert answer.status_code == 200, answer.data[:300]
-        payload = orjson.loads(gzip.decompress(answer.data)
-                               if answer.headers.get("Content-Encoding") == "gzip"
-                               else answer.data)
+        payload = orjson.loads(
+            gzip.decompress(answer.data)
+            if answer.headers.get("Content-Encoding") == "gzip"
+            else answer.data
+        )
         if payload["reset"]:
             self.residents = []
         self.residents += [r["id"] for r in payload["residents"]]
@@ -134,8 +180,7 @@ def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
             phone.send(phone.body([]))  # the first pull: the whole roster
         for number in range(rounds):
             for phone in phones:
-                push = phone.body([_visit(rng, rng.choice(phone.residents))
-                                   for _ in range(BATCH)])
+                push = phone.body([_visit(rng, rng.choice(phone.residents)) for _ in range(BATCH)])
                 for kind in ("push 20", "pull"):
                     # The pull is built after the push's answer, with its cursor.
                     body = push if kind == "push 20" else phone.body([])
@@ -162,8 +207,7 @@ def measure(url: str, units: int, rounds: int, profile: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", nargs="?", choices=["postgresql", "sqlite"],
-                        default="postgresql")
+    parser.add_argument("kind", nargs="?", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--profile", choices=["push", "pull"])
@@ -175,17 +219,21 @@ def main() -> None:
     with database(args.kind) as url:
         figures = measure(url, args.units, args.rounds, args.profile)
     spent, database_cpu = figures["app"], figures["database"]
-    print(f"\nSync CPU per request, {args.kind}; {machine()}; revision {git_revision()}; "
-          f"{args.units} units of {RESIDENTS} residents and {WORKERS} workers, "
-          f"{args.rounds} rounds, the first not measured.\n")
+    print(
+        f"\nSync CPU per request, {args.kind}; {machine()}; revision {git_revision()}; "
+        f"{args.units} units of {RESIDENTS} residents and {WORKERS} workers, "
+        f"{args.rounds} rounds, the first not measured.\n"
+    )
     header = "| request | count | app CPU ms median | app CPU ms mean | app CPU ms p95 |"
     print(header + (" database CPU ms mean |" if database_cpu else ""))
     print("|---|---|---|---|---|" + ("---|" if database_cpu else ""))
     for kind, values in spent.items():
         ordered = sorted(values)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        line = (f"| {kind} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
-                f"{statistics.mean(values) * 1000:.1f} | {p95 * 1000:.1f} |")
+        line = (
+            f"| {kind} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
+            f"{statistics.mean(values) * 1000:.1f} | {p95 * 1000:.1f} |"
+        )
         if database_cpu:
             line += f" {database_cpu[kind] / len(values) * 1000:.1f} |"
         print(line)

@@ -36,37 +36,71 @@ def _seed(app, residents: int) -> list[dict]:
         unit = create_unit(SYSTEM, "Bench ward", "ward")
         made = []
         for number in range(residents):
-            resident = create_resident(SYSTEM, {
-                "unit_id": unit.id, "name": f"住户{number:05d}", "room": f"{number // 4:04d}",
-                "care_level": ("self_care", "semi_care", "full_care")[number % 3],
-                "birth_year": 1930 + number % 30, "sex": ("female", "male")[number % 2],
-            }, datetime.now(UTC).date())
+            resident = create_resident(
+                SYSTEM,
+                {
+                    "unit_id": unit.id,
+                    "name": f"住户{number:05d}",
+                    "room": f"{number // 4:04d}",
+                    "care_level": ("self_care", "semi_care", "full_care")[number % 3],
+                    "birth_year": 1930 + number % 30,
+                    "sex": ("female", "male")[number % 2],
+                },
+                datetime.now(UTC).date(),
+            )
             made.append({"id": str(resident.id), "qr_token": resident.qr_token})
-        create_user(SYSTEM, {"username": "bench", "role": "worker", "password": "plum-bench-7",
-                             "unit_ids": [unit.id]})
+        create_user(
+            SYSTEM,
+            {
+                "username": "bench",
+                "role": "worker",
+                "password": "plum-bench-7",
+                "unit_ids": [unit.id],
+            },
+        )
         db.session.commit()
     return made
 
 
 def _login(client) -> dict:
-    answer = client.post("/api/v1/auth/login", json={
-        "username": "bench", "password": "plum-bench-7",
-        "device": {"id": str(uuid.uuid4()), "name": "bench"}})
-    return {"Authorization": f"Bearer {answer.json['token']}", "Accept-Encoding": "gzip",
-            "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    answer = client.post(
+        "/api/v1/auth/login",
+        json={
+            "username": "bench",
+            "password": "plum-bench-7",
+            "device": {"id": str(uuid.uuid4()), "name": "bench"},
+        },
+    )
+    return {
+        "Authorization": f"Bearer {answer.json['token']}",
+        "Accept-Encoding": "gzip",
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+    }
 
 
 def _batches(residents: list[dict]) -> list[bytes]:
     start = datetime.now(UTC) - timedelta(days=3)
     bodies = []
     for first in range(0, VISITS, BATCH):
-        visits = [visit_payload(residents[n % len(residents)], points=POINTS, seed=n,
-                                when=start + timedelta(seconds=20 * n))
-                  for n in range(first, first + BATCH)]
-        body = {"device_time": datetime.now(UTC).isoformat(), "cursor": None, "visits": visits,
-                "amendments": []}
-        bodies.append(gzip.compress(json.dumps(body, ensure_ascii=False,
-                                               separators=(",", ":")).encode()))
+        visits = [
+            visit_payload(
+                residents[n % len(residents)],
+                points=POINTS,
+                seed=n,
+                when=start + timedelta(seconds=20 * n),
+            )
+            for n in range(first, first + BATCH)
+        ]
+        body = {
+            "device_time": datetime.now(UTC).isoformat(),
+            "cursor": None,
+            "visits": visits,
+            "amendments": [],
+        }
+        bodies.append(
+            gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+        )
     return bodies
 
 
@@ -109,9 +143,15 @@ def _classic_form_bytes(residents: list[dict], samples: int = 200) -> float:
     total = 0
     for n in range(samples):
         visit = visit_payload(residents[n % len(residents)], points=POINTS, seed=n)
-        xml = "<data>" + "".join(
-            f"<{key}>{escape(str(value))}</{key}>" for key, value in visit.items()
-            if key != "signature") + "</data>"
+        xml = (
+            "<data>"
+            + "".join(
+                f"<{key}>{escape(str(value))}</{key}>"
+                for key, value in visit.items()
+                if key != "signature"
+            )
+            + "</data>"
+        )
         image = Image.new("1", (600, 200), 1)
         draw = ImageDraw.Draw(image)
         for stroke in signature_strokes(POINTS, seed=n):
@@ -119,10 +159,12 @@ def _classic_form_bytes(residents: list[dict], samples: int = 200) -> float:
         png = io.BytesIO()
         image.save(png, "PNG", optimize=True)
         boundary = "----form" + uuid.uuid4().hex
-        parts = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"xml_submission_file\";"
-                 f" filename=\"submission.xml\"\r\nContent-Type: text/xml\r\n\r\n{xml}\r\n"
-                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"signature.png\"; "
-                 "filename=\"signature.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+        parts = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file";'
+            f' filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n{xml}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="signature.png"; '
+            'filename="signature.png"\r\nContent-Type: image/png\r\n\r\n'
+        ).encode()
         total += len(parts) + len(png.getvalue()) + len(f"\r\n--{boundary}--\r\n")
     return total / samples
 
@@ -165,27 +207,38 @@ def _seed_extra(app, count: int) -> None:
 
         unit = db.session.scalar(select(Unit))
         for number in range(count):
-            create_resident(SYSTEM, {"unit_id": unit.id, "name": f"Resident {number:05d}",
-                                     "room": f"B{number // 4:04d}", "care_level": "semi_care",
-                                     "birth_year": 1940 + number % 20}, datetime.now(UTC).date())
+            create_resident(
+                SYSTEM,
+                {
+                    "unit_id": unit.id,
+                    "name": f"Resident {number:05d}",
+                    "room": f"B{number // 4:04d}",
+                    "care_level": "semi_care",
+                    "birth_year": 1940 + number % 20,
+                },
+                datetime.now(UTC).date(),
+            )
         db.session.commit()
 
 
 def report(kind: str, figures: dict) -> str:
-    return "\n".join([
-        f"sync ingest on {kind}: {VISITS} visits, ~{POINTS}-point signatures, batches of {BATCH}",
-        f"  ingest            {figures['ingest_visits_per_s']:8.0f} visits/s  "
-        f"{figures['ingest_statuses']}",
-        f"  replay            {figures['replay_visits_per_s']:8.0f} visits/s  "
-        f"{figures['replay_statuses']}",
-        f"  upload, gzip      {figures['upload_gzip_bytes_per_visit']:8.0f} bytes/visit",
-        f"  classic form+PNG  {figures['classic_bytes_per_visit']:8.0f} bytes/visit, "
-        f"1 request/visit (Rounds: {figures['rounds_requests_per_visit']:.3f})",
-        f"  roster 2,000      {figures['roster_2000_gzip_bytes']:8d} bytes gzip in "
-        f"{figures['roster_2000_pages']} pages",
-        f"  roster 10,000     {figures['roster_10000_gzip_bytes']:8d} bytes gzip in "
-        f"{figures['roster_10000_pages']} pages",
-    ])
+    return "\n".join(
+        [
+            f"sync ingest on {kind}: {VISITS} visits, ~{POINTS}-point signatures, "
+            f"batches of {BATCH}",
+            f"  ingest            {figures['ingest_visits_per_s']:8.0f} visits/s  "
+            f"{figures['ingest_statuses']}",
+            f"  replay            {figures['replay_visits_per_s']:8.0f} visits/s  "
+            f"{figures['replay_statuses']}",
+            f"  upload, gzip      {figures['upload_gzip_bytes_per_visit']:8.0f} bytes/visit",
+            f"  classic form+PNG  {figures['classic_bytes_per_visit']:8.0f} bytes/visit, "
+            f"1 request/visit (Rounds: {figures['rounds_requests_per_visit']:.3f})",
+            f"  roster 2,000      {figures['roster_2000_gzip_bytes']:8d} bytes gzip in "
+            f"{figures['roster_2000_pages']} pages",
+            f"  roster 10,000     {figures['roster_10000_gzip_bytes']:8d} bytes gzip in "
+            f"{figures['roster_10000_pages']} pages",
+        ]
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -43,11 +43,17 @@ if os.environ.get("ROUNDS_LOG_FORMAT") == "json":
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "server.platform.logs.JsonFormatter"}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
-                                "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
         "root": {"handlers": ["stderr"], "level": "INFO"},
-        "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": "INFO",
-                                       "propagate": False}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}
+        },
     }
 else:
     accesslog = "-"

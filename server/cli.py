@@ -54,9 +54,16 @@ def create_user_command(username, role, units, display_name, password):
     if len(password) < 8:
         raise click.BadParameter("use at least 8 characters", param_hint="--password")
     try:
-        user = create_user(SYSTEM, {"username": username, "role": role, "unit_ids": unit_ids,
-                                    "display_name": display_name or username,
-                                    "password": password})
+        user = create_user(
+            SYSTEM,
+            {
+                "username": username,
+                "role": role,
+                "unit_ids": unit_ids,
+                "display_name": display_name or username,
+                "password": password,
+            },
+        )
     except ApiError as error:
         raise click.ClickException(error.detail) from error
     db.session.commit()
@@ -65,8 +72,11 @@ def create_user_command(username, role, units, display_name, password):
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any user.")
-@click.option("--visits", is_flag=True,
-              help="Also record eight weeks of rounds and the office's work on them.")
+@click.option(
+    "--visits",
+    is_flag=True,
+    help="Also record eight weeks of rounds and the office's work on them.",
+)
 def demo_data_command(if_empty, visits):
     """Load the bilingual demo institution (two homes, one rural area) and print the logins."""
     from server.demo.institution import DEMO_PASSWORD, has_any_user, load_demo_data
@@ -83,9 +93,11 @@ def demo_data_command(if_empty, visits):
         rounds = record_demo_visits(zone)
         click.echo(f"Recorded {rounds.created} demo visits over the last {WEEKS} weeks.")
         done = follow_through(rounds.visits, zone, WEEKS)
-        click.echo(f"Then {done['amendments']} corrections, {done['followups_handled']} "
-                   f"follow-ups handled, {done['periods_closed']} weeks judged and "
-                   f"{done['alerts_acknowledged']} alerts acknowledged.")
+        click.echo(
+            f"Then {done['amendments']} corrections, {done['followups_handled']} "
+            f"follow-ups handled, {done['periods_closed']} weeks judged and "
+            f"{done['alerts_acknowledged']} alerts acknowledged."
+        )
     click.echo(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
     for username, role, units in logins:
         click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")

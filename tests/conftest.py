@@ -148,8 +148,9 @@ class Api:
         headers = dict(kwargs.pop("headers", {}))
         if as_ is not None:
             headers.update(as_.headers)
-        url = path if path.startswith("/api/openapi") or path.startswith("/r/") \
-            else f"/api/v1{path}"
+        url = (
+            path if path.startswith("/api/openapi") or path.startswith("/r/") else f"/api/v1{path}"
+        )
         return self.client.open(url, method=method, headers=headers, **kwargs)
 
     def get(self, path, **kw):
@@ -170,13 +171,26 @@ def api(client) -> Api:
 def make_person(api: Api, username: str, role: str, units=()) -> Person:
     from server.people.users import create_user
 
-    user = create_user(SYSTEM, {"username": username, "role": role, "password": PASSWORD,
-                                "display_name": username.title(),
-                                "unit_ids": [unit.id for unit in units]})
+    user = create_user(
+        SYSTEM,
+        {
+            "username": username,
+            "role": role,
+            "password": PASSWORD,
+            "display_name": username.title(),
+            "unit_ids": [unit.id for unit in units],
+        },
+    )
     db.session.commit()
     device_id = uuid.uuid4()
-    answer = api.post("/auth/login", json={"username": username, "password": PASSWORD,
-                                           "device": {"id": str(device_id), "name": "test"}})
+    answer = api.post(
+        "/auth/login",
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "device": {"id": str(device_id), "name": "test"},
+        },
+    )
     assert answer.status_code == 200, answer.json
     return Person(user=user, token=answer.json["token"], device_id=device_id)
 

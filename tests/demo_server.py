@@ -55,8 +55,9 @@ def demo_env(workdir: Path, base: dict, dist: Path = DIST) -> dict:
 
 def prepare_demo_database(env: dict) -> None:
     for command in (["db", "upgrade"], ["demo-data"]):
-        done = subprocess.run([str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True,
-                              text=True)
+        done = subprocess.run(
+            [str(ROUNDS), *command], env=env, cwd=ROOT, capture_output=True, text=True
+        )
         if done.returncode:
             raise ServerError(f"rounds {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
 
@@ -67,7 +68,11 @@ def start(workdir: Path, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
     with log.open("ab") as out:
         process = subprocess.Popen(
             [str(ROUNDS), "run", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

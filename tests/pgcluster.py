@@ -49,15 +49,31 @@ def postgres_cluster(database: str = "rounds", *, durable: bool = False) -> Iter
     port = _free_port()
     if os.geteuid() == 0:
         shutil.chown(workdir, "postgres", "postgres")
-    run = lambda *args: subprocess.run(  # noqa: E731
-        _as_cluster_owner([str(pg_bin / args[0]), *args[1:]]),
-        check=True, capture_output=True, text=True,
-    )
+
+    def run(*args):
+        return subprocess.run(
+            _as_cluster_owner([str(pg_bin / args[0]), *args[1:]]),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
     try:
-        run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-            "--locale=C.UTF-8")
-        options = (f"-c listen_addresses=127.0.0.1 -c port={port} "
-                   f"-c unix_socket_directories={workdir} -c max_connections=300")
+        run(
+            "initdb",
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={port} "
+            f"-c unix_socket_directories={workdir} -c max_connections=300"
+        )
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         run("pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")

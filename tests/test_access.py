@@ -16,32 +16,48 @@ def test_another_units_resident_is_404_not_403(api, worker_a, resident_b):
 
 
 def test_worker_may_not_add_or_change_residents(api, worker_a, ward_a, resident_a):
-    assert api.post("/residents", json={"name": "x", "unit_id": str(ward_a.id)},
-                    as_=worker_a).status_code == 403
-    assert api.patch(f"/residents/{resident_a['id']}", json={"room": "1"},
-                     as_=worker_a).status_code == 403
+    assert (
+        api.post(
+            "/residents", json={"name": "x", "unit_id": str(ward_a.id)}, as_=worker_a
+        ).status_code
+        == 403
+    )
+    assert (
+        api.patch(f"/residents/{resident_a['id']}", json={"room": "1"}, as_=worker_a).status_code
+        == 403
+    )
 
 
-def test_supervisor_manages_residents_of_their_unit(api, admin, supervisor_a, ward_a,
-                                                    resident_a):
+def test_supervisor_manages_residents_of_their_unit(api, admin, supervisor_a, ward_a, resident_a):
     set_policies(api, admin, care_levels=[("semi_care", 2, "week")])
     add_resident(api, supervisor_a, ward_a, name="陈凤英")
-    answer = api.patch(f"/residents/{resident_a['id']}", json={"care_level": "semi_care"},
-                       as_=supervisor_a)
+    answer = api.patch(
+        f"/residents/{resident_a['id']}", json={"care_level": "semi_care"}, as_=supervisor_a
+    )
     assert answer.status_code == 200
 
 
 def test_supervisor_cannot_touch_another_unit(api, supervisor_a, ward_b, resident_b):
-    assert api.post("/residents", json={"name": "x", "unit_id": str(ward_b.id)},
-                    as_=supervisor_a).status_code == 404
-    assert api.patch(f"/residents/{resident_b['id']}", json={"room": "1"},
-                     as_=supervisor_a).status_code == 404
+    assert (
+        api.post(
+            "/residents", json={"name": "x", "unit_id": str(ward_b.id)}, as_=supervisor_a
+        ).status_code
+        == 404
+    )
+    assert (
+        api.patch(
+            f"/residents/{resident_b['id']}", json={"room": "1"}, as_=supervisor_a
+        ).status_code
+        == 404
+    )
 
 
 def test_supervisor_cannot_move_a_resident_into_a_unit_they_do_not_manage(
-        api, supervisor_a, ward_b, resident_a):
-    answer = api.patch(f"/residents/{resident_a['id']}", json={"unit_id": str(ward_b.id)},
-                       as_=supervisor_a)
+    api, supervisor_a, ward_b, resident_a
+):
+    answer = api.patch(
+        f"/residents/{resident_a['id']}", json={"unit_id": str(ward_b.id)}, as_=supervisor_a
+    )
     assert answer.status_code == 404
 
 

@@ -41,12 +41,17 @@ def test_at_risk_is_raised_once_and_resolved_by_the_visit(api, worker_a, residen
     assert count_alerts() == 1
 
 
-def test_an_alert_whose_condition_returns_is_reopened_not_duplicated(api, worker_a,
-                                                                     supervisor_a, resident):
+def test_an_alert_whose_condition_returns_is_reopened_not_duplicated(
+    api, worker_a, supervisor_a, resident
+):
     refresh("2026-11-21T08:00+08:00")
     [raised] = api.get("/alerts", as_=supervisor_a).json["items"]
-    assert api.post(f"/alerts/{raised['id']}/ack", json={"note": "周六上午去"},
-                    as_=supervisor_a).status_code == 200
+    assert (
+        api.post(
+            f"/alerts/{raised['id']}/ack", json={"note": "周六上午去"}, as_=supervisor_a
+        ).status_code
+        == 200
+    )
     late = sync_visit(api, worker_a, resident, "2026-11-20T10:00+08:00")
     sync_visit(api, worker_a, resident, "2026-11-21T09:00+08:00")
     refresh("2026-11-21T09:15+08:00")
@@ -57,7 +62,10 @@ def test_an_alert_whose_condition_returns_is_reopened_not_duplicated(api, worker
     [reopened] = api.get("/alerts", as_=supervisor_a).json["items"]
     assert reopened["id"] == raised["id"] and count_alerts() == 1
     assert (reopened["resolved_at"], reopened["acked_at"], reopened["ack_note"]) == (
-        None, None, None)
+        None,
+        None,
+        None,
+    )
     assert reopened["raised_at"] > raised["raised_at"]
 
 
@@ -65,11 +73,13 @@ def test_status_changes_held_in_the_database_reopen_and_resolve_alerts(app, resi
     resident_id, unit_id = uuid.UUID(resident["id"]), uuid.UUID(resident["unit_id"])
 
     def apply_in_sql(before, after, at):
-        changes = select(literal(resident_id, Uuid).label("resident_id"),
-                         literal(unit_id, Uuid).label("unit_id"),
-                         literal("2026-W47").label("period"),
-                         literal(before, String).label("before"),
-                         literal(after, String).label("after")).subquery("changes")
+        changes = select(
+            literal(resident_id, Uuid).label("resident_id"),
+            literal(unit_id, Uuid).label("unit_id"),
+            literal("2026-W47").label("period"),
+            literal(before, String).label("before"),
+            literal(after, String).label("after"),
+        ).subquery("changes")
         apply_coverage_changes_sql(changes, at)
 
     first = utcnow()
@@ -86,26 +96,30 @@ def test_status_changes_held_in_the_database_reopen_and_resolve_alerts(app, resi
 def test_missed_when_the_week_closes_short(app, api, worker_a, resident):
     refresh("2026-11-21T08:00+08:00")
     sync_visit(api, worker_a, resident, "2026-11-21T09:00+08:00")
-    result = app.test_cli_runner().invoke(args=["coverage", "close", "--week", "2026-W47",
-                                                "--at", "2026-11-23T00:10:00+08:00"])
+    result = app.test_cli_runner().invoke(
+        args=["coverage", "close", "--week", "2026-W47", "--at", "2026-11-23T00:10:00+08:00"]
+    )
     assert result.exit_code == 0, result.output
     assert open_alerts(resident) == [("missed", "2026-W47")]
-    again = app.test_cli_runner().invoke(args=["coverage", "close", "--week", "2026-W47",
-                                               "--at", "2026-11-23T00:20:00+08:00"])
+    again = app.test_cli_runner().invoke(
+        args=["coverage", "close", "--week", "2026-W47", "--at", "2026-11-23T00:20:00+08:00"]
+    )
     assert again.exit_code == 0
     assert count_alerts() == 2  # the resolved at_risk and the missed, never a second missed
 
 
 def test_closing_a_week_that_has_not_ended_fails_cleanly(app):
-    result = app.test_cli_runner().invoke(args=["coverage", "close", "--week", "2026-W47",
-                                                "--at", "2026-11-20T10:00:00+08:00"])
+    result = app.test_cli_runner().invoke(
+        args=["coverage", "close", "--week", "2026-W47", "--at", "2026-11-20T10:00:00+08:00"]
+    )
     assert result.exit_code == 1
     assert "has not ended" in result.output
 
 
 def _last_sync(person, when) -> None:
-    db.session.execute(update(Device).where(Device.id == person.device_id)
-                       .values(last_sync_at=when))
+    db.session.execute(
+        update(Device).where(Device.id == person.device_id).values(last_sync_at=when)
+    )
     db.session.commit()
 
 
@@ -133,8 +147,11 @@ def test_an_expired_phone_raises_no_unsynced_alert(app, worker_a, resident):
     # lists it as not active. A phone that is silent because it cannot sync is no alert.
     now = utcnow()
     _last_sync(worker_a, now - timedelta(days=5))
-    db.session.execute(update(Device).where(Device.id == worker_a.device_id)
-                       .values(expires_at=now - timedelta(days=1)))
+    db.session.execute(
+        update(Device)
+        .where(Device.id == worker_a.device_id)
+        .values(expires_at=now - timedelta(days=1))
+    )
     db.session.commit()
     assert check_unsynced(now)["open"] == 0
     assert open_alerts() == []
@@ -149,8 +166,9 @@ def some_alerts(app, api, worker_a, resident, ward_b, admin):
     return other
 
 
-def test_supervisors_list_alerts_of_their_units(api, supervisor_a, admin, worker_a,
-                                                some_alerts, ward_a, ward_b):
+def test_supervisors_list_alerts_of_their_units(
+    api, supervisor_a, admin, worker_a, some_alerts, ward_a, ward_b
+):
     mine = api.get("/alerts", as_=supervisor_a)
     assert mine.status_code == 200
     assert sorted(item["kind"] for item in mine.json["items"]) == ["at_risk", "unsynced"]
@@ -167,13 +185,20 @@ def test_supervisors_list_alerts_of_their_units(api, supervisor_a, admin, worker
 def test_acknowledge_with_a_note(api, supervisor_a, admin, some_alerts):
     other = api.get("/alerts?kind=at_risk", as_=admin).json["items"]
     theirs = next(item for item in other if item["resident_name"] == "Arthur Lee")
-    assert api.post(f"/alerts/{theirs['id']}/ack", json={"note": "x"},
-                    as_=supervisor_a).status_code == 404
+    assert (
+        api.post(f"/alerts/{theirs['id']}/ack", json={"note": "x"}, as_=supervisor_a).status_code
+        == 404
+    )
     mine = api.get("/alerts?kind=at_risk", as_=supervisor_a).json["items"][0]
-    answer = api.post(f"/alerts/{mine['id']}/ack", json={"note": "家属周六来探望"},
-                      as_=supervisor_a)
+    answer = api.post(
+        f"/alerts/{mine['id']}/ack", json={"note": "家属周六来探望"}, as_=supervisor_a
+    )
     assert answer.status_code == 200
     assert answer.json["ack_note"] == "家属周六来探望" and answer.json["acked_at"]
     assert answer.json["resolved_at"] is None  # acknowledged is not resolved
-    assert api.post(f"/alerts/{mine['id']}/ack", json={"note": "x" * 1001},
-                    as_=supervisor_a).status_code == 422
+    assert (
+        api.post(
+            f"/alerts/{mine['id']}/ack", json={"note": "x" * 1001}, as_=supervisor_a
+        ).status_code
+        == 422
+    )

@@ -10,8 +10,9 @@ from tests.conftest import PASSWORD, make_person, statements_run
 
 def login(api, username, password=PASSWORD, device_id=None, **kwargs):
     device = {"id": str(device_id or uuid.uuid4()), "name": "Phone"}
-    return api.post("/auth/login", json={"username": username, "password": password,
-                                         "device": device}, **kwargs)
+    return api.post(
+        "/auth/login", json={"username": username, "password": password, "device": device}, **kwargs
+    )
 
 
 def test_login_answers_token_and_user_with_units(api, worker_a, ward_a):
@@ -77,8 +78,10 @@ def test_login_again_on_the_same_device_replaces_its_token(api, worker_a):
     again = login(api, "worker.a", device_id=worker_a.device_id)
     assert again.status_code == 200
     assert api.get("/me", as_=worker_a).status_code == 401
-    assert api.get("/me", headers={"Authorization": f"Bearer {again.json['token']}"}).json[
-        "username"] == "worker.a"
+    assert (
+        api.get("/me", headers={"Authorization": f"Bearer {again.json['token']}"}).json["username"]
+        == "worker.a"
+    )
 
 
 def test_expired_token_is_refused(api, worker_a):
@@ -162,7 +165,8 @@ def test_passwords_get_the_full_argon2_cost_unless_the_app_asks_for_the_light_on
 
 
 def test_a_refused_token_names_its_cause_so_the_phone_knows_what_to_forget(
-        api, supervisor_a, worker_a, worker_b):
+    api, supervisor_a, worker_a, worker_b
+):
     """Revoked: the phone wipes its roster (keeping unsent visits). Expired: it keeps all."""
     device = db.session.get(Device, worker_b.device_id)
     device.expires_at = device.issued_at - timedelta(seconds=1)
@@ -171,5 +175,6 @@ def test_a_refused_token_names_its_cause_so_the_phone_knows_what_to_forget(
     api.post(f"/devices/{worker_a.device_id}/revoke", as_=supervisor_a)
     refused = api.get("/me", as_=worker_a)
     assert refused.status_code == 401 and refused.json["code"] == "device_revoked"
-    assert api.get("/me", headers={"Authorization": "Bearer nonsense"}).json["code"] == \
-        "unknown_token"
+    assert (
+        api.get("/me", headers={"Authorization": "Bearer nonsense"}).json["code"] == "unknown_token"
+    )

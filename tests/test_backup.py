@@ -18,8 +18,9 @@ def _visits_as_stored() -> dict:
 
 
 def _amendments_as_stored() -> dict:
-    return {row["id"]: dict(row)
-            for row in db.session.execute(select(Amendment.__table__)).mappings()}
+    return {
+        row["id"]: dict(row) for row in db.session.execute(select(Amendment.__table__)).mappings()
+    }
 
 
 def _lose_the_database() -> None:
@@ -36,14 +37,19 @@ def _lose_the_database() -> None:
 @pytest.fixture
 def synced(api, admin, worker_a, ward_a):
     """Visits with signatures from a worker's phone, through the real sync API, and one fix."""
-    residents = [add_resident(api, admin, ward_a, name=f"住户 {n}", room=f"1{n:02}")
-                 for n in range(5)]
+    residents = [
+        add_resident(api, admin, ward_a, name=f"住户 {n}", room=f"1{n:02}") for n in range(5)
+    ]
     visits = [visit_payload(residents[n % 5], seed=n, points=60 + n) for n in range(24)]
     for batch in (visits[:12], visits[12:]):
         answer = api.post("/sync", json=sync_body(batch), as_=worker_a)
         assert [r["status"] for r in answer.json["results"]] == ["created"] * len(batch)
-    amendment = {"id": "6d1f0c8e-3f4a-4b8e-9c1d-2a3b4c5d6e7f", "visit_id": visits[0]["id"],
-                 "changes": {"feedback": "补充 家属在场"}, "reason": "forgot to note"}
+    amendment = {
+        "id": "6d1f0c8e-3f4a-4b8e-9c1d-2a3b4c5d6e7f",
+        "visit_id": visits[0]["id"],
+        "changes": {"feedback": "补充 家属在场"},
+        "reason": "forgot to note",
+    }
     answer = api.post("/sync", json=sync_body(amendments=[amendment]), as_=worker_a)
     assert answer.json["results"][0]["status"] == "created"
     return visits
@@ -59,7 +65,8 @@ def restore_schema_after(app):
 
 
 def test_round_trip_brings_back_every_visit_and_signature(
-        app, api, worker_a, synced, tmp_path, restore_schema_after):
+    app, api, worker_a, synced, tmp_path, restore_schema_after
+):
     before_visits, before_amendments = _visits_as_stored(), _amendments_as_stored()
     assert len(before_visits) == 24
     runner = app.test_cli_runner()
@@ -86,7 +93,8 @@ def test_round_trip_brings_back_every_visit_and_signature(
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(
-        app, synced, tmp_path, restore_schema_after):
+    app, synced, tmp_path, restore_schema_after
+):
     runner = app.test_cli_runner()
     path = tmp_path / "rounds.backup"
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0

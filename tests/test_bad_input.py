@@ -26,8 +26,12 @@ def test_malformed_json_is_400(api, admin):
 
 
 def test_wrong_content_type_is_415(api, admin, ward_a):
-    answer = api.post("/residents", data=f"name=x&unit_id={ward_a.id}",
-                      content_type="application/x-www-form-urlencoded", as_=admin)
+    answer = api.post(
+        "/residents",
+        data=f"name=x&unit_id={ward_a.id}",
+        content_type="application/x-www-form-urlencoded",
+        as_=admin,
+    )
     assert "JSON" in assert_problem(answer, 415)["detail"]
 
 
@@ -39,22 +43,26 @@ def test_missing_and_wrong_fields_are_422_per_field(api, admin):
 
 
 def test_unknown_fields_are_rejected(api, admin, ward_a):
-    answer = api.post("/residents", json={"name": "x", "unit_id": str(ward_a.id),
-                                          "favourite_colour": "blue"}, as_=admin)
+    answer = api.post(
+        "/residents",
+        json={"name": "x", "unit_id": str(ward_a.id), "favourite_colour": "blue"},
+        as_=admin,
+    )
     assert assert_problem(answer, 422)["errors"] == {"favourite_colour": ["Unknown field."]}
 
 
 def test_over_long_text_is_422(api, admin, ward_a):
-    answer = api.post("/residents", json={"name": "x" * 121, "unit_id": str(ward_a.id)},
-                      as_=admin)
+    answer = api.post("/residents", json={"name": "x" * 121, "unit_id": str(ward_a.id)}, as_=admin)
     assert "name" in assert_problem(answer, 422)["errors"]
 
 
 def test_text_with_a_nul_character_is_422_and_stores_nothing(api, admin, ward_a):
-    answer = api.post("/residents", json={"name": "王\x00", "unit_id": str(ward_a.id),
-                                          "address": "x"}, as_=admin)
+    answer = api.post(
+        "/residents", json={"name": "王\x00", "unit_id": str(ward_a.id), "address": "x"}, as_=admin
+    )
     assert assert_problem(answer, 422)["errors"] == {
-        "name": ["Text may not contain the NUL character."]}
+        "name": ["Text may not contain the NUL character."]
+    }
     listed = api.get(f"/residents?unit_id={ward_a.id}", as_=admin)
     assert listed.status_code == 200 and "王" not in str(listed.json)
 
@@ -74,8 +82,7 @@ def test_empty_patch_is_422(api, admin, resident_a):
 
 def test_body_over_the_limit_is_413(api, app, admin, ward_a):
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    answer = api.post("/residents", json={"name": "x" * 2000, "unit_id": str(ward_a.id)},
-                      as_=admin)
+    answer = api.post("/residents", json={"name": "x" * 2000, "unit_id": str(ward_a.id)}, as_=admin)
     assert "1000 bytes" in assert_problem(answer, 413)["detail"]
 
 

@@ -17,23 +17,26 @@ from tests.conftest import TestConfig
 HUGE = "99999999999999999999"
 
 
-@pytest.mark.parametrize(("path", "field"), [
-    ("/visits?page=9223372036854775807", "page"),
-    (f"/residents?page={HUGE}", "page"),
-    ("/residents?per_page=0", "per_page"),
-    ("/coverage?week=9999-W52", "week"),
-    ("/coverage?week=2026-W54", "week"),
-    ("/coverage?month=0001-01", "month"),
-    ("/coverage?month=2026-13", "month"),
-    ("/exports/visits.csv?to=0001-01-01", "to"),
-    ("/exports/coverage.csv?from=9999-12-01&to=9999-12-31", "from"),
-    ("/reports/satisfaction?to=0001-01-15", "to"),
-    ("/reports/activity?to=0001-01-10", "to"),
-    ("/reports/satisfaction/unsatisfied?from=2000-01-01&to=9999-01-01", "to"),
-    ("/followups?from=1999-12-31", "from"),
-    ("/visits?from=0001-01-01", "from"),
-    (f"/alerts?page={HUGE}", "page"),
-])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/visits?page=9223372036854775807", "page"),
+        (f"/residents?page={HUGE}", "page"),
+        ("/residents?per_page=0", "per_page"),
+        ("/coverage?week=9999-W52", "week"),
+        ("/coverage?week=2026-W54", "week"),
+        ("/coverage?month=0001-01", "month"),
+        ("/coverage?month=2026-13", "month"),
+        ("/exports/visits.csv?to=0001-01-01", "to"),
+        ("/exports/coverage.csv?from=9999-12-01&to=9999-12-31", "from"),
+        ("/reports/satisfaction?to=0001-01-15", "to"),
+        ("/reports/activity?to=0001-01-10", "to"),
+        ("/reports/satisfaction/unsatisfied?from=2000-01-01&to=9999-01-01", "to"),
+        ("/followups?from=1999-12-31", "from"),
+        ("/visits?from=0001-01-01", "from"),
+        (f"/alerts?page={HUGE}", "page"),
+    ],
+)
 def test_out_of_range_query_values_are_422_naming_the_field(api, admin, path, field):
     answer = api.get(path, as_=admin)
     assert answer.status_code == 422, answer.data
@@ -54,8 +57,9 @@ def test_a_nul_character_in_the_query_is_422(api, admin):
     assert "q" in answer.json["errors"]
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "9999-12-31T20:00:00-10:00",
-                                    "1999-12-31T23:59:59Z"])
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+08:00", "9999-12-31T20:00:00-10:00", "1999-12-31T23:59:59Z"]
+)
 def test_an_instant_outside_the_bounded_years_is_refused_by_the_schema(moment):
     from marshmallow import ValidationError
 
@@ -67,14 +71,14 @@ def test_an_instant_outside_the_bounded_years_is_refused_by_the_schema(moment):
 
 
 def test_a_resident_date_outside_the_bounds_is_422(api, admin, resident_a):
-    answer = api.patch(f"/residents/{resident_a['id']}", json={"admitted_on": "0001-01-01"},
-                       as_=admin)
+    answer = api.patch(
+        f"/residents/{resident_a['id']}", json={"admitted_on": "0001-01-01"}, as_=admin
+    )
     assert answer.status_code == 422
     assert "admitted_on" in answer.json["errors"]
 
 
-def test_a_csv_export_prepares_its_rows_before_the_first_byte(api, app, supervisor_a,
-                                                              monkeypatch):
+def test_a_csv_export_prepares_its_rows_before_the_first_byte(api, app, supervisor_a, monkeypatch):
     """A failure in preparing is an error answer, never a 200 that breaks off mid-stream."""
     from server.reports import exports
 
@@ -104,10 +108,17 @@ def _chunked(api, person, body: bytes, **headers):
     """A body sent with no Content-Length (Transfer-Encoding: chunked), as gunicorn and
     Werkzeug's server hand it on: de-chunked, the stream marked as ending by itself."""
     return api.client.open(
-        "/api/v1/units", method="POST", input_stream=io.BytesIO(body),
+        "/api/v1/units",
+        method="POST",
+        input_stream=io.BytesIO(body),
         environ_overrides={"wsgi.input_terminated": True},
-        headers={**person.headers, "Content-Type": "application/json",
-                 "Transfer-Encoding": "chunked", **headers})
+        headers={
+            **person.headers,
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+            **headers,
+        },
+    )
 
 
 @pytest.fixture
@@ -142,8 +153,9 @@ def test_a_gzipped_body_that_inflates_over_the_limit_is_413(api, admin, small_li
 
 
 def test_a_body_with_a_length_over_the_limit_is_413(api, admin, small_limit):
-    answer = api.post("/units", data=_over(small_limit), as_=admin,
-                      headers={"Content-Type": "application/json"})
+    answer = api.post(
+        "/units", data=_over(small_limit), as_=admin, headers={"Content-Type": "application/json"}
+    )
     assert answer.status_code == 413
 
 
@@ -202,8 +214,9 @@ def test_the_health_check_is_declared_as_its_json_report(document):
 # --- absolute addresses come from the setting, not the Host header --------------------
 
 
-def test_outside_development_the_app_refuses_to_start_without_a_public_url(database_url,
-                                                                         monkeypatch):
+def test_outside_development_the_app_refuses_to_start_without_a_public_url(
+    database_url, monkeypatch
+):
     class Production(TestConfig):
         TESTING = False
 
@@ -212,8 +225,7 @@ def test_outside_development_the_app_refuses_to_start_without_a_public_url(datab
     with pytest.raises(RuntimeError, match="ROUNDS_PUBLIC_URL"):
         create_app(Production(database_url))
     monkeypatch.setenv("ROUNDS_PUBLIC_URL", "https://rounds.example.org")
-    assert create_app(Production(database_url)).config["PUBLIC_URL"] == \
-        "https://rounds.example.org"
+    assert create_app(Production(database_url)).config["PUBLIC_URL"] == "https://rounds.example.org"
 
 
 def test_a_public_url_that_is_not_an_absolute_address_is_refused(database_url, monkeypatch):
@@ -222,10 +234,10 @@ def test_a_public_url_that_is_not_an_absolute_address_is_refused(database_url, m
         create_app(TestConfig(database_url))
 
 
-def test_print_stylesheets_are_linked_relative_to_the_host_asked(api, supervisor_a,
-                                                               resident_a):
+def test_print_stylesheets_are_linked_relative_to_the_host_asked(api, supervisor_a, resident_a):
     evil = {"Host": "evil.example"}
-    sheet = api.get(f"/labels?resident_id={resident_a['id']}", as_=supervisor_a,
-                    headers=evil).data.decode()
+    sheet = api.get(
+        f"/labels?resident_id={resident_a['id']}", as_=supervisor_a, headers=evil
+    ).data.decode()
     assert "evil.example" not in sheet
     assert 'href="/api/v1/labels.css"' in sheet

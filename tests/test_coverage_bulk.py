@@ -35,20 +35,35 @@ EARLIER_WEEK = Period.parse("2026-W46")
 def institution(app, api, admin, supervisor_a, worker_a, ward_a) -> list[uuid.UUID]:
     app.config["TIMEZONE"] = "Asia/Shanghai"
     people = {
-        "plain": {}, "full": {"care_level": "full"}, "home": {"care_level": "home"},
-        "own_rule": {}, "monthly_own": {}, "friday": {"admitted_on": "2026-11-20"},
-        "tuesday_out": {}, "out_all_week": {}, "never_seen": {},
+        "plain": {},
+        "full": {"care_level": "full"},
+        "home": {"care_level": "home"},
+        "own_rule": {},
+        "monthly_own": {},
+        "friday": {"admitted_on": "2026-11-20"},
+        "tuesday_out": {},
+        "out_all_week": {},
+        "never_seen": {},
     }
     set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")])
-    made = {key: add_resident(api, admin, ward_a, name=key,
-                              **({"admitted_on": "2026-01-05"} | fields))
-            for key, fields in people.items()}
-    set_policies(api, admin, care_levels=[("full", 3, "week"), ("home", 1, "month")],
-                 residents=[(made["own_rule"]["id"], 4, "week"),
-                            (made["monthly_own"]["id"], 3, "month")])
+    made = {
+        key: add_resident(api, admin, ward_a, name=key, **({"admitted_on": "2026-01-05"} | fields))
+        for key, fields in people.items()
+    }
+    set_policies(
+        api,
+        admin,
+        care_levels=[("full", 3, "week"), ("home", 1, "month")],
+        residents=[(made["own_rule"]["id"], 4, "week"), (made["monthly_own"]["id"], 3, "month")],
+    )
     visits = {
-        "plain": ["2026-11-09T09:00", "2026-11-16T09:00", "2026-11-16T15:00",
-                  "2026-11-19T10:00", "2026-11-20T10:00"],
+        "plain": [
+            "2026-11-09T09:00",
+            "2026-11-16T09:00",
+            "2026-11-16T15:00",
+            "2026-11-19T10:00",
+            "2026-11-20T10:00",
+        ],
         "full": ["2026-11-17T09:00", "2026-11-18T09:00", "2026-11-21T09:00"],
         "home": ["2026-11-03T09:00"],
         "own_rule": ["2026-11-16T08:00", "2026-11-18T08:00", "2026-11-22T19:00"],
@@ -63,8 +78,11 @@ def institution(app, api, admin, supervisor_a, worker_a, ward_a) -> list[uuid.UU
     voided = sync_visit(api, worker_a, made["never_seen"], "2026-11-17T10:00+08:00")
     void(api, supervisor_a, voided)
     for key, since in (("tuesday_out", "2026-11-17"), ("out_all_week", "2026-11-10")):
-        answer = api.patch(f"/residents/{made[key]['id']}", as_=admin,
-                           json={"status": "discharged", "status_since": since})
+        answer = api.patch(
+            f"/residents/{made[key]['id']}",
+            as_=admin,
+            json={"status": "discharged", "status_since": since},
+        )
         assert answer.status_code == 200, answer.json
     return [uuid.UUID(person["id"]) for person in made.values()]
 
@@ -80,36 +98,65 @@ def _current(row, rule, today: date):
 def _stored() -> dict:
     db.session.expire_all()
     columns = [c for c in CoverageResult.__table__.columns if c.name != "id"]
-    return {(row.resident_id, row.period): tuple(row)[2:]
-            for row in db.session.execute(select(CoverageResult.resident_id,
-                                                 CoverageResult.period, *columns))}
+    return {
+        (row.resident_id, row.period): tuple(row)[2:]
+        for row in db.session.execute(
+            select(CoverageResult.resident_id, CoverageResult.period, *columns)
+        )
+    }
 
 
 def _start_from(ids: list[uuid.UUID], today: date) -> None:
     """The stored state both ways start from: the earlier week closed, yesterday's results."""
     db.session.execute(delete(CoverageResult))
     db.session.execute(delete(Alert))
-    changes = evaluate(ids, lambda row, rule: [(EARLIER_WEEK, rule.required)]
-                       if rule.period == "week" else [], WEEK.start, _noon(WEEK.start),
-                       close=True).changes
+    changes = evaluate(
+        ids,
+        lambda row, rule: [(EARLIER_WEEK, rule.required)] if rule.period == "week" else [],
+        WEEK.start,
+        _noon(WEEK.start),
+        close=True,
+    ).changes
     yesterday = today - timedelta(days=1)
-    more = evaluate(ids, lambda row, rule: _current(row, rule, min(yesterday, WEEK.end)),
-                    yesterday, _noon(yesterday), exact=False).changes
+    more = evaluate(
+        ids,
+        lambda row, rule: _current(row, rule, min(yesterday, WEEK.end)),
+        yesterday,
+        _noon(yesterday),
+        exact=False,
+    ).changes
     apply_coverage_changes(changes + more, _noon(yesterday))
     db.session.flush()
 
 
 def _alerts() -> set[tuple]:
     db.session.expire_all()
-    return set(db.session.execute(select(
-        Alert.key, Alert.kind, Alert.resident_id, Alert.unit_id, Alert.period,
-        Alert.detail.is_not(None), Alert.raised_at, Alert.resolved_at)).all())
+    return set(
+        db.session.execute(
+            select(
+                Alert.key,
+                Alert.kind,
+                Alert.resident_id,
+                Alert.unit_id,
+                Alert.period,
+                Alert.detail.is_not(None),
+                Alert.raised_at,
+                Alert.resolved_at,
+            )
+        ).all()
+    )
 
 
 def _by_python(ids, today: date, close: bool) -> tuple[dict, set, int]:
     _start_from(ids, today)
-    changes = evaluate(ids, lambda row, rule: _current(row, rule, min(today, WEEK.end)),
-                       today, _noon(today), close=close, exact=False).changes
+    changes = evaluate(
+        ids,
+        lambda row, rule: _current(row, rule, min(today, WEEK.end)),
+        today,
+        _noon(today),
+        close=close,
+        exact=False,
+    ).changes
     apply_coverage_changes(changes, _noon(today))
     return _stored(), _alerts(), len(changes)
 
@@ -118,16 +165,24 @@ def _in_bulk(ids, today: date, close: bool) -> tuple[dict, set, int, set]:
     _start_from(ids, today)
     day = min(today, WEEK.end)
     periods = [Period.of("week", day), Period.of("month", day)]
-    bulk = judge_in_bulk(select(Resident.id).where(Resident.id.in_(ids)), periods, today,
-                         _noon(today), close=close)
-    more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, day), today,
-                    _noon(today), close=close, exact=False).changes
+    bulk = judge_in_bulk(
+        select(Resident.id).where(Resident.id.in_(ids)), periods, today, _noon(today), close=close
+    )
+    more = evaluate(
+        bulk.leftovers,
+        lambda row, rule: _current(row, rule, day),
+        today,
+        _noon(today),
+        close=close,
+        exact=False,
+    ).changes
     apply_coverage_changes(more, _noon(today))
     return _stored(), _alerts(), bulk.status_changes + len(more), bulk.leftovers
 
 
-@pytest.mark.parametrize("today", [WEEK.start + timedelta(days=n) for n in range(8)],
-                         ids=lambda day: day.isoformat())
+@pytest.mark.parametrize(
+    "today", [WEEK.start + timedelta(days=n) for n in range(8)], ids=lambda day: day.isoformat()
+)
 def test_bulk_judgement_matches_the_python_rule(institution, today):
     expected, expected_alerts, expected_changes = _by_python(institution, today, close=False)
     stored, alerts, changes, _ = _in_bulk(institution, today, close=False)
@@ -161,20 +216,32 @@ def _by_turn(ids, today: date) -> tuple[dict, set, int, int]:
     _start_from(ids, today)
     periods = [Period.of("week", today), Period.of("month", today)]
     labels = [period.label for period in periods]
-    not_alone = select(CoverageResult.resident_id).where(due_rows(labels, today),
-                                                         not_(turns_alone(today)))
-    bulk = judge_in_bulk(select(Resident.id).where(Resident.id.in_(not_alone)), periods,
-                         today, _noon(today))
-    more = evaluate(bulk.leftovers, lambda row, rule: _current(row, rule, today), today,
-                    _noon(today), exact=False).changes
+    not_alone = select(CoverageResult.resident_id).where(
+        due_rows(labels, today), not_(turns_alone(today))
+    )
+    bulk = judge_in_bulk(
+        select(Resident.id).where(Resident.id.in_(not_alone)), periods, today, _noon(today)
+    )
+    more = evaluate(
+        bulk.leftovers,
+        lambda row, rule: _current(row, rule, today),
+        today,
+        _noon(today),
+        exact=False,
+    ).changes
     apply_coverage_changes(more, _noon(today))
     turned = turn_in_bulk(labels, today, _noon(today))
-    return (_stored(), _alerts(), bulk.status_changes + len(more) + turned.status_changes,
-            turned.judged)
+    return (
+        _stored(),
+        _alerts(),
+        bulk.status_changes + len(more) + turned.status_changes,
+        turned.judged,
+    )
 
 
-@pytest.mark.parametrize("today", [WEEK.start + timedelta(days=n) for n in range(1, 7)],
-                         ids=lambda day: day.isoformat())
+@pytest.mark.parametrize(
+    "today", [WEEK.start + timedelta(days=n) for n in range(1, 7)], ids=lambda day: day.isoformat()
+)
 def test_turning_from_the_stored_rows_matches_the_python_rule(institution, today):
     expected, expected_alerts, expected_changes = _by_python(institution, today, close=False)
     stored, alerts, changes, _ = _by_turn(institution, today)
@@ -183,20 +250,41 @@ def test_turning_from_the_stored_rows_matches_the_python_rule(institution, today
 
 
 def test_the_turn_judges_only_whole_period_rows_without_visits_ahead(institution):
-    names = dict(zip(["plain", "full", "home", "own_rule", "monthly_own", "friday",
-                      "tuesday_out", "out_all_week", "never_seen"], institution, strict=True))
+    names = dict(
+        zip(
+            [
+                "plain",
+                "full",
+                "home",
+                "own_rule",
+                "monthly_own",
+                "friday",
+                "tuesday_out",
+                "out_all_week",
+                "never_seen",
+            ],
+            institution,
+            strict=True,
+        )
+    )
     saturday = date(2026, 11, 21)
     _start_from(institution, saturday)
     labels = [WEEK.label, "2026-11"]
-    due = {(row.resident_id, row.status) for row in db.session.execute(
-        select(CoverageResult.resident_id, CoverageResult.status)
-        .where(due_rows(labels, saturday)))}
+    due = {
+        (row.resident_id, row.status)
+        for row in db.session.execute(
+            select(CoverageResult.resident_id, CoverageResult.status).where(
+                due_rows(labels, saturday)
+            )
+        )
+    }
     # "own_rule" (4 a week) has a visit dated Sunday, ahead of Saturday: left to judgement.
     assert due == {(names["never_seen"], "on_track"), (names["own_rule"], "on_track")}
     turned = turn_in_bulk(labels, saturday, _noon(saturday))
     assert (turned.judged, turned.rows_written, turned.status_changes) == (1, 1, 1)
-    still_due = set(db.session.scalars(select(CoverageResult.resident_id)
-                                       .where(due_rows(labels, saturday))))
+    still_due = set(
+        db.session.scalars(select(CoverageResult.resident_id).where(due_rows(labels, saturday)))
+    )
     assert still_due == {names["own_rule"]}
     row = db.session.get(CoverageResult, (names["never_seen"], WEEK.label))
     assert (row.status, row.due_on) == ("at_risk", date(2026, 11, 22))

@@ -32,8 +32,10 @@ from tests.test_coverage_support import (
 def home(app, api, admin, ward_a):
     """Three residents of one ward; one needs a round every day (at risk from Monday on)."""
     app.config["TIMEZONE"] = "Asia/Shanghai"
-    residents = {name: add_resident(api, admin, ward_a, name=name, admitted_on="2026-01-05")
-                 for name in ("王桂英", "李秀英", "张建国")}
+    residents = {
+        name: add_resident(api, admin, ward_a, name=name, admitted_on="2026-01-05")
+        for name in ("王桂英", "李秀英", "张建国")
+    }
     set_policies(api, admin, residents=[(residents["张建国"]["id"], 7, "week")])
     refresh("2026-11-21T09:00+08:00")  # Saturday: nothing to prepare yet
     return residents
@@ -41,9 +43,18 @@ def home(app, api, admin, ward_a):
 
 def stored_results() -> dict:
     db.session.expire_all()
-    return {(r.resident_id, r.period): (r.required, r.active_days, r.days_visited,
-                                        r.last_visit_at, r.status, r.due_on, r.closed_at)
-            for r in db.session.scalars(select(CoverageResult))}
+    return {
+        (r.resident_id, r.period): (
+            r.required,
+            r.active_days,
+            r.days_visited,
+            r.last_visit_at,
+            r.status,
+            r.due_on,
+            r.closed_at,
+        )
+        for r in db.session.scalars(select(CoverageResult))
+    }
 
 
 def state() -> CoverageState:
@@ -65,12 +76,16 @@ def test_sunday_prepares_the_next_week_without_alerts_or_counts(api, supervisor_
 
 
 def test_monday_takes_over_what_sunday_prepared_and_kept_up_to_date(
-        api, admin, worker_a, supervisor_a, ward_a, home):
+    api, admin, worker_a, supervisor_a, ward_a, home
+):
     refresh("2026-11-22T00:15+08:00")
     # Sunday goes on after preparing: a visit, a discharge, an admission.
     sync_visit(api, worker_a, home["王桂英"], "2026-11-22T10:00+08:00")
-    answer = api.patch(f"/residents/{home['李秀英']['id']}", as_=admin,
-                       json={"status": "discharged", "status_since": "2026-11-22"})
+    answer = api.patch(
+        f"/residents/{home['李秀英']['id']}",
+        as_=admin,
+        json={"status": "discharged", "status_since": "2026-11-22"},
+    )
     assert answer.status_code == 200
     newcomer = add_resident(api, admin, ward_a, name="陈志明", admitted_on="2026-11-22")
     # The three who changed are judged for next week too (the discharged one has no row).
@@ -95,8 +110,7 @@ def test_monday_takes_over_what_sunday_prepared_and_kept_up_to_date(
     assert stored_results() == prepared
 
 
-def test_preparing_takes_slices_and_an_unfinished_one_leaves_monday_a_full_pass(
-        monkeypatch, home):
+def test_preparing_takes_slices_and_an_unfinished_one_leaves_monday_a_full_pass(monkeypatch, home):
     monkeypatch.setattr(prepare, "PREPARE_SLICE", 2)
     assert refresh("2026-11-22T00:15+08:00")["prepared"] == 2
     assert not state().prepared_complete
@@ -104,7 +118,10 @@ def test_preparing_takes_slices_and_an_unfinished_one_leaves_monday_a_full_pass(
     assert prepared.count(None) == 1
     assert refresh("2026-11-23T00:15+08:00")["full"] is True
     assert [summary(resident, "2026-W48") for resident in home.values()] == [
-        (2, 0, "on_track"), (2, 0, "on_track"), (7, 0, "at_risk")]
+        (2, 0, "on_track"),
+        (2, 0, "on_track"),
+        (7, 0, "at_risk"),
+    ]
     assert open_alerts(home["张建国"]) == [("at_risk", "2026-W48"), ("missed", "2026-W47")]
 
 
@@ -130,8 +147,9 @@ def test_a_busy_refresh_leaves_its_slice_to_the_next(monkeypatch, api, worker_a,
 
 def test_a_policy_changed_on_sunday_judges_the_residents_it_moved_again(api, admin, home):
     refresh("2026-11-22T00:15+08:00")
-    set_policies(api, admin, residents=[(home["张建国"]["id"], 7, "week"),
-                                        (home["李秀英"]["id"], 1, "week")])
+    set_policies(
+        api, admin, residents=[(home["张建国"]["id"], 7, "week"), (home["李秀英"]["id"], 1, "week")]
+    )
     assert refresh("2026-11-22T09:00+08:00")["full"] is False
     assert summary(home["李秀英"], "2026-W47") == (1, 0, "at_risk")  # none yet, Sunday left
     assert summary(home["李秀英"], "2026-W48") == (1, 0, "on_track")
@@ -140,8 +158,7 @@ def test_a_policy_changed_on_sunday_judges_the_residents_it_moved_again(api, adm
     assert summary(home["李秀英"], "2026-W48") == (1, 0, "on_track")
 
 
-def test_a_policy_that_moves_many_on_sunday_prepares_the_week_again(monkeypatch, api, admin,
-                                                                    home):
+def test_a_policy_that_moves_many_on_sunday_prepares_the_week_again(monkeypatch, api, admin, home):
     monkeypatch.setattr(policies, "FEW_MOVED", 2)
     refresh("2026-11-22T00:15+08:00")
     set_policies(api, admin, default=(3, "week"))  # moves all three
@@ -156,8 +173,9 @@ def test_a_policy_that_moves_many_on_sunday_prepares_the_week_again(monkeypatch,
 def test_the_last_day_of_a_month_prepares_the_month(app, api, admin, ward_a):
     app.config["TIMEZONE"] = "Asia/Shanghai"
     set_policies(api, admin, care_levels=[("home", 1, "month")])
-    client = add_resident(api, admin, ward_a, name="周长生", care_level="home",
-                          admitted_on="2026-01-05")
+    client = add_resident(
+        api, admin, ward_a, name="周长生", care_level="home", admitted_on="2026-01-05"
+    )
     refresh("2026-11-29T09:00+08:00")
     refresh("2026-11-30T09:00+08:00")  # Monday, a new week: a full pass, which prepares nothing
     assert refresh("2026-11-30T09:15+08:00")["prepared"] == 1

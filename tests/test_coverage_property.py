@@ -44,8 +44,9 @@ RESIDENTS = [  # care level, admitted on
 ]
 
 operation = st.one_of(
-    st.tuples(st.just("visit"), st.integers(0, len(RESIDENTS) - 1), st.integers(0, 12),
-              st.integers(8, 20)),
+    st.tuples(
+        st.just("visit"), st.integers(0, len(RESIDENTS) - 1), st.integers(0, 12), st.integers(8, 20)
+    ),
     st.tuples(st.just("void"), st.integers(0, 50)),
     st.tuples(st.just("discharge"), st.integers(0, len(RESIDENTS) - 1)),
     st.tuples(st.just("readmit"), st.integers(0, len(RESIDENTS) - 1)),
@@ -55,6 +56,7 @@ operation = st.one_of(
 
 
 # -- the slow reference ------------------------------------------------------------------------
+
 
 def _period(kind: str, day: date) -> tuple[str, date, date]:
     if kind == "week":
@@ -81,8 +83,9 @@ def reference(rules: dict, resident_ids: list, snapshots: list, today: date) -> 
     expected = {}
     for resident in db.session.scalars(select(Resident).where(Resident.id.in_(resident_ids))):
         required_full, kind = rules[resident.care_level]
-        visits = db.session.scalars(select(Visit).where(Visit.resident_id == resident.id,
-                                                        Visit.voided_at.is_(None))).all()
+        visits = db.session.scalars(
+            select(Visit).where(Visit.resident_id == resident.id, Visit.voided_at.is_(None))
+        ).all()
         for label, start, end in sorted({_period(kind, day) for day in refresh_days}):
             status, since = state(resident, end)
             first = max(start, resident.admitted_on)
@@ -98,13 +101,13 @@ def reference(rules: dict, resident_ids: list, snapshots: list, today: date) -> 
             elif today > end:
                 status = "missed"
             else:
-                free = sum(1 for n in range(active)
-                           if first + timedelta(days=n) >= today
-                           and first + timedelta(days=n) not in days)
-                status = "missed" if free < needed else "at_risk" if free == needed \
-                    else "on_track"
-            last_visit = max((v.checked_in_at for v in visits if v.visit_date <= end),
-                             default=None)
+                free = sum(
+                    1
+                    for n in range(active)
+                    if first + timedelta(days=n) >= today and first + timedelta(days=n) not in days
+                )
+                status = "missed" if free < needed else "at_risk" if free == needed else "on_track"
+            last_visit = max((v.checked_in_at for v in visits if v.visit_date <= end), default=None)
             expected[resident.id, label] = (required, len(days), status, last_visit)
     return expected
 
@@ -114,20 +117,30 @@ def stored(resident_ids: list, started_by: date) -> tuple[dict, dict]:
     ones being prepared)."""
     db.session.expire_all()
     results: tuple[dict, dict] = ({}, {})
-    for r in db.session.scalars(select(CoverageResult)
-                                .where(CoverageResult.resident_id.in_(resident_ids))):
+    for r in db.session.scalars(
+        select(CoverageResult).where(CoverageResult.resident_id.in_(resident_ids))
+    ):
         results[r.period_start > started_by][r.resident_id, r.period] = (
-            r.required, r.days_visited, r.status, r.last_visit_at)
+            r.required,
+            r.days_visited,
+            r.status,
+            r.last_visit_at,
+        )
     return results
 
 
 # -- the property ------------------------------------------------------------------------------
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(operations=st.lists(operation, min_size=1, max_size=30))
-def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, supervisor_a,
-                                                   ward_a, monkeypatch, operations):
+def test_incremental_refresh_matches_the_reference(
+    app, api, admin, worker_a, supervisor_a, ward_a, monkeypatch, operations
+):
     app.config["TIMEZONE"] = "Asia/Shanghai"
     # No overlap: only what the watermarks name is read again, the hardest case.
     monkeypatch.setattr(passes, "WATERMARK_OVERLAP", timedelta(0))
@@ -136,9 +149,12 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
     for table in (CoverageState, CoverageResult, CoverageCount):  # a fresh install each time
         db.session.execute(delete(table))
     db.session.commit()
-    residents = [add_resident(api, admin, ward_a, name=f"R{n}", care_level=level,
-                              admitted_on=admitted.isoformat())
-                 for n, (level, admitted) in enumerate(RESIDENTS)]
+    residents = [
+        add_resident(
+            api, admin, ward_a, name=f"R{n}", care_level=level, admitted_on=admitted.isoformat()
+        )
+        for n, (level, admitted) in enumerate(RESIDENTS)
+    ]
     # Preparing the next period takes two or three refreshes (the database keeps the
     # residents of the earlier examples).
     in_db = db.session.scalar(select(func.count()).select_from(Resident))
@@ -159,9 +175,15 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
         coverage.close_due_periods(instant)
         result = coverage.refresh(instant)
         db.session.expire_all()
-        snapshots.append((instant.date(), {r.id: (r.status, r.status_since) for r in
-                                           db.session.scalars(select(Resident)
-                                                              .where(Resident.id.in_(ids)))}))
+        snapshots.append(
+            (
+                instant.date(),
+                {
+                    r.id: (r.status, r.status_since)
+                    for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))
+                },
+            )
+        )
         return result
 
     refresh_at(now)
@@ -176,8 +198,11 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
             void(api, supervisor_a, visit_id)
         elif op[0] in ("discharge", "readmit"):
             status = "discharged" if op[0] == "discharge" else "active"
-            answer = api.patch(f"/residents/{residents[op[1]]['id']}", as_=admin,
-                               json={"status": status, "status_since": now.date().isoformat()})
+            answer = api.patch(
+                f"/residents/{residents[op[1]]['id']}",
+                as_=admin,
+                json={"status": status, "status_since": now.date().isoformat()},
+            )
             assert answer.status_code == 200, answer.json
         elif op[0] == "refresh" and now + timedelta(hours=op[1]) <= END:
             now += timedelta(hours=op[1])
@@ -197,10 +222,13 @@ def test_incremental_refresh_matches_the_reference(app, api, admin, worker_a, su
     upcoming = {period.label for period in prepare.upcoming(today)}
     assert kept_counts(upcoming) == counts_of_the_stored_results(upcoming)
     tomorrow = today + timedelta(days=1)
-    expected = {key: value for key, value in reference(
-        rules, ids, [*snapshots, (tomorrow, snapshots[-1][1])], tomorrow).items()
-        if key[1] in upcoming}
+    expected = {
+        key: value
+        for key, value in reference(
+            rules, ids, [*snapshots, (tomorrow, snapshots[-1][1])], tomorrow
+        ).items()
+        if key[1] in upcoming
+    }
     assert prepared == {key: expected[key] for key in prepared}
     if db.session.get(CoverageState, 1).prepared_complete:
         assert prepared == expected
-

@@ -43,22 +43,35 @@ def test_a_last_visit_is_carried_from_every_period_that_ends_within_reach(label)
                 assert not oldest <= earlier.label <= newest, (kind, earlier.label)
 
 
-@pytest.mark.parametrize(("admitted", "status", "since", "window"), [
-    (D(1), "active", D(1), (D(16), D(22))),
-    (D(20), "active", D(20), (D(20), D(22))),           # admitted on Friday
-    (D(1), "discharged", D(17), (D(16), D(17))),        # discharged on Tuesday
-    (D(1), "deceased", D(15), None),                    # before the week
-    (D(23), "active", D(23), None),                     # after the week
-    (D(18), "discharged", D(19), (D(18), D(19))),
-])
+@pytest.mark.parametrize(
+    ("admitted", "status", "since", "window"),
+    [
+        (D(1), "active", D(1), (D(16), D(22))),
+        (D(20), "active", D(20), (D(20), D(22))),  # admitted on Friday
+        (D(1), "discharged", D(17), (D(16), D(17))),  # discharged on Tuesday
+        (D(1), "deceased", D(15), None),  # before the week
+        (D(23), "active", D(23), None),  # after the week
+        (D(18), "discharged", D(19), (D(18), D(19))),
+    ],
+)
 def test_active_window(admitted, status, since, window):
     assert active_window(W47, admitted, status, since) == window
 
 
-@pytest.mark.parametrize(("required", "active", "days", "expected"), [
-    (2, 7, 7, 2), (2, 3, 7, 1), (2, 2, 7, 1), (3, 5, 7, 3), (3, 4, 7, 2), (2, 1, 7, 1),
-    (1, 10, 30, 1), (4, 15, 30, 2), (0, 7, 7, 0),
-])
+@pytest.mark.parametrize(
+    ("required", "active", "days", "expected"),
+    [
+        (2, 7, 7, 2),
+        (2, 3, 7, 1),
+        (2, 2, 7, 1),
+        (3, 5, 7, 3),
+        (3, 4, 7, 2),
+        (2, 1, 7, 1),
+        (1, 10, 30, 1),
+        (4, 15, 30, 2),
+        (0, 7, 7, 0),
+    ],
+)
 def test_prorating_rounds_up(required, active, days, expected):
     assert prorated(required, active, days) == expected
 
@@ -66,31 +79,34 @@ def test_prorating_rounds_up(required, active, days, expected):
 FULL = (D(16), D(22))
 
 
-@pytest.mark.parametrize(("required", "window", "visits", "today", "status", "due_on"), [
-    # on track, turning at risk on Saturday (two days for two rounds)
-    (2, FULL, [], D(16), "on_track", D(21)),
-    (2, FULL, [], D(20), "on_track", D(21)),
-    (2, FULL, [], D(21), "at_risk", D(22)),
-    (2, FULL, [], D(22), "missed", None),
-    # one round done: at risk on Sunday, unless Sunday itself was the day
-    (2, FULL, [D(17)], D(18), "on_track", D(22)),
-    (2, FULL, [D(17)], D(22), "at_risk", None),
-    (2, FULL, [D(22)], D(22), "missed", None),
-    (2, FULL, [D(17), D(17)], D(19), "on_track", D(22)),
-    (2, FULL, [D(17), D(19)], D(19), "met", None),
-    # visits outside the period never count
-    (2, FULL, [D(15), D(23)], D(16), "on_track", D(21)),
-    # admitted on Friday: one round in three days
-    (1, (D(20), D(22)), [], D(16), "on_track", D(22)),
-    (1, (D(20), D(22)), [], D(22), "at_risk", None),
-    # discharged on Tuesday, never visited: missed from Wednesday
-    (1, (D(16), D(17)), [], D(17), "at_risk", D(18)),
-    (1, (D(16), D(17)), [], D(18), "missed", None),
-    # nothing required: met
-    (0, FULL, [], D(16), "met", None),
-    # after the period, short is missed whatever the day
-    (2, FULL, [D(16)], D(23), "missed", None),
-])
+@pytest.mark.parametrize(
+    ("required", "window", "visits", "today", "status", "due_on"),
+    [
+        # on track, turning at risk on Saturday (two days for two rounds)
+        (2, FULL, [], D(16), "on_track", D(21)),
+        (2, FULL, [], D(20), "on_track", D(21)),
+        (2, FULL, [], D(21), "at_risk", D(22)),
+        (2, FULL, [], D(22), "missed", None),
+        # one round done: at risk on Sunday, unless Sunday itself was the day
+        (2, FULL, [D(17)], D(18), "on_track", D(22)),
+        (2, FULL, [D(17)], D(22), "at_risk", None),
+        (2, FULL, [D(22)], D(22), "missed", None),
+        (2, FULL, [D(17), D(17)], D(19), "on_track", D(22)),
+        (2, FULL, [D(17), D(19)], D(19), "met", None),
+        # visits outside the period never count
+        (2, FULL, [D(15), D(23)], D(16), "on_track", D(21)),
+        # admitted on Friday: one round in three days
+        (1, (D(20), D(22)), [], D(16), "on_track", D(22)),
+        (1, (D(20), D(22)), [], D(22), "at_risk", None),
+        # discharged on Tuesday, never visited: missed from Wednesday
+        (1, (D(16), D(17)), [], D(17), "at_risk", D(18)),
+        (1, (D(16), D(17)), [], D(18), "missed", None),
+        # nothing required: met
+        (0, FULL, [], D(16), "met", None),
+        # after the period, short is missed whatever the day
+        (2, FULL, [D(16)], D(23), "missed", None),
+    ],
+)
 def test_status_and_when_it_turns(required, window, visits, today, status, due_on):
     result = assess(W47, required, window, visits, today)
     assert (result.status, result.due_on) == (status, due_on)

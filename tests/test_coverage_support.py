@@ -29,8 +29,7 @@ def sync_visit(api, worker, resident: dict, when: str) -> str:
 
 
 def void(api, supervisor, visit_id: str) -> None:
-    answer = api.post(f"/visits/{visit_id}/void", json={"reason": "recorded twice"},
-                      as_=supervisor)
+    answer = api.post(f"/visits/{visit_id}/void", json={"reason": "recorded twice"}, as_=supervisor)
     assert answer.status_code == 200, answer.json
 
 
@@ -43,9 +42,11 @@ def refresh(when: str) -> dict:
 
 def result(resident: dict, period: str) -> CoverageResult | None:
     db.session.expire_all()
-    return db.session.scalar(select(CoverageResult).where(
-        CoverageResult.resident_id == uuid.UUID(resident["id"]),
-        CoverageResult.period == period))
+    return db.session.scalar(
+        select(CoverageResult).where(
+            CoverageResult.resident_id == uuid.UUID(resident["id"]), CoverageResult.period == period
+        )
+    )
 
 
 def summary(resident: dict, period: str) -> tuple | None:
@@ -62,19 +63,26 @@ def open_alerts(resident: dict | None = None) -> list[tuple[str, str]]:
 
 
 def set_policies(api, admin, default=(2, "week"), care_levels=(), residents=()) -> None:
-    body = {"default": {"required": default[0], "period": default[1]},
-            "care_levels": [{"care_level": level, "required": n, "period": period}
-                            for level, n, period in care_levels],
-            "residents": [{"resident_id": rid, "required": n, "period": period}
-                          for rid, n, period in residents]}
+    body = {
+        "default": {"required": default[0], "period": default[1]},
+        "care_levels": [
+            {"care_level": level, "required": n, "period": period}
+            for level, n, period in care_levels
+        ],
+        "residents": [
+            {"resident_id": rid, "required": n, "period": period} for rid, n, period in residents
+        ],
+    }
     answer = api._call("PUT", "/coverage/policies", json=body, as_=admin)
     assert answer.status_code == 200, answer.json
 
 
 def kept_counts(leaving_out: Collection[str] = ()) -> dict:
-    return {(c.period, c.unit_id, c.status, c.shortfall, c.days_visited, c.never_visited):
-            c.residents for c in db.session.scalars(select(CoverageCount))
-            if c.period not in leaving_out}
+    return {
+        (c.period, c.unit_id, c.status, c.shortfall, c.days_visited, c.never_visited): c.residents
+        for c in db.session.scalars(select(CoverageCount))
+        if c.period not in leaving_out
+    }
 
 
 def counts_of_the_stored_results(leaving_out: Collection[str] = ()) -> dict:
@@ -84,7 +92,13 @@ def counts_of_the_stored_results(leaving_out: Collection[str] = ()) -> dict:
     for r in db.session.scalars(select(CoverageResult)):
         if r.period in leaving_out:
             continue
-        key = (r.period, r.unit_id, r.status, r.required - r.days_visited, r.days_visited,
-               r.last_visit_at is None)
+        key = (
+            r.period,
+            r.unit_id,
+            r.status,
+            r.required - r.days_visited,
+            r.days_visited,
+            r.last_visit_at is None,
+        )
         counts[key] = counts.get(key, 0) + 1
     return counts

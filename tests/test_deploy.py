@@ -41,6 +41,7 @@ SERVER_NAME = "rounds.test"
 
 # -- the recipes ---------------------------------------------------------------------------
 
+
 def _compose() -> dict:
     return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
 
@@ -64,8 +65,11 @@ def test_compose_file_describes_the_stack_and_names_only_files_that_exist():
     compose = _compose()
     services = compose["services"]
     assert set(services) == {"db", "migrate", "app", "scheduler", "proxy"}
-    stages = {rest.split()[-1] for word, rest in _dockerfile_instructions()
-              if word == "FROM" and " AS " in rest.upper()}
+    stages = {
+        rest.split()[-1]
+        for word, rest in _dockerfile_instructions()
+        if word == "FROM" and " AS " in rest.upper()
+    }
     for name, service in services.items():
         build = service.get("build")
         if build:
@@ -88,8 +92,9 @@ def test_compose_file_describes_the_stack_and_names_only_files_that_exist():
     assert services["migrate"]["command"] == ["rounds", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     for name in ("app", "scheduler"):
-        assert services[name]["depends_on"]["migrate"]["condition"] == \
-            "service_completed_successfully"
+        assert (
+            services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
         assert "command" not in services[name] or services[name]["command"][0] == "rounds"
     assert services["scheduler"]["command"] == ["rounds", "scheduler"]
     assert "443:443" in services["proxy"]["ports"]
@@ -100,21 +105,32 @@ def test_compose_file_describes_the_stack_and_names_only_files_that_exist():
 
 
 def test_every_rounds_command_in_the_recipes_exists():
-    commands = {tuple(s["command"][1:2]) for s in _compose()["services"].values()
-                if s.get("command", [""])[0] == "rounds"}
+    commands = {
+        tuple(s["command"][1:2])
+        for s in _compose()["services"].values()
+        if s.get("command", [""])[0] == "rounds"
+    }
     for unit in (DEPLOY / "systemd").glob("*.service"):
         for match in re.findall(r"bin/rounds (\w+)", unit.read_text()):
             commands.add((match,))
     for (command,) in commands:
-        done = subprocess.run([BIN / "rounds", command, "--help"], capture_output=True,
-                              text=True, cwd=ROOT, check=False)
+        done = subprocess.run(
+            [BIN / "rounds", command, "--help"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
         assert done.returncode == 0, f"rounds {command}: {done.stderr[-500:]}"
 
 
 def test_image_recipe_copies_only_files_that_exist_and_runs_as_a_user():
     instructions = _dockerfile_instructions()
-    ignored = [line.strip() for line in (DEPLOY / "Dockerfile.dockerignore").read_text()
-               .splitlines() if line.strip() and not line.startswith("#")]
+    ignored = [
+        line.strip()
+        for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     copied = 0
     for word, rest in instructions:
         if word != "COPY" or rest.startswith("--from="):
@@ -123,8 +139,9 @@ def test_image_recipe_copies_only_files_that_exist_and_runs_as_a_user():
         for source in sources:
             assert (ROOT / source).exists(), f"COPY {source}: no such file"
             clean = source.rstrip("/")
-            assert not any(fnmatch.fnmatch(clean, pattern.removeprefix("**/"))
-                           for pattern in ignored), f"{source} is in the .dockerignore"
+            assert not any(
+                fnmatch.fnmatch(clean, pattern.removeprefix("**/")) for pattern in ignored
+            ), f"{source} is in the .dockerignore"
             copied += 1
     assert copied >= 5
     # The app stage (the one gunicorn runs in) drops root before its CMD.
@@ -165,8 +182,10 @@ def test_example_environment_holds_no_real_secret_and_is_documented():
         assert "CHANGE-ME" in value
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None and not IN_CI,
-                    reason="no systemd-analyze (deploy/ensure-test-tools.sh installs it under CI)")
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None and not IN_CI,
+    reason="no systemd-analyze (deploy/ensure-test-tools.sh installs it under CI)",
+)
 def test_systemd_units_verify(tmp_path):
     """Checked with the paths moved to this checkout, so the programs they start exist."""
     units = sorted((DEPLOY / "systemd").glob("rounds-*"))
@@ -174,9 +193,12 @@ def test_systemd_units_verify(tmp_path):
     for unit in units:
         moved = unit.read_text().replace("/srv/rounds/.venv/bin", str(BIN))
         (tmp_path / unit.name).write_text(moved.replace("/srv/rounds", str(ROOT)))
-    done = subprocess.run(["systemd-analyze", "verify", "--man=no",
-                           *[str(tmp_path / u.name) for u in units]],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *[str(tmp_path / u.name) for u in units]],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
 
 
@@ -191,14 +213,16 @@ def test_nginx_site_sends_the_apps_security_policy():
 
 # -- the stack on loopback -------------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path, *, verify=True,
-              seconds: float = 40) -> requests.Response:
+def _wait_for(
+    url: str, process: subprocess.Popen, log: Path, *, verify=True, seconds: float = 40
+) -> requests.Response:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -220,14 +244,26 @@ class Stack:
     def start(self, name: str, command: list) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen([str(part) for part in command], cwd=ROOT, env=self.env,
-                                       stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [str(part) for part in command],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         self.processes.append(process)
         return process, log
 
     def rounds(self, *args: str) -> str:
-        done = subprocess.run([str(BIN / "rounds"), *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, check=False, timeout=120)
+        done = subprocess.run(
+            [str(BIN / "rounds"), *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
         assert done.returncode == 0, f"rounds {' '.join(args)}:\n{done.stdout}{done.stderr}"
         return done.stdout
 
@@ -249,8 +285,9 @@ def _children(pid: int) -> list[int]:
 
 
 def _has_scheduler() -> bool:
-    done = subprocess.run([str(BIN / "rounds"), "scheduler", "--help"], cwd=ROOT,
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        [str(BIN / "rounds"), "scheduler", "--help"], cwd=ROOT, capture_output=True, check=False
+    )
     return done.returncode == 0
 
 
@@ -267,13 +304,34 @@ def _start_nginx(stack: Stack, upstream: str, dist: Path) -> tuple[str, str]:
     """Render the site as docs/deploy.md does, on loopback ports, with a throwaway certificate."""
     work = stack.workdir / "nginx"
     work.mkdir()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", f"/CN={SERVER_NAME}", "-keyout", str(work / "privkey.pem"),
-                    "-out", str(work / "fullchain.pem")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={SERVER_NAME}",
+            "-keyout",
+            str(work / "privkey.pem"),
+            "-out",
+            str(work / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     http, https = _free_port(), _free_port()
-    values = {"PROXY_SERVER_NAME": SERVER_NAME, "PROXY_UPSTREAM": upstream,
-              "PROXY_TLS_CERT": str(work / "fullchain.pem"),
-              "PROXY_TLS_KEY": str(work / "privkey.pem"), "PROXY_PWA_ROOT": str(dist)}
+    values = {
+        "PROXY_SERVER_NAME": SERVER_NAME,
+        "PROXY_UPSTREAM": upstream,
+        "PROXY_TLS_CERT": str(work / "fullchain.pem"),
+        "PROXY_TLS_KEY": str(work / "privkey.pem"),
+        "PROXY_PWA_ROOT": str(dist),
+    }
     site = (DEPLOY / "nginx" / "rounds.conf.template").read_text()
     for name, value in values.items():
         site = site.replace("${" + name + "}", value)
@@ -283,17 +341,25 @@ def _start_nginx(stack: Stack, upstream: str, dist: Path) -> tuple[str, str]:
     site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
     (work / "rounds.conf").write_text(site)
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    temp = " ".join(f"{kind}_temp_path {work}/{kind};"
-                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = " ".join(
+        f"{kind}_temp_path {work}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (work / "nginx.conf").write_text(
         f"{'user root;' if os.geteuid() == 0 else ''}\nworker_processes 1;\n"
         f"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{ {mime} access_log {work}/access.log; {temp} include {work}/rounds.conf; }}\n")
-    test = subprocess.run(["nginx", "-t", "-p", str(work), "-c", str(work / "nginx.conf")],
-                          capture_output=True, text=True, check=False)
+        f"http {{ {mime} access_log {work}/access.log; {temp} include {work}/rounds.conf; }}\n"
+    )
+    test = subprocess.run(
+        ["nginx", "-t", "-p", str(work), "-c", str(work / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert test.returncode == 0, test.stderr
-    process, _log = stack.start("nginx", ["nginx", "-p", work, "-c", work / "nginx.conf",
-                                         "-g", "daemon off;"])
+    process, _log = stack.start(
+        "nginx", ["nginx", "-p", work, "-c", work / "nginx.conf", "-g", "daemon off;"]
+    )
     _wait_for(f"https://127.0.0.1:{https}/healthz", process, work / "error.log", verify=False)
     return f"http://127.0.0.1:{http}", f"https://127.0.0.1:{https}"
 
@@ -309,17 +375,25 @@ def test_production_stack_on_loopback(tmp_path):
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     with postgres_cluster("rounds_smoke") as url:
         port = _free_port()
-        env = {**os.environ, "ROUNDS_DATABASE_URL": url.replace("+psycopg", ""),
-               "ROUNDS_SECRET_KEY": "smoke-test-only", "ROUNDS_TIMEZONE": "Asia/Shanghai",
-               "ROUNDS_INSTANCE_DIR": str(tmp_path / "instance"), "ROUNDS_LOG_FORMAT": "json",
-               "ROUNDS_HSTS": "true", "ROUNDS_TRUSTED_PROXIES": "1",
-               # Production refuses to start without it (QR codes hold absolute addresses).
-               "ROUNDS_PUBLIC_URL": "https://rounds.example.org",
-               "ROUNDS_WEB_BIND": f"127.0.0.1:{port}", "ROUNDS_WEB_WORKERS": "4",
-               "ROUNDS_WEB_THREADS": "2", "ROUNDS_COVERAGE_REFRESH_SECONDS": "2",
-               "ROUNDS_PWA_DIST": str(tmp_path / "no-app-here"),
-               # `rounds` and gunicorn run this checkout's code, whichever one the venv points at.
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "ROUNDS_DATABASE_URL": url.replace("+psycopg", ""),
+            "ROUNDS_SECRET_KEY": "smoke-test-only",
+            "ROUNDS_TIMEZONE": "Asia/Shanghai",
+            "ROUNDS_INSTANCE_DIR": str(tmp_path / "instance"),
+            "ROUNDS_LOG_FORMAT": "json",
+            "ROUNDS_HSTS": "true",
+            "ROUNDS_TRUSTED_PROXIES": "1",
+            # Production refuses to start without it (QR codes hold absolute addresses).
+            "ROUNDS_PUBLIC_URL": "https://rounds.example.org",
+            "ROUNDS_WEB_BIND": f"127.0.0.1:{port}",
+            "ROUNDS_WEB_WORKERS": "4",
+            "ROUNDS_WEB_THREADS": "2",
+            "ROUNDS_COVERAGE_REFRESH_SECONDS": "2",
+            "ROUNDS_PWA_DIST": str(tmp_path / "no-app-here"),
+            # `rounds` and gunicorn run this checkout's code, whichever one the venv points at.
+            "PYTHONPATH": str(ROOT),
+        }
         stack = Stack(tmp_path, env)
         try:
             _run_the_stack(stack, url, port, tmp_path)
@@ -330,8 +404,10 @@ def test_production_stack_on_loopback(tmp_path):
 def _run_the_stack(stack: Stack, url: str, port: int, tmp_path: Path) -> None:
     stack.rounds("db", "upgrade")
     stack.rounds("demo-data")
-    web, web_log = stack.start("gunicorn", [BIN / "gunicorn", "--config",
-                                            DEPLOY / "gunicorn.conf.py", "server:create_app()"])
+    web, web_log = stack.start(
+        "gunicorn",
+        [BIN / "gunicorn", "--config", DEPLOY / "gunicorn.conf.py", "server:create_app()"],
+    )
     direct = f"http://127.0.0.1:{port}"
     health = _wait_for(f"{direct}/healthz", web, web_log)
     assert health.status_code == 200, health.text
@@ -354,9 +430,14 @@ def _run_the_stack(stack: Stack, url: str, port: int, tmp_path: Path) -> None:
     session.headers["Host"] = SERVER_NAME
 
     # A worker's phone: login, first pull, a batch of visits, the retry after a lost answer.
-    login = session.post(f"{base}/api/v1/auth/login", json={
-        "username": "worker1", "password": "rounds-demo",
-        "device": {"id": "5b0f7c1e-8f0e-4d7a-9a55-1f2e3d4c5b6a", "name": "smoke"}})
+    login = session.post(
+        f"{base}/api/v1/auth/login",
+        json={
+            "username": "worker1",
+            "password": "rounds-demo",
+            "device": {"id": "5b0f7c1e-8f0e-4d7a-9a55-1f2e3d4c5b6a", "name": "smoke"},
+        },
+    )
     assert login.status_code == 200, login.text
     session.headers["Authorization"] = f"Bearer {login.json()['token']}"
     pull = session.post(f"{base}/api/v1/sync", json=sync_body())
@@ -383,8 +464,7 @@ def _run_the_stack(stack: Stack, url: str, port: int, tmp_path: Path) -> None:
         engine.dispose()
 
     # One JSON line per request, the proxy's request id in it, nobody's data.
-    lines = [json.loads(line) for line in web_log.read_text().splitlines()
-             if line.startswith("{")]
+    lines = [json.loads(line) for line in web_log.read_text().splitlines() if line.startswith("{")]
     synced = [line for line in lines if line.get("request_id") == request_id]
     assert len(synced) == 1 and synced[0]["path"] == "/api/v1/sync"
     assert synced[0]["status"] == 200 and synced[0]["user_id"]
@@ -393,12 +473,17 @@ def _run_the_stack(stack: Stack, url: str, port: int, tmp_path: Path) -> None:
 
 def _check_the_proxy(http: str, https: str) -> None:
     """TLS, a redirect from plain HTTP, the app's files with the right cache lifetimes."""
-    redirect = requests.get(f"{http}/roster", headers={"Host": SERVER_NAME},
-                            allow_redirects=False, timeout=5)
+    redirect = requests.get(
+        f"{http}/roster", headers={"Host": SERVER_NAME}, allow_redirects=False, timeout=5
+    )
     assert redirect.status_code == 301
     assert redirect.headers["Location"] == f"https://{SERVER_NAME}/roster"
-    get = lambda path: requests.get(f"{https}{path}", verify=False, timeout=5,  # noqa: E731
-                                    headers={"Host": SERVER_NAME})
+
+    def get(path):
+        return requests.get(
+            f"{https}{path}", verify=False, timeout=5, headers={"Host": SERVER_NAME}
+        )
+
     asset = get("/assets/index-AbC123.js")
     assert asset.status_code == 200
     assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -421,17 +506,24 @@ def _check_the_proxy(http: str, https: str) -> None:
 def _check_the_scheduler(stack: Stack, engine, direct: str, resident_id: str) -> None:
     """The scheduler process refreshes coverage: the synced visit is counted, health says so."""
     scheduler, log = stack.start("scheduler", [BIN / "rounds", "scheduler"])
-    query = text("SELECT max(days_visited) FROM coverage_results "
-                 "WHERE resident_id = :r AND period LIKE '%-W%'")
+    query = text(
+        "SELECT max(days_visited) FROM coverage_results "
+        "WHERE resident_id = :r AND period LIKE '%-W%'"
+    )
     deadline = time.monotonic() + 30
     counted = None
     while time.monotonic() < deadline and not counted:
         if scheduler.poll() is not None:
             pytest.fail(f"the scheduler exited:\n{log.read_text()[-3000:]}")
         with engine.connect() as connection:
-            counted = connection.execute(query, {"r": resident_id.replace("-", "")
-                                                 if engine.dialect.name == "sqlite"
-                                                 else resident_id}).scalar()
+            counted = connection.execute(
+                query,
+                {
+                    "r": resident_id.replace("-", "")
+                    if engine.dialect.name == "sqlite"
+                    else resident_id
+                },
+            ).scalar()
         time.sleep(0.3)
     assert counted == 1, log.read_text()[-3000:]
     coverage = requests.get(f"{direct}/healthz", timeout=5).json()["coverage"]
@@ -441,7 +533,10 @@ def _check_the_scheduler(stack: Stack, engine, direct: str, resident_id: str) ->
     time.sleep(3)
     assert second.poll() is None, second_log.read_text()[-2000:]
     with engine.connect() as connection:
-        doubled = connection.execute(text(
-            "SELECT count(*) FROM (SELECT slot FROM job_runs WHERE slot IS NOT NULL "
-            "GROUP BY slot HAVING count(*) > 1) AS d")).scalar()
+        doubled = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT slot FROM job_runs WHERE slot IS NOT NULL "
+                "GROUP BY slot HAVING count(*) > 1) AS d"
+            )
+        ).scalar()
     assert doubled == 0

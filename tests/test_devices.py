@@ -11,13 +11,20 @@ from tests.conftest import PASSWORD, Person, make_person
 
 
 def login(api, username: str, device_id: uuid.UUID):
-    return api.post("/auth/login", json={"username": username, "password": PASSWORD,
-                                         "device": {"id": str(device_id), "name": "phone"}})
+    return api.post(
+        "/auth/login",
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "device": {"id": str(device_id), "name": "phone"},
+        },
+    )
 
 
 def as_person(answer) -> Person:
-    return Person(user=None, token=answer.json["token"],
-                  device_id=uuid.UUID(answer.json["device_id"]))
+    return Person(
+        user=None, token=answer.json["token"], device_id=uuid.UUID(answer.json["device_id"])
+    )
 
 
 def test_another_workers_login_with_a_device_id_does_not_take_it_over(api, worker_a, ward_a):
@@ -65,13 +72,16 @@ def test_the_owner_logging_in_again_keeps_the_device(api, worker_a):
 
 
 def test_a_visit_synced_from_a_shared_phone_is_on_the_device_of_whoever_logged_in(
-        api, worker_a, resident_a, ward_a):
+    api, worker_a, resident_a, ward_a
+):
     from tests.visitdata import sync_body, visit_payload
 
     make_person(api, "worker.c", "worker", [ward_a])
     second = as_person(login(api, "worker.c", worker_a.device_id))
     visit = visit_payload(resident_a)
-    assert api.post("/sync", json=sync_body([visit]), as_=second).json["results"][0][
-        "status"] == "created"
+    assert (
+        api.post("/sync", json=sync_body([visit]), as_=second).json["results"][0]["status"]
+        == "created"
+    )
     stored = api.get(f"/visits/{visit['id']}", as_=second).json
     assert stored["device_id"] == str(second.device_id)

@@ -34,8 +34,12 @@ def inbox(app):
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SECURITY="none",
-                      SMTP_FROM="rounds@home.example")
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=controller.port,
+        SMTP_SECURITY="none",
+        SMTP_FROM="rounds@home.example",
+    )
     yield handler
     controller.stop()
 
@@ -46,8 +50,9 @@ def two_at_risk(app, api, admin, ward_a, supervisor_a):
     for name in ("王桂英", "李秀英"):
         add_resident(api, admin, ward_a, name=name, admitted_on="2026-01-05")
     refresh("2026-11-21T08:00+08:00")
-    answer = api._call("PUT", "/alerts/digest-address", json={"email": "chen@home.example"},
-                       as_=supervisor_a)
+    answer = api._call(
+        "PUT", "/alerts/digest-address", json={"email": "chen@home.example"}, as_=supervisor_a
+    )
     assert answer.status_code == 200 and answer.json == {"email": "chen@home.example"}
 
 

@@ -22,8 +22,10 @@ def test_visits_csv_for_an_admin(api, admin, data):  # noqa: F811
     assert answer.status_code == 200
     assert answer.is_streamed
     assert answer.content_type == "text/csv; charset=utf-8"
-    assert answer.headers["Content-Disposition"] == \
-        'attachment; filename="rounds-visits_2025-09-01_2025-10-31.csv"'
+    assert (
+        answer.headers["Content-Disposition"]
+        == 'attachment; filename="rounds-visits_2025-09-01_2025-10-31.csv"'
+    )
     assert answer.get_data()[:3] == b"\xef\xbb\xbf"
     rows = parse(answer)
     assert tuple(rows[0]) == VISIT_COLUMNS
@@ -33,7 +35,10 @@ def test_visits_csv_for_an_admin(api, admin, data):  # noqa: F811
     by_id = {row["visit_id"]: row for row in rows}
     a6 = by_id[data.visits["A6"]["id"]]
     assert (a6["obs_living"], a6["feedback"], a6["amendments"]) == (
-        "concern", "房间太冷 room too cold", "1")
+        "concern",
+        "房间太冷 room too cold",
+        "1",
+    )
     assert a6["resident"] == "张建国" and a6["unit"] == "Ward A 甲病区"
     assert a6["worker"] == "Worker.A2" and a6["satisfaction"] == "unsatisfied"
     assert a6["checked_in_at"] == "2025-10-03 10:00:00+08:00"
@@ -45,27 +50,29 @@ def test_visits_csv_for_an_admin(api, admin, data):  # noqa: F811
     assert sum(row["burst"] == "true" for row in rows) == 5
 
 
-def test_visits_csv_by_unit_and_by_supervisor(api, admin, supervisor_a, ward_a, ward_b,
-                                              data):  # noqa: F811
+def test_visits_csv_by_unit_and_by_supervisor(api, admin, supervisor_a, ward_a, ward_b, data):  # noqa: F811
     mine = parse(api.get(f"/exports/visits.csv?{RANGE}", as_=supervisor_a))
     assert {row["unit"] for row in mine} == {"Ward A 甲病区"} and len(mine) == 7
-    both = parse(api.get(f"/exports/visits.csv?{RANGE}&unit_id={ward_a.id}&unit_id={ward_b.id}",
-                         as_=admin))
+    both = parse(
+        api.get(f"/exports/visits.csv?{RANGE}&unit_id={ward_a.id}&unit_id={ward_b.id}", as_=admin)
+    )
     assert len(both) == 17
-    september = parse(api.get(f"/exports/visits.csv?from=2025-09-01&to=2025-09-30"
-                              f"&unit_id={ward_b.id}", as_=admin))
+    september = parse(
+        api.get(f"/exports/visits.csv?from=2025-09-01&to=2025-09-30&unit_id={ward_b.id}", as_=admin)
+    )
     assert len(september) == 2 + 5
-    assert api.get(f"/exports/visits.csv?unit_id={ward_b.id}",
-                   as_=supervisor_a).status_code == 404
+    assert api.get(f"/exports/visits.csv?unit_id={ward_b.id}", as_=supervisor_a).status_code == 404
 
 
 def test_a_followup_handled_shows_in_the_csv(api, supervisor_a, data):  # noqa: F811
-    api.post(f"/followups/{data.visits['A3']['id']}/handle", json={"note": "done"},
-             as_=supervisor_a)
+    api.post(
+        f"/followups/{data.visits['A3']['id']}/handle", json={"note": "done"}, as_=supervisor_a
+    )
     rows = parse(api.get(f"/exports/visits.csv?{RANGE}", as_=supervisor_a))
     handled = [row for row in rows if row["followup_note"]]
     assert [(row["visit_id"], row["followup_note"]) for row in handled] == [
-        (data.visits["A3"]["id"], "done")]
+        (data.visits["A3"]["id"], "done")
+    ]
 
 
 def test_an_empty_range_is_a_header_only(api, admin, data):  # noqa: F811
@@ -79,8 +86,10 @@ def test_coverage_csv(app, api, admin, supervisor_a, data):  # noqa: F811
     coverage.refresh(at("2025-09-05", "12:00:00"))
     answer = api.get("/exports/coverage.csv?from=2025-09-01&to=2025-09-07", as_=admin)
     assert answer.status_code == 200
-    assert 'filename="rounds-coverage_2025-09-01_2025-09-07.csv"' in \
-        answer.headers["Content-Disposition"]
+    assert (
+        'filename="rounds-coverage_2025-09-01_2025-09-07.csv"'
+        in answer.headers["Content-Disposition"]
+    )
     rows = parse(answer)
     assert tuple(rows[0]) == COVERAGE_COLUMNS
     assert {row["period"] for row in rows} == {"2025-W36"}
@@ -88,11 +97,11 @@ def test_coverage_csv(app, api, admin, supervisor_a, data):  # noqa: F811
     by_name = {row["resident"]: row for row in rows}
     assert by_name["王桂英"]["days_visited"] == "2"  # A1 on Monday, A3 on Wednesday
     assert by_name["Client 1"]["days_visited"] == "2"
-    mine = parse(api.get("/exports/coverage.csv?from=2025-09-01&to=2025-09-07",
-                         as_=supervisor_a))
+    mine = parse(api.get("/exports/coverage.csv?from=2025-09-01&to=2025-09-07", as_=supervisor_a))
     assert {row["unit"] for row in mine} == {"Ward A 甲病区"}
-    months = parse(api.get("/exports/coverage.csv?from=2025-09-01&to=2025-09-07&period=month",
-                           as_=admin))
+    months = parse(
+        api.get("/exports/coverage.csv?from=2025-09-01&to=2025-09-07&period=month", as_=admin)
+    )
     assert months == []  # the default rule counts weeks: no monthly results
 
 

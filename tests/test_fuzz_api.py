@@ -29,9 +29,13 @@ DEMO_PASSWORD = "rounds-demo"
 # Operations that would end the fuzzer's own session: logging out revokes the very token
 # every later request carries.
 EXCLUDED = {("POST", "/api/v1/auth/logout")}
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
-          checks.content_type_conformance, checks.response_schema_conformance,
-          checks.response_headers_conformance]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +69,14 @@ def tokens(demo_app) -> dict[str, str]:
     client = demo_app.test_client()
     found = {}
     for username in ("admin", "worker1"):
-        answer = client.post("/api/v1/auth/login", json={
-            "username": username, "password": DEMO_PASSWORD,
-            "device": {"id": str(uuid.uuid4()), "name": "fuzzer"}})
+        answer = client.post(
+            "/api/v1/auth/login",
+            json={
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "device": {"id": str(uuid.uuid4()), "name": "fuzzer"},
+            },
+        )
         assert answer.status_code == 200, answer.get_json()
         found[username] = answer.get_json()["token"]
     return found
@@ -85,11 +94,20 @@ def _failures(operation, token: str, app) -> list[str]:
     """Fuzz one operation; the failures found (empty: none)."""
     # identity: the checks read the body as sent, not gzipped by Flask-Compress
     headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
-    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                         operation.as_strategy(GenerationMode.NEGATIVE))
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+    )
     def fuzz(case):
         with app.app_context():
             try:
@@ -109,6 +127,9 @@ def _failures(operation, token: str, app) -> list[str]:
 
 @pytest.mark.parametrize("who", ["admin", "worker1"])
 def test_no_input_makes_the_api_fail_or_stray_from_its_document(who, tokens, demo_app):
-    failures = [f for operation in _operations(demo_app)
-                for f in _failures(operation, tokens[who], demo_app)]
+    failures = [
+        f
+        for operation in _operations(demo_app)
+        for f in _failures(operation, tokens[who], demo_app)
+    ]
     assert not failures, "\n\n".join(failures)

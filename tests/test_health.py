@@ -30,8 +30,11 @@ def test_a_database_behind_the_code_is_503(app, client):
         answer = client.get("/healthz")
         assert answer.status_code == 503
         assert answer.json["status"] == "fail"
-        assert answer.json["migrations"] == {"status": "behind", "database": ["0001_foundation"],
-                                             "code": [current]}
+        assert answer.json["migrations"] == {
+            "status": "behind",
+            "database": ["0001_foundation"],
+            "code": [current],
+        }
     finally:  # the PostgreSQL pass shares one database between tests
         db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
         db.session.commit()
@@ -81,6 +84,7 @@ def test_behind_a_proxy_the_client_address_and_scheme_come_from_it(database_url)
 
         return {"address": request.remote_addr, "scheme": request.scheme}
 
-    answer = app.test_client().get("/_test/whoami", headers={
-        "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+    answer = app.test_client().get(
+        "/_test/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
     assert answer.json == {"address": "203.0.113.9", "scheme": "https"}

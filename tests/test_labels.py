@@ -29,8 +29,10 @@ def sheets(html: str) -> list[int]:
 
 @pytest.fixture
 def ward_of_25(api, admin, ward_a):
-    return [add_resident(api, admin, ward_a, name=f"Resident {n:02}", room=f"{100 + n}")
-            for n in range(25)]
+    return [
+        add_resident(api, admin, ward_a, name=f"Resident {n:02}", room=f"{100 + n}")
+        for n in range(25)
+    ]
 
 
 def test_unit_sheet_small_labels_three_by_eight(api, app, admin, ward_a, ward_of_25):
@@ -43,10 +45,15 @@ def test_unit_sheet_small_labels_three_by_eight(api, app, admin, ward_a, ward_of
     assert 'class="layout-small"' in html
     printed = labels(html)
     assert [label["name"] for label in printed] == [r["name"] for r in ward_of_25]
-    assert printed[0] == {"name": "Resident 00", "unit": "Ward A 甲病区", "place": "100",
-                          "url": f"https://rounds.example.org/r/{ward_of_25[0]['qr_token']}"}
-    assert all(label["url"].endswith(r["qr_token"]) for label, r in zip(printed, ward_of_25,
-                                                                           strict=True))
+    assert printed[0] == {
+        "name": "Resident 00",
+        "unit": "Ward A 甲病区",
+        "place": "100",
+        "url": f"https://rounds.example.org/r/{ward_of_25[0]['qr_token']}",
+    }
+    assert all(
+        label["url"].endswith(r["qr_token"]) for label, r in zip(printed, ward_of_25, strict=True)
+    )
 
 
 def test_large_cards_two_by_two_show_the_village_for_home_visits(api, admin):
@@ -57,8 +64,7 @@ def test_large_cards_two_by_two_show_the_village_for_home_visits(api, admin):
     village = create_unit(SYSTEM, "Dongcun 东村", "area")
     db.session.commit()
     for n in range(5):
-        add_resident(api, admin, village, name=f"Client {n}", room=None,
-                     address=f"东村 {n} 号")
+        add_resident(api, admin, village, name=f"Client {n}", room=None, address=f"东村 {n} 号")
     html = api.get(f"/labels?unit_id={village.id}&layout=large", as_=admin).get_data(as_text=True)
     assert 'class="layout-large"' in html
     assert sheets(html) == [4, 1]
@@ -66,11 +72,15 @@ def test_large_cards_two_by_two_show_the_village_for_home_visits(api, admin):
 
 
 def test_chosen_residents_across_units(api, admin, resident_a, resident_b):
-    answer = api.get(f"/labels?resident_id={resident_a['id']}&resident_id={resident_b['id']}"
-                     f"&resident_id={resident_a['id']}", as_=admin)
+    answer = api.get(
+        f"/labels?resident_id={resident_a['id']}&resident_id={resident_b['id']}"
+        f"&resident_id={resident_a['id']}",
+        as_=admin,
+    )
     assert answer.status_code == 200
-    assert sorted(label["name"] for label in labels(answer.get_data(as_text=True))) == \
-        sorted([resident_a["name"], resident_b["name"]])
+    assert sorted(label["name"] for label in labels(answer.get_data(as_text=True))) == sorted(
+        [resident_a["name"], resident_b["name"]]
+    )
 
 
 def test_unit_sheet_leaves_out_residents_who_left(api, admin, ward_a, resident_a):
@@ -86,8 +96,9 @@ def test_names_are_escaped(api, admin, ward_a):
     assert "<b>Bobby" not in html and "&lt;b&gt;Bobby" in html
 
 
-def test_who_may_print_which_sheets(api, admin, supervisor_a, worker_a, worker_b, ward_a,
-                                    ward_b, resident_a, resident_b):
+def test_who_may_print_which_sheets(
+    api, admin, supervisor_a, worker_a, worker_b, ward_a, ward_b, resident_a, resident_b
+):
     def status(person, query):
         return api.get(f"/labels?{query}", as_=person).status_code
 
@@ -98,8 +109,7 @@ def test_who_may_print_which_sheets(api, admin, supervisor_a, worker_a, worker_b
     assert status(worker_a, f"resident_id={resident_a['id']}") == 200
     assert status(worker_a, f"unit_id={ward_b.id}") == 404
     assert status(worker_a, f"resident_id={resident_b['id']}") == 404
-    assert status(worker_a, f"resident_id={resident_a['id']}&resident_id={resident_b['id']}") \
-        == 404
+    assert status(worker_a, f"resident_id={resident_a['id']}&resident_id={resident_b['id']}") == 404
     assert status(worker_b, f"unit_id={ward_a.id}") == 404
     assert api.get(f"/labels?unit_id={ward_a.id}").status_code == 401
 

@@ -12,9 +12,15 @@ from tests.conftest import PASSWORD
 
 
 def login(api, username: str, password: str = "wrong guess", address: str = "10.0.0.1"):
-    return api.post("/auth/login", environ_base={"REMOTE_ADDR": address},
-                    json={"username": username, "password": password,
-                          "device": {"id": str(uuid.uuid4()), "name": "test"}})
+    return api.post(
+        "/auth/login",
+        environ_base={"REMOTE_ADDR": address},
+        json={
+            "username": username,
+            "password": password,
+            "device": {"id": str(uuid.uuid4()), "name": "test"},
+        },
+    )
 
 
 def test_parallel_guesses_get_no_more_passwords_checked_than_the_limit(app, api, admin):

@@ -55,13 +55,21 @@ def test_each_request_is_one_json_line_with_who_what_and_how_long(json_app):
     admin = make_person(api, "admin", "admin")
     worker = make_person(api, "worker.c", "worker", [ward])
     resident = add_resident(api, admin, ward, name="张秀兰", room="303-1")
-    visit = visit_payload(resident, observations={
-        "living": "ok", "emotional": "concern", "physical": "ok", "notes": "想念女儿 misses her"})
+    visit = visit_payload(
+        resident,
+        observations={
+            "living": "ok",
+            "emotional": "concern",
+            "physical": "ok",
+            "notes": "想念女儿 misses her",
+        },
+    )
     json_app.log_stream.truncate(0)
     json_app.log_stream.seek(0)
 
-    answer = api.post("/sync", json=sync_body([visit]), as_=worker,
-                      headers={"X-Request-Id": "proxy-42.abc"})
+    answer = api.post(
+        "/sync", json=sync_body([visit]), as_=worker, headers={"X-Request-Id": "proxy-42.abc"}
+    )
 
     assert answer.headers["X-Request-Id"] == "proxy-42.abc"
     (line,) = request_lines(json_app)
@@ -71,8 +79,16 @@ def test_each_request_is_one_json_line_with_who_what_and_how_long(json_app):
     assert line["status"] == 200 and line["duration_ms"] >= 0
     assert line["level"] == "INFO" and line["time"].endswith("+00:00")
     written = json_app.log_stream.getvalue()
-    for private in ("张秀兰", "想念女儿", "misses her", "测血压", "谢谢", resident["qr_token"],
-                    worker.token, str(visit["signature"]["strokes"][0][:6])[1:-1]):
+    for private in (
+        "张秀兰",
+        "想念女儿",
+        "misses her",
+        "测血压",
+        "谢谢",
+        resident["qr_token"],
+        worker.token,
+        str(visit["signature"]["strokes"][0][:6])[1:-1],
+    ):
         assert private not in written
 
 
@@ -96,8 +112,8 @@ def test_request_id_is_made_when_missing_or_unsafe(json_app):
     client = json_app.test_client()
     made = client.get("/healthz")
     assert len(made.headers["X-Request-Id"]) == 32
-    unsafe = client.get("/healthz", headers={"X-Request-Id": "x\" injected {json}"})
-    assert unsafe.headers["X-Request-Id"] != "x\" injected {json}"
+    unsafe = client.get("/healthz", headers={"X-Request-Id": 'x" injected {json}'})
+    assert unsafe.headers["X-Request-Id"] != 'x" injected {json}'
     ids = [line["request_id"] for line in request_lines(json_app)]
     assert ids == [made.headers["X-Request-Id"], unsafe.headers["X-Request-Id"]]
     assert all(line["user_id"] is None for line in request_lines(json_app))

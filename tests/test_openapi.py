@@ -25,8 +25,13 @@ def test_schemas_describe_requests_and_answers(api):
     login = document["paths"]["/api/v1/auth/login"]["post"]
     assert login["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("Login")
     residents = document["paths"]["/api/v1/residents"]["get"]
-    assert {p["name"] for p in residents["parameters"]} >= {"unit_id", "status", "q", "page",
-                                                           "per_page"}
+    assert {p["name"] for p in residents["parameters"]} >= {
+        "unit_id",
+        "status",
+        "q",
+        "page",
+        "per_page",
+    }
 
 
 def test_the_sync_exchange_names_the_schema_of_each_item(api):

@@ -35,8 +35,9 @@ def test_a_strong_password_is_accepted(api, admin):
 
 
 def test_the_cli_refuses_a_weak_password_with_the_reason(app):
-    result = app.test_cli_runner().invoke(args=["users", "create", "x.y", "--role", "worker",
-                                                "--password", "password1"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "x.y", "--role", "worker", "--password", "password1"]
+    )
     assert result.exit_code != 0 and "too easy to guess" in result.output
 
 

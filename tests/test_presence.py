@@ -18,11 +18,25 @@ def make_visit(resident: dict, person, at: datetime, **fields) -> Visit:
     """A visit as sync builds it before its batch is assessed (stored visits come from sync)."""
     row = db.session.get(Resident, uuid.UUID(resident["id"]))
     values = dict(
-        id=uuid.uuid4(), resident_id=row.id, unit_id=row.unit_id, worker_id=person.user.id,
-        device_id=person.device_id, kind="round", checked_in_at=at, visit_date=at.date(),
-        identified_by="manual", qr_token=None, obs_living="ok", obs_emotional="ok",
-        obs_physical="ok", signer="none", signer_reason="asleep", signature_width=600,
-        signature_height=200, signature_strokes=[], content_hash="0" * 64,
+        id=uuid.uuid4(),
+        resident_id=row.id,
+        unit_id=row.unit_id,
+        worker_id=person.user.id,
+        device_id=person.device_id,
+        kind="round",
+        checked_in_at=at,
+        visit_date=at.date(),
+        identified_by="manual",
+        qr_token=None,
+        obs_living="ok",
+        obs_emotional="ok",
+        obs_physical="ok",
+        signer="none",
+        signer_reason="asleep",
+        signature_width=600,
+        signature_height=200,
+        signature_strokes=[],
+        content_hash="0" * 64,
     )
     values.update(fields)
     return Visit(**values)
@@ -36,13 +50,19 @@ def assess(*visits: Visit) -> list[dict]:
 
 def test_manual_pick_has_no_token_signal(worker_a, resident_a):
     [signals] = assess(make_visit(resident_a, worker_a, T0))
-    assert signals == {"identified_by": "manual", "token": None, "distance_m": None,
-                       "burst": False}
+    assert signals == {"identified_by": "manual", "token": None, "distance_m": None, "burst": False}
 
 
 def test_current_token_scanned(worker_a, resident_a):
-    [signals] = assess(make_visit(resident_a, worker_a, datetime.now(UTC), identified_by="qr",
-                                  qr_token=resident_a["qr_token"]))
+    [signals] = assess(
+        make_visit(
+            resident_a,
+            worker_a,
+            datetime.now(UTC),
+            identified_by="qr",
+            qr_token=resident_a["qr_token"],
+        )
+    )
     assert signals["identified_by"] == "qr" and signals["token"] == "current"
 
 
@@ -54,10 +74,16 @@ def test_old_token_verifies_before_rotation_and_not_after(api, admin, worker_a, 
     old = resident_a["qr_token"]
     signals = assess(
         make_visit(resident_a, worker_a, before, identified_by="qr", qr_token=old),
-        make_visit(resident_a, worker_a, rotated_at + timedelta(seconds=1),
-                   identified_by="qr", qr_token=old),
-        make_visit(resident_a, worker_a, created - timedelta(days=1), identified_by="qr",
-                   qr_token=old),
+        make_visit(
+            resident_a,
+            worker_a,
+            rotated_at + timedelta(seconds=1),
+            identified_by="qr",
+            qr_token=old,
+        ),
+        make_visit(
+            resident_a, worker_a, created - timedelta(days=1), identified_by="qr", qr_token=old
+        ),
     )
     assert [s["token"] for s in signals] == ["rotated", "not_this_resident", "not_this_resident"]
 
@@ -66,10 +92,16 @@ def test_a_phone_clock_a_little_behind_still_scans_a_new_label(worker_a, residen
     opened = db.session.get(ResidentToken, resident_a["qr_token"]).valid_from
     token = resident_a["qr_token"]
     signals = assess(
-        make_visit(resident_a, worker_a, opened - timedelta(minutes=3), identified_by="qr",
-                   qr_token=token),
-        make_visit(resident_a, worker_a, opened - presence.CLOCK_GRACE - timedelta(seconds=1),
-                   identified_by="qr", qr_token=token),
+        make_visit(
+            resident_a, worker_a, opened - timedelta(minutes=3), identified_by="qr", qr_token=token
+        ),
+        make_visit(
+            resident_a,
+            worker_a,
+            opened - presence.CLOCK_GRACE - timedelta(seconds=1),
+            identified_by="qr",
+            qr_token=token,
+        ),
     )
     assert [s["token"] for s in signals] == ["current", "not_this_resident"]
 
@@ -92,20 +124,28 @@ def client_at_home(api, admin, ward_a):
 def test_home_visit_distance_from_the_residents_home(worker_a, client_at_home):
     [near, far] = assess(
         make_visit(client_at_home, worker_a, T0, kind="home_visit", lat=30.0, lon=120.0),
-        make_visit(client_at_home, worker_a, T0 + timedelta(hours=1), kind="home_visit",
-                   lat=30.01, lon=120.0),
+        make_visit(
+            client_at_home,
+            worker_a,
+            T0 + timedelta(hours=1),
+            kind="home_visit",
+            lat=30.01,
+            lon=120.0,
+        ),
     )
     assert near["distance_m"] == 0
     # A hundredth of a degree of latitude is about 1.11 km.
     assert 1105 <= far["distance_m"] <= 1120
 
 
-def test_no_distance_without_both_locations_or_for_ward_rounds(worker_a, resident_a,
-                                                               client_at_home):
+def test_no_distance_without_both_locations_or_for_ward_rounds(
+    worker_a, resident_a, client_at_home
+):
     signals = assess(
         make_visit(client_at_home, worker_a, T0, kind="home_visit"),
-        make_visit(resident_a, worker_a, T0 + timedelta(hours=1), kind="home_visit",
-                   lat=30.0, lon=120.0),
+        make_visit(
+            resident_a, worker_a, T0 + timedelta(hours=1), kind="home_visit", lat=30.0, lon=120.0
+        ),
         make_visit(client_at_home, worker_a, T0 + timedelta(hours=2), lat=31.0, lon=121.0),
     )
     assert [s["distance_m"] for s in signals] == [None, None, None]
@@ -122,18 +162,24 @@ def ward_residents(api, admin, ward_a):
 
 
 def test_five_residents_within_a_minute_is_a_burst(worker_a, ward_residents):
-    visits = [make_visit(r, worker_a, T0 + timedelta(seconds=10 * n))
-              for n, r in enumerate(ward_residents[:5])]
+    visits = [
+        make_visit(r, worker_a, T0 + timedelta(seconds=10 * n))
+        for n, r in enumerate(ward_residents[:5])
+    ]
     assert [s["burst"] for s in assess(*visits)] == [True] * 5
 
 
 def test_four_residents_or_a_slower_pace_is_not_a_burst(worker_a, ward_residents):
-    four = [make_visit(r, worker_a, T0 + timedelta(seconds=5 * n))
-            for n, r in enumerate(ward_residents[:4])]
+    four = [
+        make_visit(r, worker_a, T0 + timedelta(seconds=5 * n))
+        for n, r in enumerate(ward_residents[:4])
+    ]
     assert not any(s["burst"] for s in assess(*four))
     # Five residents 20 s apart: no 60 s window holds more than four of them.
-    slower = [make_visit(r, worker_a, T0 + timedelta(hours=1, seconds=20 * n))
-              for n, r in enumerate(ward_residents[:5])]
+    slower = [
+        make_visit(r, worker_a, T0 + timedelta(hours=1, seconds=20 * n))
+        for n, r in enumerate(ward_residents[:5])
+    ]
     assert not any(s["burst"] for s in assess(*slower))
 
 
@@ -143,10 +189,13 @@ def test_repeated_visits_to_one_resident_are_not_a_burst(worker_a, resident_a):
 
 
 def test_other_workers_visits_do_not_make_a_burst(api, worker_a, supervisor_a, ward_residents):
-    mine = [make_visit(r, worker_a, T0 + timedelta(seconds=n))
-            for n, r in enumerate(ward_residents[:3])]
-    theirs = [make_visit(r, supervisor_a, T0 + timedelta(seconds=n))
-              for n, r in enumerate(ward_residents[3:])]
+    mine = [
+        make_visit(r, worker_a, T0 + timedelta(seconds=n)) for n, r in enumerate(ward_residents[:3])
+    ]
+    theirs = [
+        make_visit(r, supervisor_a, T0 + timedelta(seconds=n))
+        for n, r in enumerate(ward_residents[3:])
+    ]
     assert not any(s["burst"] for s in assess(*mine, *theirs))
 
 
@@ -168,25 +217,31 @@ def sync(api, person, visits):
     assert {r["status"] for r in answer.json["results"]} == {"created"}, answer.json
 
 
-def test_visit_made_offline_before_rotation_verifies_after_it(api, admin, supervisor_a,
-                                                              worker_a, resident_a):
+def test_visit_made_offline_before_rotation_verifies_after_it(
+    api, admin, supervisor_a, worker_a, resident_a
+):
     scanned_before = visit_payload(resident_a, when=datetime.now(UTC))
     api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin)
     scanned_after = visit_payload(resident_a, when=datetime.now(UTC), seed=2)
     sync(api, worker_a, [scanned_before, scanned_after])
-    shown = [api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]
-             for v in (scanned_before, scanned_after)]
+    shown = [
+        api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]
+        for v in (scanned_before, scanned_after)
+    ]
     assert shown == [
         {"identified_by": "qr", "token": "rotated", "distance_m": None, "burst": False},
-        {"identified_by": "qr", "token": "not_this_resident", "distance_m": None,
-         "burst": False},
+        {"identified_by": "qr", "token": "not_this_resident", "distance_m": None, "burst": False},
     ]
 
 
 def test_home_visit_synced_with_a_location(api, supervisor_a, worker_a, client_at_home):
-    visit = visit_payload(client_at_home, kind="home_visit", identified_by="manual",
-                          qr_token=None, location={"lat": 30.0, "lon": 120.002,
-                                                   "accuracy_m": 15.0})
+    visit = visit_payload(
+        client_at_home,
+        kind="home_visit",
+        identified_by="manual",
+        qr_token=None,
+        location={"lat": 30.0, "lon": 120.002, "accuracy_m": 15.0},
+    )
     sync(api, worker_a, [visit])
     shown = api.get(f"/visits/{visit['id']}", as_=supervisor_a).json["presence"]
     assert shown["identified_by"] == "manual" and shown["token"] is None
@@ -195,10 +250,13 @@ def test_home_visit_synced_with_a_location(api, supervisor_a, worker_a, client_a
 
 def test_a_burst_synced_over_two_batches(api, supervisor_a, worker_a, ward_residents):
     start = datetime.now(UTC) - timedelta(hours=1)
-    visits = [visit_payload(r, when=start + timedelta(seconds=8 * n), seed=n)
-              for n, r in enumerate(ward_residents[:5])]
+    visits = [
+        visit_payload(r, when=start + timedelta(seconds=8 * n), seed=n)
+        for n, r in enumerate(ward_residents[:5])
+    ]
     sync(api, worker_a, visits[:2])
     sync(api, worker_a, visits[2:])
-    shown = [api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]["burst"]
-             for v in visits]
+    shown = [
+        api.get(f"/visits/{v['id']}", as_=supervisor_a).json["presence"]["burst"] for v in visits
+    ]
     assert shown == [False, False, True, True, True]

@@ -33,7 +33,7 @@ def svg_matrix(svg: str) -> np.ndarray:
     runs = re.findall(r"M(\d+) (\d+)h(\d+)v1h-(\d+)z", path)
     assert "".join(f"M{x} {y}h{w}v1h-{w2}z" for x, y, w, w2 in runs) == path
     for x, y, width, _ in runs:
-        dark[int(y), int(x):int(x) + int(width)] = True
+        dark[int(y), int(x) : int(x) + int(width)] = True
     return dark
 
 
@@ -110,8 +110,9 @@ def test_png_size_is_bounded(api, admin, resident_a):
         assert "size" in answer.json["errors"]
 
 
-def test_images_follow_the_residents_access_rules(api, admin, supervisor_a, worker_a,
-                                                  worker_b, resident_a):
+def test_images_follow_the_residents_access_rules(
+    api, admin, supervisor_a, worker_a, worker_b, resident_a
+):
     for kind in ("svg", "png"):
         path = f"/residents/{resident_a['id']}/qr.{kind}"
         assert api.get(path, as_=admin).status_code == 200
@@ -164,18 +165,17 @@ def test_old_label_verifies_visits_made_before_rotation_only(api, app, admin, re
 def test_rotating_twice_leaves_one_open_window(api, admin, resident_a):
     for _ in range(2):
         assert api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin).status_code == 200
-    rows = db.session.scalars(select(ResidentToken).where(
-        ResidentToken.resident_id == uuid.UUID(resident_a["id"]))).all()
+    rows = db.session.scalars(
+        select(ResidentToken).where(ResidentToken.resident_id == uuid.UUID(resident_a["id"]))
+    ).all()
     assert len(rows) == 3
     assert sum(row.valid_until is None for row in rows) == 1
 
 
 def test_who_may_rotate(api, admin, supervisor_a, worker_a, resident_a, resident_b):
     assert api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=worker_a).status_code == 403
-    assert api.post(f"/residents/{resident_b['id']}/qr/rotate",
-                    as_=supervisor_a).status_code == 404
-    assert api.post(f"/residents/{resident_a['id']}/qr/rotate",
-                    as_=supervisor_a).status_code == 200
+    assert api.post(f"/residents/{resident_b['id']}/qr/rotate", as_=supervisor_a).status_code == 404
+    assert api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=supervisor_a).status_code == 200
     assert api.post(f"/residents/{resident_b['id']}/qr/rotate", as_=admin).status_code == 200
     assert api.post(f"/residents/{resident_b['id']}/qr/rotate").status_code == 401
 
@@ -195,18 +195,28 @@ def test_lookup_of_a_current_code_names_the_resident(api, worker_a, resident_a):
 
 
 def test_lookup_of_another_units_code_names_no_one(api, worker_b, admin, resident_a):
-    assert lookup(api, worker_b, resident_a["qr_token"]) == {"status": "other_unit",
-                                                              "resident_id": None}
+    assert lookup(api, worker_b, resident_a["qr_token"]) == {
+        "status": "other_unit",
+        "resident_id": None,
+    }
     assert lookup(api, admin, resident_a["qr_token"])["status"] == "current"
 
 
 def test_lookup_of_a_rotated_or_unknown_code(api, admin, supervisor_a, worker_a, resident_a):
     api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin)
     for person in (worker_a, supervisor_a, admin):
-        assert lookup(api, person, resident_a["qr_token"]) == {"status": "rotated",
-                                                                "resident_id": None}
-    for text in ("not-a-token", f"{PUBLIC_URL}/r/", "https://example.com/other", "a b",
-                 "'; drop table residents; --", "x" * 300):
+        assert lookup(api, person, resident_a["qr_token"]) == {
+            "status": "rotated",
+            "resident_id": None,
+        }
+    for text in (
+        "not-a-token",
+        f"{PUBLIC_URL}/r/",
+        "https://example.com/other",
+        "a b",
+        "'; drop table residents; --",
+        "x" * 300,
+    ):
         assert lookup(api, worker_a, text) == {"status": "unknown", "resident_id": None}
 
 
@@ -217,12 +227,15 @@ def test_lookup_needs_a_signed_in_user_and_a_token(api, worker_a, resident_a):
 
 
 def test_qr_landing_page_is_the_same_for_rotated_valid_and_unknown_tokens(
-        app, client, api, admin, resident_a, tmp_path):
+    app, client, api, admin, resident_a, tmp_path
+):
     (tmp_path / "index.html").write_text("<!doctype html><title>Rounds</title>")
     app.config["PWA_DIST"] = str(tmp_path)
     api.post(f"/residents/{resident_a['id']}/qr/rotate", as_=admin)
     current = db.session.get(Resident, uuid.UUID(resident_a["id"])).qr_token
-    pages = {client.get(f"/r/{token}").data
-             for token in (current, resident_a["qr_token"], "unknown-token")}
+    pages = {
+        client.get(f"/r/{token}").data
+        for token in (current, resident_a["qr_token"], "unknown-token")
+    }
     assert len(pages) == 1
     assert resident_a["name"].encode() not in pages.pop()

@@ -6,11 +6,33 @@ from xml.etree import ElementTree
 from tests.test_reports import data  # noqa: F401 (the known data set)
 from tests.visitdata import sync_body, visit_payload
 
-HEADINGS = ("老年服务工作登记表", "编号", "日期", "社会工作者", "所在工作室", "联系号码",
-            "服务对象", "性别", "详细地址", "服务对象存在问题", "服务完成情况", "服务人员签名",
-            "服务反馈情况", "满意", "基本满意", "不满意", "其他意见或建议", "服务对象签名",
-            "Service register", "Problems found", "Service given", "Feedback",
-            "Other comments or suggestions", "Client's signature", "Worker's signature")
+HEADINGS = (
+    "老年服务工作登记表",
+    "编号",
+    "日期",
+    "社会工作者",
+    "所在工作室",
+    "联系号码",
+    "服务对象",
+    "性别",
+    "详细地址",
+    "服务对象存在问题",
+    "服务完成情况",
+    "服务人员签名",
+    "服务反馈情况",
+    "满意",
+    "基本满意",
+    "不满意",
+    "其他意见或建议",
+    "服务对象签名",
+    "Service register",
+    "Problems found",
+    "Service given",
+    "Feedback",
+    "Other comments or suggestions",
+    "Client's signature",
+    "Worker's signature",
+)
 
 
 def pages(html: str) -> list[str]:
@@ -56,16 +78,17 @@ def test_amendments_applied_and_voided_marked(api, admin, data):  # noqa: F811
     assert 'class="form voided"' in page and "已作废 VOIDED" in page and "recorded twice" in page
 
 
-def test_a_range_prints_one_page_per_visit_oldest_first(api, admin, supervisor_a, ward_b,
-                                                        data):  # noqa: F811
-    html = api.get("/register?from=2025-09-01&to=2025-09-03", as_=supervisor_a) \
-        .get_data(as_text=True)
+def test_a_range_prints_one_page_per_visit_oldest_first(api, admin, supervisor_a, ward_b, data):  # noqa: F811
+    html = api.get("/register?from=2025-09-01&to=2025-09-03", as_=supervisor_a).get_data(
+        as_text=True
+    )
     printed = pages(html)
     numbers = [re.search(r'<dd class="number">(\w+)</dd>', p).group(1) for p in printed]
     v = data.visits
     assert numbers == [v[n]["id"][:8].upper() for n in ("A1", "A2", "A3")]
-    ward_b_html = api.get(f"/register?from=2025-09-01&to=2025-09-30&unit_id={ward_b.id}",
-                          as_=admin).get_data(as_text=True)
+    ward_b_html = api.get(
+        f"/register?from=2025-09-01&to=2025-09-30&unit_id={ward_b.id}", as_=admin
+    ).get_data(as_text=True)
     assert len(pages(ward_b_html)) == 2 + 5
     empty = api.get("/register?from=2020-01-01&to=2020-01-02", as_=admin)
     assert "No visits in this range" in empty.get_data(as_text=True)
@@ -92,6 +115,7 @@ def test_register_access_and_limits(app, api, supervisor_a, worker_a, admin, dat
     assert api.get("/register?from=2025-09-01", as_=admin).status_code == 422
 
     from server.reports import register
+
     register.MAX_PAGES, saved = 3, register.MAX_PAGES
     try:
         too_many = api.get("/register?from=2025-09-01&to=2025-10-31", as_=admin)

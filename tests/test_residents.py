@@ -64,8 +64,11 @@ def test_discharge_is_a_status_change_dated_today(api, app, admin, resident_a):
 
 def test_every_change_is_audited_with_before_and_after(api, admin, resident_a):
     set_policies(api, admin, care_levels=[("full_care", 3, "week")])
-    api.patch(f"/residents/{resident_a['id']}", json={"room": "305-1", "care_level": "full_care"},
-              as_=admin)
+    api.patch(
+        f"/residents/{resident_a['id']}",
+        json={"room": "305-1", "care_level": "full_care"},
+        as_=admin,
+    )
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity_id == resident_a["id"]).order_by(AuditEvent.id)
     ).all()
@@ -79,9 +82,16 @@ def test_every_change_is_audited_with_before_and_after(api, admin, resident_a):
 
 def test_unit_and_user_changes_are_audited(api, admin, ward_a):
     api.patch(f"/units/{ward_a.id}", json={"name": "Ward A1"}, as_=admin)
-    created = api.post("/users", json={"username": "new.worker", "role": "worker",
-                                       "password": "long enough 1", "unit_ids": [str(ward_a.id)]},
-                       as_=admin).json
+    created = api.post(
+        "/users",
+        json={
+            "username": "new.worker",
+            "role": "worker",
+            "password": "long enough 1",
+            "unit_ids": [str(ward_a.id)],
+        },
+        as_=admin,
+    ).json
     entities = {(e.entity, e.action) for e in db.session.scalars(select(AuditEvent))}
     assert ("unit", "update") in entities and ("user", "create") in entities
     user_event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == created["id"]))
@@ -95,8 +105,11 @@ def test_explicit_admission_date_is_kept(api, admin, ward_a):
 
 
 def test_moving_to_an_unknown_unit_is_422(api, admin, resident_a):
-    answer = api.patch(f"/residents/{resident_a['id']}",
-                       json={"unit_id": "00000000-0000-4000-8000-000000000000"}, as_=admin)
+    answer = api.patch(
+        f"/residents/{resident_a['id']}",
+        json={"unit_id": "00000000-0000-4000-8000-000000000000"},
+        as_=admin,
+    )
     assert answer.status_code == 422
     assert answer.json["errors"] == {"unit_id": ["No such unit."]}
 
@@ -104,12 +117,14 @@ def test_moving_to_an_unknown_unit_is_422(api, admin, resident_a):
 def test_a_care_level_that_no_rule_defines_is_refused(api, admin, ward_a, resident_a):
     """A typo would silently give the resident the default rule."""
     set_policies(api, admin, care_levels=[("full_care", 3, "week")])
-    answer = api.patch(f"/residents/{resident_a['id']}", json={"care_level": "ful_care"},
-                       as_=admin)
+    answer = api.patch(f"/residents/{resident_a['id']}", json={"care_level": "ful_care"}, as_=admin)
     assert answer.status_code == 422
     assert "full_care" in answer.json["errors"]["care_level"][0]
-    made = api.post("/residents", json={"name": "陈凤英", "unit_id": str(ward_a.id),
-                                        "care_level": "semi"}, as_=admin)
+    made = api.post(
+        "/residents",
+        json={"name": "陈凤英", "unit_id": str(ward_a.id), "care_level": "semi"},
+        as_=admin,
+    )
     assert made.status_code == 422
     cleared = api.patch(f"/residents/{resident_a['id']}", json={"care_level": ""}, as_=admin)
     assert cleared.status_code == 200 and cleared.json["care_level"] is None

@@ -38,8 +38,9 @@ def runs(job: str | None = None) -> list[JobRun]:
 def home(app, api, admin, ward_a, supervisor_a):
     app.config["TIMEZONE"] = "Asia/Shanghai"
     resident = add_resident(api, admin, ward_a, name="王桂英", admitted_on="2026-01-05")
-    api._call("PUT", "/alerts/digest-address", json={"email": "chen@home.example"},
-              as_=supervisor_a)
+    api._call(
+        "PUT", "/alerts/digest-address", json={"email": "chen@home.example"}, as_=supervisor_a
+    )
     return resident
 
 
@@ -63,15 +64,23 @@ def _together(*calls):
 def test_two_schedulers_act_once_per_job(app, home, inbox):  # noqa: F811
     first, second = Jobs(app, "host-a:1"), Jobs(app, "host-b:2")
     try:
-        for name, when in [("refresh", "2026-11-21T08:00+08:00"),
-                           ("digest", "2026-11-21T08:00+08:00"),
-                           ("close_week", "2026-11-23T00:10+08:00"),
-                           ("refresh", "2026-11-23T00:15+08:00")]:
-            done = _together(lambda j=first, n=name, w=when: j.run(n, at(w)),
-                             lambda j=second, n=name, w=when: j.run(n, at(w)))
+        for name, when in [
+            ("refresh", "2026-11-21T08:00+08:00"),
+            ("digest", "2026-11-21T08:00+08:00"),
+            ("close_week", "2026-11-23T00:10+08:00"),
+            ("refresh", "2026-11-23T00:15+08:00"),
+        ]:
+            done = _together(
+                lambda j=first, n=name, w=when: j.run(n, at(w)),
+                lambda j=second, n=name, w=when: j.run(n, at(w)),
+            )
             assert sum(run is not None for run in done) == 1, name
         assert [(r.job, r.status) for r in runs()] == [
-            ("refresh", "ok"), ("digest", "ok"), ("close_week", "ok"), ("refresh", "ok")]
+            ("refresh", "ok"),
+            ("digest", "ok"),
+            ("close_week", "ok"),
+            ("refresh", "ok"),
+        ]
         assert len({r.holder for r in runs()}) == 1  # the lease holder did everything
         assert len(inbox.messages) == 1
         assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 1
@@ -86,10 +95,10 @@ def test_two_schedulers_act_once_per_job(app, home, inbox):  # noqa: F811
 def test_an_occurrence_is_claimed_once_even_without_the_lease(app, home):
     """The second guard: two holders of a lease (a bug, a clock jump) still close once."""
     work = lambda: coverage.close_period("2026-W47", at("2026-11-23T00:10+08:00"))  # noqa: E731
-    done = _together(lambda: _in_context(app, lambda: run_job("close_week", work,
-                                                              slot="close:2026-W47")),
-                     lambda: _in_context(app, lambda: run_job("close_week", work,
-                                                              slot="close:2026-W47")))
+    done = _together(
+        lambda: _in_context(app, lambda: run_job("close_week", work, slot="close:2026-W47")),
+        lambda: _in_context(app, lambda: run_job("close_week", work, slot="close:2026-W47")),
+    )
     assert sum(run is not None for run in done) == 1
     assert len(runs("close_week")) == 1
 
@@ -103,8 +112,9 @@ def _in_context(app, call):
             db.session.remove()
 
 
-def test_a_close_the_refresh_job_makes_stays_when_the_refresh_after_it_fails(app, home,
-                                                                           monkeypatch):
+def test_a_close_the_refresh_job_makes_stays_when_the_refresh_after_it_fails(
+    app, home, monkeypatch
+):
     """The scheduler was down over W47's close: the next refresh job closes it first, as a
     unit of work of its own, so a refresh that then fails does not undo the close."""
     jobs = Jobs(app, "host-a:1")
@@ -172,19 +182,23 @@ def test_the_scheduler_keeps_going_after_a_failure(app, monkeypatch):
         scheduler.shutdown(wait=True)
         jobs.release()
     assert len(runs("refresh")) >= 3
-    assert all(run.status == "error" and "ZeroDivisionError" in run.error
-               for run in runs("refresh"))
+    assert all(
+        run.status == "error" and "ZeroDivisionError" in run.error for run in runs("refresh")
+    )
 
 
-@pytest.mark.parametrize(("zone", "job", "after", "fires"), [
-    # Berlin leaves summer time on Sunday 25 October 2026: Monday 00:10 is 23:10 UTC
-    ("Europe/Berlin", "close_week", "2026-10-25T12:00Z", "2026-10-25T23:10Z"),
-    ("Europe/Berlin", "close_week", "2026-10-18T12:00Z", "2026-10-18T22:10Z"),
-    ("Asia/Shanghai", "close_week", "2026-11-22T12:00Z", "2026-11-22T16:10Z"),
-    ("Asia/Shanghai", "close_month", "2026-11-23T12:00Z", "2026-11-30T16:10Z"),
-    ("Asia/Shanghai", "digest", "2026-11-23T13:00Z", "2026-11-24T00:00Z"),  # 08:00 local
-    ("Asia/Shanghai", "digest", "2026-11-24T00:30Z", "2026-11-24T01:00Z"),  # a retry hour
-])
+@pytest.mark.parametrize(
+    ("zone", "job", "after", "fires"),
+    [
+        # Berlin leaves summer time on Sunday 25 October 2026: Monday 00:10 is 23:10 UTC
+        ("Europe/Berlin", "close_week", "2026-10-25T12:00Z", "2026-10-25T23:10Z"),
+        ("Europe/Berlin", "close_week", "2026-10-18T12:00Z", "2026-10-18T22:10Z"),
+        ("Asia/Shanghai", "close_week", "2026-11-22T12:00Z", "2026-11-22T16:10Z"),
+        ("Asia/Shanghai", "close_month", "2026-11-23T12:00Z", "2026-11-30T16:10Z"),
+        ("Asia/Shanghai", "digest", "2026-11-23T13:00Z", "2026-11-24T00:00Z"),  # 08:00 local
+        ("Asia/Shanghai", "digest", "2026-11-24T00:30Z", "2026-11-24T01:00Z"),  # a retry hour
+    ],
+)
 def test_jobs_fire_at_local_times(app, zone, job, after, fires):
     app.config["TIMEZONE"] = zone
     scheduler = build_scheduler(Jobs(app, "x"), BackgroundScheduler)
@@ -193,12 +207,20 @@ def test_jobs_fire_at_local_times(app, zone, job, after, fires):
 
 
 def _start_scheduler(database_url: str) -> subprocess.Popen:
-    env = {**os.environ, "ROUNDS_DATABASE_URL": database_url,
-           "ROUNDS_COVERAGE_REFRESH_SECONDS": "1", "ROUNDS_SCHEDULER_LEASE_SECONDS": "3",
-           "ROUNDS_TIMEZONE": "Asia/Shanghai"}
-    return subprocess.Popen([sys.executable, "-c", "from server.cli import main; main()",
-                             "scheduler"], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "ROUNDS_DATABASE_URL": database_url,
+        "ROUNDS_COVERAGE_REFRESH_SECONDS": "1",
+        "ROUNDS_SCHEDULER_LEASE_SECONDS": "3",
+        "ROUNDS_TIMEZONE": "Asia/Shanghai",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", "from server.cli import main; main()", "scheduler"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait_for(condition, seconds: float) -> bool:
@@ -224,16 +246,22 @@ def test_the_scheduler_process_gives_the_cpu_to_syncs_first(app, database_url):
 def test_two_scheduler_processes_one_acts_and_the_other_takes_over(app, database_url):
     processes = [_start_scheduler(database_url), _start_scheduler(database_url)]
     try:
-        assert _wait_for(lambda: len([r for r in runs("refresh") if r.status == "ok"]) >= 3,
-                         30)
+        assert _wait_for(lambda: len([r for r in runs("refresh") if r.status == "ok"]) >= 3, 30)
         holders = {run.holder for run in runs("refresh")}
         assert len(holders) == 1
         pid = int(holders.pop().split(":")[1])
         acting = next(p for p in processes if p.pid == pid)
         acting.send_signal(signal.SIGTERM)
         assert acting.wait(15) == 0
-        assert _wait_for(lambda: any(str(p.pid) in run.holder for run in runs("refresh")
-                                     for p in processes if p is not acting), 30)
+        assert _wait_for(
+            lambda: any(
+                str(p.pid) in run.holder
+                for run in runs("refresh")
+                for p in processes
+                if p is not acting
+            ),
+            30,
+        )
     finally:
         for process in processes:
             if process.poll() is None:

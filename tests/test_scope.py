@@ -48,9 +48,11 @@ def test_a_device_is_live_alike_in_python_and_in_sql(worker_a, worker_b):
     db.session.commit()
     for at in (now, now + timedelta(days=400)):
         in_sql = set(db.session.scalars(select(Device.id).where(Device.is_live(at))))
-        in_python = {device.id for device in db.session.scalars(select(Device))
-                     if device.is_live(at)}
+        in_python = {
+            device.id for device in db.session.scalars(select(Device)) if device.is_live(at)
+        }
         assert in_sql == in_python
     assert in_sql == set()
     assert set(db.session.scalars(select(Device.id).where(Device.is_live(now)))) == {
-        worker_a.device_id}
+        worker_a.device_id
+    }

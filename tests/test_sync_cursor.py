@@ -25,16 +25,35 @@ def _decoded(cursor: str) -> dict:
 
 
 UNREADABLE_CURSORS = [
-    "not base64 at all!!", "%%%%", "é", _cursor(b"\xff\xfe not utf-8"), _cursor(b"[1, 2"),
-    _cursor([1, 2]), _cursor("a string"), _cursor({"v": 1}),
+    "not base64 at all!!",
+    "%%%%",
+    "é",
+    _cursor(b"\xff\xfe not utf-8"),
+    _cursor(b"[1, 2"),
+    _cursor([1, 2]),
+    _cursor("a string"),
+    _cursor({"v": 1}),
     _cursor(b"[" * 1400 + b"]" * 1400),  # deeper than the JSON parser recurses
 ]
 # Changes to a real cursor (the worker's own scope and week), so that only the bad value
 # stands between the cursor and the queries.
 FORGED_VALUES = [
-    {"s": "12"}, {"s": 10 ** 30}, {"s": 2 ** 63}, {"s": -5}, {"s": True}, {"s": 1.5},
-    {"s": None}, {"r": "not a uuid"}, {"r": 12}, {"r": ["x"]}, {"u": ["x"]}, {"w": {}},
-    {"u": "unknown scope"}, {"u": "*"}, {"v": 2}, {"s": 10 ** 30, "r": str(uuid.uuid4())},
+    {"s": "12"},
+    {"s": 10**30},
+    {"s": 2**63},
+    {"s": -5},
+    {"s": True},
+    {"s": 1.5},
+    {"s": None},
+    {"r": "not a uuid"},
+    {"r": 12},
+    {"r": ["x"]},
+    {"u": ["x"]},
+    {"w": {}},
+    {"u": "unknown scope"},
+    {"u": "*"},
+    {"v": 2},
+    {"s": 10**30, "r": str(uuid.uuid4())},
 ]
 
 
@@ -52,8 +71,9 @@ def test_an_unreadable_cursor_means_a_full_resend(api, worker_a, resident_a, cur
 def test_a_forged_cursor_means_a_full_resend(api, worker_a, resident_a, forged):
     real = _decoded(api.post("/sync", json=sync_body(), as_=worker_a).json["cursor"])
     visit = visit_payload(resident_a)
-    answer = api.post("/sync", json=sync_body([visit], cursor=_cursor({**real, **forged})),
-                      as_=worker_a)
+    answer = api.post(
+        "/sync", json=sync_body([visit], cursor=_cursor({**real, **forged})), as_=worker_a
+    )
     assert answer.status_code == 200, answer.json
     assert statuses(answer) == ["created"]
     assert answer.json["reset"] is True

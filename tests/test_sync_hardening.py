@@ -21,8 +21,10 @@ def stored_visits() -> int:
     return db.session.scalar(select(func.count()).select_from(Visit))
 
 
-@pytest.mark.parametrize("check_in", ["0001-01-01T00:00:00+08:00", "9999-12-31T20:00:00-10:00",
-                                      "1900-01-01T08:00:00+00:00"])
+@pytest.mark.parametrize(
+    "check_in",
+    ["0001-01-01T00:00:00+08:00", "9999-12-31T20:00:00-10:00", "1900-01-01T08:00:00+00:00"],
+)
 def test_a_check_in_out_of_range_is_rejected_alone(api, worker_a, resident_a, check_in):
     good = [visit_payload(resident_a), visit_payload(resident_a)]
     bad = visit_payload(resident_a, checked_in_at=check_in, checked_out_at=None)
@@ -41,8 +43,9 @@ def test_a_check_out_out_of_range_is_rejected_alone(api, worker_a, resident_a):
     assert answer.json["results"][0]["errors"]  # a reason, whichever rule caught it
 
 
-def test_any_failure_judging_one_visit_rejects_that_visit_only(api, worker_a, resident_a,
-                                                               monkeypatch):
+def test_any_failure_judging_one_visit_rejects_that_visit_only(
+    api, worker_a, resident_a, monkeypatch
+):
     bad = visit_payload(resident_a, feedback="this one breaks the presence check")
     real = presence.assess_batch
 
@@ -60,22 +63,29 @@ def test_any_failure_judging_one_visit_rejects_that_visit_only(api, worker_a, re
     assert db.session.scalar(select(func.count()).select_from(SyncRejection)) == 1
 
 
-def test_a_failure_hashing_an_amendment_rejects_that_amendment_only(api, worker_a, resident_a,
-                                                                    monkeypatch):
+def test_a_failure_hashing_an_amendment_rejects_that_amendment_only(
+    api, worker_a, resident_a, monkeypatch
+):
     from server.visits import ingest
 
     real = ingest.canonical_hash
-    monkeypatch.setattr(ingest, "canonical_hash", lambda record: real(record) if "changes"
-                        not in record else 1 / 0)
+    monkeypatch.setattr(
+        ingest, "canonical_hash", lambda record: real(record) if "changes" not in record else 1 / 0
+    )
     visit = visit_payload(resident_a)
-    amendment = {"id": str(uuid.uuid4()), "visit_id": visit["id"],
-                 "changes": {"feedback": "x"}, "reason": "typo"}
+    amendment = {
+        "id": str(uuid.uuid4()),
+        "visit_id": visit["id"],
+        "changes": {"feedback": "x"},
+        "reason": "typo",
+    }
     answer = api.post("/sync", json=sync_body([visit], [amendment]), as_=worker_a)
     assert answer.status_code == 200
     assert statuses(answer) == ["created", "rejected"]
 
 
 # --- the phone's clock and the server's ---------------------------------------------------
+
 
 def test_a_phone_clock_years_ahead_cannot_vouch_for_its_check_in(api, worker_a, resident_a):
     future = datetime(2031, 5, 1, 9, 0, tzinfo=UTC)
@@ -94,14 +104,14 @@ def test_a_check_in_a_few_minutes_ahead_of_the_server_is_accepted(api, worker_a,
 
 def test_a_late_visit_inside_the_horizon_is_accepted(api, worker_a, resident_a):
     late = datetime.now(UTC) - timedelta(days=80)
-    assert statuses(api.post("/sync", json=sync_body([visit_payload(resident_a, when=late)]),
-                             as_=worker_a)) == ["created"]
+    assert statuses(
+        api.post("/sync", json=sync_body([visit_payload(resident_a, when=late)]), as_=worker_a)
+    ) == ["created"]
 
 
 def test_a_late_visit_beyond_the_horizon_is_rejected_with_its_reason(api, worker_a, resident_a):
     late = datetime.now(UTC) - timedelta(days=91)
-    answer = api.post("/sync", json=sync_body([visit_payload(resident_a, when=late)]),
-                      as_=worker_a)
+    answer = api.post("/sync", json=sync_body([visit_payload(resident_a, when=late)]), as_=worker_a)
     assert statuses(answer) == ["rejected"]
     assert "90 days" in answer.json["results"][0]["errors"]["checked_in_at"][0]
 

@@ -37,8 +37,9 @@ def _send(api, phone: Phone, rng: random.Random, size: int, fate: str) -> None:
     batch_v, batch_a = visits[:size], amendments[: max(1, size // 2)]
     body = sync_body(batch_v, batch_a)
     if fate == "fail":  # the request dies before commit
-        with mock.patch.object(sync_domain, "record_device_health",
-                               side_effect=RuntimeError("disk full")):
+        with mock.patch.object(
+            sync_domain, "record_device_health", side_effect=RuntimeError("disk full")
+        ):
             answer = api.post("/sync", json=body, as_=phone.person)
         assert answer.status_code == 500
         return
@@ -57,9 +58,14 @@ def _send(api, phone: Phone, rng: random.Random, size: int, fate: str) -> None:
 
 
 operations = st.lists(
-    st.tuples(st.integers(0, 2), st.sampled_from(["record", "record", "amend", "send"]),
-              st.integers(1, 6), st.sampled_from(["ok", "ok", "lost", "fail"])),
-    min_size=1, max_size=25,
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from(["record", "record", "amend", "send"]),
+        st.integers(1, 6),
+        st.sampled_from(["ok", "ok", "lost", "fail"]),
+    ),
+    min_size=1,
+    max_size=25,
 )
 
 
@@ -73,8 +79,11 @@ def phones(api, app, ward_a, admin):
     return people, residents
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations, seed=st.integers(0, 10_000))
 def test_server_holds_exactly_what_the_phones_recorded(api, phones, ops, seed):
     people, residents = phones
@@ -88,8 +97,12 @@ def test_server_holds_exactly_what_the_phones_recorded(api, phones, ops, seed):
             phone.outbox_visits[visit["id"]] = visit
         elif action == "amend" and phone.recorded:
             target = rng.choice(sorted(phone.recorded))
-            amendment = {"id": str(uuid.uuid4()), "visit_id": target,
-                         "changes": {"feedback": f"补充 {rng.randint(0, 9)}"}, "reason": "补记"}
+            amendment = {
+                "id": str(uuid.uuid4()),
+                "visit_id": target,
+                "changes": {"feedback": f"补充 {rng.randint(0, 9)}"},
+                "reason": "补记",
+            }
             phone.amendments_made[amendment["id"]] = amendment
             phone.outbox_amendments[amendment["id"]] = amendment
         elif action == "send":
@@ -104,17 +117,18 @@ def test_server_holds_exactly_what_the_phones_recorded(api, phones, ops, seed):
 
     recorded = {uuid.UUID(v) for phone in fleet for v in phone.recorded}
     amended = {uuid.UUID(a) for phone in fleet for a in phone.amendments_made}
-    stored = db.session.execute(select(Visit.id, func.count()).where(Visit.id.in_(recorded))
-                                .group_by(Visit.id)).all()
+    stored = db.session.execute(
+        select(Visit.id, func.count()).where(Visit.id.in_(recorded)).group_by(Visit.id)
+    ).all()
     assert {row[0] for row in stored} == recorded
     assert all(count == 1 for _, count in stored)
-    stored_amendments = set(db.session.scalars(select(Amendment.id)
-                                               .where(Amendment.id.in_(amended))))
+    stored_amendments = set(
+        db.session.scalars(select(Amendment.id).where(Amendment.id.in_(amended)))
+    )
     assert stored_amendments == amended
 
 
-def test_racing_identical_batches_give_one_created_and_one_duplicate(api, worker_a,
-                                                                      resident_a):
+def test_racing_identical_batches_give_one_created_and_one_duplicate(api, worker_a, resident_a):
     """Two tabs, or a retry racing the original, with real threads."""
     for round_ in range(5):
         batch = [visit_payload(resident_a, seed=round_ * 10 + n) for n in range(20)]

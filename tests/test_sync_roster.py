@@ -52,8 +52,9 @@ def test_changes_since_the_cursor_come_alone(api, admin, worker_a, ward_a, resid
     newcomer = add_resident(api, admin, ward_a, name="周文华")
     api.patch(f"/residents/{resident_a['id']}", json={"room": "309"}, as_=admin)
     answer = pull(api, worker_a, cursor)
-    assert sorted(r["id"] for r in answer["residents"]) == sorted([newcomer["id"],
-                                                                   resident_a["id"]])
+    assert sorted(r["id"] for r in answer["residents"]) == sorted(
+        [newcomer["id"], resident_a["id"]]
+    )
 
 
 def test_a_colleagues_visit_updates_my_count(api, worker_a, ward_a, resident_a):
@@ -79,15 +80,15 @@ def test_discharged_resident_comes_in_removed(api, admin, worker_a, resident_a):
     assert answer["removed"]["residents"] == [resident_a["id"]]
 
 
-def test_resident_moved_to_another_unit_comes_in_removed(api, admin, worker_a, ward_b,
-                                                          resident_a):
+def test_resident_moved_to_another_unit_comes_in_removed(api, admin, worker_a, ward_b, resident_a):
     cursor = pull(api, worker_a)["cursor"]
     api.patch(f"/residents/{resident_a['id']}", json={"unit_id": str(ward_b.id)}, as_=admin)
     assert pull(api, worker_a, cursor)["removed"]["residents"] == [resident_a["id"]]
 
 
-def test_unit_taken_away_means_full_resend_and_removed_unit(api, admin, worker_a, ward_a,
-                                                             ward_b, resident_a, resident_b):
+def test_unit_taken_away_means_full_resend_and_removed_unit(
+    api, admin, worker_a, ward_a, ward_b, resident_a, resident_b
+):
     cursor = pull(api, worker_a)["cursor"]
     api.patch(f"/users/{worker_a.user.id}", json={"unit_ids": [str(ward_b.id)]}, as_=admin)
     answer = pull(api, worker_a, cursor)
@@ -158,6 +159,7 @@ def test_a_changed_rule_reaches_the_phones(api, admin, worker_a, ward_a):
     set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])
     answer = pull(api, worker_a, cursor)
     assert [(r["id"], r["coverage"]["required"]) for r in answer["residents"]] == [
-        (resident_a["id"], 3)]
+        (resident_a["id"], 3)
+    ]
     set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])  # the same again
     assert pull(api, worker_a, answer["cursor"])["residents"] == []

@@ -63,8 +63,11 @@ def test_absolute_and_delta_encodings_are_the_same_content(api, worker_a, reside
     visit = visit_payload(resident_a)
     api.post("/sync", json=sync_body([visit]), as_=worker_a)
     absolute = json.loads(json.dumps(visit))
-    absolute["signature"] = {**visit["signature"], "encoding": "absolute",
-                             "strokes": signature_strokes(40)}
+    absolute["signature"] = {
+        **visit["signature"],
+        "encoding": "absolute",
+        "strokes": signature_strokes(40),
+    }
     assert statuses(api.post("/sync", json=sync_body([absolute]), as_=worker_a)) == ["duplicate"]
 
 
@@ -84,8 +87,10 @@ def test_a_nul_character_rejects_its_visit_alone(api, worker_a, resident_a):
     assert answer.status_code == 200
     assert statuses(answer) == ["rejected", "created"]
     message = ["Text may not contain the NUL character."]
-    assert answer.json["results"][0]["errors"] == {"feedback": message,
-                                                   "observations": {"notes": message}}
+    assert answer.json["results"][0]["errors"] == {
+        "feedback": message,
+        "observations": {"notes": message},
+    }
 
 
 def test_visit_for_another_units_resident_is_rejected(api, worker_a, resident_b):
@@ -107,10 +112,10 @@ def test_check_in_far_ahead_of_the_phone_clock_is_rejected(api, worker_a, reside
     answer = api.post("/sync", json=sync_body([visit], device_time=phone_now), as_=worker_a)
     assert "phone's date and time" in answer.json["results"][0]["errors"]["checked_in_at"][0]
     # (no check-out: one 13 minutes ahead would be ahead of the server's clock too)
-    slightly = visit_payload(resident_a, when=phone_now + timedelta(minutes=9),
-                             checked_out_at=None)
-    assert statuses(api.post("/sync", json=sync_body([slightly], device_time=phone_now),
-                             as_=worker_a)) == ["created"]
+    slightly = visit_payload(resident_a, when=phone_now + timedelta(minutes=9), checked_out_at=None)
+    assert statuses(
+        api.post("/sync", json=sync_body([slightly], device_time=phone_now), as_=worker_a)
+    ) == ["created"]
 
 
 def test_bad_signatures_are_rejected_with_reasons(api, worker_a, resident_a):
@@ -137,8 +142,13 @@ def test_bad_signatures_are_rejected_with_reasons(api, worker_a, resident_a):
 
 def test_unable_to_sign_with_a_reason_is_accepted(api, worker_a, resident_a):
     visit = visit_payload(resident_a)
-    visit["signature"] = {"signer": "none", "reason": "手抖 hands shake", "width": 600,
-                          "height": 200, "strokes": []}
+    visit["signature"] = {
+        "signer": "none",
+        "reason": "手抖 hands shake",
+        "width": 600,
+        "height": 200,
+        "strokes": [],
+    }
     assert statuses(api.post("/sync", json=sync_body([visit]), as_=worker_a)) == ["created"]
 
 
@@ -162,7 +172,8 @@ def test_qr_visit_needs_its_token(api, worker_a, resident_a):
 
 def test_every_rejection_names_a_field_and_says_what_to_do(api, worker_a, resident_a):
     items = [
-        {"id": "not-a-uuid"}, "not even an object",
+        {"id": "not-a-uuid"},
+        "not even an object",
         visit_payload(resident_a, checked_out_at="2020-01-01T00:00:00+00:00"),
         visit_payload(resident_a, satisfaction="ecstatic"),
         visit_payload(resident_a, checked_in_at="2026-11-23T10:00:00"),
@@ -193,9 +204,13 @@ def test_too_many_visits_is_413_naming_the_limit(api, app, worker_a, resident_a)
 
 def test_gzip_body_is_accepted_and_answer_is_gzipped(api, worker_a, resident_a):
     body = gzip.compress(json.dumps(sync_body([visit_payload(resident_a)])).encode())
-    answer = api.post("/sync", data=body, content_type="application/json",
-                      headers={"Content-Encoding": "gzip", "Accept-Encoding": "gzip"},
-                      as_=worker_a)
+    answer = api.post(
+        "/sync",
+        data=body,
+        content_type="application/json",
+        headers={"Content-Encoding": "gzip", "Accept-Encoding": "gzip"},
+        as_=worker_a,
+    )
     assert answer.status_code == 200
     assert answer.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(answer.data))["results"][0]["status"] == "created"
@@ -204,22 +219,34 @@ def test_gzip_body_is_accepted_and_answer_is_gzipped(api, worker_a, resident_a):
 def test_gzip_bomb_is_413(api, app, worker_a):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     bomb = gzip.compress(b'{"a": "' + b"x" * 100_000 + b'"}')
-    answer = api.post("/sync", data=bomb, content_type="application/json",
-                      headers={"Content-Encoding": "gzip"}, as_=worker_a)
+    answer = api.post(
+        "/sync",
+        data=bomb,
+        content_type="application/json",
+        headers={"Content-Encoding": "gzip"},
+        as_=worker_a,
+    )
     assert answer.status_code == 413
 
 
 def test_401_without_a_valid_token_stores_nothing(api, resident_a):
-    answer = api.post("/sync", json=sync_body([visit_payload(resident_a)]),
-                      headers={"Authorization": "Bearer expired"})
+    answer = api.post(
+        "/sync",
+        json=sync_body([visit_payload(resident_a)]),
+        headers={"Authorization": "Bearer expired"},
+    )
     assert answer.status_code == 401
     assert count_visits() == 0
 
 
 def test_device_clock_skew_version_and_last_sync_are_recorded(api, worker_a):
     phone_time = datetime.now(UTC) + timedelta(minutes=3)
-    api.post("/sync", json=sync_body(device_time=phone_time), as_=worker_a,
-             headers={"X-Rounds-App": "1.4.2"})
+    api.post(
+        "/sync",
+        json=sync_body(device_time=phone_time),
+        as_=worker_a,
+        headers={"X-Rounds-App": "1.4.2"},
+    )
     device = db.session.get(Device, worker_a.device_id)
     assert 170 <= device.clock_skew_seconds <= 190
     assert device.app_version == "1.4.2"
@@ -232,8 +259,12 @@ def test_a_sync_within_a_minute_of_the_last_leaves_the_device_row_alone(api, wor
 
     def device_writes(phone_time: datetime | None = None, app: str = "1.4.2") -> int:
         with statements_run() as statements:
-            answer = api.post("/sync", json=sync_body(device_time=phone_time), as_=worker_a,
-                              headers={"X-Rounds-App": app})
+            answer = api.post(
+                "/sync",
+                json=sync_body(device_time=phone_time),
+                as_=worker_a,
+                headers={"X-Rounds-App": app},
+            )
         assert answer.status_code == 200
         return sum(statement.startswith("UPDATE devices") for statement in statements)
 
@@ -242,8 +273,11 @@ def test_a_sync_within_a_minute_of_the_last_leaves_the_device_row_alone(api, wor
     assert device_writes(app="1.5.0") == 1
     assert device_writes(phone_time=datetime.now(UTC) + timedelta(minutes=5), app="1.5.0") == 1
     synced = db.session.get(Device, worker_a.device_id).last_sync_at
-    db.session.execute(update(Device).where(Device.id == worker_a.device_id)
-                       .values(last_sync_at=synced - timedelta(seconds=61)))
+    db.session.execute(
+        update(Device)
+        .where(Device.id == worker_a.device_id)
+        .values(last_sync_at=synced - timedelta(seconds=61))
+    )
     db.session.commit()
     assert device_writes(phone_time=datetime.now(UTC) + timedelta(minutes=5), app="1.5.0") == 1
 

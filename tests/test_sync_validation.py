@@ -46,17 +46,43 @@ def _same(fast: dict, slow: dict) -> None:
 USUAL = [
     visit_payload(RESIDENT),
     visit_payload(RESIDENT, identified_by="manual", qr_token=None, satisfaction=None),
-    visit_payload(RESIDENT, kind="home_visit",
-                  location={"lat": 31.2, "lon": 121, "accuracy_m": 25}),
-    visit_payload(RESIDENT, location={"lat": -90, "lon": 180.0, "accuracy_m": None},
-                  checked_out_at=None, follow_up=False),
-    visit_payload(RESIDENT, signature={"signer": "proxy", "signer_name": "李梅", "reason": None,
-                                       "width": 600, "height": 200, "encoding": "absolute",
-                                       "strokes": [[1, 2, 3, 4], [600, 200]]}),
-    visit_payload(RESIDENT, signature={"signer": "none", "reason": "asleep", "width": 600,
-                                       "height": 200, "strokes": []}),
-    visit_payload(RESIDENT, checked_in_at="2026-11-23T09:00:00+08:00",
-                  checked_out_at="2026-11-23T09:05:00.250+08:00", feedback="谢谢" * 1000),
+    visit_payload(
+        RESIDENT, kind="home_visit", location={"lat": 31.2, "lon": 121, "accuracy_m": 25}
+    ),
+    visit_payload(
+        RESIDENT,
+        location={"lat": -90, "lon": 180.0, "accuracy_m": None},
+        checked_out_at=None,
+        follow_up=False,
+    ),
+    visit_payload(
+        RESIDENT,
+        signature={
+            "signer": "proxy",
+            "signer_name": "李梅",
+            "reason": None,
+            "width": 600,
+            "height": 200,
+            "encoding": "absolute",
+            "strokes": [[1, 2, 3, 4], [600, 200]],
+        },
+    ),
+    visit_payload(
+        RESIDENT,
+        signature={
+            "signer": "none",
+            "reason": "asleep",
+            "width": 600,
+            "height": 200,
+            "strokes": [],
+        },
+    ),
+    visit_payload(
+        RESIDENT,
+        checked_in_at="2026-11-23T09:00:00+08:00",
+        checked_out_at="2026-11-23T09:05:00.250+08:00",
+        feedback="谢谢" * 1000,
+    ),
 ]
 
 
@@ -114,30 +140,90 @@ def test_the_traps_go_to_the_schema(path, value):
 # Values of every JSON kind, and of the forms the fields take, right and wrong.
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 ODD_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
-    st.sampled_from(["", " ", "ok", "concern", "round", "home_visit", "qr", "manual",
-                     "satisfied", "unsatisfied", "resident", "proxy", "none", "delta",
-                     "absolute", "yes", "1", "600", "x" * 2001, "x" * 65, str(uuid.uuid4()),
-                     "{" + str(uuid.uuid4()) + "}", str(uuid.uuid4()).upper(),
-                     NOW.isoformat(), (NOW + timedelta(hours=1)).isoformat(),
-                     "2026-11-23T09:00:00", "2026-11-23", "2026-11-23T09:00:00Z",
-                     "2026-11-23 09:00:00+08:00"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "ok",
+            "concern",
+            "round",
+            "home_visit",
+            "qr",
+            "manual",
+            "satisfied",
+            "unsatisfied",
+            "resident",
+            "proxy",
+            "none",
+            "delta",
+            "absolute",
+            "yes",
+            "1",
+            "600",
+            "x" * 2001,
+            "x" * 65,
+            str(uuid.uuid4()),
+            "{" + str(uuid.uuid4()) + "}",
+            str(uuid.uuid4()).upper(),
+            NOW.isoformat(),
+            (NOW + timedelta(hours=1)).isoformat(),
+            "2026-11-23T09:00:00",
+            "2026-11-23",
+            "2026-11-23T09:00:00Z",
+            "2026-11-23 09:00:00+08:00",
+        ]
+    ),
     st.lists(st.integers(-5, 700), max_size=6),
     st.lists(st.lists(st.integers(-5, 700), max_size=6), max_size=3),
-    st.dictionaries(st.sampled_from(["lat", "lon", "accuracy_m", "x"]),
-                    st.one_of(st.none(), st.booleans(), st.floats(-200, 200),
-                              st.integers(-200, 200)), max_size=4),
+    st.dictionaries(
+        st.sampled_from(["lat", "lon", "accuracy_m", "x"]),
+        st.one_of(st.none(), st.booleans(), st.floats(-200, 200), st.integers(-200, 200)),
+        max_size=4,
+    ),
     st.just(10**400),
 )
-PATHS = [(name,) for name in (
-    "id", "resident_id", "kind", "checked_in_at", "checked_out_at", "identified_by",
-    "qr_token", "location", "observations", "service_given", "follow_up", "satisfaction",
-    "feedback", "signature", "extra")] + [
-    ("observations", name) for name in ("living", "emotional", "physical", "notes", "x")] + [
-    ("signature", name) for name in ("signer", "signer_name", "reason", "width", "height",
-                                     "encoding", "strokes", "x")] + [
-    ("location", name) for name in ("lat", "lon", "accuracy_m", "x")]
+PATHS = (
+    [
+        (name,)
+        for name in (
+            "id",
+            "resident_id",
+            "kind",
+            "checked_in_at",
+            "checked_out_at",
+            "identified_by",
+            "qr_token",
+            "location",
+            "observations",
+            "service_given",
+            "follow_up",
+            "satisfaction",
+            "feedback",
+            "signature",
+            "extra",
+        )
+    ]
+    + [("observations", name) for name in ("living", "emotional", "physical", "notes", "x")]
+    + [
+        ("signature", name)
+        for name in (
+            "signer",
+            "signer_name",
+            "reason",
+            "width",
+            "height",
+            "encoding",
+            "strokes",
+            "x",
+        )
+    ]
+    + [("location", name) for name in ("lat", "lon", "accuracy_m", "x")]
+)
 CHANGE = st.tuples(st.sampled_from(PATHS), st.one_of(st.just("drop"), ODD_VALUES))
 
 

@@ -10,8 +10,9 @@ from server.platform.extensions import db
 
 
 def _forget_seen(person) -> None:
-    db.session.execute(update(Device).where(Device.id == person.device_id)
-                       .values(last_seen_at=None))
+    db.session.execute(
+        update(Device).where(Device.id == person.device_id).values(last_seen_at=None)
+    )
     db.session.commit()
 
 
@@ -39,8 +40,14 @@ def test_a_request_that_fails_commits_nothing_not_even_the_mark(api, worker_a):
 
 
 def test_a_wrong_password_is_counted_although_the_login_fails(api, worker_a):
-    answer = api.post("/auth/login", json={"username": "worker.a", "password": "wrong!",
-                                           "device": {"id": str(uuid.uuid4()), "name": "x"}})
+    answer = api.post(
+        "/auth/login",
+        json={
+            "username": "worker.a",
+            "password": "wrong!",
+            "device": {"id": str(uuid.uuid4()), "name": "x"},
+        },
+    )
     assert answer.status_code == 401
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 1

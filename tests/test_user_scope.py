@@ -18,8 +18,7 @@ def test_shared_staff_show_a_supervisor_only_their_units(api, supervisor_a, ward
 def test_an_admin_sees_every_unit_of_shared_staff(api, admin, ward_a, ward_b):
     make_person(api, "shared.worker", "worker", [ward_a, ward_b])
     listed = {u["username"]: u for u in api.get("/users", as_=admin).json}
-    assert sorted(listed["shared.worker"]["unit_ids"]) == sorted([str(ward_a.id),
-                                                                  str(ward_b.id)])
+    assert sorted(listed["shared.worker"]["unit_ids"]) == sorted([str(ward_a.id), str(ward_b.id)])
 
 
 def test_filtering_by_a_unit_outside_ones_scope_is_404(api, supervisor_a, worker_b, ward_b):
@@ -36,7 +35,6 @@ def test_filtering_by_a_unit_that_does_not_exist_is_the_same_404(api, supervisor
     assert api.get(f"/users?unit_id={ghost}", as_=admin).status_code == 200  # an empty list
 
 
-def test_filtering_by_ones_own_unit_still_lists_its_workers(api, supervisor_a, worker_a,
-                                                             ward_a):
+def test_filtering_by_ones_own_unit_still_lists_its_workers(api, supervisor_a, worker_a, ward_a):
     answer = api.get(f"/users?unit_id={ward_a.id}", as_=supervisor_a)
     assert [u["username"] for u in answer.json] == ["worker.a"]

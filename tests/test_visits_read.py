@@ -15,8 +15,12 @@ def record(api, person, resident, **overrides) -> dict:
 
 
 def amend(api, person, visit, changes, reason="typo", amendment_id=None):
-    amendment = {"id": amendment_id or str(uuid.uuid4()), "visit_id": visit["id"],
-                 "changes": changes, "reason": reason}
+    amendment = {
+        "id": amendment_id or str(uuid.uuid4()),
+        "visit_id": visit["id"],
+        "changes": changes,
+        "reason": reason,
+    }
     answer = api.post("/sync", json=sync_body(amendments=[amendment]), as_=person)
     return amendment, answer.json["results"][0]
 
@@ -35,9 +39,13 @@ def test_visit_reads_back_as_recorded(api, worker_a, resident_a):
 
 def test_amendment_applies_on_read_and_keeps_the_original(api, worker_a, resident_a):
     visit = record(api, worker_a, resident_a)
-    amendment, result = amend(api, worker_a, visit,
-                              {"observations": {"physical": "concern"}, "follow_up": False},
-                              reason="forgot the bruise")
+    amendment, result = amend(
+        api,
+        worker_a,
+        visit,
+        {"observations": {"physical": "concern"}, "follow_up": False},
+        reason="forgot the bruise",
+    )
     assert result["status"] == "created"
     read = api.get(f"/visits/{visit['id']}", as_=worker_a).json
     assert read["observations"]["physical"] == "concern"
@@ -59,8 +67,12 @@ def test_replayed_amendment_is_duplicate_and_changed_one_conflict(api, worker_a,
 
 def test_amendment_before_its_visit_is_rejected_then_accepted(api, worker_a, resident_a):
     visit = visit_payload(resident_a)
-    amendment = {"id": str(uuid.uuid4()), "visit_id": visit["id"],
-                 "changes": {"feedback": "later"}, "reason": "x"}
+    amendment = {
+        "id": str(uuid.uuid4()),
+        "visit_id": visit["id"],
+        "changes": {"feedback": "later"},
+        "reason": "x",
+    }
     early = api.post("/sync", json=sync_body(amendments=[amendment]), as_=worker_a).json
     assert early["results"][0]["status"] == "rejected"
     assert "send it first" in early["results"][0]["errors"]["visit_id"][0]
@@ -78,8 +90,7 @@ def test_amendment_needs_a_reason_and_a_change(api, worker_a, resident_a):
     assert not_amendable["status"] == "rejected"
 
 
-def test_only_the_author_or_a_supervisor_amends(api, worker_a, supervisor_a, ward_a,
-                                                resident_a):
+def test_only_the_author_or_a_supervisor_amends(api, worker_a, supervisor_a, ward_a, resident_a):
     from tests.conftest import make_person
 
     visit = record(api, worker_a, resident_a)
@@ -96,11 +107,13 @@ def test_old_visits_are_corrected_by_supervisors_only(api, worker_a, supervisor_
     assert amend(api, supervisor_a, visit, {"feedback": "x"})[1]["status"] == "created"
 
 
-def test_supervisor_voids_with_a_reason_and_it_stays_readable(api, worker_a, supervisor_a,
-                                                              resident_a):
+def test_supervisor_voids_with_a_reason_and_it_stays_readable(
+    api, worker_a, supervisor_a, resident_a
+):
     visit = record(api, worker_a, resident_a)
-    answer = api.post(f"/visits/{visit['id']}/void", json={"reason": "recorded twice"},
-                      as_=supervisor_a)
+    answer = api.post(
+        f"/visits/{visit['id']}/void", json={"reason": "recorded twice"}, as_=supervisor_a
+    )
     assert answer.status_code == 200
     assert answer.json["voided"]["reason"] == "recorded twice"
     assert api.get(f"/visits/{visit['id']}", as_=worker_a).json["voided"] is not None
@@ -117,10 +130,14 @@ def test_voided_visit_no_longer_counts_on_the_roster(api, worker_a, supervisor_a
 
 def test_workers_cannot_void_and_void_needs_a_reason(api, worker_a, supervisor_a, resident_a):
     visit = record(api, worker_a, resident_a)
-    assert api.post(f"/visits/{visit['id']}/void", json={"reason": "x"},
-                    as_=worker_a).status_code == 403
-    assert api.post(f"/visits/{visit['id']}/void", json={"reason": ""},
-                    as_=supervisor_a).status_code == 422
+    assert (
+        api.post(f"/visits/{visit['id']}/void", json={"reason": "x"}, as_=worker_a).status_code
+        == 403
+    )
+    assert (
+        api.post(f"/visits/{visit['id']}/void", json={"reason": ""}, as_=supervisor_a).status_code
+        == 422
+    )
 
 
 def test_signature_svg_draws_every_stroke(api, worker_a, resident_a):

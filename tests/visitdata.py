@@ -33,8 +33,9 @@ def delta_encode(strokes: list[list[int]]) -> list[list[int]]:
     return encoded
 
 
-def visit_payload(resident: dict, *, when: datetime | None = None, points: int = 40,
-                  seed: int = 1, **overrides) -> dict:
+def visit_payload(
+    resident: dict, *, when: datetime | None = None, points: int = 40, seed: int = 1, **overrides
+) -> dict:
     when = when or datetime.now(UTC) - timedelta(minutes=5)
     strokes = signature_strokes(points, seed=seed)
     visit = {
@@ -46,20 +47,34 @@ def visit_payload(resident: dict, *, when: datetime | None = None, points: int =
         "identified_by": "qr",
         "qr_token": resident["qr_token"],
         "location": None,
-        "observations": {"living": "ok", "emotional": "concern", "physical": "ok",
-                         "notes": "睡眠不好 sleeps badly"},
+        "observations": {
+            "living": "ok",
+            "emotional": "concern",
+            "physical": "ok",
+            "notes": "睡眠不好 sleeps badly",
+        },
         "service_given": "测血压 blood pressure checked",
         "follow_up": True,
         "satisfaction": "satisfied",
         "feedback": "谢谢",
-        "signature": {"signer": "resident", "signer_name": None, "reason": None,
-                      "width": 600, "height": 200, "encoding": "delta",
-                      "strokes": delta_encode(strokes)},
+        "signature": {
+            "signer": "resident",
+            "signer_name": None,
+            "reason": None,
+            "width": 600,
+            "height": 200,
+            "encoding": "delta",
+            "strokes": delta_encode(strokes),
+        },
     }
     visit.update(overrides)
     return visit
 
 
 def sync_body(visits=(), amendments=(), cursor=None, device_time=None) -> dict:
-    return {"device_time": (device_time or datetime.now(UTC)).isoformat(), "cursor": cursor,
-            "visits": list(visits), "amendments": list(amendments)}
+    return {
+        "device_time": (device_time or datetime.now(UTC)).isoformat(),
+        "cursor": cursor,
+        "visits": list(visits),
+        "amendments": list(amendments),
+    }

@@ -8,19 +8,20 @@ morning nearly every resident is in one group ("on track, 2 short"), and a page 
 sort of the whole institution by name; with this index a page walks residents in name order
 and reads about as many rows as it shows (server/coverage/board.py).
 """
+
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('residents', schema=None) as batch_op:
-        batch_op.create_index('ix_residents_name_id', ['name', 'id'], unique=False)
+    with op.batch_alter_table("residents", schema=None) as batch_op:
+        batch_op.create_index("ix_residents_name_id", ["name", "id"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('residents', schema=None) as batch_op:
-        batch_op.drop_index('ix_residents_name_id')
+    with op.batch_alter_table("residents", schema=None) as batch_op:
+        batch_op.drop_index("ix_residents_name_id")

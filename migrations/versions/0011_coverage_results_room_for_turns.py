@@ -9,21 +9,22 @@ the indexes alone (a HOT update) when the page has room; pages written from now 
 filled to 70% to leave it. The refresh finds the due rows through the period index.
 Existing pages keep their fill until they are rewritten (VACUUM FULL, or a new period).
 """
+
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.drop_index('ix_coverage_results_due_on', table_name='coverage_results')
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('ALTER TABLE coverage_results SET (fillfactor = 70)')
+    op.drop_index("ix_coverage_results_due_on", table_name="coverage_results")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE coverage_results SET (fillfactor = 70)")
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('ALTER TABLE coverage_results RESET (fillfactor)')
-    op.create_index('ix_coverage_results_due_on', 'coverage_results', ['due_on'], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE coverage_results RESET (fillfactor)")
+    op.create_index("ix_coverage_results_due_on", "coverage_results", ["due_on"], unique=False)

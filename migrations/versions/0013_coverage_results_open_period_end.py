@@ -7,11 +7,12 @@ Every refresh asks which ended periods still have open rows, in case the close j
 run; without an index that question reads the whole table. The index holds only open rows,
 so it stays small, and neither of its columns changes when a status turns.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -19,8 +20,13 @@ OPEN = sa.text("closed_at IS NULL")
 
 
 def upgrade():
-    op.create_index("ix_coverage_results_open_period_end", "coverage_results", ["period_end"],
-                    sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index(
+        "ix_coverage_results_open_period_end",
+        "coverage_results",
+        ["period_end"],
+        sqlite_where=OPEN,
+        postgresql_where=OPEN,
+    )
 
 
 def downgrade():

@@ -35,9 +35,14 @@ def smtp_settings() -> dict | None:
     config = current_app.config
     if not config.get("SMTP_HOST"):
         return None
-    return {"host": config["SMTP_HOST"], "port": int(config["SMTP_PORT"]),
-            "user": config["SMTP_USER"], "password": config["SMTP_PASSWORD"],
-            "security": config["SMTP_SECURITY"], "sender": config["SMTP_FROM"]}
+    return {
+        "host": config["SMTP_HOST"],
+        "port": int(config["SMTP_PORT"]),
+        "user": config["SMTP_USER"],
+        "password": config["SMTP_PASSWORD"],
+        "security": config["SMTP_SECURITY"],
+        "sender": config["SMTP_FROM"],
+    }
 
 
 def recipient_address(user: User) -> str | None:
@@ -66,28 +71,42 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
     scope = Scope.of(user)
     alerts = db.session.scalars(alerts_visible_to(scope).where(Alert.resolved_at.is_(None))).all()
     names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-    residents = dict(db.session.execute(
-        select(Resident.id, Resident.name)
-        .where(Resident.id.in_({a.resident_id for a in alerts if a.resident_id}))).all())
-    workers = dict(db.session.execute(
-        select(User.id, User.display_name)
-        .where(User.id.in_({a.worker_id for a in alerts if a.worker_id}))).all())
+    residents = dict(
+        db.session.execute(
+            select(Resident.id, Resident.name).where(
+                Resident.id.in_({a.resident_id for a in alerts if a.resident_id})
+            )
+        ).all()
+    )
+    workers = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(
+                User.id.in_({a.worker_id for a in alerts if a.worker_id})
+            )
+        ).all()
+    )
     lines = [f"Rounds — {today.isoformat()} ({week.label})", ""]
     if not alerts:
         lines.append("No open alerts. 没有未处理的提醒。")
     by_unit: dict[str, list[str]] = defaultdict(list)
     for alert in alerts:
         if alert.kind == "unsynced":
-            by_unit["Phones 手机"].append(f"  not synced since {alert.detail.get('last_sync_at')}"
-                                          f": {workers.get(alert.worker_id, '?')}")
+            by_unit["Phones 手机"].append(
+                f"  not synced since {alert.detail.get('last_sync_at')}"
+                f": {workers.get(alert.worker_id, '?')}"
+            )
         else:
             label = {"at_risk": "at risk 有风险", "missed": "missed 未达标"}[alert.kind]
             by_unit[names.get(alert.unit_id, "?")].append(
-                f"  {label} ({alert.period}): {residents.get(alert.resident_id, '?')}")
+                f"  {label} ({alert.period}): {residents.get(alert.resident_id, '?')}"
+            )
     for unit, items in sorted(by_unit.items()):
         lines += [unit, *sorted(items), ""]
-    statuses = db.session.execute(select(CoverageResult.unit_id, CoverageResult.status)
-                                  .where(CoverageResult.period == week.label)).all()
+    statuses = db.session.execute(
+        select(CoverageResult.unit_id, CoverageResult.status).where(
+            CoverageResult.period == week.label
+        )
+    ).all()
     counts: dict = defaultdict(Counter)
     for unit_id, status in statuses:
         if scope.includes(unit_id):
@@ -95,8 +114,10 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
     if counts:
         lines.append(f"This week {week.label}: met / on track / at risk / missed")
         for unit_id, count in sorted(counts.items(), key=lambda item: names.get(item[0], "")):
-            lines.append(f"  {names.get(unit_id, '?')}: {count['met']} / {count['on_track']} / "
-                         f"{count['at_risk']} / {count['missed']}")
+            lines.append(
+                f"  {names.get(unit_id, '?')}: {count['met']} / {count['on_track']} / "
+                f"{count['at_risk']} / {count['missed']}"
+            )
     return "\n".join(lines) + "\n", len(alerts)
 
 
@@ -110,7 +131,8 @@ def _claim(user_id, day, email: str, alerts: int) -> bool:
         insert_or_on_conflict(DigestSent)
         .values(user_id=user_id, day=day, email=email, alerts=alerts)
         .on_conflict_do_nothing(index_elements=["user_id", "day"])
-        .returning(DigestSent.id)).scalar_one_or_none()
+        .returning(DigestSent.id)
+    ).scalar_one_or_none()
     db.session.commit()
     return claimed is not None
 
@@ -118,8 +140,9 @@ def _claim(user_id, day, email: str, alerts: int) -> bool:
 def _send(settings: dict, message: EmailMessage) -> None:
     security = settings["security"]
     if security == "ssl":
-        client = smtplib.SMTP_SSL(settings["host"], settings["port"], timeout=30,
-                                  context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(
+            settings["host"], settings["port"], timeout=30, context=ssl.create_default_context()
+        )
     else:
         client = smtplib.SMTP(settings["host"], settings["port"], timeout=30)
     with client:
@@ -139,8 +162,9 @@ def send_digests(now: datetime) -> dict:
     if settings is None:
         return {"sent": 0, "skipped": "SMTP is not configured (ROUNDS_SMTP_HOST)"}
     day = today_in(current_app.config["TIMEZONE"], now)
-    supervisors = db.session.scalars(select(User).where(User.role == SUPERVISOR,
-                                                        User.active.is_(True))).all()
+    supervisors = db.session.scalars(
+        select(User).where(User.role == SUPERVISOR, User.active.is_(True))
+    ).all()
     sent, failures = 0, []
     for user in supervisors:
         address = recipient_address(user)
@@ -157,8 +181,9 @@ def send_digests(now: datetime) -> dict:
             _send(settings, message)
             sent += 1
         except (OSError, smtplib.SMTPException) as error:
-            db.session.execute(delete(DigestSent).where(DigestSent.user_id == user.id,
-                                                        DigestSent.day == day))
+            db.session.execute(
+                delete(DigestSent).where(DigestSent.user_id == user.id, DigestSent.day == day)
+            )
             db.session.commit()  # the claim dropped at once, so the next try may send
             failures.append(f"{user.username}: {error}")
     if failures:

@@ -25,13 +25,13 @@ def alerts_visible_to(scope: Scope) -> Select:
     # Either of two columns may place an alert in the scope, so this is an OR of two of
     # Scope.filter's tests rather than Scope.filter itself.
     units = sorted(scope.unit_ids)
-    shares = exists().where(user_units.c.user_id == Alert.worker_id,
-                            user_units.c.unit_id.in_(units))
+    shares = exists().where(
+        user_units.c.user_id == Alert.worker_id, user_units.c.unit_id.in_(units)
+    )
     return query.where(or_(Alert.unit_id.in_(units), shares))
 
 
-def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
-                  kind: str | None) -> Select:
+def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None, kind: str | None) -> Select:
     if state == "open":
         query = query.where(Alert.resolved_at.is_(None))
     elif state == "resolved":
@@ -39,8 +39,9 @@ def filter_alerts(query: Select, state: str, unit_id: uuid.UUID | None,
     if kind is not None:
         query = query.where(Alert.kind == kind)
     if unit_id is not None:
-        in_unit = exists().where(user_units.c.user_id == Alert.worker_id,
-                                 user_units.c.unit_id == unit_id)
+        in_unit = exists().where(
+            user_units.c.user_id == Alert.worker_id, user_units.c.unit_id == unit_id
+        )
         query = query.where(or_(Alert.unit_id == unit_id, in_unit))
     return query
 

@@ -26,9 +26,16 @@ def _opening(statement: Insert) -> Insert:
     is reopened as raised anew, an open one is left as it is. One statement, found by the
     key's unique index, however the planner judges the tables."""
     return statement.on_conflict_do_update(
-        index_elements=["key"], where=Alert.resolved_at.is_not(None),
-        set_={"raised_at": statement.excluded.raised_at, "resolved_at": None,
-              "acked_at": None, "acked_by": None, "ack_note": None})
+        index_elements=["key"],
+        where=Alert.resolved_at.is_not(None),
+        set_={
+            "raised_at": statement.excluded.raised_at,
+            "resolved_at": None,
+            "acked_at": None,
+            "acked_by": None,
+            "ack_note": None,
+        },
+    )
 
 
 def raise_alerts(alerts: list[dict], now: datetime) -> None:
@@ -49,19 +56,22 @@ def resolve_alerts(keys: list[str], now: datetime) -> int:
     for chunk in _chunks(keys):
         # Found by key alone, then updated by id: given "resolved_at IS NULL" too, SQLite's
         # planner scans every open alert (tens of thousands after a close) once per chunk.
-        open_ids = [alert_id for alert_id, resolved_at in db.session.execute(
-            select(Alert.id, Alert.resolved_at).where(Alert.key.in_(chunk)))
-            if resolved_at is None]
+        open_ids = [
+            alert_id
+            for alert_id, resolved_at in db.session.execute(
+                select(Alert.id, Alert.resolved_at).where(Alert.key.in_(chunk))
+            )
+            if resolved_at is None
+        ]
         if open_ids:
-            db.session.execute(update(Alert).where(Alert.id.in_(open_ids))
-                               .values(resolved_at=now))
+            db.session.execute(update(Alert).where(Alert.id.in_(open_ids)).values(resolved_at=now))
         resolved += len(open_ids)
     return resolved
 
 
 def _chunks(items: list, size: int = 1000):
     for offset in range(0, len(items), size):
-        yield items[offset:offset + size]
+        yield items[offset : offset + size]
 
 
 def coverage_key(kind: str, resident_id: uuid.UUID, period: str) -> str:
@@ -78,18 +88,30 @@ def apply_coverage_changes_sql(changes: Subquery, now: datetime) -> None:
     unit_id, period, before, after): two statements, however many residents changed."""
     raising = select(
         _coverage_key_sql(changes.c.after, changes.c.resident_id, changes.c.period),
-        changes.c.after, changes.c.resident_id, changes.c.unit_id, changes.c.period,
-        empty_json(), literal(now, UTCDateTime),
+        changes.c.after,
+        changes.c.resident_id,
+        changes.c.unit_id,
+        changes.c.period,
+        empty_json(),
+        literal(now, UTCDateTime),
     ).where(changes.c.after.in_(COVERAGE_KINDS))
-    db.session.execute(_opening(insert_or_on_conflict(Alert).from_select(
-        ["key", "kind", "resident_id", "unit_id", "period", "detail", "raised_at"], raising)))
-    ended_keys = select(_coverage_key_sql(changes.c.before, changes.c.resident_id,
-                                          changes.c.period)
-                        ).where(changes.c.before.in_(COVERAGE_KINDS),
-                                changes.c.after.is_distinct_from(changes.c.before))
-    db.session.execute(update(Alert).where(Alert.key.in_(ended_keys),
-                                           Alert.resolved_at.is_(None))
-                       .values(resolved_at=now))
+    db.session.execute(
+        _opening(
+            insert_or_on_conflict(Alert).from_select(
+                ["key", "kind", "resident_id", "unit_id", "period", "detail", "raised_at"], raising
+            )
+        )
+    )
+    ended_keys = select(
+        _coverage_key_sql(changes.c.before, changes.c.resident_id, changes.c.period)
+    ).where(
+        changes.c.before.in_(COVERAGE_KINDS), changes.c.after.is_distinct_from(changes.c.before)
+    )
+    db.session.execute(
+        update(Alert)
+        .where(Alert.key.in_(ended_keys), Alert.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
 
 
 def apply_coverage_changes(changes, now: datetime) -> None:
@@ -97,8 +119,25 @@ def apply_coverage_changes(changes, now: datetime) -> None:
 
     An alert is open only while the status it names holds, so only those two can change.
     """
-    raise_alerts([{"key": coverage_key(c.after, c.resident_id, c.period), "kind": c.after,
-                   "resident_id": c.resident_id, "unit_id": c.unit_id, "period": c.period}
-                  for c in changes if c.after in COVERAGE_KINDS], now)
-    resolve_alerts([coverage_key(c.before, c.resident_id, c.period) for c in changes
-                    if c.before in COVERAGE_KINDS and c.before != c.after], now)
+    raise_alerts(
+        [
+            {
+                "key": coverage_key(c.after, c.resident_id, c.period),
+                "kind": c.after,
+                "resident_id": c.resident_id,
+                "unit_id": c.unit_id,
+                "period": c.period,
+            }
+            for c in changes
+            if c.after in COVERAGE_KINDS
+        ],
+        now,
+    )
+    resolve_alerts(
+        [
+            coverage_key(c.before, c.resident_id, c.period)
+            for c in changes
+            if c.before in COVERAGE_KINDS and c.before != c.after
+        ],
+        now,
+    )

@@ -25,8 +25,15 @@ from server.platform.extensions import db
 
 # Who needs a round first: the order of the board by default (status rank).
 PRIORITY = ("missed", "at_risk", "on_track", "met")
-BOARD_SORTS = ("priority", "name", "-name", "last_visit", "-last_visit", "days_visited",
-               "-days_visited")
+BOARD_SORTS = (
+    "priority",
+    "name",
+    "-name",
+    "last_visit",
+    "-last_visit",
+    "days_visited",
+    "-days_visited",
+)
 MAX_PER_PAGE = 200
 
 
@@ -77,9 +84,13 @@ def _by_name(name: ColumnElement, key: ColumnElement, descending: bool) -> list[
 def _group_key(sort: str) -> ColumnElement | None:
     """What splits the sort's groups beside the status (name sorts: nothing)."""
     counted = CoverageCount
-    return {"priority": counted.shortfall, "days_visited": counted.days_visited,
-            "-days_visited": counted.days_visited, "last_visit": counted.never_visited,
-            "-last_visit": counted.never_visited}.get(sort)
+    return {
+        "priority": counted.shortfall,
+        "days_visited": counted.days_visited,
+        "-days_visited": counted.days_visited,
+        "last_visit": counted.never_visited,
+        "-last_visit": counted.never_visited,
+    }.get(sort)
 
 
 def _tally(label: str, unit_ids: list[uuid.UUID], wanted: set[str], sort: str) -> _Tally:
@@ -88,11 +99,12 @@ def _tally(label: str, unit_ids: list[uuid.UUID], wanted: set[str], sort: str) -
     counted = CoverageCount
     key = _group_key(sort)
     keys = [counted.unit_id, counted.status] + ([key] if key is not None else [])
-    tally = _Tally({unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0)
-                    for unit in unit_ids})
+    tally = _Tally({unit: dict.fromkeys(("residents", *COVERAGE_STATUSES), 0) for unit in unit_ids})
     for row in db.session.execute(
-            select(*keys, func.sum(counted.residents), func.max(counted.evaluated_at))
-            .where(counted.period == label, counted.unit_id.in_(unit_ids)).group_by(*keys)):
+        select(*keys, func.sum(counted.residents), func.max(counted.evaluated_at))
+        .where(counted.period == label, counted.unit_id.in_(unit_ids))
+        .group_by(*keys)
+    ):
         unit, status, count, latest = row[0], row[1], row[-2], row[-1]
         tally.units[unit]["residents"] += count
         tally.units[unit][status] += count
@@ -109,44 +121,59 @@ def _groups(sort: str, keys: dict[tuple, int]) -> list[_Group]:
     if sort == "priority":  # missed, at risk, on track, met; the most days short first
         for (status, short), count in keys.items():
             sizes[PRIORITY.index(status), -short] += count
-        return [_Group(and_(result.status == PRIORITY[rank], _shortfall() == -minus), size)
-                for (rank, minus), size in sorted(sizes.items())]
+        return [
+            _Group(and_(result.status == PRIORITY[rank], _shortfall() == -minus), size)
+            for (rank, minus), size in sorted(sizes.items())
+        ]
     for (_, key), count in keys.items():
         sizes[key] += count
     if sort in ("days_visited", "-days_visited"):
-        return [_Group(result.days_visited == days, sizes[days])
-                for days in sorted(sizes, reverse=sort.startswith("-"))]
+        return [
+            _Group(result.days_visited == days, sizes[days])
+            for days in sorted(sizes, reverse=sort.startswith("-"))
+        ]
     if sort in ("last_visit", "-last_visit"):  # longest since a visit first: never visited
-        groups = [_Group(result.last_visit_at.is_(None), sizes[True]),
-                  _Group(result.last_visit_at.is_not(None), sizes[False], by_time=True)]
+        groups = [
+            _Group(result.last_visit_at.is_(None), sizes[True]),
+            _Group(result.last_visit_at.is_not(None), sizes[False], by_time=True),
+        ]
         if sort.startswith("-"):
             groups.reverse()
         return [group for group in groups if group.size]
     return [_Group(true(), sizes[None])] if sizes[None] else []  # name, -name: one group
 
 
-def _sorted_rows(chosen: ColumnElement, group: _Group, sort: str, skip: int,
-                 limit: int) -> list:
+def _sorted_rows(chosen: ColumnElement, group: _Group, sort: str, skip: int, limit: int) -> list:
     """A slice of one group sorted by the database: small groups, and visit times."""
     result = CoverageResult
     if group.by_time:
         # Sorted and cut before the names are joined: the sort reads only this table.
         time = result.last_visit_at.desc() if sort.startswith("-") else result.last_visit_at
-        page = (select(result.resident_id).where(chosen, group.where)
-                .order_by(time, result.resident_id).limit(limit).offset(skip).subquery())
+        page = (
+            select(result.resident_id)
+            .where(chosen, group.where)
+            .order_by(time, result.resident_id)
+            .limit(limit)
+            .offset(skip)
+            .subquery()
+        )
         order = [time, result.resident_id]
-        query = (select(result, Resident.name).where(chosen)
-                 .join(page, page.c.resident_id == result.resident_id))
+        query = (
+            select(result, Resident.name)
+            .where(chosen)
+            .join(page, page.c.resident_id == result.resident_id)
+        )
     else:
         order = _by_name(Resident.name, Resident.id, sort == "-name")
-        query = (select(result, Resident.name).where(chosen, group.where)
-                 .limit(limit).offset(skip))
+        query = select(result, Resident.name).where(chosen, group.where).limit(limit).offset(skip)
     return db.session.execute(
-        query.join(Resident, Resident.id == result.resident_id).order_by(*order)).all()
+        query.join(Resident, Resident.id == result.resident_id).order_by(*order)
+    ).all()
 
 
-def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: int,
-                 limit: int, share: float) -> list | None:
+def _walked_rows(
+    chosen: ColumnElement, group: _Group, descending: bool, skip: int, limit: int, share: float
+) -> list | None:
     """A slice of one large group in name order: residents are walked by (name, id) a chunk
     at a time, joined to their results of the period, until the slice is complete. None when
     the slice lies deeper than WALK_AT_MOST residents (the database sorts it instead)."""
@@ -168,7 +195,8 @@ def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: i
             select(CoverageResult, walk.c.name)
             .join(walk, walk.c.id == CoverageResult.resident_id)
             .where(chosen, group.where)
-            .order_by(*_by_name(walk.c.name, walk.c.id, descending))).all()
+            .order_by(*_by_name(walk.c.name, walk.c.id, descending))
+        ).all()
         last = db.session.execute(
             residents.with_only_columns(Resident.name, Resident.id).offset(chunk - 1).limit(1)
         ).first()
@@ -178,11 +206,12 @@ def _walked_rows(chosen: ColumnElement, group: _Group, descending: bool, skip: i
         walked += chunk
         # Learn how many of the walked residents are in the group (a unit's share, say).
         share = max(len(found) / walked, 1 / most)
-    return found[skip:skip + limit]
+    return found[skip : skip + limit]
 
 
-def _page_rows(chosen: ColumnElement, groups: list[_Group], sort: str, offset: int,
-               limit: int, scope_size: int) -> list:
+def _page_rows(
+    chosen: ColumnElement, groups: list[_Group], sort: str, offset: int, limit: int, scope_size: int
+) -> list:
     """The rows of one page: the groups it spans, each read by the cheaper way."""
     rows: list = []
     for group in groups:
@@ -192,10 +221,15 @@ def _page_rows(chosen: ColumnElement, groups: list[_Group], sort: str, offset: i
         take = min(limit - len(rows), group.size - offset)
         walked = None
         if not group.by_time and group.size >= WALK_FROM:
-            walked = _walked_rows(chosen, group, sort == "-name", offset, take,
-                                  group.size / max(scope_size, group.size))
-        rows += (walked if walked is not None
-                 else _sorted_rows(chosen, group, sort, offset, take))
+            walked = _walked_rows(
+                chosen,
+                group,
+                sort == "-name",
+                offset,
+                take,
+                group.size / max(scope_size, group.size),
+            )
+        rows += walked if walked is not None else _sorted_rows(chosen, group, sort, offset, take)
         offset = 0
         if len(rows) >= limit:
             break
@@ -203,7 +237,8 @@ def _page_rows(chosen: ColumnElement, groups: list[_Group], sort: str, offset: i
 
 
 def last_visitors(
-        last_visits: Sequence[tuple[uuid.UUID, datetime | None]]) -> dict[uuid.UUID, dict]:
+    last_visits: Sequence[tuple[uuid.UUID, datetime | None]],
+) -> dict[uuid.UUID, dict]:
     """Who made the visit each stored `last_visit_at` names (resident, check-in), so the board's
     "last visit" and "by" always speak of the same visit. One query for a page of residents;
     a visit voided since the last refresh names nobody."""
@@ -213,20 +248,32 @@ def last_visitors(
     rows = db.session.execute(
         select(Visit.resident_id, Visit.checked_in_at, User.id, User.display_name, User.username)
         .join(User, User.id == Visit.worker_id)
-        .where(Visit.resident_id.in_({resident_id for resident_id, _ in wanted}),
-               Visit.checked_in_at.in_({at for _, at in wanted}), Visit.voided_at.is_(None))
-        .order_by(Visit.id))  # two visits in the same second: the first id, every time
+        .where(
+            Visit.resident_id.in_({resident_id for resident_id, _ in wanted}),
+            Visit.checked_in_at.in_({at for _, at in wanted}),
+            Visit.voided_at.is_(None),
+        )
+        .order_by(Visit.id)
+    )  # two visits in the same second: the first id, every time
     found: dict[uuid.UUID, dict] = {}
     for resident_id, at, user_id, display_name, username in rows:
         if (resident_id, at) in wanted:
-            found.setdefault(resident_id, {"id": user_id, "display_name": display_name,
-                                           "username": username})
+            found.setdefault(
+                resident_id, {"id": user_id, "display_name": display_name, "username": username}
+            )
     return found
 
 
-def board(period: Period, scope: Scope,
-          unit_id: uuid.UUID | None = None, *, statuses: Sequence[str] = (),
-          sort: str = "priority", page: int = 1, per_page: int = 50) -> dict:
+def board(
+    period: Period,
+    scope: Scope,
+    unit_id: uuid.UUID | None = None,
+    *,
+    statuses: Sequence[str] = (),
+    sort: str = "priority",
+    page: int = 1,
+    per_page: int = 50,
+) -> dict:
     """One page of the period's stored results in the units one may see, sorted and filtered
     by status on the server; the unit counts always cover the whole period and scope."""
     if sort not in BOARD_SORTS:
@@ -244,19 +291,31 @@ def board(period: Period, scope: Scope,
     scope_size = sum(counts["residents"] for counts in tally.units.values())
     rows = _page_rows(chosen, groups, sort, (page - 1) * per_page, per_page, scope_size)
     visitors = last_visitors([(result.resident_id, result.last_visit_at) for result, _ in rows])
-    residents = [{"resident_id": result.resident_id, "name": name, "unit_id": result.unit_id,
-                  "required": result.required, "days_visited": result.days_visited,
-                  "last_visit_at": result.last_visit_at, "status": result.status,
-                  "last_visit_by": visitors.get(result.resident_id)}
-                 for result, name in rows]
-    return {"period": period.label, "evaluated_at": tally.evaluated,
-            "units": [{"unit_id": unit, **tally.units[unit]} for unit in unit_ids],
-            "residents": residents, "total": sum(group.size for group in groups),
-            "page": page, "per_page": per_page}
+    residents = [
+        {
+            "resident_id": result.resident_id,
+            "name": name,
+            "unit_id": result.unit_id,
+            "required": result.required,
+            "days_visited": result.days_visited,
+            "last_visit_at": result.last_visit_at,
+            "status": result.status,
+            "last_visit_by": visitors.get(result.resident_id),
+        }
+        for result, name in rows
+    ]
+    return {
+        "period": period.label,
+        "evaluated_at": tally.evaluated,
+        "units": [{"unit_id": unit, **tally.units[unit]} for unit in unit_ids],
+        "residents": residents,
+        "total": sum(group.size for group in groups),
+        "page": page,
+        "per_page": per_page,
+    }
 
 
-def history(today: date, weeks: int, scope: Scope,
-            unit_id: uuid.UUID | None = None) -> dict:
+def history(today: date, weeks: int, scope: Scope, unit_id: uuid.UUID | None = None) -> dict:
     """The share of residents who met the rule, per unit and week, oldest week first."""
     current = Period.of("week", today)
     periods = [current]
@@ -269,15 +328,32 @@ def history(today: date, weeks: int, scope: Scope,
     rows = db.session.execute(
         select(counted.unit_id, counted.period, counted.status, func.sum(counted.residents))
         .where(counted.period.in_(labels), counted.unit_id.in_([unit for unit, _ in units]))
-        .group_by(counted.unit_id, counted.period, counted.status))
+        .group_by(counted.unit_id, counted.period, counted.status)
+    )
     for unit, label, status, count in rows:
         tally[unit, label][0] += count
         if status == "met":
             tally[unit, label][1] += count
-    return {"weeks": labels, "units": [
-        {"unit_id": unit, "name": name, "weeks": [
-            {"period": label, "residents": tally[unit, label][0], "met": tally[unit, label][1],
-             "share_met": (round(tally[unit, label][1] / tally[unit, label][0], 4)
-                           if tally[unit, label][0] else None)}
-            for label in labels]}
-        for unit, name in units]}
+    return {
+        "weeks": labels,
+        "units": [
+            {
+                "unit_id": unit,
+                "name": name,
+                "weeks": [
+                    {
+                        "period": label,
+                        "residents": tally[unit, label][0],
+                        "met": tally[unit, label][1],
+                        "share_met": (
+                            round(tally[unit, label][1] / tally[unit, label][0], 4)
+                            if tally[unit, label][0]
+                            else None
+                        ),
+                    }
+                    for label in labels
+                ],
+            }
+            for unit, name in units
+        ],
+    }

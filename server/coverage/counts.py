@@ -19,40 +19,61 @@ BATCH = 5000
 
 def chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for offset in range(0, len(items), size):
-        yield items[offset:offset + size]
+        yield items[offset : offset + size]
 
 
-def visit_days(resident_ids: list[uuid.UUID], first: date,
-                last: date) -> dict[uuid.UUID, set[date]]:
+def visit_days(
+    resident_ids: list[uuid.UUID], first: date, last: date
+) -> dict[uuid.UUID, set[date]]:
     days: dict[uuid.UUID, set[date]] = defaultdict(set)
     rows = db.session.execute(
-        select(Visit.resident_id, Visit.visit_date).distinct()
-        .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
-               Visit.visit_date.between(first, last))
+        select(Visit.resident_id, Visit.visit_date)
+        .distinct()
+        .where(
+            Visit.resident_id.in_(resident_ids),
+            Visit.voided_at.is_(None),
+            Visit.visit_date.between(first, last),
+        )
     )
     for resident_id, day in rows:
         days[resident_id].add(day)
     return days
 
 
-def period_counts(resident_ids: list[uuid.UUID],
-                   period: Period) -> dict[uuid.UUID, tuple[int, datetime]]:
+def period_counts(
+    resident_ids: list[uuid.UUID], period: Period
+) -> dict[uuid.UUID, tuple[int, datetime]]:
     """Distinct visited days and the latest check-in in the period, counted by the database."""
-    return {row[0]: (row[1], row[2]) for row in db.session.execute(
-        select(Visit.resident_id, func.count(func.distinct(Visit.visit_date)),
-               func.max(Visit.checked_in_at))
-        .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
-               Visit.visit_date.between(period.start, period.end))
-        .group_by(Visit.resident_id))}
+    return {
+        row[0]: (row[1], row[2])
+        for row in db.session.execute(
+            select(
+                Visit.resident_id,
+                func.count(func.distinct(Visit.visit_date)),
+                func.max(Visit.checked_in_at),
+            )
+            .where(
+                Visit.resident_id.in_(resident_ids),
+                Visit.voided_at.is_(None),
+                Visit.visit_date.between(period.start, period.end),
+            )
+            .group_by(Visit.resident_id)
+        )
+    }
 
 
 def last_visits(resident_ids: list[uuid.UUID], until: date) -> dict[uuid.UUID, datetime]:
-    return dict(db.session.execute(
-        select(Visit.resident_id, func.max(Visit.checked_in_at))
-        .where(Visit.resident_id.in_(resident_ids), Visit.voided_at.is_(None),
-               Visit.visit_date <= until)
-        .group_by(Visit.resident_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(Visit.resident_id, func.max(Visit.checked_in_at))
+            .where(
+                Visit.resident_id.in_(resident_ids),
+                Visit.voided_at.is_(None),
+                Visit.visit_date <= until,
+            )
+            .group_by(Visit.resident_id)
+        ).all()
+    )
 
 
 # How far back a result's last visit is carried from the resident's earlier results.
@@ -77,22 +98,35 @@ def carry_ranges(period: Period) -> list[tuple[str, str]]:
 def carried_from(table, period: Period) -> list[ColumnElement]:
     """Which of a table's stored results a last visit is carried from, one condition per range
     of carry_ranges() (each a short read of the resident's key)."""
-    return [and_(table.period.between(oldest, newest), table.period_end < period.start,
-                 table.period_end >= period.start - CARRY_BACK)
-            for oldest, newest in carry_ranges(period)]
+    return [
+        and_(
+            table.period.between(oldest, newest),
+            table.period_end < period.start,
+            table.period_end >= period.start - CARRY_BACK,
+        )
+        for oldest, newest in carry_ranges(period)
+    ]
 
 
-def earlier_last_visits(resident_ids: list[uuid.UUID], period: Period,
-                         exact: bool) -> dict[uuid.UUID, datetime]:
+def earlier_last_visits(
+    resident_ids: list[uuid.UUID], period: Period, exact: bool
+) -> dict[uuid.UUID, datetime]:
     """The last visit before the period: carried from the previous stored results (cheap), or
     read from the visits when `exact` or when there is nothing to carry."""
     found: dict[uuid.UUID, datetime] = {}
     if not exact:
-        found = {key: value for key, value in db.session.execute(
-            select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
-            .where(CoverageResult.resident_id.in_(resident_ids),
-                   or_(*carried_from(CoverageResult, period)))
-            .group_by(CoverageResult.resident_id)) if value is not None}
+        found = {
+            key: value
+            for key, value in db.session.execute(
+                select(CoverageResult.resident_id, func.max(CoverageResult.last_visit_at))
+                .where(
+                    CoverageResult.resident_id.in_(resident_ids),
+                    or_(*carried_from(CoverageResult, period)),
+                )
+                .group_by(CoverageResult.resident_id)
+            )
+            if value is not None
+        }
     missing = [resident_id for resident_id in resident_ids if resident_id not in found]
     if missing:
         found.update(last_visits(missing, period.start - timedelta(days=1)))

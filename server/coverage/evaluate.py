@@ -24,8 +24,14 @@ from server.platform.extensions import db
 
 DROP = -1  # as a requirement for evaluate(): remove this resident's row for the period
 
-RESIDENT_COLUMNS = (Resident.id, Resident.unit_id, Resident.care_level, Resident.admitted_on,
-                    Resident.status, Resident.status_since)
+RESIDENT_COLUMNS = (
+    Resident.id,
+    Resident.unit_id,
+    Resident.care_level,
+    Resident.admitted_on,
+    Resident.status,
+    Resident.status_since,
+)
 
 
 @dataclass
@@ -52,12 +58,22 @@ def _store(rows: list[dict], removed: list[tuple[uuid.UUID, str]]) -> None:
         # Core, not the ORM's bulk path: one executemany, however many rows.
         db.session.connection().execute(rewriting_changed(insert_results()), rows)
     for resident_id, label in removed:
-        db.session.execute(delete(CoverageResult).where(CoverageResult.resident_id == resident_id,
-                                                        CoverageResult.period == label))
+        db.session.execute(
+            delete(CoverageResult).where(
+                CoverageResult.resident_id == resident_id, CoverageResult.period == label
+            )
+        )
 
 
-def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: datetime,
-             *, close: bool = False, exact: bool = True) -> Evaluated:
+def evaluate(
+    resident_ids: Iterable[uuid.UUID],
+    periods_for,
+    today: date,
+    now: datetime,
+    *,
+    close: bool = False,
+    exact: bool = True,
+) -> Evaluated:
     """Recompute and store the results of these residents for the periods periods_for() names.
 
     periods_for(resident_row, rule) yields (Period, required): a number of days before
@@ -79,25 +95,36 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
         if not wanted:
             continue
         labels = {period.label for _, period, _ in wanted}
-        stored = {(r.resident_id, r.period): r for r in db.session.execute(
-            select(CoverageResult.resident_id, CoverageResult.period,
-                   *[CoverageResult.__table__.c[name] for name in JUDGED])
-            .where(CoverageResult.resident_id.in_(batch), CoverageResult.period.in_(labels))
-        )}
+        stored = {
+            (r.resident_id, r.period): r
+            for r in db.session.execute(
+                select(
+                    CoverageResult.resident_id,
+                    CoverageResult.period,
+                    *[CoverageResult.__table__.c[name] for name in JUDGED],
+                ).where(CoverageResult.resident_id.in_(batch), CoverageResult.period.in_(labels))
+            )
+        }
         by_period: dict[Period, list] = defaultdict(list)
         for row, period, required in wanted:
             if required != DROP:
                 by_period[period].append(row.id)
         counts, last_before = {}, {}
         for period, ids in by_period.items():
-            counts.update({(key, period.label): value
-                           for key, value in period_counts(ids, period).items()})
+            counts.update(
+                {(key, period.label): value for key, value in period_counts(ids, period).items()}
+            )
             unseen = [key for key in ids if (key, period.label) not in counts]
-            last_before.update({(key, period.label): value for key, value in
-                                earlier_last_visits(unseen, period, exact).items()})
+            last_before.update(
+                {
+                    (key, period.label): value
+                    for key, value in earlier_last_visits(unseen, period, exact).items()
+                }
+            )
         open_periods = [period for period in by_period if period.end >= today]
-        upcoming = visit_days(batch, today, max(p.end for p in open_periods)) \
-            if open_periods else {}
+        upcoming = (
+            visit_days(batch, today, max(p.end for p in open_periods)) if open_periods else {}
+        )
         rows, removed = [], []
         for row, period, required in wanted:
             old = stored.get((row.id, period.label))
@@ -110,8 +137,16 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
             if window is None or required == DROP:
                 if old is not None:
                     removed.append((row.id, period.label))
-                    done.changes.append(Change(row.id, row.unit_id, period.label, old.status,
-                                               None, old.closed_at is not None))
+                    done.changes.append(
+                        Change(
+                            row.id,
+                            row.unit_id,
+                            period.label,
+                            old.status,
+                            None,
+                            old.closed_at is not None,
+                        )
+                    )
                 continue
             active_days = (window[1] - window[0]).days + 1
             if required is None:
@@ -123,20 +158,36 @@ def evaluate(resident_ids: Iterable[uuid.UUID], periods_for, today: date, now: d
             ahead = {day for day in upcoming.get(row.id, ()) if day <= period.end}
             result = judge(period, required, window, days_visited, ahead, today, closed=closed)
             new = {
-                "resident_id": row.id, "period": period.label, "period_start": period.start,
-                "period_end": period.end, "unit_id": row.unit_id, "required": result.required,
-                "active_days": result.active_days, "days_visited": result.days_visited,
+                "resident_id": row.id,
+                "period": period.label,
+                "period_start": period.start,
+                "period_end": period.end,
+                "unit_id": row.unit_id,
+                "required": result.required,
+                "active_days": result.active_days,
+                "days_visited": result.days_visited,
                 "last_visit_at": last_visit or last_before.get((row.id, period.label)),
-                "status": result.status, "due_on": result.due_on, "evaluated_at": now,
-                "closed_at": (old.closed_at if old is not None and old.closed_at else
-                              now if close else None),
+                "status": result.status,
+                "due_on": result.due_on,
+                "evaluated_at": now,
+                "closed_at": (
+                    old.closed_at if old is not None and old.closed_at else now if close else None
+                ),
             }
             done.count += 1
             if old is None or any(getattr(old, name) != new[name] for name in JUDGED):
                 rows.append(new)
             if old is None or old.status != result.status:
-                done.changes.append(Change(row.id, row.unit_id, period.label,
-                                           old.status if old else None, result.status, closed))
+                done.changes.append(
+                    Change(
+                        row.id,
+                        row.unit_id,
+                        period.label,
+                        old.status if old else None,
+                        result.status,
+                        closed,
+                    )
+                )
         _store(rows, removed)
         done.written.update(label for _, label in removed)
         done.written.update(stored_row["period"] for stored_row in rows)

@@ -78,15 +78,27 @@ def refresh(now: datetime | None = None) -> dict:
     started = utcnow()
     closed = close_due_periods(now, grace=CLOSE_JOB_GRACE)
     state = _state()
-    plan = plan_refresh(state, now, started, full_pass_slice=FULL_PASS_SLICE,
-                        due_rows_per_refresh=DUE_ROWS_PER_REFRESH, overlap=WATERMARK_OVERLAP)
+    plan = plan_refresh(
+        state,
+        now,
+        started,
+        full_pass_slice=FULL_PASS_SLICE,
+        due_rows_per_refresh=DUE_ROWS_PER_REFRESH,
+        overlap=WATERMARK_OVERLAP,
+    )
     done = carry_out(plan, state)
     db.session.flush()
-    return {"at": now.isoformat(), "full": plan.full, "evaluated": done.evaluated,
-            "late": done.late, "status_changes": done.status_changes, "closed": closed,
-            "prepared": done.prepared,
-            # A full pass or a turn is under way: the next refresh goes on with it.
-            "more": plan.more}
+    return {
+        "at": now.isoformat(),
+        "full": plan.full,
+        "evaluated": done.evaluated,
+        "late": done.late,
+        "status_changes": done.status_changes,
+        "closed": closed,
+        "prepared": done.prepared,
+        # A full pass or a turn is under way: the next refresh goes on with it.
+        "more": plan.more,
+    }
 
 
 @dataclass(frozen=True)
@@ -110,8 +122,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
     now, today = plan.now, plan.today
     if plan.starting:
         prepare.raise_prepared_alerts(list(plan.starting), now)
-    turned = (turn_in_bulk(plan.labels, today, now, among=plan.turnable())
-              if plan.due else None)
+    turned = turn_in_bulk(plan.labels, today, now, among=plan.turnable()) if plan.due else None
     judged, in_sql = _judge_current(plan)
     late = _reevaluate_rows(plan.late_rows, today, now)
     if turned is not None:
@@ -122,11 +133,17 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
     raised.apply_coverage_changes(judged.changes + late.changes, now)
     keep_counts(plan.labels, judged.written | late.written, now)
     # Before the state takes this refresh's change number: prepare reads who changed since.
-    prepared = prepare.advance(state, today, now, None if plan.full else set(plan.touched),
-                               judged=judged.count + late.count)
+    prepared = prepare.advance(
+        state,
+        today,
+        now,
+        None if plan.full else set(plan.touched),
+        judged=judged.count + late.count,
+    )
     _record(state, plan.record)
-    return Done(judged.count, late.count, len(judged.changes) + in_sql + len(late.changes),
-                prepared)
+    return Done(
+        judged.count, late.count, len(judged.changes) + in_sql + len(late.changes), prepared
+    )
 
 
 def _record(state: CoverageState, record: Record) -> None:
@@ -152,18 +169,23 @@ def _judge_current(plan: RefreshPlan) -> tuple[Evaluated, int]:
     exact = evaluate(plan.touched, current_period, today, now)
     bulk = judge_in_bulk(plan.judged_in_sql(), list(plan.periods), today, now)
     left = evaluate(bulk.leftovers, current_period, today, now, exact=False)
-    return Evaluated(exact.count + bulk.judged + left.count, exact.changes + left.changes,
-                     exact.written | bulk.written | left.written), bulk.status_changes
+    return Evaluated(
+        exact.count + bulk.judged + left.count,
+        exact.changes + left.changes,
+        exact.written | bulk.written | left.written,
+    ), bulk.status_changes
 
 
-def _reevaluate_rows(rows: tuple[tuple[uuid.UUID, str], ...], today: date,
-                     now: datetime) -> Evaluated:
+def _reevaluate_rows(
+    rows: tuple[tuple[uuid.UUID, str], ...], today: date, now: datetime
+) -> Evaluated:
     """A late or voided visit in a past period: recount it, keeping its requirement."""
     by_resident: dict[uuid.UUID, list[Period]] = defaultdict(list)
     for resident_id, label in rows:
         by_resident[resident_id].append(Period.parse(label))
-    return evaluate(list(by_resident), lambda row, rule: ((p, None) for p in by_resident[row.id]),
-                    today, now)
+    return evaluate(
+        list(by_resident), lambda row, rule: ((p, None) for p in by_resident[row.id]), today, now
+    )
 
 
 def close_period(label: str, now: datetime | None = None) -> dict:
@@ -179,10 +201,14 @@ def close_period(label: str, now: datetime | None = None) -> dict:
         raise ValueError(f"{label} has not ended yet (today is {today.isoformat()})")
     holding = select(CoverageResult.resident_id).where(CoverageResult.period == label)
     candidates = select(Resident.id).where(
-        or_(Resident.in_care_since(period.start), Resident.id.in_(holding)))
+        or_(Resident.in_care_since(period.start), Resident.id.in_(holding))
+    )
     bulk = judge_in_bulk(candidates, [period], today, now, close=True)
-    stored = {resident_id for batch in chunks(list(bulk.leftovers)) for resident_id in
-              db.session.scalars(holding.where(CoverageResult.resident_id.in_(batch)))}
+    stored = {
+        resident_id
+        for batch in chunks(list(bulk.leftovers))
+        for resident_id in db.session.scalars(holding.where(CoverageResult.resident_id.in_(batch)))
+    }
 
     def periods_for(row, rule):
         if rule.period == period.kind:
@@ -194,8 +220,11 @@ def close_period(label: str, now: datetime | None = None) -> dict:
     raised.apply_coverage_changes(left.changes, now)
     recount([label], now)
     db.session.flush()
-    return {"period": label, "evaluated": bulk.judged + left.count,
-            "status_changes": bulk.status_changes + len(left.changes)}
+    return {
+        "period": label,
+        "evaluated": bulk.judged + left.count,
+        "status_changes": bulk.status_changes + len(left.changes),
+    }
 
 
 def close_due_periods(now: datetime, grace: timedelta = timedelta(0)) -> list[str]:
@@ -225,10 +254,15 @@ def periods_to_close(now: datetime, grace: timedelta = timedelta(0)) -> Iterator
     # asking for every distinct label instead reads the whole table (planners serve the
     # DISTINCT from the period index).
     while label := db.session.scalar(
-            select(CoverageResult.period)
-            .where(CoverageResult.closed_at.is_(None), CoverageResult.period_end < before,
-                   CoverageResult.period.not_in(offered))
-            .order_by(CoverageResult.period_end).limit(1)):
+        select(CoverageResult.period)
+        .where(
+            CoverageResult.closed_at.is_(None),
+            CoverageResult.period_end < before,
+            CoverageResult.period.not_in(offered),
+        )
+        .order_by(CoverageResult.period_end)
+        .limit(1)
+    ):
         offered.append(label)
         yield label
 
@@ -247,6 +281,12 @@ def _ended_but_never_closed(before: date) -> list[str]:
         return []
     named = sorted({*(state.periods or []), *(state.full_labels or [])})
     ended = [label for label in named if Period.parse(label).end < before]
-    return [label for label in ended if not db.session.scalar(
-        select(CoverageResult.resident_id).where(CoverageResult.period == label,
-                                                 CoverageResult.closed_at.is_not(None)).limit(1))]
+    return [
+        label
+        for label in ended
+        if not db.session.scalar(
+            select(CoverageResult.resident_id)
+            .where(CoverageResult.period == label, CoverageResult.closed_at.is_not(None))
+            .limit(1)
+        )
+    ]

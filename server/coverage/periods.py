@@ -34,7 +34,7 @@ class Period:
 
     @classmethod
     def parse(cls, label: str) -> Period:
-        """"2026-W47" or "2026-11"; ValueError for anything else."""
+        """ "2026-W47" or "2026-11"; ValueError for anything else."""
         if "-W" in label:
             year, week = label.split("-W")
             return cls.of("week", date.fromisocalendar(int(year), int(week), 1))

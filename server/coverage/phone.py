@@ -38,8 +38,9 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
             answer[row.id] = {
                 "week": period.label,
                 "required": prorated(rule.required, active_days, period.days),
-                "days_visited": sum(1 for day in days.get(row.id, ())
-                                    if period.start <= day <= period.end),
+                "days_visited": sum(
+                    1 for day in days.get(row.id, ()) if period.start <= day <= period.end
+                ),
                 "last_visit_at": last.get(row.id),
             }
     return answer
@@ -49,20 +50,26 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
 _visits = Visit.__table__
 _DAYS_AND_LATEST = (
     select(_visits.c.resident_id, _visits.c.visit_date, func.max(_visits.c.checked_in_at))
-    .where(_visits.c.resident_id.in_(bindparam("ids", expanding=True)),
-           _visits.c.voided_at.is_(None), _visits.c.visit_date >= bindparam("first"))
-    .group_by(_visits.c.resident_id, _visits.c.visit_date))
+    .where(
+        _visits.c.resident_id.in_(bindparam("ids", expanding=True)),
+        _visits.c.voided_at.is_(None),
+        _visits.c.visit_date >= bindparam("first"),
+    )
+    .group_by(_visits.c.resident_id, _visits.c.visit_date)
+)
 
 
-def _days_and_last_visits(resident_ids: list[uuid.UUID], first: date) -> tuple[
-        dict[uuid.UUID, set[date]], dict[uuid.UUID, datetime]]:
+def _days_and_last_visits(
+    resident_ids: list[uuid.UUID], first: date
+) -> tuple[dict[uuid.UUID, set[date]], dict[uuid.UUID, datetime]]:
     """The days visited from `first` on, and the latest check-in ever, in one query for the
     residents visited since `first` (most of those a sync answers: it names the residents
     just visited) and a second only for the others."""
     days: dict[uuid.UUID, set[date]] = defaultdict(set)
     last: dict[uuid.UUID, datetime] = {}
     for resident_id, day, latest in db.session.execute(
-            _DAYS_AND_LATEST, {"ids": resident_ids, "first": first}):
+        _DAYS_AND_LATEST, {"ids": resident_ids, "first": first}
+    ):
         days[resident_id].add(day)
         if resident_id not in last or latest > last[resident_id]:
             last[resident_id] = latest

@@ -42,8 +42,13 @@ class Policies:
 # Plain rows, from a query built once: read on every sync that names residents, and there may
 # be a rule for each.
 _policies = CoveragePolicy.__table__
-_ALL_POLICIES = select(_policies.c.key, _policies.c.resident_id, _policies.c.care_level,
-                       _policies.c.required, _policies.c.period)
+_ALL_POLICIES = select(
+    _policies.c.key,
+    _policies.c.resident_id,
+    _policies.c.care_level,
+    _policies.c.required,
+    _policies.c.period,
+)
 
 
 def load_policies() -> Policies:
@@ -73,15 +78,31 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     now = utcnow()
     before = load_policies()
     db.session.execute(delete(CoveragePolicy))
-    rows = [CoveragePolicy(key="default", required=document["default"]["required"],
-                           period=document["default"]["period"])]
-    rows += [CoveragePolicy(key=f"care_level:{item['care_level']}", care_level=item["care_level"],
-                            required=item["required"], period=item["period"])
-             for item in document.get("care_levels", [])]
-    rows += [CoveragePolicy(key=f"resident:{item['resident_id']}",
-                            resident_id=item["resident_id"], required=item["required"],
-                            period=item["period"])
-             for item in document.get("residents", [])]
+    rows = [
+        CoveragePolicy(
+            key="default",
+            required=document["default"]["required"],
+            period=document["default"]["period"],
+        )
+    ]
+    rows += [
+        CoveragePolicy(
+            key=f"care_level:{item['care_level']}",
+            care_level=item["care_level"],
+            required=item["required"],
+            period=item["period"],
+        )
+        for item in document.get("care_levels", [])
+    ]
+    rows += [
+        CoveragePolicy(
+            key=f"resident:{item['resident_id']}",
+            resident_id=item["resident_id"],
+            required=item["required"],
+            period=item["period"],
+        )
+        for item in document.get("residents", [])
+    ]
     for row in rows:
         row.updated_at, row.updated_by = now, user_id
     db.session.add_all(rows)
@@ -91,8 +112,9 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     if len(moved) > FEW_MOVED:
         # Forget which periods were fully evaluated: the next refreshes re-read every
         # resident, from the first (a full pass under way starts over).
-        db.session.execute(update(CoverageState).values(periods=[], full_labels=None,
-                                                        full_after=None))
+        db.session.execute(
+            update(CoverageState).values(periods=[], full_labels=None, full_after=None)
+        )
     return len(moved)
 
 
@@ -100,10 +122,15 @@ def _residents_moved(before: Policies, after: Policies) -> list[uuid.UUID]:
     """Residents in care this month or week whose rule differs between the two."""
     if before == after:
         return []
-    first = min(period.start for period in current_periods(
-        today_in(current_app.config["TIMEZONE"], utcnow())).values())
-    rows = db.session.execute(select(Resident.id, Resident.care_level)
-                              .where(Resident.in_care_since(first)))
-    return [resident_id for resident_id, care_level in rows
-            if before.rule_for(resident_id, care_level) != after.rule_for(resident_id,
-                                                                          care_level)]
+    first = min(
+        period.start
+        for period in current_periods(today_in(current_app.config["TIMEZONE"], utcnow())).values()
+    )
+    rows = db.session.execute(
+        select(Resident.id, Resident.care_level).where(Resident.in_care_since(first))
+    )
+    return [
+        resident_id
+        for resident_id, care_level in rows
+        if before.rule_for(resident_id, care_level) != after.rule_for(resident_id, care_level)
+    ]

@@ -40,16 +40,20 @@ BUSY = 5_000
 def upcoming(today: date) -> list[Period]:
     """The periods that start tomorrow: the ones to prepare today (none on most days)."""
     tomorrow = today + timedelta(days=1)
-    return [period for period in current_periods(tomorrow).values()
-            if period.start == tomorrow]
+    return [period for period in current_periods(tomorrow).values() if period.start == tomorrow]
 
 
 def takes_over(state: CoverageState, labels: list[str]) -> bool:
     """Whether the periods that are new in `labels` were prepared in full, and kept up to date
     by every refresh since: then the first refresh of a period can stay incremental."""
     new = sorted(set(labels) - set(state.periods or []))
-    return (state.refreshed_at is not None and bool(state.periods) and bool(new)
-            and state.prepared_complete and sorted(state.prepared_periods or []) == new)
+    return (
+        state.refreshed_at is not None
+        and bool(state.periods)
+        and bool(new)
+        and state.prepared_complete
+        and sorted(state.prepared_periods or []) == new
+    )
 
 
 def starting(state: CoverageState, labels: list[str]) -> list[str]:
@@ -61,15 +65,23 @@ def raise_prepared_alerts(labels: list[str], now: datetime) -> None:
     """The alerts of prepared results that start at risk (or missed), raised as their period
     starts; until then nobody is behind."""
     results = CoverageResult.__table__.c
-    raised.apply_coverage_changes_sql(select(
-        results.resident_id, results.unit_id, results.period,
-        cast(null(), String(10)).label("before"), results.status.label("after"),
-    ).where(results.period.in_(labels),
-            results.status.in_(raised.COVERAGE_KINDS)).subquery("changes"), now)
+    raised.apply_coverage_changes_sql(
+        select(
+            results.resident_id,
+            results.unit_id,
+            results.period,
+            cast(null(), String(10)).label("before"),
+            results.status.label("after"),
+        )
+        .where(results.period.in_(labels), results.status.in_(raised.COVERAGE_KINDS))
+        .subquery("changes"),
+        now,
+    )
 
 
-def advance(state: CoverageState, today: date, now: datetime,
-            touched: set[uuid.UUID] | None, judged: int) -> int:
+def advance(
+    state: CoverageState, today: date, now: datetime, touched: set[uuid.UUID] | None, judged: int
+) -> int:
     """Keep the next periods' prepared results up to date and prepare one more slice; return
     how many residents were judged for them. Called before the state takes this refresh's
     change number, so the residents whose record changed since the last one are still known.
@@ -86,8 +98,7 @@ def advance(state: CoverageState, today: date, now: datetime,
             return 0
     if not periods:
         return 0
-    changed = db.session.scalars(
-        select(Resident.id).where(Resident.change_seq > state.change_seq))
+    changed = db.session.scalars(select(Resident.id).where(Resident.change_seq > state.change_seq))
     count = evaluate(touched | set(changed), _for(periods), periods[0].start, now).count
     if not state.prepared_complete and judged < BUSY:
         count += _prepare_slice(state, periods, now)
@@ -97,9 +108,11 @@ def advance(state: CoverageState, today: date, now: datetime,
 def _for(periods: list[Period]):
     """evaluate()'s periods_for: each prepared period the rule's kind names; a row of the other
     kind is dropped (the rule changed kind)."""
+
     def periods_for(row, rule):
         for period in periods:
             yield period, rule.required if rule.period == period.kind else DROP
+
     return periods_for
 
 
@@ -107,9 +120,12 @@ def _start_over(state: CoverageState, labels: list[str], today: date) -> None:
     """Forget what was prepared: its rows, unless their period has started (then they are the
     period's own results)."""
     if state.prepared_periods:
-        db.session.execute(delete(CoverageResult).where(
-            CoverageResult.period.in_(state.prepared_periods),
-            CoverageResult.period_start > today))
+        db.session.execute(
+            delete(CoverageResult).where(
+                CoverageResult.period.in_(state.prepared_periods),
+                CoverageResult.period_start > today,
+            )
+        )
     state.prepared_periods, state.prepared_after, state.prepared_complete = labels, None, False
 
 
@@ -124,8 +140,9 @@ def _prepare_slice(state: CoverageState, periods: list[Period], now: datetime) -
         wanted = wanted.where(Resident.id > state.prepared_after)
     ids = db.session.scalars(wanted.order_by(Resident.id).limit(PREPARE_SLICE)).all()
     if ids:
-        bulk = judge_in_bulk(wanted.where(Resident.id <= ids[-1]), periods, start, now,
-                             raise_alerts=False)
+        bulk = judge_in_bulk(
+            wanted.where(Resident.id <= ids[-1]), periods, start, now, raise_alerts=False
+        )
         evaluate(bulk.leftovers, _for(periods), start, now, exact=False)
         state.prepared_after = ids[-1]
     state.prepared_complete = len(ids) < PREPARE_SLICE

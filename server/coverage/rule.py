@@ -22,8 +22,9 @@ class Assessment:
     due_on: date | None
 
 
-def active_window(period: Period, admitted_on: date, status: str,
-                  status_since: date) -> tuple[date, date] | None:
+def active_window(
+    period: Period, admitted_on: date, status: str, status_since: date
+) -> tuple[date, date] | None:
     """The days of the period the resident was in care: admission and discharge days count."""
     start = max(period.start, admitted_on)
     end = period.end if status == "active" else min(period.end, status_since)
@@ -34,16 +35,38 @@ def prorated(required: int, active_days: int, period_days: int) -> int:
     return math.ceil(required * active_days / period_days)
 
 
-def assess(period: Period, required: int, window: tuple[date, date], visit_days: Iterable[date],
-           today: date, *, closed: bool = False) -> Assessment:
+def assess(
+    period: Period,
+    required: int,
+    window: tuple[date, date],
+    visit_days: Iterable[date],
+    today: date,
+    *,
+    closed: bool = False,
+) -> Assessment:
     """Judge one resident for one period from the days they were visited, as seen on `today`."""
     visited = {day for day in visit_days if period.start <= day <= period.end}
-    return judge(period, required, window, len(visited), {d for d in visited if d >= today},
-                 today, closed=closed)
+    return judge(
+        period,
+        required,
+        window,
+        len(visited),
+        {d for d in visited if d >= today},
+        today,
+        closed=closed,
+    )
 
 
-def judge(period: Period, required: int, window: tuple[date, date], days_visited: int,
-          upcoming: set[date], today: date, *, closed: bool = False) -> Assessment:
+def judge(
+    period: Period,
+    required: int,
+    window: tuple[date, date],
+    days_visited: int,
+    upcoming: set[date],
+    today: date,
+    *,
+    closed: bool = False,
+) -> Assessment:
     """The rule itself. `required` is already pro-rated; `upcoming` holds the visited days of
     the period from today on. Once today is past the period's end, or it was closed, only met
     or missed remain.
@@ -59,10 +82,13 @@ def judge(period: Period, required: int, window: tuple[date, date], days_visited
     first_open = max(start, today)
     if not upcoming:  # the usual case, and a refresh judges 100,000 residents: no list
         free_left = max(0, (end - first_open).days + 1)
-        status = "missed" if free_left < needed else "at_risk" if free_left == needed \
-            else "on_track"
-        due_on = {"on_track": end + timedelta(days=1 - needed),
-                  "at_risk": first_open + timedelta(days=1)}.get(status)
+        status = (
+            "missed" if free_left < needed else "at_risk" if free_left == needed else "on_track"
+        )
+        due_on = {
+            "on_track": end + timedelta(days=1 - needed),
+            "at_risk": first_open + timedelta(days=1),
+        }.get(status)
         if due_on is not None and due_on > period.end:
             due_on = None
         return Assessment(required, active_days, days_visited, status, due_on)

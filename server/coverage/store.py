@@ -32,4 +32,5 @@ def rewriting_changed(statement: Insert) -> Insert:
     return statement.on_conflict_do_update(
         index_elements=list(KEYS),
         set_={name: new[name] for name in RESULT_COLUMNS if name not in KEYS},
-        where=or_(*[stored[name].is_distinct_from(new[name]) for name in JUDGED]))
+        where=or_(*[stored[name].is_distinct_from(new[name]) for name in JUDGED]),
+    )

@@ -20,8 +20,16 @@ from server.models import CoverageCount, CoverageResult
 from server.models.types import UTCDateTime
 from server.platform.extensions import db
 
-COUNT_COLUMNS = ["period", "unit_id", "status", "shortfall", "days_visited", "never_visited",
-                 "residents", "evaluated_at"]
+COUNT_COLUMNS = [
+    "period",
+    "unit_id",
+    "status",
+    "shortfall",
+    "days_visited",
+    "never_visited",
+    "residents",
+    "evaluated_at",
+]
 
 
 def recount(labels: Iterable[str], now: datetime) -> None:
@@ -30,27 +38,45 @@ def recount(labels: Iterable[str], now: datetime) -> None:
     if not labels:
         return
     result = CoverageResult
-    keys = [result.period, result.unit_id, result.status,
-            result.required - result.days_visited, result.days_visited,
-            result.last_visit_at.is_(None)]
+    keys = [
+        result.period,
+        result.unit_id,
+        result.status,
+        result.required - result.days_visited,
+        result.days_visited,
+        result.last_visit_at.is_(None),
+    ]
     db.session.execute(delete(CoverageCount).where(CoverageCount.period.in_(labels)))
-    db.session.execute(insert(CoverageCount).from_select(
-        COUNT_COLUMNS,
-        select(*keys, func.count(), literal(now, UTCDateTime))
-        .where(result.period.in_(labels)).group_by(*keys)))
+    db.session.execute(
+        insert(CoverageCount).from_select(
+            COUNT_COLUMNS,
+            select(*keys, func.count(), literal(now, UTCDateTime))
+            .where(result.period.in_(labels))
+            .group_by(*keys),
+        )
+    )
 
 
 def keep_counts(labels: list[str], written: set[str], now: datetime) -> None:
     """After a refresh of the periods `labels`: recount the periods it wrote a result of, and
     any with results but no counts (a period prepared before it started); the others are
     counted as of now without being read again."""
-    counted = set(db.session.scalars(
-        select(CoverageCount.period).where(CoverageCount.period.in_(labels)).distinct()))
-    stale = written | {label for label in labels if label not in counted
-                       and db.session.scalar(select(exists().where(
-                           CoverageResult.period == label)))}
+    counted = set(
+        db.session.scalars(
+            select(CoverageCount.period).where(CoverageCount.period.in_(labels)).distinct()
+        )
+    )
+    stale = written | {
+        label
+        for label in labels
+        if label not in counted
+        and db.session.scalar(select(exists().where(CoverageResult.period == label)))
+    }
     recount(stale, now)
     unchanged = sorted(set(labels) - stale)
     if unchanged:
-        db.session.execute(update(CoverageCount).where(CoverageCount.period.in_(unchanged))
-                           .values(evaluated_at=now))
+        db.session.execute(
+            update(CoverageCount)
+            .where(CoverageCount.period.in_(unchanged))
+            .values(evaluated_at=now)
+        )

@@ -21,11 +21,17 @@ from server.reports.followups import handle_followup
 from server.reports.listing import concerns_of
 from server.visits.ingest import SyncContext, ingest
 
-HANDLED_NOTES = ["已电话联系家属 called the family", "已转介医生 referred to the doctor",
-                 "已安排维修 repair arranged", "已沟通，老人满意 talked it through"]
+HANDLED_NOTES = [
+    "已电话联系家属 called the family",
+    "已转介医生 referred to the doctor",
+    "已安排维修 repair arranged",
+    "已沟通，老人满意 talked it through",
+]
 ACK_NOTES = ["本周已补访 visited again this week", "老人住院 in hospital that week"]
-CORRECTION = {"service_given": "测血压、聊天；血压偏高，已告知护士 blood pressure high, nurse told",
-              "reason": "补充测量结果 added the reading"}
+CORRECTION = {
+    "service_given": "测血压、聊天；血压偏高，已告知护士 blood pressure high, nurse told",
+    "reason": "补充测量结果 added the reading",
+}
 
 
 def _supervisors() -> list[User]:
@@ -38,17 +44,24 @@ def _supervisor_of(unit_id: uuid.UUID, supervisors: list[User]) -> User | None:
 
 def correct_some(visits: list[dict], zone: str, now: datetime, rng: random.Random) -> int:
     """A worker adds what they forgot to a recent visit the next morning: an amendment."""
-    recent = [visit for visit in visits
-              if now - datetime.fromisoformat(visit["checked_in_at"]) < timedelta(days=10)
-              and now - datetime.fromisoformat(visit["checked_in_at"]) > timedelta(days=1)]
+    recent = [
+        visit
+        for visit in visits
+        if now - datetime.fromisoformat(visit["checked_in_at"]) < timedelta(days=10)
+        and now - datetime.fromisoformat(visit["checked_in_at"]) > timedelta(days=1)
+    ]
     made = 0
     for visit in rng.sample(recent, min(3, len(recent))):
         morning = datetime.fromisoformat(visit["checked_in_at"]) + timedelta(hours=16)
-        context = SyncContext(user=visit["worker"], device_id=None, device_time=morning,
-                              now=morning, zone=zone)
-        amendment = {"id": str(uuid.uuid4()), "visit_id": visit["id"],
-                     "changes": {"service_given": CORRECTION["service_given"]},
-                     "reason": CORRECTION["reason"]}
+        context = SyncContext(
+            user=visit["worker"], device_id=None, device_time=morning, now=morning, zone=zone
+        )
+        amendment = {
+            "id": str(uuid.uuid4()),
+            "visit_id": visit["id"],
+            "changes": {"service_given": CORRECTION["service_given"]},
+            "reason": CORRECTION["reason"],
+        }
         results = ingest([], [amendment], context)
         made += results[0]["status"] == "created"
     return made
@@ -114,8 +127,10 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     """Everything the office did about the demo rounds; answer what was done, for the CLI."""
     now = now or utcnow()
     rng = random.Random(7)
-    done = {"amendments": correct_some(rounds, zone, now, rng),
-            "followups_handled": handle_followups(rounds, now, rng)}
+    done = {
+        "amendments": correct_some(rounds, zone, now, rng),
+        "followups_handled": handle_followups(rounds, now, rng),
+    }
     db.session.commit()
     done["periods_closed"] = len(judge_the_weeks(zone, now, weeks))
     done["alerts_acknowledged"] = acknowledge_older_alerts(now, rng)

@@ -18,13 +18,26 @@ from server.platform.extensions import db
 from server.visits.ingest import SyncContext, ingest
 
 WEEKS = 8
-SERVICES = ["测血压、聊天 blood pressure, a chat", "协助洗澡 help with bathing",
-            "整理房间 tidied the room", "陪同散步 a walk together", "送药提醒 medicine reminder"]
-NOTES = ["睡眠不好 sleeps badly", "膝盖疼 knee pain", "想念家人 misses the family",
-         "屋顶漏雨 the roof leaks", "忘记吃药 forgets the medicine"]
+SERVICES = [
+    "测血压、聊天 blood pressure, a chat",
+    "协助洗澡 help with bathing",
+    "整理房间 tidied the room",
+    "陪同散步 a walk together",
+    "送药提醒 medicine reminder",
+]
+NOTES = [
+    "睡眠不好 sleeps badly",
+    "膝盖疼 knee pain",
+    "想念家人 misses the family",
+    "屋顶漏雨 the roof leaks",
+    "忘记吃药 forgets the medicine",
+]
 FEEDBACK = ["谢谢", "很好 very good", "", "希望多来 please come more often"]
-UNSATISFIED_FEEDBACK = ["等了很久 waited a long time", "饭菜太咸 the food is too salty",
-                        "希望换个时间 another time of day, please"]
+UNSATISFIED_FEEDBACK = [
+    "等了很久 waited a long time",
+    "饭菜太咸 the food is too salty",
+    "希望换个时间 another time of day, please",
+]
 SATISFACTION = ["satisfied"] * 7 + ["basically_satisfied"] * 2 + ["unsatisfied"]
 # Most residents get their rounds; some fall behind now and then, a few often (the far homes).
 DILIGENCE = {"steady": [0, 1, 14, 3], "patchy": [1, 4, 8, 1], "hard_to_reach": [3, 5, 4, 0]}
@@ -44,8 +57,11 @@ def backdate_labels(zone: str) -> None:
     local = ZoneInfo(zone)
     for resident in db.session.scalars(select(Resident)):
         admitted = datetime.combine(resident.admitted_on, time(8), local)
-        db.session.execute(update(ResidentToken).where(
-            ResidentToken.resident_id == resident.id).values(valid_from=admitted))
+        db.session.execute(
+            update(ResidentToken)
+            .where(ResidentToken.resident_id == resident.id)
+            .values(valid_from=admitted)
+        )
 
 
 def _strokes(rng: random.Random) -> list[list[int]]:
@@ -66,42 +82,56 @@ def _location(resident: Resident, rng: random.Random) -> dict | None:
     if resident.home_lat is None or resident.home_lon is None:
         return None
     spread = 0.02 if rng.random() < 0.04 else 0.0003
-    return {"lat": round(resident.home_lat + rng.uniform(-spread, spread), 6),
-            "lon": round(resident.home_lon + rng.uniform(-spread, spread), 6),
-            "accuracy_m": rng.randint(5, 30)}
+    return {
+        "lat": round(resident.home_lat + rng.uniform(-spread, spread), 6),
+        "lon": round(resident.home_lon + rng.uniform(-spread, spread), 6),
+        "accuracy_m": rng.randint(5, 30),
+    }
 
 
 def _visit(resident: Resident, checked_in: datetime, rng: random.Random) -> dict:
     concern = rng.random() < 0.15
     satisfaction = rng.choice(SATISFACTION)
-    feedback = (rng.choice(UNSATISFIED_FEEDBACK) if satisfaction == "unsatisfied"
-                else rng.choice(FEEDBACK))
+    feedback = (
+        rng.choice(UNSATISFIED_FEEDBACK) if satisfaction == "unsatisfied" else rng.choice(FEEDBACK)
+    )
     by_family = rng.random() < 0.08
     home = resident.address is not None
     scanned = rng.random() < 0.85
     return {
-        "id": str(uuid.uuid4()), "resident_id": str(resident.id),
+        "id": str(uuid.uuid4()),
+        "resident_id": str(resident.id),
         "kind": "home_visit" if home else "round",
         "checked_in_at": checked_in.isoformat(),
         "checked_out_at": (checked_in + timedelta(minutes=rng.randint(3, 25))).isoformat(),
         "identified_by": "qr" if scanned else "manual",
         "qr_token": resident.qr_token if scanned else None,
         "location": _location(resident, rng) if home else None,
-        "observations": {"living": "concern" if concern and rng.random() < 0.3 else "ok",
-                         "emotional": "concern" if concern else "ok",
-                         "physical": "concern" if rng.random() < 0.1 else "ok",
-                         "notes": rng.choice(NOTES) if concern else ""},
-        "service_given": rng.choice(SERVICES), "follow_up": concern and rng.random() < 0.5,
-        "satisfaction": satisfaction, "feedback": feedback,
-        "signature": {"signer": "proxy" if by_family else "resident",
-                      "signer_name": "李明（儿子）" if by_family else None, "reason": None,
-                      "width": 600, "height": 200, "encoding": "absolute",
-                      "strokes": _strokes(rng)},
+        "observations": {
+            "living": "concern" if concern and rng.random() < 0.3 else "ok",
+            "emotional": "concern" if concern else "ok",
+            "physical": "concern" if rng.random() < 0.1 else "ok",
+            "notes": rng.choice(NOTES) if concern else "",
+        },
+        "service_given": rng.choice(SERVICES),
+        "follow_up": concern and rng.random() < 0.5,
+        "satisfaction": satisfaction,
+        "feedback": feedback,
+        "signature": {
+            "signer": "proxy" if by_family else "resident",
+            "signer_name": "李明（儿子）" if by_family else None,
+            "reason": None,
+            "width": 600,
+            "height": 200,
+            "encoding": "absolute",
+            "strokes": _strokes(rng),
+        },
     }
 
 
-def _days_of_week(monday: date, today: date, resident: Resident, profile: str,
-                  rng: random.Random) -> list[date]:
+def _days_of_week(
+    monday: date, today: date, resident: Resident, profile: str, rng: random.Random
+) -> list[date]:
     days = [monday + timedelta(days=n) for n in range(7)]
     days = [day for day in days if resident.admitted_on <= day <= today]
     count = rng.choices([0, 1, 2, 3], weights=DILIGENCE[profile])[0]
@@ -115,8 +145,9 @@ def _plan(zone: str, now: datetime, rng: random.Random) -> dict[tuple[User, date
     local = ZoneInfo(zone)
     today = now.astimezone(local).date()
     first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
-    workers = db.session.scalars(select(User).where(User.role == WORKER)
-                                 .order_by(User.username)).all()
+    workers = db.session.scalars(
+        select(User).where(User.role == WORKER).order_by(User.username)
+    ).all()
     by_day: dict[tuple[User, date], list[dict]] = {}
     for resident in db.session.scalars(select(Resident).order_by(Resident.name, Resident.id)):
         carers = [worker for worker in workers if resident.unit_id in worker.unit_ids]
@@ -140,11 +171,13 @@ def record_demo_visits(zone: str, now: datetime | None = None) -> DemoRounds:
     rng = random.Random(48)
     backdate_labels(zone)
     created, sent = 0, []
-    for (worker, day), visits in sorted(_plan(zone, now, rng).items(),
-                                        key=lambda item: (item[0][1], item[0][0].username)):
+    for (worker, day), visits in sorted(
+        _plan(zone, now, rng).items(), key=lambda item: (item[0][1], item[0][0].username)
+    ):
         evening = min(now, datetime.combine(day, time(SYNC_HOUR), ZoneInfo(zone)))
-        context = SyncContext(user=worker, device_id=None, device_time=evening, now=evening,
-                              zone=zone)
+        context = SyncContext(
+            user=worker, device_id=None, device_time=evening, now=evening, zone=zone
+        )
         results = ingest(visits, [], context)
         created += sum(result["status"] == "created" for result in results)
         sent += [{**visit, "worker": worker} for visit in visits]

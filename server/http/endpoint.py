@@ -67,8 +67,12 @@ class EndpointDoc:
 
 class Unauthorized(ApiError):
     def __init__(self, code: str = "unknown_token") -> None:
-        super().__init__(401, "Log in again: the token is missing, expired or revoked.",
-                         headers={"WWW-Authenticate": "Bearer"}, code=code)
+        super().__init__(
+            401,
+            "Log in again: the token is missing, expired or revoked.",
+            headers={"WWW-Authenticate": "Bearer"},
+            code=code,
+        )
 
 
 def authenticate() -> tuple[Device, bool]:
@@ -101,8 +105,7 @@ def _raw_body() -> bytes:
     limit = _body_limit()
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"The request body is larger than {limit} bytes.")
-    stream = request.environ["wsgi.input"] if request.content_length is None \
-        else request.stream
+    stream = request.environ["wsgi.input"] if request.content_length is None else request.stream
     if request.content_length is None and not request.environ.get("wsgi.input_terminated"):
         return b""  # no length and no chunked framing: HTTP says there is no body
     parts, size = [], 0
@@ -140,8 +143,12 @@ def _json_object() -> dict:
     except orjson.JSONDecodeError as error:
         raise ApiError(400, "The request body is not valid JSON.") from error
     if not isinstance(data, dict):
-        raise ApiError(422, "The body must be a JSON object.", title="Unprocessable Content",
-                       errors={"_schema": ["Expected a JSON object."]})
+        raise ApiError(
+            422,
+            "The body must be a JSON object.",
+            title="Unprocessable Content",
+            errors={"_schema": ["Expected a JSON object."]},
+        )
     return data
 
 
@@ -152,8 +159,13 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
     """Where a loaded body holds the NUL character, which PostgreSQL cannot store in text."""
     if isinstance(value, str):
         return {path or "_schema": [NUL_MESSAGE]} if "\x00" in value else {}
-    items = value.items() if isinstance(value, dict) else \
-        enumerate(value) if isinstance(value, list | tuple) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list | tuple)
+        else ()
+    )
     found: dict[str, list[str]] = {}
     for key, item in items:
         found.update(_nul_errors(item, f"{path}.{key}" if path else str(key)))
@@ -162,21 +174,29 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
 
 def _path_errors(values: dict) -> dict[str, list[str]]:
     """Path numbers beyond 64 bits: Flask's int converter takes any length, no table can."""
-    return {name: [f"At most {INT64_MAX}."] for name, value in values.items()
-            if isinstance(value, int) and not 0 <= value <= INT64_MAX}
+    return {
+        name: [f"At most {INT64_MAX}."]
+        for name, value in values.items()
+        if isinstance(value, int) and not 0 <= value <= INT64_MAX
+    }
 
 
 def _list_keys(schema: Schema) -> frozenset[str]:
     """The query parameters a schema takes as lists: they may be repeated (?unit_id=a&unit_id=b)."""
-    return frozenset(field.data_key or name for name, field in schema.load_fields.items()
-                     if isinstance(field, fields.List))
+    return frozenset(
+        field.data_key or name
+        for name, field in schema.load_fields.items()
+        if isinstance(field, fields.List)
+    )
 
 
 def _query_args(list_keys: frozenset[str]) -> dict:
     """The query string as the schema expects it: every value of a list parameter, the first
     of any other."""
-    return {key: values if key in list_keys else values[0]
-            for key, values in request.args.to_dict(flat=False).items()}
+    return {
+        key: values if key in list_keys else values[0]
+        for key, values in request.args.to_dict(flat=False).items()
+    }
 
 
 def endpoint(
@@ -194,8 +214,9 @@ def endpoint(
     produces: str = "application/json",
     extra_responses: dict[int, str] | None = None,
 ):
-    doc = EndpointDoc(summary, body, query, response, many, status, roles, public, produces,
-                      extra_responses or {})
+    doc = EndpointDoc(
+        summary, body, query, response, many, status, roles, public, produces, extra_responses or {}
+    )
     body_schema = body() if body else None
     query_schema = query(unknown="exclude") if query else None
     list_keys = _list_keys(query_schema) if query_schema is not None else frozenset()

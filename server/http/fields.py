@@ -54,8 +54,9 @@ class BoundedAwareDateTime(fields.AwareDateTime):
 
 def whole(minimum: int = INT64_MIN, maximum: int = INT64_MAX, **kwargs) -> fields.Integer:
     """A whole number (never 1.5, never "1e400") within the bounds, 64 bits at most."""
-    return fields.Integer(validate=validate.Range(
-        min=max(minimum, INT64_MIN), max=min(maximum, INT64_MAX)), **kwargs)
+    return fields.Integer(
+        validate=validate.Range(min=max(minimum, INT64_MIN), max=min(maximum, INT64_MAX)), **kwargs
+    )
 
 
 def page_field() -> fields.Integer:
@@ -110,20 +111,26 @@ def _then(first, more):
 
 def week_label(*, validate=None, **kwargs) -> fields.String:
     """An ISO week label (2026-W48) of a week that exists, in the bounded years."""
-    return fields.String(validate=_then(_week_label, validate), metadata={
-        "pattern": r"^\d{4}-W\d{2}$", "description": "ISO week, 2000-W01 to 2100-W52"},
-        **kwargs)
+    return fields.String(
+        validate=_then(_week_label, validate),
+        metadata={"pattern": r"^\d{4}-W\d{2}$", "description": "ISO week, 2000-W01 to 2100-W52"},
+        **kwargs,
+    )
 
 
 def month_label(*, validate=None, **kwargs) -> fields.String:
     """A month label (2026-11) in the bounded years."""
-    return fields.String(validate=_then(_month_label, validate), metadata={
-        "pattern": r"^\d{4}-\d{2}$", "description": "Month, 2000-01 to 2100-12"}, **kwargs)
+    return fields.String(
+        validate=_then(_month_label, validate),
+        metadata={"pattern": r"^\d{4}-\d{2}$", "description": "Month, 2000-01 to 2100-12"},
+        **kwargs,
+    )
 
 
 def text(max_length: int, *, required: bool = False, allow_none: bool = True, **kwargs):
-    return fields.String(required=required, allow_none=allow_none,
-                         validate=validate.Length(max=max_length), **kwargs)
+    return fields.String(
+        required=required, allow_none=allow_none, validate=validate.Length(max=max_length), **kwargs
+    )
 
 
 def name_field(max_length: int = 120):
@@ -138,8 +145,11 @@ class ProblemSchema(Schema):
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
-    code = fields.String(metadata={
-        "description": "A stable name for the cause, e.g. device_revoked or session_expired"})
+    code = fields.String(
+        metadata={
+            "description": "A stable name for the cause, e.g. device_revoked or session_expired"
+        }
+    )
 
 
 class NonEmptyMixin:
@@ -159,8 +169,9 @@ class OneOrMany(fields.List):
     """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data,
-                                    **kwargs)
+        return super()._deserialize(
+            value if isinstance(value, list) else [value], attr, data, **kwargs
+        )
 
 
 # --- references: what an answer says about a unit or a person it mentions ----------------
@@ -199,12 +210,15 @@ def Page(item: type[Schema], *, name: str | None = None) -> type[Schema]:
     key = (item, name)
     if key not in _pages:
         label = name or item.__name__.removesuffix("Schema") + "Page"
-        _pages[key] = Schema.from_dict({
-            "items": fields.List(fields.Nested(item)),
-            "page": fields.Integer(),
-            "per_page": fields.Integer(),
-            "total": fields.Integer(),
-        }, name=f"{label}Schema")
+        _pages[key] = Schema.from_dict(
+            {
+                "items": fields.List(fields.Nested(item)),
+                "page": fields.Integer(),
+                "per_page": fields.Integer(),
+                "total": fields.Integer(),
+            },
+            name=f"{label}Schema",
+        )
     return _pages[key]
 
 
@@ -212,8 +226,12 @@ def Page(item: type[Schema], *, name: str | None = None) -> type[Schema]:
 
 
 class UnitsQuery(Schema):
-    unit_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200),
-                        metadata={"description": "Repeat for several units; none: all one sees"})
+    unit_id = OneOrMany(
+        fields.UUID(),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "Repeat for several units; none: all one sees"},
+    )
 
 
 class RangeQuery(UnitsQuery):
@@ -232,8 +250,9 @@ class RangeQuery(UnitsQuery):
             raise ValidationError({"from": [f"At most {self.max_days} days at once."]})
 
 
-def date_range(query: dict, default_days: int | None = None, *,
-               months: int | None = None) -> tuple[date, date]:
+def date_range(
+    query: dict, default_days: int | None = None, *, months: int | None = None
+) -> tuple[date, date]:
     """The range a RangeQuery asked for; missing ends default to today (in the institution's
     time zone) and `default_days` (or whole `months`) before it."""
     end = query.get("to") or today_in(current_app.config["TIMEZONE"])

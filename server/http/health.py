@@ -31,10 +31,14 @@ def code_heads(directory: str) -> tuple[str, ...]:
 def _migrations() -> dict:
     directory = current_app.extensions["migrate"].directory
     code = code_heads(directory)
-    database = tuple(sorted(MigrationContext.configure(db.session.connection())
-                            .get_current_heads()))
-    return {"status": "current" if database == code else "behind",
-            "database": list(database), "code": list(code)}
+    database = tuple(
+        sorted(MigrationContext.configure(db.session.connection()).get_current_heads())
+    )
+    return {
+        "status": "current" if database == code else "behind",
+        "database": list(database),
+        "code": list(code),
+    }
 
 
 def _last_refresh() -> datetime | None:
@@ -52,8 +56,11 @@ def _coverage(now: datetime) -> dict:
         return {"status": "never", "last_refresh": None, "age_seconds": None}
     age = round((now - last).total_seconds())
     limit = current_app.config.get("HEALTH_REFRESH_MAX_AGE_SECONDS") or 0
-    return {"status": "stale" if limit and age > limit else "ok",
-            "last_refresh": last.isoformat(), "age_seconds": age}
+    return {
+        "status": "stale" if limit and age > limit else "ok",
+        "last_refresh": last.isoformat(),
+        "age_seconds": age,
+    }
 
 
 def check() -> tuple[bool, dict]:
@@ -73,6 +80,8 @@ def check() -> tuple[bool, dict]:
         db.session.rollback()
         report.setdefault("migrations", {"status": "unknown"})
         report.setdefault("coverage", {"status": "unknown"})
-    healthy = (report["migrations"]["status"] == "current"
-               and report["coverage"]["status"] in ("ok", "never"))
+    healthy = report["migrations"]["status"] == "current" and report["coverage"]["status"] in (
+        "ok",
+        "never",
+    )
     return healthy, {"status": "ok" if healthy else "fail", **report}

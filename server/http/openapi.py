@@ -11,11 +11,14 @@ from flask import Flask
 from server.http.fields import INT64_MAX, ProblemSchema
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
-_PARAM_TYPES = {"uuid": {"type": "string", "format": "uuid"},
-                "int": {"type": "integer", "format": "int64", "minimum": 0,
-                        "maximum": INT64_MAX},
-                None: {"type": "string"}, "string": {"type": "string"},
-                "path": {"type": "string"}, "asset": {"type": "string"}}
+_PARAM_TYPES = {
+    "uuid": {"type": "string", "format": "uuid"},
+    "int": {"type": "integer", "format": "int64", "minimum": 0, "maximum": INT64_MAX},
+    None: {"type": "string"},
+    "string": {"type": "string"},
+    "path": {"type": "string"},
+    "asset": {"type": "string"},
+}
 
 
 def _openapi_path(rule: str) -> tuple[str, list[dict]]:
@@ -31,34 +34,42 @@ def _operation(doc, path_params: list[dict]) -> dict:
     if doc.query is not None:
         operation["parameters"].append({"in": "query", "schema": doc.query})
     if doc.body is not None:
-        operation["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": doc.body}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": doc.body}},
+        }
     if doc.status == 204:
         operation["responses"]["204"] = {"description": "Done"}
     else:
-        content = {"schema": {"type": "array", "items": doc.response} if doc.many
-                   else doc.response} if doc.response else {"schema": {
-                       "type": "object" if doc.produces == "application/json" else "string"}}
-        operation["responses"][str(doc.status)] = {"description": "OK",
-                                                   "content": {doc.produces: content}}
+        content = (
+            {"schema": {"type": "array", "items": doc.response} if doc.many else doc.response}
+            if doc.response
+            else {"schema": {"type": "object" if doc.produces == "application/json" else "string"}}
+        )
+        operation["responses"][str(doc.status)] = {
+            "description": "OK",
+            "content": {doc.produces: content},
+        }
     for status, answer in sorted(doc.statuses(bool(path_params)).items()):
         if isinstance(answer, tuple):  # a description and the JSON schema of its body
             description, schema = answer
             content = {"application/json": {"schema": schema}}
         else:
-            description, content = answer, {
-                "application/problem+json": {"schema": "Problem"}}
-        operation["responses"][str(status)] = {"description": description,
-                                               "content": content}
+            description, content = answer, {"application/problem+json": {"schema": "Problem"}}
+        operation["responses"][str(status)] = {"description": description, "content": content}
     if not doc.public:
         operation["security"] = [{"bearer": []}]
     return operation
 
 
 def build_spec(app: Flask) -> dict:
-    spec = APISpec(title="Rounds API", version="1", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
-                   info={"description": "Offline-first field visits: sync, roster, coverage."})
+    spec = APISpec(
+        title="Rounds API",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Offline-first field visits: sync, roster, coverage."},
+    )
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths: dict[str, dict] = {}

@@ -68,23 +68,35 @@ def _app_page():
 
 
 @bp.get("/")
-@endpoint("The worker and supervisor web app", public=True, produces="text/html",
-          extra_responses=APP_NOT_BUILT)
+@endpoint(
+    "The worker and supervisor web app",
+    public=True,
+    produces="text/html",
+    extra_responses=APP_NOT_BUILT,
+)
 def index():
     return _app_page()
 
 
 @bp.get("/r/<token>")
-@endpoint("A resident's QR address: the app's page, the same for any token", public=True,
-          produces="text/html", extra_responses=APP_NOT_BUILT)
+@endpoint(
+    "A resident's QR address: the app's page, the same for any token",
+    public=True,
+    produces="text/html",
+    extra_responses=APP_NOT_BUILT,
+)
 def resident_code(token: str):
     # The page never depends on the token, so nothing about the resident leaks to a stranger.
     return _app_page()
 
 
 @bp.get("/<asset:filename>")
-@endpoint("Files of the built web app (client routes get the app's page)", public=True,
-          produces="*/*", extra_responses=APP_NOT_BUILT)
+@endpoint(
+    "Files of the built web app (client routes get the app's page)",
+    public=True,
+    produces="*/*",
+    extra_responses=APP_NOT_BUILT,
+)
 def asset(filename: str):
     if filename.startswith("api/"):
         raise HTTPNotFound()
@@ -115,9 +127,12 @@ def openapi_document():
 
 
 @bp.get("/healthz")
-@endpoint("Health: database reachable, migrations current, coverage refreshed lately",
-          public=True, response=HealthSchema,
-          extra_responses={503: ("Something is wrong: the body says what", HealthSchema)})
+@endpoint(
+    "Health: database reachable, migrations current, coverage refreshed lately",
+    public=True,
+    response=HealthSchema,
+    extra_responses={503: ("Something is wrong: the body says what", HealthSchema)},
+)
 def healthz():
     healthy, report = health_check()
     response = jsonify(report)

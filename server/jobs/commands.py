@@ -25,8 +25,9 @@ def _parse_at(value: str | None) -> datetime | None:
         return None
     at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if at.tzinfo is None:
-        raise click.BadParameter("give an offset, e.g. 2026-11-23T08:00:00+08:00",
-                                 param_hint="--at")
+        raise click.BadParameter(
+            "give an offset, e.g. 2026-11-23T08:00:00+08:00", param_hint="--at"
+        )
     return at
 
 
@@ -88,14 +89,19 @@ def close_command(week, month, at):
         raise click.UsageError("give --week or --month, not both")
     now = _parse_at(at) or utcnow()
     try:
-        period = Period.parse(week or month) if week or month else \
-            Period.of("week", today_in(current_app.config["TIMEZONE"], now)).previous()
+        period = (
+            Period.parse(week or month)
+            if week or month
+            else Period.of("week", today_in(current_app.config["TIMEZONE"], now)).previous()
+        )
     except ValueError as error:
         raise click.BadParameter("use 2026-W47 or 2026-11") from error
     label = period.label
     run = run_job("close", lambda: close_period_job(label, now))
-    click.echo(f"close {label} {run.status}: "
-               f"{run.result if run.status == 'ok' else run.error.splitlines()[-1]}")
+    click.echo(
+        f"close {label} {run.status}: "
+        f"{run.result if run.status == 'ok' else run.error.splitlines()[-1]}"
+    )
     if run.status != "ok":
         raise SystemExit(1)
 

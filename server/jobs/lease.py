@@ -59,8 +59,9 @@ class Lease:
             except Exception:  # the connection died, and the lock with it
                 self._drop_connection()
         connection = db.engine.connect()
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
-                                 {"key": ADVISORY_LOCK_KEY}).scalar()
+        got = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+        ).scalar()
         connection.commit()
         if got:
             self._connection = connection
@@ -82,14 +83,19 @@ class Lease:
         # A conditional update claims it: ours already, or expired. Never read-then-write.
         claimed = db.session.execute(
             update(SchedulerLease)
-            .where(SchedulerLease.name == LEASE_NAME,
-                   (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now))
+            .where(
+                SchedulerLease.name == LEASE_NAME,
+                (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now),
+            )
             .values(holder=self.holder, expires_at=expires)
         ).rowcount
         if not claimed:
             try:
-                db.session.execute(insert(SchedulerLease).values(
-                    name=LEASE_NAME, holder=self.holder, expires_at=expires))
+                db.session.execute(
+                    insert(SchedulerLease).values(
+                        name=LEASE_NAME, holder=self.holder, expires_at=expires
+                    )
+                )
                 claimed = 1
             except IntegrityError:
                 claimed = 0
@@ -106,14 +112,18 @@ class Lease:
     def _release(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT pg_advisory_unlock(:key)"),
-                                         {"key": ADVISORY_LOCK_KEY})
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
                 self._connection.close()
             except Exception:
                 log.debug("releasing the advisory lock failed", exc_info=True)
             self._connection = None
             return
         if db.engine.dialect.name != "postgresql":
-            db.session.execute(delete(SchedulerLease).where(SchedulerLease.name == LEASE_NAME,
-                                                            SchedulerLease.holder == self.holder))
+            db.session.execute(
+                delete(SchedulerLease).where(
+                    SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == self.holder
+                )
+            )
             db.session.commit()

@@ -30,16 +30,27 @@ def _claim(job: str, slot: str | None, holder: str) -> int | None:
     now = utcnow()
     if slot is not None:
         retried = db.session.execute(
-            update(JobRun).where(JobRun.slot == slot, JobRun.status == "error")
-            .values(holder=holder, started_at=now, finished_at=None, status="running",
-                    error=None, result=None).returning(JobRun.id)).scalar_one_or_none()
+            update(JobRun)
+            .where(JobRun.slot == slot, JobRun.status == "error")
+            .values(
+                holder=holder,
+                started_at=now,
+                finished_at=None,
+                status="running",
+                error=None,
+                result=None,
+            )
+            .returning(JobRun.id)
+        ).scalar_one_or_none()
         if retried is not None:
             db.session.commit()
             return retried
     try:
-        run_id = db.session.execute(insert(JobRun).values(
-            job=job, slot=slot, holder=holder, started_at=now, status="running")
-            .returning(JobRun.id)).scalar_one()
+        run_id = db.session.execute(
+            insert(JobRun)
+            .values(job=job, slot=slot, holder=holder, started_at=now, status="running")
+            .returning(JobRun.id)
+        ).scalar_one()
         db.session.commit()
         return run_id
     except IntegrityError:
@@ -47,8 +58,9 @@ def _claim(job: str, slot: str | None, holder: str) -> int | None:
         return None
 
 
-def run_job(job: str, work: Callable[[], dict | None], *, slot: str | None = None,
-            holder: str = "manual") -> JobRun | None:
+def run_job(
+    job: str, work: Callable[[], dict | None], *, slot: str | None = None, holder: str = "manual"
+) -> JobRun | None:
     """Run `work` once for this slot, recording start, end, result or error; never raise.
 
     Returns the run, or None when another scheduler has already claimed the slot.
@@ -63,13 +75,19 @@ def run_job(job: str, work: Callable[[], dict | None], *, slot: str | None = Non
         db.session.rollback()
         result, status, error = None, "error", traceback.format_exc()
         log.exception("job %s failed", job)
-    db.session.execute(update(JobRun).where(JobRun.id == run_id).values(
-        finished_at=utcnow(), status=status, result=result, error=error))
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.id == run_id)
+        .values(finished_at=utcnow(), status=status, result=result, error=error)
+    )
     db.session.commit()
     return db.session.get(JobRun, run_id)
 
 
 def last_success(job: str = "refresh") -> datetime | None:
-    return db.session.scalar(select(JobRun.finished_at).where(JobRun.job == job,
-                                                              JobRun.status == "ok")
-                             .order_by(JobRun.finished_at.desc()).limit(1))
+    return db.session.scalar(
+        select(JobRun.finished_at)
+        .where(JobRun.job == job, JobRun.status == "ok")
+        .order_by(JobRun.finished_at.desc())
+        .limit(1)
+    )

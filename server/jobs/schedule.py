@@ -102,17 +102,21 @@ class Jobs:
 
     def run(self, name: str, now: datetime | None = None) -> JobRun | None:
         """One step: act only with the lease, and only once per slot. Never raises."""
-        work = {"refresh": refresh_job, "digest": digest_job,
-                "close_week": lambda at: close_job("week", at),
-                "close_month": lambda at: close_job("month", at)}[name]
+        work = {
+            "refresh": refresh_job,
+            "digest": digest_job,
+            "close_week": lambda at: close_job("week", at),
+            "close_month": lambda at: close_job("month", at),
+        }[name]
         with self.app.app_context():
             try:
                 if not self.lease.acquire():
                     log.info("job %s skipped: another scheduler holds the lease", name)
                     return None
                 now = now or utcnow()
-                return run_job(name, lambda: work(now), slot=self._slot(name, now),
-                               holder=self.holder)
+                return run_job(
+                    name, lambda: work(now), slot=self._slot(name, now), holder=self.holder
+                )
             except Exception:
                 log.exception("job %s could not run", name)
                 db.session.rollback()
@@ -140,14 +144,24 @@ def build_scheduler(jobs: Jobs, scheduler_class):
     with jobs.app.app_context():
         zone = ZoneInfo(jobs.app.config["TIMEZONE"])
         interval, lease = refresh_seconds(), lease_seconds()
-    scheduler = scheduler_class(timezone=zone, job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    scheduler.add_job(jobs.run, "interval", args=["refresh"], seconds=interval, id="refresh",
-                      next_run_time=datetime.now(zone))
-    scheduler.add_job(jobs.run, "cron", args=["close_week"], day_of_week="mon", hour=0,
-                      minute=10, id="close_week")
-    scheduler.add_job(jobs.run, "cron", args=["close_month"], day=1, hour=0, minute=10,
-                      id="close_month")
+    scheduler = scheduler_class(
+        timezone=zone,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    scheduler.add_job(
+        jobs.run,
+        "interval",
+        args=["refresh"],
+        seconds=interval,
+        id="refresh",
+        next_run_time=datetime.now(zone),
+    )
+    scheduler.add_job(
+        jobs.run, "cron", args=["close_week"], day_of_week="mon", hour=0, minute=10, id="close_week"
+    )
+    scheduler.add_job(
+        jobs.run, "cron", args=["close_month"], day=1, hour=0, minute=10, id="close_month"
+    )
     # 08:00; the later hours only retry a failed send (the day's slot is claimed once).
     scheduler.add_job(jobs.run, "cron", args=["digest"], hour="8-20", minute=0, id="digest")
     scheduler.add_job(jobs.renew, "interval", seconds=max(1, lease // 3), id="lease")

@@ -43,7 +43,8 @@ class Alert(db.Model):
     ack_note: Mapped[str | None] = mapped_column(String(1000))
 
     resident: Mapped[Resident | None] = relationship(
-        primaryjoin="foreign(Alert.resident_id) == Resident.id", lazy="joined")
+        primaryjoin="foreign(Alert.resident_id) == Resident.id", lazy="joined"
+    )
     worker: Mapped[User | None] = relationship(foreign_keys=[worker_id], lazy="joined")
 
 

@@ -30,12 +30,22 @@ COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
 # Two indexes on visits for server/coverage/. The refresh asks "which visits were voided
 # since the last run": voids are rare, so the index holds only voided visits (a plain index
 # on voided_at would also tempt planners to serve "voided_at IS NULL" from it).
-Index("ix_visits_voided_at", Visit.voided_at, sqlite_where=Visit.voided_at.is_not(None),
-      postgresql_where=Visit.voided_at.is_not(None))
+Index(
+    "ix_visits_voided_at",
+    Visit.voided_at,
+    sqlite_where=Visit.voided_at.is_not(None),
+    postgresql_where=Visit.voided_at.is_not(None),
+)
 # Counting distinct days and the last check-in per resident reads this index alone, without
 # touching the table: it holds exactly the visits that count.
-Index("ix_visits_counted", Visit.resident_id, Visit.visit_date, Visit.checked_in_at,
-      sqlite_where=Visit.voided_at.is_(None), postgresql_where=Visit.voided_at.is_(None))
+Index(
+    "ix_visits_counted",
+    Visit.resident_id,
+    Visit.visit_date,
+    Visit.checked_in_at,
+    sqlite_where=Visit.voided_at.is_(None),
+    postgresql_where=Visit.voided_at.is_(None),
+)
 
 
 class CoveragePolicy(db.Model):
@@ -74,11 +84,16 @@ class CoverageResult(db.Model):
     # run): the open rows by end date answer that from a small index, where the question
     # read the whole table (0.2-0.3 s a refresh on SQLite at 100,000 residents). Neither
     # column changes when a status turns, so the turn stays a HOT update.
-    __table_args__ = (Index("ix_coverage_results_period_unit_id", "period", "unit_id"),
-                      Index("ix_coverage_results_open_period_end", "period_end",
-                            sqlite_where=text("closed_at IS NULL"),
-                            postgresql_where=text("closed_at IS NULL")),
-                      {"postgresql_with": {"fillfactor": 70}})
+    __table_args__ = (
+        Index("ix_coverage_results_period_unit_id", "period", "unit_id"),
+        Index(
+            "ix_coverage_results_open_period_end",
+            "period_end",
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+        {"postgresql_with": {"fillfactor": 70}},
+    )
 
     # Keyed by resident and period, no surrogate id: one index and one sequence fewer to
     # write for each of the rows a pass stores.

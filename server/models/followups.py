@@ -35,22 +35,48 @@ class FollowUpHandled(db.Model):
 # Visits flagged as recorded (a concern or a follow-up asked for): the follow-ups list reads
 # its page from these small partial indexes newest first instead of every visit; amended
 # visits come from the small flagged_amendments table (server/models/reporting.py).
-FLAGGED_AS_RECORDED = or_(Visit.obs_living == "concern", Visit.obs_emotional == "concern",
-                          Visit.obs_physical == "concern", Visit.follow_up == true())
+FLAGGED_AS_RECORDED = or_(
+    Visit.obs_living == "concern",
+    Visit.obs_emotional == "concern",
+    Visit.obs_physical == "concern",
+    Visit.follow_up == true(),
+)
 KEPT_AND_FLAGGED = and_(Visit.voided_at.is_(None), FLAGGED_AS_RECORDED)
-Index("ix_visits_flagged_checked_in_at", Visit.checked_in_at, Visit.id,
-      postgresql_include=["unit_id"],
-      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
-Index("ix_visits_flagged_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
-      postgresql_where=KEPT_AND_FLAGGED, sqlite_where=KEPT_AND_FLAGGED)
+Index(
+    "ix_visits_flagged_checked_in_at",
+    Visit.checked_in_at,
+    Visit.id,
+    postgresql_include=["unit_id"],
+    postgresql_where=KEPT_AND_FLAGGED,
+    sqlite_where=KEPT_AND_FLAGGED,
+)
+Index(
+    "ix_visits_flagged_unit_id",
+    Visit.unit_id,
+    Visit.checked_in_at,
+    Visit.id,
+    postgresql_where=KEPT_AND_FLAGGED,
+    sqlite_where=KEPT_AND_FLAGGED,
+)
 # Unsatisfied visits: the list newest first (admins), by unit (supervisors), and its count.
 UNSATISFIED = text("voided_at IS NULL AND satisfaction = 'unsatisfied'")
-Index("ix_visits_unsatisfied_checked_in_at", Visit.checked_in_at, Visit.id,
-      postgresql_include=["unit_id", "visit_date"],
-      postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
-Index("ix_visits_unsatisfied_unit_id", Visit.unit_id, Visit.checked_in_at, Visit.id,
-      postgresql_include=["visit_date"],
-      postgresql_where=UNSATISFIED, sqlite_where=UNSATISFIED)
+Index(
+    "ix_visits_unsatisfied_checked_in_at",
+    Visit.checked_in_at,
+    Visit.id,
+    postgresql_include=["unit_id", "visit_date"],
+    postgresql_where=UNSATISFIED,
+    sqlite_where=UNSATISFIED,
+)
+Index(
+    "ix_visits_unsatisfied_unit_id",
+    Visit.unit_id,
+    Visit.checked_in_at,
+    Visit.id,
+    postgresql_include=["visit_date"],
+    postgresql_where=UNSATISFIED,
+    sqlite_where=UNSATISFIED,
+)
 # A visit in a burst (presence.py, at receipt): what the activity report's burst counts read
 # (server/reports/day_counts.py).
 BURST = Visit.presence["burst"].as_boolean() == true()

@@ -13,8 +13,16 @@ from server.platform.extensions import db
 
 # The counted columns, in the order the table declares them (server/reports/day_counts.py keeps
 # them; satisfaction, activity and the follow-ups' totals read them).
-COUNTS = ("visits", "qr", "burst", "satisfied", "basically_satisfied", "unsatisfied",
-          "flagged", "flagged_handled")
+COUNTS = (
+    "visits",
+    "qr",
+    "burst",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "flagged",
+    "flagged_handled",
+)
 
 
 class VisitDayCount(db.Model):
@@ -54,9 +62,7 @@ class FlaggedAmendment(db.Model):
     """
 
     __tablename__ = "flagged_amendments"
-    __table_args__ = (
-        Index("ix_flagged_amendments_checked_in_at", "checked_in_at", "visit_id"),
-    )
+    __table_args__ = (Index("ix_flagged_amendments_checked_in_at", "checked_in_at", "visit_id"),)
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id"), primary_key=True)
     unit_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -73,8 +73,9 @@ class TooManyAttempts(ApiError):
 
 class BadCredentials(ApiError):
     def __init__(self) -> None:
-        super().__init__(401, "The username or password is wrong.",
-                         headers={"WWW-Authenticate": "Bearer"})
+        super().__init__(
+            401, "The username or password is wrong.", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,16 @@ def _retry_after(limits: LoginLimits, attempt: Attempt) -> int | None:
     since = now - limits.window
     waits = []
     for conditions, limit in (
-        ((LoginFailure.username == attempt.username, LoginFailure.address == attempt.address),
-         limits.max_per_user),
+        (
+            (LoginFailure.username == attempt.username, LoginFailure.address == attempt.address),
+            limits.max_per_user,
+        ),
         ((LoginFailure.address == attempt.address,), limits.max_per_address),
     ):
         count, oldest = db.session.execute(
             select(func.count(), func.min(LoginFailure.at)).where(
-                *conditions, LoginFailure.at > since)
+                *conditions, LoginFailure.at > since
+            )
         ).one()
         if count > limit and oldest is not None:  # this attempt is among those counted
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
@@ -152,8 +156,11 @@ def login(
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window * 4))
         db.session.flush()
         raise BadCredentials()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == attempt.username,
-                                                  LoginFailure.address == attempt.address))
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.username == attempt.username, LoginFailure.address == attempt.address
+        )
+    )
     return issue_token(user, device_id, device_name, token_days, now)
 
 
@@ -178,8 +185,10 @@ def _usable_device(user: User, device_id: uuid.UUID) -> tuple[uuid.UUID, Device 
     """The id this login's device gets, and its row when it exists already (never another
     person's device, never a revoked one)."""
     candidates = _device_ids_for(user, device_id)
-    held = {device.id: device for device in db.session.scalars(
-        select(Device).where(Device.id.in_(candidates)))}
+    held = {
+        device.id: device
+        for device in db.session.scalars(select(Device).where(Device.id.in_(candidates)))
+    }
     for candidate in candidates:
         device = held.get(candidate)
         if device is None:
@@ -213,15 +222,20 @@ def issue_token(
 # Every API request asks for its device, the person and their units (their scope): in one
 # query, not one for the device and person and another for the units. Built once, with the
 # token's hash bound at execution, so its cache key is not worked out again on each request.
-_DEVICE_WITH_USER_AND_UNITS = select(Device).options(
-    joinedload(Device.user).joinedload(User.units)).where(
-    Device.token_hash == bindparam("token_hash"))
+_DEVICE_WITH_USER_AND_UNITS = (
+    select(Device)
+    .options(joinedload(Device.user).joinedload(User.units))
+    .where(Device.token_hash == bindparam("token_hash"))
+)
 
 
 def device_for_token(token: str) -> Device | None:
     """The live device holding this token, or None when unknown, revoked, expired or inactive."""
-    device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS,
-                                {"token_hash": hash_token(token)}).unique().one_or_none()
+    device = (
+        db.session.scalars(_DEVICE_WITH_USER_AND_UNITS, {"token_hash": hash_token(token)})
+        .unique()
+        .one_or_none()
+    )
     if device is None or not device.is_live(utcnow()) or not device.user.active:
         return None
     return device
@@ -231,8 +245,11 @@ def why_refused(token: str) -> str:
     """Why a token opens nothing: device_revoked (the office signed the phone out, or the
     account was closed), session_expired, or unknown_token. Read only after a refusal, so the
     phone can forget what a revoked device holds and keep everything after a mere expiry."""
-    device = db.session.scalars(_DEVICE_WITH_USER_AND_UNITS,
-                                {"token_hash": hash_token(token)}).unique().one_or_none()
+    device = (
+        db.session.scalars(_DEVICE_WITH_USER_AND_UNITS, {"token_hash": hash_token(token)})
+        .unique()
+        .one_or_none()
+    )
     if device is None:
         return "unknown_token"
     if device.revoked_at is not None or not device.user.active:

@@ -17,13 +17,18 @@ from server.platform.errors import ApiError
 MIN_SCORE = 3
 # zxcvbn judges at most 72 characters; a longer password is as strong as its first 72 at least.
 _JUDGED_CHARS = 72
-WEAK_TITLE = "Password too weak"  # its problem type: https://rounds.invalid/problems/password-too-weak
+WEAK_TITLE = (
+    "Password too weak"  # its problem type: https://rounds.invalid/problems/password-too-weak
+)
 
 
 class PasswordTooWeak(ApiError):
     def __init__(self, hint: str) -> None:
-        english = ("This password is too easy to guess" + (f" ({hint})" if hint else "")
-                   + ": use a longer one, for example a few unrelated words.")
+        english = (
+            "This password is too easy to guess"
+            + (f" ({hint})" if hint else "")
+            + ": use a longer one, for example a few unrelated words."
+        )
         chinese = "密码太容易被猜到：请使用更长的密码，例如几个不相关的词。"  # noqa: RUF001
         super().__init__(422, english, title=WEAK_TITLE, errors={"password": [english, chinese]})
 

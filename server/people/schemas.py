@@ -12,9 +12,10 @@ class UserSchema(Schema):
     id = fields.UUID(dump_only=True)
     username = fields.String(
         required=True,
-        validate=[validate.Length(min=2, max=60),
-                  validate.Regexp(r"^[A-Za-z0-9_.@-]+$",
-                                  error="Use letters, digits and . _ @ - only.")],
+        validate=[
+            validate.Length(min=2, max=60),
+            validate.Regexp(r"^[A-Za-z0-9_.@-]+$", error="Use letters, digits and . _ @ - only."),
+        ],
     )
     display_name = fields.String(validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
@@ -22,8 +23,9 @@ class UserSchema(Schema):
     active = fields.Boolean(load_default=True)
     unit_ids = fields.List(fields.UUID(), load_default=list)
     units = fields.List(fields.Nested(UnitRefSchema), dump_only=True)
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=8, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=8, max=200)
+    )
 
 
 class UserUpdateSchema(NonEmptyMixin, Schema):
@@ -47,8 +49,9 @@ class DeviceInSchema(Schema):
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=1, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=200)
+    )
     device = fields.Nested(DeviceInSchema, required=True)
 
 

@@ -35,8 +35,7 @@ def create_user(actor: audit.Actor, fields: dict) -> User:
     fields.setdefault("display_name", username)
     units = _units(unit_ids)
     check_strength(password, username=username, display_name=fields["display_name"])
-    user = User(username=username, password_hash=hash_password(password),
-                units=units, **fields)
+    user = User(username=username, password_hash=hash_password(password), units=units, **fields)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", "user", user.id, None, audit.snapshot(user, AUDITED))
@@ -60,8 +59,14 @@ def update_user(actor: audit.Actor, user: User, changes: dict) -> User:
         revoke_user_devices(user.id)
     after = audit.snapshot(user, AUDITED)
     if after != before or password is not None:
-        audit.record(actor, "update", "user", user.id, before,
-                     {**after, **({"password": "reset"} if password else {})})
+        audit.record(
+            actor,
+            "update",
+            "user",
+            user.id,
+            before,
+            {**after, **({"password": "reset"} if password else {})},
+        )
     return user
 
 

@@ -73,8 +73,11 @@ def _sqlite_path(url: URL) -> str:
 def counts() -> dict[str, int]:
     """Rows in the tables people fill (every visit holds its signature)."""
     existing = set(inspect(db.engine).get_table_names())
-    return {name: db.session.scalar(select(func.count()).select_from(table(name)))
-            for name in DATA_TABLES if name in existing}
+    return {
+        name: db.session.scalar(select(func.count()).select_from(table(name)))
+        for name in DATA_TABLES
+        if name in existing
+    }
 
 
 def backup(path: Path) -> dict[str, int]:
@@ -85,8 +88,17 @@ def backup(path: Path) -> dict[str, int]:
     db.session.rollback()
     if url.get_backend_name() == "postgresql":
         address, env = _libpq(url)
-        _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-              f"--file={path}", f"--dbname={address}"], env)
+        _run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={path}",
+                f"--dbname={address}",
+            ],
+            env,
+        )
     elif url.get_backend_name() == "sqlite":
         partial = path.with_name(path.name + ".partial")
         partial.unlink(missing_ok=True)
@@ -112,8 +124,13 @@ def _check_file(path: Path, backend: str) -> None:
         head = file.read(16)
     expected = {"postgresql": PG_MAGIC, "sqlite": SQLITE_MAGIC}[backend]
     if not head.startswith(expected):
-        other = "a PostgreSQL dump" if head.startswith(PG_MAGIC) else \
-            "a SQLite database" if head.startswith(SQLITE_MAGIC) else "not a Rounds backup"
+        other = (
+            "a PostgreSQL dump"
+            if head.startswith(PG_MAGIC)
+            else "a SQLite database"
+            if head.startswith(SQLITE_MAGIC)
+            else "not a Rounds backup"
+        )
         raise BackupError(f"{path} is {other}; this server's database is {backend}")
 
 
@@ -127,15 +144,24 @@ def restore(path: Path, *, force: bool = False) -> dict[str, int]:
     held = counts()
     if any(held.values()) and not force:
         summary = ", ".join(f"{count} {name}" for name, count in held.items() if count)
-        raise BackupError(f"the database holds data ({summary}); "
-                          "restore over it only with --force")
+        raise BackupError(f"the database holds data ({summary}); restore over it only with --force")
     db.session.rollback()
     if backend == "postgresql":
         address, env = _libpq(url)
         _run([_pg_tool("pg_restore"), "--list", str(path)], env)  # readable before we drop
         _drop_all_tables()
-        _run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", f"--dbname={address}", str(path)], env)
+        _run(
+            [
+                _pg_tool("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={address}",
+                str(path),
+            ],
+            env,
+        )
     else:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         target = sqlite3.connect(_sqlite_path(url))

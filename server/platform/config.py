@@ -70,8 +70,10 @@ def _public_url(raw: str) -> str:
     """The address phones use, printed into QR codes: absolute, or empty (development)."""
     url = raw.strip().rstrip("/")
     if url and not (url.startswith(("https://", "http://")) and len(url.split("/")) == 3):
-        raise RuntimeError(f"ROUNDS_PUBLIC_URL must be an absolute address such as "
-                           f"https://rounds.example.org (scheme and host, no path): {raw!r}")
+        raise RuntimeError(
+            f"ROUNDS_PUBLIC_URL must be an absolute address such as "
+            f"https://rounds.example.org (scheme and host, no path): {raw!r}"
+        )
     return url
 
 
@@ -82,7 +84,8 @@ def require_public_url(public_url: str, development: bool) -> None:
             "ROUNDS_PUBLIC_URL is not set. QR codes hold an absolute address, and without the "
             "setting it would be taken from each request's Host header, which any client "
             "chooses. Set it to the address phones use (https://rounds.example.org); only "
-            "development (FLASK_DEBUG=1, tests, the `rounds` commands) runs without it.")
+            "development (FLASK_DEBUG=1, tests, the `rounds` commands) runs without it."
+        )
 
 
 class Config:
@@ -95,8 +98,10 @@ class Config:
         instance_dir = _instance_dir()
         self.INSTANCE_DIR = str(instance_dir)
         self.SECRET_KEY = _secret_key(instance_dir)
-        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url or os.environ.get(
-            "ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}"))
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+            database_url
+            or os.environ.get("ROUNDS_DATABASE_URL", f"sqlite:///{instance_dir / 'rounds.db'}")
+        )
         self.TIMEZONE = os.environ.get("ROUNDS_TIMEZONE") or get_localzone_name() or "UTC"
         self.PUBLIC_URL = _public_url(os.environ.get("ROUNDS_PUBLIC_URL", ""))
         self.TOKEN_DAYS = _env_int("ROUNDS_TOKEN_DAYS", 90)
@@ -118,8 +123,9 @@ class Config:
         # Proxies in front (nginx: 1): client address and scheme come from X-Forwarded-*.
         self.TRUSTED_PROXIES = _env_int("ROUNDS_TRUSTED_PROXIES", 0)
         # /healthz fails when the last coverage refresh is older than this (0: never judged).
-        self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int("ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS",
-                                                       3600)
+        self.HEALTH_REFRESH_MAX_AGE_SECONDS = _env_int(
+            "ROUNDS_HEALTH_REFRESH_MAX_AGE_SECONDS", 3600
+        )
         # The scheduler (server/jobs/): how often coverage is refreshed, and how long the
         # SQLite lease lasts before another scheduler may take over.
         self.COVERAGE_REFRESH_SECONDS = _env_int("ROUNDS_COVERAGE_REFRESH_SECONDS", 900)
@@ -141,13 +147,19 @@ class Config:
             # Production logs carry no SQL parameters: they would hold names, notes, signatures.
             "hide_parameters": self.LOG_FORMAT == "json",
         }
-        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(
-            self.SQLALCHEMY_DATABASE_URI)
+        self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = _connect_args(self.SQLALCHEMY_DATABASE_URI)
         self.JSON_SORT_KEYS = False
         # gzip answers for clients that accept it (phones on 2G): JSON, SVG, CSV.
         self.COMPRESS_ALGORITHM = ["gzip"]
         self.COMPRESS_MIN_SIZE = 500
-        self.COMPRESS_MIMETYPES = ["application/json", "application/problem+json",
-                                   "image/svg+xml", "text/html", "text/css", "text/csv",
-                                   "application/javascript", "text/javascript",
-                                   "application/manifest+json"]
+        self.COMPRESS_MIMETYPES = [
+            "application/json",
+            "application/problem+json",
+            "image/svg+xml",
+            "text/html",
+            "text/css",
+            "text/csv",
+            "application/javascript",
+            "text/javascript",
+            "application/manifest+json",
+        ]

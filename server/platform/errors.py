@@ -67,8 +67,12 @@ def problem(
     from werkzeug.http import HTTP_STATUS_CODES
 
     title = title or HTTP_STATUS_CODES.get(status, "Error")
-    body = {"type": PROBLEM_TYPE_BASE + _slug(title), "title": title, "status": status,
-            "detail": detail}
+    body = {
+        "type": PROBLEM_TYPE_BASE + _slug(title),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if code:
         body["code"] = code
     if errors:
@@ -92,13 +96,23 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError) -> Response:
         _abandon_transaction()
-        return problem(error.status, error.detail, title=error.title, errors=error.errors,
-                       headers=error.headers, code=error.code)
+        return problem(
+            error.status,
+            error.detail,
+            title=error.title,
+            errors=error.errors,
+            headers=error.headers,
+            code=error.code,
+        )
 
     @app.errorhandler(ValidationError)
     def on_validation_error(error: ValidationError) -> Response:
-        return problem(422, "Some fields are missing or not valid.",
-                       title="Unprocessable Content", errors=_field_messages(error.messages))
+        return problem(
+            422,
+            "Some fields are missing or not valid.",
+            title="Unprocessable Content",
+            errors=_field_messages(error.messages),
+        )
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response:

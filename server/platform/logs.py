@@ -95,10 +95,13 @@ def _finish_request(response):
 def _log_request(response):
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else None
-    fields = {**_request_fields(), "method": request.method,
-              "path": _QR_PATH.sub("/r/<token>", request.path),
-              "status": response.status_code,
-              "duration_ms": round(duration, 1) if duration is not None else None}
+    fields = {
+        **_request_fields(),
+        "method": request.method,
+        "path": _QR_PATH.sub("/r/<token>", request.path),
+        "status": response.status_code,
+        "duration_ms": round(duration, 1) if duration is not None else None,
+    }
     request_log.info("request", extra={"request": fields})
     return response
 

@@ -113,8 +113,10 @@ def _uuid_text(element, compiler, **kw):
 @compiles(uuid_text, "sqlite")
 def _uuid_text_sqlite(element, compiler, **kw):
     (value,) = _args(element, compiler, **kw)
-    parts = [f"substr({value}, {start}, {length})"
-             for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    parts = [
+        f"substr({value}, {start}, {length})"
+        for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    ]
     return " || '-' || ".join(parts)
 
 

@@ -46,21 +46,29 @@ def flagged_after_amendments(leave_out: uuid.UUID | None = None):
     `leave_out`: an amendment to read the visit without (as it read before that one).
     """
     observations = [
-        func.coalesce(_latest_amended(("observations", name), "str", leave_out),
-                      getattr(Visit, f"obs_{name}")) == "concern"
+        func.coalesce(
+            _latest_amended(("observations", name), "str", leave_out), getattr(Visit, f"obs_{name}")
+        )
+        == "concern"
         for name in CONCERNS
     ]
-    follow_up = func.coalesce(_latest_amended(("follow_up",), "bool", leave_out),
-                              Visit.follow_up)
+    follow_up = func.coalesce(_latest_amended(("follow_up",), "bool", leave_out), Visit.follow_up)
     return or_(*observations, follow_up == true())
 
 
 def _add(deltas: Mapping[Key, Counter]) -> None:
     """Add counts to their rows, creating rows as needed; keys in order, so no deadlock."""
-    rows = [{"unit_id": unit_id, "visit_date": day, "worker_id": worker_id,
-             **{name: deltas[key][name] for name in COUNTS}}
-            for key in sorted(deltas) for unit_id, day, worker_id in [key]
-            if any(deltas[key].values())]
+    rows = [
+        {
+            "unit_id": unit_id,
+            "visit_date": day,
+            "worker_id": worker_id,
+            **{name: deltas[key][name] for name in COUNTS},
+        }
+        for key in sorted(deltas)
+        for unit_id, day, worker_id in [key]
+        if any(deltas[key].values())
+    ]
     if rows:
         db.session.execute(_adding_counts(db.engine.dialect.name), rows)
 
@@ -74,7 +82,8 @@ def _adding_counts(dialect: str) -> Insert:
     statement = insert_or_on_conflict(table)
     return statement.on_conflict_do_update(
         index_elements=["unit_id", "visit_date", "worker_id"],
-        set_={name: table.c[name] + statement.excluded[name] for name in COUNTS})
+        set_={name: table.c[name] + statement.excluded[name] for name in COUNTS},
+    )
 
 
 def _key(visit) -> Key:
@@ -84,8 +93,14 @@ def _key(visit) -> Key:
 def _recorded(visit) -> Counter:
     """What a visit counts for that never changes after receipt."""
     burst = bool((visit.presence or {}).get("burst"))
-    return Counter({"visits": 1, "qr": int(visit.identified_by == "qr"), "burst": int(burst),
-                    **({visit.satisfaction: 1} if visit.satisfaction in RATINGS else {})})
+    return Counter(
+        {
+            "visits": 1,
+            "qr": int(visit.identified_by == "qr"),
+            "burst": int(burst),
+            **({visit.satisfaction: 1} if visit.satisfaction in RATINGS else {}),
+        }
+    )
 
 
 def visits_stored(rows: Iterable) -> None:
@@ -95,8 +110,10 @@ def visits_stored(rows: Iterable) -> None:
         visit = row if isinstance(row, Visit) else _Row(row)
         counts = _recorded(visit)
         # A new visit has no amendment and no handled follow-up yet: its flags are as sent.
-        counts["flagged"] = int(any(getattr(visit, f"obs_{name}") == "concern"
-                                    for name in CONCERNS) or bool(visit.follow_up))
+        counts["flagged"] = int(
+            any(getattr(visit, f"obs_{name}") == "concern" for name in CONCERNS)
+            or bool(visit.follow_up)
+        )
         deltas[_key(visit)] += counts
     _add(deltas)
 
@@ -115,8 +132,12 @@ def _lock(visit_id: uuid.UUID) -> None:
 
 
 def _flagged_now(visit_id: uuid.UUID, leave_out: uuid.UUID | None = None) -> bool:
-    return db.session.scalar(select(func.count()).where(
-        Visit.id == visit_id, flagged_after_amendments(leave_out))) > 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(Visit.id == visit_id, flagged_after_amendments(leave_out))
+        )
+        > 0
+    )
 
 
 def _handled(visit_id: uuid.UUID) -> bool:
@@ -124,8 +145,9 @@ def _handled(visit_id: uuid.UUID) -> bool:
 
 
 def _kept(visit_id: uuid.UUID) -> Visit | None:
-    visit = db.session.execute(select(Visit).where(Visit.id == visit_id)
-                               .execution_options(populate_existing=True)).scalar_one()
+    visit = db.session.execute(
+        select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
+    ).scalar_one()
     return visit if visit.voided_at is None else None
 
 
@@ -149,9 +171,14 @@ def _list_amended(visit: Visit, flagged: bool) -> None:
     """List the visit among the flagged amended ones, or take it off."""
     db.session.execute(delete(FlaggedAmendment).where(FlaggedAmendment.visit_id == visit.id))
     if flagged:
-        db.session.execute(insert(FlaggedAmendment).values(
-            visit_id=visit.id, unit_id=visit.unit_id, visit_date=visit.visit_date,
-            checked_in_at=visit.checked_in_at))
+        db.session.execute(
+            insert(FlaggedAmendment).values(
+                visit_id=visit.id,
+                unit_id=visit.unit_id,
+                visit_date=visit.visit_date,
+                checked_in_at=visit.checked_in_at,
+            )
+        )
 
 
 def voiding(visit: Visit) -> bool:
@@ -188,15 +215,29 @@ def rebuild() -> None:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     keys = (Visit.unit_id, Visit.visit_date, Visit.worker_id)
-    counted = select(*keys, func.count(), number(Visit.identified_by == "qr"), number(BURST),
-                     *[number(Visit.satisfaction == rating) for rating in RATINGS],
-                     number(flagged), number(and_(flagged, handled))) \
-        .where(Visit.voided_at.is_(None)).group_by(*keys)
+    counted = (
+        select(
+            *keys,
+            func.count(),
+            number(Visit.identified_by == "qr"),
+            number(BURST),
+            *[number(Visit.satisfaction == rating) for rating in RATINGS],
+            number(flagged),
+            number(and_(flagged, handled)),
+        )
+        .where(Visit.voided_at.is_(None))
+        .group_by(*keys)
+    )
     db.session.execute(delete(VisitDayCount))
-    db.session.execute(insert(VisitDayCount).from_select(
-        ["unit_id", "visit_date", "worker_id", *COUNTS], counted))
+    db.session.execute(
+        insert(VisitDayCount).from_select(["unit_id", "visit_date", "worker_id", *COUNTS], counted)
+    )
     listed = select(Visit.id, Visit.unit_id, Visit.visit_date, Visit.checked_in_at).where(
-        Visit.voided_at.is_(None), amended, flagged_after_amendments())
+        Visit.voided_at.is_(None), amended, flagged_after_amendments()
+    )
     db.session.execute(delete(FlaggedAmendment))
-    db.session.execute(insert(FlaggedAmendment).from_select(
-        ["visit_id", "unit_id", "visit_date", "checked_in_at"], listed))
+    db.session.execute(
+        insert(FlaggedAmendment).from_select(
+            ["visit_id", "unit_id", "visit_date", "checked_in_at"], listed
+        )
+    )

@@ -29,18 +29,59 @@ BATCH = 1000
 BOM = "\ufeff"
 
 VISIT_COLUMNS = (
-    "visit_id", "number", "visit_date", "checked_in_at", "checked_out_at", "received_at",
-    "kind", "unit_id", "unit", "resident_id", "resident", "room", "worker_id", "worker",
-    "identified_by", "qr_token_status", "distance_m", "burst", "obs_living", "obs_emotional",
-    "obs_physical", "obs_notes", "service_given", "follow_up", "satisfaction", "feedback",
-    "signer", "signer_name", "signer_reason", "amendments", "voided_at", "void_reason",
-    "followup_handled_at", "followup_note",
+    "visit_id",
+    "number",
+    "visit_date",
+    "checked_in_at",
+    "checked_out_at",
+    "received_at",
+    "kind",
+    "unit_id",
+    "unit",
+    "resident_id",
+    "resident",
+    "room",
+    "worker_id",
+    "worker",
+    "identified_by",
+    "qr_token_status",
+    "distance_m",
+    "burst",
+    "obs_living",
+    "obs_emotional",
+    "obs_physical",
+    "obs_notes",
+    "service_given",
+    "follow_up",
+    "satisfaction",
+    "feedback",
+    "signer",
+    "signer_name",
+    "signer_reason",
+    "amendments",
+    "voided_at",
+    "void_reason",
+    "followup_handled_at",
+    "followup_note",
 )
 
 COVERAGE_COLUMNS = (
-    "period", "period_start", "period_end", "unit_id", "unit", "resident_id", "resident",
-    "room", "care_level", "required", "active_days", "days_visited", "status",
-    "last_visit_at", "closed_at", "evaluated_at",
+    "period",
+    "period_start",
+    "period_end",
+    "unit_id",
+    "unit",
+    "resident_id",
+    "resident",
+    "room",
+    "care_level",
+    "required",
+    "active_days",
+    "days_visited",
+    "status",
+    "last_visit_at",
+    "closed_at",
+    "evaluated_at",
 )
 
 # A cell starting with one of these is run as a formula by spreadsheet programs: free text
@@ -73,8 +114,7 @@ def csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
-    return "" if value is None else value.astimezone(zone).isoformat(sep=" ",
-                                                                     timespec="seconds")
+    return "" if value is None else value.astimezone(zone).isoformat(sep=" ", timespec="seconds")
 
 
 def _flag(value: bool | None) -> str:
@@ -86,25 +126,41 @@ def _amendments_of(ids: list) -> dict:
     if not ids:
         return changes
     for visit_id, change in db.session.execute(
-            select(Amendment.visit_id, Amendment.changes).where(Amendment.visit_id.in_(ids))
-            .order_by(Amendment.created_at)):
+        select(Amendment.visit_id, Amendment.changes)
+        .where(Amendment.visit_id.in_(ids))
+        .order_by(Amendment.created_at)
+    ):
         changes[visit_id].append(SimpleNamespace(changes=change))
     return changes
 
 
 def _content(row, amendments: list | None) -> dict:
     if not amendments:  # the common case, read straight from the row
-        return {"observations": {"living": row.obs_living, "emotional": row.obs_emotional,
-                                 "physical": row.obs_physical, "notes": row.obs_notes},
-                "service_given": row.service_given, "follow_up": row.follow_up,
-                "feedback": row.feedback}
+        return {
+            "observations": {
+                "living": row.obs_living,
+                "emotional": row.obs_emotional,
+                "physical": row.obs_physical,
+                "notes": row.obs_notes,
+            },
+            "service_given": row.service_given,
+            "follow_up": row.follow_up,
+            "feedback": row.feedback,
+        }
     # current_content reads these attributes: the same rules as the API, without loading
     # whole visits (their signature strokes are large).
-    return current_content(SimpleNamespace(
-        obs_living=row.obs_living, obs_emotional=row.obs_emotional,
-        obs_physical=row.obs_physical, obs_notes=row.obs_notes,
-        service_given=row.service_given, follow_up=row.follow_up, feedback=row.feedback,
-        amendments=amendments))
+    return current_content(
+        SimpleNamespace(
+            obs_living=row.obs_living,
+            obs_emotional=row.obs_emotional,
+            obs_physical=row.obs_physical,
+            obs_notes=row.obs_notes,
+            service_given=row.service_given,
+            follow_up=row.follow_up,
+            feedback=row.feedback,
+            amendments=amendments,
+        )
+    )
 
 
 def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterator[list]:
@@ -116,20 +172,48 @@ def visit_rows(units, date_from: date, date_to: date, zone_name: str) -> Iterato
     may commit (the device's seen mark) between the call and the stream.
     """
     zone = ZoneInfo(zone_name)
-    query = in_range(in_scope(
-        select(Visit.id, Visit.visit_date, Visit.checked_in_at, Visit.checked_out_at,
-               Visit.received_at, Visit.kind, Visit.unit_id, Visit.resident_id,
-               Resident.name.label("resident"), Resident.room, Visit.worker_id,
-               User.display_name.label("worker"), Visit.identified_by, Visit.presence,
-               Visit.obs_living, Visit.obs_emotional, Visit.obs_physical, Visit.obs_notes,
-               Visit.service_given, Visit.follow_up, Visit.satisfaction, Visit.feedback,
-               Visit.signer, Visit.signer_name, Visit.signer_reason, Visit.voided_at,
-               Visit.void_reason, FollowUpHandled.handled_at, FollowUpHandled.note,
-               exists().where(Amendment.visit_id == Visit.id).label("amended"))
-        .join(Resident, Resident.id == Visit.resident_id)
-        .join(User, User.id == Visit.worker_id)
-        .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id), units),
-        date_from, date_to).order_by(Visit.visit_date, Visit.checked_in_at, Visit.id)
+    query = in_range(
+        in_scope(
+            select(
+                Visit.id,
+                Visit.visit_date,
+                Visit.checked_in_at,
+                Visit.checked_out_at,
+                Visit.received_at,
+                Visit.kind,
+                Visit.unit_id,
+                Visit.resident_id,
+                Resident.name.label("resident"),
+                Resident.room,
+                Visit.worker_id,
+                User.display_name.label("worker"),
+                Visit.identified_by,
+                Visit.presence,
+                Visit.obs_living,
+                Visit.obs_emotional,
+                Visit.obs_physical,
+                Visit.obs_notes,
+                Visit.service_given,
+                Visit.follow_up,
+                Visit.satisfaction,
+                Visit.feedback,
+                Visit.signer,
+                Visit.signer_name,
+                Visit.signer_reason,
+                Visit.voided_at,
+                Visit.void_reason,
+                FollowUpHandled.handled_at,
+                FollowUpHandled.note,
+                exists().where(Amendment.visit_id == Visit.id).label("amended"),
+            )
+            .join(Resident, Resident.id == Visit.resident_id)
+            .join(User, User.id == Visit.worker_id)
+            .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id),
+            units,
+        ),
+        date_from,
+        date_to,
+    ).order_by(Visit.visit_date, Visit.checked_in_at, Visit.id)
     return _visit_lines(query, zone)
 
 
@@ -146,19 +230,40 @@ def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
             observations = content["observations"]
             presence = row.presence or {}
             yield [
-                row.id, short_id(row.id), row.visit_date.isoformat(),
-                _when(row.checked_in_at, zone), _when(row.checked_out_at, zone),
-                _when(row.received_at, zone), row.kind, row.unit_id,
-                text(names.get(row.unit_id)), row.resident_id, text(row.resident),
-                text(row.room), row.worker_id, text(row.worker), row.identified_by,
-                presence.get("token") or "", presence.get("distance_m", "") or "",
-                _flag(presence.get("burst")), observations["living"],
-                observations["emotional"], observations["physical"],
-                text(observations["notes"]), text(content["service_given"]),
-                _flag(content["follow_up"]), row.satisfaction or "", text(content["feedback"]),
-                row.signer, text(row.signer_name), text(row.signer_reason),
-                len(amendments.get(row.id, [])), _when(row.voided_at, zone),
-                text(row.void_reason), _when(row.handled_at, zone), text(row.note),
+                row.id,
+                short_id(row.id),
+                row.visit_date.isoformat(),
+                _when(row.checked_in_at, zone),
+                _when(row.checked_out_at, zone),
+                _when(row.received_at, zone),
+                row.kind,
+                row.unit_id,
+                text(names.get(row.unit_id)),
+                row.resident_id,
+                text(row.resident),
+                text(row.room),
+                row.worker_id,
+                text(row.worker),
+                row.identified_by,
+                presence.get("token") or "",
+                presence.get("distance_m", "") or "",
+                _flag(presence.get("burst")),
+                observations["living"],
+                observations["emotional"],
+                observations["physical"],
+                text(observations["notes"]),
+                text(content["service_given"]),
+                _flag(content["follow_up"]),
+                row.satisfaction or "",
+                text(content["feedback"]),
+                row.signer,
+                text(row.signer_name),
+                text(row.signer_reason),
+                len(amendments.get(row.id, [])),
+                _when(row.voided_at, zone),
+                text(row.void_reason),
+                _when(row.handled_at, zone),
+                text(row.note),
             ]
 
 
@@ -174,8 +279,9 @@ def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:
     return labels
 
 
-def coverage_rows(units, date_from: date, date_to: date, period: str,
-                  zone_name: str) -> Iterator[list]:
+def coverage_rows(
+    units, date_from: date, date_to: date, period: str, zone_name: str
+) -> Iterator[list]:
     """One list per resident and period (week or month) overlapping the range; a period that
     has not started yet has no results to show (the refresh may be preparing them).
 
@@ -187,13 +293,27 @@ def coverage_rows(units, date_from: date, date_to: date, period: str,
     today = today_in(zone_name)
     result_ = CoverageResult
     query = in_scope(
-        select(result_.period, result_.period_start, result_.period_end, result_.unit_id,
-               result_.resident_id, Resident.name, Resident.room, Resident.care_level,
-               result_.required, result_.active_days, result_.days_visited, result_.status,
-               result_.last_visit_at, result_.closed_at, result_.evaluated_at)
+        select(
+            result_.period,
+            result_.period_start,
+            result_.period_end,
+            result_.unit_id,
+            result_.resident_id,
+            Resident.name,
+            Resident.room,
+            Resident.care_level,
+            result_.required,
+            result_.active_days,
+            result_.days_visited,
+            result_.status,
+            result_.last_visit_at,
+            result_.closed_at,
+            result_.evaluated_at,
+        )
         .join(Resident, Resident.id == result_.resident_id)
         .where(result_.period.in_(labels), result_.period_start <= today),
-        units, result_.unit_id,
+        units,
+        result_.unit_id,
     ).order_by(result_.period_start, result_.unit_id, Resident.name, result_.resident_id)
     return _coverage_lines(query, zone)
 
@@ -207,9 +327,20 @@ def _coverage_lines(query, zone: ZoneInfo) -> Iterator[list]:
             names.update(unit_names(missing))
         for row in partition:
             yield [
-                row.period, row.period_start.isoformat(), row.period_end.isoformat(),
-                row.unit_id, text(names.get(row.unit_id)), row.resident_id, text(row.name),
-                text(row.room), text(row.care_level), row.required, row.active_days,
-                row.days_visited, row.status, _when(row.last_visit_at, zone),
-                _when(row.closed_at, zone), _when(row.evaluated_at, zone),
+                row.period,
+                row.period_start.isoformat(),
+                row.period_end.isoformat(),
+                row.unit_id,
+                text(names.get(row.unit_id)),
+                row.resident_id,
+                text(row.name),
+                text(row.room),
+                text(row.care_level),
+                row.required,
+                row.active_days,
+                row.days_visited,
+                row.status,
+                _when(row.last_visit_at, zone),
+                _when(row.closed_at, zone),
+                _when(row.evaluated_at, zone),
             ]

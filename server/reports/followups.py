@@ -33,8 +33,9 @@ def _handled_filter(query: Select, status: str, visit_id=Visit.id) -> Select:
     return query
 
 
-def followup_parts(units, status: str, date_from: date | None = None,
-                   date_to: date | None = None) -> tuple[Select, Select]:
+def followup_parts(
+    units, status: str, date_from: date | None = None, date_to: date | None = None
+) -> tuple[Select, Select]:
     """Selects of (id, checked_in_at) of the follow-ups, in two disjoint parts.
 
     Visits never amended that were flagged as recorded: this large part reads the partial
@@ -43,11 +44,13 @@ def followup_parts(units, status: str, date_from: date | None = None,
     """
     amended = exists().where(Amendment.visit_id == Visit.id)
     recorded = select(Visit.id, Visit.checked_in_at).where(
-        Visit.voided_at.is_(None), FLAGGED_AS_RECORDED, ~amended)
+        Visit.voided_at.is_(None), FLAGGED_AS_RECORDED, ~amended
+    )
     recorded = _handled_filter(in_range(in_scope(recorded, units), date_from, date_to), status)
     listed = FlaggedAmendment
-    flagged = in_scope(select(listed.visit_id.label("id"), listed.checked_in_at), units,
-                       listed.unit_id)
+    flagged = in_scope(
+        select(listed.visit_id.label("id"), listed.checked_in_at), units, listed.unit_id
+    )
     if date_from is not None:
         flagged = flagged.where(listed.visit_date >= date_from)
     if date_to is not None:
@@ -55,15 +58,24 @@ def followup_parts(units, status: str, date_from: date | None = None,
     return recorded, _handled_filter(flagged, status, listed.visit_id)
 
 
-def followups(units, status: str = "open", date_from: date | None = None,
-              date_to: date | None = None, newest_first: bool = True, page: int = 1,
-              per_page: int = 50) -> dict:
+def followups(
+    units,
+    status: str = "open",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    newest_first: bool = True,
+    page: int = 1,
+    per_page: int = 50,
+) -> dict:
     recorded, amended = followup_parts(units, status, date_from, date_to)
     total = followup_count(units, status, date_from, date_to)
     # The large part gives its own first page*per_page rows in index order (not a sort of
     # every flagged visit); merged with the amended ones (a small part), they hold the page.
-    order = (Visit.checked_in_at.desc(), Visit.id.desc()) if newest_first \
+    order = (
+        (Visit.checked_in_at.desc(), Visit.id.desc())
+        if newest_first
         else (Visit.checked_in_at, Visit.id)
+    )
     window = page * per_page
     first = db.session.execute(recorded.order_by(*order).limit(window)).all()
     if len(first) == window:
@@ -72,20 +84,24 @@ def followups(units, status: str = "open", date_from: date | None = None,
         amended = amended.where(at >= edge if newest_first else at <= edge)
     candidates = [*first, *db.session.execute(amended)]
     candidates.sort(key=lambda row: (row.checked_in_at, row.id), reverse=newest_first)
-    ids = [row.id for row in candidates[window - per_page:window]]
+    ids = [row.id for row in candidates[window - per_page : window]]
     return {"items": rows_of(ids), "page": page, "per_page": per_page, "total": total}
 
 
-def followup_count(units, status: str, date_from: date | None = None,
-                   date_to: date | None = None) -> int:
+def followup_count(
+    units, status: str, date_from: date | None = None, date_to: date | None = None
+) -> int:
     """How many follow-ups the list holds, added up from the per-day counts.
 
     Counting the flagged visits themselves reads hundreds of thousands of index entries for
     an admin; the per-day counts (server/reports/day_counts.py) hold the same numbers.
     """
     counts = VisitDayCount
-    number = {"all": counts.flagged, "handled": counts.flagged_handled,
-              "open": counts.flagged - counts.flagged_handled}[status]
+    number = {
+        "all": counts.flagged,
+        "handled": counts.flagged_handled,
+        "open": counts.flagged - counts.flagged_handled,
+    }[status]
     query = in_day_counts(select(func.coalesce(func.sum(number), 0)), units, date_from, date_to)
     return int(db.session.scalar(query))
 
@@ -101,11 +117,12 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     if visit.voided_at is not None:
         raise ApiError(422, "This visit is voided: there is nothing to follow up.")
     if not concerns_of(current_content(visit)) and visit.satisfaction != "unsatisfied":
-        raise ApiError(422, "This visit flagged no concern, asked for no follow-up and was "
-                            "not rated unsatisfied.")
+        raise ApiError(
+            422,
+            "This visit flagged no concern, asked for no follow-up and was not rated unsatisfied.",
+        )
     day_counts.handling(visit)
-    handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=utcnow(),
-                              note=note)
+    handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=utcnow(), note=note)
     db.session.add(handled)
     audit.record(actor, "handle", "followup", visit.id, None, {"note": note})
     try:

@@ -25,27 +25,42 @@ def visit_row(visit: Visit, handled: FollowUpHandled | None, units: dict) -> dic
     """A visit as report tables list it: amendments applied, with its follow-up state."""
     content = current_content(visit)
     return {
-        "visit_id": visit.id, "number": short_id(visit.id), "visit_date": visit.visit_date,
-        "checked_in_at": visit.checked_in_at, "kind": visit.kind,
+        "visit_id": visit.id,
+        "number": short_id(visit.id),
+        "visit_date": visit.visit_date,
+        "checked_in_at": visit.checked_in_at,
+        "kind": visit.kind,
         "unit": {"id": visit.unit_id, "name": units.get(visit.unit_id, "")},
-        "resident": {"id": visit.resident.id, "name": visit.resident.name,
-                     "room": visit.resident.room},
+        "resident": {
+            "id": visit.resident.id,
+            "name": visit.resident.name,
+            "room": visit.resident.room,
+        },
         "worker": {"id": visit.worker.id, "display_name": visit.worker.display_name},
         **content,
         "concerns": concerns_of(content),
         "satisfaction": visit.satisfaction,
         "amended": bool(visit.amendments),
         "voided": visit.voided_at is not None,
-        "handled": None if handled is None else {
-            "at": handled.handled_at, "note": handled.note,
-            "by": {"id": handled.handler.id, "display_name": handled.handler.display_name}},
+        "handled": None
+        if handled is None
+        else {
+            "at": handled.handled_at,
+            "note": handled.note,
+            "by": {"id": handled.handler.id, "display_name": handled.handler.display_name},
+        },
     }
 
 
 def rows_of(ids: list[uuid.UUID]) -> list[dict]:
     """The visits of a page, in the order given, loaded by id (after the index found them)."""
-    found = {visit.id: (visit, handled) for visit, handled in db.session.execute(
-        select(Visit, FollowUpHandled).where(Visit.id.in_(ids))
-        .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)).unique()}
+    found = {
+        visit.id: (visit, handled)
+        for visit, handled in db.session.execute(
+            select(Visit, FollowUpHandled)
+            .where(Visit.id.in_(ids))
+            .outerjoin(FollowUpHandled, FollowUpHandled.visit_id == Visit.id)
+        ).unique()
+    }
     units_of = unit_names(visit.unit_id for visit, _ in found.values())
     return [visit_row(*found[visit_id], units=units_of) for visit_id in ids]

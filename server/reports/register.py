@@ -24,18 +24,24 @@ TITLE = "老年服务工作登记表 Service register"
 MAX_PAGES = 1000
 BATCH = 200
 # What a page prints of the resident and the worker: not their unit, nor the worker's units.
-PAGE_LOADS = (joinedload(Visit.resident).lazyload(Resident.unit),
-              joinedload(Visit.worker).lazyload(User.units))
+PAGE_LOADS = (
+    joinedload(Visit.resident).lazyload(Resident.unit),
+    joinedload(Visit.worker).lazyload(User.units),
+)
 
 SEXES = {"female": "女 Female", "male": "男 Male", "other": "其他 Other"}
 KINDS = {"round": "巡视 Round", "home_visit": "上门探访 Home visit"}
-OBSERVATIONS = (("living", "生活状况", "Living conditions"),
-                ("emotional", "情绪", "Emotional"),
-                ("physical", "身体状况", "Physical"))
+OBSERVATIONS = (
+    ("living", "生活状况", "Living conditions"),
+    ("emotional", "情绪", "Emotional"),
+    ("physical", "身体状况", "Physical"),
+)
 VALUES = {"ok": "正常 OK", "concern": "有问题 Concern"}
-RATINGS = (("satisfied", "满意", "Satisfied"),
-           ("basically_satisfied", "基本满意", "Basically satisfied"),
-           ("unsatisfied", "不满意", "Unsatisfied"))
+RATINGS = (
+    ("satisfied", "满意", "Satisfied"),
+    ("basically_satisfied", "基本满意", "Basically satisfied"),
+    ("unsatisfied", "不满意", "Unsatisfied"),
+)
 
 
 def one_visit(scope: Scope, visit_id: uuid.UUID) -> Visit:
@@ -56,34 +62,56 @@ def page(visit: Visit, zone_name: str, units: dict | None = None) -> dict:
     place = resident.address or " ".join(part for part in (unit, resident.room) if part)
     signature = None
     if visit.signer != "none" and visit.signature_strokes:
-        signature = to_svg(visit.signature_strokes, visit.signature_width,
-                           visit.signature_height,
-                           title=f"服务对象签名 Client's signature {short_id(visit.id)}")
+        signature = to_svg(
+            visit.signature_strokes,
+            visit.signature_width,
+            visit.signature_height,
+            title=f"服务对象签名 Client's signature {short_id(visit.id)}",
+        )
     return {
-        "number": short_id(visit.id), "visit_id": str(visit.id),
+        "number": short_id(visit.id),
+        "visit_id": str(visit.id),
         "date": visit.visit_date.isoformat(),
-        "time": "-".join(t for t in (_time(visit.checked_in_at, zone),
-                                     _time(visit.checked_out_at, zone)) if t),
+        "time": "-".join(
+            t for t in (_time(visit.checked_in_at, zone), _time(visit.checked_out_at, zone)) if t
+        ),
         "kind": KINDS.get(visit.kind, visit.kind),
         "worker": {"name": worker.display_name, "unit": unit, "phone": worker.phone or ""},
-        "client": {"name": resident.name, "sex": SEXES.get(resident.sex or "", ""),
-                   "phone": resident.phone or "", "place": place},
-        "observations": [{"zh": zh, "en": en, "value": content["observations"][name],
-                          "label": VALUES.get(content["observations"][name], "")}
-                         for name, zh, en in OBSERVATIONS],
+        "client": {
+            "name": resident.name,
+            "sex": SEXES.get(resident.sex or "", ""),
+            "phone": resident.phone or "",
+            "place": place,
+        },
+        "observations": [
+            {
+                "zh": zh,
+                "en": en,
+                "value": content["observations"][name],
+                "label": VALUES.get(content["observations"][name], ""),
+            }
+            for name, zh, en in OBSERVATIONS
+        ],
         "notes": content["observations"]["notes"],
         "service_given": content["service_given"],
         "follow_up": content["follow_up"],
-        "ratings": [{"value": value, "zh": zh, "en": en,
-                     "chosen": visit.satisfaction == value} for value, zh, en in RATINGS],
+        "ratings": [
+            {"value": value, "zh": zh, "en": en, "chosen": visit.satisfaction == value}
+            for value, zh, en in RATINGS
+        ],
         "rated": visit.satisfaction is not None,
         "feedback": content["feedback"],
-        "signer": visit.signer, "signer_name": visit.signer_name or "",
-        "signer_reason": visit.signer_reason or "", "signature_svg": signature,
+        "signer": visit.signer,
+        "signer_name": visit.signer_name or "",
+        "signer_reason": visit.signer_reason or "",
+        "signature_svg": signature,
         "amendments": [a.reason for a in visit.amendments],
-        "voided": None if visit.voided_at is None else {
+        "voided": None
+        if visit.voided_at is None
+        else {
             "at": visit.voided_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "reason": visit.void_reason or ""},
+            "reason": visit.void_reason or "",
+        },
     }
 
 
@@ -92,11 +120,17 @@ def pages(units, date_from, date_to, zone_name: str) -> Iterator[dict]:
     where = in_range(in_scope(select(Visit.id), units), date_from, date_to)
     count = db.session.scalar(select(func.count()).select_from(where.subquery()))
     if count > MAX_PAGES:
-        raise ApiError(422, f"{count} visits in this range: print at most {MAX_PAGES} at "
-                            "once. Choose a shorter range or fewer units.")
-    query = in_range(in_scope(select(Visit), units), date_from, date_to) \
-        .order_by(Visit.checked_in_at, Visit.id).execution_options(yield_per=BATCH) \
+        raise ApiError(
+            422,
+            f"{count} visits in this range: print at most {MAX_PAGES} at "
+            "once. Choose a shorter range or fewer units.",
+        )
+    query = (
+        in_range(in_scope(select(Visit), units), date_from, date_to)
+        .order_by(Visit.checked_in_at, Visit.id)
+        .execution_options(yield_per=BATCH)
         .options(*PAGE_LOADS)
+    )
 
     def generate() -> Iterator[dict]:
         names: dict = {}

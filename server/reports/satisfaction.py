@@ -50,9 +50,12 @@ def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> d
     counts = VisitDayCount
     year, month = extract("year", counts.visit_date), extract("month", counts.visit_date)
     keys = (counts.unit_id, counts.worker_id, year, month)
-    grouped = in_day_counts(select(*keys, *[func.sum(getattr(counts, rating))
-                                          for rating in RATINGS]),
-                          units, date_from, date_to).group_by(*keys)
+    grouped = in_day_counts(
+        select(*keys, *[func.sum(getattr(counts, rating)) for rating in RATINGS]),
+        units,
+        date_from,
+        date_to,
+    ).group_by(*keys)
     by_unit: dict = defaultdict(lambda: defaultdict(int))
     by_worker: dict = defaultdict(lambda: defaultdict(int))
     by_month: dict = defaultdict(lambda: defaultdict(int))
@@ -67,31 +70,51 @@ def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> d
             by_month[f"{int(y)}-{int(m):02d}"][rating] += number
             total[rating] += number
     names = unit_names(by_unit)
-    workers = dict(db.session.execute(select(User.id, User.display_name)
-                                      .where(User.id.in_(list(by_worker)))).all())
-    unit_rows = [{"unit": {"id": unit_id, "name": names.get(unit_id, "")}, **score(counts)}
-                 for unit_id, counts in by_unit.items()]
-    worker_rows = [{"worker": {"id": worker_id, "display_name": workers.get(worker_id, "")},
-                    **score(counts)} for worker_id, counts in by_worker.items()]
+    workers = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(list(by_worker)))
+        ).all()
+    )
+    unit_rows = [
+        {"unit": {"id": unit_id, "name": names.get(unit_id, "")}, **score(counts)}
+        for unit_id, counts in by_unit.items()
+    ]
+    worker_rows = [
+        {"worker": {"id": worker_id, "display_name": workers.get(worker_id, "")}, **score(counts)}
+        for worker_id, counts in by_worker.items()
+    ]
     return {
-        "from": date_from, "to": date_to, "target": float(TARGET),
+        "from": date_from,
+        "to": date_to,
+        "target": float(TARGET),
         "total": score(total),
         "units": sort_rows(unit_rows, sort, "unit", "name"),
         "workers": sort_rows(worker_rows, sort, "worker", "display_name"),
-        "months": [{"month": month, **score(by_month.get(month, {}))}
-                   for month in months_between(date_from, date_to)],
+        "months": [
+            {"month": month, **score(by_month.get(month, {}))}
+            for month in months_between(date_from, date_to)
+        ],
     }
 
 
-def unsatisfied(units, date_from: date, date_to: date, page: int = 1,
-                per_page: int = 50) -> dict:
+def unsatisfied(units, date_from: date, date_to: date, page: int = 1, per_page: int = 50) -> dict:
     """Unsatisfied visits with their comments, newest first: the ones to follow up."""
     # Count and page read the partial indexes of unsatisfied visits alone (index-only); only
     # the page's visits are then loaded.
-    where = in_range(in_scope(select(Visit.id).where(Visit.voided_at.is_(None),
-                                                     Visit.satisfaction == "unsatisfied"),
-                              units), date_from, date_to)
+    where = in_range(
+        in_scope(
+            select(Visit.id).where(Visit.voided_at.is_(None), Visit.satisfaction == "unsatisfied"),
+            units,
+        ),
+        date_from,
+        date_to,
+    )
     total = db.session.scalar(select(func.count()).select_from(where.subquery()))
-    ids = list(db.session.scalars(where.order_by(Visit.checked_in_at.desc(), Visit.id.desc())
-                                  .limit(per_page).offset((page - 1) * per_page)))
+    ids = list(
+        db.session.scalars(
+            where.order_by(Visit.checked_in_at.desc(), Visit.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
     return {"items": rows_of(ids), "page": page, "per_page": per_page, "total": total}

@@ -69,8 +69,9 @@ def workers_of(scope: Scope, units) -> Select:
     """Active workers one may see, of the units asked for (all one sees when none)."""
     query = users_visible_to(scope).where(User.role == WORKER, User.active.is_(True))
     if units is not None:
-        query = query.where(User.id.in_(select(user_units.c.user_id)
-                                        .where(user_units.c.unit_id.in_(units))))
+        query = query.where(
+            User.id.in_(select(user_units.c.user_id).where(user_units.c.unit_id.in_(units)))
+        )
     return query
 
 
@@ -90,8 +91,9 @@ def sort_rows(rows: list[dict], sort: str, who: str, label: str) -> list[dict]:
     """Sort by name (default) or a numeric field; '-field' for descending. None sorts last."""
     field, descending = sort.lstrip("-"), sort.startswith("-")
     if field == "name":
-        return sorted(rows, key=lambda row: (row[who][label], str(row[who]["id"])),
-                      reverse=descending)
+        return sorted(
+            rows, key=lambda row: (row[who][label], str(row[who]["id"])), reverse=descending
+        )
     present = [row for row in rows if row[field] is not None]
     absent = [row for row in rows if row[field] is None]
     present.sort(key=lambda row: (row[field], row[who][label]), reverse=descending)

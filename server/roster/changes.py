@@ -15,12 +15,19 @@ MARK_BATCH = 5000
 
 # Every push runs these: built once, on the tables (docs/sync.md, "CPU per sync").
 _counter = ChangeCounter.__table__
-_TAKE_NUMBER = (update(_counter).where(_counter.c.id == 1)
-                .values(value=_counter.c.value + 1).returning(_counter.c.value))
+_TAKE_NUMBER = (
+    update(_counter)
+    .where(_counter.c.id == 1)
+    .values(value=_counter.c.value + 1)
+    .returning(_counter.c.value)
+)
 _CURRENT_NUMBER = select(_counter.c.value).where(_counter.c.id == 1)
 _residents = Resident.__table__
-_MARK = (update(_residents).where(_residents.c.id.in_(bindparam("ids", expanding=True)))
-         .values(change_seq=bindparam("number")))
+_MARK = (
+    update(_residents)
+    .where(_residents.c.id.in_(bindparam("ids", expanding=True)))
+    .values(change_seq=bindparam("number"))
+)
 
 
 def next_change_number() -> int:
@@ -56,4 +63,4 @@ def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:
         return
     number = next_change_number()
     for start in range(0, len(ids), MARK_BATCH):
-        db.session.execute(_MARK, {"ids": ids[start:start + MARK_BATCH], "number": number})
+        db.session.execute(_MARK, {"ids": ids[start : start + MARK_BATCH], "number": number})

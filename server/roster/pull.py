@@ -24,7 +24,7 @@ from server.roster.residents import token_fingerprint
 
 ALL_UNITS = "*"
 # What a cursor can hold: change numbers are BIGINTs, and what encode() writes is short.
-MAX_SEQ = 2 ** 63 - 1
+MAX_SEQ = 2**63 - 1
 MAX_CURSOR_CHARS = 4000
 
 
@@ -36,8 +36,10 @@ class Cursor:
     week: str
 
     def encode(self) -> str:
-        raw = json.dumps({"v": 1, "s": self.seq, "r": self.last_id, "u": self.scope,
-                          "w": self.week}, separators=(",", ":"))
+        raw = json.dumps(
+            {"v": 1, "s": self.seq, "r": self.last_id, "u": self.scope, "w": self.week},
+            separators=(",", ":"),
+        )
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
@@ -104,11 +106,28 @@ def _scope_params(unit_ids: set[uuid.UUID] | None) -> dict:
 
 # A pull reads residents as plain rows of these columns: as ORM objects each would also join
 # its unit and enter the session's identity map, which cost more than the query itself.
-ROSTER_COLUMNS = tuple(_residents.c[name] for name in (
-    "id", "unit_id", "name", "sex", "birth_year", "room", "address", "phone", "care_level",
-    "qr_token", "home_lat", "home_lon", "status", "change_seq",
-    # What the coverage count needs besides (coverage/phone.py): not read again.
-    "admitted_on", "status_since"))
+ROSTER_COLUMNS = tuple(
+    _residents.c[name]
+    for name in (
+        "id",
+        "unit_id",
+        "name",
+        "sex",
+        "birth_year",
+        "room",
+        "address",
+        "phone",
+        "care_level",
+        "qr_token",
+        "home_lat",
+        "home_lon",
+        "status",
+        "change_seq",
+        # What the coverage count needs besides (coverage/phone.py): not read again.
+        "admitted_on",
+        "status_since",
+    )
+)
 
 
 @functools.cache
@@ -117,25 +136,37 @@ def _changed_residents(everyone: bool, reset: bool, resuming: bool) -> Select:
     a page), in change order; `limit` rows."""
     after = _residents.c.change_seq > bindparam("seq")
     if resuming:
-        after = or_(after, and_(_residents.c.change_seq == bindparam("seq"),
-                                _residents.c.id > bindparam("last_id")))
-    query = (select(*ROSTER_COLUMNS).where(_in_scope(_residents.c.unit_id, everyone), after)
-             .order_by(_residents.c.change_seq, _residents.c.id).limit(bindparam("limit")))
+        after = or_(
+            after,
+            and_(
+                _residents.c.change_seq == bindparam("seq"), _residents.c.id > bindparam("last_id")
+            ),
+        )
+    query = (
+        select(*ROSTER_COLUMNS)
+        .where(_in_scope(_residents.c.unit_id, everyone), after)
+        .order_by(_residents.c.change_seq, _residents.c.id)
+        .limit(bindparam("limit"))
+    )
     return query.where(_residents.c.status == "active") if reset else query
 
 
 @functools.cache
 def _changed_units(everyone: bool, reset: bool) -> Select:
-    query = (select(_units.c.id, _units.c.name, _units.c.kind)
-             .where(_in_scope(_units.c.id, everyone)).order_by(_units.c.name))
+    query = (
+        select(_units.c.id, _units.c.name, _units.c.kind)
+        .where(_in_scope(_units.c.id, everyone))
+        .order_by(_units.c.name)
+    )
     return query if reset else query.where(_units.c.change_seq > bindparam("seq"))
 
 
 @functools.cache
 def _removals_since(everyone: bool, bounded: bool) -> Select:
     """Residents taken out of these units after `seq` (up to `up_to` when bounded)."""
-    query = select(_removals.c.resident_id).where(_removals.c.change_seq > bindparam("seq"),
-                                                  _in_scope(_removals.c.unit_id, everyone))
+    query = select(_removals.c.resident_id).where(
+        _removals.c.change_seq > bindparam("seq"), _in_scope(_removals.c.unit_id, everyone)
+    )
     return query.where(_removals.c.change_seq <= bindparam("up_to")) if bounded else query
 
 
@@ -143,7 +174,9 @@ def _removals_since(everyone: bool, bounded: bool) -> Select:
 def _still_in_scope(everyone: bool) -> Select:
     return select(_residents.c.id).where(
         _residents.c.id.in_(bindparam("ids", expanding=True)),
-        _in_scope(_residents.c.unit_id, everyone), _residents.c.status == "active")
+        _in_scope(_residents.c.unit_id, everyone),
+        _residents.c.status == "active",
+    )
 
 
 def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
@@ -157,14 +190,18 @@ def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
     if resident.home_lat is not None and resident.home_lon is not None:
         entry["home_location"] = {"lat": resident.home_lat, "lon": resident.home_lon}
     last = coverage["last_visit_at"]
-    entry["coverage"] = {"week": coverage["week"], "required": coverage["required"],
-                         "days_visited": coverage["days_visited"],
-                         "last_visit_at": last.isoformat() if last else None}
+    entry["coverage"] = {
+        "week": coverage["week"],
+        "required": coverage["required"],
+        "days_visited": coverage["days_visited"],
+        "last_visit_at": last.isoformat() if last else None,
+    }
     return entry
 
 
-def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
-         page_size: int) -> dict:
+def pull(
+    unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date, page_size: int
+) -> dict:
     """One page of roster changes for a scope, and the cursor for the next call.
 
     `unit_ids` is the person's scope (`Scope.unit_ids`, None for every unit). The
@@ -176,15 +213,21 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     cursor = Cursor.decode(cursor_text)
     high_water = current_change_number()
     # A number the server never handed out would skip every change below it: resend all.
-    reset = (cursor is None or cursor.scope != scope or cursor.week != week
-             or cursor.seq > high_water)
+    reset = (
+        cursor is None or cursor.scope != scope or cursor.week != week or cursor.seq > high_water
+    )
     start_seq, start_id = (0, None) if reset else (cursor.seq, cursor.last_id)
 
     everyone, scope_params = unit_ids is None, _scope_params(unit_ids)
     rows = db.session.execute(
         _changed_residents(everyone, reset, start_id is not None),
-        {**scope_params, "seq": start_seq, "limit": page_size + 1,
-         **({"last_id": uuid.UUID(start_id)} if start_id is not None else {})}).all()
+        {
+            **scope_params,
+            "seq": start_seq,
+            "limit": page_size + 1,
+            **({"last_id": uuid.UUID(start_id)} if start_id is not None else {}),
+        },
+    ).all()
     more = len(rows) > page_size
     rows = rows[:page_size]
 
@@ -193,11 +236,15 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     coverage = roster_coverage(active, today) if active else {}
     removed_residents = [str(r.id) for r in rows if r.status != "active"]
     if not reset:
-        removed_residents += _moved_away(everyone, scope_params, start_seq,
-                                         rows[-1].change_seq if more else None)
-    units = [{"id": str(u.id), "name": u.name, "kind": u.kind}
-             for u in db.session.execute(_changed_units(everyone, reset),
-                                         {**scope_params, "seq": start_seq})]
+        removed_residents += _moved_away(
+            everyone, scope_params, start_seq, rows[-1].change_seq if more else None
+        )
+    units = [
+        {"id": str(u.id), "name": u.name, "kind": u.kind}
+        for u in db.session.execute(
+            _changed_units(everyone, reset), {**scope_params, "seq": start_seq}
+        )
+    ]
     removed_units = _units_taken_away(cursor, unit_ids)
 
     if more:
@@ -215,16 +262,19 @@ def pull(unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date,
     }
 
 
-def _moved_away(everyone: bool, scope_params: dict, start_seq: int,
-                up_to: int | None) -> list[str]:
+def _moved_away(everyone: bool, scope_params: dict, start_seq: int, up_to: int | None) -> list[str]:
     """Residents who left one of these units since the cursor and are not in scope now."""
-    moved = set(db.session.scalars(_removals_since(everyone, up_to is not None),
-                                   {**scope_params, "seq": start_seq,
-                                    **({"up_to": up_to} if up_to is not None else {})}))
+    moved = set(
+        db.session.scalars(
+            _removals_since(everyone, up_to is not None),
+            {**scope_params, "seq": start_seq, **({"up_to": up_to} if up_to is not None else {})},
+        )
+    )
     if not moved:
         return []
-    still_here = set(db.session.scalars(_still_in_scope(everyone),
-                                        {**scope_params, "ids": sorted(moved)}))
+    still_here = set(
+        db.session.scalars(_still_in_scope(everyone), {**scope_params, "ids": sorted(moved)})
+    )
     return sorted(str(resident_id) for resident_id in moved - still_here)
 
 

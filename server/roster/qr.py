@@ -70,10 +70,12 @@ def svg(data: str) -> str:
                 runs.append(f"M{start} {y}h{x - start}v1h{start - x}z")
             else:
                 x += 1
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="{n * 8}" '
-            f'height="{n * 8}" shape-rendering="crispEdges" role="img" aria-label="QR code">'
-            f'<rect width="{n}" height="{n}" fill="#fff"/>'
-            f'<path fill="#000" d="{"".join(runs)}"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="{n * 8}" '
+        f'height="{n * 8}" shape-rendering="crispEdges" role="img" aria-label="QR code">'
+        f'<rect width="{n}" height="{n}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    )
 
 
 def png(data: str, size: int) -> bytes:
@@ -108,19 +110,25 @@ def rotate_token(actor: audit.Actor, resident: Resident, now: datetime) -> Resid
     """
     # Lock the resident's row: two rotations at once must not leave two open windows.
     old = db.session.scalar(
-        select(Resident.qr_token).where(Resident.id == resident.id).with_for_update())
+        select(Resident.qr_token).where(Resident.id == resident.id).with_for_update()
+    )
     db.session.execute(
         update(ResidentToken)
         .where(ResidentToken.resident_id == resident.id, ResidentToken.valid_until.is_(None))
         .values(valid_until=now)
     )
     resident.qr_token = new_qr_token()
-    db.session.add(ResidentToken(token=resident.qr_token, resident_id=resident.id,
-                                 valid_from=now))
+    db.session.add(ResidentToken(token=resident.qr_token, resident_id=resident.id, valid_from=now))
     # Phones pull the new token with their next sync.
     resident.change_seq = next_change_number()
-    audit.record(actor, "rotate_qr", "resident", resident.id, {"qr_token": old},
-                 {"qr_token": resident.qr_token})
+    audit.record(
+        actor,
+        "rotate_qr",
+        "resident",
+        resident.id,
+        {"qr_token": old},
+        {"qr_token": resident.qr_token},
+    )
     return resident
 
 
@@ -159,12 +167,16 @@ LAYOUTS = {
 }
 
 
-def residents_for_labels(scope: Scope, unit_id: uuid.UUID | None,
-                         resident_ids: list[uuid.UUID]) -> list[Resident]:
+def residents_for_labels(
+    scope: Scope, unit_id: uuid.UUID | None, resident_ids: list[uuid.UUID]
+) -> list[Resident]:
     """A unit's active residents, or the chosen ones; 404 for anything the person may not see."""
     if unit_id is None and not resident_ids:
-        raise ApiError(422, "Choose a unit or some residents.",
-                       errors={"unit_id": ["Give unit_id or resident_id."]})
+        raise ApiError(
+            422,
+            "Choose a unit or some residents.",
+            errors={"unit_id": ["Give unit_id or resident_id."]},
+        )
     chosen: dict[uuid.UUID, Resident] = {}
     if unit_id is not None:
         unit = scope.get(Unit, unit_id)
@@ -176,4 +188,4 @@ def residents_for_labels(scope: Scope, unit_id: uuid.UUID | None,
 
 
 def sheets(items: list, per_sheet: int) -> list[list]:
-    return [items[start:start + per_sheet] for start in range(0, len(items), per_sheet)]
+    return [items[start : start + per_sheet] for start in range(0, len(items), per_sheet)]

@@ -18,8 +18,19 @@ from server.platform.extensions import db
 from server.roster.changes import next_change_number
 
 AUDITED = (
-    "unit_id", "name", "sex", "birth_year", "room", "address", "phone", "care_level",
-    "home_lat", "home_lon", "admitted_on", "status", "status_since",
+    "unit_id",
+    "name",
+    "sex",
+    "birth_year",
+    "room",
+    "address",
+    "phone",
+    "care_level",
+    "home_lat",
+    "home_lon",
+    "admitted_on",
+    "status",
+    "status_since",
 )
 
 
@@ -55,8 +66,11 @@ def _require_care_level(fields: dict) -> None:
     defined = load_policies().care_levels
     if level is not None and level not in defined:
         choices = ", ".join(sorted(defined)) or "none are defined yet"
-        raise ApiError(422, "Some fields are not valid.", errors={"care_level": [
-            f"Not a care level the coverage rules define ({choices})."]})
+        raise ApiError(
+            422,
+            "Some fields are not valid.",
+            errors={"care_level": [f"Not a care level the coverage rules define ({choices})."]},
+        )
 
 
 def create_resident(actor: audit.Actor, fields: dict, today: date) -> Resident:
@@ -71,10 +85,10 @@ def create_resident(actor: audit.Actor, fields: dict, today: date) -> Resident:
     resident = Resident(**fields, qr_token=new_qr_token(), change_seq=next_change_number())
     db.session.add(resident)
     db.session.flush()
-    db.session.add(ResidentToken(token=resident.qr_token, resident_id=resident.id,
-                                 valid_from=utcnow()))
-    audit.record(actor, "create", "resident", resident.id, None,
-                 audit.snapshot(resident, AUDITED))
+    db.session.add(
+        ResidentToken(token=resident.qr_token, resident_id=resident.id, valid_from=utcnow())
+    )
+    audit.record(actor, "create", "resident", resident.id, None, audit.snapshot(resident, AUDITED))
     return resident
 
 
@@ -99,8 +113,11 @@ def update_resident(actor: audit.Actor, resident: Resident, changes: dict, today
     if after != before:
         resident.change_seq = number
         if resident.unit_id != old_unit_id:
-            db.session.add(RosterRemoval(change_seq=resident.change_seq, resident_id=resident.id,
-                                         unit_id=old_unit_id))
+            db.session.add(
+                RosterRemoval(
+                    change_seq=resident.change_seq, resident_id=resident.id, unit_id=old_unit_id
+                )
+            )
         audit.record(actor, "update", "resident", resident.id, before, after)
     return resident
 

@@ -16,8 +16,9 @@ AUDITED = ("name", "kind")
 def _require_free_name(name: str, unit: Unit | None = None) -> None:
     existing = db.session.scalar(select(Unit).where(Unit.name == name))
     if existing is not None and existing is not unit:
-        raise ApiError(409, "A unit with this name exists already.",
-                       errors={"name": ["Already in use."]})
+        raise ApiError(
+            409, "A unit with this name exists already.", errors={"name": ["Already in use."]}
+        )
 
 
 def create_unit(actor: audit.Actor, name: str, kind: str) -> Unit:

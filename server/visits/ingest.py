@@ -52,9 +52,11 @@ amendment_in_schema = AmendmentInSchema()
 # Every push runs these: built once, values bound at execution (docs/sync.md, "CPU per sync").
 _visits, _residents = Visit.__table__, Resident.__table__
 _STORED_HASHES = select(_visits.c.id, _visits.c.raw_hash, _visits.c.content_hash).where(
-    _visits.c.id.in_(bindparam("ids", expanding=True)))
+    _visits.c.id.in_(bindparam("ids", expanding=True))
+)
 _RESIDENT_UNITS = select(_residents.c.id, _residents.c.unit_id).where(
-    _residents.c.id.in_(bindparam("ids", expanding=True)))
+    _residents.c.id.in_(bindparam("ids", expanding=True))
+)
 
 
 @dataclass
@@ -94,8 +96,10 @@ class SyncContext:
 
 def canonical_hash(record: dict) -> str:
     """SHA-256 of the loaded record in a canonical JSON form (UTC times, absolute strokes)."""
-    utc = {key: value.astimezone(UTC) if isinstance(value, datetime) else value
-           for key, value in record.items()}
+    utc = {
+        key: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for key, value in record.items()
+    }
     return hashlib.sha256(orjson.dumps(utc, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
@@ -131,8 +135,11 @@ def _insert_ignoring_duplicates(model, rows: list[dict]) -> set:
     if db.session.get_bind().dialect.name == "postgresql":
         statement = _insert_from_json(model.__table__.name, tuple(rows[0]))
         return set(db.session.scalars(statement, {"rows": orjson.dumps(rows).decode()}))
-    statement = (insert_or_on_conflict(model).on_conflict_do_nothing(index_elements=["id"])
-                 .returning(model.id))
+    statement = (
+        insert_or_on_conflict(model)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(model.id)
+    )
     return set(db.session.scalars(statement, rows).all())
 
 
@@ -149,42 +156,75 @@ def _insert_from_json(table_name: str, columns: tuple[str, ...]) -> Insert:
     """
     table = db.metadata.tables[table_name]
     targets = [table.c[name] for name in columns]
-    given = func.json_populate_recordset(
-        literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=String), JSON),
-    ).table_valued(*(column.name for column in targets), with_ordinality="ordinality") \
+    given = (
+        func.json_populate_recordset(
+            literal_column(f"NULL::{table.name}"),
+            cast(bindparam("rows", type_=String), JSON),
+        )
+        .table_valued(*(column.name for column in targets), with_ordinality="ordinality")
         .alias("given")
+    )
     # In the order given (sorted by id by the caller), so racing batches lock alike.
     unpacked = select(*(given.c[column.name] for column in targets)).order_by(given.c.ordinality)
-    return (insert_or_on_conflict(table).from_select(targets, unpacked)
-            .on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id))
+    return (
+        insert_or_on_conflict(table)
+        .from_select(targets, unpacked)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(table.c.id)
+    )
 
 
-def _visit_row(data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str,
-               raw_digest: str | None) -> dict:
+def _visit_row(
+    data: dict, resident_unit: uuid.UUID, ctx: SyncContext, digest: str, raw_digest: str | None
+) -> dict:
     observations, signature, location = data["observations"], data["signature"], data["location"]
     return {
-        "id": data["id"], "resident_id": data["resident_id"], "unit_id": resident_unit,
-        "worker_id": ctx.user.id, "device_id": ctx.device_id, "kind": data["kind"],
-        "checked_in_at": data["checked_in_at"], "checked_out_at": data["checked_out_at"],
-        "visit_date": local_date(data["checked_in_at"], ctx.zone), "received_at": ctx.now,
-        "identified_by": data["identified_by"], "qr_token": data["qr_token"],
+        "id": data["id"],
+        "resident_id": data["resident_id"],
+        "unit_id": resident_unit,
+        "worker_id": ctx.user.id,
+        "device_id": ctx.device_id,
+        "kind": data["kind"],
+        "checked_in_at": data["checked_in_at"],
+        "checked_out_at": data["checked_out_at"],
+        "visit_date": local_date(data["checked_in_at"], ctx.zone),
+        "received_at": ctx.now,
+        "identified_by": data["identified_by"],
+        "qr_token": data["qr_token"],
         "lat": location["lat"] if location else None,
         "lon": location["lon"] if location else None,
         "accuracy_m": location["accuracy_m"] if location else None,
-        "obs_living": observations["living"], "obs_emotional": observations["emotional"],
-        "obs_physical": observations["physical"], "obs_notes": observations["notes"],
-        "service_given": data["service_given"], "follow_up": data["follow_up"],
-        "satisfaction": data["satisfaction"], "feedback": data["feedback"],
-        "signer": signature["signer"], "signer_name": signature["signer_name"],
-        "signer_reason": signature["reason"], "signature_width": signature["width"],
-        "signature_height": signature["height"], "signature_strokes": signature["strokes"],
-        "content_hash": digest, "raw_hash": raw_digest or "", "presence": {},
+        "obs_living": observations["living"],
+        "obs_emotional": observations["emotional"],
+        "obs_physical": observations["physical"],
+        "obs_notes": observations["notes"],
+        "service_given": data["service_given"],
+        "follow_up": data["follow_up"],
+        "satisfaction": data["satisfaction"],
+        "feedback": data["feedback"],
+        "signer": signature["signer"],
+        "signer_name": signature["signer_name"],
+        "signer_reason": signature["reason"],
+        "signature_width": signature["width"],
+        "signature_height": signature["height"],
+        "signature_strokes": signature["strokes"],
+        "content_hash": digest,
+        "raw_hash": raw_digest or "",
+        "presence": {},
     }
 
 
 def _reject(ctx: SyncContext, record_id: str, kind: str, errors: dict) -> ItemResult:
-    db.session.add(SyncRejection(record_id=record_id, kind=kind, user_id=ctx.user.id,
-                                 device_id=ctx.device_id, errors=errors, received_at=ctx.now))
+    db.session.add(
+        SyncRejection(
+            record_id=record_id,
+            kind=kind,
+            user_id=ctx.user.id,
+            device_id=ctx.device_id,
+            errors=errors,
+            received_at=ctx.now,
+        )
+    )
     return ItemResult(record_id, kind, "rejected", errors)
 
 
@@ -192,8 +232,12 @@ def _resident_problem(resident, scope: Scope) -> dict | None:
     if resident is None:
         return {"resident_id": ["No such resident: check the roster is up to date."]}
     if not scope.includes(resident.unit_id):
-        return {"resident_id": ["This resident is not in your units any more; ask your "
-                                "supervisor to record the visit or reassign the resident."]}
+        return {
+            "resident_id": [
+                "This resident is not in your units any more; ask your "
+                "supervisor to record the visit or reassign the resident."
+            ]
+        }
     return None
 
 
@@ -201,27 +245,42 @@ def _clock_problem(data: dict, ctx: SyncContext) -> dict | None:
     """A check-in ahead of the phone's clock or of the server's, or older than the horizon."""
     checked_in, checked_out = data["checked_in_at"], data["checked_out_at"]
     if checked_in > ctx.device_time + MAX_AHEAD:
-        return {"checked_in_at": ["The check-in is more than 10 minutes ahead of the phone's "
-                                  "clock: check the phone's date and time."]}
+        return {
+            "checked_in_at": [
+                "The check-in is more than 10 minutes ahead of the phone's "
+                "clock: check the phone's date and time."
+            ]
+        }
     latest = ctx.now + ctx.ahead_of_server
     if checked_in > latest:
-        return {"checked_in_at": ["The check-in is ahead of the server's clock: check the "
-                                  "phone's date and time."]}
+        return {
+            "checked_in_at": [
+                "The check-in is ahead of the server's clock: check the phone's date and time."
+            ]
+        }
     if checked_out is not None and checked_out > latest:
-        return {"checked_out_at": ["The check-out is ahead of the server's clock: check the "
-                                   "phone's date and time."]}
+        return {
+            "checked_out_at": [
+                "The check-out is ahead of the server's clock: check the phone's date and time."
+            ]
+        }
     if checked_in < ctx.now - ctx.horizon:
-        return {"checked_in_at": [f"The check-in is more than {ctx.horizon.days} days old: "
-                                  "the server takes no visit from that far back. Check the "
-                                  "phone's date and time, or ask your supervisor."]}
+        return {
+            "checked_in_at": [
+                f"The check-in is more than {ctx.horizon.days} days old: "
+                "the server takes no visit from that far back. Check the "
+                "phone's date and time, or ask your supervisor."
+            ]
+        }
     return None
 
 
 def _unprocessable(record_id: str, kind: str) -> dict:
     """Errors for an item whose judging raised: logged, and rejected alone."""
     log.exception("sync: %s %s could not be judged; rejected", kind, record_id or "(no id)")
-    return {"_item": ["The server could not process this record; it was logged for the "
-                      "administrator."]}
+    return {
+        "_item": ["The server could not process this record; it was logged for the administrator."]
+    }
 
 
 def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult], set]:
@@ -232,8 +291,16 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
     claimed = [_raw_uuid(raw) for raw in raw_visits]
     # One read of the stored hashes serves both checks: an id that validates is the one
     # claimed, so the content hashes of the loaded visits are among these rows too.
-    stored = {row.id: (row.raw_hash, row.content_hash) for row in db.session.execute(
-        _STORED_HASHES, {"ids": sorted({c for c in claimed if c})})} if any(claimed) else {}
+    stored = (
+        {
+            row.id: (row.raw_hash, row.content_hash)
+            for row in db.session.execute(
+                _STORED_HASHES, {"ids": sorted({c for c in claimed if c})}
+            )
+        }
+        if any(claimed)
+        else {}
+    )
     for index, raw in enumerate(raw_visits):
         if claimed[index] in stored and stored[claimed[index]][0] == raw_digests[index]:
             results[index] = ItemResult(str(claimed[index]), "visit", "duplicate")
@@ -250,8 +317,11 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
             results[index] = _reject(ctx, record_id, "visit", _unprocessable(record_id, "visit"))
 
     resident_ids = {data["resident_id"] for _, data, _ in loaded}
-    residents = {r.id: r for r in db.session.execute(
-        _RESIDENT_UNITS, {"ids": sorted(resident_ids)})} if resident_ids else {}
+    residents = (
+        {r.id: r for r in db.session.execute(_RESIDENT_UNITS, {"ids": sorted(resident_ids)})}
+        if resident_ids
+        else {}
+    )
     held = {visit_id: hashes[1] for visit_id, hashes in stored.items()}
 
     new_rows: dict[uuid.UUID, tuple[int, dict]] = {}
@@ -260,42 +330,58 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
         try:
             if visit_id in held or visit_id in new_rows:
                 earlier = held.get(visit_id) or new_rows[visit_id][1]["content_hash"]
-                results[index] = _same_or_conflict(visit_id, digest, earlier, raw_visits[index],
-                                                   "visit", ctx)
+                results[index] = _same_or_conflict(
+                    visit_id, digest, earlier, raw_visits[index], "visit", ctx
+                )
                 continue
             resident = residents.get(data["resident_id"])
             problem = _resident_problem(resident, ctx.scope) or _clock_problem(data, ctx)
             if problem:
                 results[index] = _reject(ctx, str(visit_id), "visit", problem)
                 continue
-            new_rows[visit_id] = (index, _visit_row(data, resident.unit_id, ctx, digest,
-                                                    raw_digests[index]))
+            new_rows[visit_id] = (
+                index,
+                _visit_row(data, resident.unit_id, ctx, digest, raw_digests[index]),
+            )
         except Exception:
             new_rows.pop(visit_id, None)
-            results[index] = _reject(ctx, str(visit_id), "visit",
-                                     _unprocessable(str(visit_id), "visit"))
+            results[index] = _reject(
+                ctx, str(visit_id), "visit", _unprocessable(str(visit_id), "visit")
+            )
 
     # Sorted ids: two overlapping batches lock index entries in the same order (no deadlock).
     rows = sorted((row for _, row in new_rows.values()), key=lambda row: row["id"])
     for row in _assess_presence(rows):
         index, _ = new_rows.pop(row["id"])
-        results[index] = _reject(ctx, str(row["id"]), "visit",
-                                 _unprocessable(str(row["id"]), "visit"))
+        results[index] = _reject(
+            ctx, str(row["id"]), "visit", _unprocessable(str(row["id"]), "visit")
+        )
         rows.remove(row)
     inserted = _insert_ignoring_duplicates(Visit, rows)
     day_counts.visits_stored(row for row in rows if row["id"] in inserted)
     late = [visit_id for visit_id in new_rows if visit_id not in inserted]
-    late_hashes = {row.id: row.content_hash for row in db.session.execute(
-        _STORED_HASHES, {"ids": sorted(late)})} if late else {}
+    late_hashes = (
+        {
+            row.id: row.content_hash
+            for row in db.session.execute(_STORED_HASHES, {"ids": sorted(late)})
+        }
+        if late
+        else {}
+    )
     touched = set()
     for visit_id, (index, row) in new_rows.items():
         if visit_id in inserted:
             results[index] = ItemResult(str(visit_id), "visit", "created")
             touched.add(row["resident_id"])
         else:  # a concurrent request stored the same id first
-            results[index] = _same_or_conflict(visit_id, row["content_hash"],
-                                               late_hashes.get(visit_id), raw_visits[index],
-                                               "visit", ctx)
+            results[index] = _same_or_conflict(
+                visit_id,
+                row["content_hash"],
+                late_hashes.get(visit_id),
+                raw_visits[index],
+                "visit",
+                ctx,
+            )
     return results, touched
 
 
@@ -323,32 +409,58 @@ def _assess_presence(rows: list[dict]) -> list[dict]:
     return failed
 
 
-def _same_or_conflict(record_id, digest: str, held_digest: str | None, raw, kind: str,
-                      ctx: SyncContext) -> ItemResult:
+def _same_or_conflict(
+    record_id, digest: str, held_digest: str | None, raw, kind: str, ctx: SyncContext
+) -> ItemResult:
     if held_digest == digest:
         return ItemResult(str(record_id), kind, "duplicate")
-    db.session.add(SyncConflict(record_id=record_id, kind=kind, user_id=ctx.user.id,
-                                device_id=ctx.device_id, content_hash=digest,
-                                payload=raw if isinstance(raw, dict) else {},
-                                received_at=ctx.now))
-    return ItemResult(str(record_id), kind, "conflict", {
-        "id": ["A different record with this id is already stored; this version was kept "
-               "aside for a supervisor."]})
+    db.session.add(
+        SyncConflict(
+            record_id=record_id,
+            kind=kind,
+            user_id=ctx.user.id,
+            device_id=ctx.device_id,
+            content_hash=digest,
+            payload=raw if isinstance(raw, dict) else {},
+            received_at=ctx.now,
+        )
+    )
+    return ItemResult(
+        str(record_id),
+        kind,
+        "conflict",
+        {
+            "id": [
+                "A different record with this id is already stored; this version was kept "
+                "aside for a supervisor."
+            ]
+        },
+    )
 
 
 def _amendment_problem(visit: Visit | None, ctx: SyncContext) -> dict | None:
     if visit is None or not ctx.scope.includes(visit.unit_id):
-        return {"visit_id": ["The visit is not on the server yet: send it first (this "
-                             "correction will be sent again)."]}
+        return {
+            "visit_id": [
+                "The visit is not on the server yet: send it first (this "
+                "correction will be sent again)."
+            ]
+        }
     if visit.voided_at is not None:
         return {"visit_id": ["The visit was voided by a supervisor; it cannot be corrected."]}
     if ctx.user.role == WORKER:
         if visit.worker_id != ctx.user.id:
-            return {"visit_id": ["Only the worker who recorded the visit or a supervisor may "
-                                 "correct it."]}
+            return {
+                "visit_id": [
+                    "Only the worker who recorded the visit or a supervisor may correct it."
+                ]
+            }
         if ctx.now - visit.checked_in_at > timedelta(days=WORKER_AMENDMENT_DAYS):
-            return {"visit_id": [f"Visits older than {WORKER_AMENDMENT_DAYS} days are "
-                                 "corrected by a supervisor."]}
+            return {
+                "visit_id": [
+                    f"Visits older than {WORKER_AMENDMENT_DAYS} days are corrected by a supervisor."
+                ]
+            }
     return None
 
 
@@ -359,8 +471,9 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
             results.append(_ingest_amendment(raw, ctx))
         except Exception:
             record_id = _record_id(raw)
-            results.append(_reject(ctx, record_id, "amendment",
-                                   _unprocessable(record_id, "amendment")))
+            results.append(
+                _reject(ctx, record_id, "amendment", _unprocessable(record_id, "amendment"))
+            )
     return results
 
 
@@ -378,19 +491,26 @@ def _ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
     problem = _amendment_problem(visit, ctx)
     if problem:
         return _reject(ctx, str(data["id"]), "amendment", problem)
-    row = {"id": data["id"], "visit_id": visit.id, "author_id": ctx.user.id,
-           "device_id": ctx.device_id, "changes": data["changes"],
-           "reason": data["reason"], "content_hash": digest, "created_at": ctx.now}
+    row = {
+        "id": data["id"],
+        "visit_id": visit.id,
+        "author_id": ctx.user.id,
+        "device_id": ctx.device_id,
+        "changes": data["changes"],
+        "reason": data["reason"],
+        "content_hash": digest,
+        "created_at": ctx.now,
+    }
     if _insert_ignoring_duplicates(Amendment, [row]):
         day_counts.amendment_stored(visit.id, data["id"])
         return ItemResult(str(data["id"]), "amendment", "created")
-    stored = db.session.scalar(select(Amendment.content_hash)
-                               .where(Amendment.id == data["id"]))
+    stored = db.session.scalar(select(Amendment.content_hash).where(Amendment.id == data["id"]))
     return _same_or_conflict(data["id"], digest, stored, raw, "amendment", ctx)
 
 
-def record_device_health(device: Device, device_time: datetime, now: datetime,
-                         app_version: str | None) -> None:
+def record_device_health(
+    device: Device, device_time: datetime, now: datetime, app_version: str | None
+) -> None:
     """When the phone last synced, how far its clock is off and which app it runs: what the
     device list and the unsynced alert read.
 
@@ -398,10 +518,11 @@ def record_device_health(device: Device, device_time: datetime, now: datetime,
     or something else changed, so that a pull with nothing to push writes nothing at all."""
     skew = round((device_time - now).total_seconds())
     version = app_version[:40] if app_version else device.app_version
-    recent = (device.last_sync_at is not None
-              and now - device.last_sync_at < SYNC_RESOLUTION)
-    same_skew = (device.clock_skew_seconds is not None
-                 and abs(skew - device.clock_skew_seconds) <= SKEW_JITTER_SECONDS)
+    recent = device.last_sync_at is not None and now - device.last_sync_at < SYNC_RESOLUTION
+    same_skew = (
+        device.clock_skew_seconds is not None
+        and abs(skew - device.clock_skew_seconds) <= SKEW_JITTER_SECONDS
+    )
     if recent and same_skew and version == device.app_version:
         return
     device.last_sync_at = now

@@ -86,7 +86,8 @@ def burst_members(checkins: list[tuple]) -> set:
 _visits = Visit.__table__
 _WORKER_CHECKINS = select(_visits.c.id, _visits.c.resident_id, _visits.c.checked_in_at).where(
     _visits.c.worker_id == bindparam("worker"),
-    _visits.c.checked_in_at.between(bindparam("first"), bindparam("last")))
+    _visits.c.checked_in_at.between(bindparam("first"), bindparam("last")),
+)
 
 
 def _bursts(visits: list[Visit]) -> set:
@@ -99,7 +100,8 @@ def _bursts(visits: list[Visit]) -> set:
         first = min(v.checked_in_at for v in new) - BURST_WINDOW
         last = max(v.checked_in_at for v in new) + BURST_WINDOW
         stored = db.session.execute(
-            _WORKER_CHECKINS, {"worker": worker_id, "first": first, "last": last}).all()
+            _WORKER_CHECKINS, {"worker": worker_id, "first": first, "last": last}
+        ).all()
         checkins = {row[0]: tuple(row) for row in stored}
         checkins.update((v.id, (v.id, v.resident_id, v.checked_in_at)) for v in new)
         members |= burst_members(list(checkins.values()))
@@ -111,12 +113,27 @@ def assess_batch(visits: list[Visit]) -> None:
     if not visits:
         return
     sent = {v.qr_token for v in visits if v.qr_token}
-    tokens = {t.token: t for t in db.session.scalars(
-        select(ResidentToken).where(ResidentToken.token.in_(sent)))} if sent else {}
+    tokens = (
+        {
+            t.token: t
+            for t in db.session.scalars(select(ResidentToken).where(ResidentToken.token.in_(sent)))
+        }
+        if sent
+        else {}
+    )
     home_ids = {v.resident_id for v in visits if v.kind == "home_visit" and v.lat is not None}
-    homes = {row[0]: (row[1], row[2]) for row in db.session.execute(
-        select(Resident.id, Resident.home_lat, Resident.home_lon)
-        .where(Resident.id.in_(home_ids)))} if home_ids else {}
+    homes = (
+        {
+            row[0]: (row[1], row[2])
+            for row in db.session.execute(
+                select(Resident.id, Resident.home_lat, Resident.home_lon).where(
+                    Resident.id.in_(home_ids)
+                )
+            )
+        }
+        if home_ids
+        else {}
+    )
     in_burst = _bursts(visits)
     for visit in visits:
         visit.presence = {

@@ -15,8 +15,14 @@ from server.reports import day_counts
 AMENDABLE = ("observations", "service_given", "follow_up", "feedback")
 
 
-def visits_query(scope: Scope, unit_id=None, resident_id=None, worker_id=None,
-                 date_from: date | None = None, date_to: date | None = None) -> Select:
+def visits_query(
+    scope: Scope,
+    unit_id=None,
+    resident_id=None,
+    worker_id=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select:
     query = scope.filter(select(Visit), Visit.unit_id)
     if unit_id is not None:
         query = query.where(Visit.unit_id == unit_id)
@@ -33,8 +39,12 @@ def visits_query(scope: Scope, unit_id=None, resident_id=None, worker_id=None,
 
 def original_content(visit: Visit) -> dict:
     return {
-        "observations": {"living": visit.obs_living, "emotional": visit.obs_emotional,
-                         "physical": visit.obs_physical, "notes": visit.obs_notes},
+        "observations": {
+            "living": visit.obs_living,
+            "emotional": visit.obs_emotional,
+            "physical": visit.obs_physical,
+            "notes": visit.obs_notes,
+        },
         "service_given": visit.service_given,
         "follow_up": visit.follow_up,
         "feedback": visit.feedback,
@@ -64,8 +74,9 @@ def void_visit(actor: audit.Actor, visit: Visit, reason: str) -> Visit:
     visit.voided_at = utcnow()
     visit.voided_by = user.id
     visit.void_reason = reason
-    audit.record(actor, "void", "visit", visit.id, {"voided": False},
-                 {"voided": True, "reason": reason})
+    audit.record(
+        actor, "void", "visit", visit.id, {"voided": False}, {"voided": True, "reason": reason}
+    )
     return visit
 
 
@@ -76,28 +87,44 @@ def visit_view(visit: Visit) -> dict:
     if visit.lat is not None and visit.lon is not None:
         location = {"lat": visit.lat, "lon": visit.lon, "accuracy_m": visit.accuracy_m}
     return {
-        "id": visit.id, "resident_id": visit.resident_id, "resident_name": visit.resident.name,
+        "id": visit.id,
+        "resident_id": visit.resident_id,
+        "resident_name": visit.resident.name,
         "unit_id": visit.unit_id,
         "worker": {"id": visit.worker.id, "display_name": visit.worker.display_name},
-        "device_id": visit.device_id, "kind": visit.kind,
-        "checked_in_at": visit.checked_in_at, "checked_out_at": visit.checked_out_at,
-        "received_at": visit.received_at, "visit_date": visit.visit_date,
-        "identified_by": visit.identified_by, "location": location,
+        "device_id": visit.device_id,
+        "kind": visit.kind,
+        "checked_in_at": visit.checked_in_at,
+        "checked_out_at": visit.checked_out_at,
+        "received_at": visit.received_at,
+        "visit_date": visit.visit_date,
+        "identified_by": visit.identified_by,
+        "location": location,
         **content,
         "satisfaction": visit.satisfaction,
-        "signature": {"signer": visit.signer, "signer_name": visit.signer_name,
-                      "reason": visit.signer_reason, "width": visit.signature_width,
-                      "height": visit.signature_height,
-                      "strokes": len(visit.signature_strokes),
-                      "svg": f"/api/v1/visits/{visit.id}/signature.svg"},
+        "signature": {
+            "signer": visit.signer,
+            "signer_name": visit.signer_name,
+            "reason": visit.signer_reason,
+            "width": visit.signature_width,
+            "height": visit.signature_height,
+            "strokes": len(visit.signature_strokes),
+            "svg": f"/api/v1/visits/{visit.id}/signature.svg",
+        },
         "content_hash": visit.content_hash,
         "presence": visit.presence or {},
-        "voided": None if visit.voided_at is None else {
-            "at": visit.voided_at, "by": visit.voided_by, "reason": visit.void_reason},
+        "voided": None
+        if visit.voided_at is None
+        else {"at": visit.voided_at, "by": visit.voided_by, "reason": visit.void_reason},
         "original": original_content(visit) if visit.amendments else None,
         "amendments": [
-            {"id": a.id, "changes": a.changes, "reason": a.reason, "created_at": a.created_at,
-             "author": {"id": a.author.id, "display_name": a.author.display_name}}
+            {
+                "id": a.id,
+                "changes": a.changes,
+                "reason": a.reason,
+                "created_at": a.created_at,
+                "author": {"id": a.author.id, "display_name": a.author.display_name},
+            }
             for a in visit.amendments
         ],
     }

@@ -58,8 +58,9 @@ def observation():
 class LocationSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
-    accuracy_m = fields.Float(load_default=None, allow_none=True,
-                              validate=validate.Range(min=0, max=100_000))
+    accuracy_m = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000)
+    )
 
 
 class ObservationsSchema(Schema):
@@ -94,8 +95,9 @@ class SignatureInSchema(Schema):
         except SignatureError as error:
             raise ValidationError(str(error), "strokes") from error
         if data["signer"] != "none" and not strokes:
-            raise ValidationError("The signature is empty: ask for a signature or say why "
-                                  "there is none.", "strokes")
+            raise ValidationError(
+                "The signature is empty: ask for a signature or say why there is none.", "strokes"
+            )
         data["strokes"] = strokes
         del data["encoding"]
         return data
@@ -106,9 +108,10 @@ class SignatureInSchema(Schema):
 CHECK_IN_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CHECK_IN_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _CHECK_IN_RANGE = validate.Range(
-    min=CHECK_IN_EARLIEST, max=CHECK_IN_LATEST,
-    error="The check-in must lie between the years 2000 and 2100: check the phone's date "
-          "and time.")
+    min=CHECK_IN_EARLIEST,
+    max=CHECK_IN_LATEST,
+    error="The check-in must lie between the years 2000 and 2100: check the phone's date and time.",
+)
 
 
 class VisitInSchema(Schema):
@@ -123,8 +126,9 @@ class VisitInSchema(Schema):
     observations = fields.Nested(ObservationsSchema, required=True)
     service_given = long_text()
     follow_up = fields.Boolean(load_default=False)
-    satisfaction = fields.String(load_default=None, allow_none=True,
-                                 validate=validate.OneOf(SATISFACTION))
+    satisfaction = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(SATISFACTION)
+    )
     feedback = long_text()
     signature = fields.Nested(SignatureInSchema, required=True)
 
@@ -134,8 +138,9 @@ class VisitInSchema(Schema):
         if out is not None and in_ is not None and out < in_:
             raise ValidationError("Check-out is before check-in.", "checked_out_at")
         if data.get("identified_by") == "qr" and not data.get("qr_token"):
-            raise ValidationError("A visit identified by QR code carries the code's token.",
-                                  "qr_token")
+            raise ValidationError(
+                "A visit identified by QR code carries the code's token.", "qr_token"
+            )
 
 
 class ObservationChangesSchema(Schema):
@@ -177,8 +182,9 @@ class SyncRequestSchema(Schema):
 class SyncResultSchema(Schema):
     id = fields.String()
     kind = fields.String(validate=validate.OneOf(("visit", "amendment")))
-    status = fields.String(validate=validate.OneOf(("created", "duplicate", "conflict",
-                                                    "rejected")))
+    status = fields.String(
+        validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
+    )
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
@@ -206,9 +212,12 @@ class RosterResidentSchema(Schema):
     address = fields.String()
     phone = fields.String()
     care_level = fields.String()
-    qr_hash = fields.String(metadata={
-        "description": "base64url of the first 8 bytes of SHA-256(qr_token): phones match a "
-                       "scanned code by hashing it"})
+    qr_hash = fields.String(
+        metadata={
+            "description": "base64url of the first 8 bytes of SHA-256(qr_token): phones match a "
+            "scanned code by hashing it"
+        }
+    )
     home_location = fields.Nested(HomeLocationSchema)
     coverage = fields.Nested(CoverageNowSchema)
 
@@ -323,8 +332,9 @@ class VoidInSchema(Schema):
 
 visit_in_schema = VisitInSchema()
 _VISIT_FIELDS = frozenset(VisitInSchema._declared_fields)
-_VISIT_REQUIRED = frozenset(("id", "resident_id", "kind", "checked_in_at", "identified_by",
-                             "observations", "signature"))
+_VISIT_REQUIRED = frozenset(
+    ("id", "resident_id", "kind", "checked_in_at", "identified_by", "observations", "signature")
+)
 _LOCATION_FIELDS = frozenset(("lat", "lon", "accuracy_m"))
 _OBSERVATION_FIELDS = frozenset(("living", "emotional", "physical", "notes"))
 _SIGNATURE_FIELDS = frozenset(SignatureInSchema._declared_fields)
@@ -351,19 +361,23 @@ def _usual_visit(raw: Any) -> dict:
     checked_out = _optional(raw, "checked_out_at", _aware)
     identified_by = _choice(raw["identified_by"], IDENTIFIED_BY)
     qr_token = _optional(raw, "qr_token", lambda value: _text(value, 64))
-    if (checked_out is not None and checked_out < checked_in) or \
-            (identified_by == "qr" and not qr_token):
+    if (checked_out is not None and checked_out < checked_in) or (
+        identified_by == "qr" and not qr_token
+    ):
         raise _Unsure
     return {
-        "id": _uuid(raw["id"]), "resident_id": _uuid(raw["resident_id"]),
-        "kind": _choice(raw["kind"], VISIT_KINDS), "checked_in_at": checked_in,
-        "checked_out_at": checked_out, "identified_by": identified_by, "qr_token": qr_token,
+        "id": _uuid(raw["id"]),
+        "resident_id": _uuid(raw["resident_id"]),
+        "kind": _choice(raw["kind"], VISIT_KINDS),
+        "checked_in_at": checked_in,
+        "checked_out_at": checked_out,
+        "identified_by": identified_by,
+        "qr_token": qr_token,
         "location": _optional(raw, "location", _location),
         "observations": _observations(raw["observations"]),
         "service_given": _text(raw.get("service_given", ""), TEXT_LIMIT),
         "follow_up": _boolean(raw.get("follow_up", False)),
-        "satisfaction": _optional(raw, "satisfaction", lambda value: _choice(value,
-                                                                              SATISFACTION)),
+        "satisfaction": _optional(raw, "satisfaction", lambda value: _choice(value, SATISFACTION)),
         "feedback": _text(raw.get("feedback", ""), TEXT_LIMIT),
         "signature": _signature(raw["signature"]),
     }
@@ -390,8 +404,11 @@ def _aware(value: Any) -> datetime:
         moment = datetime.fromisoformat(value)  # what fields.AwareDateTime uses
     except ValueError as error:
         raise _Unsure from error
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None or \
-            not MIN_DATE.year <= moment.year <= MAX_DATE.year:
+    if (
+        moment.tzinfo is None
+        or moment.tzinfo.utcoffset(moment) is None
+        or not MIN_DATE.year <= moment.year <= MAX_DATE.year
+    ):
         raise _Unsure
     return moment
 
@@ -435,8 +452,11 @@ def _whole(value: Any, low: int, high: int) -> int:
 def _location(value: Any) -> dict:
     if type(value) is not dict or not {"lat", "lon"} <= value.keys() <= _LOCATION_FIELDS:
         raise _Unsure
-    return {"lat": _number(value["lat"], -90, 90), "lon": _number(value["lon"], -180, 180),
-            "accuracy_m": _optional(value, "accuracy_m", lambda v: _number(v, 0, 100_000))}
+    return {
+        "lat": _number(value["lat"], -90, 90),
+        "lon": _number(value["lon"], -180, 180),
+        "accuracy_m": _optional(value, "accuracy_m", lambda v: _number(v, 0, 100_000)),
+    }
 
 
 def _observations(value: Any) -> dict:
@@ -444,9 +464,10 @@ def _observations(value: Any) -> dict:
         raise _Unsure
     if not {"living", "emotional", "physical"} <= value.keys():
         raise _Unsure
-    return {name: _choice(value[name], OBSERVATION_VALUES)
-            for name in ("living", "emotional", "physical")} | {
-        "notes": _text(value.get("notes", ""), TEXT_LIMIT)}
+    return {
+        name: _choice(value[name], OBSERVATION_VALUES)
+        for name in ("living", "emotional", "physical")
+    } | {"notes": _text(value.get("notes", ""), TEXT_LIMIT)}
 
 
 def _signature(value: Any) -> dict:
@@ -457,8 +478,9 @@ def _signature(value: Any) -> dict:
     signer = _choice(value["signer"], SIGNERS)
     name = _optional(value, "signer_name", lambda v: _text(v, 120))
     reason = _optional(value, "reason", lambda v: _text(v, 300))
-    if (signer == "proxy" and not (name or "").strip()) or \
-            (signer == "none" and not (reason or "").strip()):
+    if (signer == "proxy" and not (name or "").strip()) or (
+        signer == "none" and not (reason or "").strip()
+    ):
         raise _Unsure
     width = _whole(value["width"], 1, MAX_SIDE)
     height = _whole(value["height"], 1, MAX_SIDE)
@@ -472,5 +494,11 @@ def _signature(value: Any) -> dict:
         raise _Unsure from error
     if signer != "none" and not strokes:
         raise _Unsure
-    return {"signer": signer, "signer_name": name, "reason": reason, "width": width,
-            "height": height, "strokes": strokes}
+    return {
+        "signer": signer,
+        "signer_name": name,
+        "reason": reason,
+        "width": width,
+        "height": height,
+        "strokes": strokes,
+    }

@@ -165,9 +165,9 @@ def test_unsatisfied_visit_marked_handled_from_the_satisfaction_screen(page, liv
     expect(card).to_contain_text(re.compile(f"Handled .*: {note}"))
     expect(page.get_by_label(f"What was done for {resident['name']}")).to_have_count(0)
 
-    listed = live_server.get(
-        "/api/v1/reports/satisfaction/unsatisfied", unit_id=unit["id"]
-    ).json()["items"]
+    listed = live_server.get("/api/v1/reports/satisfaction/unsatisfied", unit_id=unit["id"]).json()[
+        "items"
+    ]
     assert [v["visit_id"] for v in listed] == [visit_id]
     assert listed[0]["handled"]["note"] == note
     assert not errors, errors

@@ -70,7 +70,9 @@ def display():
     read, write = os.pipe()
     xvfb = subprocess.Popen(
         [XVFB, "-displayfd", str(write), "-screen", "0", "1024x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     os.close(write)
     with os.fdopen(read) as answer:
@@ -93,8 +95,13 @@ def webkit(display, tmp_path):
         from selenium import webdriver
     except ImportError:
         _missing("selenium is not installed: run `make install`")
-    env = {**os.environ, "DISPLAY": display, "LANGUAGE": "en_US", "LANG": "C.UTF-8",
-           "TZ": "Asia/Shanghai"}
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "LANGUAGE": "en_US",
+        "LANG": "C.UTF-8",
+        "TZ": "Asia/Shanghai",
+    }
     service = webdriver.WebKitGTKService(
         executable_path=wk.WEBKIT_DRIVER, env=env, log_output=str(tmp_path / "webkitdriver.log")
     )

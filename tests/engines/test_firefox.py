@@ -30,8 +30,13 @@ def test_worker_flows_in_firefox(firefox_flows, restore_server, worker1_resident
     }
     env = {**os.environ, "ROUNDS_FLOWS": json.dumps(flows), "ROUNDS_FIREFOX": FIREFOX}
     script = subprocess.Popen(
-        [*firefox_flows, server.url], cwd=HERE, env=env, text=True,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [*firefox_flows, server.url],
+        cwd=HERE,
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     watchdog = threading.Timer(TIMEOUT, script.kill)
     watchdog.start()

@@ -93,8 +93,11 @@ def test_worker_flows_in_webkit(webkit, restore_server, worker1_residents):
 
     # (5) The server is back: the outbox goes, each visit once.
     start_server_again(server)
-    wait_until("the app to send its outbox by itself",
-               lambda: all(server_has(server, i) for i in waiting), AUTO_SEND_WAIT)
+    wait_until(
+        "the app to send its outbox by itself",
+        lambda: all(server_has(server, i) for i in waiting),
+        AUTO_SEND_WAIT,
+    )
     phone.wait_synced()
     assert phone.outbox() == []
     for resident in offline:

@@ -60,8 +60,9 @@ class Phone:
             f"return ({FIND})(arguments[0], arguments[1], arguments[2]);", role, name, exact
         )
 
-    def get(self, role: str, name: str | None = None, exact: bool = True,
-            timeout: float = 20.0) -> WebElement:
+    def get(
+        self, role: str, name: str | None = None, exact: bool = True, timeout: float = 20.0
+    ) -> WebElement:
         found = wait_until(f"{role} {name!r}", lambda: self.all(role, name, exact), timeout)
         return found[0]
 
@@ -89,9 +90,11 @@ class Phone:
         )
 
     def page_says(self, words: str, timeout: float = 20.0) -> None:
-        wait_until(f"the page to say {words!r}",
-                   lambda: words in self.driver.execute_script(
-                       "return document.body.innerText;"), timeout)
+        wait_until(
+            f"the page to say {words!r}",
+            lambda: words in self.driver.execute_script("return document.body.innerText;"),
+            timeout,
+        )
 
     # ---- the app -------------------------------------------------------------------------
 
@@ -101,8 +104,9 @@ class Phone:
     def wait_synced(self, timeout: float = 30.0) -> None:
         wait_until(
             "the status strip to say it synced and nothing waits",
-            lambda: ("Last sync" in (s := self.strip()) and "Nothing waiting" in s
-                     and "Syncing" not in s),
+            lambda: (
+                "Last sync" in (s := self.strip()) and "Nothing waiting" in s and "Syncing" not in s
+            ),
             timeout,
         )
 

@@ -35,15 +35,13 @@ class AlertSchema(Schema):
 
 
 class AlertListQuery(PageQuery):
-    state = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved",
-                                                                         "all")))
+    state = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved", "all")))
     unit_id = fields.UUID()
     kind = fields.String(validate=validate.OneOf(ALERT_KINDS))
 
 
 class AckSchema(Schema):
-    note = fields.String(load_default=None, allow_none=True,
-                         validate=validate.Length(max=1000))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class DigestAddressSchema(Schema):
@@ -51,19 +49,23 @@ class DigestAddressSchema(Schema):
 
 
 @bp.get("/alerts")
-@endpoint("Alerts in one's units, newest first", query=AlertListQuery,
-          response=Page(AlertSchema), roles=MANAGERS)
+@endpoint(
+    "Alerts in one's units, newest first",
+    query=AlertListQuery,
+    response=Page(AlertSchema),
+    roles=MANAGERS,
+)
 def list_alerts(query):
     if query.get("unit_id") is not None:
         g.scope.get(Unit, query["unit_id"])
-    select_ = inbox.filter_alerts(inbox.alerts_visible_to(g.scope), query["state"],
-                                  query.get("unit_id"), query.get("kind"))
+    select_ = inbox.filter_alerts(
+        inbox.alerts_visible_to(g.scope), query["state"], query.get("unit_id"), query.get("kind")
+    )
     return page_of(select_, query["page"], query["per_page"])
 
 
 @bp.post("/alerts/<int:alert_id>/ack")
-@endpoint("Acknowledge an alert, with a note", body=AckSchema, response=AlertSchema,
-          roles=MANAGERS)
+@endpoint("Acknowledge an alert, with a note", body=AckSchema, response=AlertSchema, roles=MANAGERS)
 def ack_alert(alert_id: int, body):
     alert = inbox.acknowledge(actor(), alert_id, body.get("note"))
     db.session.commit()
@@ -71,15 +73,22 @@ def ack_alert(alert_id: int, body):
 
 
 @bp.get("/alerts/digest-address")
-@endpoint("Where one's daily digest e-mail goes (null: none)", response=DigestAddressSchema,
-          roles=MANAGERS)
+@endpoint(
+    "Where one's daily digest e-mail goes (null: none)",
+    response=DigestAddressSchema,
+    roles=MANAGERS,
+)
 def get_digest_address():
     return {"email": digest.recipient_address(g.user)}
 
 
 @bp.put("/alerts/digest-address")
-@endpoint("Set or clear where one's daily digest e-mail goes", body=DigestAddressSchema,
-          response=DigestAddressSchema, roles=MANAGERS)
+@endpoint(
+    "Set or clear where one's daily digest e-mail goes",
+    body=DigestAddressSchema,
+    response=DigestAddressSchema,
+    roles=MANAGERS,
+)
 def put_digest_address(body):
     digest.set_recipient_address(g.user, body["email"])
     db.session.commit()

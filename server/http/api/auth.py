@@ -31,23 +31,35 @@ def _limits() -> auth.LoginLimits:
 
 
 @bp.post("/auth/login")
-@endpoint("Log in on a device and get its bearer token", body=LoginSchema,
-          response=LoginAnswerSchema, public=True,
-          extra_responses={401: "Wrong username or password", 429: "Too many failed logins"})
+@endpoint(
+    "Log in on a device and get its bearer token",
+    body=LoginSchema,
+    response=LoginAnswerSchema,
+    public=True,
+    extra_responses={401: "Wrong username or password", 429: "Too many failed logins"},
+)
 def login(body):
     attempt = auth.count_attempt(body["username"], request.remote_addr or "unknown")
     db.session.commit()  # counted before the password is checked: parallel guesses cannot race
     try:
         issued = auth.login(
-            attempt, body["password"], body["device"]["id"], body["device"]["name"],
-            limits=_limits(), token_days=current_app.config["TOKEN_DAYS"],
+            attempt,
+            body["password"],
+            body["device"]["id"],
+            body["device"]["name"],
+            limits=_limits(),
+            token_days=current_app.config["TOKEN_DAYS"],
         )
     except (auth.BadCredentials, auth.TooManyAttempts):
         db.session.commit()  # a failure stays counted; a refused attempt is not kept
         raise
     db.session.commit()
-    return {"token": issued.token, "expires_at": issued.device.expires_at,
-            "device_id": issued.device.id, "user": issued.device.user}
+    return {
+        "token": issued.token,
+        "expires_at": issued.device.expires_at,
+        "device_id": issued.device.id,
+        "user": issued.device.user,
+    }
 
 
 @bp.post("/auth/logout")
@@ -64,8 +76,12 @@ def me():
 
 
 @bp.get("/devices")
-@endpoint("Devices of the people one may see (admins: all; supervisors: their workers)",
-          response=DeviceSchema, many=True, roles=MANAGERS)
+@endpoint(
+    "Devices of the people one may see (admins: all; supervisors: their workers)",
+    response=DeviceSchema,
+    many=True,
+    roles=MANAGERS,
+)
 def list_devices():
     people = select(users_visible_to(g.scope).subquery().c.id)
     return db.session.scalars(
@@ -74,8 +90,7 @@ def list_devices():
 
 
 @bp.post("/devices/<uuid:device_id>/revoke")
-@endpoint("Revoke a device's token (a lost phone)", response=DeviceSchema,
-          roles=MANAGERS)
+@endpoint("Revoke a device's token (a lost phone)", response=DeviceSchema, roles=MANAGERS)
 def revoke_device(device_id: uuid.UUID):
     people = select(users_visible_to(g.scope).subquery().c.id)
     device = db.session.scalar(

@@ -63,15 +63,24 @@ class CoverageQuery(PageQuery):
     week = week_label(validate=_period_label)
     month = month_label(validate=_period_label)
     unit_id = fields.UUID()
-    status = OneOrMany(fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
-                       load_default=list, metadata={
-                           "description": "Repeat for several (?status=at_risk&status=missed); "
-                                          "none: every status. The unit counts ignore it."})
-    sort = fields.String(load_default="priority", validate=validate.OneOf(BOARD_SORTS),
-                         metadata={"description": "priority (default): missed, at risk, on "
-                                   "track, met, the most days short first, then name; name, "
-                                   "last_visit (never visited first), days_visited, each "
-                                   "reversed with '-'"})
+    status = OneOrMany(
+        fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
+        load_default=list,
+        metadata={
+            "description": "Repeat for several (?status=at_risk&status=missed); "
+            "none: every status. The unit counts ignore it."
+        },
+    )
+    sort = fields.String(
+        load_default="priority",
+        validate=validate.OneOf(BOARD_SORTS),
+        metadata={
+            "description": "priority (default): missed, at risk, on "
+            "track, met, the most days short first, then name; name, "
+            "last_visit (never visited first), days_visited, each "
+            "reversed with '-'"
+        },
+    )
 
     @validates_schema
     def _one_period(self, data, **kwargs):
@@ -96,18 +105,32 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
-    last_visit_by = fields.Nested(PersonRefSchema, allow_none=True, metadata={
-        "description": "The worker of the visit `last_visit_at` names; null when there is "
-                       "none, or when it was voided after the count"})
+    last_visit_by = fields.Nested(
+        PersonRefSchema,
+        allow_none=True,
+        metadata={
+            "description": "The worker of the visit `last_visit_at` names; null when there is "
+            "none, or when it was voided after the count"
+        },
+    )
 
 
 class BoardSchema(Schema):
     period = fields.String()
     evaluated_at = fields.AwareDateTime(allow_none=True)
-    units = fields.List(fields.Nested(UnitCountsSchema), metadata={
-        "description": "Counts of the whole period and scope, whatever the status and page"})
-    residents = fields.List(fields.Nested(ResidentCoverageSchema), metadata={
-        "description": "One page of the residents of the status asked for, in the sort asked for"})
+    units = fields.List(
+        fields.Nested(UnitCountsSchema),
+        metadata={
+            "description": "Counts of the whole period and scope, whatever the status and page"
+        },
+    )
+    residents = fields.List(
+        fields.Nested(ResidentCoverageSchema),
+        metadata={
+            "description": "One page of the residents of the status asked for, "
+            "in the sort asked for"
+        },
+    )
     total = fields.Integer(metadata={"description": "Residents of the status asked for"})
     page = fields.Integer()
     per_page = fields.Integer()
@@ -143,59 +166,96 @@ def _scope(unit_id) -> Scope:
 
 
 @bp.get("/coverage")
-@endpoint("Coverage of a week (default: this week) or a month: counts by unit, and a page of "
-          "residents, missed and at risk first unless sorted otherwise",
-          query=CoverageQuery, response=BoardSchema)
+@endpoint(
+    "Coverage of a week (default: this week) or a month: counts by unit, and a page of "
+    "residents, missed and at risk first unless sorted otherwise",
+    query=CoverageQuery,
+    response=BoardSchema,
+)
 def coverage_board(query):
     scope = _scope(query.get("unit_id"))
     if "week" in query or "month" in query:
         period = coverage.Period.parse(query.get("week") or query["month"])
     else:
         period = coverage.Period.of("week", today_in(setting("TIMEZONE")))
-    return coverage.board(period, scope, query.get("unit_id"), statuses=query["status"],
-                          sort=query["sort"], page=query["page"], per_page=query["per_page"])
+    return coverage.board(
+        period,
+        scope,
+        query.get("unit_id"),
+        statuses=query["status"],
+        sort=query["sort"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
 
 
 @bp.get("/coverage/history")
-@endpoint("The share of residents who met the rule, per unit and week", query=HistoryQuery,
-          response=HistorySchema)
+@endpoint(
+    "The share of residents who met the rule, per unit and week",
+    query=HistoryQuery,
+    response=HistorySchema,
+)
 def coverage_history(query):
     scope = _scope(query.get("unit_id"))
-    return coverage.history(today_in(setting("TIMEZONE")), query["weeks"], scope,
-                            query.get("unit_id"))
+    return coverage.history(
+        today_in(setting("TIMEZONE")), query["weeks"], scope, query.get("unit_id")
+    )
 
 
 def _policies_document() -> dict:
     policies = coverage.load_policies()
     residents = policies.residents
     if not g.scope.everything:
-        visible = set(db.session.scalars(g.scope.filter(
-            select(Resident.id).where(Resident.id.in_(residents)), Resident.unit_id)))
+        visible = set(
+            db.session.scalars(
+                g.scope.filter(
+                    select(Resident.id).where(Resident.id.in_(residents)), Resident.unit_id
+                )
+            )
+        )
         residents = {key: rule for key, rule in residents.items() if key in visible}
     rule = lambda r: {"required": r.required, "period": r.period}  # noqa: E731
-    return {"default": rule(policies.default),
-            "care_levels": [{"care_level": level, **rule(r)}
-                            for level, r in sorted(policies.care_levels.items())],
-            "residents": [{"resident_id": key, **rule(r)}
-                          for key, r in sorted(residents.items(), key=lambda i: str(i[0]))]}
+    return {
+        "default": rule(policies.default),
+        "care_levels": [
+            {"care_level": level, **rule(r)} for level, r in sorted(policies.care_levels.items())
+        ],
+        "residents": [
+            {"resident_id": key, **rule(r)}
+            for key, r in sorted(residents.items(), key=lambda i: str(i[0]))
+        ],
+    }
 
 
 @bp.get("/coverage/policies")
-@endpoint("How many visited days each resident needs: default, care levels, residents",
-          response=PoliciesSchema)
+@endpoint(
+    "How many visited days each resident needs: default, care levels, residents",
+    response=PoliciesSchema,
+)
 def get_policies():
     return _policies_document()
 
 
 @bp.put("/coverage/policies")
-@endpoint("Replace the coverage policies (the next refresh applies them)", body=PoliciesSchema,
-          response=PoliciesSchema, roles=(ADMIN,))
+@endpoint(
+    "Replace the coverage policies (the next refresh applies them)",
+    body=PoliciesSchema,
+    response=PoliciesSchema,
+    roles=(ADMIN,),
+)
 def put_policies(body):
     wanted = {item["resident_id"] for item in body["residents"]}
     known = set(db.session.scalars(select(Resident.id).where(Resident.id.in_(wanted))))
     if wanted - known:
-        raise ApiError(422, "Some fields are not valid.", errors={"residents": [
-            f"No such resident: {key}" for key in sorted(map(str, wanted - known))]})
+        raise ApiError(
+            422,
+            "Some fields are not valid.",
+            errors={
+                "residents": [
+                    f"No such resident: {key}" for key in sorted(map(str, wanted - known))
+                ]
+            },
+        )
     coverage.replace_policies(g.user.id, body)
     db.session.commit()
     return _policies_document()

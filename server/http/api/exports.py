@@ -32,15 +32,24 @@ class CoverageExportQuery(RangeQuery):
 
 def _csv(rows, name: str, start, end) -> Response:
     filename = f"rounds-{name}_{start.isoformat()}_{end.isoformat()}.csv"
-    return Response(stream_with_context(rows), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    return Response(
+        stream_with_context(rows),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/exports/visits.csv")
-@endpoint("Visits of a date range (default: the last 30 days) and units as CSV, UTF-8 with "
-          "BOM, streamed; amendments applied, voided visits included and marked",
-          query=ExportQuery, produces="text/csv", roles=MANAGERS)
+@endpoint(
+    "Visits of a date range (default: the last 30 days) and units as CSV, UTF-8 with "
+    "BOM, streamed; amendments applied, voided visits included and marked",
+    query=ExportQuery,
+    produces="text/csv",
+    roles=MANAGERS,
+)
 def visits_csv(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 30)
@@ -49,9 +58,13 @@ def visits_csv(query):
 
 
 @bp.get("/exports/coverage.csv")
-@endpoint("Coverage results (per resident and ISO week, or month) of the periods touching a "
-          "date range (default: the last 30 days) as CSV, UTF-8 with BOM, streamed",
-          query=CoverageExportQuery, produces="text/csv", roles=MANAGERS)
+@endpoint(
+    "Coverage results (per resident and ISO week, or month) of the periods touching a "
+    "date range (default: the last 30 days) as CSV, UTF-8 with BOM, streamed",
+    query=CoverageExportQuery,
+    produces="text/csv",
+    roles=MANAGERS,
+)
 def coverage_csv(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 30)
@@ -69,10 +82,15 @@ class RegisterQuery(RangeQuery):
 
 
 @bp.get("/register")
-@endpoint("The printable service register (老年服务工作登记表), A4, one page per visit: one "
-          "visit (visit_id) or a date range (from, to, unit_id); at most "
-          f"{register.MAX_PAGES} visits at once", query=RegisterQuery, produces="text/html",
-          roles=MANAGERS, extra_responses={422: "neither a visit nor a range, or too many"})
+@endpoint(
+    "The printable service register (老年服务工作登记表), A4, one page per visit: one "
+    "visit (visit_id) or a date range (from, to, unit_id); at most "
+    f"{register.MAX_PAGES} visits at once",
+    query=RegisterQuery,
+    produces="text/html",
+    roles=MANAGERS,
+    extra_responses={422: "neither a visit nor a range, or too many"},
+)
 def register_html(query):
     zone = setting("TIMEZONE")
     if query["visit_id"] is not None:
@@ -83,18 +101,24 @@ def register_html(query):
         start, end = date_range(query)
         pages = register.pages(units, start, end, zone)
         title = f"{register.TITLE} {start.isoformat()} ~ {end.isoformat()}"
-    html = TemplateStream(stream_template("register.html", pages=pages, title=title,
-                                          stylesheet=url_for("api.exports.register_css")))
+    html = TemplateStream(
+        stream_template(
+            "register.html",
+            pages=pages,
+            title=title,
+            stylesheet=url_for("api.exports.register_css"),
+        )
+    )
     # Each piece written costs the server about as much as rendering it: group them.
     html.enable_buffering(REGISTER_PIECES)
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.get("/register.css")
-@endpoint("The print style of the visit register (A4, a page per visit)", public=True,
-          produces="text/css")
+@endpoint(
+    "The print style of the visit register (A4, a page per visit)", public=True, produces="text/css"
+)
 def register_css():
     response = Response(REGISTER_CSS.read_text(encoding="utf-8"), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
-

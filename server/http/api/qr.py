@@ -32,8 +32,11 @@ class QrLookupSchema(Schema):
 
 
 class QrPngQuery(Schema):
-    size = fields.Integer(load_default=512, validate=validate.Range(min=128, max=2048),
-                          metadata={"description": "Pixels a side"})
+    size = fields.Integer(
+        load_default=512,
+        validate=validate.Range(min=128, max=2048),
+        metadata={"description": "Pixels a side"},
+    )
 
 
 class LabelQuery(Schema):
@@ -59,25 +62,31 @@ def _private(response: Response) -> Response:
 
 
 @bp.get("/residents/<uuid:resident_id>/qr.svg")
-@endpoint("The resident's QR code as SVG, holding <public URL>/r/<token>",
-          produces="image/svg+xml")
+@endpoint("The resident's QR code as SVG, holding <public URL>/r/<token>", produces="image/svg+xml")
 def qr_svg(resident_id: uuid.UUID):
     resident = g.scope.get(Resident, resident_id)
     return _private(Response(qr.svg(_code_url(resident)), mimetype="image/svg+xml"))
 
 
 @bp.get("/residents/<uuid:resident_id>/qr.png")
-@endpoint("The resident's QR code as PNG, `size` pixels a side", query=QrPngQuery,
-          produces="image/png", extra_responses={422: "size out of bounds"})
+@endpoint(
+    "The resident's QR code as PNG, `size` pixels a side",
+    query=QrPngQuery,
+    produces="image/png",
+    extra_responses={422: "size out of bounds"},
+)
 def qr_png(resident_id: uuid.UUID, query):
     resident = g.scope.get(Resident, resident_id)
     return _private(Response(qr.png(_code_url(resident), query["size"]), mimetype="image/png"))
 
 
 @bp.post("/residents/<uuid:resident_id>/qr/rotate")
-@endpoint("Give a resident a new QR token (a lost or copied label); the old one stops "
-          "identifying them for visits made from now on", response=ResidentSchema,
-          roles=MANAGERS)
+@endpoint(
+    "Give a resident a new QR token (a lost or copied label); the old one stops "
+    "identifying them for visits made from now on",
+    response=ResidentSchema,
+    roles=MANAGERS,
+)
 def rotate(resident_id: uuid.UUID):
     resident = g.scope.get(Resident, resident_id)
     g.scope.require_manager_of(resident.unit_id)
@@ -87,32 +96,48 @@ def rotate(resident_id: uuid.UUID):
 
 
 @bp.get("/qr/lookup")
-@endpoint("What a scanned code (a full /r/<token> URL or a bare token) means to the caller",
-          query=QrLookupQuery, response=QrLookupSchema, extra_responses={422: "no token"})
+@endpoint(
+    "What a scanned code (a full /r/<token> URL or a bare token) means to the caller",
+    query=QrLookupQuery,
+    response=QrLookupSchema,
+    extra_responses={422: "no token"},
+)
 def lookup(query):
     status, resident_id = qr.lookup(g.scope, query["token"])
     return {"status": status, "resident_id": resident_id}
 
 
 @bp.get("/labels")
-@endpoint("A printable A4 sheet of QR labels for a unit's active residents or chosen ones "
-          "(layout small: 3x8 labels, large: 2x2 cards)", query=LabelQuery,
-          produces="text/html", extra_responses={422: "neither unit nor residents chosen"})
+@endpoint(
+    "A printable A4 sheet of QR labels for a unit's active residents or chosen ones "
+    "(layout small: 3x8 labels, large: 2x2 cards)",
+    query=LabelQuery,
+    produces="text/html",
+    extra_responses={422: "neither unit nor residents chosen"},
+)
 def labels(query):
     residents = qr.residents_for_labels(g.scope, query.get("unit_id"), query["resident_id"])
     layout = qr.LAYOUTS[query["layout"]]
-    items = [{"name": r.name, "unit": r.unit.name, "place": _place(r),
-              "svg": qr.svg(_code_url(r))} for r in residents]
-    html = render_template("labels.html", layout=layout,
-                           sheets=qr.sheets(items, layout.per_sheet),
-                           stylesheet=url_for("api.qr.labels_css"))
+    items = [
+        {"name": r.name, "unit": r.unit.name, "place": _place(r), "svg": qr.svg(_code_url(r))}
+        for r in residents
+    ]
+    html = render_template(
+        "labels.html",
+        layout=layout,
+        sheets=qr.sheets(items, layout.per_sheet),
+        stylesheet=url_for("api.qr.labels_css"),
+    )
     return _private(Response(html, mimetype="text/html"))
 
 
 def _place(resident: Resident) -> str:
     """Room on a ward; village or address for a client at home."""
-    first, second = (resident.address, resident.room) if resident.unit.kind == "area" \
+    first, second = (
+        (resident.address, resident.room)
+        if resident.unit.kind == "area"
         else (resident.room, resident.address)
+    )
     return first or second or ""
 
 

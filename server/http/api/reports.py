@@ -72,8 +72,12 @@ class VisitRowSchema(Schema):
     service_given = fields.String()
     follow_up = fields.Boolean()
     feedback = fields.String()
-    concerns = fields.List(fields.String(), metadata={
-        "description": "living, emotional, physical (a concern) and follow_up (asked for)"})
+    concerns = fields.List(
+        fields.String(),
+        metadata={
+            "description": "living, emotional, physical (a concern) and follow_up (asked for)"
+        },
+    )
     satisfaction = fields.String(allow_none=True)
     amended = fields.Boolean()
     voided = fields.Boolean()
@@ -84,10 +88,10 @@ VisitRowPage = Page(VisitRowSchema)
 
 
 class FollowUpQuery(RangeQuery, PageQuery):
-    status = fields.String(load_default="open",
-                           validate=validate.OneOf(("open", "handled", "all")))
-    sort = fields.String(load_default="-checked_in_at",
-                         validate=validate.OneOf(("-checked_in_at", "checked_in_at")))
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "handled", "all")))
+    sort = fields.String(
+        load_default="-checked_in_at", validate=validate.OneOf(("-checked_in_at", "checked_in_at"))
+    )
 
 
 class HandleIn(Schema):
@@ -95,21 +99,38 @@ class HandleIn(Schema):
 
 
 @bp.get("/followups")
-@endpoint("Visits that flag a concern or ask for follow-up (amendments applied, voided ones "
-          "left out), newest first, paged; status open (default), handled or all",
-          query=FollowUpQuery, response=VisitRowPage, roles=MANAGERS)
+@endpoint(
+    "Visits that flag a concern or ask for follow-up (amendments applied, voided ones "
+    "left out), newest first, paged; status open (default), handled or all",
+    query=FollowUpQuery,
+    response=VisitRowPage,
+    roles=MANAGERS,
+)
 def list_followups(query):
     units = unit_scope(g.scope, query["unit_id"])
-    return followups_report.followups(units, query["status"], query["from_"], query["to"],
-                                      query["sort"] == "-checked_in_at", query["page"],
-                                      query["per_page"])
+    return followups_report.followups(
+        units,
+        query["status"],
+        query["from_"],
+        query["to"],
+        query["sort"] == "-checked_in_at",
+        query["page"],
+        query["per_page"],
+    )
 
 
 @bp.post("/followups/<uuid:visit_id>/handle")
-@endpoint("Mark a follow-up as handled, with a note (once: a second time answers 409)",
-          body=HandleIn, response=VisitRowSchema, status=201, roles=MANAGERS,
-          extra_responses={409: "handled already",
-                           422: "the visit is voided, or flags nothing to follow up"})
+@endpoint(
+    "Mark a follow-up as handled, with a note (once: a second time answers 409)",
+    body=HandleIn,
+    response=VisitRowSchema,
+    status=201,
+    roles=MANAGERS,
+    extra_responses={
+        409: "handled already",
+        422: "the visit is voided, or flags nothing to follow up",
+    },
+)
 def handle_followup(visit_id: uuid.UUID, body):
     row = followups_report.handle_followup(actor(), visit_id, body["note"])
     db.session.commit()
@@ -124,8 +145,10 @@ class Score(Schema):
     basically_satisfied = fields.Integer()
     unsatisfied = fields.Integer()
     rated = fields.Integer()
-    share = fields.Float(allow_none=True, metadata={
-        "description": "(satisfied + basically_satisfied) / rated; null when none rated"})
+    share = fields.Float(
+        allow_none=True,
+        metadata={"description": "(satisfied + basically_satisfied) / rated; null when none rated"},
+    )
     meets_target = fields.Boolean(allow_none=True)
 
 
@@ -155,8 +178,11 @@ SCORE_SORTS = ("name", "-name", "share", "-share", "rated", "-rated")
 
 
 class SatisfactionQuery(RangeQuery):
-    sort = fields.String(load_default="name", validate=validate.OneOf(SCORE_SORTS),
-                         metadata={"description": "Order of the unit and worker rows"})
+    sort = fields.String(
+        load_default="name",
+        validate=validate.OneOf(SCORE_SORTS),
+        metadata={"description": "Order of the unit and worker rows"},
+    )
 
 
 class UnsatisfiedQuery(RangeQuery, PageQuery):
@@ -164,9 +190,13 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
 
 
 @bp.get("/reports/satisfaction")
-@endpoint("Share satisfied + basically satisfied among rated visits, in total, per unit, per "
-          "worker and per month, against the 80% target; default range: the last 12 months",
-          query=SatisfactionQuery, response=SatisfactionSchema, roles=MANAGERS)
+@endpoint(
+    "Share satisfied + basically satisfied among rated visits, in total, per unit, per "
+    "worker and per month, against the 80% target; default range: the last 12 months",
+    query=SatisfactionQuery,
+    response=SatisfactionSchema,
+    roles=MANAGERS,
+)
 def satisfaction(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, months=12)
@@ -174,8 +204,13 @@ def satisfaction(query):
 
 
 @bp.get("/reports/satisfaction/unsatisfied")
-@endpoint("Unsatisfied visits with their comments, newest first, paged; default range: the "
-          "last 12 months", query=UnsatisfiedQuery, response=VisitRowPage, roles=MANAGERS)
+@endpoint(
+    "Unsatisfied visits with their comments, newest first, paged; default range: the "
+    "last 12 months",
+    query=UnsatisfiedQuery,
+    response=VisitRowPage,
+    roles=MANAGERS,
+)
 def unsatisfied(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, months=12)
@@ -187,8 +222,12 @@ def unsatisfied(query):
 
 class ActivityQuery(RangeQuery, PageQuery):
     max_days = 366
-    sort = fields.String(load_default="name", validate=validate.OneOf(
-        ("name", "-name", "visits", "-visits", "share_qr", "-share_qr", "burst", "-burst")))
+    sort = fields.String(
+        load_default="name",
+        validate=validate.OneOf(
+            ("name", "-name", "visits", "-visits", "share_qr", "-share_qr", "burst", "-burst")
+        ),
+    )
 
 
 class WorkerActivity(Schema):
@@ -207,24 +246,34 @@ class ActivitySchema(Page(WorkerActivity)):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
     days = fields.List(fields.Date())
-    weeks = fields.List(fields.String(), metadata={
-        "description": "ISO weeks touching the range; only days inside it are counted"})
+    weeks = fields.List(
+        fields.String(),
+        metadata={"description": "ISO weeks touching the range; only days inside it are counted"},
+    )
 
 
 @bp.get("/reports/activity")
-@endpoint("Visits per worker per day and ISO week, QR versus manual, burst flags; paged by "
-          "worker; default range: the last 28 days", query=ActivityQuery,
-          response=ActivitySchema, roles=MANAGERS)
+@endpoint(
+    "Visits per worker per day and ISO week, QR versus manual, burst flags; paged by "
+    "worker; default range: the last 28 days",
+    query=ActivityQuery,
+    response=ActivitySchema,
+    roles=MANAGERS,
+)
 def activity(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, 28)
-    return activity_report.activity(g.scope, units, start, end, query["sort"], query["page"],
-                                    query["per_page"])
+    return activity_report.activity(
+        g.scope, units, start, end, query["sort"], query["page"], query["per_page"]
+    )
 
 
 class DevicesQuery(UnitsQuery, PageQuery):
-    stale_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=365),
-                                metadata={"description": "default ROUNDS_UNSYNCED_DAYS (3)"})
+    stale_days = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "default ROUNDS_UNSYNCED_DAYS (3)"},
+    )
     only_stale = fields.Boolean(load_default=False)
 
 
@@ -251,11 +300,20 @@ class DevicesSchema(Page(DeviceRow)):
 
 
 @bp.get("/reports/devices")
-@endpoint("Workers' devices with their last sync, active and stalest first; revoke one with "
-          "POST /api/v1/devices/{id}/revoke", query=DevicesQuery, response=DevicesSchema,
-          roles=MANAGERS)
+@endpoint(
+    "Workers' devices with their last sync, active and stalest first; revoke one with "
+    "POST /api/v1/devices/{id}/revoke",
+    query=DevicesQuery,
+    response=DevicesSchema,
+    roles=MANAGERS,
+)
 def devices(query):
     units = unit_scope(g.scope, query["unit_id"])
-    return devices_report.devices(g.scope, units, query["stale_days"] or unsynced_days(),
-                                  only_stale=query["only_stale"], page=query["page"],
-                                  per_page=query["per_page"])
+    return devices_report.devices(
+        g.scope,
+        units,
+        query["stale_days"] or unsynced_days(),
+        only_stale=query["only_stale"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )

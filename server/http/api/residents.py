@@ -20,18 +20,23 @@ bp = Blueprint("residents", __name__)
 
 
 @bp.get("/residents")
-@endpoint("Residents one may see, filtered and paged", query=ResidentListQuery,
-          response=Page(ResidentSchema))
+@endpoint(
+    "Residents one may see, filtered and paged",
+    query=ResidentListQuery,
+    response=Page(ResidentSchema),
+)
 def list_residents(query):
     select_ = g.scope.filter(residents.residents_query(), Resident.unit_id)
-    select_ = residents.search_residents(select_, query.get("unit_id"), query.get("status"),
-                                         query.get("q"))
+    select_ = residents.search_residents(
+        select_, query.get("unit_id"), query.get("status"), query.get("q")
+    )
     return page_of(select_, query["page"], query["per_page"])
 
 
 @bp.post("/residents")
-@endpoint("Add a resident", body=ResidentSchema, response=ResidentSchema, status=201,
-          roles=MANAGERS)
+@endpoint(
+    "Add a resident", body=ResidentSchema, response=ResidentSchema, status=201, roles=MANAGERS
+)
 def create_resident(body):
     resident = residents.create_resident(actor(), body, today_in(setting("TIMEZONE")))
     db.session.commit()
@@ -45,9 +50,13 @@ def get_resident_view(resident_id: uuid.UUID):
 
 
 @bp.patch("/residents/<uuid:resident_id>")
-@endpoint("Change a resident (discharge is a change of status, never a delete)",
-          body=ResidentUpdateSchema, partial=True, response=ResidentSchema,
-          roles=MANAGERS)
+@endpoint(
+    "Change a resident (discharge is a change of status, never a delete)",
+    body=ResidentUpdateSchema,
+    partial=True,
+    response=ResidentSchema,
+    roles=MANAGERS,
+)
 def update_resident(resident_id: uuid.UUID, body):
     resident = g.scope.get(Resident, resident_id)
     residents.update_resident(actor(), resident, body, today_in(setting("TIMEZONE")))

@@ -19,27 +19,43 @@ bp = Blueprint("sync", __name__)
 
 
 @bp.post("/sync")
-@endpoint("Push new visits and amendments; pull roster changes since the cursor",
-          body=SyncRequestSchema, items_checked_alone=True, response=SyncAnswerSchema,
-          extra_responses={413: "Too many visits or too large a body: split the batch"})
+@endpoint(
+    "Push new visits and amendments; pull roster changes since the cursor",
+    body=SyncRequestSchema,
+    items_checked_alone=True,
+    response=SyncAnswerSchema,
+    extra_responses={413: "Too many visits or too large a body: split the batch"},
+)
 def sync_view(body):
     config = current_app.config
     limit = config["SYNC_MAX_VISITS"]
     if len(body["visits"]) > limit:
-        raise ApiError(413, f"At most {limit} visits per request: split the batch.",
-                       errors={"visits": [f"At most {limit} per request."]})
+        raise ApiError(
+            413,
+            f"At most {limit} visits per request: split the batch.",
+            errors={"visits": [f"At most {limit} per request."]},
+        )
     now = utcnow()
-    context = ingest.SyncContext(user=g.user, device_id=g.device.id,
-                                 device_time=body["device_time"], now=now,
-                                 zone=config["TIMEZONE"], scope=g.scope,
-                                 ahead_of_server=timedelta(
-                                     seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
-                                 horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]))
+    context = ingest.SyncContext(
+        user=g.user,
+        device_id=g.device.id,
+        device_time=body["device_time"],
+        now=now,
+        zone=config["TIMEZONE"],
+        scope=g.scope,
+        ahead_of_server=timedelta(seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
+        horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]),
+    )
     results = ingest.ingest(body["visits"], body["amendments"], context)
-    ingest.record_device_health(g.device, body["device_time"], now,
-                                request.headers.get("X-Rounds-App"))
+    ingest.record_device_health(
+        g.device, body["device_time"], now, request.headers.get("X-Rounds-App")
+    )
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
     # The request's scope, worked out before the commit expired the user: no query to read it.
-    changes = pull.pull(g.scope.unit_ids, body["cursor"], today_in(config["TIMEZONE"], now),
-                        config["SYNC_PAGE_SIZE"])
+    changes = pull.pull(
+        g.scope.unit_ids,
+        body["cursor"],
+        today_in(config["TIMEZONE"], now),
+        config["SYNC_PAGE_SIZE"],
+    )
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})

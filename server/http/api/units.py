@@ -26,8 +26,14 @@ def list_units():
 
 
 @bp.post("/units")
-@endpoint("Create a unit", body=UnitSchema, response=UnitSchema, status=201, roles=(ADMIN,),
-          extra_responses={409: "A unit of that name exists"})
+@endpoint(
+    "Create a unit",
+    body=UnitSchema,
+    response=UnitSchema,
+    status=201,
+    roles=(ADMIN,),
+    extra_responses={409: "A unit of that name exists"},
+)
 def create_unit(body):
     unit = units.create_unit(actor(), body["name"], body["kind"])
     db.session.commit()
@@ -41,9 +47,14 @@ def get_unit_view(unit_id: uuid.UUID):
 
 
 @bp.patch("/units/<uuid:unit_id>")
-@endpoint("Rename a unit or change its kind", body=UnitUpdateSchema, partial=True,
-          response=UnitSchema, roles=(ADMIN,),
-          extra_responses={409: "A unit of that name exists"})
+@endpoint(
+    "Rename a unit or change its kind",
+    body=UnitUpdateSchema,
+    partial=True,
+    response=UnitSchema,
+    roles=(ADMIN,),
+    extra_responses={409: "A unit of that name exists"},
+)
 def update_unit(unit_id: uuid.UUID, body):
     unit = units.update_unit(actor(), g.scope.get(Unit, unit_id), body)
     db.session.commit()

@@ -21,9 +21,14 @@ bp = Blueprint("users", __name__)
 
 
 @bp.get("/users")
-@endpoint("Staff one may see (admins: all; supervisors: the workers of their units)",
-          query=UserListQuery, response=UserSchema, many=True, roles=MANAGERS,
-          extra_responses={404: "No such unit in one's scope (unit_id)"})
+@endpoint(
+    "Staff one may see (admins: all; supervisors: the workers of their units)",
+    query=UserListQuery,
+    response=UserSchema,
+    many=True,
+    roles=MANAGERS,
+    extra_responses={404: "No such unit in one's scope (unit_id)"},
+)
 def list_users(query):
     select_ = users_visible_to(g.scope)
     if "role" in query:
@@ -37,8 +42,14 @@ def list_users(query):
 
 
 @bp.post("/users")
-@endpoint("Create an account", body=UserSchema, response=UserSchema, status=201,
-          roles=(ADMIN,), extra_responses={409: "The username is taken"})
+@endpoint(
+    "Create an account",
+    body=UserSchema,
+    response=UserSchema,
+    status=201,
+    roles=(ADMIN,),
+    extra_responses={409: "The username is taken"},
+)
 def create_user(body):
     user = users.create_user(actor(), body)
     db.session.commit()
@@ -55,8 +66,12 @@ def get_user(user_id: uuid.UUID):
 
 
 @bp.patch("/users/<uuid:user_id>")
-@endpoint("Change an account: units, role, active, or reset the password",
-          body=UserUpdateSchema, response=UserSchema, roles=(ADMIN,))
+@endpoint(
+    "Change an account: units, role, active, or reset the password",
+    body=UserUpdateSchema,
+    response=UserSchema,
+    roles=(ADMIN,),
+)
 def update_user(user_id: uuid.UUID, body):
     user = db.session.get(User, user_id)
     if user is None:

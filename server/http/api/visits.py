@@ -18,11 +18,20 @@ bp = Blueprint("visits", __name__)
 
 
 @bp.get("/visits")
-@endpoint("Visits one may see, newest first, filtered and paged", query=VisitListQuery,
-          response=VisitPageSchema)
+@endpoint(
+    "Visits one may see, newest first, filtered and paged",
+    query=VisitListQuery,
+    response=VisitPageSchema,
+)
 def list_visits(query):
-    select_ = read.visits_query(g.scope, query.get("unit_id"), query.get("resident_id"),
-                                query.get("worker_id"), query.get("from_"), query.get("to"))
+    select_ = read.visits_query(
+        g.scope,
+        query.get("unit_id"),
+        query.get("resident_id"),
+        query.get("worker_id"),
+        query.get("from_"),
+        query.get("to"),
+    )
     page = page_of(select_, query["page"], query["per_page"])
     return {**page, "items": [read.visit_view(v) for v in page["items"]]}
 
@@ -37,16 +46,25 @@ def get_visit(visit_id: uuid.UUID):
 @endpoint("The resident's signature as SVG", produces="image/svg+xml")
 def signature_svg(visit_id: uuid.UUID):
     visit = g.scope.get(Visit, visit_id)
-    svg = signatures.to_svg(visit.signature_strokes, visit.signature_width,
-                            visit.signature_height, title=f"Signature, visit {visit.id}")
-    return Response(svg, mimetype="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=86400"})
+    svg = signatures.to_svg(
+        visit.signature_strokes,
+        visit.signature_width,
+        visit.signature_height,
+        title=f"Signature, visit {visit.id}",
+    )
+    return Response(
+        svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"}
+    )
 
 
 @bp.post("/visits/<uuid:visit_id>/void")
-@endpoint("Void a visit with a reason (supervisors): it stays readable and stops counting",
-          body=VoidInSchema, response=VisitOutSchema, roles=MANAGERS,
-          extra_responses={409: "Voided already"})
+@endpoint(
+    "Void a visit with a reason (supervisors): it stays readable and stops counting",
+    body=VoidInSchema,
+    response=VisitOutSchema,
+    roles=MANAGERS,
+    extra_responses={409: "Voided already"},
+)
 def void_visit(visit_id: uuid.UUID, body):
     visit = read.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
     db.session.commit()

@@ -9,7 +9,6 @@ A restore replaces the whole database, so it refuses a database that holds data 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect, select, table
 from sqlalchemy.engine import URL, make_url
 
+from server.platform.config import child_environment
 from server.platform.extensions import db
 
 # The tables people fill; a scheduler's own bookkeeping on an empty install does not count.
@@ -51,7 +51,7 @@ def _pg_tool(name: str) -> str:
 
 def _libpq(url: URL) -> tuple[str, dict]:
     """A libpq address without the password, which goes to the environment, not to `ps`."""
-    env = dict(os.environ)
+    env = child_environment()
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     address = url.set(drivername="postgresql", password=None)

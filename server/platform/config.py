@@ -16,6 +16,11 @@ def _orjson_text(value) -> str:
     return orjson.dumps(value).decode()
 
 
+def child_environment() -> dict[str, str]:
+    """The environment a tool Rounds starts (pg_dump, psql) runs with: Rounds' own, as is."""
+    return dict(os.environ)
+
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default

@@ -236,7 +236,7 @@ function residentForm(app, api, view, { units, levels }, resident) {
         class: 'admin-form',
         onsubmit: async (e) => {
           e.preventDefault();
-          if (!fields.name.value.trim()) return msg.show(t('admin.needName'));
+          if (!fields.name.value.trim()) return msg.show(t('admin.needPersonName'));
           const body = {
             name: fields.name.value.trim(),
             unit_id: fields.unit.value,
@@ -263,7 +263,7 @@ function residentForm(app, api, view, { units, levels }, resident) {
           }
         },
       },
-      field(t('admin.name'), fields.name),
+      field(t('admin.personName'), fields.name),
       field(t('office.unit'), fields.unit),
       field(t('admin.sex'), fields.sex),
       field(t('admin.birthYear'), fields.birth_year),

@@ -1,6 +1,6 @@
 // Shared pieces of the supervisor and admin screens: the API with the session's token,
 // the "needs a connection" notice, tables, pages, and opening or saving files from blobs.
-import { h, clear } from '../lib/dom.js';
+import { h, clear, field } from '../lib/dom.js';
 import { t } from '../lib/i18n/index.js';
 import { request, fetchBlob, ApiError } from '../lib/api.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
@@ -198,6 +198,25 @@ export function unitSelect(units, value, onchange, { all = true } = {}) {
  * Open a bearer-authenticated print view (register, labels) in a new tab from a blob URL.
  * The tab is opened at the click (so no pop-up blocker stops it) and filled when the file came.
  */
+/**
+ * The unit filter of an office screen: the units are read on the first load only, then the box
+ * holds their choice; choosing one goes back to the first page and loads again.
+ */
+export async function fillUnitFilter({ api, fresh, units, box, filters, view }) {
+  if (units.length) return;
+  units.push(...(await fresh(api.get('/api/v1/units'))));
+  box.replaceChildren(
+    field(
+      t('office.unit'),
+      unitSelect(units, filters.unit, (value) => {
+        filters.unit = value;
+        if ('page' in filters) filters.page = 1;
+        view.reload();
+      }),
+    ),
+  );
+}
+
 export async function openPrintable(api, path, params, problem) {
   const tab = window.open('', '_blank');
   try {

@@ -3,7 +3,16 @@
 // always cover the whole week. History: units x 12 weeks of the share met, with a trend line.
 import { h, svg, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
-import { client, screen, table, pager, unitSelect, statusTag, fmtDateTime } from '../ui.js';
+import {
+  client,
+  screen,
+  table,
+  pager,
+  unitSelect,
+  statusTag,
+  fmtDateTime,
+  fillUnitFilter,
+} from '../ui.js';
 import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
 import { shiftWeek, weekRange } from '../../lib/dates.js';
 import { chartFigure } from '../chart.js';
@@ -195,18 +204,7 @@ export function historyView(app) {
   const unitBox = h('div', { class: 'row' });
   const view = screen(app, t('history.title'), { intro: t('history.intro'), controls: unitBox });
   view.start(async (fresh) => {
-    if (!units.length) {
-      units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(
-        field(
-          t('office.unit'),
-          unitSelect(units, filters.unit, (v) => {
-            filters.unit = v;
-            view.reload();
-          }),
-        ),
-      );
-    }
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const history = await fresh(
       api.get('/api/v1/coverage/history', { weeks: 12, unit_id: filters.unit }),
     );

@@ -1,7 +1,7 @@
 // Alerts (acknowledge with a note) and follow-ups (mark handled with a note).
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
-import { client, screen, pager, unitSelect, problemLine, fmtDateTime } from '../ui.js';
+import { client, screen, pager, problemLine, fmtDateTime, fillUnitFilter } from '../ui.js';
 
 export function alertsView(app) {
   const api = client();
@@ -87,19 +87,7 @@ export function alertsView(app) {
   }
 
   view.start(async (fresh) => {
-    if (!units.length) {
-      units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(
-        field(
-          t('office.unit'),
-          unitSelect(units, filters.unit, (v) => {
-            filters.unit = v;
-            filters.page = 1;
-            view.reload();
-          }),
-        ),
-      );
-    }
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const answer = await fresh(
       api.get('/api/v1/alerts', {
         state: filters.state,
@@ -223,19 +211,7 @@ export function followupsView(app) {
   // A unit chosen while the first list is still loading: only the newer list is drawn
   // (fresh), so the first, slower answer never replaces it and the note being typed.
   view.start(async (fresh) => {
-    if (!units.length) {
-      units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(
-        field(
-          t('office.unit'),
-          unitSelect(units, filters.unit, (v) => {
-            filters.unit = v;
-            filters.page = 1;
-            view.reload();
-          }),
-        ),
-      );
-    }
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const answer = await fresh(
       api.get('/api/v1/followups', {
         status: filters.status,

@@ -13,6 +13,7 @@ import {
   openPrintable,
   fmtDateTime,
   fmtDay,
+  fillUnitFilter,
 } from '../ui.js';
 import { pct } from '../logic.js';
 import { today, addDays } from '../../lib/dates.js';
@@ -290,18 +291,7 @@ export function satisfactionView(app) {
     ),
   });
   view.start(async (fresh) => {
-    if (!units.length) {
-      units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(
-        field(
-          t('office.unit'),
-          unitSelect(units, filters.unit, (v) => {
-            filters.unit = v;
-            view.reload();
-          }),
-        ),
-      );
-    }
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const range = { from: filters.from, to: filters.to, unit_id: filters.unit };
     const [scores, unsatisfied] = await fresh(
       Promise.all([
@@ -420,18 +410,7 @@ export function activityView(app) {
     ),
   });
   view.start(async (fresh) => {
-    if (!units.length) {
-      units.push(...(await fresh(api.get('/api/v1/units'))));
-      unitBox.replaceChildren(
-        field(
-          t('office.unit'),
-          unitSelect(units, filters.unit, (v) => {
-            filters.unit = v;
-            view.reload();
-          }),
-        ),
-      );
-    }
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const [activity, devices] = await fresh(
       Promise.all([
         api.get('/api/v1/reports/activity', {

@@ -327,10 +327,13 @@ def _same_or_conflict(record_id, digest: str, held_digest: str | None, raw, kind
                       ctx: SyncContext) -> ItemResult:
     if held_digest == digest:
         return ItemResult(str(record_id), kind, "duplicate")
-    db.session.add(SyncConflict(record_id=record_id, kind=kind, user_id=ctx.user.id,
-                                device_id=ctx.device_id, content_hash=digest,
-                                payload=raw if isinstance(raw, dict) else {},
-                                received_at=ctx.now))
+    # One row per record and content: a phone resending the same copy adds nothing.
+    db.session.execute(
+        insert_or_on_conflict(SyncConflict)
+        .values(record_id=record_id, kind=kind, user_id=ctx.user.id, device_id=ctx.device_id,
+                content_hash=digest, payload=raw if isinstance(raw, dict) else {},
+                received_at=ctx.now)
+        .on_conflict_do_nothing(index_elements=["record_id", "content_hash"]))
     return ItemResult(str(record_id), kind, "conflict", {
         "id": ["A different record with this id is already stored; this version was kept "
                "aside for a supervisor."]})

@@ -359,7 +359,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
     results = []
     for raw in raw_amendments:
         try:
-            results.append(_ingest_amendment(raw, ctx))
+            results.append(ingest_amendment(raw, ctx))
         except Exception:
             record_id = _record_id(raw)
             results.append(_reject(ctx, record_id, "amendment",
@@ -367,8 +367,11 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
     return results
 
 
-def _ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
-    """One amendment's result (a failure is the caller's to turn into its rejection)."""
+def ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
+    """One amendment's result (a failure is the caller's to turn into its rejection).
+
+    Every correction goes this way, a phone's and one taken from a conflicting copy
+    (server/visits/conflicts.py) alike."""
     try:
         data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
     except ValidationError as error:

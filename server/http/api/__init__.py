@@ -25,6 +25,7 @@ def register_api(app: Flask) -> None:
     from server.http.api import (
         alerts,
         auth,
+        conflicts,
         coverage,
         exports,
         qr,
@@ -37,7 +38,7 @@ def register_api(app: Flask) -> None:
     )
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    for module in (auth, units, residents, users, qr, sync, visits, coverage, alerts, reports,
-                   exports):
+    for module in (auth, units, residents, users, qr, sync, conflicts, visits, coverage, alerts,
+                   reports, exports):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

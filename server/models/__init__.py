@@ -30,6 +30,7 @@ from server.models.jobs import JobRun, SchedulerLease
 from server.models.reporting import FlaggedAmendment, VisitDayCount
 from server.models.types import utcnow
 from server.models.visits import (
+    CONFLICT_RESOLUTIONS,
     IDENTIFIED_BY,
     OBSERVATION_VALUES,
     SATISFACTION,
@@ -43,6 +44,7 @@ from server.models.visits import (
 
 __all__ = [
     "ALERT_KINDS",
+    "CONFLICT_RESOLUTIONS",
     "COVERAGE_STATUSES",
     "IDENTIFIED_BY",
     "OBSERVATION_VALUES",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +29,7 @@ IDENTIFIED_BY = ("qr", "manual")
 OBSERVATION_VALUES = ("ok", "concern")
 SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
 SIGNERS = ("resident", "proxy", "none")
+CONFLICT_RESOLUTIONS = ("kept_server", "took_phone", "dismissed")
 
 
 class Visit(db.Model):
@@ -108,9 +110,16 @@ class Amendment(db.Model):
 
 
 class SyncConflict(db.Model):
-    """A second, different version of a record id already held: kept aside, never applied."""
+    """A second, different version of a record id already held: kept aside, never applied.
+
+    One row per record and content: a phone resending the same conflicting copy adds nothing.
+    A supervisor resolves it (server/visits/conflicts.py): keeps the server's version, takes
+    the phone's as an amendment, or dismisses it."""
 
     __tablename__ = "sync_conflicts"
+    __table_args__ = (
+        UniqueConstraint("record_id", "content_hash", name="uq_sync_conflicts_record_content"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
@@ -120,6 +129,13 @@ class SyncConflict(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # One of CONFLICT_RESOLUTIONS once resolved.
+    resolution: Mapped[str | None] = mapped_column(String(12))
+    resolution_note: Mapped[str | None] = mapped_column(String(1000))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
 class SyncRejection(db.Model):
@@ -134,3 +150,5 @@ class SyncRejection(db.Model):
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     errors: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")

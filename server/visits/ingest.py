@@ -414,8 +414,10 @@ def _same_or_conflict(
 ) -> ItemResult:
     if held_digest == digest:
         return ItemResult(str(record_id), kind, "duplicate")
-    db.session.add(
-        SyncConflict(
+    # One row per record and content: a phone resending the same copy adds nothing.
+    db.session.execute(
+        insert_or_on_conflict(SyncConflict)
+        .values(
             record_id=record_id,
             kind=kind,
             user_id=ctx.user.id,
@@ -424,6 +426,7 @@ def _same_or_conflict(
             payload=raw if isinstance(raw, dict) else {},
             received_at=ctx.now,
         )
+        .on_conflict_do_nothing(index_elements=["record_id", "content_hash"])
     )
     return ItemResult(
         str(record_id),
@@ -468,7 +471,7 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
     results = []
     for raw in raw_amendments:
         try:
-            results.append(_ingest_amendment(raw, ctx))
+            results.append(ingest_amendment(raw, ctx))
         except Exception:
             record_id = _record_id(raw)
             results.append(
@@ -477,8 +480,11 @@ def ingest_amendments(raw_amendments: list, ctx: SyncContext) -> list[ItemResult
     return results
 
 
-def _ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
-    """One amendment's result (a failure is the caller's to turn into its rejection)."""
+def ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
+    """One amendment's result (a failure is the caller's to turn into its rejection).
+
+    Every correction goes this way, a phone's and one taken from a conflicting copy
+    (server/visits/conflicts.py) alike."""
     try:
         data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
     except ValidationError as error:

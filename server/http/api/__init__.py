@@ -25,6 +25,7 @@ def register_api(app: Flask) -> None:
     from server.http.api import (
         alerts,
         auth,
+        conflicts,
         coverage,
         exports,
         qr,
@@ -44,6 +45,7 @@ def register_api(app: Flask) -> None:
         users,
         qr,
         sync,
+        conflicts,
         visits,
         coverage,
         alerts,

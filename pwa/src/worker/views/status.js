@@ -93,6 +93,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('board', 'nav.board'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
+        link('conflicts', 'nav.conflicts'),
         link('followups', 'nav.followups'),
         link('satisfaction', 'nav.satisfaction'),
         link('activity', 'nav.activity'),

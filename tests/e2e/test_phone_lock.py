@@ -65,6 +65,8 @@ def set_language(page, lang: str) -> None:
     """Through Settings (a hash change: the page is not reloaded, so it stays unlocked)."""
     page.evaluate("() => { location.hash = '#/settings'; }")
     page.locator("select").first.select_option(lang)
+    # The page switches language only once the choice is stored: a reload before would not see it.
+    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def a_resident(live_server, username: str) -> dict:

@@ -120,8 +120,14 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+# The address a benchmark's QR codes and print views name: the app refuses to serve without one.
+BENCH_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
 def make_app(url: str):
-    app = create_app(Config(url))
+    config = Config(url)
+    config.PUBLIC_URL = BENCH_PUBLIC_URL
+    app = create_app(config)
     # The benchmarks build many users and time no password hashing (server/people/auth.py).
     app.config["PASSWORD_HASH_FAST"] = True
     return app

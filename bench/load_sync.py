@@ -77,6 +77,7 @@ def app_jitter_seconds() -> float:
 def seed(url: str, phones: int) -> None:
     """Units of 40 residents, four workers per unit; real (argon2) password hashes."""
     os.environ["ROUNDS_DATABASE_URL"] = url
+    os.environ.setdefault("ROUNDS_PUBLIC_URL", "http://127.0.0.1")
     from server import create_app
     from server.people.audit import SYSTEM
     from server.people.auth import hash_password
@@ -703,6 +704,7 @@ def fresh_scenario(name: str, logs: Path, args) -> str:
             **os.environ,
             "ROUNDS_DATABASE_URL": url,
             "ROUNDS_SECRET_KEY": "load-test",
+            "ROUNDS_PUBLIC_URL": "http://127.0.0.1",
             "ROUNDS_TIMEZONE": "Asia/Shanghai",
             "ROUNDS_INSTANCE_DIR": tmp,
             "ROUNDS_LOG_FORMAT": "json",

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from PIL import Image, ImageDraw
 
 from bench.common import database, make_app, postgres_available
+from server.coverage.policies import replace_policies
 from server.people.audit import SYSTEM
 from server.people.users import create_user
 from server.platform.extensions import db
@@ -29,10 +30,20 @@ from tests.visitdata import signature_strokes, visit_payload
 VISITS = 10_000
 BATCH = 200
 POINTS = 400
+# The care levels the seeded residents have, defined by the rules as an institution's would be.
+RULES = {
+    "default": {"required": 2, "period": "week"},
+    "care_levels": [
+        {"care_level": level, "required": required, "period": "week"}
+        for level, required in (("self_care", 2), ("semi_care", 2), ("full_care", 3))
+    ],
+    "residents": [],
+}
 
 
 def _seed(app, residents: int) -> list[dict]:
     with app.app_context():
+        replace_policies(None, RULES)
         unit = create_unit(SYSTEM, "Bench ward", "ward")
         made = []
         for number in range(residents):

@@ -10,7 +10,8 @@ def test_the_benchmarks_app_starts_with_the_settings_production_requires(tmp_pat
     assert app.config["PASSWORD_HASH_FAST"] is True
 
 
-def test_the_ingest_benchmark_seeds_its_residents_through_the_domain_code():
+def test_the_ingest_benchmark_seeds_its_residents_through_the_domain_code(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROUNDS_INSTANCE_DIR", str(tmp_path))  # database() would set it for good
     with database("sqlite") as url:
         app = make_app(url)
         assert len(_seed(app, 3)) == 3

@@ -16,7 +16,8 @@ from server.models.core import Resident, User
 from server.models.types import BigIntPK, UTCDateTime, utcnow
 from server.platform.extensions import db
 
-ALERT_KINDS = ("at_risk", "missed", "unsynced")
+# "overdue" and "urgent" are of follow-up tasks (server/tasks/escalation.py).
+ALERT_KINDS = ("at_risk", "missed", "unsynced", "overdue", "urgent")
 
 
 class Alert(db.Model):

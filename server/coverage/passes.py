@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -124,7 +124,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
         prepare.raise_prepared_alerts(list(plan.starting), now)
     turned = turn_in_bulk(plan.labels, today, now, among=plan.turnable()) if plan.due else None
     judged, in_sql = _judge_current(plan)
-    late = _reevaluate_rows(plan.late_rows, today, now)
+    late = reevaluate_rows(plan.late_rows, today, now)
     if turned is not None:
         judged.count += turned.judged
         in_sql += turned.status_changes
@@ -160,12 +160,7 @@ def _judge_current(plan: RefreshPlan) -> tuple[Evaluated, int]:
     with the status changes still to alert on, and the status changes the database applied
     itself."""
     today, now = plan.today, plan.now
-
-    def current_period(row, rule):
-        yield plan.period(rule.period), rule.required
-        # A rule that switched between week and month leaves no stale open row behind.
-        yield plan.period("month" if rule.period == "week" else "week"), DROP
-
+    current_period = periods_of_the_rule(plan.period)
     exact = evaluate(plan.touched, current_period, today, now)
     bulk = judge_in_bulk(plan.judged_in_sql(), list(plan.periods), today, now)
     left = evaluate(bulk.leftovers, current_period, today, now, exact=False)
@@ -176,7 +171,19 @@ def _judge_current(plan: RefreshPlan) -> tuple[Evaluated, int]:
     ), bulk.status_changes
 
 
-def _reevaluate_rows(
+def periods_of_the_rule(period: Callable[[str], Period]):
+    """For evaluate(): a resident is judged for the current period of their rule's kind, and
+    their row of the other kind's current period is dropped (a rule that switched between
+    week and month leaves no stale open row behind)."""
+
+    def current_period(row, rule):
+        yield period(rule.period), rule.required
+        yield period("month" if rule.period == "week" else "week"), DROP
+
+    return current_period
+
+
+def reevaluate_rows(
     rows: tuple[tuple[uuid.UUID, str], ...], today: date, now: datetime
 ) -> Evaluated:
     """A late or voided visit in a past period: recount it, keeping its requirement."""

@@ -144,7 +144,7 @@ def plan_refresh(
     full = new_periods and not takes_over  # a new period not prepared in full: judge everyone
     due = not full and state.turned_on != today  # see CoverageState.turned_on
     since = None if state.refreshed_at is None else state.refreshed_at - overlap
-    touched, late_rows = _new_visits_since(since, labels, today)
+    touched, late_rows = new_visits_since(since, labels, today)
 
     record = Record(
         refreshed_at=started,
@@ -235,7 +235,7 @@ def _new_visits(since: datetime) -> ColumnElement[bool]:
     return or_(Visit.received_at > since, Visit.voided_at > since)
 
 
-def _new_visits_since(
+def new_visits_since(
     since: datetime | None, labels: list[str], today: date
 ) -> tuple[frozenset[uuid.UUID], tuple[tuple[uuid.UUID, str], ...]]:
     """Residents with visits received or voided since `since`, and the stored rows of other

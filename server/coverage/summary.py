@@ -11,10 +11,11 @@ regrouping a week's 100,000 rows would find the same counts.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, insert, literal, select, update
+from sqlalchemy import delete, exists, func, insert, literal, select, true, update
 
 from server.models import CoverageCount, CoverageResult
 from server.models.types import UTCDateTime
@@ -32,12 +33,15 @@ COUNT_COLUMNS = [
 ]
 
 
-def recount(labels: Iterable[str], now: datetime) -> None:
-    """Count the stored results of these periods again, as of the pass at `now`."""
+def recount(labels: Iterable[str], now: datetime, units: Iterable[uuid.UUID] | None = None) -> None:
+    """Count the stored results of these periods again, as of the pass at `now`; only those
+    of `units` when given (a pass that judged a few residents: their units' rows are the
+    only counts it can change)."""
     labels = sorted(set(labels))
     if not labels:
         return
     result = CoverageResult
+    in_units = true() if units is None else result.unit_id.in_(sorted(set(units)))
     keys = [
         result.period,
         result.unit_id,
@@ -46,21 +50,28 @@ def recount(labels: Iterable[str], now: datetime) -> None:
         result.days_visited,
         result.last_visit_at.is_(None),
     ]
-    db.session.execute(delete(CoverageCount).where(CoverageCount.period.in_(labels)))
+    db.session.execute(
+        delete(CoverageCount).where(
+            CoverageCount.period.in_(labels),
+            true() if units is None else CoverageCount.unit_id.in_(sorted(set(units))),
+        )
+    )
     db.session.execute(
         insert(CoverageCount).from_select(
             COUNT_COLUMNS,
             select(*keys, func.count(), literal(now, UTCDateTime))
-            .where(result.period.in_(labels))
+            .where(result.period.in_(labels), in_units)
             .group_by(*keys),
         )
     )
 
 
-def keep_counts(labels: list[str], written: set[str], now: datetime) -> None:
-    """After a refresh of the periods `labels`: recount the periods it wrote a result of, and
-    any with results but no counts (a period prepared before it started); the others are
-    counted as of now without being read again."""
+def keep_counts(
+    labels: list[str], written: set[str], now: datetime, units: set[uuid.UUID] | None = None
+) -> None:
+    """After a refresh of the periods `labels`: recount the periods it wrote a result of
+    (in `units` only, when given), and any with results but no counts (a period prepared
+    before it started); the others are counted as of now without being read again."""
     counted = set(
         db.session.scalars(
             select(CoverageCount.period).where(CoverageCount.period.in_(labels)).distinct()
@@ -72,8 +83,11 @@ def keep_counts(labels: list[str], written: set[str], now: datetime) -> None:
         if label not in counted
         and db.session.scalar(select(exists().where(CoverageResult.period == label)))
     }
-    recount(stale, now)
-    unchanged = sorted(set(labels) - stale)
+    recount(stale & written, now, units)
+    recount(stale - written, now)
+    # The counts not read again are as of now too; with `units`, the other units' counts
+    # of the written periods are among them.
+    unchanged = sorted(set(labels) if units is not None else set(labels) - stale)
     if unchanged:
         db.session.execute(
             update(CoverageCount)

@@ -15,7 +15,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from server.models import SchedulerLease, utcnow
@@ -34,6 +34,24 @@ def lease_seconds() -> int:
 
 def new_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """Whether a holder named by new_holder() is a process of this host that has ended.
+
+    Another host's holder, or a name of another shape, is never taken for gone: its lease
+    expires instead."""
+    host, _, rest = holder.partition(":")
+    pid, _, _ = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class Lease:
@@ -80,13 +98,16 @@ class Lease:
     def _row(self) -> bool:
         now = utcnow()
         expires = now + timedelta(seconds=lease_seconds())
-        # A conditional update claims it: ours already, or expired. Never read-then-write.
+        # A conditional update claims it: ours already, expired, or held by a process of this
+        # host that is gone (a scheduler restarted after a crash need not wait for the
+        # expiry). Never read-then-write: the update names the holder it found dead.
+        free = (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now)
+        dead = self._dead_holder()
+        if dead is not None:
+            free = free | (SchedulerLease.holder == dead)
         claimed = db.session.execute(
             update(SchedulerLease)
-            .where(
-                SchedulerLease.name == LEASE_NAME,
-                (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now),
-            )
+            .where(SchedulerLease.name == LEASE_NAME, free)
             .values(holder=self.holder, expires_at=expires)
         ).rowcount
         if not claimed:
@@ -104,6 +125,15 @@ class Lease:
         else:
             db.session.rollback()
         return bool(claimed)
+
+    def _dead_holder(self) -> str | None:
+        """The lease row's holder, when it is a process of this host that no longer runs."""
+        holder = db.session.scalar(
+            select(SchedulerLease.holder).where(SchedulerLease.name == LEASE_NAME)
+        )
+        if holder is None or holder == self.holder:
+            return None
+        return holder if holder_is_gone(holder) else None
 
     def release(self) -> None:
         with self._mutex:

@@ -1,5 +1,5 @@
-"""The scheduler's jobs and when they run: refresh every few minutes, close weeks and months,
-send the morning digest.
+"""The scheduler's jobs and when they run: the recent pass every few seconds, the refresh every
+few minutes, close weeks and months, send the morning digest.
 
 `rounds scheduler` runs APScheduler's BlockingScheduler in its own process (never inside
 create_app or a gunicorn worker: each would start its own). Every step acts only with the
@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -31,10 +32,19 @@ log = logging.getLogger(__name__)
 # enough to matter, it halved the syncs' p95 (docs/benchmarks.md). A higher niceness costs
 # nothing when the CPU is free.
 SCHEDULER_NICENESS = 10
+# The recent pass runs every few seconds when visits arrive: its runs are kept two days.
+KEEP_RECENT_RUNS = timedelta(days=2)
+# The jobs that write coverage results: never two at once (the recent pass and a refresh
+# would judge the same residents in two transactions).
+COVERAGE_JOBS = ("refresh", "recent", "close_week", "close_month")
 
 
 def refresh_seconds() -> int:
     return int(current_app.config["COVERAGE_REFRESH_SECONDS"])
+
+
+def recent_seconds() -> int:
+    return int(current_app.config["COVERAGE_RECENT_SECONDS"])
 
 
 def refresh_job(now: datetime) -> dict:
@@ -53,6 +63,17 @@ def refresh_job(now: datetime) -> dict:
     result["closed"] = sorted([*closed, *result["closed"]])
     result["unsynced"] = check_unsynced(now)
     db.session.execute(delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS))
+    db.session.execute(
+        delete(JobRun).where(JobRun.job == "recent", JobRun.started_at < now - KEEP_RECENT_RUNS)
+    )
+    db.session.commit()
+    return result
+
+
+def recent_job(now: datetime) -> dict:
+    from server.coverage.recent import refresh_recent
+
+    result = refresh_recent(now)
     db.session.commit()
     return result
 
@@ -86,13 +107,18 @@ class Jobs:
         self.app = app
         self.holder = holder or new_holder()
         self.lease = Lease(self.holder)
+        self._coverage = threading.Lock()
+        # A refresh skipped (another scheduler held the lease, as a stopped one's row does on
+        # SQLite until it expires): the next recent pass runs it instead of waiting a whole
+        # interval.
+        self.refresh_owed = False
 
     def _slot(self, name: str, now: datetime) -> str | None:
         from server.coverage import Period
         from server.platform.clock import today_in
 
         today = today_in(self.app.config["TIMEZONE"], now)
-        if name == "refresh":
+        if name in ("refresh", "recent"):
             return None  # idempotent and frequent: the lease alone keeps it single
         if name == "close_week":
             return f"close:{Period.of('week', today).previous().label}"
@@ -101,9 +127,25 @@ class Jobs:
         return f"{name}:{today.isoformat()}"
 
     def run(self, name: str, now: datetime | None = None) -> JobRun | None:
-        """One step: act only with the lease, and only once per slot. Never raises."""
+        """One step: act only with the lease, and only once per slot. Never raises.
+
+        The coverage jobs take turns; the recent pass gives way to any of them (they judge
+        its residents too) and records a run only when a visit arrived since it looked."""
+        if name == "recent" and self.refresh_owed:
+            name = "refresh"
+        if name in COVERAGE_JOBS:
+            if not self._coverage.acquire(blocking=name != "recent"):
+                return None
+            try:
+                return self._run(name, now)
+            finally:
+                self._coverage.release()
+        return self._run(name, now)
+
+    def _run(self, name: str, now: datetime | None) -> JobRun | None:
         work = {
             "refresh": refresh_job,
+            "recent": recent_job,
             "digest": digest_job,
             "close_week": lambda at: close_job("week", at),
             "close_month": lambda at: close_job("month", at),
@@ -112,6 +154,11 @@ class Jobs:
             try:
                 if not self.lease.acquire():
                     log.info("job %s skipped: another scheduler holds the lease", name)
+                    self.refresh_owed = self.refresh_owed or name == "refresh"
+                    return None
+                if name == "refresh":
+                    self.refresh_owed = False
+                elif name == "recent" and not _recent_work():
                     return None
                 now = now or utcnow()
                 return run_job(
@@ -139,11 +186,18 @@ class Jobs:
             db.session.remove()
 
 
+def _recent_work() -> bool:
+    from server.coverage.recent import recent_work
+
+    return recent_work()
+
+
 def build_scheduler(jobs: Jobs, scheduler_class):
-    """Refresh every few minutes; close weeks Monday 00:10 and months the 1st; digest 08:00."""
+    """The recent pass every few seconds, refresh every few minutes; close weeks Monday 00:10
+    and months the 1st; digest 08:00."""
     with jobs.app.app_context():
         zone = ZoneInfo(jobs.app.config["TIMEZONE"])
-        interval, lease = refresh_seconds(), lease_seconds()
+        interval, lease, recent = refresh_seconds(), lease_seconds(), recent_seconds()
     scheduler = scheduler_class(
         timezone=zone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -156,6 +210,8 @@ def build_scheduler(jobs: Jobs, scheduler_class):
         id="refresh",
         next_run_time=datetime.now(zone),
     )
+    if recent > 0:
+        scheduler.add_job(jobs.run, "interval", args=["recent"], seconds=recent, id="recent")
     scheduler.add_job(
         jobs.run, "cron", args=["close_week"], day_of_week="mon", hour=0, minute=10, id="close_week"
     )

@@ -157,6 +157,8 @@ class CoverageState(db.Model):
     # judged so far (a slice of residents per refresh, in id order).
     full_labels: Mapped[list | None] = mapped_column(JSON)
     full_after: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # When the recent pass (coverage/recent.py) last looked for new visits.
+    recent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 __all__ = [

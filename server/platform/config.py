@@ -134,6 +134,8 @@ class Config:
         # The scheduler (server/jobs/): how often coverage is refreshed, and how long the
         # SQLite lease lasts before another scheduler may take over.
         self.COVERAGE_REFRESH_SECONDS = _env_int("ROUNDS_COVERAGE_REFRESH_SECONDS", 900)
+        # How often the recent pass judges the residents just synced (0: only the refresh).
+        self.COVERAGE_RECENT_SECONDS = _env_int("ROUNDS_COVERAGE_RECENT_SECONDS", 15)
         self.SCHEDULER_LEASE_SECONDS = _env_int("ROUNDS_SCHEDULER_LEASE_SECONDS", 60)
         # Days without a sync before a worker's phones raise an alert (server/alerts/).
         self.UNSYNCED_DAYS = _env_int("ROUNDS_UNSYNCED_DAYS", 3)

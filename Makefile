@@ -9,7 +9,7 @@ PORT ?= 5000
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.* pwa/package.json -type f 2>/dev/null)
 
 .PHONY: run install pwa test test-python test-sqlite test-postgres test-deploy test-pwa lint bench \
-	bench-load clean
+	bench-load bench-board clean
 
 run: install pwa
 	$(ROUNDS) db upgrade
@@ -68,6 +68,10 @@ bench: install pwa
 # 200 phones against gunicorn + PostgreSQL on loopback, about 5 minutes (docs/benchmarks.md).
 bench-load: install
 	$(BIN)/python -m bench.load_sync
+
+# How soon a synced visit shows on the board, 100,000 residents on PostgreSQL, about 20 minutes.
+bench-board: install
+	$(BIN)/python -m bench.board_lag
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist .pytest_cache

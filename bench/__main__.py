@@ -1,6 +1,7 @@
 """`make bench`: every benchmark in turn; each prints its own figures (docs/benchmarks.md).
 
-The 200-phone load test takes minutes of its own: `make bench-load`.
+The 200-phone load test and the board's lag after a sync take minutes of their own:
+`make bench-load`, `make bench-board`.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 
 bp = Blueprint("coverage", __name__)
 
@@ -252,7 +253,8 @@ def put_policies(body):
             "Some fields are not valid.",
             errors={
                 "residents": [
-                    f"No such resident: {key}" for key in sorted(map(str, wanted - known))
+                    coded(f"No such resident: {key}", "not_found", value=key)
+                    for key in sorted(map(str, wanted - known))
                 ]
             },
         )

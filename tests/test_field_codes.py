@@ -140,6 +140,26 @@ def test_nested_fields_keep_their_nesting(api):
     }
 
 
+def test_more_days_than_a_week_has_is_range_up_to_seven(api, admin):
+    policies = api.get("/coverage/policies", as_=admin).json
+    wanted = {**policies, "care_levels": [{"care_level": "full", "required": 8, "period": "week"}]}
+    answer = api._call("PUT", "/coverage/policies", json=wanted, as_=admin)
+    assert codes_of(answer) == {
+        "care_levels": {
+            "0": {
+                "required": [
+                    {
+                        "code": "range",
+                        "min": 0,
+                        "max": 7,
+                        "message": "A week has 7 days: at most 7.",
+                    }
+                ]
+            }
+        }
+    }
+
+
 def test_path_number_beyond_64_bits_is_range(api, supervisor_a):
     answer = api.post(f"/alerts/{2**70}/ack", json={}, as_=supervisor_a)
     assert codes_of(answer)["alert_id"][0] | {"message": ""} == {

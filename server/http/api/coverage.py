@@ -29,7 +29,8 @@ class RuleSchema(Schema):
     @validates_schema
     def _fits_the_period(self, data, **kwargs):
         if data.get("period", "week") == "week" and data.get("required", 0) > 7:
-            raise ValidationError({"required": ["A week has 7 days: at most 7."]})
+            message = coded("A week has 7 days: at most 7.", "range", min=0, max=7)
+            raise ValidationError({"required": [message]})
 
 
 class CareLevelRuleSchema(RuleSchema):

@@ -186,3 +186,33 @@ def test_the_storage_notice_is_one_dismissible_line_on_a_phone(browser, live_ser
     expect(page.locator(".hints")).to_be_attached()
     expect(page.locator(".notice.warn")).to_have_count(0)
     context.close()
+
+
+def test_a_rule_and_a_resident_are_refused_in_chinese_next_to_their_fields(browser, live_server):
+    context, page = new_staff_form(browser, live_server, "zh-CN", PHONE)
+    policies = live_server.get("/api/v1/coverage/policies").json()
+
+    # A week has 7 days: the default rule's days are refused next to them, nothing saved.
+    page.evaluate("() => { location.hash = '#/admin/policies'; }")
+    days = page.get_by_label("要求天数", exact=True).first
+    expect(days).to_have_attribute("required", "")
+    days.fill("8")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/coverage/policies")) as answer:
+        page.get_by_role("button", name="保存").click()
+    assert answer.value.status == 422
+    expect(days).to_be_focused()
+    error_id = days.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_have_text("⚠ 须在 0 到 7 之间。")
+    shot(page, "policies-form-errors-zh-CN-phone")
+    assert live_server.get("/api/v1/coverage/policies").json() == policies
+
+    # A resident without a name is stopped before the server, the same way.
+    page.evaluate("() => { location.hash = '#/admin/residents/new'; }")
+    name = page.get_by_label("姓名", exact=True)
+    expect(name).to_have_attribute("required", "")
+    page.get_by_role("button", name="保存").click()
+    expect(name).to_be_focused()
+    expect(name).to_have_attribute("aria-invalid", "true")
+    error_id = name.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_have_text("⚠ 此项必填。")
+    context.close()

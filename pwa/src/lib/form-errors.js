@@ -2,7 +2,7 @@
 // one line on top. The server sends each reason as a code with its parameters (`codes`, in
 // the shape of `errors`, see docs/api-contract.md); a code this app does not know is shown
 // in the server's own words.
-import { h, append } from './dom.js';
+import { h, append, uid } from './dom.js';
 import { t, lang } from './i18n/index.js';
 
 /** {"a": {"0": {"b": [...]}}} → {"a.0.b": [...]}: leaves are lists (or a lone value). */
@@ -114,28 +114,31 @@ export function formErrors({ controls = {}, top, general = (err) => err?.message
     if (!err) return;
     const messages = typeof err === 'object' ? fieldMessages(err) : {};
     const elsewhere = [];
-    const placed = [];
+    const byControl = new Map(); // a list's items and their list share one control
     for (const [path, words] of Object.entries(messages)) {
       const found = controlFor(controls, path);
-      if (!found || !words.length) {
-        elsewhere.push(...words);
-        continue;
-      }
-      const id = `${found.control.id || (found.control.id = `fe-${path.replace(/\W/g, '-')}`)}-error`;
-      const note = h('p', { class: 'error field-error', id }, '⚠ ', words.join(' '));
-      if (found.control.tagName === 'FIELDSET') found.control.append(note);
-      else found.control.after(note);
+      if (!found) elsewhere.push(...words);
+      else byControl.set(found.control, [...(byControl.get(found.control) || []), ...words]);
+    }
+    const placed = [];
+    for (const [control, words] of byControl) {
+      if (!words.length) continue;
+      const id = `${control.id || (control.id = uid('fe'))}-error`;
+      const note = h('p', { class: 'error field-error', id }, '⚠ ', [...new Set(words)].join(' '));
+      if (control.tagName === 'FIELDSET') control.append(note);
+      else control.after(note);
       added.push(note);
-      mark(found.control, id);
-      placed.push(found.control);
+      mark(control, id);
+      placed.push(control);
     }
     if (top) {
-      const named = placed.length || elsewhere.length;
-      append(
-        top,
-        h('span', null, '⚠ ', named ? t('formErrors.summary') : general(err)),
-        elsewhere.length ? h('span', null, ' ', elsewhere.join(' ')) : null,
-      );
+      const reasons = elsewhere.join(' ');
+      const line = placed.length
+        ? [t('formErrors.summary'), reasons].filter(Boolean).join(' ')
+        : reasons
+          ? t('formErrors.refused', { reasons })
+          : general(err);
+      append(top, h('span', null, '⚠ ', line));
       if (!placed.length) top.scrollIntoView?.({ block: 'nearest' });
     }
     const first = placed.sort((a, b) =>

@@ -20,14 +20,15 @@ from datetime import timedelta
 
 import orjson
 from flask import Response, current_app, g, jsonify, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from server.http.fields import INT64_MAX
 from server.models import Device, utcnow
 from server.people.access import Scope
 from server.people.auth import device_for_token, why_refused
-from server.platform.errors import ApiError, Forbidden
+from server.platform.errors import ApiError, Forbidden, InvalidFields, field_messages
 from server.platform.extensions import db
+from server.platform.field_codes import coded, schema_codes
 
 SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -147,7 +148,7 @@ def _json_object() -> dict:
             422,
             "The body must be a JSON object.",
             title="Unprocessable Content",
-            errors={"_schema": ["Expected a JSON object."]},
+            errors={"_schema": [coded("Expected a JSON object.", "invalid")]},
         )
     return data
 
@@ -158,7 +159,7 @@ NUL_MESSAGE = "Text may not contain the NUL character."
 def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
     """Where a loaded body holds the NUL character, which PostgreSQL cannot store in text."""
     if isinstance(value, str):
-        return {path or "_schema": [NUL_MESSAGE]} if "\x00" in value else {}
+        return {path or "_schema": [coded(NUL_MESSAGE, "invalid")]} if "\x00" in value else {}
     items = (
         value.items()
         if isinstance(value, dict)
@@ -175,7 +176,7 @@ def _nul_errors(value, path: str = "") -> dict[str, list[str]]:
 def _path_errors(values: dict) -> dict[str, list[str]]:
     """Path numbers beyond 64 bits: Flask's int converter takes any length, no table can."""
     return {
-        name: [f"At most {INT64_MAX}."]
+        name: [coded(f"At most {INT64_MAX}.", "range", min=0, max=INT64_MAX)]
         for name, value in values.items()
         if isinstance(value, int) and not 0 <= value <= INT64_MAX
     }
@@ -197,6 +198,16 @@ def _query_args(list_keys: frozenset[str]) -> dict:
         key: values if key in list_keys else values[0]
         for key, values in request.args.to_dict(flat=False).items()
     }
+
+
+def _load(schema: Schema, data: dict, **kwargs) -> dict:
+    """The schema's load of `data`; a refusal names each field's causes as codes too."""
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as error:
+        raise InvalidFields(
+            field_messages(error.messages), codes=schema_codes(schema, error.messages, data)
+        ) from error
 
 
 def endpoint(
@@ -245,7 +256,7 @@ def endpoint(
             if errors:
                 raise ApiError(422, "Some fields are not valid.", errors=errors)
             if body_schema is not None:
-                kwargs["body"] = body_schema.load(_json_object(), partial=partial)
+                kwargs["body"] = _load(body_schema, _json_object(), partial=partial)
                 # A sync batch checks each record itself: one bad record must not block all.
                 errors = {} if items_checked_alone else _nul_errors(kwargs["body"])
                 if errors:
@@ -255,7 +266,7 @@ def endpoint(
                 errors = _nul_errors(given)  # PostgreSQL cannot compare text holding NUL
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
-                kwargs["query"] = query_schema.load(given)
+                kwargs["query"] = _load(query_schema, given)
             answer = _answer(view(*args, **kwargs))
             if seen:  # the handler returned: the mark joins what it committed, or goes alone
                 db.session.commit()

@@ -144,7 +144,23 @@ class ProblemSchema(Schema):
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "Each field's messages in English, nested as the body is"},
+    )
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={
+            "description": (
+                "Each field's causes, in the shape of `errors`: a list of {code, message, and"
+                " the code's parameters}, e.g. {code: length, min: 1, max: 120, message: ...}."
+                " Codes: required, unknown, invalid, number, date, email, length, range, one_of,"
+                " too_many, too_few, not_found, taken, weak_password (docs/api-contract.md)"
+            )
+        },
+    )
     code = fields.String(
         metadata={
             "description": "A stable name for the cause, e.g. device_revoked or session_expired"

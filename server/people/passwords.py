@@ -11,6 +11,7 @@ from __future__ import annotations
 from zxcvbn import zxcvbn
 
 from server.platform.errors import ApiError
+from server.platform.field_codes import coded
 
 # zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses, beyond an online attack and
 # a slow argon2 hash for long). The demo password "rounds-demo" scores 3.
@@ -30,7 +31,17 @@ class PasswordTooWeak(ApiError):
             + ": use a longer one, for example a few unrelated words."
         )
         chinese = "密码太容易被猜到：请使用更长的密码，例如几个不相关的词。"  # noqa: RUF001
-        super().__init__(422, english, title=WEAK_TITLE, errors={"password": [english, chinese]})
+        super().__init__(
+            422,
+            english,
+            title=WEAK_TITLE,
+            errors={
+                "password": [
+                    coded(english, "weak_password", hint=hint or None),
+                    coded(chinese, "weak_password", hint=hint or None),
+                ]
+            },
+        )
 
 
 def check_strength(password: str, *, username: str, display_name: str | None = None) -> None:

@@ -12,6 +12,7 @@ from server.people.auth import hash_password, revoke_user_devices
 from server.people.passwords import check_strength
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 
 AUDITED = ("username", "display_name", "role", "phone", "active", "unit_ids")
 
@@ -20,7 +21,10 @@ def _units(unit_ids: list[uuid.UUID]) -> list[Unit]:
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
     missing = set(unit_ids) - {unit.id for unit in units}
     if missing:
-        messages = [f"No such unit: {unit_id}" for unit_id in sorted(map(str, missing))]
+        messages = [
+            coded(f"No such unit: {unit_id}", "not_found", value=unit_id)
+            for unit_id in sorted(map(str, missing))
+        ]
         raise ApiError(422, "Some fields are not valid.", errors={"unit_ids": messages})
     return units
 
@@ -29,7 +33,9 @@ def create_user(actor: audit.Actor, fields: dict) -> User:
     fields = dict(fields)
     username = fields.pop("username").strip().lower()
     if db.session.scalar(select(User).where(User.username == username)):
-        raise ApiError(409, "This username is taken.", errors={"username": ["Already in use."]})
+        raise ApiError(
+            409, "This username is taken.", errors={"username": [coded("Already in use.", "taken")]}
+        )
     password = fields.pop("password")
     unit_ids = fields.pop("unit_ids", [])
     fields.setdefault("display_name", username)

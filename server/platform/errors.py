@@ -8,6 +8,8 @@ from flask import Flask, Response, json
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from server.platform.field_codes import message_codes, plain_messages
+
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://rounds.invalid/problems/"
@@ -25,12 +27,16 @@ class ApiError(Exception):
         errors: dict | None = None,
         headers: dict | None = None,
         code: str | None = None,
+        codes: dict | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.title = title
         self.errors = errors
+        # Each field's causes as codes (server/platform/field_codes.py); made from `errors`
+        # when not given.
+        self.codes = codes
         self.headers = headers or {}
         # A stable name for the cause, for clients that act on it or say it in their language.
         self.code = code
@@ -51,6 +57,18 @@ class Conflict(ApiError):
         super().__init__(409, detail, errors=errors)
 
 
+INVALID_FIELDS = "Some fields are missing or not valid."
+
+
+class InvalidFields(ApiError):
+    """A 422 naming fields: `errors` in English, `codes` for the client to say them."""
+
+    def __init__(
+        self, errors: dict, *, codes: dict | None = None, detail: str = INVALID_FIELDS
+    ) -> None:
+        super().__init__(422, detail, title="Unprocessable Content", errors=errors, codes=codes)
+
+
 def _slug(title: str) -> str:
     return title.lower().replace(" ", "-").replace("'", "")
 
@@ -63,6 +81,7 @@ def problem(
     errors: dict | None = None,
     headers: dict | None = None,
     code: str | None = None,
+    codes: dict | None = None,
 ) -> Response:
     from werkzeug.http import HTTP_STATUS_CODES
 
@@ -76,7 +95,8 @@ def problem(
     if code:
         body["code"] = code
     if errors:
-        body["errors"] = errors
+        body["errors"] = plain_messages(errors)
+        body["codes"] = codes if codes is not None else message_codes(errors)
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -103,15 +123,16 @@ def register_error_handlers(app: Flask) -> None:
             errors=error.errors,
             headers=error.headers,
             code=error.code,
+            codes=error.codes,
         )
 
     @app.errorhandler(ValidationError)
     def on_validation_error(error: ValidationError) -> Response:
         return problem(
             422,
-            "Some fields are missing or not valid.",
+            INVALID_FIELDS,
             title="Unprocessable Content",
-            errors=_field_messages(error.messages),
+            errors=field_messages(error.messages),
         )
 
     @app.errorhandler(HTTPException)
@@ -141,7 +162,7 @@ def _abandon_transaction() -> None:
     db.session.rollback()
 
 
-def _field_messages(messages) -> dict:
+def field_messages(messages) -> dict:
     """Marshmallow nests messages by field; keep that shape but make sure it is a dict."""
     if isinstance(messages, dict):
         return messages

@@ -22,6 +22,7 @@ from server.people import audit
 from server.people.access import Scope
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 from server.roster.changes import next_change_number
 from server.roster.residents import new_qr_token
 
@@ -175,7 +176,7 @@ def residents_for_labels(
         raise ApiError(
             422,
             "Choose a unit or some residents.",
-            errors={"unit_id": ["Give unit_id or resident_id."]},
+            errors={"unit_id": [coded("Give unit_id or resident_id.", "required")]},
         )
     chosen: dict[uuid.UUID, Resident] = {}
     if unit_id is not None:

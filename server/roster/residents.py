@@ -15,6 +15,7 @@ from server.models import Resident, ResidentToken, RosterRemoval, Unit, utcnow
 from server.people import audit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 from server.roster.changes import next_change_number
 
 AUDITED = (
@@ -52,7 +53,11 @@ def token_fingerprint(token: str) -> str:
 def _require_unit(unit_id: uuid.UUID) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise ApiError(422, "Some fields are not valid.", errors={"unit_id": ["No such unit."]})
+        raise ApiError(
+            422,
+            "Some fields are not valid.",
+            errors={"unit_id": [coded("No such unit.", "not_found")]},
+        )
     return unit
 
 
@@ -69,7 +74,15 @@ def _require_care_level(fields: dict) -> None:
         raise ApiError(
             422,
             "Some fields are not valid.",
-            errors={"care_level": [f"Not a care level the coverage rules define ({choices})."]},
+            errors={
+                "care_level": [
+                    coded(
+                        f"Not a care level the coverage rules define ({choices}).",
+                        "one_of",
+                        choices=sorted(defined),
+                    )
+                ]
+            },
         )
 
 

@@ -8,6 +8,7 @@ from server.models import Unit
 from server.people import audit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 from server.roster.changes import next_change_number
 
 AUDITED = ("name", "kind")
@@ -17,7 +18,9 @@ def _require_free_name(name: str, unit: Unit | None = None) -> None:
     existing = db.session.scalar(select(Unit).where(Unit.name == name))
     if existing is not None and existing is not unit:
         raise ApiError(
-            409, "A unit with this name exists already.", errors={"name": ["Already in use."]}
+            409,
+            "A unit with this name exists already.",
+            errors={"name": [coded("Already in use.", "taken")]},
         )
 
 

@@ -42,6 +42,7 @@ export async function request(path, { method = 'GET', body, token, timeoutMs = 1
       Number.isFinite(ra) && ra > 0 ? ra : null,
     );
     if (data?.errors) err.errors = data.errors;
+    if (data?.codes) err.codes = data.codes; // the same reasons as codes: lib/form-errors.js
     throw err;
   }
   return data;

@@ -53,18 +53,24 @@ export function clear(el) {
 let seq = 0;
 export const uid = (p = 'f') => `${p}${++seq}`;
 
-/** A labelled form field: label + control (+ optional hint and error), ids wired for a11y. */
-export function field(label, control, { hint, error } = {}) {
+/**
+ * A labelled form field: label + control (+ optional hint and error), ids wired for a11y.
+ * `required` marks the label with a visible * (drawn by the style sheet, so that it is no part
+ * of the field's name; requiredLegend() in lib/form-errors.js explains it) and sets the
+ * control's `required`.
+ */
+export function field(label, control, { hint, error, required } = {}) {
   const id = control.id || (control.id = uid());
   const hintId = hint ? `${id}-hint` : null;
   const errId = error ? `${id}-err` : null;
   const described = [hintId, errId].filter(Boolean).join(' ');
   if (described) control.setAttribute('aria-describedby', described);
   if (error) control.setAttribute('aria-invalid', 'true');
+  if (required) control.required = true;
   return h(
     'div',
     { class: `field${error ? ' has-error' : ''}` },
-    h('label', { for: id }, label),
+    h('label', { for: id, class: required ? 'required' : null }, label),
     hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
     control,
     error ? h('p', { class: 'error', id: errId, role: 'alert' }, '⚠ ', error) : null,

@@ -3,6 +3,7 @@
 import { h, clear, field } from '../lib/dom.js';
 import { t } from '../lib/i18n/index.js';
 import { request, fetchBlob, ApiError } from '../lib/api.js';
+import { fieldMessages } from '../lib/form-errors.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
 import { session } from '../state/index.js';
 
@@ -24,12 +25,13 @@ export function errorText(err) {
   if (s === 401) return t('office.loginAgain');
   if (s === 403) return t('office.forbidden');
   if (s === 404) return t('office.notFound');
-  const fields = err?.errors
-    ? Object.entries(err.errors)
-        .map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`)
-        .join('; ')
-    : '';
-  return t('office.failed', { detail: [err?.message, fields].filter(Boolean).join(' — ') });
+  if (err?.errors) {
+    const fields = Object.entries(fieldMessages(err))
+      .map(([k, words]) => `${k}: ${words.join(' ')}`)
+      .join('; ');
+    return `${t('formErrors.summary')} ${fields}`;
+  }
+  return t('office.failed', { detail: err?.message || '' });
 }
 
 /** An alert line that says what went wrong (empty when all is well). */

@@ -17,6 +17,7 @@ from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 
 bp = Blueprint("coverage", __name__)
 
@@ -28,7 +29,8 @@ class RuleSchema(Schema):
     @validates_schema
     def _fits_the_period(self, data, **kwargs):
         if data.get("period", "week") == "week" and data.get("required", 0) > 7:
-            raise ValidationError({"required": ["A week has 7 days: at most 7."]})
+            message = coded("A week has 7 days: at most 7.", "range", min=0, max=7)
+            raise ValidationError({"required": [message]})
 
 
 class CareLevelRuleSchema(RuleSchema):
@@ -252,7 +254,8 @@ def put_policies(body):
             "Some fields are not valid.",
             errors={
                 "residents": [
-                    f"No such resident: {key}" for key in sorted(map(str, wanted - known))
+                    coded(f"No such resident: {key}", "not_found", value=key)
+                    for key in sorted(map(str, wanted - known))
                 ]
             },
         )

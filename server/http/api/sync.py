@@ -11,6 +11,7 @@ from server.models import utcnow
 from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 from server.roster import pull
 from server.visits import ingest
 from server.visits.schemas import SyncAnswerSchema, SyncRequestSchema
@@ -33,7 +34,7 @@ def sync_view(body):
         raise ApiError(
             413,
             f"At most {limit} visits per request: split the batch.",
-            errors={"visits": [f"At most {limit} per request."]},
+            errors={"visits": [coded(f"At most {limit} per request.", "too_many", max=limit)]},
         )
     now = utcnow()
     context = ingest.SyncContext(

@@ -1,8 +1,18 @@
 // Administration: residents (add, edit, discharge, care level, home location), units, staff
 // (create, units, reset password, deactivate), coverage policies, label sheets.
-import { h, field } from '../../lib/dom.js';
+import { h, field, append } from '../../lib/dom.js';
 import { careLevelName, t } from '../../lib/i18n/index.js';
-import { client, screen, table, pager, unitSelect, problemLine, openPrintable } from '../ui.js';
+import { formErrors, requiredLegend } from '../../lib/form-errors.js';
+import {
+  client,
+  screen,
+  table,
+  pager,
+  unitSelect,
+  problemLine,
+  openPrintable,
+  errorText,
+} from '../ui.js';
 import { session } from '../../state/index.js';
 
 const TABS = ['residents', 'units', 'staff', 'policies'];
@@ -37,6 +47,8 @@ export function adminView(app, [tab = 'residents', id]) {
   };
 }
 
+/** What the form says of a field left empty before asking the server. */
+const REQUIRED = { code: 'required' };
 const input = (value, props = {}) => h('input', { type: 'text', value: value ?? '', ...props });
 const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
 /** The residents tab's filters, kept while the app stays open. */
@@ -226,6 +238,11 @@ function residentForm(app, api, view, { units, levels }, resident) {
   fields.sex.value = values.sex || '';
   fields.status.value = values.status || 'active';
   const msg = problemLine();
+  const errors = formErrors({
+    controls: { ...fields, unit_id: fields.unit },
+    top: msg.el,
+    general: errorText,
+  });
   view.el.querySelector('h1').textContent = resident
     ? t('admin.editResident', { name: resident.name })
     : t('admin.addResident');
@@ -234,9 +251,10 @@ function residentForm(app, api, view, { units, levels }, resident) {
       'form',
       {
         class: 'admin-form',
+        novalidate: true,
         onsubmit: async (e) => {
           e.preventDefault();
-          if (!fields.name.value.trim()) return msg.show(t('admin.needPersonName'));
+          if (!fields.name.value.trim()) return errors.show({ codes: { name: [REQUIRED] } });
           const body = {
             name: fields.name.value.trim(),
             unit_id: fields.unit.value,
@@ -259,12 +277,14 @@ function residentForm(app, api, view, { units, levels }, resident) {
             app.toast(t('admin.saved', { name: saved.name }));
             app.go(`resident/${saved.id}`);
           } catch (err) {
-            msg.show(err);
+            errors.show(err);
           }
         },
       },
-      field(t('admin.personName'), fields.name),
-      field(t('office.unit'), fields.unit),
+      msg.el,
+      requiredLegend(),
+      field(t('admin.personName'), fields.name, { required: true }),
+      field(t('office.unit'), fields.unit, { required: true }),
       field(t('admin.sex'), fields.sex),
       field(t('admin.birthYear'), fields.birth_year),
       field(t('admin.room'), fields.room),
@@ -283,7 +303,6 @@ function residentForm(app, api, view, { units, levels }, resident) {
         ),
       ),
       resident ? field(t('admin.status'), fields.status, { hint: t('admin.statusHint') }) : null,
-      msg.el,
       h(
         'div',
         { class: 'row actions' },
@@ -305,6 +324,8 @@ async function unitsTab(app, api, view, id, fresh) {
     h('option', { value: 'area' }, t('admin.kind.area')),
   );
   const msg = problemLine();
+  const errors = formErrors({ controls: { name, kind }, top: msg.el, general: errorText });
+  const renameErrors = formErrors({ top: msg.el, general: errorText });
   const rename = (u) => async () => {
     const n = prompt(t('admin.renamePrompt', { name: u.name }), u.name);
     if (!n || !n.trim() || n.trim() === u.name) return;
@@ -312,7 +333,7 @@ async function unitsTab(app, api, view, id, fresh) {
       await api.send('PATCH', `/api/v1/units/${u.id}`, { name: n.trim(), kind: u.kind });
       view.reload();
     } catch (err) {
-      msg.show(err);
+      renameErrors.show(err);
     }
   };
   view.body.replaceChildren(
@@ -343,14 +364,17 @@ async function unitsTab(app, api, view, id, fresh) {
     admin
       ? h('h2', null, t('admin.addUnit'))
       : h('p', { class: 'note' }, t('admin.unitsAdminOnly')),
+    admin && requiredLegend(),
+    msg.el,
     admin &&
       h(
         'form',
         {
           class: 'row',
+          novalidate: true,
           onsubmit: async (e) => {
             e.preventDefault();
-            if (!name.value.trim()) return msg.show(t('admin.needName'));
+            if (!name.value.trim()) return errors.show({ codes: { name: [REQUIRED] } });
             try {
               await api.send('POST', '/api/v1/units', {
                 name: name.value.trim(),
@@ -359,15 +383,14 @@ async function unitsTab(app, api, view, id, fresh) {
               app.toast(t('admin.saved', { name: name.value.trim() }));
               view.reload();
             } catch (err) {
-              msg.show(err);
+              errors.show(err);
             }
           },
         },
-        field(t('admin.name'), name),
-        field(t('admin.kind'), kind),
+        field(t('admin.name'), name, { required: true }),
+        field(t('admin.kind'), kind, { required: true }),
         h('button', { type: 'submit', class: 'btn' }, t('admin.addUnit')),
       ),
-    msg.el,
   );
 }
 
@@ -406,6 +429,12 @@ async function staffTab(app, api, view, id, fresh) {
     };
     fields.role.value = user?.role || 'worker';
     const chosen = new Set(user?.unit_ids || []);
+    const unitBox = h('fieldset', null, h('legend', null, t('admin.units')));
+    const errors = formErrors({
+      controls: { ...fields, unit_ids: unitBox },
+      top: msg.el,
+      general: errorText,
+    });
     view.el.querySelector('h1').textContent = user
       ? user.display_name || user.username
       : t('admin.addStaff');
@@ -414,6 +443,7 @@ async function staffTab(app, api, view, id, fresh) {
         'form',
         {
           class: 'admin-form',
+          novalidate: true,
           onsubmit: async (e) => {
             e.preventDefault();
             const body = {
@@ -436,18 +466,18 @@ async function staffTab(app, api, view, id, fresh) {
               );
               app.go('admin/staff');
             } catch (err) {
-              msg.show(err);
+              errors.show(err);
             }
           },
         },
-        field(t('login.username'), fields.username),
-        field(t('admin.displayName'), fields.display_name),
+        msg.el,
+        requiredLegend(),
+        field(t('login.username'), fields.username, { required: !user }),
+        field(t('admin.displayName'), fields.display_name, { required: true }),
         field(t('admin.phone'), fields.phone),
-        field(t('admin.role'), fields.role),
-        h(
-          'fieldset',
-          null,
-          h('legend', null, t('admin.units')),
+        field(t('admin.role'), fields.role, { required: true }),
+        append(
+          unitBox,
           units.map((x) =>
             h(
               'div',
@@ -467,13 +497,13 @@ async function staffTab(app, api, view, id, fresh) {
         ),
         field(user ? t('admin.resetPassword') : t('login.password'), fields.password, {
           hint: user ? t('admin.resetHint') : null,
+          required: !user,
         }),
         h(
           'div',
           { class: 'check' },
           h('label', null, fields.active, h('span', null, t('admin.active'))),
         ),
-        msg.el,
         h(
           'div',
           { class: 'row actions' },
@@ -530,6 +560,8 @@ async function policiesTab(app, api, view, id, fresh) {
   const policies = await fresh(api.get('/api/v1/coverage/policies'));
   const msg = problemLine();
   const admin = session.isAdmin();
+  const controls = {};
+  const errors = formErrors({ controls, top: msg.el, general: errorText });
   const rule = (r, extra) => {
     const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
     const per = h(
@@ -550,9 +582,9 @@ async function policiesTab(app, api, view, id, fresh) {
         h(
           'div',
           { class: 'row policy' },
-          field(t('admin.careLevel'), l.extra),
-          field(t('admin.required'), l.req),
-          field(t('admin.period'), l.per),
+          field(t('admin.careLevel'), l.extra, { required: true }),
+          field(t('admin.required'), l.req, { required: true }),
+          field(t('admin.period'), l.per, { required: true }),
           h(
             'button',
             {
@@ -575,25 +607,36 @@ async function policiesTab(app, api, view, id, fresh) {
       'form',
       {
         class: 'admin-form',
+        novalidate: true,
         onsubmit: async (e) => {
           e.preventDefault();
+          const sent = levels.filter((l) => l.extra.value.trim());
           const body = {
             default: def.read(),
-            care_levels: levels
-              .filter((l) => l.extra.value.trim())
-              .map((l) => ({ care_level: l.extra.value.trim(), ...l.read() })),
+            care_levels: sent.map((l) => ({ care_level: l.extra.value.trim(), ...l.read() })),
             residents: policies.residents,
           };
+          // The server names a rule by its place in what was sent.
+          Object.assign(controls, { 'default.required': def.req, 'default.period': def.per });
+          sent.forEach((l, i) =>
+            Object.assign(controls, {
+              [`care_levels.${i}.care_level`]: l.extra,
+              [`care_levels.${i}.required`]: l.req,
+              [`care_levels.${i}.period`]: l.per,
+            }),
+          );
           try {
             await api.send('PUT', '/api/v1/coverage/policies', body);
             app.toast(t('admin.policiesSaved'));
             view.reload();
           } catch (err) {
-            msg.show(err);
+            errors.show(err);
           }
         },
       },
       h('p', { class: 'note' }, t('admin.policiesIntro')),
+      msg.el,
+      admin ? requiredLegend() : null,
       h(
         'fieldset',
         { disabled: !admin },
@@ -601,8 +644,8 @@ async function policiesTab(app, api, view, id, fresh) {
         h(
           'div',
           { class: 'row' },
-          field(t('admin.required'), def.req),
-          field(t('admin.period'), def.per),
+          field(t('admin.required'), def.req, { required: true }),
+          field(t('admin.period'), def.per, { required: true }),
         ),
       ),
       h(
@@ -624,7 +667,6 @@ async function policiesTab(app, api, view, id, fresh) {
         ),
       ),
       h('p', { class: 'note' }, t('admin.residentRules', { n: policies.residents.length })),
-      msg.el,
       admin
         ? h('button', { type: 'submit', class: 'btn big' }, t('admin.save'))
         : h('p', { class: 'note' }, t('admin.adminOnly')),

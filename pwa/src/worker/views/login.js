@@ -1,5 +1,6 @@
 // Log in once while online; later opens go straight to the roster.
 import { h, field } from '../../lib/dom.js';
+import { formErrors, requiredLegend } from '../../lib/form-errors.js';
 import { t } from '../../lib/i18n/index.js';
 import { session, status } from '../../state/index.js';
 
@@ -21,11 +22,20 @@ export function loginView(app) {
     required: true,
   });
   const msg = h('p', { class: 'error', role: 'alert' });
+  const errors = formErrors({ controls: { username: user, password: pass }, top: msg });
   const submit = h('button', { type: 'submit', class: 'btn big' }, t('login.submit'));
 
   async function onsubmit(e) {
     e.preventDefault();
-    msg.textContent = '';
+    errors.clear();
+    const empty = [
+      ['username', user.value.trim()],
+      ['password', pass.value],
+    ].filter(([, v]) => !v);
+    if (empty.length) {
+      errors.show({ codes: Object.fromEntries(empty.map(([k]) => [k, [{ code: 'required' }]])) });
+      return;
+    }
     if (!navigator.onLine) {
       msg.textContent = `⚠ ${t('login.needOnline')}`;
       return;
@@ -36,17 +46,19 @@ export function loginView(app) {
       await app.login(user.value.trim(), pass.value);
     } catch (err) {
       const status = err?.status;
-      msg.textContent = `⚠ ${
-        status === 401
-          ? t('login.wrong')
-          : status === 429
-            ? t('login.tooMany', { s: err.retryAfter || 60 })
-            : status === 409
-              ? err.message
-              : status === 0
-                ? t('login.needOnline')
-                : t('login.failed', { detail: err?.message || '' })
-      }`;
+      if (status === 422 && err.errors) errors.show(err);
+      else
+        msg.textContent = `⚠ ${
+          status === 401
+            ? t('login.wrong')
+            : status === 429
+              ? t('login.tooMany', { s: err.retryAfter || 60 })
+              : status === 409
+                ? err.message
+                : status === 0
+                  ? t('login.needOnline')
+                  : t('login.failed', { detail: err?.message || '' })
+        }`;
       submit.disabled = false;
       submit.textContent = t('login.submit');
     }
@@ -62,8 +74,9 @@ export function loginView(app) {
     h(
       'form',
       { onsubmit, novalidate: true },
-      field(t('login.username'), user),
-      field(t('login.password'), pass),
+      requiredLegend(),
+      field(t('login.username'), user, { required: true }),
+      field(t('login.password'), pass, { required: true }),
       msg,
       submit,
     ),

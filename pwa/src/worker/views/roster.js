@@ -46,7 +46,8 @@ export function rosterView(app) {
   io?.observe(sentinel);
 
   const hints = h('div', { class: 'hints' });
-  // A hint is one line with a close button; closed, it stays closed (prefs.dismiss).
+  // A hint is one line with a close button (a ✕ named "OK, got it", so the words keep the
+  // line on a 390 px phone); closed, it stays closed (prefs.dismiss).
   const hint = (key, text, cls) => {
     if (prefs.isDismissed(key)) return;
     const box = h(
@@ -58,12 +59,14 @@ export function rosterView(app) {
         {
           type: 'button',
           class: 'btn small secondary notice-close',
+          'aria-label': t('common.understood'),
+          title: t('common.understood'),
           onclick: () => {
             prefs.dismiss(key);
             box.remove();
           },
         },
-        t('common.understood'),
+        icon('✕'),
       ),
     );
     hints.append(box);

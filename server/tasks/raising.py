@@ -76,6 +76,9 @@ def raise_from_visits(
 ) -> list[uuid.UUID]:
     """Raise the tasks of these newly created visits' findings; answer the new tasks' ids.
 
+    Only the transaction that created a visit raises its tasks, so their ids are new: a
+    visit resent, even by a racing request, is a duplicate and raises nothing.
+
     `visit_rows` are the visits as stored (server/visits/ingest.py's rows: `obs_living`,
     `follow_up`, `worker_id`, `visit_date`…)."""
     raised = [(visit, finding) for visit in visit_rows for finding in findings_of(visit)]
@@ -100,9 +103,20 @@ def raise_from_visits(
         events.append(_created_row(task, device_id))
     tasks.sort(key=lambda row: row["id"])
     events.sort(key=lambda row: row["id"])
-    inserted = _insert_ignoring_duplicates(Task, tasks)
-    _insert_ignoring_duplicates(TaskEvent, [e for e in events if e["task_id"] in inserted])
-    return sorted(inserted)
+    _insert_new(Task, tasks)
+    _insert_new(TaskEvent, events)
+    return [task["id"] for task in tasks]
+
+
+def _insert_new(model, rows: list[dict]) -> None:
+    """Rows whose ids no other transaction can hold (their visits are new in this one).
+
+    On PostgreSQL as one JSON parameter, as visits go; on SQLite one plain executemany, which
+    without RETURNING takes the driver's fast path."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        _insert_ignoring_duplicates(model, rows)
+        return
+    db.session.execute(model.__table__.insert(), rows)
 
 
 def _task_row(visit: dict, finding: str, rule, assignee, now: datetime, number: int) -> dict:

@@ -12,13 +12,10 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
-
-from server.models import Task, TaskEvent, User, user_units, utcnow
-from server.models.core import SUPERVISOR
+from server.models import Task, TaskEvent, utcnow
 from server.platform.extensions import db
 from server.roster.changes import next_change_number
-from server.tasks.records import created_event_id
+from server.tasks.records import created_event_id, first_supervisors
 from server.tasks.rules import enabled_rules
 from server.visits.ingest import _insert_ignoring_duplicates, canonical_hash
 
@@ -31,18 +28,6 @@ TITLES = {
     "unsatisfied": "老人不满意 Resident unsatisfied",
     "follow_up": "需要跟进 Follow-up asked for",
 }
-
-_users = User.__table__
-_SUPERVISORS = (
-    select(user_units.c.unit_id, _users.c.id)
-    .join(_users, _users.c.id == user_units.c.user_id)
-    .where(
-        user_units.c.unit_id.in_(bindparam("units", expanding=True)),
-        _users.c.role == SUPERVISOR,
-        _users.c.active.is_(True),
-    )
-    .order_by(_users.c.display_name, _users.c.id)
-)
 
 
 def task_id_for(visit_id: uuid.UUID, finding: str) -> uuid.UUID:
@@ -59,16 +44,6 @@ def findings_of(visit: dict) -> list[str]:
     if visit["follow_up"]:
         found.append("follow_up")
     return found
-
-
-def first_supervisors(unit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-    """Each unit's first supervisor by name (units without one are absent)."""
-    units = sorted(set(unit_ids))
-    first: dict[uuid.UUID, uuid.UUID] = {}
-    if units:
-        for unit_id, user_id in db.session.execute(_SUPERVISORS, {"units": units}):
-            first.setdefault(unit_id, user_id)
-    return first
 
 
 def raise_from_visits(

@@ -16,12 +16,8 @@ from server.tasks.records import NewTask, TaskProblem, TaskTaken, apply_event, c
 
 
 def _new(resident: dict, **fields) -> NewTask:
-    return NewTask(
-        resident_id=uuid.UUID(resident["id"]),
-        title="Call the son",
-        due_on=date.today() + timedelta(days=3),
-        **fields,
-    )
+    values = {"title": "Call the son", "due_on": date.today() + timedelta(days=3), **fields}
+    return NewTask(resident_id=uuid.UUID(resident["id"]), **values)
 
 
 def _now() -> datetime:

@@ -108,8 +108,16 @@ def subscribe(api, person, endpoint: str, browser: Browser):
     )
 
 
-def urgent_step(app, moment: str) -> dict:
-    run = Jobs(app, "test").run("urgent", at(moment))
+@pytest.fixture
+def jobs(app):
+    """One scheduler's steps: on PostgreSQL its lease is a lock its own connection holds."""
+    steps = Jobs(app, "test")
+    yield steps
+    steps.release()
+
+
+def urgent_step(jobs: Jobs, moment: str) -> dict:
+    run = jobs.run("urgent", at(moment))
     assert run is not None and run.status == "ok", run and run.error
     return run.result
 
@@ -144,14 +152,14 @@ def test_unsubscribing_forgets_the_browser(api, vapid, supervisor_a):
 
 
 def test_urgent_task_is_pushed_to_the_supervisors_browser_signed_and_encrypted(
-    app, api, vapid, service, home, worker_a, supervisor_a, ward_b
+    app, jobs, api, vapid, service, home, worker_a, supervisor_a, ward_b
 ):
     browser = Browser()
     assert subscribe(api, supervisor_a, service.url("/send/a"), browser).status_code == 201
     other = make_person(api, "supervisor.b", "supervisor", [ward_b])
     subscribe(api, other, service.url("/send/b"), Browser())
     task_id = make_task(worker_a, home, due_on="2026-11-30", priority="urgent", title="Fell")
-    result = urgent_step(app, "2026-11-20T09:01+08:00")
+    result = urgent_step(jobs, "2026-11-20T09:01+08:00")
     assert result["push"]["sent"] == 1
     [request] = service.requests
     assert request["path"] == "/send/a"
@@ -164,28 +172,28 @@ def test_urgent_task_is_pushed_to_the_supervisors_browser_signed_and_encrypted(
     assert message["body"] == "Fell"
     assert "王桂英" in message["title"]
     assert message["url"] == f"/#/tasks/{task_id}"
-    urgent_step(app, "2026-11-20T09:02+08:00")
+    urgent_step(jobs, "2026-11-20T09:02+08:00")
     assert len(service.requests) == 1  # told once
 
 
 def test_a_browser_the_push_service_forgot_is_deleted(
-    app, api, vapid, service, home, worker_a, supervisor_a
+    app, jobs, api, vapid, service, home, worker_a, supervisor_a
 ):
     subscribe(api, supervisor_a, service.url("/send/gone"), Browser())
     service.status = 410
     make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
-    assert urgent_step(app, "2026-11-20T09:01+08:00")["push"]["gone"] == 1
+    assert urgent_step(jobs, "2026-11-20T09:01+08:00")["push"]["gone"] == 1
     assert len(service.requests) == 1
     assert db.session.scalars(select(PushSubscription)).all() == []
 
 
 def test_a_failing_push_service_is_counted_and_the_step_goes_on(
-    app, api, vapid, service, home, worker_a, supervisor_a
+    app, jobs, api, vapid, service, home, worker_a, supervisor_a
 ):
     subscribe(api, supervisor_a, service.url("/send/busy"), Browser())
     service.status = 503
     make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
-    assert urgent_step(app, "2026-11-20T09:01+08:00")["push"]["failed"] == 1
+    assert urgent_step(jobs, "2026-11-20T09:01+08:00")["push"]["failed"] == 1
     db.session.expire_all()
     [subscription] = db.session.scalars(select(PushSubscription)).all()
     assert subscription.failures == 1
@@ -193,10 +201,10 @@ def test_a_failing_push_service_is_counted_and_the_step_goes_on(
 
 
 def test_without_vapid_keys_nothing_is_pushed(
-    app, api, vapid, service, home, worker_a, supervisor_a
+    app, jobs, api, vapid, service, home, worker_a, supervisor_a
 ):
     subscribe(api, supervisor_a, service.url("/send/a"), Browser())
     app.config.update(VAPID_PRIVATE_KEY=None, VAPID_SUBJECT=None)
     make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
-    assert urgent_step(app, "2026-11-20T09:01+08:00")["urgent"] == 1
+    assert urgent_step(jobs, "2026-11-20T09:01+08:00")["urgent"] == 1
     assert service.requests == []

@@ -1,5 +1,5 @@
-"""The scheduler's jobs and when they run: the recent pass every few seconds, the refresh every
-few minutes, close weeks and months, send the morning digest.
+"""The scheduler's jobs and when they run: the recent pass every few seconds, urgent tasks
+every minute, the refresh every few minutes, close weeks and months, send the morning digest.
 
 `rounds scheduler` runs APScheduler's BlockingScheduler in its own process (never inside
 create_app or a gunicorn worker: each would start its own). Every step acts only with the
@@ -37,6 +37,8 @@ KEEP_RECENT_RUNS = timedelta(days=2)
 # The jobs that write coverage results: never two at once (the recent pass and a refresh
 # would judge the same residents in two transactions).
 COVERAGE_JOBS = ("refresh", "recent", "close_week", "close_month")
+# The urgent step runs every minute or so: a day of its runs is enough to look back on.
+KEEP_URGENT_RUNS = timedelta(days=1)
 
 
 def refresh_seconds() -> int:
@@ -45,6 +47,10 @@ def refresh_seconds() -> int:
 
 def recent_seconds() -> int:
     return int(current_app.config["COVERAGE_RECENT_SECONDS"])
+
+
+def urgent_seconds() -> int:
+    return int(current_app.config["URGENT_CHECK_SECONDS"])
 
 
 def refresh_job(now: datetime) -> dict:
@@ -66,6 +72,23 @@ def refresh_job(now: datetime) -> dict:
     db.session.execute(
         delete(JobRun).where(JobRun.job == "recent", JobRun.started_at < now - KEEP_RECENT_RUNS)
     )
+    db.session.execute(
+        delete(JobRun).where(JobRun.job == "urgent", JobRun.started_at < now - KEEP_URGENT_RUNS)
+    )
+    db.session.commit()
+    result["tasks"] = escalate_tasks(now)
+    return result
+
+
+def escalate_tasks(now: datetime) -> dict:
+    """Overdue and urgent task alerts raised and resolved, committed before any push goes
+    out (a push cannot be taken back), then the pushes' marks committed."""
+    from server.tasks.escalation import escalate
+    from server.tasks.push import push_urgent
+
+    result, notices = escalate(now)
+    db.session.commit()
+    result["push"] = push_urgent(notices)
     db.session.commit()
     return result
 
@@ -76,6 +99,19 @@ def recent_job(now: datetime) -> dict:
     result = refresh_recent(now)
     db.session.commit()
     return result
+
+
+def urgent_job(now: datetime) -> dict:
+    """The frequent light step: only the urgent tasks made since the last, alerted and pushed,
+    so a supervisor hears of one within minutes rather than at the next refresh."""
+    from server.tasks.escalation import raise_urgent
+    from server.tasks.push import push_urgent
+
+    notices = raise_urgent(now)
+    db.session.commit()
+    pushed = push_urgent(notices)
+    db.session.commit()
+    return {"urgent": len(notices), "push": pushed}
 
 
 def close_period_job(label: str, now: datetime) -> dict:
@@ -118,7 +154,7 @@ class Jobs:
         from server.platform.clock import today_in
 
         today = today_in(self.app.config["TIMEZONE"], now)
-        if name in ("refresh", "recent"):
+        if name in ("refresh", "recent", "urgent"):
             return None  # idempotent and frequent: the lease alone keeps it single
         if name == "close_week":
             return f"close:{Period.of('week', today).previous().label}"
@@ -146,6 +182,7 @@ class Jobs:
         work = {
             "refresh": refresh_job,
             "recent": recent_job,
+            "urgent": urgent_job,
             "digest": digest_job,
             "close_week": lambda at: close_job("week", at),
             "close_month": lambda at: close_job("month", at),
@@ -193,11 +230,12 @@ def _recent_work() -> bool:
 
 
 def build_scheduler(jobs: Jobs, scheduler_class):
-    """The recent pass every few seconds, refresh every few minutes; close weeks Monday 00:10
-    and months the 1st; digest 08:00."""
+    """The recent pass every few seconds, urgent tasks every minute, refresh every few
+    minutes; close weeks Monday 00:10 and months the 1st; digest 08:00."""
     with jobs.app.app_context():
         zone = ZoneInfo(jobs.app.config["TIMEZONE"])
-        interval, lease, recent = refresh_seconds(), lease_seconds(), recent_seconds()
+        interval, lease = refresh_seconds(), lease_seconds()
+        recent, urgent = recent_seconds(), urgent_seconds()
     scheduler = scheduler_class(
         timezone=zone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -212,6 +250,7 @@ def build_scheduler(jobs: Jobs, scheduler_class):
     )
     if recent > 0:
         scheduler.add_job(jobs.run, "interval", args=["recent"], seconds=recent, id="recent")
+    scheduler.add_job(jobs.run, "interval", args=["urgent"], seconds=urgent, id="urgent")
     scheduler.add_job(
         jobs.run, "cron", args=["close_week"], day_of_week="mon", hour=0, minute=10, id="close_week"
     )

@@ -28,6 +28,7 @@ def register_api(app: Flask) -> None:
         conflicts,
         coverage,
         exports,
+        push,
         qr,
         reports,
         residents,
@@ -53,6 +54,7 @@ def register_api(app: Flask) -> None:
         reports,
         exports,
         tasks,
+        push,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -89,9 +89,7 @@ def test_a_refresh_after_the_recent_pass_finds_it_all_judged(api, home, worker_a
     assert summary(home, WEEK) == judged == (2, 2, "met")
 
 
-def test_a_voided_visit_leaves_the_board_at_the_next_recent_pass(
-    api, home, worker_a, supervisor_a
-):
+def test_a_voided_visit_leaves_the_board_at_the_next_recent_pass(api, home, worker_a, supervisor_a):
     refresh(MONDAY)
     visit = sync_visit(api, worker_a, home, "2026-11-23T10:00+08:00")
     recent("2026-11-23T10:01+08:00")

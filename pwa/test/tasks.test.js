@@ -8,6 +8,7 @@ import * as tasks from '../src/sync/tasks.js';
 import * as vault from '../src/sync/vault.js';
 import { resetKeyring } from '../src/sync/keyring.js';
 import { db, setMeta } from '../src/sync/db.js';
+import * as draft from '../src/state/draft.js';
 import { resetDb, visit } from './helpers.js';
 import { fakeServer, residentsN } from './fakeserver.js';
 
@@ -217,5 +218,37 @@ describe('the local copy, before the server has answered', () => {
     expect(Object.keys(log).sort()).toEqual(['id', 'sealed', 'task_id']);
     expect((await tasks.task('a')).title).toBe('Ask about the fall');
     expect((await tasks.history('a'))[0].changes.note).toBe('Knee hurts');
+  });
+});
+
+describe('tasks during a visit', () => {
+  it('are saved with the visit, carry its id, and stay out of its payload', async () => {
+    await store.applyRoster({ tasks: [pulled('old')] });
+    draft.forget();
+    const v = draft.start({ id: 'r1', name: 'Resident 1' }, { kind: 'ward' });
+    draft.closeTask('old', '  Son called back  ', 'Task old');
+    const raised = draft.raiseTask(
+      { title: 'Refer to the doctor', priority: 'urgent', dueOn: '2026-11-24' },
+      { resident_name: 'Resident 1' },
+    );
+    expect(await outbox.counts()).toMatchObject({ total: 0 }); // nothing before "Save"
+    draft.change({ signature: draft.cleanSignature({ signer: 'none', reason: 'asleep' }) });
+    await draft.finish();
+
+    const items = await outbox.pendingItems();
+    expect(items.map((i) => i.type)).toEqual(['visit', 'task', 'task_event']);
+    const [saved, task, close] = items.map((i) => i.payload);
+    expect(Object.keys(saved)).not.toContain('tasks');
+    expect(Object.keys(saved)).not.toContain('task_events');
+    expect(task).toMatchObject({ id: raised.id, visit_id: v.id, resident_id: 'r1' });
+    expect(task.created_at).toBe(saved.checked_out_at);
+    expect(close).toMatchObject({
+      task_id: 'old',
+      kind: 'closed',
+      visit_id: v.id,
+      changes: { outcome: 'Son called back' },
+    });
+    expect(Object.keys(close)).not.toContain('extra');
+    expect((await tasks.openTasks()).map((t) => t.id)).toEqual([raised.id]);
   });
 });

@@ -77,11 +77,15 @@ export function dropTask(id) {
   keep();
 }
 
-/** Close an open task as done during this visit (outcome required); the event carries visit_id. */
-export function closeTask(taskId, outcome) {
+/**
+ * Close an open task as done during this visit (outcome required); the event carries visit_id,
+ * and the task's title for the check-and-save screen (`extra`, never sent).
+ */
+export function closeTask(taskId, outcome, title = '') {
   if (!draft || !outcome.trim()) return null;
   const event = tasks.newEvent(taskId, 'closed', { outcome: outcome.trim() }, draft.id);
   event.at = rfc3339(new Date());
+  event.extra = { title };
   draft.task_events = [...(draft.task_events || []).filter((e) => e.task_id !== taskId), event];
   keep();
   return event;
@@ -167,15 +171,15 @@ export function forget() {
 export async function finish() {
   const visit = toPayload(draft);
   visit.checked_out_at = rfc3339(new Date());
-  if (draft.fix_of) await outbox.replacePayload(draft.fix_of, visit);
-  else {
-    const rows = await tasks.rowsFor(
-      draft.tasks || [],
-      draft.task_events || [],
-      visit.checked_out_at,
-    );
-    await outbox.addVisit(visit, new Date(), rows);
-  }
+  const rows = await tasks.rowsFor(
+    draft.tasks || [],
+    draft.task_events || [],
+    visit.checked_out_at,
+  );
+  if (draft.fix_of) {
+    await outbox.replacePayload(draft.fix_of, visit);
+    if (rows.outbox.length) await tasks.saveRows(rows);
+  } else await outbox.addVisit(visit, new Date(), rows);
   draft = null;
   clearTimeout(keepTimer);
   await delMeta('draft');

@@ -143,7 +143,8 @@ export function newEvent(taskId, kind, changes = {}, visitId = null) {
 
 /**
  * The rows that put tasks and events in the outbox and events in the log, sealed (outside any
- * transaction: see sync/vault.js). Each task's `extra` gives its names for the screens.
+ * transaction: see sync/vault.js). A task's `extra` (its names for the screens) stays on its
+ * outbox row; an event's is dropped. Neither is sent.
  */
 export async function rowsFor(tasks, events, at, now = new Date()) {
   const stamped = (list) =>
@@ -152,7 +153,7 @@ export async function rowsFor(tasks, events, at, now = new Date()) {
       return { ...p, [key]: p[key] || at };
     });
   const ts = stamped(tasks.map(({ extra, ...p }) => p));
-  const es = stamped(events);
+  const es = stamped(events.map(({ extra, ...p }) => p));
   const boxed = [
     ...ts.map((p, i) => outbox.row('task', p, now, tasks[i].extra)),
     ...es.map((p) => outbox.row('task_event', p, now)),
@@ -172,17 +173,19 @@ export async function writeRows(rows) {
   await db.task_log.bulkAdd(rows.log);
 }
 
+/** Write rows made by rowsFor() in a transaction of their own. */
+export const saveRows = (rows) =>
+  db.transaction('rw', db.outbox, db.task_log, () => writeRows(rows));
+
 /** Make one event now (start, note, close, reschedule from the task's screen). */
 export async function addEvent(event, at, now = new Date()) {
-  const rows = await rowsFor([], [event], at, now);
-  await db.transaction('rw', db.outbox, db.task_log, () => writeRows(rows));
+  await saveRows(await rowsFor([], [event], at, now));
   return event.id;
 }
 
 /** Raise a task now, outside a visit. `extra`: {resident_name, unit_id, assignee_name}. */
 export async function addTask(payload, extra, at, now = new Date()) {
-  const rows = await rowsFor([{ ...payload, extra }], [], at, now);
-  await db.transaction('rw', db.outbox, db.task_log, () => writeRows(rows));
+  await saveRows(await rowsFor([{ ...payload, extra }], [], at, now));
   return payload.id;
 }
 

@@ -122,6 +122,15 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         'a',
         {
           class: 'navlink',
+          href: '#/tasks',
+          'aria-current': route === 'tasks' || route === 'task' ? 'page' : null,
+        },
+        t('nav.tasks'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
           href: '#/records',
           'aria-current': route === 'records' ? 'page' : null,
         },

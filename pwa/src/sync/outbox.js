@@ -65,17 +65,18 @@ export async function pendingItems() {
 }
 
 /**
- * An event on a task the server does not hold yet is refused as "not yet received": it stays
- * waiting and goes again with the next sync (docs/tasks.md), after its task.
+ * An event on a task the server does not hold yet, or a task raised in a visit it does not hold
+ * yet, is refused as "not yet received": it stays waiting and goes again with the next sync
+ * (docs/tasks.md), after what it refers to.
  */
 export function notYetReceived(item, result) {
   const keys = Object.keys(result.errors || {});
   return (
-    item.type === 'task_event' &&
+    (item.type === 'task_event' || item.type === 'task') &&
     result.status === 'rejected' &&
     keys.length === 1 &&
-    keys[0] === 'task_id' &&
-    (result.errors.task_id || []).every((m) => /not yet received/i.test(m))
+    (keys[0] === 'task_id' || keys[0] === 'visit_id') &&
+    (result.errors[keys[0]] || []).every((m) => /not yet received/i.test(m))
   );
 }
 

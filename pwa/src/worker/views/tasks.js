@@ -3,7 +3,7 @@
 // and start / add a note / close with an outcome / reschedule. All of it works offline: each
 // change is an event in the outbox (state/tasks.js). The list is plain DOM, one small row per
 // task, so 200 of them draw at once on a slow phone.
-import { h, field, icon } from '../../lib/dom.js';
+import { h, append, clear, field, icon } from '../../lib/dom.js';
 import { t, lang, fmtWhen } from '../../lib/i18n/index.js';
 import { today } from '../../lib/dates.js';
 import * as outbox from '../../sync/outbox.js';
@@ -161,7 +161,8 @@ export function taskView(app, [id]) {
   async function draw(focusHeading = false) {
     const task = await tasks.get(id);
     if (!task) {
-      body.replaceChildren(
+      append(
+        clear(body),
         h('h1', null, t('tasks.gone')),
         h('a', { class: 'btn', href: '#/tasks' }, t('tasks.back')),
       );
@@ -188,7 +189,8 @@ export function taskView(app, [id]) {
     if (task.details) facts.push([t('tasks.details'), task.details]);
     if (task.outcome) facts.push([t('tasks.outcome'), task.outcome]);
 
-    body.replaceChildren(
+    append(
+      clear(body),
       h('p', { class: 'sub' }, h('a', { href: '#/tasks' }, icon('←'), ' ', t('tasks.back'))),
       heading,
       h(

@@ -2,11 +2,11 @@
 // resident's open tasks (each can be closed as done during this visit, with its outcome), and
 // tasks raised by hand. Closes and new tasks ride with the draft and are saved with the visit
 // (state/draft.js): nothing reaches the outbox before "Save visit".
-import { h, field, choice, icon } from '../../lib/dom.js';
+import { h, append, clear, field, choice, icon } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { today, addDays } from '../../lib/dates.js';
 import * as outbox from '../../sync/outbox.js';
-import { draft, tasks, session } from '../../state/index.js';
+import { draft, tasks } from '../../state/index.js';
 import { dueText, priorityTag } from './tasks.js';
 
 const QUICK_TITLES = ['tasks.quick.familyCall', 'tasks.quick.doctor'];
@@ -27,17 +27,19 @@ export async function lastVisit(residentId, exceptId) {
   return candidates[0] || null;
 }
 
+const pair = (what, value) => t('tasks.last.finding', { what, value });
+
 /** What a visit found, as lines: concerns, follow-up, an unhappy rating, the notes. */
 export function findings(visit) {
   const lines = [];
   for (const key of ['living', 'emotional', 'physical'])
     if (visit.observations?.[key] === 'concern')
-      lines.push(`⚠ ${t(`visit.obs.${key}`)}: ${t('visit.concern')}`);
+      lines.push(`⚠ ${pair(t(`visit.obs.${key}`), t('visit.concern'))}`);
   if (visit.follow_up) lines.push(`⚠ ${t('visit.followUp')}`);
   if (visit.satisfaction === 'unsatisfied')
-    lines.push(`⚠ ${t('confirm.satisfaction')}: ${t('satisfaction.unsatisfied')}`);
+    lines.push(`⚠ ${pair(t('confirm.satisfaction'), t('satisfaction.unsatisfied'))}`);
   if (!lines.length) lines.push(`✓ ${t('tasks.last.noConcerns')}`);
-  if (visit.observations?.notes) lines.push(`${t('visit.notes')}: ${visit.observations.notes}`);
+  if (visit.observations?.notes) lines.push(pair(t('visit.notes'), visit.observations.notes));
   return lines;
 }
 
@@ -58,7 +60,8 @@ export function visitTasks(visit, resident, unit) {
       lastVisit(visit.resident_id, visit.id),
       tasks.forResident(visit.resident_id),
     ]);
-    last.replaceChildren(
+    append(
+      clear(last),
       h('h2', null, t('tasks.last.title')),
       before
         ? [
@@ -80,7 +83,8 @@ export function visitTasks(visit, resident, unit) {
 
   function draw(focus) {
     const closes = new Map(events().map((e) => [e.task_id, e]));
-    box.replaceChildren(
+    append(
+      clear(box),
       h('h2', null, t('tasks.open.title', { n: open.length })),
       open.length
         ? h(
@@ -130,7 +134,7 @@ export function visitTasks(visit, resident, unit) {
             'button',
             {
               type: 'button',
-              class: 'btn secondary',
+              class: 'btn secondary raise',
               ref: (b) => focus === 'raise' && queueMicrotask(() => b.focus()),
               onclick: () => {
                 raising = true;
@@ -158,7 +162,11 @@ export function visitTasks(visit, resident, unit) {
     ];
     if (close)
       body.push(
-        h('p', { class: 'done-here' }, `✓ ${t('tasks.doneHere.marked')}: ${close.changes.outcome}`),
+        h(
+          'p',
+          { class: 'done-here' },
+          `✓ ${pair(t('tasks.doneHere.marked'), close.changes.outcome)}`,
+        ),
         h(
           'button',
           {
@@ -190,7 +198,7 @@ export function visitTasks(visit, resident, unit) {
           t('tasks.doneHere'),
         ),
       );
-    return h('li', { class: `card${close ? ' closed-here' : ''}` }, body);
+    return h('li', { class: `card${close ? ' closed-here' : ''}`, 'data-task': task.id }, body);
   }
 
   function closeForm(task) {
@@ -238,7 +246,6 @@ export function visitTasks(visit, resident, unit) {
   }
 
   function raiseForm() {
-    const me = session.current()?.user;
     const supervisors = unit?.supervisors || [];
     const title = h('input', { maxlength: 200, 'aria-required': 'true' });
     const details = h('textarea', { rows: 2, maxlength: 2000 });
@@ -290,7 +297,7 @@ export function visitTasks(visit, resident, unit) {
         {
           resident_name: resident?.name || null,
           unit_id: resident?.unit_id || null,
-          assignee_name: boss ? boss.display_name : me?.display_name || null,
+          assignee_name: boss ? boss.display_name : null, // none: the worker's own
         },
       );
       raising = false;
@@ -367,14 +374,14 @@ export function visitTasksSummary(visit) {
         h(
           'li',
           null,
-          `+ ${t('tasks.withVisit.raised')}: ${task.title} (${t(`tasks.priority.${task.priority}`)}, ${dueText(task)})`,
+          `+ ${pair(t('tasks.withVisit.raised'), task.title)} · ${t(`tasks.priority.${task.priority}`)} · ${dueText(task)}`,
         ),
       ),
       closes.map((e) =>
         h(
           'li',
           null,
-          `✓ ${t('tasks.withVisit.closed')}: ${e.extra?.title || ''} — ${e.changes.outcome}`,
+          `✓ ${pair(t('tasks.withVisit.closed'), e.extra?.title || '')} · ${e.changes.outcome}`,
         ),
       ),
     ),

@@ -17,6 +17,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
   function update() {
     const online = navigator.onLine;
     const { counts, lastSync, lastAttempt, authExpired, syncing, backAt } = status.current();
+    const taskCounts = status.current().tasks;
     const { waiting, problems } = counts;
     const link = status.connection({
       online,
@@ -126,6 +127,9 @@ export function statusStrip({ currentRoute, onSyncNow }) {
           'aria-current': route === 'tasks' || route === 'task' ? 'page' : null,
         },
         t('nav.tasks'),
+        taskCounts.overdue
+          ? h('span', { class: 'badge' }, ` ⚠ ${t('nav.tasksOverdue', { n: taskCounts.overdue })}`)
+          : null,
       ),
       h(
         'a',

@@ -12,13 +12,10 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
-
-from server.models import Task, TaskEvent, User, user_units, utcnow
-from server.models.core import SUPERVISOR
+from server.models import Task, TaskEvent, utcnow
 from server.platform.extensions import db
 from server.roster.changes import next_change_number
-from server.tasks.records import created_event_id
+from server.tasks.records import created_event_id, first_supervisors
 from server.tasks.rules import enabled_rules
 from server.visits.ingest import _insert_ignoring_duplicates, canonical_hash
 
@@ -31,18 +28,6 @@ TITLES = {
     "unsatisfied": "老人不满意 Resident unsatisfied",
     "follow_up": "需要跟进 Follow-up asked for",
 }
-
-_users = User.__table__
-_SUPERVISORS = (
-    select(user_units.c.unit_id, _users.c.id)
-    .join(_users, _users.c.id == user_units.c.user_id)
-    .where(
-        user_units.c.unit_id.in_(bindparam("units", expanding=True)),
-        _users.c.role == SUPERVISOR,
-        _users.c.active.is_(True),
-    )
-    .order_by(_users.c.display_name, _users.c.id)
-)
 
 
 def task_id_for(visit_id: uuid.UUID, finding: str) -> uuid.UUID:
@@ -61,20 +46,13 @@ def findings_of(visit: dict) -> list[str]:
     return found
 
 
-def first_supervisors(unit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-    """Each unit's first supervisor by name (units without one are absent)."""
-    units = sorted(set(unit_ids))
-    first: dict[uuid.UUID, uuid.UUID] = {}
-    if units:
-        for unit_id, user_id in db.session.execute(_SUPERVISORS, {"units": units}):
-            first.setdefault(unit_id, user_id)
-    return first
-
-
 def raise_from_visits(
     visit_rows: Iterable[dict], *, device_id: uuid.UUID | None = None, now: datetime | None = None
 ) -> list[uuid.UUID]:
     """Raise the tasks of these newly created visits' findings; answer the new tasks' ids.
+
+    Only the transaction that created a visit raises its tasks, so their ids are new: a
+    visit resent, even by a racing request, is a duplicate and raises nothing.
 
     `visit_rows` are the visits as stored (server/visits/ingest.py's rows: `obs_living`,
     `follow_up`, `worker_id`, `visit_date`…)."""
@@ -100,9 +78,20 @@ def raise_from_visits(
         events.append(_created_row(task, device_id))
     tasks.sort(key=lambda row: row["id"])
     events.sort(key=lambda row: row["id"])
-    inserted = _insert_ignoring_duplicates(Task, tasks)
-    _insert_ignoring_duplicates(TaskEvent, [e for e in events if e["task_id"] in inserted])
-    return sorted(inserted)
+    _insert_new(Task, tasks)
+    _insert_new(TaskEvent, events)
+    return [task["id"] for task in tasks]
+
+
+def _insert_new(model, rows: list[dict]) -> None:
+    """Rows whose ids no other transaction can hold (their visits are new in this one).
+
+    On PostgreSQL as one JSON parameter, as visits go; on SQLite one plain executemany, which
+    without RETURNING takes the driver's fast path."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        _insert_ignoring_duplicates(model, rows)
+        return
+    db.session.execute(model.__table__.insert(), rows)
 
 
 def _task_row(visit: dict, finding: str, rule, assignee, now: datetime, number: int) -> dict:

@@ -11,10 +11,13 @@ task row's, as every writer takes it. Domain code flushes; the caller commits.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from server.models import Resident, Task, TaskEvent, User, Visit, utcnow
+from sqlalchemy import bindparam, select
+
+from server.models import Resident, Task, TaskEvent, User, Visit, user_units, utcnow
 from server.models.core import SUPERVISOR, WORKER
 from server.people import audit
 from server.platform.errors import ApiError
@@ -22,6 +25,17 @@ from server.platform.extensions import db
 from server.roster.changes import next_change_number
 from server.visits.ingest import canonical_hash
 
+_users = User.__table__
+_SUPERVISORS = (
+    select(user_units.c.unit_id, _users.c.id)
+    .join(_users, _users.c.id == user_units.c.user_id)
+    .where(
+        user_units.c.unit_id.in_(bindparam("units", expanding=True)),
+        _users.c.role == SUPERVISOR,
+        _users.c.active.is_(True),
+    )
+    .order_by(_users.c.display_name, _users.c.id)
+)
 CLOSED = ("done", "cancelled")
 # How far ahead of the server's clock a phone's time may be (its clock is a little off).
 AHEAD = timedelta(minutes=10)
@@ -62,6 +76,16 @@ class NewTask:
     visit_id: uuid.UUID | None = None
     id: uuid.UUID | None = None
     created_at: datetime | None = None
+
+
+def first_supervisors(unit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each unit's first supervisor by name (units without one are absent)."""
+    units = sorted(set(unit_ids))
+    first: dict[uuid.UUID, uuid.UUID] = {}
+    if units:
+        for unit_id, user_id in db.session.execute(_SUPERVISORS, {"units": units}):
+            first.setdefault(unit_id, user_id)
+    return first
 
 
 def created_event_id(task_id: uuid.UUID) -> uuid.UUID:
@@ -331,3 +355,38 @@ def apply_event(
         audit.record(actor, "update", "task", task.id, before, audit.snapshot(task, AUDITED))
     db.session.flush()
     return event
+
+
+DISCHARGE_TITLE = "出院后跟进 Follow-up after discharge"
+DISCHARGE_DAYS = 7
+
+
+def open_discharge_task(
+    actor: audit.Actor,
+    resident: Resident,
+    follow_up: dict,
+    today: date,
+    now: datetime | None = None,
+) -> Task:
+    """The follow-up a discharge opens. It stays with its assignee, in their pull and lists,
+    although the resident has left the roster. Nobody named: the actor, when a member of the
+    unit, else the unit's first supervisor."""
+    assignee_id = follow_up.get("assignee_id")
+    if assignee_id is None:
+        if _member_of(actor.user, resident.unit_id):
+            assignee_id = actor.user_id
+        else:
+            assignee_id = first_supervisors([resident.unit_id]).get(resident.unit_id)
+    if assignee_id is None:
+        raise TaskProblem({"follow_up": {"assignee_id": ["Name who follows up."]}})
+    new = NewTask(
+        resident_id=resident.id,
+        title=follow_up.get("title") or DISCHARGE_TITLE,
+        due_on=today + timedelta(days=follow_up.get("due_in_days", DISCHARGE_DAYS)),
+        priority="soon",
+        assignee_id=assignee_id,
+    )
+    try:
+        return create_task(actor, new, source="discharge", now=now)
+    except TaskProblem as problem:
+        raise TaskProblem({"follow_up": problem.errors}) from problem

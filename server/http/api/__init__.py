@@ -32,6 +32,7 @@ def register_api(app: Flask) -> None:
         reports,
         residents,
         sync,
+        tasks,
         units,
         users,
         visits,
@@ -51,6 +52,7 @@ def register_api(app: Flask) -> None:
         alerts,
         reports,
         exports,
+        tasks,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

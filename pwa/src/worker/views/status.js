@@ -128,7 +128,16 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         },
         t('nav.tasks'),
         taskCounts.overdue
-          ? h('span', { class: 'badge' }, ` ⚠ ${t('nav.tasksOverdue', { n: taskCounts.overdue })}`)
+          ? h(
+              'span',
+              { class: 'badge', title: t('nav.tasksOverdue', { n: taskCounts.overdue }) },
+              ` ⚠ ${taskCounts.overdue}`,
+              h(
+                'span',
+                { class: 'sr-only' },
+                ` ${t('nav.tasksOverdue', { n: taskCounts.overdue })}`,
+              ),
+            )
           : null,
       ),
       h(

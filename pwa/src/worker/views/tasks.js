@@ -85,7 +85,7 @@ function taskRow(task, day) {
       h(
         'span',
         { class: `t-due${overdue ? ' overdue' : ''}` },
-        overdue ? icon('⚠') : null,
+        overdue ? icon('⚠ ') : null,
         due,
         task.status === 'in_progress' ? ` · ${t('tasks.status.in_progress')}` : '',
       ),

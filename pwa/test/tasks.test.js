@@ -9,6 +9,8 @@ import * as vault from '../src/sync/vault.js';
 import { resetKeyring } from '../src/sync/keyring.js';
 import { db, setMeta } from '../src/sync/db.js';
 import * as draft from '../src/state/draft.js';
+import * as session from '../src/state/session.js';
+import * as status from '../src/state/status.js';
 import { resetDb, visit } from './helpers.js';
 import { fakeServer, residentsN } from './fakeserver.js';
 
@@ -250,5 +252,23 @@ describe('tasks during a visit', () => {
     });
     expect(Object.keys(close)).not.toContain('extra');
     expect((await tasks.openTasks()).map((t) => t.id)).toEqual([raised.id]);
+  });
+});
+
+describe('the status strip', () => {
+  it("counts the worker's own open tasks and the overdue ones, not a colleague's", async () => {
+    await session.load();
+    await store.applyRoster({
+      tasks: [
+        pulled('late', { due_on: '2026-11-20' }),
+        pulled('later', { due_on: '2999-01-01' }),
+        pulled('theirs', { due_on: '2026-11-20', assignee: { id: 'colleague' } }),
+      ],
+    });
+    await status.refresh();
+    expect(status.current().tasks).toEqual({ open: 2, overdue: 1 });
+    await tasks.addEvent(tasks.newEvent('late', 'closed', { outcome: 'Done' }), AT);
+    await status.refresh();
+    expect(status.current().tasks).toEqual({ open: 1, overdue: 0 });
   });
 });

@@ -1,9 +1,10 @@
-"""PWA budgets: first-load JS+CSS (gzip), Lighthouse mobile scores, and the longest main-thread
-task while a 10,000-resident roster renders and is filtered under a 4x CPU slowdown.
+"""PWA budgets: first-load JS+CSS (gzip), Lighthouse mobile scores, the longest main-thread
+task while a 10,000-resident roster renders and is filtered under a 4x CPU slowdown, and the
+time My tasks takes to draw 200 open tasks under the same slowdown.
 
 Run: `python -m bench.pwa_budget` after `make pwa` (pwa/dist) and `cd pwa && npm ci` (Lighthouse
-is a devDependency of pwa/). Uses Debian's Chromium at /usr/bin/chromium. Prints figures;
-asserts nothing.
+is a devDependency of pwa/); `python -m bench.pwa_budget tasks` measures the task list alone.
+Uses Debian's Chromium at /usr/bin/chromium. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from html.parser import HTMLParser
@@ -25,6 +27,7 @@ PWA = ROOT / "pwa"
 DIST = PWA / "dist"
 BUDGET_FIRST_LOAD = 150 * 1024
 ROSTER_SIZE = 10_000
+TASK_COUNT = 200
 
 
 class _Assets(HTMLParser):
@@ -235,6 +238,121 @@ def roster_long_tasks(url: str) -> None:
         browser.close()
 
 
+# TASK_COUNT open tasks of the logged-in worker, written where a sync leaves them: two lines of
+# title (the server's bilingual finding names), a resident's name, due dates around today.
+SEED_TASKS = """
+async ({n, me, residents}) => {
+  const titles = ['身体状况需关注 Physical condition: concern',
+                  '情绪状况需关注 Emotional state: concern', '需要跟进 Follow-up asked for',
+                  '需要联系家属'];
+  const prio = ['urgent', 'soon', 'routine'];
+  const day = (k) => new Date(Date.now() + k * 86400e3).toISOString().slice(0, 10);
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const r = residents[i % residents.length];
+    rows.push({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resident_id: r.id,
+      resident_name: r.name, unit_id: r.unit_id, title: titles[i % 4],
+      details: '咳嗽两天\uff0c夜里睡不好\uff0c已告诉护士\u3002',
+      priority: prio[i % 3], status: 'open',
+      source: 'finding', finding: 'physical', visit_id: null,
+      assignee: {id: me, display_name: 'Me'}, due_on: day((i % 21) - 7),
+      created_at: '2026-11-23T09:00:00+08:00', updated_at: '2026-11-23T09:00:00+08:00',
+    });
+  }
+  await new Promise((resolve, reject) => {
+    const open = indexedDB.open('rounds');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('tasks', 'readwrite');
+      for (const row of rows) tx.objectStore('tasks').put(row);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+"""
+
+# Open My tasks by its hash and wait until it has drawn every row; the view measures itself
+# ("tasks-list": from the screen's start to its rows in the DOM) and the page the whole way.
+OPEN_TASKS = """
+async (n) => {
+  performance.clearMeasures('tasks-list');
+  performance.clearMeasures('tasks-read');
+  const start = performance.now();
+  location.hash = '#/tasks';
+  for (;;) {
+    const view = document.querySelector('.view.tasks');
+    if (view && view.dataset.count === String(n)) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const [own] = performance.getEntriesByName('tasks-list');
+  const [read] = performance.getEntriesByName('tasks-read');
+  return {view: own.duration, read: read.duration, total: performance.now() - start};
+}
+"""
+
+
+def task_list(url: str, runs: int = 7) -> None:
+    """My tasks with TASK_COUNT open tasks under a 4x CPU slowdown: the time to draw it."""
+    from playwright.sync_api import sync_playwright
+
+    print(f"## My tasks with {TASK_COUNT} open tasks, 4x CPU slowdown (Chromium, CDP)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(url)
+        page.locator("input[name=username]").fill("worker1")
+        page.locator("input[name=password]").fill("rounds-demo")
+        page.locator("button[type=submit]").click()
+        page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
+        seed = page.evaluate("""() => new Promise((resolve) => {
+            const open = indexedDB.open('rounds');
+            open.onsuccess = () => {
+              const tx = open.result.transaction(['meta', 'residents']);
+              const me = tx.objectStore('meta').get('session');
+              const rs = tx.objectStore('residents').getAll(null, 50);
+              tx.oncomplete = () => {
+                open.result.close();
+                resolve({me: me.result.value.user.id, residents: rs.result});
+              };
+            };
+          })""")
+        page.evaluate(SEED_TASKS, {"n": TASK_COUNT, **seed})
+        context.add_init_script(LONGTASK_OBSERVER)
+        page.reload()
+        page.locator(".summary").first.wait_for()
+        page.wait_for_timeout(4000)  # the lazy screens are fetched 3 s after the first one
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        views, reads, totals, longest = [], [], [], []
+        for _ in range(runs):
+            since = page.evaluate("performance.now()")
+            figures = page.evaluate(OPEN_TASKS, TASK_COUNT)
+            page.wait_for_timeout(1000)  # long-task entries arrive asynchronously
+            tasks = [t["ms"] for t in page.evaluate("window.__longtasks") if t["start"] >= since]
+            views.append(figures["view"])
+            reads.append(figures["read"])
+            totals.append(figures["total"])
+            longest.append(max(tasks, default=0))
+            page.evaluate("() => { location.hash = '#/'; }")
+            page.locator(".view.roster").wait_for()
+            page.wait_for_timeout(500)
+        browser.close()
+
+    def spread(values) -> str:
+        ordered = sorted(values)
+        middle = ordered[len(ordered) // 2]
+        return f"median {middle:.0f} ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f})"
+
+    print(f"  the screen, from its start to {TASK_COUNT} rows drawn: {spread(views)}")
+    print(f"    of which reading them from IndexedDB: {spread(reads)}")
+    print(f"  from the tap (hash change) to the rows drawn: {spread(totals)}")
+    print(f"  longest task while it opens: {spread(longest)}")
+
+
 def main() -> None:
     try:
         from bench.common import machine
@@ -244,12 +362,16 @@ def main() -> None:
         print("# PWA budgets")
     if not (DIST / "index.html").exists():
         raise SystemExit("pwa/dist is missing: run `make pwa`")
-    first_load()
+    only_tasks = sys.argv[1:] == ["tasks"]
+    if not only_tasks:
+        first_load()
     with tempfile.TemporaryDirectory(prefix="rounds-pwa-bench-") as tmp:
         proc, url = start_server(Path(tmp))
         try:
-            lighthouse(url, runs=int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
-            roster_long_tasks(url)
+            if not only_tasks:
+                lighthouse(url, runs=int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
+                roster_long_tasks(url)
+            task_list(url)
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -31,6 +31,8 @@ const ROUTES = {
   records: lazy(() => import('./worker/views/records.js'), 'recordsView'),
   amend: lazy(() => import('./worker/views/records.js'), 'amendView'),
   settings: lazy(() => import('./worker/views/settings.js'), 'settingsView'),
+  tasks: lazy(() => import('./worker/views/tasks.js'), 'tasksView'),
+  task: lazy(() => import('./worker/views/tasks.js'), 'taskView'),
   // Supervisor and admin screens (online only), in their own chunks.
   board: lazy(() => import('./office/views/board.js'), 'boardView'),
   history: lazy(() => import('./office/views/board.js'), 'historyView'),
@@ -94,7 +96,8 @@ export class App {
     prefs.on('language', () => this.render());
     // Re-render only screens that show synced data, and never one with a form being filled.
     syncing.on('synced', () => {
-      if (this.route === '' || this.route === 'records') this.view?.refresh?.();
+      if (this.route === '' || this.route === 'records' || this.route === 'tasks')
+        this.view?.refresh?.();
     });
     syncing.on('revoked', () => {
       roster.forgetOrder();
@@ -123,7 +126,9 @@ export class App {
     if (!session.isOffice())
       setTimeout(
         () =>
-          ['visit', 'rate', 'confirm', 'scan'].forEach((name) => ROUTES[name]().catch(() => {})),
+          ['visit', 'rate', 'confirm', 'scan', 'tasks'].forEach((name) =>
+            ROUTES[name]().catch(() => {}),
+          ),
         3000,
       );
     if (session.current()) {

@@ -20,7 +20,75 @@ export function fakeServer({
     hangNext: 0, // never answer
     rejectIf: () => null, // visit -> errors or null
     resetNext: false,
+    tasks: new Map(), // id -> task entry as the pull sends it (open ones)
+    taskEvents: new Map(), // id -> canonical JSON
+    changedTasks: new Set(), // ids to send with the next answer
+    removedTasks: new Set(), // ids to send in removed.tasks with the next answer
+    closedTasks: new Map(), // id -> the task as it was closed
   };
+
+  /** Ingest the phone's tasks, then its events, as docs/tasks.md says. */
+  function ingestTasks(body, results) {
+    for (const p of body.tasks || []) {
+      const dup = s.tasks.has(p.id) || s.closedTasks.has(p.id);
+      if (!dup) {
+        const { assignee_id, ...rest } = p;
+        s.tasks.set(p.id, {
+          ...rest,
+          resident_name: `Name of ${p.resident_id}`,
+          unit_id: 'u1',
+          status: 'open',
+          source: 'manual',
+          finding: null,
+          assignee: { id: assignee_id || 'me', display_name: 'Me' },
+          updated_at: p.created_at,
+        });
+        s.changedTasks.add(p.id);
+      }
+      results.push({ id: p.id, kind: 'task', status: dup ? 'duplicate' : 'created' });
+    }
+    for (const e of body.task_events || []) {
+      const task = s.tasks.get(e.task_id);
+      if (!task && !s.closedTasks.has(e.task_id)) {
+        results.push({
+          id: e.id,
+          kind: 'task_event',
+          status: 'rejected',
+          errors: { task_id: ['not yet received'] },
+        });
+        continue;
+      }
+      const dup = s.taskEvents.has(e.id);
+      s.taskEvents.set(e.id, JSON.stringify(e));
+      if (!dup && task) {
+        if (e.kind === 'closed' || e.kind === 'cancelled') {
+          s.closedTasks.set(e.task_id, {
+            ...task,
+            status: 'done',
+            ...e.changes,
+            visit: e.visit_id,
+          });
+          s.tasks.delete(e.task_id);
+          s.changedTasks.delete(e.task_id);
+          s.removedTasks.add(e.task_id);
+        } else {
+          if (e.kind === 'started') task.status = 'in_progress';
+          if (e.kind === 'rescheduled') task.due_on = e.changes.due_on;
+          s.changedTasks.add(e.task_id);
+        }
+      }
+      results.push({ id: e.id, kind: 'task_event', status: dup ? 'duplicate' : 'created' });
+    }
+  }
+
+  /** The tasks half of the pull: changed ones, or every open one on a reset. */
+  function taskPage(reset) {
+    const ids = reset ? [...s.tasks.keys()] : [...s.changedTasks];
+    const removed = reset ? [] : [...s.removedTasks];
+    s.changedTasks.clear();
+    s.removedTasks.clear();
+    return { tasks: ids.map((id) => s.tasks.get(id)), removedTasks: removed };
+  }
 
   function page(cursor) {
     const start = cursor === null ? 0 : Number(cursor.split(':')[1]);
@@ -79,7 +147,11 @@ export function fakeServer({
       s.amendments.set(a.id, a);
       results.push({ id: a.id, kind: 'amendment', status: dup ? 'duplicate' : 'created' });
     }
-    const answer = { results, ...page(body.cursor), server_time: '2026-11-23T10:00:00+08:00' };
+    ingestTasks(body, results);
+    const roster = page(body.cursor);
+    const { tasks, removedTasks } = taskPage(roster.reset);
+    roster.removed.tasks = removedTasks;
+    const answer = { results, ...roster, tasks, server_time: '2026-11-23T10:00:00+08:00' };
     if (s.loseNextAnswer > 0) {
       s.loseNextAnswer--;
       throw new TypeError('Failed to fetch');

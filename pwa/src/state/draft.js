@@ -1,9 +1,12 @@
 // The visit being recorded. It is kept in IndexedDB (meta.draft) as the worker fills it, so an
 // accidental close, a crash or an accepted update never loses a half-recorded visit. Screens
 // read it with current() and change it only through change() and observe(), which keep it.
+// The follow-up tasks raised during the visit and the closes of open tasks ride with the draft
+// (`tasks`, `task_events`) and go to the outbox with the visit, in the same transaction.
 import { delMeta, uuid } from '../sync/db.js';
 import { getSecret, setSecret } from '../sync/vault.js';
 import * as outbox from '../sync/outbox.js';
+import * as tasks from '../sync/tasks.js';
 import { rfc3339 } from '../lib/dates.js';
 
 /** Typing is kept a moment after it stops, not on every key. */
@@ -45,9 +48,54 @@ export function start(resident, unit, { identifiedBy = 'manual', qrToken = null 
     feedback: '',
     signature: null,
     step: 'visit',
+    tasks: [],
+    task_events: [],
   };
   keep();
   return draft;
+}
+
+/**
+ * Raise a task by hand during this visit: {title, details, priority, dueOn, assigneeId}, and
+ * `extra` ({resident_name, unit_id, assignee_name}) for the screens. Saved with the visit.
+ */
+export function raiseTask(fields, extra = {}) {
+  if (!draft) return null;
+  const task = {
+    ...tasks.newTask({ ...fields, residentId: draft.resident_id, visitId: draft.id }),
+    extra,
+  };
+  draft.tasks = [...(draft.tasks || []), task];
+  keep();
+  return task;
+}
+
+/** Take back a task raised during this visit (it was never saved). */
+export function dropTask(id) {
+  if (!draft) return;
+  draft.tasks = (draft.tasks || []).filter((task) => task.id !== id);
+  keep();
+}
+
+/**
+ * Close an open task as done during this visit (outcome required); the event carries visit_id,
+ * and the task's title for the check-and-save screen (`extra`, never sent).
+ */
+export function closeTask(taskId, outcome, title = '') {
+  if (!draft || !outcome.trim()) return null;
+  const event = tasks.newEvent(taskId, 'closed', { outcome: outcome.trim() }, draft.id);
+  event.at = rfc3339(new Date());
+  event.extra = { title };
+  draft.task_events = [...(draft.task_events || []).filter((e) => e.task_id !== taskId), event];
+  keep();
+  return event;
+}
+
+/** Take back a close made during this visit. */
+export function undoClose(taskId) {
+  if (!draft) return;
+  draft.task_events = (draft.task_events || []).filter((e) => e.task_id !== taskId);
+  keep();
 }
 
 /** Fix a visit the server refused: the outbox record, with the server's reasons, becomes the draft. */
@@ -123,8 +171,15 @@ export function forget() {
 export async function finish() {
   const visit = toPayload(draft);
   visit.checked_out_at = rfc3339(new Date());
-  if (draft.fix_of) await outbox.replacePayload(draft.fix_of, visit);
-  else await outbox.addVisit(visit);
+  const rows = await tasks.rowsFor(
+    draft.tasks || [],
+    draft.task_events || [],
+    visit.checked_out_at,
+  );
+  if (draft.fix_of) {
+    await outbox.replacePayload(draft.fix_of, visit);
+    if (rows.outbox.length) await tasks.saveRows(rows);
+  } else await outbox.addVisit(visit, new Date(), rows);
   draft = null;
   clearTimeout(keepTimer);
   await delMeta('draft');
@@ -133,6 +188,6 @@ export async function finish() {
 
 /** The visit as the API wants it (the draft carries a few fields for the screens only). */
 export function toPayload(visitDraft) {
-  const { step, fix_of, fix_errors, resident_lang, ...visit } = visitDraft;
+  const { step, fix_of, fix_errors, resident_lang, tasks, task_events, ...visit } = visitDraft;
   return visit;
 }

@@ -9,3 +9,4 @@ export * as status from './status.js';
 export * as syncing from './syncing.js';
 export * as prefs from './prefs.js';
 export * as lock from './lock.js';
+export * as tasks from './tasks.js';

@@ -1,14 +1,19 @@
 // What the status strip says: records waiting and refused, the last successful sync and the
-// last attempt, whether a sync is running, and whether the server asked for a new login.
+// last attempt, whether a sync is running, whether the server asked for a new login, and how
+// many of the worker's follow-up tasks are overdue.
 // Emits 'change' when it has read them again.
 import { getMeta } from '../sync/db.js';
 import * as outbox from '../sync/outbox.js';
+import { openTasks } from '../sync/tasks.js';
+import { today } from '../lib/dates.js';
+import * as session from './session.js';
 import { emitter } from '../lib/events.js';
 
 const events = emitter();
 export const on = events.on;
 
 let counts = { waiting: 0, problems: 0, total: 0 };
+let tasks = { open: 0, overdue: 0 }; // the worker's own open follow-up tasks
 let lastSync = null;
 let lastAttempt = null;
 let authExpired = false;
@@ -18,6 +23,7 @@ let backAt = 0;
 
 export const current = () => ({
   counts,
+  tasks,
   lastSync,
   lastAttempt,
   authExpired,
@@ -34,14 +40,28 @@ export function networkBack(now = Date.now()) {
 
 /** Read the counts and the sync outcome again (after a save, a sync, a discard). */
 export async function refresh() {
-  [counts, lastSync, lastAttempt, authExpired, revoked] = await Promise.all([
+  [counts, lastSync, lastAttempt, authExpired, revoked, tasks] = await Promise.all([
     outbox.counts(),
     getMeta('last_sync'),
     getMeta('last_attempt'),
     getMeta('auth_expired', false),
     getMeta('revoked'),
+    taskCounts(),
   ]);
   events.emit('change');
+}
+
+/** How many of the worker's own tasks are open, and how many of those overdue. */
+async function taskCounts(day = today()) {
+  const me = session.current()?.user?.id;
+  let open = 0;
+  let overdue = 0;
+  for (const task of await openTasks())
+    if (!task.assignee || task.assignee.id === me) {
+      open++;
+      if (task.due_on < day) overdue++;
+    }
+  return { open, overdue };
 }
 
 /** A sync has begun: the strip says so at once. */

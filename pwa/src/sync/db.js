@@ -2,6 +2,8 @@
 //   units, residents   the roster of the worker's units, as the server last sent it
 //   outbox             visits and amendments made here and not yet held by the server
 //   synced             visits the server holds, kept SYNCED_KEEP_DAYS for corrections
+//   tasks              follow-up tasks as the server last sent them (open, in the worker's scope)
+//   task_log           task events made on this phone, kept while their task is: its history here
 //   meta               key/value: session, device id, cursor, last sync, language, draft,
 //                      the PIN lock's wrapped key (vault)
 // and whether the browser keeps it (persistent storage). With a PIN set, rows and the secret
@@ -22,6 +24,12 @@ db.version(1).stores({
 // The roster now carries qr_hash, not the code: drop the old index and pull the roster afresh.
 db.version(2)
   .stores({ residents: 'id, unit_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
+// Follow-up tasks (docs/tasks.md): the pulled tasks and the events made here. The outbox holds
+// new tasks and events too (types 'task' and 'task_event'). The cursor goes so that the first
+// sync after the upgrade is a reset, which sends every open task.
+db.version(3)
+  .stores({ tasks: 'id, resident_id', task_log: 'id, task_id' })
   .upgrade((tx) => tx.table('meta').delete('cursor'));
 
 export async function getMeta(key, fallback = null) {
@@ -82,8 +90,9 @@ export async function readAll(table, { pageSize = 1000, each, decode } = {}) {
  * stays: unsent visits are never deleted without the worker's say.
  */
 export async function forgetRoster() {
-  await db.transaction('rw', db.units, db.residents, db.synced, db.meta, async () => {
-    await Promise.all([db.units.clear(), db.residents.clear(), db.synced.clear()]);
+  const tables = [db.units, db.residents, db.synced, db.tasks, db.task_log];
+  await db.transaction('rw', [...tables, db.meta], async () => {
+    await Promise.all(tables.map((table) => table.clear()));
     await db.meta.bulkDelete(['cursor', 'draft']);
   });
 }
@@ -91,13 +100,9 @@ export async function forgetRoster() {
 /** Forget everything about the worker (logout), the PIN too; the device id and language stay. */
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
-  await db.transaction('rw', db.units, db.residents, db.outbox, db.synced, db.meta, async () => {
-    await Promise.all([
-      db.units.clear(),
-      db.residents.clear(),
-      db.outbox.clear(),
-      db.synced.clear(),
-    ]);
+  const tables = [db.units, db.residents, db.outbox, db.synced, db.tasks, db.task_log];
+  await db.transaction('rw', [...tables, db.meta], async () => {
+    await Promise.all(tables.map((table) => table.clear()));
     const keys = await db.meta.toCollection().primaryKeys();
     await db.meta.bulkDelete(keys.filter((k) => !keep.includes(k)));
   });

@@ -1,4 +1,4 @@
-// The outbox: visits and amendments waiting for the server. A record leaves it only when the
+// The outbox: visits, amendments, follow-up tasks and task events waiting for the server. A record leaves it only when the
 // server has said `created` or `duplicate` for it; `rejected` and `conflict` stay, with the
 // server's reasons, until the worker fixes or explicitly discards them.
 // With a PIN set the rows are stored sealed (sync/vault.js): everything is opened after it is
@@ -13,8 +13,10 @@ export const PENDING = 'pending';
 export const REJECTED = 'rejected';
 export const CONFLICT = 'conflict';
 
-function row(type, payload, now) {
+/** An outbox row; `extra` holds what the screens need beside the payload (never sent). */
+export function row(type, payload, now, extra = {}) {
   return {
+    ...extra,
     id: payload.id,
     type,
     state: PENDING,
@@ -26,9 +28,21 @@ function row(type, payload, now) {
   };
 }
 
-/** Store a finished visit; resolves only once IndexedDB has committed it. */
-export async function addVisit(visit, now = new Date()) {
-  await db.outbox.add(await sealRow('outbox', row('visit', visit, now)));
+/**
+ * Store a finished visit; resolves only once IndexedDB has committed it. `more`: the sealed rows
+ * of the tasks raised and events made during it (sync/tasks.js rowsFor), in the same transaction.
+ */
+export async function addVisit(visit, now = new Date(), more = null) {
+  const sealed = await sealRow('outbox', row('visit', visit, now));
+  if (!more) {
+    await db.outbox.add(sealed);
+    return visit.id;
+  }
+  await db.transaction('rw', db.outbox, db.task_log, async () => {
+    await db.outbox.add(sealed);
+    await db.outbox.bulkAdd(more.outbox);
+    await db.task_log.bulkAdd(more.log);
+  });
   return visit.id;
 }
 
@@ -37,13 +51,33 @@ export async function addAmendment(amendment, now = new Date()) {
   return amendment.id;
 }
 
-/** Records to send, oldest first: visits before amendments so an amendment never overtakes its visit. */
+/** The order records go in: a record never overtakes the one it refers to. */
+export const TYPES = ['visit', 'amendment', 'task', 'task_event'];
+
+/**
+ * Records to send, oldest first within each type, in TYPES order: an amendment after its
+ * visit, a task after the visit it was raised in, an event after its task (batches are cut in
+ * this order, so an event never goes in an earlier request than its task).
+ */
 export async function pendingItems() {
   const items = await openBox(await db.outbox.where('state').equals(PENDING).sortBy('created_at'));
-  return [
-    ...items.filter((i) => i.type === 'visit'),
-    ...items.filter((i) => i.type === 'amendment'),
-  ];
+  return TYPES.flatMap((type) => items.filter((i) => i.type === type));
+}
+
+/**
+ * An event on a task the server does not hold yet, or a task raised in a visit it does not hold
+ * yet, is refused as "not yet received": it stays waiting and goes again with the next sync
+ * (docs/tasks.md), after what it refers to.
+ */
+export function notYetReceived(item, result) {
+  const keys = Object.keys(result.errors || {});
+  return (
+    (item.type === 'task_event' || item.type === 'task') &&
+    result.status === 'rejected' &&
+    keys.length === 1 &&
+    (keys[0] === 'task_id' || keys[0] === 'visit_id') &&
+    (result.errors[keys[0]] || []).every((m) => /not yet received/i.test(m))
+  );
 }
 
 export async function problems() {
@@ -117,7 +151,9 @@ export async function applyResults(results, sentItems, now = new Date()) {
     if (result.status === 'created' || result.status === 'duplicate') {
       tally[result.status]++;
       gone.push(item.id);
-      if (item.type === 'visit') {
+      if (item.type === 'task' || item.type === 'task_event') {
+        // Kept by the pull's copy of the task and the task's log (sync/tasks.js).
+      } else if (item.type === 'visit') {
         kept.set(item.id, {
           id: item.id,
           resident_id: item.payload.resident_id,
@@ -133,6 +169,8 @@ export async function applyResults(results, sentItems, now = new Date()) {
           keptChanged.add(visit.id);
         }
       }
+    } else if (notYetReceived(item, result)) {
+      continue; // still pending: sent again next time
     } else if (result.status === 'rejected' || result.status === 'conflict') {
       tally[result.status]++;
       refused.push({ ...item, state: result.status, errors: result.errors || {} });
@@ -184,9 +222,20 @@ export async function resendAsNew(id) {
   });
 }
 
-/** Explicitly drop a record the worker chose to give up (never done silently). */
-export function discard(id) {
-  return db.outbox.delete(id);
+/**
+ * Explicitly drop a record the worker chose to give up (never done silently). A task raised
+ * here takes its waiting events with it: the server would refuse them for ever.
+ */
+export async function discard(id) {
+  const item = await get(id);
+  if (item?.type !== 'task') return db.outbox.delete(id);
+  const events = (await openBox(await db.outbox.where('type').equals('task_event').toArray()))
+    .filter((e) => e.payload.task_id === id)
+    .map((e) => e.id);
+  await db.transaction('rw', db.outbox, db.task_log, async () => {
+    await db.outbox.bulkDelete([id, ...events]);
+    await db.task_log.bulkDelete(events);
+  });
 }
 
 /** Synced visits still open to correction, newest first. */

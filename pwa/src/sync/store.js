@@ -1,8 +1,9 @@
-// The sync client's view of IndexedDB: session, cursor, outbox and roster.
+// The sync client's view of IndexedDB: session, cursor, outbox, roster and tasks.
 // Shared by the page and the service worker (Background Sync). With a PIN set, only a page
 // that has been unlocked holds the key: elsewhere the store is `locked` and nothing is synced.
 import { db, getMeta, setMeta, delMeta, forgetRoster } from './db.js';
 import * as outbox from './outbox.js';
+import * as tasks from './tasks.js';
 import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
@@ -15,7 +16,16 @@ export const store = {
   cursor: () => getMeta('cursor', null),
   setCursor: (c) => setMeta('cursor', c),
   pendingItems: () => outbox.pendingItems(),
-  applyResults: (results, items, now) => outbox.applyResults(results, items, now),
+  async applyResults(results, items, now) {
+    const tally = await outbox.applyResults(results, items, now);
+    const accepted = new Set(
+      (results || [])
+        .filter((r) => r.status === 'created' || r.status === 'duplicate')
+        .map((r) => r.id),
+    );
+    await tasks.keepAccepted(items.filter((i) => accepted.has(i.id)));
+    return tally;
+  },
   markRejected: (id, errors) => outbox.markRejected(id, errors),
 
   async applyRoster(page) {
@@ -29,7 +39,11 @@ export const store = {
       if (page.removed?.residents?.length) await db.residents.bulkDelete(page.removed.residents);
       if (page.removed?.units?.length) await db.units.bulkDelete(page.removed.units);
     });
+    await tasks.applyPulled(page.tasks || [], page.removed?.tasks || []);
   },
+
+  /** After a full resend: drop the tasks it did not carry. */
+  pruneTasks: (taskIds) => tasks.prune(taskIds),
 
   /** After a full resend: drop whatever the resend did not carry. */
   async pruneRoster(unitIds, residentIds) {

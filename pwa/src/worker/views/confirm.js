@@ -3,6 +3,7 @@ import { h, svg, icon } from '../../lib/dom.js';
 import { t, fmtTime } from '../../lib/i18n/index.js';
 import { svgPath } from '../../lib/strokes.js';
 import { draft, roster } from '../../state/index.js';
+import { visitTasksSummary } from './visit-tasks.js';
 
 export function signatureImage(sig, label) {
   if (!sig?.strokes?.length) return null;
@@ -92,6 +93,7 @@ export function confirmView(app) {
     h('h1', null, t('confirm.title')),
     h('p', { class: 'sub' }, t('confirm.started', { time: fmtTime(visit.checked_in_at) })),
     visitSummary(visit, resident),
+    visitTasksSummary(visit),
     signatureImage(visit.signature, t('confirm.signature')),
     err,
     h(

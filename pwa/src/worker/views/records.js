@@ -26,7 +26,9 @@ export function recordsView(app) {
     const label = (i) =>
       i.type === 'visit'
         ? `${name(i)} · ${fmtWhen(i.payload.checked_in_at)}`
-        : `${t('records.amendmentOf', { name: amendName(i) })} · ${fmtWhen(i.created_at)}`;
+        : i.type === 'amendment'
+          ? `${t('records.amendmentOf', { name: amendName(i) })} · ${fmtWhen(i.created_at)}`
+          : `${taskLabel(i)} · ${fmtWhen(i.created_at)}`;
 
     body.replaceChildren(
       h('h2', null, t('records.problems', { n: problems.length })),
@@ -49,27 +51,29 @@ export function recordsView(app) {
                 h(
                   'div',
                   { class: 'row' },
-                  i.state === 'rejected'
-                    ? h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn',
-                          'aria-label': `${t('records.fix')}: ${label(i)}`,
-                          onclick: () => fix(i),
-                        },
-                        t('records.fix'),
-                      )
-                    : h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn',
-                          'aria-label': `${t('records.sendAsNew')}: ${label(i)}`,
-                          onclick: () => asNew(i),
-                        },
-                        t('records.sendAsNew'),
-                      ),
+                  i.type === 'task' || i.type === 'task_event'
+                    ? null
+                    : i.state === 'rejected'
+                      ? h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'btn',
+                            'aria-label': `${t('records.fix')}: ${label(i)}`,
+                            onclick: () => fix(i),
+                          },
+                          t('records.fix'),
+                        )
+                      : h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'btn',
+                            'aria-label': `${t('records.sendAsNew')}: ${label(i)}`,
+                            onclick: () => asNew(i),
+                          },
+                          t('records.sendAsNew'),
+                        ),
                   h(
                     'button',
                     {
@@ -155,10 +159,18 @@ export function recordsView(app) {
   const shortLabel = (i) =>
     i.type === 'visit'
       ? roster.resident(i.payload.resident_id)?.name || ''
-      : t('records.amendment');
+      : i.type === 'amendment'
+        ? t('records.amendment')
+        : taskLabel(i);
 
   draw();
   return { el, title: t('records.title'), refresh: draw };
+}
+
+/** A task raised here, or a change to one, as Records names it. */
+function taskLabel(item) {
+  if (item.type === 'task') return t('records.task', { title: item.payload.title });
+  return t('records.taskEvent', { kind: t(`tasks.event.${item.payload.kind}`) });
 }
 
 /** A synced visit as it stands after its accepted amendments. */

@@ -17,6 +17,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
   function update() {
     const online = navigator.onLine;
     const { counts, lastSync, lastAttempt, authExpired, syncing, backAt } = status.current();
+    const taskCounts = status.current().tasks;
     const { waiting, problems } = counts;
     const link = status.connection({
       online,
@@ -117,6 +118,27 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         'a',
         { class: 'navlink', href: '#/', 'aria-current': route === '' ? 'page' : null },
         t('nav.roster'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/tasks',
+          'aria-current': route === 'tasks' || route === 'task' ? 'page' : null,
+        },
+        t('nav.tasks'),
+        taskCounts.overdue
+          ? h(
+              'span',
+              { class: 'badge', title: t('nav.tasksOverdue', { n: taskCounts.overdue }) },
+              ` ⚠ ${taskCounts.overdue}`,
+              h(
+                'span',
+                { class: 'sr-only' },
+                ` ${t('nav.tasksOverdue', { n: taskCounts.overdue })}`,
+              ),
+            )
+          : null,
       ),
       h(
         'a',

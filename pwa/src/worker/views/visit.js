@@ -1,9 +1,11 @@
-// The visit form: kind, observations, service given, follow-up, location for home visits.
+// The visit form: kind, observations, service given, follow-up, location for home visits; what
+// the last visit found and the resident's follow-up tasks (visit-tasks.js).
 // Every change goes to the draft (state/draft.js), which keeps it in IndexedDB.
 import { h, field, choice, icon } from '../../lib/dom.js';
 import { t, fmtTime } from '../../lib/i18n/index.js';
 import { fieldErrors } from './errors.js';
 import { draft, roster } from '../../state/index.js';
+import { visitTasks } from './visit-tasks.js';
 
 export function visitView(app) {
   const visit = draft.current();
@@ -97,6 +99,7 @@ export function visitView(app) {
     );
   }
   drawLocation();
+  const followUp = visitTasks(visit, resident, roster.unitOf(resident));
 
   const el = h(
     'section',
@@ -114,6 +117,7 @@ export function visitView(app) {
         .join(' · '),
     ),
     errs.summary,
+    followUp.last,
     h(
       'form',
       {
@@ -146,6 +150,7 @@ export function visitView(app) {
       ),
       field(t('visit.service'), service, { error: errs.for('service_given') }),
       h('div', { class: 'check' }, h('label', null, follow, h('span', null, t('visit.followUp')))),
+      followUp.box,
       locBox,
       h(
         'div',

@@ -42,6 +42,7 @@ const ROUTES = {
   'task-rules': lazy(() => import('./office/views/task-rules.js'), 'taskRulesView'),
   satisfaction: lazy(() => import('./office/views/reports.js'), 'satisfactionView'),
   activity: lazy(() => import('./office/views/reports.js'), 'activityView'),
+  'task-report': lazy(() => import('./office/views/reports.js'), 'taskReportView'),
   exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
 };
@@ -54,6 +55,7 @@ const OFFICE_ROUTES = new Set([
   'followups',
   'tasks',
   'task-rules',
+  'task-report',
   'satisfaction',
   'activity',
   'exports',

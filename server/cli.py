@@ -103,9 +103,20 @@ def demo_data_command(if_empty, visits):
         click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")
 
 
+@click.command("vapid-keys")
+def vapid_keys_command():
+    """Print a new VAPID key pair for Web Push, as the two settings that take it."""
+    from server.tasks.push import generate_keys
+
+    private, public = generate_keys()
+    click.echo(f"ROUNDS_VAPID_PRIVATE_KEY={private}")
+    click.echo(f"ROUNDS_VAPID_PUBLIC_KEY={public}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(vapid_keys_command)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
     for command in commands.COMMANDS:

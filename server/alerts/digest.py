@@ -1,4 +1,5 @@
-"""The daily digest: one e-mail per supervisor per day with the open alerts of their units.
+"""The daily digest: one e-mail per supervisor per day with the open alerts of their units
+and their follow-up tasks that are overdue or urgent.
 
 Sent only when ROUNDS_SMTP_HOST is set. A row in digests_sent (unique on supervisor and day)
 is committed before the message goes out, so two schedulers, or a retry, never send twice;
@@ -18,16 +19,30 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from server.alerts.inbox import alerts_visible_to
 from server.coverage import Period
-from server.models import Alert, CoverageResult, DigestRecipient, DigestSent, Resident, Unit, User
+from server.models import (
+    Alert,
+    CoverageResult,
+    DigestRecipient,
+    DigestSent,
+    Resident,
+    Task,
+    Unit,
+    User,
+)
 from server.models.core import SUPERVISOR
+from server.models.tasks import OPEN_TASK_STATUSES
 from server.people.access import Scope
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.platform.sqlparts import insert_or_on_conflict
+from server.tasks.escalation import TASK_ALERT_KINDS
+
+# The digest lists this many escalated tasks at most; the app has the rest.
+DIGEST_MAX_TASKS = 100
 
 
 def smtp_settings() -> dict | None:
@@ -90,6 +105,8 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
         lines.append("No open alerts. 没有未处理的提醒。")
     by_unit: dict[str, list[str]] = defaultdict(list)
     for alert in alerts:
+        if alert.kind in TASK_ALERT_KINDS:
+            continue  # listed with their tasks, below
         if alert.kind == "unsynced":
             by_unit["Phones 手机"].append(
                 f"  not synced since {alert.detail.get('last_sync_at')}"
@@ -102,6 +119,7 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
             )
     for unit, items in sorted(by_unit.items()):
         lines += [unit, *sorted(items), ""]
+    lines += task_lines(scope, names, today)
     statuses = db.session.execute(
         select(CoverageResult.unit_id, CoverageResult.status).where(
             CoverageResult.period == week.label
@@ -119,6 +137,47 @@ def compose(user: User, now: datetime) -> tuple[str, int]:
                 f"{count['at_risk']} / {count['missed']}"
             )
     return "\n".join(lines) + "\n", len(alerts)
+
+
+def _escalated_tasks(scope: Scope, today):
+    """The open tasks of one's units that are overdue or urgent, by unit and due date."""
+    query = (
+        select(
+            Task.unit_id, Task.title, Task.priority, Task.due_on, Resident.name, User.display_name
+        )
+        .join(Resident, Resident.id == Task.resident_id)
+        .join(User, User.id == Task.assignee_id)
+        .where(
+            Task.status.in_(OPEN_TASK_STATUSES),
+            or_(Task.due_on < today, Task.priority == "urgent"),
+        )
+        .order_by(Task.unit_id, Task.due_on, Task.id)
+        .limit(DIGEST_MAX_TASKS + 1)
+    )
+    return db.session.execute(scope.filter(query, Task.unit_id)).all()
+
+
+def task_lines(scope: Scope, names: dict, today) -> list[str]:
+    """The follow-up tasks a supervisor should act on today: overdue, and urgent."""
+    tasks = _escalated_tasks(scope, today)
+    if not tasks:
+        return []
+    lines = ["Follow-up tasks overdue or urgent 逾期或紧急的跟进任务"]
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for unit_id, title, priority, due_on, resident, assignee in tasks[:DIGEST_MAX_TASKS]:
+        marks = []
+        if due_on < today:
+            marks.append(f"overdue 逾期 {(today - due_on).days} d")
+        if priority == "urgent":
+            marks.append("urgent 紧急")
+        by_unit[names.get(unit_id, "?")].append(
+            f"    {resident}: {title} (due {due_on.isoformat()}, {assignee}; {', '.join(marks)})"
+        )
+    for unit, items in sorted(by_unit.items()):
+        lines += [f"  {unit}", *items]
+    if len(tasks) > DIGEST_MAX_TASKS:
+        lines.append("  … more in the app 更多见应用")
+    return [*lines, ""]
 
 
 def _claim(user_id, day, email: str, alerts: int) -> bool:

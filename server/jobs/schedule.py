@@ -1,5 +1,5 @@
-"""The scheduler's jobs and when they run: refresh every few minutes, close weeks and months,
-send the morning digest.
+"""The scheduler's jobs and when they run: refresh every few minutes, tell supervisors of
+urgent tasks every minute, close weeks and months, send the morning digest.
 
 `rounds scheduler` runs APScheduler's BlockingScheduler in its own process (never inside
 create_app or a gunicorn worker: each would start its own). Every step acts only with the
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -33,8 +33,16 @@ log = logging.getLogger(__name__)
 SCHEDULER_NICENESS = 10
 
 
+# The urgent step runs every minute or so: a day of its runs is enough to look back on.
+KEEP_URGENT_RUNS = timedelta(days=1)
+
+
 def refresh_seconds() -> int:
     return int(current_app.config["COVERAGE_REFRESH_SECONDS"])
+
+
+def urgent_seconds() -> int:
+    return int(current_app.config["URGENT_CHECK_SECONDS"])
 
 
 def refresh_job(now: datetime) -> dict:
@@ -53,8 +61,38 @@ def refresh_job(now: datetime) -> dict:
     result["closed"] = sorted([*closed, *result["closed"]])
     result["unsynced"] = check_unsynced(now)
     db.session.execute(delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS))
+    db.session.execute(
+        delete(JobRun).where(JobRun.job == "urgent", JobRun.started_at < now - KEEP_URGENT_RUNS)
+    )
+    db.session.commit()
+    result["tasks"] = escalate_tasks(now)
+    return result
+
+
+def escalate_tasks(now: datetime) -> dict:
+    """Overdue and urgent task alerts raised and resolved, committed before any push goes
+    out (a push cannot be taken back), then the pushes' marks committed."""
+    from server.tasks.escalation import escalate
+    from server.tasks.push import push_urgent
+
+    result, notices = escalate(now)
+    db.session.commit()
+    result["push"] = push_urgent(notices)
     db.session.commit()
     return result
+
+
+def urgent_job(now: datetime) -> dict:
+    """The frequent light step: only the urgent tasks made since the last, alerted and pushed,
+    so a supervisor hears of one within minutes rather than at the next refresh."""
+    from server.tasks.escalation import raise_urgent
+    from server.tasks.push import push_urgent
+
+    notices = raise_urgent(now)
+    db.session.commit()
+    pushed = push_urgent(notices)
+    db.session.commit()
+    return {"urgent": len(notices), "push": pushed}
 
 
 def close_period_job(label: str, now: datetime) -> dict:
@@ -92,7 +130,7 @@ class Jobs:
         from server.platform.clock import today_in
 
         today = today_in(self.app.config["TIMEZONE"], now)
-        if name == "refresh":
+        if name in ("refresh", "urgent"):
             return None  # idempotent and frequent: the lease alone keeps it single
         if name == "close_week":
             return f"close:{Period.of('week', today).previous().label}"
@@ -104,6 +142,7 @@ class Jobs:
         """One step: act only with the lease, and only once per slot. Never raises."""
         work = {
             "refresh": refresh_job,
+            "urgent": urgent_job,
             "digest": digest_job,
             "close_week": lambda at: close_job("week", at),
             "close_month": lambda at: close_job("month", at),
@@ -140,10 +179,11 @@ class Jobs:
 
 
 def build_scheduler(jobs: Jobs, scheduler_class):
-    """Refresh every few minutes; close weeks Monday 00:10 and months the 1st; digest 08:00."""
+    """Refresh every few minutes, urgent tasks every minute; close weeks Monday 00:10 and
+    months the 1st; digest 08:00."""
     with jobs.app.app_context():
         zone = ZoneInfo(jobs.app.config["TIMEZONE"])
-        interval, lease = refresh_seconds(), lease_seconds()
+        interval, lease, urgent = refresh_seconds(), lease_seconds(), urgent_seconds()
     scheduler = scheduler_class(
         timezone=zone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -156,6 +196,7 @@ def build_scheduler(jobs: Jobs, scheduler_class):
         id="refresh",
         next_run_time=datetime.now(zone),
     )
+    scheduler.add_job(jobs.run, "interval", args=["urgent"], seconds=urgent, id="urgent")
     scheduler.add_job(
         jobs.run, "cron", args=["close_week"], day_of_week="mon", hour=0, minute=10, id="close_week"
     )

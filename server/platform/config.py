@@ -135,6 +135,8 @@ class Config:
         # SQLite lease lasts before another scheduler may take over.
         self.COVERAGE_REFRESH_SECONDS = _env_int("ROUNDS_COVERAGE_REFRESH_SECONDS", 900)
         self.SCHEDULER_LEASE_SECONDS = _env_int("ROUNDS_SCHEDULER_LEASE_SECONDS", 60)
+        # How often the scheduler looks for new urgent tasks to alert and push (server/tasks/).
+        self.URGENT_CHECK_SECONDS = _env_int("ROUNDS_URGENT_CHECK_SECONDS", 60)
         # Days without a sync before a worker's phones raise an alert (server/alerts/).
         self.UNSYNCED_DAYS = _env_int("ROUNDS_UNSYNCED_DAYS", 3)
         # The daily digest's mail server; no host, no e-mail (server/alerts/digest.py).
@@ -144,6 +146,11 @@ class Config:
         self.SMTP_PASSWORD = os.environ.get("ROUNDS_SMTP_PASSWORD")
         self.SMTP_SECURITY = os.environ.get("ROUNDS_SMTP_SECURITY", "starttls")
         self.SMTP_FROM = os.environ.get("ROUNDS_SMTP_FROM", "rounds@localhost")
+        # Web Push of urgent tasks to supervisors' browsers (server/tasks/push.py): no private
+        # key or no subject, no push. The public key is derived from the private one if unset.
+        self.VAPID_PRIVATE_KEY = os.environ.get("ROUNDS_VAPID_PRIVATE_KEY") or None
+        self.VAPID_PUBLIC_KEY = os.environ.get("ROUNDS_VAPID_PUBLIC_KEY") or None
+        self.VAPID_SUBJECT = os.environ.get("ROUNDS_VAPID_SUBJECT") or None
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
             # JSON columns hold signature strokes: orjson writes them several times faster.

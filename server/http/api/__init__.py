@@ -28,6 +28,7 @@ def register_api(app: Flask) -> None:
         conflicts,
         coverage,
         exports,
+        push,
         qr,
         reports,
         residents,
@@ -51,6 +52,7 @@ def register_api(app: Flask) -> None:
         alerts,
         reports,
         exports,
+        push,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -47,7 +47,9 @@ export function pushSwitch(api) {
 
   async function start() {
     if (!supported()) return;
-    registration = await navigator.serviceWorker.getRegistration();
+    // The worker that shows the notifications: on a first visit the switch appears once it is
+    // installed; where none is registered (development) it never appears.
+    registration = await navigator.serviceWorker.ready;
     if (!registration?.pushManager) return;
     key = await serverKey(api);
     if (!key) return;

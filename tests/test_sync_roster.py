@@ -44,7 +44,8 @@ def test_nothing_changed_means_an_empty_answer(api, worker_a, resident_a):
     again = pull(api, worker_a, cursor)
     assert again["reset"] is False
     assert again["residents"] == [] and again["units"] == []
-    assert again["removed"] == {"residents": [], "units": []}
+    assert again["removed"] == {"residents": [], "units": [], "tasks": []}
+    assert again["tasks"] == []
 
 
 def test_changes_since_the_cursor_come_alone(api, admin, worker_a, ward_a, resident_a):

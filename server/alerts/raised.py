@@ -21,29 +21,31 @@ from server.platform.sqlparts import empty_json, insert_or_on_conflict, uuid_tex
 COVERAGE_KINDS = ("at_risk", "missed")
 
 
-def _opening(statement: Insert) -> Insert:
+def _opening(statement: Insert, with_detail: bool = False) -> Insert:
     """An insert of alerts that opens each key once: a new key is inserted, a resolved alert
-    is reopened as raised anew, an open one is left as it is. One statement, found by the
-    key's unique index, however the planner judges the tables."""
+    is reopened as raised anew (with the new detail, if asked), an open one is left as it is.
+    One statement, found by the key's unique index, however the planner judges the tables."""
+    reopened = {
+        "raised_at": statement.excluded.raised_at,
+        "resolved_at": None,
+        "acked_at": None,
+        "acked_by": None,
+        "ack_note": None,
+    }
+    if with_detail:
+        reopened["detail"] = statement.excluded.detail
     return statement.on_conflict_do_update(
-        index_elements=["key"],
-        where=Alert.resolved_at.is_not(None),
-        set_={
-            "raised_at": statement.excluded.raised_at,
-            "resolved_at": None,
-            "acked_at": None,
-            "acked_by": None,
-            "ack_note": None,
-        },
+        index_elements=["key"], where=Alert.resolved_at.is_not(None), set_=reopened
     )
 
 
-def raise_alerts(alerts: list[dict], now: datetime) -> None:
+def raise_alerts(alerts: list[dict], now: datetime, *, with_detail: bool = False) -> None:
     """Open these alerts (dicts of Alert columns with a key): each is inserted once, or
-    reopened if it had been resolved. Set-based: a refresh may open thousands at once."""
+    reopened if it had been resolved (its detail replaced when `with_detail`: a task's alert
+    tells the task as it is now). Set-based: a refresh may open thousands at once."""
     for chunk in _chunks(alerts):
         rows = [{"detail": {}, **alert, "raised_at": now} for alert in chunk]
-        db.session.execute(_opening(insert_or_on_conflict(Alert)), rows)
+        db.session.execute(_opening(insert_or_on_conflict(Alert), with_detail), rows)
 
 
 def raise_alert(key: str, kind: str, now: datetime, **fields) -> None:

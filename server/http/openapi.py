@@ -89,12 +89,17 @@ def build_spec(app: Flask) -> dict:
 def _describe_sync_items(spec: APISpec) -> dict:
     """A sync carries its items as raw JSON (each is validated on its own, so one bad record
     never blocks the rest); the document still names the schema each item must follow."""
+    from server.tasks.schemas import TaskEventInSchema, TaskInSchema
     from server.visits.schemas import AmendmentInSchema, VisitInSchema
 
     spec.components.schema("VisitIn", schema=VisitInSchema)
     spec.components.schema("AmendmentIn", schema=AmendmentInSchema)
+    spec.components.schema("TaskIn", schema=TaskInSchema)
+    spec.components.schema("TaskEventIn", schema=TaskEventInSchema)
     document = spec.to_dict()
     envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
     envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
     envelope["amendments"]["items"] = {"$ref": "#/components/schemas/AmendmentIn"}
+    envelope["tasks"]["items"] = {"$ref": "#/components/schemas/TaskIn"}
+    envelope["task_events"]["items"] = {"$ref": "#/components/schemas/TaskEventIn"}
     return document

@@ -113,7 +113,7 @@ def csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _when(value: datetime | None, zone: ZoneInfo) -> str:
+def local_time(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else value.astimezone(zone).isoformat(sep=" ", timespec="seconds")
 
 
@@ -233,9 +233,9 @@ def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
                 row.id,
                 short_id(row.id),
                 row.visit_date.isoformat(),
-                _when(row.checked_in_at, zone),
-                _when(row.checked_out_at, zone),
-                _when(row.received_at, zone),
+                local_time(row.checked_in_at, zone),
+                local_time(row.checked_out_at, zone),
+                local_time(row.received_at, zone),
                 row.kind,
                 row.unit_id,
                 text(names.get(row.unit_id)),
@@ -260,9 +260,9 @@ def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
                 text(row.signer_name),
                 text(row.signer_reason),
                 len(amendments.get(row.id, [])),
-                _when(row.voided_at, zone),
+                local_time(row.voided_at, zone),
                 text(row.void_reason),
-                _when(row.handled_at, zone),
+                local_time(row.handled_at, zone),
                 text(row.note),
             ]
 
@@ -340,7 +340,7 @@ def _coverage_lines(query, zone: ZoneInfo) -> Iterator[list]:
                 row.active_days,
                 row.days_visited,
                 row.status,
-                _when(row.last_visit_at, zone),
-                _when(row.closed_at, zone),
-                _when(row.evaluated_at, zone),
+                local_time(row.last_visit_at, zone),
+                local_time(row.closed_at, zone),
+                local_time(row.evaluated_at, zone),
             ]

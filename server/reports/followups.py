@@ -1,5 +1,8 @@
 """Follow-ups: visits that flagged a concern or asked for one, listed, counted and handled.
 
+Each visit's findings became follow-up tasks (server/tasks/): the list shows them with where
+each stands, and handling a visit closes the tasks it raised, its note their outcome.
+
 The list is read in two disjoint parts (visits flagged as recorded, and amended visits as
 they read now), the count from the per-day counts: neither reads every flagged visit.
 """
@@ -12,15 +15,17 @@ from datetime import date
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from server.models import Amendment, FollowUpHandled, Visit, VisitDayCount, utcnow
+from server.models import Amendment, FollowUpHandled, Task, Visit, VisitDayCount, utcnow
 from server.models.followups import FLAGGED_AS_RECORDED
 from server.models.reporting import FlaggedAmendment
+from server.models.tasks import OPEN_TASK_STATUSES
 from server.people import audit
 from server.platform.errors import ApiError, Conflict, Forbidden
 from server.platform.extensions import db
 from server.reports import day_counts
-from server.reports.listing import concerns_of, rows_of, visit_row
+from server.reports.listing import concerns_of, rows_of, visit_row, with_tasks
 from server.reports.scope import in_day_counts, in_range, in_scope, unit_names
+from server.tasks.records import apply_event
 from server.visits.read import current_content
 
 
@@ -122,7 +127,8 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
             "This visit flagged no concern, asked for no follow-up and was not rated unsatisfied.",
         )
     day_counts.handling(visit)
-    handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=utcnow(), note=note)
+    now = utcnow()
+    handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=now, note=note)
     db.session.add(handled)
     audit.record(actor, "handle", "followup", visit.id, None, {"note": note})
     try:
@@ -130,4 +136,18 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
     except IntegrityError as error:  # handled at the same moment by someone else
         db.session.rollback()
         raise Conflict("This follow-up was handled already.") from error
-    return visit_row(visit, handled, unit_names([visit.unit_id]))
+    close_raised_tasks(actor, visit.id, note, now)
+    return with_tasks([visit_row(visit, handled, unit_names([visit.unit_id]))])[0]
+
+
+def close_raised_tasks(actor: audit.Actor, visit_id: uuid.UUID, note: str, now) -> int:
+    """Handling a follow-up closes the work it became: each open task the visit raised is
+    closed, the handler's note its outcome. How many were closed."""
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.visit_id == visit_id, Task.status.in_(OPEN_TASK_STATUSES))
+        .order_by(Task.created_at, Task.id)
+    ).all()
+    for task in tasks:
+        apply_event(task, "closed", {"outcome": note}, actor, now, now=now)
+    return len(tasks)

@@ -1,14 +1,16 @@
 """A visit as the report lists show it: its current content (amendments applied), what it
-flagged, and whether its follow-up was handled. Follow-ups and unsatisfied visits list alike.
+flagged, whether its follow-up was handled, and the follow-up tasks it raised with where each
+stands. Follow-ups and unsatisfied visits list alike.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
 from sqlalchemy import select
 
-from server.models import FollowUpHandled, Visit
+from server.models import FollowUpHandled, Task, Visit
 from server.platform.extensions import db
 from server.reports.scope import short_id, unit_names
 from server.visits.read import current_content
@@ -63,4 +65,40 @@ def rows_of(ids: list[uuid.UUID]) -> list[dict]:
         ).unique()
     }
     units_of = unit_names(visit.unit_id for visit, _ in found.values())
-    return [visit_row(*found[visit_id], units=units_of) for visit_id in ids]
+    return with_tasks([visit_row(*found[visit_id], units=units_of) for visit_id in ids])
+
+
+def with_tasks(rows: list[dict]) -> list[dict]:
+    """Each visit row with the follow-up tasks its visit raised, and where each stands: the
+    follow-ups list is a view of the work they became."""
+    ids = [row["visit_id"] for row in rows]
+    tasks = defaultdict(list)
+    if ids:
+        for task in db.session.execute(
+            select(
+                Task.visit_id,
+                Task.id,
+                Task.title,
+                Task.finding,
+                Task.priority,
+                Task.status,
+                Task.due_on,
+                Task.outcome,
+            )
+            .where(Task.visit_id.in_(ids))
+            .order_by(Task.created_at, Task.id)
+        ):
+            tasks[task.visit_id].append(task_ref(task))
+    return [{**row, "tasks": tasks.get(row["visit_id"], [])} for row in rows]
+
+
+def task_ref(task) -> dict:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "finding": task.finding,
+        "priority": task.priority,
+        "status": task.status,
+        "due_on": task.due_on,
+        "outcome": task.outcome,
+    }

@@ -21,6 +21,7 @@ from server.models import Resident, RosterRemoval, Unit
 from server.platform.extensions import db
 from server.roster.changes import current_change_number
 from server.roster.residents import token_fingerprint
+from server.tasks.read import changed_tasks
 
 ALL_UNITS = "*"
 # What a cursor can hold: change numbers are BIGINTs, and what encode() writes is short.
@@ -200,7 +201,11 @@ def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
 
 
 def pull(
-    unit_ids: set[uuid.UUID] | None, cursor_text: str | None, today: date, page_size: int
+    unit_ids: set[uuid.UUID] | None,
+    cursor_text: str | None,
+    today: date,
+    page_size: int,
+    user_id: uuid.UUID | None = None,
 ) -> dict:
     """One page of roster changes for a scope, and the cursor for the next call.
 
@@ -246,6 +251,14 @@ def pull(
         )
     ]
     removed_units = _units_taken_away(cursor, unit_ids)
+    # Tasks take numbers from the same counter; a page of residents bounds them too. Nothing
+    # changed since the cursor: not even the tasks are read.
+    up_to = rows[-1].change_seq if more else None
+    tasks, removed_tasks = (
+        changed_tasks(unit_ids, user_id, start_seq, up_to, reset)
+        if reset or start_seq < high_water
+        else ([], [])
+    )
 
     if more:
         next_cursor = Cursor(rows[-1].change_seq, str(rows[-1].id), scope, week)
@@ -255,7 +268,8 @@ def pull(
     return {
         "units": units,
         "residents": [resident_entry(r, coverage[r.id]) for r in active],
-        "removed": {"residents": removed_residents, "units": removed_units},
+        "tasks": tasks,
+        "removed": {"residents": removed_residents, "units": removed_units, "tasks": removed_tasks},
         "reset": reset,
         "cursor": next_cursor.encode(),
         "more": more,

@@ -37,8 +37,22 @@ class ResidentSchema(Schema):
     qr_token = fields.String(dump_only=True)
 
 
+class DischargeFollowUpSchema(Schema):
+    """The follow-up a discharge opens: a `discharge` task (docs/tasks.md)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    due_in_days = fields.Integer(validate=validate.Range(min=0, max=90))
+    assignee_id = fields.UUID(allow_none=True)
+
+
 class ResidentUpdateSchema(NonEmptyMixin, ResidentSchema):
     """Loaded with partial=True."""
+
+    follow_up = fields.Nested(
+        DischargeFollowUpSchema,
+        load_only=True,
+        metadata={"description": "Only with status discharged: opens a follow-up task"},
+    )
 
 
 class ResidentListQuery(PageQuery):

@@ -5,8 +5,9 @@ An `overdue` alert (key `overdue:<task id>`) opens for an open task whose due da
 in the institution's time zone; an `urgent` alert (`urgent:<task id>`) as soon as an urgent
 task exists. `Task.overdue_alerted_at` and `Task.urgent_notified_at` say that each was raised,
 so a refresh finds only what is new. Both resolve when the task closes or is cancelled; the
-overdue one also when the task is rescheduled into the future (and may then be raised again),
-the urgent one when the task is no longer urgent.
+overdue one also when the task is rescheduled into the future (its mark is then cleared, so a
+task that falls late again, or is reopened late, raises it again), the urgent one when the task
+is no longer urgent.
 
 The refresh job (server/jobs/schedule.py) runs all of it every quarter hour; the frequent
 `urgent` job runs only `raise_urgent`, so an urgent task reaches a supervisor within minutes.
@@ -92,7 +93,7 @@ def raise_overdue(today: date, now: datetime) -> int:
         .order_by(Task.due_on, Task.id)
     )
     for tasks in _batches(query):
-        raise_alerts([_alert_of(OVERDUE, task, today) for task in tasks], now)
+        raise_alerts([_alert_of(OVERDUE, task, today) for task in tasks], now, with_detail=True)
         for task in tasks:
             task.overdue_alerted_at = now
         db.session.flush()
@@ -113,7 +114,7 @@ def raise_urgent(now: datetime) -> list[UrgentNotice]:
         .order_by(Task.created_at, Task.id)
     )
     for tasks in _batches(query):
-        raise_alerts([_alert_of(URGENT, task) for task in tasks], now)
+        raise_alerts([_alert_of(URGENT, task) for task in tasks], now, with_detail=True)
         for task in tasks:
             task.urgent_notified_at = now
             notices.append(UrgentNotice(task.id, task.unit_id, task.title, task.resident.name))

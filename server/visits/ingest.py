@@ -283,8 +283,13 @@ def _unprocessable(record_id: str, kind: str) -> dict:
     }
 
 
-def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult], set]:
-    """Store new visits; answer one result per item and the residents whose counts changed."""
+def ingest_visits(
+    raw_visits: list, ctx: SyncContext, created: list[dict] | None = None
+) -> tuple[list[ItemResult], set]:
+    """Store new visits; answer one result per item and the residents whose counts changed.
+
+    The rows of the visits this call created are added to `created` when it is given (the
+    tasks their findings raise read them)."""
     loaded: list[tuple[int, dict, str]] = []
     results: list[ItemResult | None] = [None] * len(raw_visits)
     raw_digests = [raw_hash(raw) for raw in raw_visits]
@@ -373,6 +378,8 @@ def ingest_visits(raw_visits: list, ctx: SyncContext) -> tuple[list[ItemResult],
         if visit_id in inserted:
             results[index] = ItemResult(str(visit_id), "visit", "created")
             touched.add(row["resident_id"])
+            if created is not None:
+                created.append(row)
         else:  # a concurrent request stored the same id first
             results[index] = _same_or_conflict(
                 visit_id,
@@ -536,9 +543,24 @@ def record_device_health(
     device.app_version = version
 
 
-def ingest(raw_visits: list, raw_amendments: list, ctx: SyncContext) -> list[dict]:
-    """Store a phone's batch in the current transaction; the caller commits, then answers."""
-    visit_results, touched = ingest_visits(raw_visits, ctx)
+def ingest(
+    raw_visits: list,
+    raw_amendments: list,
+    ctx: SyncContext,
+    raw_tasks: list = (),
+    raw_task_events: list = (),
+) -> list[dict]:
+    """Store a phone's batch in the current transaction; the caller commits, then answers.
+
+    Visits first (the findings of those created raise their tasks), then amendments, then the
+    phone's tasks and their events (server/tasks/ingest.py), so that a batch may carry a visit,
+    the task raised by hand from it and an event closing an older task during it."""
+    from server.tasks import ingest as tasks  # tasks build on this module: imported late
+
+    created: list[dict] = []
+    visit_results, touched = ingest_visits(raw_visits, ctx, created)
+    tasks.raise_from_created(created, ctx)
     amendment_results = ingest_amendments(raw_amendments, ctx)
+    task_results = tasks.ingest_tasks(raw_tasks, raw_task_events, ctx)
     mark_residents_changed(touched)
-    return [result.as_dict() for result in visit_results + amendment_results]
+    return [result.as_dict() for result in visit_results + amendment_results + task_results]

@@ -177,11 +177,13 @@ class SyncRequestSchema(Schema):
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     visits = fields.List(fields.Raw(), load_default=list)  # items: VisitIn (server/http/openapi.py)
     amendments = fields.List(fields.Raw(), load_default=list)  # items: AmendmentIn
+    tasks = fields.List(fields.Raw(), load_default=list)  # items: TaskIn (server/tasks/schemas.py)
+    task_events = fields.List(fields.Raw(), load_default=list)  # items: TaskEventIn
 
 
 class SyncResultSchema(Schema):
     id = fields.String()
-    kind = fields.String(validate=validate.OneOf(("visit", "amendment")))
+    kind = fields.String(validate=validate.OneOf(("visit", "amendment", "task", "task_event")))
     status = fields.String(
         validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
     )
@@ -231,12 +233,39 @@ class RosterUnitSchema(Schema):
 class RemovedSchema(Schema):
     residents = fields.List(fields.UUID())
     units = fields.List(fields.UUID())
+    tasks = fields.List(fields.UUID())
+
+
+class PersonNameSchema(Schema):
+    id = fields.UUID()
+    display_name = fields.String()
+
+
+class RosterTaskSchema(Schema):
+    """A follow-up task as the phone keeps it (docs/tasks.md)."""
+
+    id = fields.UUID()
+    resident_id = fields.UUID()
+    resident_name = fields.String()
+    unit_id = fields.UUID()
+    title = fields.String()
+    details = fields.String()
+    priority = fields.String()
+    status = fields.String()
+    source = fields.String()
+    finding = fields.String(allow_none=True)
+    visit_id = fields.UUID(allow_none=True)
+    assignee = fields.Nested(PersonNameSchema)
+    due_on = fields.Date()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
 
 
 class SyncAnswerSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema))
     units = fields.List(fields.Nested(RosterUnitSchema))
     residents = fields.List(fields.Nested(RosterResidentSchema))
+    tasks = fields.List(fields.Nested(RosterTaskSchema))
     removed = fields.Nested(RemovedSchema)
     reset = fields.Boolean()
     cursor = fields.String()

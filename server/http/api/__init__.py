@@ -33,6 +33,7 @@ def register_api(app: Flask) -> None:
         reports,
         residents,
         sync,
+        tasks,
         units,
         users,
         visits,
@@ -52,6 +53,7 @@ def register_api(app: Flask) -> None:
         alerts,
         reports,
         exports,
+        tasks,
         push,
     ):
         api.register_blueprint(module.bp)

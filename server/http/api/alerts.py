@@ -18,7 +18,7 @@ bp = Blueprint("alerts", __name__)
 
 class AlertSchema(Schema):
     id = fields.Integer()
-    kind = fields.String()
+    kind = fields.String(metadata={"enum": list(ALERT_KINDS)})
     resident_id = fields.UUID(allow_none=True)
     resident_name = fields.String(attribute="resident.name", allow_none=True)
     unit_id = fields.UUID(allow_none=True)
@@ -26,7 +26,12 @@ class AlertSchema(Schema):
     worker_name = fields.String(attribute="worker.display_name", allow_none=True)
     device_id = fields.UUID(allow_none=True)
     period = fields.String(allow_none=True)
-    detail = fields.Dict()
+    detail = fields.Dict(
+        metadata={
+            "description": "unsynced: last_sync_at; overdue and urgent (a follow-up task): "
+            "task_id, title, priority, due_on, assignee_id, assignee_name (and days_overdue)"
+        }
+    )
     raised_at = fields.AwareDateTime()
     resolved_at = fields.AwareDateTime(allow_none=True)
     acked_at = fields.AwareDateTime(allow_none=True)

@@ -1,4 +1,4 @@
-"""CSV exports (visits, coverage) and the printable visit register, for supervisors."""
+"""CSV exports (visits, coverage, follow-up tasks) and the printable visit register."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
 from server.http.endpoint import endpoint
-from server.http.fields import RangeQuery, date_range
+from server.http.fields import OneOrMany, RangeQuery, UnitsQuery, date_range
+from server.models import Unit
 from server.models.core import MANAGERS
+from server.models.tasks import TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES
+from server.platform.clock import today_in
 from server.reports import exports, register
+from server.reports import tasks as task_report
 from server.reports.scope import unit_scope
+from server.tasks.read import TaskFilter
 
 bp = Blueprint("exports", __name__)
 
@@ -70,6 +75,50 @@ def coverage_csv(query):
     start, end = date_range(query, 30)
     rows = exports.coverage_rows(units, start, end, query["period"], setting("TIMEZONE"))
     return _csv(exports.csv_stream(exports.COVERAGE_COLUMNS, rows), "coverage", start, end)
+
+
+class TaskExportQuery(UnitsQuery):
+    """The filters of the office task list (GET /api/v1/tasks)."""
+
+    assignee_id = fields.UUID(load_default=None)
+    resident_id = fields.UUID(load_default=None)
+    status = OneOrMany(
+        fields.String(validate=validate.OneOf(TASK_STATUSES)),
+        load_default=list,
+        validate=validate.Length(max=len(TASK_STATUSES)),
+        metadata={"description": "Repeat for several; none: every status"},
+    )
+    priority = fields.String(load_default=None, validate=validate.OneOf(TASK_PRIORITIES))
+    due = fields.String(load_default=None, validate=validate.OneOf(("overdue", "today", "week")))
+    source = fields.String(load_default=None, validate=validate.OneOf(TASK_SOURCES))
+
+
+@bp.get("/tasks.csv")
+@endpoint(
+    "The follow-up tasks one sees, under the task list's filters, as CSV, UTF-8 with BOM, "
+    "streamed, by due date (admins: all; supervisors: their units; workers: their units' "
+    "tasks and those assigned to them)",
+    query=TaskExportQuery,
+    produces="text/csv",
+)
+def tasks_csv(query):
+    for unit_id in dict.fromkeys(query["unit_id"]):
+        g.scope.get(Unit, unit_id)
+    wanted = TaskFilter(
+        unit_ids=list(query["unit_id"]),
+        assignee_id=query["assignee_id"],
+        resident_id=query["resident_id"],
+        statuses=list(query["status"]),
+        priority=query["priority"],
+        due=query["due"],
+        source=query["source"],
+    )
+    zone = setting("TIMEZONE")
+    today = today_in(zone)
+    rows = task_report.task_rows(
+        task_report.task_export(g.scope, g.user.id, wanted, today), zone, today
+    )
+    return _csv(exports.csv_stream(task_report.TASK_COLUMNS, rows), "tasks", today, today)
 
 
 class RegisterQuery(RangeQuery):

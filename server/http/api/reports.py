@@ -11,7 +11,7 @@ from flask import Blueprint, g
 from marshmallow import Schema, fields, validate
 
 from server.alerts.unsynced import unsynced_days
-from server.http.api import actor
+from server.http.api import actor, setting
 from server.http.endpoint import endpoint
 from server.http.fields import (
     Page,
@@ -27,6 +27,7 @@ from server.reports import activity as activity_report
 from server.reports import devices as devices_report
 from server.reports import followups as followups_report
 from server.reports import satisfaction as satisfaction_report
+from server.reports import tasks as task_report
 from server.reports.scope import unit_scope
 
 bp = Blueprint("reports", __name__)
@@ -57,6 +58,16 @@ class HandledOut(Schema):
     by = fields.Nested(PersonRefSchema)
 
 
+class VisitTaskRef(Schema):
+    id = fields.UUID()
+    title = fields.String()
+    finding = fields.String(allow_none=True)
+    priority = fields.String(metadata={"enum": ["routine", "soon", "urgent"]})
+    status = fields.String(metadata={"enum": ["open", "in_progress", "done", "cancelled"]})
+    due_on = fields.Date()
+    outcome = fields.String(allow_none=True)
+
+
 class VisitRowSchema(Schema):
     """A visit in a report table: as it reads now (amendments applied)."""
 
@@ -82,6 +93,10 @@ class VisitRowSchema(Schema):
     amended = fields.Boolean()
     voided = fields.Boolean()
     handled = fields.Nested(HandledOut, allow_none=True)
+    tasks = fields.List(
+        fields.Nested(VisitTaskRef),
+        metadata={"description": "The follow-up tasks the visit raised, and where each stands"},
+    )
 
 
 VisitRowPage = Page(VisitRowSchema)
@@ -121,7 +136,8 @@ def list_followups(query):
 
 @bp.post("/followups/<uuid:visit_id>/handle")
 @endpoint(
-    "Mark a follow-up as handled, with a note (once: a second time answers 409)",
+    "Mark a follow-up as handled, with a note (once: a second time answers 409); the open "
+    "tasks the visit raised are closed with the note as their outcome",
     body=HandleIn,
     response=VisitRowSchema,
     status=201,
@@ -135,6 +151,49 @@ def handle_followup(visit_id: uuid.UUID, body):
     row = followups_report.handle_followup(actor(), visit_id, body["note"])
     db.session.commit()
     return row
+
+
+# --- follow-up tasks ---------------------------------------------------------------------
+
+
+class TaskFigures(Schema):
+    closed = fields.Integer(metadata={"description": "tasks done in the range"})
+    cancelled = fields.Integer(metadata={"description": "tasks cancelled in the range"})
+    median_hours = fields.Float(allow_none=True, metadata={"description": "time to close"})
+    p90_hours = fields.Float(allow_none=True, metadata={"description": "90th percentile"})
+    on_time = fields.Integer(metadata={"description": "done on or before the due date"})
+    on_time_share = fields.Float(allow_none=True)
+
+
+class PriorityFigures(TaskFigures):
+    priority = fields.String(metadata={"enum": ["routine", "soon", "urgent"]})
+
+
+class UnitFigures(TaskFigures):
+    unit = fields.Nested(ReportRef)
+
+
+class TaskReportSchema(Schema):
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    total = fields.Nested(TaskFigures)
+    by_priority = fields.List(fields.Nested(PriorityFigures))
+    by_unit = fields.List(fields.Nested(UnitFigures))
+
+
+@bp.get("/reports/tasks")
+@endpoint(
+    "Of the follow-up tasks closed in a range of local days (default: the last 30), the time "
+    "to close in hours (median, 90th percentile) and the share done by the due date, in "
+    "total, by priority and by unit",
+    query=RangeQuery,
+    response=TaskReportSchema,
+    roles=MANAGERS,
+)
+def tasks_report(query):
+    units = unit_scope(g.scope, query["unit_id"])
+    start, end = date_range(query, 30)
+    return task_report.task_report(units, start, end, setting("TIMEZONE"))
 
 
 # --- satisfaction ------------------------------------------------------------------------

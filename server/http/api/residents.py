@@ -12,9 +12,11 @@ from server.http.fields import Page
 from server.models import Resident
 from server.models.core import MANAGERS
 from server.platform.clock import today_in
+from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.roster import residents
 from server.roster.schemas import ResidentListQuery, ResidentSchema, ResidentUpdateSchema
+from server.tasks import records
 
 bp = Blueprint("residents", __name__)
 
@@ -59,6 +61,17 @@ def get_resident_view(resident_id: uuid.UUID):
 )
 def update_resident(resident_id: uuid.UUID, body):
     resident = g.scope.get(Resident, resident_id)
-    residents.update_resident(actor(), resident, body, today_in(setting("TIMEZONE")))
+    follow_up = body.pop("follow_up", None)
+    if follow_up is not None and body.get("status") != "discharged":
+        raise ApiError(
+            422,
+            "Some fields are not valid.",
+            errors={"follow_up": ["A follow-up goes with a discharge (status: discharged)."]},
+        )
+    today = today_in(setting("TIMEZONE"))
+    if body:
+        residents.update_resident(actor(), resident, body, today)
+    if follow_up is not None:
+        records.open_discharge_task(actor(), resident, follow_up, today)
     db.session.commit()
     return resident

@@ -20,7 +20,7 @@ bp = Blueprint("sync", __name__)
 
 @bp.post("/sync")
 @endpoint(
-    "Push new visits and amendments; pull roster changes since the cursor",
+    "Push new visits, amendments, tasks and task events; pull the changes since the cursor",
     body=SyncRequestSchema,
     items_checked_alone=True,
     response=SyncAnswerSchema,
@@ -29,12 +29,13 @@ bp = Blueprint("sync", __name__)
 def sync_view(body):
     config = current_app.config
     limit = config["SYNC_MAX_VISITS"]
-    if len(body["visits"]) > limit:
-        raise ApiError(
-            413,
-            f"At most {limit} visits per request: split the batch.",
-            errors={"visits": [f"At most {limit} per request."]},
-        )
+    for name in ("visits", "tasks", "task_events"):
+        if len(body[name]) > limit:
+            raise ApiError(
+                413,
+                f"At most {limit} {name.replace('_', ' ')} per request: split the batch.",
+                errors={name: [f"At most {limit} per request."]},
+            )
     now = utcnow()
     context = ingest.SyncContext(
         user=g.user,
@@ -46,10 +47,13 @@ def sync_view(body):
         ahead_of_server=timedelta(seconds=config["CHECK_IN_MAX_AHEAD_SECONDS"]),
         horizon=timedelta(days=config["CHECK_IN_HORIZON_DAYS"]),
     )
-    results = ingest.ingest(body["visits"], body["amendments"], context)
+    results = ingest.ingest(
+        body["visits"], body["amendments"], context, body["tasks"], body["task_events"]
+    )
     ingest.record_device_health(
         g.device, body["device_time"], now, request.headers.get("X-Rounds-App")
     )
+    user_id = g.user.id  # read before the commit expires the user
     db.session.commit()  # durable before acknowledged: a lost answer is repaired by the retry
     # The request's scope, worked out before the commit expired the user: no query to read it.
     changes = pull.pull(
@@ -57,5 +61,6 @@ def sync_view(body):
         body["cursor"],
         today_in(config["TIMEZONE"], now),
         config["SYNC_PAGE_SIZE"],
+        user_id=user_id,
     )
     return jsonify({"results": results, **changes, "server_time": now.isoformat()})

@@ -82,7 +82,8 @@ describe('due dates', () => {
 });
 
 describe('time to close in words', () => {
-  it('keeps hours under two days and days from then on', () => {
+  it('says minutes under an hour, hours under two days and days from then on', () => {
+    expect(duration(0.26)).toEqual({ unit: 'min', n: 16 });
     expect(duration(3.26)).toEqual({ unit: 'h', n: 3.3 });
     expect(duration(30.4)).toEqual({ unit: 'h', n: 30 });
     expect(duration(60)).toEqual({ unit: 'd', n: 2.5 });
@@ -139,12 +140,12 @@ describe('the Web Push key', () => {
 
 describe('the time-to-close report', () => {
   const report = {
-    total: { closed: 4, on_time: 3, share_on_time: 0.75, median_hours: 20, p90_hours: 70 },
-    by_priority: [{ priority: 'soon', closed: 4, share_on_time: 0.75, median_hours: 20 }],
+    total: { closed: 4, on_time: 3, on_time_share: 0.75, median_hours: 20, p90_hours: 70 },
+    by_priority: [{ priority: 'soon', closed: 4, on_time_share: 0.75, median_hours: 20 }],
     by_unit: [
-      { unit: { id: 'u1', name: 'A' }, closed: 3, share_on_time: 1 },
-      { unit: { id: 'u2', name: 'B' }, closed: 1, share_on_time: 0 },
-      { unit: { id: 'u3', name: 'C' }, closed: 0, share_on_time: null },
+      { unit: { id: 'u1', name: 'A' }, closed: 3, on_time_share: 1 },
+      { unit: { id: 'u2', name: 'B' }, closed: 1, on_time_share: 0 },
+      { unit: { id: 'u3', name: 'C' }, closed: 0, on_time_share: null },
     ],
   };
 

@@ -52,25 +52,20 @@ function taskCard(api, task) {
   return h(
     'li',
     { class: `card task-card${isOpen(task) ? '' : ' closed'}` },
+    h('p', { class: 'card-title' }, h('a', { href: `#/tasks/${task.id}` }, task.title)),
     h(
       'p',
-      { class: 'card-title' },
-      h('a', { href: `#/tasks/${task.id}` }, task.title),
-      ' · ',
+      { class: 'tags' },
       taskStatusTag(task.status),
       ' · ',
       priorityTag(task.priority),
-    ),
-    h(
-      'p',
-      { class: 'hint' },
-      sourceText(task),
-      ' · ',
-      task.assignee?.display_name || '—',
       ' · ',
       dueText(task),
     ),
-    task.outcome ? h('p', null, t('tasks.outcome'), ': ', task.outcome) : null,
+    h('p', { class: 'hint' }, `${sourceText(task)} · ${task.assignee?.display_name || '—'}`),
+    task.outcome
+      ? h('p', null, t('tasks.labelled', { label: t('tasks.outcome'), value: task.outcome }))
+      : null,
     h(
       'details',
       {
@@ -140,7 +135,7 @@ function newTaskForm(app, api, resident, onChange) {
               visit_id: null,
               created_at: rfc3339(new Date()),
             });
-            app.toast(t('tasks.created', { name: resident.name }));
+            app.toast(t('tasks.createdFor', { name: resident.name }));
             onChange();
           } catch (err) {
             msg.show(err);

@@ -58,11 +58,13 @@ export function dueState(task, today) {
 }
 
 /**
- * Hours to close → {unit, n} for words: under two days in hours (whole, or one decimal below
- * 10), from two days on in days with one decimal; null stays null (nothing closed).
+ * Hours to close → {unit, n} for words: under an hour in minutes, under two days in hours
+ * (whole, or one decimal below 10), from two days on in days with one decimal; null stays null
+ * (nothing closed).
  */
 export function duration(hours) {
   if (hours === null || hours === undefined || Number.isNaN(hours)) return null;
+  if (hours < 1) return { unit: 'min', n: Math.round(hours * 60) };
   if (hours < 48) return { unit: 'h', n: hours < 10 ? round1(hours) : Math.round(hours) };
   return { unit: 'd', n: round1(hours / 24) };
 }
@@ -113,15 +115,17 @@ export function keyBytes(base64url) {
 }
 
 /**
- * The time-to-close report → its rows, each {key, closed, on_time, share_on_time,
- * median_hours, p90_hours}, by priority (urgent first, every priority listed) and by unit.
+ * The time-to-close report → its rows, each {key, closed (done), cancelled, on_time,
+ * on_time_share, median_hours, p90_hours}, by priority (urgent first, every priority listed)
+ * and by unit.
  */
 export function closeRows(report) {
   const row = (r, key) => ({
     key,
     closed: r?.closed ?? 0,
+    cancelled: r?.cancelled ?? 0,
     on_time: r?.on_time ?? null,
-    share_on_time: r?.share_on_time ?? null,
+    on_time_share: r?.on_time_share ?? null,
     median_hours: r?.median_hours ?? null,
     p90_hours: r?.p90_hours ?? null,
   });
@@ -138,6 +142,6 @@ export function closeRows(report) {
 
 /** The share closed on time per unit that closed something, in percent, for a bar chart. */
 export function onTimeChart(rows) {
-  const shown = rows.units.filter((u) => u.closed > 0 && u.share_on_time !== null);
-  return { labels: shown.map((u) => u.name), values: shown.map((u) => u.share_on_time * 100) };
+  const shown = rows.units.filter((u) => u.closed > 0 && u.on_time_share !== null);
+  return { labels: shown.map((u) => u.name), values: shown.map((u) => u.on_time_share * 100) };
 }

@@ -74,7 +74,11 @@ export function historyList(events, names = new Map()) {
           h('time', { datetime: e.at }, fmtDateTime(e.at)),
         ),
         eventChanges(e).map(([k, v]) =>
-          h('p', { class: 'ev-change' }, t(`tasks.change.${k}`), ': ', changeValue(k, v, names)),
+          h(
+            'p',
+            { class: 'ev-change' },
+            t('tasks.labelled', { label: t(`tasks.change.${k}`), value: changeValue(k, v, names) }),
+          ),
         ),
       ),
     ),
@@ -96,11 +100,11 @@ export function namesOf(task, people = []) {
   return names;
 }
 
-/** One change to a task from the office: an event with its own id, made now. */
+/** One change to a task from the office: an event with its own id, made now (the task is
+ * the one in the path). */
 export function sendEvent(api, task, kind, changes) {
   return api.send('POST', `/api/v1/tasks/${task.id}/events`, {
     id: crypto.randomUUID(),
-    task_id: task.id,
     kind,
     at: rfc3339(new Date()),
     changes,

@@ -544,7 +544,8 @@ export function activityView(app) {
   return { el: view.el, title: t('activity.title'), destroy: view.destroy };
 }
 
-/** The columns of a time-to-close table after its first: closed, median, 90th percentile, on time. */
+/** A time-to-close table's columns after its first: done, median, 90th percentile, on time,
+ * cancelled (counted apart: a cancelled task was not done). */
 const closeCols = (first) => [
   first,
   { label: t('taskReport.closed'), num: true, cell: (r) => String(r.closed) },
@@ -554,8 +555,11 @@ const closeCols = (first) => [
     label: t('taskReport.onTime'),
     num: true,
     cell: (r) =>
-      r.on_time === null ? pct(r.share_on_time) : `${pct(r.share_on_time)} (${r.on_time})`,
+      !r.closed || r.on_time === null
+        ? pct(r.on_time_share)
+        : `${pct(r.on_time_share)} (${r.on_time})`,
   },
+  { label: t('taskReport.cancelled'), num: true, cell: (r) => String(r.cancelled) },
 ];
 
 /** The share closed on time per unit: a bar chart beside its table, once two units closed some. */
@@ -613,7 +617,7 @@ export function taskReportView(app) {
               n: total.closed,
               median: durationText(total.median_hours),
               p90: durationText(total.p90_hours),
-              share: pct(total.share_on_time),
+              share: pct(total.on_time_share),
               from: fmtDay(report.from || filters.from),
               to: fmtDay(report.to || filters.to),
             })

@@ -92,6 +92,9 @@ function boardView(app) {
     field(t('office.sort'), select('sort', options(TASK_SORTS, 'tasks.sort'))),
   );
   const view = screen(app, t('tasks.title'), { intro: t('tasks.intro'), controls });
+  const narrow = matchMedia('(max-width: 40rem)');
+  const redraw = () => view.reload();
+  narrow.addEventListener('change', redraw);
   const problem = problemLine();
   const known = new Map(); // everyone seen holding a task, for the assignee filter
 
@@ -162,9 +165,45 @@ function boardView(app) {
     );
   }
 
+  /** On a phone each task is a card (a table of six columns would not fit); on a PC a table. */
+  function cards(title, items) {
+    return h(
+      'section',
+      { 'aria-label': title },
+      h('h2', { class: 'list-title' }, title),
+      h(
+        'ul',
+        { class: 'cards task-list' },
+        items.map((x) =>
+          h(
+            'li',
+            { class: `card${x.overdue && isOpen(x) ? ' task-late' : ''}` },
+            h('p', { class: 'card-title' }, h('a', { href: `#/tasks/${x.id}` }, x.title)),
+            h(
+              'p',
+              { class: 'tags' },
+              priorityTag(x.priority),
+              ' · ',
+              taskStatusTag(x.status),
+              ' · ',
+              dueText(x),
+            ),
+            h(
+              'p',
+              { class: 'hint' },
+              h('a', { href: `#/resident/${x.resident_id}` }, x.resident_name || '—'),
+              ` · ${x.assignee?.display_name || '—'} · ${sourceText(x)}`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   function list(answer) {
     const title = t('tasks.listTitle', { n: answer.total });
     if (!answer.items.length) return h('p', { class: 'note' }, t('tasks.none'));
+    if (narrow.matches) return cards(title, answer.items);
     return table(
       title,
       [
@@ -235,7 +274,14 @@ function boardView(app) {
       problem.el,
     );
   });
-  return { el: view.el, title: t('tasks.title'), destroy: view.destroy };
+  return {
+    el: view.el,
+    title: t('tasks.title'),
+    destroy: () => {
+      narrow.removeEventListener('change', redraw);
+      view.destroy();
+    },
+  };
 }
 
 function taskView(app, id) {

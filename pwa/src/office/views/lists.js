@@ -16,7 +16,7 @@ function taskAlertTitle(alert, what, who) {
     { class: 'card-title' },
     alert.kind === 'urgent' ? '‼ ' : '⚠ ',
     what,
-    ': ',
+    t('tasks.colon'),
     d.task_id ? h('a', { href: `#/tasks/${d.task_id}` }, d.title || t('tasks.taskTitle')) : d.title,
     ' · ',
     alert.resident_id ? h('a', { href: `#/resident/${alert.resident_id}` }, who) : who,

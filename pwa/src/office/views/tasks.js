@@ -301,7 +301,7 @@ function taskView(app, id) {
       ),
       h(
         'dl',
-        { class: 'summary-list' },
+        { class: 'summary-list task-summary' },
         h('dt', null, t('office.resident')),
         h(
           'dd',

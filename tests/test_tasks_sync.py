@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import select
 
-from server.models import SyncConflict, SyncRejection, Task, TaskEvent, TaskRule
+from server.models import SyncConflict, SyncRejection, Task, TaskEvent
 from server.platform.extensions import db
 from tests.conftest import add_resident, make_person
 from tests.taskdata import event_payload, quiet_visit, results_by_id, task_payload, task_sync
@@ -151,9 +151,14 @@ def test_resent_visit_with_other_content_raises_nothing(api, worker_a, resident_
     assert _tasks_of_visit(visit["id"]) == []
 
 
-def test_disabled_rule_raises_nothing(api, worker_a, resident_a):
-    db.session.get(TaskRule, "follow_up").enabled = False
-    db.session.commit()
+def _set_rule(api, admin, finding: str, **values) -> None:
+    body = {"enabled": True, "priority": "soon", "due_days": 3, "assign_to": "visiting_worker"}
+    answer = api._call("PUT", f"/task-rules/{finding}", json={**body, **values}, as_=admin)
+    assert answer.status_code == 200, answer.json
+
+
+def test_disabled_rule_raises_nothing(api, admin, worker_a, resident_a):
+    _set_rule(api, admin, "follow_up", enabled=False)
     visit = visit_payload(resident_a)
     _sync(api, worker_a, visits=[visit])
     assert [t.finding for t in _tasks_of_visit(visit["id"])] == ["emotional"]
@@ -180,10 +185,8 @@ def test_unit_without_supervisor_gives_the_visiting_worker(api, worker_a, reside
     assert task.assignee_id == worker_a.user.id
 
 
-def test_supervisor_rule_for_concerns(api, worker_a, supervisor_a, resident_a):
-    rule = db.session.get(TaskRule, "emotional")
-    rule.assign_to, rule.priority, rule.due_days = "unit_supervisor", "urgent", 0
-    db.session.commit()
+def test_supervisor_rule_for_concerns(api, admin, worker_a, supervisor_a, resident_a):
+    _set_rule(api, admin, "emotional", assign_to="unit_supervisor", priority="urgent", due_days=0)
     visit = visit_payload(resident_a, follow_up=False)
     _sync(api, worker_a, visits=[visit])
     (task,) = _tasks_of_visit(visit["id"])

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from server import coverage
 from server.alerts.inbox import acknowledge
+from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, FollowUpHandled, User, Visit, utcnow
 from server.models.core import SUPERVISOR
 from server.people.audit import Actor
@@ -134,5 +135,8 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     db.session.commit()
     done["periods_closed"] = len(judge_the_weeks(zone, now, weeks))
     done["alerts_acknowledged"] = acknowledge_older_alerts(now, rng)
+    db.session.commit()
+    done.update(work_the_tasks(zone, now, rng))
+    discharge_with_follow_up(zone, now, rng)
     db.session.commit()
     return done

@@ -362,7 +362,11 @@ DISCHARGE_DAYS = 7
 
 
 def open_discharge_task(
-    actor: audit.Actor, resident: Resident, follow_up: dict, today: date
+    actor: audit.Actor,
+    resident: Resident,
+    follow_up: dict,
+    today: date,
+    now: datetime | None = None,
 ) -> Task:
     """The follow-up a discharge opens. It stays with its assignee, in their pull and lists,
     although the resident has left the roster. Nobody named: the actor, when a member of the
@@ -383,6 +387,6 @@ def open_discharge_task(
         assignee_id=assignee_id,
     )
     try:
-        return create_task(actor, new, source="discharge")
+        return create_task(actor, new, source="discharge", now=now)
     except TaskProblem as problem:
         raise TaskProblem({"follow_up": problem.errors}) from problem

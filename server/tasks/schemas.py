@@ -109,7 +109,7 @@ class TaskRuleInSchema(Schema):
 
 class TaskRuleSchema(TaskRuleInSchema):
     finding = fields.String()
-    updated_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime(allow_none=True)
     updated_by = fields.UUID(allow_none=True)
 
 

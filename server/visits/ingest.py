@@ -552,15 +552,17 @@ def ingest(
 ) -> list[dict]:
     """Store a phone's batch in the current transaction; the caller commits, then answers.
 
-    Visits first (the findings of those created raise their tasks), then amendments, then the
-    phone's tasks and their events (server/tasks/ingest.py), so that a batch may carry a visit,
-    the task raised by hand from it and an event closing an older task during it."""
+    Visits first, then amendments, then the phone's tasks and their events
+    (server/tasks/ingest.py), so that a batch may carry a visit, the task raised by hand from it
+    and an event closing an older task during it. Last, the findings of the visits created raise
+    their tasks: that takes the change counter's lock, held from then until the commit, as
+    marking the residents does right after."""
     from server.tasks import ingest as tasks  # tasks build on this module: imported late
 
     created: list[dict] = []
     visit_results, touched = ingest_visits(raw_visits, ctx, created)
-    tasks.raise_from_created(created, ctx)
     amendment_results = ingest_amendments(raw_amendments, ctx)
     task_results = tasks.ingest_tasks(raw_tasks, raw_task_events, ctx)
+    tasks.raise_from_created(created, ctx)
     mark_residents_changed(touched)
     return [result.as_dict() for result in visit_results + amendment_results + task_results]

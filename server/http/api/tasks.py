@@ -121,7 +121,7 @@ def list_rules():
     return rules.rules()
 
 
-@bp.put("/task-rules/<string(maxlength=20):finding>")
+@bp.put("/task-rules/<finding>")
 @endpoint(
     "Set how a finding raises tasks: whether, how urgent, due in how many days, and whose",
     body=TaskRuleInSchema,

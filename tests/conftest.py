@@ -85,6 +85,7 @@ def migrated_database(tmp_path_factory):
             pytest.skip("PostgreSQL is not installed: the PostgreSQL pass is skipped")
         with postgres_cluster("rounds_test") as url:
             _migrate(url)
+            _seeded_rows(url)
             yield url
         return
     template = tmp_path_factory.mktemp("db") / "template.db"
@@ -92,12 +93,37 @@ def migrated_database(tmp_path_factory):
     yield template
 
 
+# Tables the migrations fill with their starting rows: a fresh database holds them again.
+SEEDED_TABLES = ("task_rules",)
+_seeded: dict[str, dict[str, list[dict]]] = {}
+
+
+def _seeded_rows(url: str) -> dict[str, list[dict]]:
+    """The rows the migrations left in SEEDED_TABLES, read once, before any test ran."""
+    if url not in _seeded:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            _seeded[url] = {
+                name: [
+                    dict(row)
+                    for row in connection.execute(text(f"SELECT * FROM {name}")).mappings()
+                ]
+                for name in SEEDED_TABLES
+            }
+        engine.dispose()
+    return _seeded[url]
+
+
 def _empty_postgres(url: str) -> None:
+    seeded = _seeded_rows(url)
     engine = create_engine(url)
     tables = ", ".join(t.name for t in db.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("INSERT INTO change_counter (id, value) VALUES (1, 0)"))
+        for name, rows in seeded.items():
+            if rows:
+                connection.execute(db.metadata.tables[name].insert(), rows)
     engine.dispose()
 
 

@@ -208,3 +208,33 @@ def test_without_vapid_keys_nothing_is_pushed(
     make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
     assert urgent_step(jobs, "2026-11-20T09:01+08:00")["urgent"] == 1
     assert service.requests == []
+
+
+def test_the_cli_makes_a_key_pair_the_server_signs_with(app, api, supervisor_a):
+    output = app.test_cli_runner().invoke(args=["vapid-keys"]).output
+    settings = dict(line.split("=", 1) for line in output.splitlines())
+    app.config.update(
+        VAPID_PRIVATE_KEY=settings["ROUNDS_VAPID_PRIVATE_KEY"],
+        VAPID_PUBLIC_KEY=settings["ROUNDS_VAPID_PUBLIC_KEY"],
+        VAPID_SUBJECT="https://home.example",
+    )
+    key = api.get("/push/key", as_=supervisor_a).json["public_key"]
+    assert key == settings["ROUNDS_VAPID_PUBLIC_KEY"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"VAPID_PRIVATE_KEY": "not-a-key"},
+        {"VAPID_SUBJECT": "ops@home.example"},
+        {"VAPID_PUBLIC_KEY": generate_keys()[1]},
+    ],
+)
+def test_settings_that_cannot_sign_turn_push_off(
+    app, api, jobs, vapid, home, worker_a, supervisor_a, bad
+):
+    subscribe(api, supervisor_a, "https://push.example.org/x", Browser())
+    app.config.update(bad)
+    assert api.get("/push/key", as_=supervisor_a).status_code == 404
+    make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
+    assert urgent_step(jobs, "2026-11-20T09:01+08:00")["push"]["skipped"] is True

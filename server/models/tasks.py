@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,8 @@ TASK_SOURCES = ("finding", "manual", "discharge")
 # The findings of a visit that can raise a task, each with its rule.
 TASK_FINDINGS = ("living", "emotional", "physical", "unsatisfied", "follow_up")
 TASK_ASSIGNEES = ("visiting_worker", "unit_supervisor")
+URGENT_UNNOTIFIED = "priority = 'urgent' AND urgent_notified_at IS NULL"
+OVERDUE_UNALERTED = "overdue_alerted_at IS NULL AND status IN ('open', 'in_progress')"
 TASK_EVENT_KINDS = (
     "created",
     "started",
@@ -61,6 +64,19 @@ class Task(db.Model):
         UniqueConstraint("visit_id", "finding", name="uq_tasks_visit_finding"),
         Index("ix_tasks_unit_id_status_due_on", "unit_id", "status", "due_on"),
         Index("ix_tasks_assignee_id_status_due_on", "assignee_id", "status", "due_on"),
+        # What escalation has yet to raise, and only that (server/tasks/escalation.py).
+        Index(
+            "ix_tasks_urgent_unnotified",
+            "created_at",
+            sqlite_where=text(URGENT_UNNOTIFIED),
+            postgresql_where=text(URGENT_UNNOTIFIED),
+        ),
+        Index(
+            "ix_tasks_overdue_unalerted",
+            "due_on",
+            sqlite_where=text(OVERDUE_UNALERTED),
+            postgresql_where=text(OVERDUE_UNALERTED),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 
 from server.alerts.raised import raise_alerts, resolve_alerts
 from server.models import Alert, Task
@@ -31,6 +31,10 @@ from server.platform.extensions import db
 
 OVERDUE, URGENT = "overdue", "urgent"
 TASK_ALERT_KINDS = (OVERDUE, URGENT)
+# Written out, not bound: only then do the planners (SQLite's above all) see that a query
+# wants what the partial indexes of tasks still waiting for an alert hold (models/tasks.py).
+IS_OPEN = Task.status.in_([literal_column(f"'{status}'") for status in OPEN_TASK_STATUSES])
+IS_URGENT = Task.priority == literal_column(f"'{URGENT}'")
 # Tasks taken per query: a refresh after a long stop still raises them all, a batch at a time.
 BATCH = 500
 
@@ -85,11 +89,7 @@ def raise_overdue(today: date, now: datetime) -> int:
     raised = 0
     query = (
         select(Task)
-        .where(
-            Task.status.in_(OPEN_TASK_STATUSES),
-            Task.due_on < today,
-            Task.overdue_alerted_at.is_(None),
-        )
+        .where(Task.overdue_alerted_at.is_(None), IS_OPEN, Task.due_on < today)
         .order_by(Task.due_on, Task.id)
     )
     for tasks in _batches(query):
@@ -106,11 +106,7 @@ def raise_urgent(now: datetime) -> list[UrgentNotice]:
     notices: list[UrgentNotice] = []
     query = (
         select(Task)
-        .where(
-            Task.priority == URGENT,
-            Task.status.in_(OPEN_TASK_STATUSES),
-            Task.urgent_notified_at.is_(None),
-        )
+        .where(IS_URGENT, Task.urgent_notified_at.is_(None), IS_OPEN)
         .order_by(Task.created_at, Task.id)
     )
     for tasks in _batches(query):

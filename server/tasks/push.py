@@ -41,6 +41,7 @@ SEND_TIMEOUT_SECONDS = 10
 TTL_SECONDS = 12 * 3600
 GONE = (404, 410)
 LOCAL_HOSTS = ("127.0.0.1",)
+SUBJECT_SCHEMES = ("mailto:", "https://")
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,24 @@ def generate_keys() -> tuple[str, str]:
 
 
 def vapid_settings() -> VapidSettings | None:
-    """The VAPID_* settings (server/platform/config.py); None when push is off."""
+    """The VAPID_* settings (server/platform/config.py); None when push is off, or when they
+    cannot sign (logged: a bad key must not fail the jobs that push)."""
     config = current_app.config
     private, subject = config.get("VAPID_PRIVATE_KEY"), config.get("VAPID_SUBJECT")
     if not private or not subject:
         return None
-    public = config.get("VAPID_PUBLIC_KEY") or _public_key_of(Vapid02.from_string(private))
+    if not subject.startswith(SUBJECT_SCHEMES):
+        log.error("ROUNDS_VAPID_SUBJECT must start with mailto: or https://: push is off")
+        return None
+    try:
+        derived = _public_key_of(Vapid02.from_string(private))
+    except Exception:  # py_vapid raises whatever its parsing meets
+        log.error("ROUNDS_VAPID_PRIVATE_KEY is not a VAPID private key: push is off")
+        return None
+    public = config.get("VAPID_PUBLIC_KEY") or derived
+    if public != derived:
+        log.error("ROUNDS_VAPID_PUBLIC_KEY does not match the private key: push is off")
+        return None
     return VapidSettings(private, public, subject)
 
 

@@ -90,7 +90,7 @@ function taskCard(api, task) {
 }
 
 function newTaskForm(app, api, resident, onChange) {
-  const title = h('input', { type: 'text', maxlength: 200, required: true });
+  const title = h('input', { type: 'text', maxlength: 200 });
   const details = h('textarea', { rows: 3, maxlength: 2000 });
   const priority = h(
     'select',
@@ -98,8 +98,8 @@ function newTaskForm(app, api, resident, onChange) {
     TASK_PRIORITIES.map((p) => h('option', { value: p }, t(`tasks.priority.${p}`))),
   );
   priority.value = 'routine';
-  const due = h('input', { type: 'date', value: addDays(today(), 7), required: true });
-  const who = h('select', { required: true });
+  const due = h('input', { type: 'date', value: addDays(today(), 7) });
+  const who = h('select');
   const msg = problemLine();
   let peopleLoaded = false;
   async function loadPeople() {

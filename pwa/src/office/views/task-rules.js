@@ -54,6 +54,8 @@ export function taskRulesView(app) {
         'form',
         {
           'aria-label': name,
+          // Our own words for a wrong number, next to the rule, in the app's language.
+          novalidate: true,
           onsubmit: async (e) => {
             e.preventDefault();
             const n = Number(days.value);

@@ -328,3 +328,70 @@ def test_an_overdue_alert_names_its_task_and_links_to_it(page, live_server):
     card.get_by_role("link", name=title).click()
     expect(page).to_have_url(re.compile(f"#/tasks/{task['id']}$"))
     expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def test_admin_sets_how_a_finding_raises_tasks(page, live_server):
+    errors = watch_console(page)
+    before = {r["finding"]: r for r in admin_call(live_server, "GET", "/api/v1/task-rules")}
+    try:
+        office_as(page, live_server, "admin")
+        page.get_by_role("link", name="Administration").click()
+        page.get_by_role("link", name="Task rules").click()
+        rule = page.get_by_role("form", name="Unsatisfied rating")
+        expect(rule.get_by_label("Assign to")).to_have_value("unit_supervisor")
+        rule.get_by_label("Priority").select_option(label="Urgent")
+        rule.get_by_label("Due in (days)").fill("91")
+        rule.get_by_role("button", name="Save the rule: Unsatisfied rating").click()
+        expect(rule.get_by_role("alert")).to_contain_text("from 0 to 90")
+        rule.get_by_label("Due in (days)").fill("1")
+        rule.get_by_label("Assign to").select_option(label="The visiting worker")
+        rule.get_by_role("button", name="Save the rule: Unsatisfied rating").click()
+        expect(rule.get_by_role("status")).to_contain_text("Changed")
+
+        after = {r["finding"]: r for r in admin_call(live_server, "GET", "/api/v1/task-rules")}
+        assert {k: after["unsatisfied"][k] for k in ("priority", "due_days", "assign_to")} == {
+            "priority": "urgent",
+            "due_days": 1,
+            "assign_to": "visiting_worker",
+        }
+        assert after["living"] == before["living"]
+        assert not errors, errors
+    finally:
+        old = before["unsatisfied"]
+        admin_call(
+            live_server,
+            "PUT",
+            "/api/v1/task-rules/unsatisfied",
+            json={k: old[k] for k in ("enabled", "priority", "due_days", "assign_to")},
+        )
+
+
+def test_supervisor_raises_a_task_from_a_residents_page(page, live_server):
+    errors = watch_console(page)
+    unit = own_unit(live_server)
+    worker = own_worker(live_server, unit)
+    supervisor = own_supervisor(live_server, unit)
+    resident = own_resident(live_server, unit)
+
+    office_as(page, live_server, supervisor["username"])
+    page.goto(f"{live_server.url}/#/resident/{resident['id']}")
+    expect(page.get_by_role("heading", name="Follow-up tasks (0 open of 0)")).to_be_visible()
+    page.get_by_text("New task", exact=True).click()
+    page.get_by_role("button", name="Raise the task").click()
+    expect(page.get_by_role("alert").filter(has_text="Write what needs doing")).to_be_visible()
+    page.get_by_label("What needs doing").fill("Bring the new walking frame 送新助行器")
+    page.get_by_label("Priority").select_option(label="Soon")
+    page.get_by_label("Assign to").select_option(label=worker["display_name"])
+    page.get_by_role("button", name="Raise the task").click()
+    expect(page.get_by_role("heading", name="Follow-up tasks (1 open of 1)")).to_be_visible()
+    card = page.get_by_role("listitem").filter(has_text="Bring the new walking frame")
+    expect(card).to_contain_text("Open")
+    expect(card).to_contain_text(worker["display_name"])
+    card.get_by_text("History", exact=True).click()
+    expect(card.locator(".task-history li")).to_contain_text(supervisor["display_name"])
+
+    held = live_server.get("/api/v1/tasks", resident_id=resident["id"]).json()["items"]
+    assert [(t["title"], t["priority"], t["assignee"]["id"]) for t in held] == [
+        ("Bring the new walking frame 送新助行器", "soon", worker["id"])
+    ]
+    assert not errors, errors

@@ -2,7 +2,8 @@
 a supervisor finds a task raised through the API on the unit's board, is told an outcome is
 needed, closes it with one and reads the close in its history; the switch for urgent tasks'
 notifications subscribes this browser and unsubscribes it; the service worker shows a pushed
-message as a notification.
+message as a notification; an overdue alert links to its task; an admin sets a task rule; a
+supervisor raises a task from a resident's page.
 
 Headless Chromium has no push service to subscribe with, so the subscription test stands in
 for `pushManager.subscribe` (the page gets a subscription of the shape browsers give, and the

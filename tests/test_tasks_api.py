@@ -207,3 +207,18 @@ def test_phone_task_shows_in_the_office(api, worker_a, supervisor_a, ward_a, adm
     detail = api.get(f"/tasks/{task['id']}", as_=supervisor_a)
     assert detail.status_code == 200
     assert detail.json["title"] == task["title"] and detail.json["events"][0]["kind"] == "created"
+
+
+def test_a_task_id_is_used_once(api, worker_a, resident_a):
+    task = _make(api, worker_a, resident_a, id="0b5a3c1e-8d6f-4e1a-9c2b-7f4d5e6a7b8c")
+    again = api.post(
+        "/tasks",
+        json={
+            "id": task["id"],
+            "resident_id": resident_a["id"],
+            "title": "x",
+            "due_on": task["due_on"],
+        },
+        as_=worker_a,
+    )
+    assert again.status_code == 409 and "id" in again.json["errors"]

@@ -12,16 +12,12 @@ from server.models import AuditEvent, Task, TaskEvent
 from server.people.audit import Actor
 from server.platform.extensions import db
 from server.roster.changes import current_change_number
-from server.tasks.records import NewTask, TaskProblem, apply_event, create_task
+from server.tasks.records import NewTask, TaskProblem, TaskTaken, apply_event, create_task
 
 
 def _new(resident: dict, **fields) -> NewTask:
-    return NewTask(
-        resident_id=uuid.UUID(resident["id"]),
-        title="Call the son",
-        due_on=date.today() + timedelta(days=3),
-        **fields,
-    )
+    values = {"title": "Call the son", "due_on": date.today() + timedelta(days=3), **fields}
+    return NewTask(resident_id=uuid.UUID(resident["id"]), **values)
 
 
 def _now() -> datetime:
@@ -135,3 +131,12 @@ def test_worker_may_not_change_the_priority(task, worker_a, supervisor_a):
         apply_event(task, "reprioritised", {"priority": "urgent"}, Actor(worker_a.user), _now())
     apply_event(task, "reprioritised", {"priority": "urgent"}, Actor(supervisor_a.user), _now())
     assert task.priority == "urgent"
+
+
+def test_a_taken_task_id_is_told_without_breaking_the_transaction(worker_a, resident_a):
+    task_id = uuid.uuid4()
+    create_task(Actor(worker_a.user), _new(resident_a, id=task_id))
+    with pytest.raises(TaskTaken):
+        create_task(Actor(worker_a.user), _new(resident_a, id=task_id, title="Other"))
+    db.session.commit()  # the first copy stays, and the transaction carries on
+    assert db.session.get(Task, task_id).title == "Call the son"

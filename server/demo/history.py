@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
-from server.models import Alert, FollowUpHandled, User, Visit, utcnow
+from server.models import Alert, User, Visit, utcnow
 from server.models.core import SUPERVISOR
 from server.people.audit import Actor
 from server.platform.extensions import db
@@ -81,9 +81,9 @@ def handle_followups(visits: list[dict], now: datetime, rng: random.Random) -> i
         supervisor = _supervisor_of(visit.unit_id, supervisors)
         if supervisor is None:
             continue
-        handle_followup(Actor(user=supervisor), visit.id, rng.choice(HANDLED_NOTES))
-        record = db.session.get(FollowUpHandled, visit.id)
-        record.handled_at = checked_in + timedelta(hours=rng.randint(20, 70))
+        note = rng.choice(HANDLED_NOTES)
+        when = checked_in + timedelta(hours=rng.randint(20, 70))
+        handle_followup(Actor(user=supervisor), visit.id, note, when)
         handled += 1
     return handled
 

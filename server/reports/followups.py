@@ -10,7 +10,7 @@ they read now), the count from the per-day counts: neither reads every flagged v
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -111,8 +111,11 @@ def followup_count(
     return int(db.session.scalar(query))
 
 
-def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
-    """Mark a flagged (or unsatisfied) visit's follow-up as handled, once."""
+def handle_followup(
+    actor: audit.Actor, visit_id: uuid.UUID, note: str, now: datetime | None = None
+) -> dict:
+    """Mark a flagged (or unsatisfied) visit's follow-up as handled, once, and close the tasks
+    it raised. `now`, when it was handled: the present, unless a history is being recorded."""
     user = actor.user
     visit = actor.scope.get(Visit, visit_id)
     if not actor.scope.manages(visit.unit_id):
@@ -127,7 +130,7 @@ def handle_followup(actor: audit.Actor, visit_id: uuid.UUID, note: str) -> dict:
             "This visit flagged no concern, asked for no follow-up and was not rated unsatisfied.",
         )
     day_counts.handling(visit)
-    now = utcnow()
+    now = now or utcnow()
     handled = FollowUpHandled(visit_id=visit.id, handled_by=user.id, handled_at=now, note=note)
     db.session.add(handled)
     audit.record(actor, "handle", "followup", visit.id, None, {"note": note})

@@ -18,7 +18,14 @@ from server.people.audit import Actor
 from server.platform.extensions import db
 from server.roster.changes import next_change_number
 from server.tasks.raising import raise_from_visits
-from server.tasks.records import NewTask, TaskProblem, apply_event, create_task, created_event_id
+from server.tasks.records import (
+    NewTask,
+    TaskProblem,
+    TaskTaken,
+    apply_event,
+    create_task,
+    created_event_id,
+)
 from server.tasks.schemas import TaskEventInSchema, TaskInSchema
 from server.visits.ingest import (
     ItemResult,
@@ -99,7 +106,11 @@ def _ingest_task(raw, actor: Actor, ctx: SyncContext) -> ItemResult:
     if held or db.session.get(Task, data["id"]) is not None:
         earlier = next(iter(held.values()), None)
         return _same_or_conflict(data["id"], digest, earlier, raw, "task", ctx)
-    create_task(actor, NewTask(**data), source="manual", now=ctx.now, content_hash=digest)
+    try:
+        create_task(actor, NewTask(**data), source="manual", now=ctx.now, content_hash=digest)
+    except TaskTaken:  # a concurrent request stored the same id first
+        earlier = _held_hashes([created_event_id(data["id"])]).get(created_event_id(data["id"]))
+        return _same_or_conflict(data["id"], digest, earlier, raw, "task", ctx)
     return ItemResult(str(data["id"]), "task", "created")
 
 

@@ -10,18 +10,21 @@ task row's, as every writer takes it. Domain code flushes; the caller commits.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.sql.dml import Insert
 
 from server.models import Resident, Task, TaskEvent, User, Visit, user_units, utcnow
 from server.models.core import SUPERVISOR, WORKER
 from server.people import audit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.sqlparts import insert_or_on_conflict
 from server.roster.changes import next_change_number
 from server.visits.ingest import canonical_hash
 
@@ -61,6 +64,25 @@ class TaskProblem(ApiError):
 
     def __init__(self, errors: dict, status: int = 422) -> None:
         super().__init__(status, "Some fields are not valid.", errors=errors)
+
+
+class TaskTaken(ApiError):
+    """Another task holds this id already (a resent copy, or a racing request's)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            409, "A task with this id exists already.", errors={"id": ["Already used."]}
+        )
+
+
+@functools.cache
+def _insert_task(dialect: str) -> Insert:
+    """Built once per database kind (the ON CONFLICT form is the dialect's)."""
+    return (
+        insert_or_on_conflict(Task)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(Task.__table__.c.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -177,27 +199,32 @@ def create_task(
     digest = content_hash or task_hash(
         NewTask(**{**new.__dict__, "id": task_id, "created_at": created_at}), source
     )
-    task = Task(
-        id=task_id,
-        resident_id=resident.id,
-        unit_id=resident.unit_id,
-        title=new.title.strip(),
-        details=new.details or "",
-        priority=new.priority,
-        status="open",
-        source=source,
-        finding=None,
-        visit_id=new.visit_id,
-        assignee_id=assignee_id,
-        due_on=new.due_on,
-        created_by=actor.user_id,
-        created_at=created_at,
-        received_at=now,
-        updated_at=now,
-        change_seq=next_change_number(),
-    )
-    db.session.add(task)
-    db.session.flush()
+    number = next_change_number()  # the number before the row, as every writer takes it
+    row = {
+        "id": task_id,
+        "resident_id": resident.id,
+        "unit_id": resident.unit_id,
+        "title": new.title.strip(),
+        "details": new.details or "",
+        "priority": new.priority,
+        "status": "open",
+        "source": source,
+        "finding": None,
+        "visit_id": new.visit_id,
+        "assignee_id": assignee_id,
+        "due_on": new.due_on,
+        "created_by": actor.user_id,
+        "created_at": created_at,
+        "received_at": now,
+        "updated_at": now,
+        "change_seq": number,
+    }
+    # ON CONFLICT DO NOTHING: a racing request with the same task waits for the first to
+    # commit, then finds the id taken, instead of failing the whole batch.
+    statement = _insert_task(db.session.get_bind().dialect.name)
+    if db.session.execute(statement, row).scalar() is None:
+        raise TaskTaken()
+    task = db.session.get(Task, task_id)
     db.session.add(
         TaskEvent(
             id=created_event_id(task.id),

@@ -75,8 +75,6 @@ def get_task(task_id: uuid.UUID):
     extra_responses={409: "A task with this id exists already"},
 )
 def create_task(body):
-    if body["id"] is not None and db.session.get(Task, body["id"]) is not None:
-        raise Conflict("A task with this id exists already.", errors={"id": ["Already used."]})
     task = records.create_task(actor(), records.NewTask(**body), source="manual")
     db.session.commit()
     return _detail(task, 201)

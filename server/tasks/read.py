@@ -18,22 +18,25 @@ from server.models import OPEN_TASK_STATUSES, Resident, Task, TaskEvent, User
 from server.people.access import Scope
 from server.platform.errors import NotFound
 from server.platform.extensions import db
+from server.platform.sqlparts import uuid_text
 
 _tasks, _residents, _users = Task.__table__, Resident.__table__, User.__table__
 
+# Ids come as text, as the answer writes them: a pull of hundreds of tasks would otherwise make
+# and unmake a UUID object for each.
 ENTRY_COLUMNS = (
-    _tasks.c.id,
-    _tasks.c.resident_id,
+    uuid_text(_tasks.c.id).label("id"),
+    uuid_text(_tasks.c.resident_id).label("resident_id"),
     _residents.c.name.label("resident_name"),
-    _tasks.c.unit_id,
+    uuid_text(_tasks.c.unit_id).label("unit_id"),
     _tasks.c.title,
     _tasks.c.details,
     _tasks.c.priority,
     _tasks.c.status,
     _tasks.c.source,
     _tasks.c.finding,
-    _tasks.c.visit_id,
-    _tasks.c.assignee_id,
+    uuid_text(_tasks.c.visit_id).label("visit_id"),
+    uuid_text(_tasks.c.assignee_id).label("assignee_id"),
     _users.c.display_name.label("assignee_name"),
     _tasks.c.due_on,
     _tasks.c.created_at,
@@ -55,18 +58,18 @@ def _iso(value) -> str | None:
 def task_entry(row) -> dict:
     """A task as the phone keeps it (docs/tasks.md, "A task entry")."""
     return {
-        "id": str(row.id),
-        "resident_id": str(row.resident_id),
+        "id": row.id,
+        "resident_id": row.resident_id,
         "resident_name": row.resident_name,
-        "unit_id": str(row.unit_id),
+        "unit_id": row.unit_id,
         "title": row.title,
         "details": row.details,
         "priority": row.priority,
         "status": row.status,
         "source": row.source,
         "finding": row.finding,
-        "visit_id": str(row.visit_id) if row.visit_id else None,
-        "assignee": {"id": str(row.assignee_id), "display_name": row.assignee_name},
+        "visit_id": row.visit_id,
+        "assignee": {"id": row.assignee_id, "display_name": row.assignee_name},
         "due_on": row.due_on.isoformat(),
         "created_at": _iso(row.created_at),
         "updated_at": _iso(row.updated_at),

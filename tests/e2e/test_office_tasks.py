@@ -346,8 +346,12 @@ def test_admin_sets_how_a_finding_raises_tasks(page, live_server):
         expect(rule.get_by_role("alert")).to_contain_text("from 0 to 90")
         rule.get_by_label("Due in (days)").fill("1")
         rule.get_by_label("Assign to").select_option(label="The visiting worker")
-        rule.get_by_role("button", name="Save the rule: Unsatisfied rating").click()
-        expect(rule.get_by_role("status")).to_contain_text("Changed")
+        with page.expect_response(
+            lambda r: r.url.endswith("/api/v1/task-rules/unsatisfied") and r.request.method == "PUT"
+        ) as saved:
+            rule.get_by_role("button", name="Save the rule: Unsatisfied rating").click()
+        assert saved.value.status == 200
+        expect(page.get_by_text("Rule saved: Unsatisfied rating")).to_be_visible()
 
         after = {r["finding"]: r for r in admin_call(live_server, "GET", "/api/v1/task-rules")}
         assert {k: after["unsatisfied"][k] for k in ("priority", "due_days", "assign_to")} == {

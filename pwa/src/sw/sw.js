@@ -1,5 +1,6 @@
 // The service worker: precached app shell, every app navigation answered with index.html
-// (offline too), nothing under /api/ ever cached, and Background Sync of the outbox.
+// (offline too), nothing under /api/ ever cached, Background Sync of the outbox, and the
+// notifications of urgent tasks (Web Push).
 import {
   precacheAndRoute,
   cleanupOutdatedCaches,
@@ -54,5 +55,44 @@ self.addEventListener('sync', (event) => {
       if (!outcome.ok && !['auth', 'locked'].includes(outcome.reason))
         throw new Error(outcome.message);
     }),
+  );
+});
+
+// Web Push: an urgent follow-up task for a supervisor who asked to be told (office alerts
+// screen). The message is {title, body, url}; a click opens that page of the app.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { body: event.data?.text() || '' };
+  }
+  const url = new URL(message.url || '/#/alerts', self.location.origin);
+  const sameOrigin = url.origin === self.location.origin;
+  event.waitUntil(
+    self.registration.showNotification(message.title || 'Rounds', {
+      body: message.body || '',
+      tag: message.task_id ? `task-${message.task_id}` : undefined,
+      icon: '/icons/icon-192.png',
+      data: { url: sameOrigin ? url.href : self.location.origin + '/#/alerts' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = event.notification.data?.url || self.location.origin + '/';
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((c) => new URL(c.url).origin === self.location.origin);
+      if (open) {
+        await open.focus();
+        // A controlled page moves to the task; one that is not opens it afresh.
+        if (open.url !== url) await open.navigate(url).catch(() => self.clients.openWindow(url));
+        return;
+      }
+      await self.clients.openWindow(url);
+    })(),
   );
 });

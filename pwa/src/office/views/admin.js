@@ -34,6 +34,9 @@ export function adminView(app, [tab = 'residents', id]) {
         t(`admin.tab.${k}`),
       ),
     ),
+    session.isAdmin()
+      ? h('a', { class: 'btn secondary small', href: '#/task-rules' }, t('taskRules.title'))
+      : null,
   );
   const view = screen(app, t('admin.title'), { controls: nav });
   const draw = { residents: residentsTab, units: unitsTab, staff: staffTab, policies: policiesTab }[

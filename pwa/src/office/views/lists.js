@@ -1,7 +1,29 @@
-// Alerts (acknowledge with a note) and follow-ups (mark handled with a note).
+// Alerts (acknowledge with a note; a task's alert links to the task) with the switch for
+// urgent tasks' notifications, and follow-ups (mark handled with a note; each shows its task).
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, pager, problemLine, fmtDateTime, fillUnitFilter } from '../ui.js';
+import { pushSwitch } from '../push.js';
+import { taskStatusTag, priorityTag, dueText } from '../task-parts.js';
+
+const TASK_ALERTS = new Set(['overdue', 'urgent']);
+
+/** A task alert's line: what kind, the task's title (a link to it), whose, and how late. */
+function taskAlertTitle(alert, what, who) {
+  const d = alert.detail || {};
+  return h(
+    'p',
+    { class: 'card-title' },
+    alert.kind === 'urgent' ? '‼ ' : '⚠ ',
+    what,
+    t('tasks.colon'),
+    d.task_id ? h('a', { href: `#/tasks/${d.task_id}` }, d.title || t('tasks.taskTitle')) : d.title,
+    ' · ',
+    alert.resident_id ? h('a', { href: `#/resident/${alert.resident_id}` }, who) : who,
+    d.days_overdue ? ` · ${t('tasks.lateBy', { n: d.days_overdue })}` : '',
+    d.assignee_name ? ` · ${d.assignee_name}` : '',
+  );
+}
 
 export function alertsView(app) {
   const api = client();
@@ -19,7 +41,12 @@ export function alertsView(app) {
     },
     ['open', 'resolved', 'all'].map((v) => h('option', { value: v }, t(`alerts.state.${v}`))),
   );
-  const controls = h('div', { class: 'row filters' }, field(t('alerts.show'), stateSel), unitBox);
+  const controls = h(
+    'div',
+    null,
+    pushSwitch(client()).el,
+    h('div', { class: 'row filters' }, field(t('alerts.show'), stateSel), unitBox),
+  );
   const view = screen(app, t('alerts.title'), { controls });
 
   function card(alert) {
@@ -34,15 +61,17 @@ export function alertsView(app) {
     return h(
       'li',
       { class: `card alert-${alert.kind}` },
-      h(
-        'p',
-        { class: 'card-title' },
-        '⚠ ',
-        what,
-        ': ',
-        alert.resident_id ? h('a', { href: `#/resident/${alert.resident_id}` }, who) : who,
-        alert.period ? ` · ${alert.period}` : '',
-      ),
+      TASK_ALERTS.has(alert.kind)
+        ? taskAlertTitle(alert, what, who)
+        : h(
+            'p',
+            { class: 'card-title' },
+            '⚠ ',
+            what,
+            ': ',
+            alert.resident_id ? h('a', { href: `#/resident/${alert.resident_id}` }, who) : who,
+            alert.period ? ` · ${alert.period}` : '',
+          ),
       h(
         'p',
         { class: 'hint' },
@@ -113,6 +142,31 @@ export function alertsView(app) {
   return { el: view.el, title: t('alerts.title'), destroy: view.destroy };
 }
 
+/** The tasks a flagged visit raised, each with its status and a link to it. */
+function visitTasks(visit) {
+  const tasks = visit.tasks || (visit.task ? [visit.task] : []);
+  if (!tasks.length) return null;
+  return h(
+    'ul',
+    {
+      class: 'plain visit-tasks',
+      'aria-label': t('followups.tasksOf', { name: visit.resident.name }),
+    },
+    tasks.map((task) =>
+      h(
+        'li',
+        null,
+        h('a', { href: `#/tasks/${task.id}` }, task.title || t('tasks.taskTitle')),
+        ' · ',
+        taskStatusTag(task.status),
+        task.priority ? [' · ', priorityTag(task.priority)] : null,
+        task.due_on ? [' · ', dueText(task)] : null,
+        task.assignee?.display_name ? ` · ${task.assignee.display_name}` : '',
+      ),
+    ),
+  );
+}
+
 /** A visit row (follow-ups, unsatisfied) as a card; with a "handled" form when it is open. */
 export function visitRowCard(api, visit, onDone) {
   const concerns = (visit.concerns || []).map((c) => t(`followups.concern.${c}`)).join(', ');
@@ -146,6 +200,7 @@ export function visitRowCard(api, visit, onDone) {
       ? h('p', null, t('office.satisfaction'), ': ', t(`satisfaction.${visit.satisfaction}`))
       : null,
     visit.feedback ? h('p', null, t('rate.comment'), ': ', visit.feedback) : null,
+    visitTasks(visit),
     visit.handled
       ? h(
           'p',

@@ -1,5 +1,5 @@
 // Exports (CSV, the printable register, label sheets), satisfaction against the target,
-// and worker activity with the phones' last sync.
+// worker activity with the phones' last sync, and how fast follow-up tasks are closed.
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import {
@@ -16,6 +16,8 @@ import {
   fillUnitFilter,
 } from '../ui.js';
 import { pct } from '../logic.js';
+import { closeRows, onTimeChart } from '../task-logic.js';
+import { durationText } from '../task-parts.js';
 import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
 import { chartFigure } from '../chart.js';
@@ -540,4 +542,94 @@ export function activityView(app) {
     );
   });
   return { el: view.el, title: t('activity.title'), destroy: view.destroy };
+}
+
+/** A time-to-close table's columns after its first: done, median, 90th percentile, on time,
+ * cancelled (counted apart: a cancelled task was not done). */
+const closeCols = (first) => [
+  first,
+  { label: t('taskReport.closed'), num: true, cell: (r) => String(r.closed) },
+  { label: t('taskReport.median'), num: true, cell: (r) => durationText(r.median_hours) },
+  { label: t('taskReport.p90'), num: true, cell: (r) => durationText(r.p90_hours) },
+  {
+    label: t('taskReport.onTime'),
+    num: true,
+    cell: (r) =>
+      !r.closed || r.on_time === null
+        ? pct(r.on_time_share)
+        : `${pct(r.on_time_share)} (${r.on_time})`,
+  },
+  { label: t('taskReport.cancelled'), num: true, cell: (r) => String(r.cancelled) },
+];
+
+/** The share closed on time per unit: a bar chart beside its table, once two units closed some. */
+function byUnitClose(rows) {
+  const tableEl = table(
+    t('taskReport.byUnit'),
+    closeCols({ label: t('office.unit'), cell: (r) => r.name }),
+    rows.units,
+  );
+  const chart = onTimeChart(rows);
+  if (chart.labels.length < 2) return tableEl;
+  const figure = chartFigure({
+    caption: t('taskReport.chartCaption', { table: t('taskReport.byUnit') }),
+    labels: chart.labels,
+    xLabel: (name) => name,
+    series: [{ label: t('taskReport.onTime'), values: chart.values }],
+    kind: 'bars',
+    yMax: 100,
+    yLabel: (v) => `${v}%`,
+  });
+  return h('div', { class: 'chart-pair table-wide' }, figure, tableEl);
+}
+
+export function taskReportView(app) {
+  const api = client();
+  const filters = { from: addDays(today(), -29), to: today(), unit: '' };
+  const units = [];
+  const unitBox = h('div');
+  const view = screen(app, t('taskReport.title'), {
+    intro: t('taskReport.intro'),
+    controls: h(
+      'div',
+      { class: 'row filters' },
+      rangeInputs(filters, () => view.reload()),
+      unitBox,
+    ),
+  });
+  view.start(async (fresh) => {
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
+    const report = await fresh(
+      api.get('/api/v1/reports/tasks', {
+        from: filters.from,
+        to: filters.to,
+        unit_id: filters.unit,
+      }),
+    );
+    const rows = closeRows(report);
+    const total = rows.total;
+    view.body.replaceChildren(
+      h(
+        'p',
+        { class: 'banner', role: 'status' },
+        total.closed
+          ? t('taskReport.summary', {
+              n: total.closed,
+              median: durationText(total.median_hours),
+              p90: durationText(total.p90_hours),
+              share: pct(total.on_time_share),
+              from: fmtDay(report.from || filters.from),
+              to: fmtDay(report.to || filters.to),
+            })
+          : t('taskReport.nothing'),
+      ),
+      table(
+        t('taskReport.byPriority'),
+        closeCols({ label: t('tasks.priorityLabel'), cell: (r) => t(`tasks.priority.${r.key}`) }),
+        rows.priorities,
+      ),
+      byUnitClose(rows),
+    );
+  });
+  return { el: view.el, title: t('taskReport.title'), destroy: view.destroy };
 }

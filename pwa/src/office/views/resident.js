@@ -1,5 +1,6 @@
 // A resident for the office: details, care level, QR (print a label, rotate the token), and
-// every visit with its content, signature, amendments, presence signals; void with a reason.
+// every visit with its content, signature, amendments, presence signals; void with a reason;
+// and the resident's follow-up tasks with their history, open ones first, and "new task".
 import { h, field } from '../../lib/dom.js';
 import { careLevelName, t } from '../../lib/i18n/index.js';
 import {
@@ -13,6 +14,7 @@ import {
   fmtDay,
 } from '../ui.js';
 import { session } from '../../state/index.js';
+import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -180,11 +182,12 @@ export function residentView(app, [id]) {
   }
 
   view.start(async (fresh) => {
-    const [resident, visits, units] = await fresh(
+    const [resident, visits, units, tasks] = await fresh(
       Promise.all([
         api.get(`/api/v1/residents/${id}`),
         api.get('/api/v1/visits', { resident_id: id, page: filters.page, per_page: 20 }),
         api.get('/api/v1/units'),
+        loadResidentTasks(api, id),
       ]),
     );
     heading.textContent = resident.name;
@@ -260,6 +263,7 @@ export function residentView(app, [id]) {
             : null,
         ),
       ),
+      residentTasksSection(app, api, resident, tasks, () => view.reload()),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

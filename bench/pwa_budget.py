@@ -280,7 +280,7 @@ async (n) => {
   performance.clearMeasures('tasks-list');
   performance.clearMeasures('tasks-read');
   const start = performance.now();
-  location.hash = '#/tasks';
+  location.hash = '#/my-tasks';
   for (;;) {
     const view = document.querySelector('.view.tasks');
     if (view && view.dataset.count === String(n)) break;

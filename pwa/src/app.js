@@ -31,8 +31,8 @@ const ROUTES = {
   records: lazy(() => import('./worker/views/records.js'), 'recordsView'),
   amend: lazy(() => import('./worker/views/records.js'), 'amendView'),
   settings: lazy(() => import('./worker/views/settings.js'), 'settingsView'),
-  tasks: lazy(() => import('./worker/views/tasks.js'), 'tasksView'),
-  task: lazy(() => import('./worker/views/tasks.js'), 'taskView'),
+  'my-tasks': lazy(() => import('./worker/views/tasks.js'), 'tasksView'),
+  'my-task': lazy(() => import('./worker/views/tasks.js'), 'taskView'),
   // Supervisor and admin screens (online only), in their own chunks.
   board: lazy(() => import('./office/views/board.js'), 'boardView'),
   history: lazy(() => import('./office/views/board.js'), 'historyView'),
@@ -102,7 +102,7 @@ export class App {
     prefs.on('language', () => this.render());
     // Re-render only screens that show synced data, and never one with a form being filled.
     syncing.on('synced', () => {
-      if (this.route === '' || this.route === 'records' || this.route === 'tasks')
+      if (this.route === '' || this.route === 'records' || this.route === 'my-tasks')
         this.view?.refresh?.();
     });
     syncing.on('revoked', () => {
@@ -132,7 +132,7 @@ export class App {
     if (!session.isOffice())
       setTimeout(
         () =>
-          ['visit', 'rate', 'confirm', 'scan', 'tasks'].forEach((name) =>
+          ['visit', 'rate', 'confirm', 'scan', 'my-tasks'].forEach((name) =>
             ROUTES[name]().catch(() => {}),
           ),
         3000,

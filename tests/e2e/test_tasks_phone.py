@@ -117,7 +117,7 @@ def test_a_concern_found_offline_is_closed_on_the_next_visit(page, live_server, 
     assert task["resident_id"] == resident["id"] and task["source"] == "finding"
 
     page.get_by_role("link", name=re.compile(r"^Tasks\b")).click()
-    row = page.locator(f'a[href="#/task/{task["id"]}"]')
+    row = page.locator(f'a[href="#/my-task/{task["id"]}"]')
     expect(row).to_contain_text(resident["name"])
     expect(row).to_contain_text("Physical condition")
     expect(row).to_contain_text("Soon")
@@ -150,7 +150,7 @@ def test_a_concern_found_offline_is_closed_on_the_next_visit(page, live_server, 
     # My tasks no longer lists it, before the server has heard of the close.
     page.get_by_role("link", name=re.compile(r"^Tasks\b")).click()
     expect(page.locator(".summary")).to_be_visible()
-    expect(page.locator(f'a[href="#/task/{task["id"]}"]')).to_have_count(0)
+    expect(page.locator(f'a[href="#/my-task/{task["id"]}"]')).to_have_count(0)
 
     page.context.set_offline(False)
     wait_synced(page, timeout=30_000)

@@ -149,7 +149,7 @@ function visitTasks(visit) {
   return h(
     'ul',
     {
-      class: 'plain visit-tasks',
+      class: 'plain followup-tasks',
       'aria-label': t('followups.tasksOf', { name: visit.resident.name }),
     },
     tasks.map((task) =>

@@ -170,7 +170,7 @@ export function recordsView(app) {
 /** A task raised here, or a change to one, as Records names it. */
 function taskLabel(item) {
   if (item.type === 'task') return t('records.task', { title: item.payload.title });
-  return t('records.taskEvent', { kind: t(`tasks.event.${item.payload.kind}`) });
+  return t('records.taskEvent', { kind: t(`myTasks.event.${item.payload.kind}`) });
 }
 
 /** A synced visit as it stands after its accepted amendments. */

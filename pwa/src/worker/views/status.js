@@ -124,19 +124,19 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         'a',
         {
           class: 'navlink',
-          href: '#/tasks',
-          'aria-current': route === 'tasks' || route === 'task' ? 'page' : null,
+          href: '#/my-tasks',
+          'aria-current': route === 'my-tasks' || route === 'my-task' ? 'page' : null,
         },
-        t('nav.tasks'),
+        t('nav.myTasks'),
         taskCounts.overdue
           ? h(
               'span',
-              { class: 'badge', title: t('nav.tasksOverdue', { n: taskCounts.overdue }) },
+              { class: 'badge', title: t('nav.myTasksOverdue', { n: taskCounts.overdue }) },
               ` ⚠ ${taskCounts.overdue}`,
               h(
                 'span',
                 { class: 'sr-only' },
-                ` ${t('nav.tasksOverdue', { n: taskCounts.overdue })}`,
+                ` ${t('nav.myTasksOverdue', { n: taskCounts.overdue })}`,
               ),
             )
           : null,

@@ -40,9 +40,9 @@ function formatDay(day, l) {
 
 /** "Overdue · due Mon 23 Nov", "Due today", "Due Wed 25 Nov". */
 export function dueText(task, day = today()) {
-  if (task.due_on < day) return t('tasks.overdueSince', { date: fmtDay(task.due_on) });
-  if (task.due_on === day) return t('tasks.dueToday');
-  return t('tasks.due', { date: fmtDay(task.due_on) });
+  if (task.due_on < day) return t('myTasks.overdueSince', { date: fmtDay(task.due_on) });
+  if (task.due_on === day) return t('myTasks.dueToday');
+  return t('myTasks.due', { date: fmtDay(task.due_on) });
 }
 
 export const residentName = (task) =>
@@ -54,7 +54,7 @@ export const priorityTag = (priority) =>
     'span',
     { class: `tag prio ${priority}` },
     icon(PRIORITY_ICON[priority]),
-    ` ${t(`tasks.priority.${priority}`)}`,
+    ` ${t(`myTasks.priority.${priority}`)}`,
   );
 
 /** One task's row: resident, title, due; a link to its screen. */
@@ -68,13 +68,13 @@ function taskRow(task, day) {
       'a',
       {
         class: `task-row${overdue ? ' overdue' : ''}`,
-        href: `#/task/${task.id}`,
+        href: `#/my-task/${task.id}`,
         'aria-label': [
           task.title,
           residentName(task),
           due,
-          t(`tasks.priority.${task.priority}`),
-          task.status === 'in_progress' ? t('tasks.status.in_progress') : null,
+          t(`myTasks.priority.${task.priority}`),
+          task.status === 'in_progress' ? t('myTasks.status.in_progress') : null,
         ]
           .filter(Boolean)
           .join(', '),
@@ -87,7 +87,7 @@ function taskRow(task, day) {
         { class: `t-due${overdue ? ' overdue' : ''}` },
         overdue ? icon('⚠ ') : null,
         due,
-        task.status === 'in_progress' ? ` · ${t('tasks.status.in_progress')}` : '',
+        task.status === 'in_progress' ? ` · ${t('myTasks.status.in_progress')}` : '',
       ),
     ),
   );
@@ -97,8 +97,14 @@ function taskRow(task, day) {
 export function tasksView() {
   let started = performance.now(); // the screen measures itself (bench/pwa_budget.py)
   const summary = h('p', { class: 'summary', role: 'status' });
-  const list = h('ul', { class: 'task-list' });
-  const el = h('section', { class: 'view tasks' }, h('h1', null, t('tasks.title')), summary, list);
+  const list = h('ul', { class: 'my-task-list' });
+  const el = h(
+    'section',
+    { class: 'view tasks' },
+    h('h1', null, t('myTasks.title')),
+    summary,
+    list,
+  );
 
   let ticket = 0;
   async function draw() {
@@ -109,8 +115,8 @@ export function tasksView() {
     const day = today();
     const overdue = open.filter((task) => task.due_on < day).length;
     summary.textContent = open.length
-      ? t('tasks.summary', { n: open.length, overdue })
-      : t('tasks.none');
+      ? t('myTasks.summary', { n: open.length, overdue })
+      : t('myTasks.none');
     const frag = document.createDocumentFragment();
     for (const task of open) frag.append(taskRow(task, day));
     list.replaceChildren(frag);
@@ -122,25 +128,25 @@ export function tasksView() {
     started = performance.now();
     return draw();
   };
-  return { el, title: t('tasks.title'), refresh };
+  return { el, title: t('myTasks.title'), refresh };
 }
 
 /** What an event says, in a line of history. */
 function eventLine(event) {
   const c = event.changes || {};
   const detail =
-    c.outcome || c.note || (c.due_on ? t('tasks.newDue', { date: fmtDay(c.due_on) }) : '');
+    c.outcome || c.note || (c.due_on ? t('myTasks.newDue', { date: fmtDay(c.due_on) }) : '');
   return h(
     'li',
     null,
-    h('span', { class: 'ev-kind' }, t(`tasks.event.${event.kind}`)),
-    event.visit_id ? ` · ${t('tasks.duringVisit')}` : '',
+    h('span', { class: 'ev-kind' }, t(`myTasks.event.${event.kind}`)),
+    event.visit_id ? ` · ${t('myTasks.duringVisit')}` : '',
     ` · ${fmtWhen(event.at)}`,
     event.state && event.state !== 'synced'
       ? h(
           'span',
           { class: 'hint' },
-          ` · ${t(event.state === 'pending' ? 'tasks.waiting' : 'tasks.refused')}`,
+          ` · ${t(event.state === 'pending' ? 'myTasks.waiting' : 'myTasks.refused')}`,
         )
       : '',
     detail ? h('p', { class: 'ev-detail' }, detail) : null,
@@ -157,14 +163,16 @@ async function sourceText(task) {
     if (at) visitDay = fmtWhen(at);
   }
   if (task.source === 'finding')
-    return t(visitDay ? 'tasks.source.findingOn' : 'tasks.source.finding', {
-      finding: t(`tasks.finding.${task.finding}`),
+    return t(visitDay ? 'myTasks.source.findingOn' : 'myTasks.source.finding', {
+      finding: t(`myTasks.finding.${task.finding}`),
       when: visitDay,
     });
-  if (task.source === 'discharge') return t('tasks.source.discharge');
+  if (task.source === 'discharge') return t('myTasks.source.discharge');
   return task.visit_id
-    ? t(visitDay ? 'tasks.source.manualVisitOn' : 'tasks.source.manualVisit', { when: visitDay })
-    : t('tasks.source.manual');
+    ? t(visitDay ? 'myTasks.source.manualVisitOn' : 'myTasks.source.manualVisit', {
+        when: visitDay,
+      })
+    : t('myTasks.source.manual');
 }
 
 /** One task: details, source, history, and what the worker can do with it. */
@@ -178,8 +186,8 @@ export function taskView(app, [id]) {
     if (!task) {
       append(
         clear(body),
-        h('h1', null, t('tasks.gone')),
-        h('a', { class: 'btn', href: '#/tasks' }, t('tasks.back')),
+        h('h1', null, t('myTasks.gone')),
+        h('a', { class: 'btn', href: '#/my-tasks' }, t('myTasks.back')),
       );
       return;
     }
@@ -187,26 +195,26 @@ export function taskView(app, [id]) {
     const open = task.status === 'open' || task.status === 'in_progress';
     const day = today();
     const assignee = tasks.isMine(task)
-      ? t('tasks.assignee.me')
+      ? t('myTasks.assignee.me')
       : task.assignee?.display_name || '—';
     const heading = h('h1', { tabindex: '-1' }, task.title);
     const facts = [
-      [t('tasks.resident'), residentName(task)],
-      [t('tasks.priority'), priorityTag(task.priority)],
+      [t('myTasks.resident'), residentName(task)],
+      [t('myTasks.priority'), priorityTag(task.priority)],
       [
-        t('tasks.dueLabel'),
+        t('myTasks.dueLabel'),
         h('span', { class: task.due_on < day && open ? 't-due overdue' : '' }, dueText(task, day)),
       ],
-      [t('tasks.statusLabel'), t(`tasks.status.${task.status}`)],
-      [t('tasks.assignee'), assignee],
-      [t('tasks.source'), source],
+      [t('myTasks.statusLabel'), t(`myTasks.status.${task.status}`)],
+      [t('myTasks.assignee'), assignee],
+      [t('myTasks.source'), source],
     ];
-    if (task.details) facts.push([t('tasks.details'), task.details]);
-    if (task.outcome) facts.push([t('tasks.outcome'), task.outcome]);
+    if (task.details) facts.push([t('myTasks.details'), task.details]);
+    if (task.outcome) facts.push([t('myTasks.outcome'), task.outcome]);
 
     append(
       clear(body),
-      h('p', { class: 'sub' }, h('a', { href: '#/tasks' }, icon('←'), ' ', t('tasks.back'))),
+      h('p', { class: 'sub' }, h('a', { href: '#/my-tasks' }, icon('←'), ' ', t('myTasks.back'))),
       heading,
       h(
         'dl',
@@ -214,14 +222,14 @@ export function taskView(app, [id]) {
         facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
       ),
       open ? actions(task) : null,
-      h('h2', null, t('tasks.history')),
+      h('h2', null, t('myTasks.history')),
       h(
         'ul',
         { class: 'plain history' },
         h(
           'li',
           null,
-          h('span', { class: 'ev-kind' }, t('tasks.event.created')),
+          h('span', { class: 'ev-kind' }, t('myTasks.event.created')),
           ` · ${fmtWhen(task.created_at)}`,
         ),
         events.map(eventLine),
@@ -235,7 +243,7 @@ export function taskView(app, [id]) {
     const done = async (kind, changes, message) => {
       await tasks.act(task.id, kind, changes);
       app.toast(message);
-      if (kind === 'closed') app.go('tasks');
+      if (kind === 'closed') app.go('my-tasks');
       else draw(true);
     };
     const note = h('textarea', { rows: 2, maxlength: 2000 });
@@ -252,17 +260,17 @@ export function taskView(app, [id]) {
     };
     return h(
       'div',
-      { class: 'task-actions' },
+      { class: 'my-task-actions' },
       task.status === 'open'
         ? h(
             'button',
             {
               type: 'button',
               class: 'btn',
-              onclick: () => done('started', {}, t('tasks.startedToast')),
+              onclick: () => done('started', {}, t('myTasks.startedToast')),
             },
             icon('▶'),
-            t('tasks.start'),
+            t('myTasks.start'),
           )
         : null,
       h(
@@ -271,13 +279,13 @@ export function taskView(app, [id]) {
           class: 'task-form',
           onsubmit: (e) => {
             e.preventDefault();
-            if (required(note, noteErr, 'tasks.needNote'))
-              done('noted', { note: note.value.trim() }, t('tasks.notedToast'));
+            if (required(note, noteErr, 'myTasks.needNote'))
+              done('noted', { note: note.value.trim() }, t('myTasks.notedToast'));
           },
         },
-        field(t('tasks.note'), note),
+        field(t('myTasks.note'), note),
         noteErr,
-        h('button', { type: 'submit', class: 'btn secondary' }, t('tasks.addNote')),
+        h('button', { type: 'submit', class: 'btn secondary' }, t('myTasks.addNote')),
       ),
       h(
         'form',
@@ -287,15 +295,15 @@ export function taskView(app, [id]) {
             e.preventDefault();
             dueErr.textContent = '';
             if (!/^\d{4}-\d{2}-\d{2}$/.test(due.value) || due.value === task.due_on) {
-              dueErr.textContent = `⚠ ${t('tasks.needDue')}`;
+              dueErr.textContent = `⚠ ${t('myTasks.needDue')}`;
               return due.focus();
             }
-            done('rescheduled', { due_on: due.value }, t('tasks.rescheduledToast'));
+            done('rescheduled', { due_on: due.value }, t('myTasks.rescheduledToast'));
           },
         },
-        field(t('tasks.newDueLabel'), due),
+        field(t('myTasks.newDueLabel'), due),
         dueErr,
-        h('button', { type: 'submit', class: 'btn secondary' }, t('tasks.reschedule')),
+        h('button', { type: 'submit', class: 'btn secondary' }, t('myTasks.reschedule')),
       ),
       h(
         'form',
@@ -303,17 +311,17 @@ export function taskView(app, [id]) {
           class: 'task-form close',
           onsubmit: (e) => {
             e.preventDefault();
-            if (required(outcome, outcomeErr, 'tasks.needOutcome'))
-              done('closed', { outcome: outcome.value.trim() }, t('tasks.closedToast'));
+            if (required(outcome, outcomeErr, 'myTasks.needOutcome'))
+              done('closed', { outcome: outcome.value.trim() }, t('myTasks.closedToast'));
           },
         },
-        field(t('tasks.outcome'), outcome, { hint: t('tasks.outcomeHint') }),
+        field(t('myTasks.outcome'), outcome, { hint: t('myTasks.outcomeHint') }),
         outcomeErr,
-        h('button', { type: 'submit', class: 'btn' }, icon('✓'), t('tasks.close')),
+        h('button', { type: 'submit', class: 'btn' }, icon('✓'), t('myTasks.close')),
       ),
     );
   }
 
   draw();
-  return { el, title: t('tasks.task') };
+  return { el, title: t('myTasks.task') };
 }

@@ -9,7 +9,7 @@ import * as outbox from '../../sync/outbox.js';
 import { draft, tasks } from '../../state/index.js';
 import { dueText, priorityTag } from './tasks.js';
 
-const QUICK_TITLES = ['tasks.quick.familyCall', 'tasks.quick.doctor'];
+const QUICK_TITLES = ['myTasks.quick.familyCall', 'myTasks.quick.doctor'];
 const DEFAULT_DUE_DAYS = 3;
 
 /** The resident's latest visit this phone knows (waiting or kept), corrections applied. */
@@ -27,7 +27,7 @@ export async function lastVisit(residentId, exceptId) {
   return candidates[0] || null;
 }
 
-const pair = (what, value) => t('tasks.last.finding', { what, value });
+const pair = (what, value) => t('myTasks.last.finding', { what, value });
 
 /** What a visit found, as lines: concerns, follow-up, an unhappy rating, the notes. */
 export function findings(visit) {
@@ -38,7 +38,7 @@ export function findings(visit) {
   if (visit.follow_up) lines.push(`⚠ ${t('visit.followUp')}`);
   if (visit.satisfaction === 'unsatisfied')
     lines.push(`⚠ ${pair(t('confirm.satisfaction'), t('satisfaction.unsatisfied'))}`);
-  if (!lines.length) lines.push(`✓ ${t('tasks.last.noConcerns')}`);
+  if (!lines.length) lines.push(`✓ ${t('myTasks.last.noConcerns')}`);
   if (visit.observations?.notes) lines.push(pair(t('visit.notes'), visit.observations.notes));
   return lines;
 }
@@ -62,7 +62,7 @@ export function visitTasks(visit, resident, unit) {
     ]);
     append(
       clear(last),
-      h('h2', null, t('tasks.last.title')),
+      h('h2', null, t('myTasks.last.title')),
       before
         ? [
             h('p', { class: 'hint' }, fmtWhen(before.checked_in_at)),
@@ -72,7 +72,7 @@ export function visitTasks(visit, resident, unit) {
               findings(before).map((line) => h('li', null, line)),
             ),
           ]
-        : h('p', { class: 'note' }, t('tasks.last.none')),
+        : h('p', { class: 'note' }, t('myTasks.last.none')),
     );
     open = list;
     draw();
@@ -85,17 +85,17 @@ export function visitTasks(visit, resident, unit) {
     const closes = new Map(events().map((e) => [e.task_id, e]));
     append(
       clear(box),
-      h('h2', null, t('tasks.open.title', { n: open.length })),
+      h('h2', null, t('myTasks.open.title', { n: open.length })),
       open.length
         ? h(
             'ul',
             { class: 'cards' },
             open.map((task) => openCard(task, closes.get(task.id))),
           )
-        : h('p', { class: 'note' }, t('tasks.open.none')),
+        : h('p', { class: 'note' }, t('myTasks.open.none')),
       raised().length
         ? [
-            h('h3', null, t('tasks.raised.title')),
+            h('h3', null, t('myTasks.raised.title')),
             h(
               'ul',
               { class: 'cards' },
@@ -108,20 +108,20 @@ export function visitTasks(visit, resident, unit) {
                     'p',
                     null,
                     priorityTag(task.priority),
-                    ` · ${dueText(task)} · ${task.extra?.assignee_name || t('tasks.assignee.me')}`,
+                    ` · ${dueText(task)} · ${task.extra?.assignee_name || t('myTasks.assignee.me')}`,
                   ),
                   h(
                     'button',
                     {
                       type: 'button',
                       class: 'btn small secondary',
-                      'aria-label': `${t('tasks.raised.remove')}: ${task.title}`,
+                      'aria-label': `${t('myTasks.raised.remove')}: ${task.title}`,
                       onclick: () => {
                         draft.dropTask(task.id);
                         draw();
                       },
                     },
-                    t('tasks.raised.remove'),
+                    t('myTasks.raised.remove'),
                   ),
                 ),
               ),
@@ -142,7 +142,7 @@ export function visitTasks(visit, resident, unit) {
               },
             },
             icon('+'),
-            t('tasks.raise'),
+            t('myTasks.raise'),
           ),
     );
     if (focus === 'title') box.querySelector('.raise-form input')?.focus();
@@ -165,7 +165,7 @@ export function visitTasks(visit, resident, unit) {
         h(
           'p',
           { class: 'done-here' },
-          `✓ ${pair(t('tasks.doneHere.marked'), close.changes.outcome)}`,
+          `✓ ${pair(t('myTasks.doneHere.marked'), close.changes.outcome)}`,
         ),
         h(
           'button',
@@ -177,7 +177,7 @@ export function visitTasks(visit, resident, unit) {
               draw();
             },
           },
-          t('tasks.doneHere.undo'),
+          t('myTasks.doneHere.undo'),
         ),
       );
     else if (closing === task.id) body.push(closeForm(task));
@@ -188,14 +188,14 @@ export function visitTasks(visit, resident, unit) {
           {
             type: 'button',
             class: 'btn small',
-            'aria-label': `${t('tasks.doneHere')}: ${task.title}`,
+            'aria-label': `${t('myTasks.doneHere')}: ${task.title}`,
             onclick: () => {
               closing = task.id;
               draw('outcome');
             },
           },
           icon('✓'),
-          t('tasks.doneHere'),
+          t('myTasks.doneHere'),
         ),
       );
     return h('li', { class: `card${close ? ' closed-here' : ''}`, 'data-task': task.id }, body);
@@ -207,7 +207,7 @@ export function visitTasks(visit, resident, unit) {
     return h(
       'div',
       { class: 'close-form' },
-      field(t('tasks.outcome'), outcome, { hint: t('tasks.outcomeHint') }),
+      field(t('myTasks.outcome'), outcome, { hint: t('myTasks.outcomeHint') }),
       err,
       h(
         'div',
@@ -219,7 +219,7 @@ export function visitTasks(visit, resident, unit) {
             class: 'btn',
             onclick: () => {
               if (!outcome.value.trim()) {
-                err.textContent = `⚠ ${t('tasks.needOutcome')}`;
+                err.textContent = `⚠ ${t('myTasks.needOutcome')}`;
                 return outcome.focus();
               }
               draft.closeTask(task.id, outcome.value, task.title);
@@ -227,7 +227,7 @@ export function visitTasks(visit, resident, unit) {
               draw();
             },
           },
-          t('tasks.close'),
+          t('myTasks.close'),
         ),
         h(
           'button',
@@ -278,11 +278,11 @@ export function visitTasks(visit, resident, unit) {
     const add = () => {
       err.textContent = '';
       if (!title.value.trim()) {
-        err.textContent = `⚠ ${t('tasks.needTitle')}`;
+        err.textContent = `⚠ ${t('myTasks.needTitle')}`;
         return title.focus();
       }
       if (!/^\d{4}-\d{2}-\d{2}$/.test(due.value)) {
-        err.textContent = `⚠ ${t('tasks.needDue')}`;
+        err.textContent = `⚠ ${t('myTasks.needDue')}`;
         return due.focus();
       }
       const boss = supervisors.find((s) => s.id === assignee);
@@ -306,38 +306,38 @@ export function visitTasks(visit, resident, unit) {
     return h(
       'div',
       { class: 'raise-form card' },
-      h('h3', null, t('tasks.raise')),
-      field(t('tasks.titleLabel'), title),
+      h('h3', null, t('myTasks.raise')),
+      field(t('myTasks.titleLabel'), title),
       quick,
-      field(t('tasks.details'), details),
+      field(t('myTasks.details'), details),
       choice(
         'task-priority',
-        t('tasks.priority'),
-        ['urgent', 'soon', 'routine'].map((p) => [p, t(`tasks.priority.${p}`)]),
+        t('myTasks.priority'),
+        ['urgent', 'soon', 'routine'].map((p) => [p, t(`myTasks.priority.${p}`)]),
         priority,
         (v) => (priority = v),
       ),
-      field(t('tasks.dueLabel'), due),
+      field(t('myTasks.dueLabel'), due),
       supervisors.length
         ? choice(
             'task-assignee',
-            t('tasks.assignee'),
+            t('myTasks.assignee'),
             [
-              ['', t('tasks.assignee.me')],
+              ['', t('myTasks.assignee.me')],
               ...supervisors.map((s) => [
                 s.id,
-                t('tasks.assignee.supervisor', { name: s.display_name }),
+                t('myTasks.assignee.supervisor', { name: s.display_name }),
               ]),
             ],
             assignee,
             (v) => (assignee = v),
           )
-        : h('p', { class: 'hint' }, t('tasks.assignee.selfOnly')),
+        : h('p', { class: 'hint' }, t('myTasks.assignee.selfOnly')),
       err,
       h(
         'div',
         { class: 'row' },
-        h('button', { type: 'button', class: 'btn', onclick: add }, t('tasks.raise.add')),
+        h('button', { type: 'button', class: 'btn', onclick: add }, t('myTasks.raise.add')),
         h(
           'button',
           {
@@ -366,7 +366,7 @@ export function visitTasksSummary(visit) {
   return h(
     'div',
     { class: 'visit-tasks-summary' },
-    h('h2', null, t('tasks.withVisit')),
+    h('h2', null, t('myTasks.withVisit')),
     h(
       'ul',
       { class: 'plain' },
@@ -374,14 +374,14 @@ export function visitTasksSummary(visit) {
         h(
           'li',
           null,
-          `+ ${pair(t('tasks.withVisit.raised'), task.title)} · ${t(`tasks.priority.${task.priority}`)} · ${dueText(task)}`,
+          `+ ${pair(t('myTasks.withVisit.raised'), task.title)} · ${t(`myTasks.priority.${task.priority}`)} · ${dueText(task)}`,
         ),
       ),
       closes.map((e) =>
         h(
           'li',
           null,
-          `✓ ${pair(t('tasks.withVisit.closed'), e.extra?.title || '')} · ${e.changes.outcome}`,
+          `✓ ${pair(t('myTasks.withVisit.closed'), e.extra?.title || '')} · ${e.changes.outcome}`,
         ),
       ),
     ),

@@ -30,7 +30,9 @@ def test_first_pull_is_a_full_roster_of_my_units(api, worker_a, ward_a, resident
     answer = pull(api, worker_a)
     assert answer["reset"] is True
     assert [r["id"] for r in answer["residents"]] == [resident_a["id"]]
-    assert answer["units"] == [{"id": str(ward_a.id), "name": ward_a.name, "kind": "ward"}]
+    assert answer["units"] == [
+        {"id": str(ward_a.id), "name": ward_a.name, "kind": "ward", "supervisors": []}
+    ]
     entry = answer["residents"][0]
     assert entry["qr_hash"] == token_fingerprint(resident_a["qr_token"])
     assert "qr_token" not in entry
@@ -164,3 +166,27 @@ def test_a_changed_rule_reaches_the_phones(api, admin, worker_a, ward_a):
     ]
     set_policies(api, admin, residents=[(resident_a["id"], 3, "week")])  # the same again
     assert pull(api, worker_a, answer["cursor"])["residents"] == []
+
+
+def test_a_units_entry_names_its_active_supervisors(api, worker_a, supervisor_a, ward_a):
+    unit = pull(api, worker_a)["units"][0]
+    assert unit["supervisors"] == [
+        {"id": str(supervisor_a.user.id), "display_name": supervisor_a.user.display_name}
+    ]
+
+
+def test_a_supervisor_given_the_unit_reaches_the_phone_at_its_next_pull(
+    api, admin, worker_a, ward_a, ward_b
+):
+    cursor = pull(api, worker_a)["cursor"]
+    lee = make_person(api, "lee", "supervisor", units=[ward_b])
+    assert pull(api, worker_a, cursor)["units"] == []  # another unit's supervisor: nothing
+
+    moved = api.patch(f"/users/{lee.user.id}", json={"unit_ids": [str(ward_a.id)]}, as_=admin)
+    assert moved.status_code == 200, moved.json
+    again = pull(api, worker_a, cursor)
+
+    assert [s["id"] for s in again["units"][0]["supervisors"]] == [str(lee.user.id)]
+    gone = api.patch(f"/users/{lee.user.id}", json={"active": False}, as_=admin)
+    assert gone.status_code == 200, gone.json
+    assert pull(api, worker_a, again["cursor"])["units"][0]["supervisors"] == []

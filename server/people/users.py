@@ -7,12 +7,14 @@ import uuid
 from sqlalchemy import select
 
 from server.models import Unit, User
+from server.models.core import SUPERVISOR
 from server.people import audit
 from server.people.auth import hash_password, revoke_user_devices
 from server.people.passwords import check_strength
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.platform.field_codes import coded
+from server.roster.changes import mark_units_changed
 
 AUDITED = ("username", "display_name", "role", "phone", "active", "unit_ids")
 
@@ -44,6 +46,8 @@ def create_user(actor: audit.Actor, fields: dict) -> User:
     user = User(username=username, password_hash=hash_password(password), units=units, **fields)
     db.session.add(user)
     db.session.flush()
+    if user.role == SUPERVISOR:
+        mark_units_changed(units)
     audit.record(actor, "create", "user", user.id, None, audit.snapshot(user, AUDITED))
     return user
 
@@ -64,6 +68,7 @@ def update_user(actor: audit.Actor, user: User, changes: dict) -> User:
     if changes.get("active") is False:
         revoke_user_devices(user.id)
     after = audit.snapshot(user, AUDITED)
+    _mark_supervised_units(before, after)
     if after != before or password is not None:
         audit.record(
             actor,
@@ -74,6 +79,22 @@ def update_user(actor: audit.Actor, user: User, changes: dict) -> User:
             {**after, **({"password": "reset"} if password else {})},
         )
     return user
+
+
+def _mark_supervised_units(before: dict, after: dict) -> None:
+    """The units whose supervisors a change of a person moved (their role, units, name or
+    standing): phones pull those units' entries again, with whom a task may go to."""
+    watched = ("role", "unit_ids", "display_name", "active")
+    if all(before[name] == after[name] for name in watched):
+        return
+    unit_ids = {
+        uuid.UUID(str(unit_id))
+        for snapshot in (before, after)
+        if snapshot["role"] == SUPERVISOR
+        for unit_id in snapshot["unit_ids"]
+    }
+    if unit_ids:
+        mark_units_changed(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
 
 
 def user_by_username(username: str) -> User | None:

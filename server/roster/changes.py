@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select, update
 
-from server.models import ChangeCounter, Resident
+from server.models import ChangeCounter, Resident, Unit
 from server.platform.extensions import db
 
 # Residents marked by one UPDATE at most: within every database's limit of bound parameters.
@@ -64,3 +64,14 @@ def mark_residents_changed(resident_ids: Iterable[uuid.UUID]) -> None:
     number = next_change_number()
     for start in range(0, len(ids), MARK_BATCH):
         db.session.execute(_MARK, {"ids": ids[start : start + MARK_BATCH], "number": number})
+
+
+def mark_units_changed(units: Iterable[Unit]) -> None:
+    """Give these units a new change number, so every phone holding them pulls their entry
+    again (its supervisors changed)."""
+    units = list(units)
+    if not units:
+        return
+    number = next_change_number()
+    for unit in units:
+        unit.change_seq = number

@@ -17,7 +17,8 @@ from datetime import date
 from sqlalchemy import Row, Select, and_, bindparam, or_, select
 
 from server.coverage import iso_week_label, roster_coverage
-from server.models import Resident, RosterRemoval, Unit
+from server.models import Resident, RosterRemoval, Unit, User, user_units
+from server.models.core import SUPERVISOR
 from server.platform.extensions import db
 from server.roster.changes import current_change_number
 from server.roster.residents import token_fingerprint
@@ -250,6 +251,7 @@ def pull(
             _changed_units(everyone, reset), {**scope_params, "seq": start_seq}
         )
     ]
+    _add_supervisors(units)
     removed_units = _units_taken_away(cursor, unit_ids)
     # Tasks take numbers from the same counter; a page of residents bounds them too. Nothing
     # changed since the cursor: not even the tasks are read.
@@ -274,6 +276,33 @@ def pull(
         "cursor": next_cursor.encode(),
         "more": more,
     }
+
+
+# The active supervisors of some units, by name: whom a worker may hand a task to. A change
+# of a supervisor's units, name or standing marks their units changed (people/users.py).
+_SUPERVISORS = (
+    select(user_units.c.unit_id, User.id, User.display_name)
+    .join(User, User.id == user_units.c.user_id)
+    .where(
+        user_units.c.unit_id.in_(bindparam("units", expanding=True)),
+        User.role == SUPERVISOR,
+        User.active.is_(True),
+    )
+    .order_by(User.display_name, User.id)
+)
+
+
+def _add_supervisors(units: list[dict]) -> None:
+    """Each unit entry carries its supervisors (most pulls carry no unit: no query)."""
+    if not units:
+        return
+    found: dict[str, list[dict]] = {unit["id"]: [] for unit in units}
+    for unit_id, user_id, name in db.session.execute(
+        _SUPERVISORS, {"units": [uuid.UUID(unit["id"]) for unit in units]}
+    ):
+        found[str(unit_id)].append({"id": str(user_id), "display_name": name})
+    for unit in units:
+        unit["supervisors"] = found[unit["id"]]
 
 
 def _moved_away(everyone: bool, scope_params: dict, start_seq: int, up_to: int | None) -> list[str]:

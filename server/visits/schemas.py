@@ -228,6 +228,8 @@ class RosterUnitSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     kind = fields.String()
+    # Whom a worker may hand a follow-up task to (docs/tasks.md).
+    supervisors = fields.List(fields.Nested("PersonNameSchema"))
 
 
 class RemovedSchema(Schema):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from .test_office_tasks import ZONE, office_as, own_supervisor
 from .worker import (
     draw_signature,
     log_in,
@@ -90,7 +92,34 @@ def resident(live_server):
     return free
 
 
-def test_a_concern_found_offline_is_closed_on_the_next_visit(page, live_server, resident):
+def closed_in_report(live_server, unit_id: str) -> int:
+    """How many tasks of the unit the time-to-close report counts closed today."""
+    today = datetime.now(ZONE).date().isoformat()  # the server's local day
+    report = live_server.get(
+        "/api/v1/reports/tasks", "admin", unit_id=unit_id, **{"from": today, "to": today}
+    ).json()
+    return report["total"]["closed"]
+
+
+@pytest.fixture
+def supervisor_page(browser, live_server, resident):
+    """A supervisor of the resident's unit at a desk, in a browser of their own."""
+    supervisor = own_supervisor(live_server, {"id": resident["unit_id"]})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    desk = context.new_page()
+    office_as(desk, live_server, supervisor["username"])
+    yield desk
+    context.close()
+
+
+def on_the_board(desk, live_server, task_id: str) -> None:
+    desk.goto(f"{live_server.url}/#/tasks/{task_id}")
+
+
+def test_a_concern_found_offline_is_closed_on_the_next_visit(
+    page, live_server, resident, supervisor_page
+):
+    closed_before = closed_in_report(live_server, resident["unit_id"])
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url)
     wait_for_service_worker(page)
@@ -129,6 +158,13 @@ def test_a_concern_found_offline_is_closed_on_the_next_visit(page, live_server, 
     ).to_be_visible()
     shot(page, "task-en")
 
+    # The supervisor's board lists it, open, with the worker holding it.
+    supervisor_page.get_by_role("link", name="Tasks", exact=True).click()
+    expect(supervisor_page.get_by_role("link", name=task["title"]).first).to_be_visible()
+    on_the_board(supervisor_page, live_server, task["id"])
+    expect(supervisor_page.get_by_role("heading", name=task["title"])).to_be_visible()
+    expect(supervisor_page.locator(".summary-list")).to_contain_text("Open")
+
     # Offline again, the next visit closes it as done during that visit.
     page.context.set_offline(True)
     page.get_by_role("link", name="Residents").click()
@@ -165,6 +201,15 @@ def test_a_concern_found_offline_is_closed_on_the_next_visit(page, live_server, 
         "-", ""
     )
     assert task["id"] not in {t["id"] for t in page.evaluate(TASKS)}
+
+    # The board shows it done with its outcome, and the time to close counts it.
+    on_the_board(supervisor_page, live_server, task["id"])
+    supervisor_page.reload()
+    expect(supervisor_page.locator(".summary-list")).to_contain_text("Done")
+    expect(supervisor_page.locator(".task-history")).to_contain_text(
+        "Saw the doctor; the cough is better"
+    )
+    assert closed_in_report(live_server, resident["unit_id"]) == closed_before + 1
 
 
 def test_my_tasks_and_a_task_in_chinese(page, live_server, resident):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -311,9 +313,23 @@ def test_admin_creates_staff_resets_a_password_and_deactivates(page, live_server
     assert not errors, errors
 
 
-def test_admin_edits_and_discharges_a_resident(page, live_server):
+def test_admin_edits_and_discharges_a_resident_opening_a_follow_up(page, live_server):
     errors = watch_console(page)
-    resident = own_resident(live_server, own_unit(live_server))
+    unit = own_unit(live_server)
+    resident = own_resident(live_server, unit)
+    supervisor = admin_call(
+        live_server,
+        "POST",
+        "/api/v1/users",
+        json={
+            "username": f"e2e_s_{tag()}",
+            "display_name": f"E2E 主管 {tag()}",
+            "password": DEMO_PASSWORD,
+            "role": "supervisor",
+            "unit_ids": [unit["id"]],
+            "active": True,
+        },
+    )
 
     office(page, live_server)
     page.goto(f"{live_server.url}/#/resident/{resident['id']}")
@@ -322,7 +338,12 @@ def test_admin_edits_and_discharges_a_resident(page, live_server):
     expect(page.get_by_role("heading", name=f"Edit {resident['name']}")).to_be_visible()
     page.get_by_label("Room / bed").fill("E2E-10")
     page.get_by_label("Care level", exact=True).select_option("full_care")
+    follow_up = page.get_by_role("group", name="Follow-up after discharge")
+    expect(follow_up).to_be_hidden()
     page.get_by_label("Status").select_option("discharged")
+    expect(follow_up).to_be_visible()
+    expect(follow_up.get_by_role("checkbox")).to_be_checked()
+    follow_up.get_by_label("Due in (days)").fill("5")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name=resident["name"], exact=True)).to_be_visible()
     expect(page.locator("dd").filter(has_text=re.compile("^Discharged"))).to_be_visible()
@@ -330,6 +351,11 @@ def test_admin_edits_and_discharges_a_resident(page, live_server):
     saved = live_server.get(f"/api/v1/residents/{resident['id']}").json()
     assert saved["status"] == "discharged"
     assert saved["room"] == "E2E-10" and saved["care_level"] == "full_care"
+    [task] = live_server.get("/api/v1/tasks", resident_id=resident["id"]).json()["items"]
+    assert task["source"] == "discharge" and task["title"] == "Follow-up call after discharge"
+    assert task["assignee"]["id"] == supervisor["id"]
+    local_today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert task["due_on"] == (local_today + timedelta(days=5)).isoformat()
     assert not errors, errors
 
 

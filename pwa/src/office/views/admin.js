@@ -240,6 +240,7 @@ function residentForm(app, api, view, { units, levels }, resident) {
   };
   fields.sex.value = values.sex || '';
   fields.status.value = values.status || 'active';
+  const followUp = dischargeFollowUp(resident, fields.status);
   const msg = problemLine();
   const errors = formErrors({
     controls: { ...fields, unit_id: fields.unit },
@@ -271,6 +272,8 @@ function residentForm(app, api, view, { units, levels }, resident) {
             home_lon: num(fields.home_lon.value),
           };
           if (resident) body.status = fields.status.value;
+          const follow = followUp.value();
+          if (follow) body.follow_up = follow;
           try {
             const saved = await api.send(
               resident ? 'PATCH' : 'POST',
@@ -306,6 +309,7 @@ function residentForm(app, api, view, { units, levels }, resident) {
         ),
       ),
       resident ? field(t('admin.status'), fields.status, { hint: t('admin.statusHint') }) : null,
+      followUp.el,
       h(
         'div',
         { class: 'row actions' },
@@ -314,6 +318,39 @@ function residentForm(app, api, view, { units, levels }, resident) {
       ),
     ),
   );
+}
+
+/**
+ * Discharging a resident in care can open a follow-up task ("call in 7 days") that stays with
+ * its holder after the resident leaves the roster. Shown only while the status is set to
+ * discharged for a resident now in care; `value()` is the request's `follow_up`, or null.
+ */
+function dischargeFollowUp(resident, status) {
+  const open = h('input', { type: 'checkbox', checked: true });
+  const title = input(t('admin.dischargeTaskTitle'), { maxlength: 200 });
+  const days = input('7', { type: 'number', min: 0, max: 90, inputmode: 'numeric' });
+  const el = h(
+    'fieldset',
+    { class: 'discharge-follow-up', hidden: true },
+    h('legend', null, t('admin.dischargeFollowUp')),
+    h('label', { class: 'check' }, open, ' ', t('admin.dischargeOpenTask')),
+    field(t('admin.dischargeTaskTitleLabel'), title),
+    field(t('admin.dischargeDueInDays'), days),
+  );
+  const applies = () => resident?.status === 'active' && status.value === 'discharged';
+  status.addEventListener('change', () => {
+    el.hidden = !applies();
+  });
+  return {
+    el,
+    value: () =>
+      applies() && open.checked
+        ? {
+            title: title.value.trim() || t('admin.dischargeTaskTitle'),
+            due_in_days: num(days.value) ?? 7,
+          }
+        : null,
+  };
 }
 
 async function unitsTab(app, api, view, id, fresh) {

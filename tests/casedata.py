@@ -49,7 +49,7 @@ BODIES = {
             "worker_phone": "13800000000",
             "client_phone": "13900000000",
             "address": "3号楼201",
-            "problems": "独居，近来情绪低落 Lives alone, low mood lately",
+            "problems": "独居 近来情绪低落 Lives alone, low mood lately",
         },
         "consent": {"given": True, "by": "resident", "name": "王秀英"},
     },

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.http.fields import BoundedAwareDateTime, BoundedDate
-from server.models import CASE_RECORD_KINDS, CASE_SOURCES, SATISFACTION
-from server.visits.schemas import TEXT_LIMIT, SignatureInSchema
+from server.http.fields import BoundedAwareDateTime, BoundedDate, PageQuery
+from server.models import CASE_RECORD_KINDS, CASE_SOURCES, CASE_STAGES, SATISFACTION
+from server.visits.schemas import TEXT_LIMIT, PersonNameSchema, SignatureInSchema
 from server.visits.schemas import text as bounded_text
 
 LIST_LIMIT = 50
@@ -243,3 +243,90 @@ class CaseRecordCreateSchema(CaseRecordInSchema):
     id = fields.UUID(load_default=None)
     case_id = fields.UUID(load_default=None)
     at = BoundedAwareDateTime(load_default=None)
+
+
+# --- the office API ----------------------------------------------------------------------
+
+
+class CaseListQuery(PageQuery):
+    unit_id = fields.UUID()
+    worker_id = fields.UUID()
+    resident_id = fields.UUID()
+    stage = one_of(CASE_STAGES)
+    attention = one_of(("review_due", "no_contact"))
+
+
+class SignedOutSchema(Schema):
+    signer = fields.String()
+    signer_name = fields.String(allow_none=True)
+
+
+class CaseRecordOutSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    at = fields.AwareDateTime()
+    author = fields.Nested(PersonNameSchema)
+    version = fields.Integer()
+    body = fields.Dict()
+    signed = fields.Nested(SignedOutSchema, allow_none=True)
+    signature_url = fields.String(allow_none=True)
+
+
+class CaseOutSchema(Schema):
+    """A case as the office lists it."""
+
+    id = fields.UUID()
+    resident_id = fields.UUID()
+    resident_name = fields.String()
+    unit_id = fields.UUID()
+    worker_id = fields.UUID()
+    worker = fields.Nested(PersonNameSchema)
+    source = fields.String()
+    source_note = fields.String()
+    visit_id = fields.UUID(allow_none=True)
+    stage = fields.String()
+    opened_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+    archived_at = fields.AwareDateTime(allow_none=True)
+    last_contact_at = fields.AwareDateTime(allow_none=True)
+    review_due_on = fields.Date(allow_none=True)
+    change_seq = fields.Integer()
+    review_due = fields.Boolean()
+    no_contact = fields.Boolean()
+    days_since_contact = fields.Integer(allow_none=True)
+
+
+class CaseDetailSchema(CaseOutSchema):
+    purged_at = fields.AwareDateTime(allow_none=True)
+    records = fields.List(fields.Nested(CaseRecordOutSchema))
+
+
+class CaseloadSchema(Schema):
+    worker = fields.Nested(PersonNameSchema)
+    open = fields.Integer()
+
+
+class CaseCountsSchema(Schema):
+    by_stage = fields.Dict(keys=fields.String(), values=fields.Integer())
+    review_due = fields.Integer()
+    no_contact = fields.Integer()
+    caseload = fields.List(fields.Nested(CaseloadSchema))
+
+
+class CasePageSchema(Schema):
+    items = fields.List(fields.Nested(CaseOutSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    counts = fields.Nested(CaseCountsSchema)
+
+
+class CaseExportSchema(Schema):
+    """Everything kept of a case, signatures' strokes included."""
+
+    class Meta:
+        unknown = "include"
+
+    id = fields.UUID()
+    stage = fields.String()
+    records = fields.List(fields.Dict())

@@ -92,28 +92,16 @@ def upgrade():
                 existing_nullable=False,
             )
 
-    # A plain ADD COLUMN on both databases: SQLite takes a nullable column with its reference
-    # in place, so the tasks table (and its partial indexes) is not rebuilt.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(
-            "ALTER TABLE tasks ADD COLUMN case_id CHAR(32) "
-            "CONSTRAINT fk_tasks_case_id_cases REFERENCES cases (id)"
-        )
-    else:
-        op.add_column("tasks", sa.Column("case_id", sa.Uuid(), nullable=True))
-        op.create_foreign_key(op.f("fk_tasks_case_id_cases"), "tasks", "cases", ["case_id"], ["id"])
+    # A plain ADD COLUMN on both databases, without a reference (SQLite would rebuild the
+    # table, which the task events' references refuse with rows in it).
+    op.add_column("tasks", sa.Column("case_id", sa.Uuid(), nullable=True))
     op.create_index(op.f("ix_tasks_case_id"), "tasks", ["case_id"], unique=False)
 
 
 def downgrade():
     op.drop_index(op.f("ix_tasks_case_id"), table_name="tasks")
-    if op.get_bind().dialect.name == "sqlite":
-        # The table is rebuilt without the column; its reference, written inline, goes with it.
-        with op.batch_alter_table("tasks", schema=None) as batch_op:
-            batch_op.drop_column("case_id")
-    else:
-        op.drop_constraint(op.f("fk_tasks_case_id_cases"), "tasks", type_="foreignkey")
-        op.drop_column("tasks", "case_id")
+    # SQLite drops a column in place since 3.35 (no index or reference names it any more).
+    op.execute("ALTER TABLE tasks DROP COLUMN case_id")
 
     for table in ("sync_rejections", "sync_conflicts"):
         with op.batch_alter_table(table, schema=None) as batch_op:

@@ -91,8 +91,10 @@ class Task(db.Model):
     source: Mapped[str] = mapped_column(String(10))
     finding: Mapped[str | None] = mapped_column(String(12))
     visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits.id"), index=True)
-    # The case whose plan, assessment or closure raised it.
-    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The case whose plan, assessment or closure raised it. No foreign key, as closed_visit_id:
+    # the column is added in place (SQLite rebuilds a table to add or drop a reference, and
+    # the task events' references refuse the rebuild); cases are never deleted.
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)

@@ -212,9 +212,12 @@ export function createSyncClient({
         amendments: items.filter((i) => i.type === 'amendment').map((i) => i.payload),
         tasks: items.filter((i) => i.type === 'task').map((i) => i.payload),
         task_events: items.filter((i) => i.type === 'task_event').map((i) => i.payload),
-        cases: items.filter((i) => i.type === 'case').map((i) => i.payload),
-        case_records: items.filter((i) => i.type === 'case_record').map((i) => i.payload),
       };
+      // Cases go only when there are some (docs/cases.md: both lists are optional).
+      const opened = items.filter((i) => i.type === 'case').map((i) => i.payload);
+      const records = items.filter((i) => i.type === 'case_record').map((i) => i.payload);
+      if (opened.length) body.cases = opened;
+      if (records.length) body.case_records = records;
       const res = await post(session.token, body);
       if (res.status === 401) {
         const err = new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);

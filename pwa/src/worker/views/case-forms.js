@@ -633,6 +633,7 @@ export function caseFormView(app, [id, kind]) {
         'form',
         {
           novalidate: true,
+          oninput: () => (err.textContent = ''),
           onsubmit: async (e) => {
             e.preventDefault();
             err.textContent = '';

@@ -60,7 +60,10 @@ export function signatureBlock(name, { allowNone = false } = {}) {
         ),
       ),
     );
-    pad = createSignature(canvas);
+    // A stroke tells the form, as typing does: a stale "please sign" goes.
+    pad = createSignature(canvas, {
+      onChange: () => el.dispatchEvent(new Event('input', { bubbles: true })),
+    });
   }
 
   function value() {

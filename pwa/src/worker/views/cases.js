@@ -10,6 +10,8 @@ import { roster, cases } from '../../state/index.js';
 import { fmtDay } from './tasks.js';
 import { caseFormView } from './case-forms.js';
 
+/** As the server's ROUNDS_CASE_NO_CONTACT_DAYS default (docs/cases.md, "Office API"). */
+const NO_CONTACT_DAYS = 14;
 const STAGES = ['intake', 'assessment', 'intervention', 'closing', 'archived'];
 const ACTION_ICON = {
   intake: '✎',
@@ -48,7 +50,9 @@ export function contactText(c, now = new Date()) {
 
 function caseRow(c, day, now) {
   const review = reviewText(c, day);
-  const late = c.review_due_on && c.review_due_on < day;
+  // Late: the review is overdue, or no contact for NO_CONTACT_DAYS (the office's "no contact").
+  const late =
+    (c.review_due_on && c.review_due_on < day) || cases.daysSinceContact(c, now) >= NO_CONTACT_DAYS;
   const contact = contactText(c, now);
   return h(
     'li',

@@ -220,7 +220,7 @@ export function newCase({ residentId, source, sourceNote = null, visitId = null 
     id: uuid(),
     resident_id: residentId,
     source,
-    source_note: sourceNote?.trim() || null,
+    source_note: sourceNote?.trim() || '', // text, never null (docs/cases.md)
     visit_id: visitId ?? null,
     opened_at: null, // set when it is saved
     worker_id: null,

@@ -379,7 +379,7 @@ function planForm(c, resident) {
           })),
           services: services.values(),
           review_every_weeks: weeks,
-          agreed: { signer: sig.signer, signer_name: sig.signer_name },
+          agreed: { signer: sig.signer, signer_name: sig.signer_name || '' },
         },
         signature: sig,
       };

@@ -144,6 +144,20 @@ describe('the outbox of cases and their records', () => {
     expect(await outbox.counts()).toMatchObject({ total: 0 });
   });
 
+  it('keeps a contact whose visit the server has not yet received waiting', async () => {
+    const r = cases.newRecord('c1', 'contact', { mode: 'visit', visit_id: 'v-later' });
+    await cases.addRecord(r, {}, AT);
+    const items = await outbox.pendingItems();
+    const refused = { id: r.id, status: 'rejected' };
+    await store.applyResults(
+      [{ ...refused, errors: { body: { visit_id: ['not yet received'] } } }],
+      items,
+    );
+    expect(await outbox.counts()).toMatchObject({ waiting: 1, problems: 0 });
+    await store.applyResults([{ ...refused, errors: { body: { summary: ['required'] } } }], items);
+    expect(await outbox.counts()).toMatchObject({ waiting: 0, problems: 1 });
+  });
+
   it('keeps any other refusal to show in Records', async () => {
     const made = await openAndRecord(['intake']);
     const items = await outbox.pendingItems();

@@ -67,25 +67,36 @@ export async function pendingItems() {
 }
 
 /**
- * An event on a task the server does not hold yet, or a task raised in a visit it does not hold
- * yet, is refused as "not yet received": it stays waiting and goes again with the next sync
- * (docs/tasks.md), after what it refers to.
+ * An event on a task the server does not hold yet, a task raised in a visit it does not hold
+ * yet, a case record whose case (or, for a contact, whose visit) it does not hold yet, is
+ * refused as "not yet received": it stays waiting and goes again with the next sync
+ * (docs/tasks.md, docs/cases.md), after what it refers to.
  */
 export function notYetReceived(item, result) {
-  const keys = Object.keys(result.errors || {});
   const waits = {
     task: ['visit_id'],
     task_event: ['task_id'],
     case: ['visit_id'],
-    case_record: ['case_id', 'visit_id'],
+    case_record: ['case_id', 'body.visit_id'],
   }[item.type];
+  if (!waits || result.status !== 'rejected') return false;
+  const leaves = Object.entries(leafErrors(result.errors));
   return (
-    Boolean(waits) &&
-    result.status === 'rejected' &&
-    keys.length === 1 &&
-    waits.includes(keys[0]) &&
-    (result.errors[keys[0]] || []).every((m) => /not yet received/i.test(m))
+    leaves.length === 1 &&
+    waits.includes(leaves[0][0]) &&
+    leaves[0][1].every((m) => /not yet received/i.test(m))
   );
+}
+
+/** {"body": {"visit_id": ["…"]}} → {"body.visit_id": ["…"]}. */
+function leafErrors(tree, prefix = '', out = {}) {
+  for (const [key, value] of Object.entries(tree || {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) out[path] = value;
+    else if (value && typeof value === 'object') leafErrors(value, path, out);
+    else out[path] = [String(value)];
+  }
+  return out;
 }
 
 export async function problems() {

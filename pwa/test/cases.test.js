@@ -275,3 +275,12 @@ describe('the pull of cases', () => {
     expect((await cases.getCase('a')).resident_name).toBe('Resident 2');
   });
 });
+
+describe('the time a step is recorded', () => {
+  it('keeps milliseconds, so two steps of one second keep their order', async () => {
+    const { stamp } = await import('../src/state/cases.js');
+    const at = stamp(new Date(2026, 10, 23, 9, 5, 7, 42));
+    expect(at).toMatch(/^2026-11-23T09:05:07\.042([+-]\d{2}:\d{2})$/);
+    expect(Date.parse(at)).toBe(new Date(2026, 10, 23, 9, 5, 7, 42).getTime());
+  });
+});

@@ -22,6 +22,15 @@ export const { planOf, goalsOf, daysSinceContact, allowedKinds } = store;
 
 const me = () => session.current()?.user || null;
 
+/**
+ * Now, to the millisecond: the server orders a case's records by `at`, and two steps saved in
+ * the same second must keep the order they were made in.
+ */
+export function stamp(now = new Date()) {
+  const ms = String(now.getMilliseconds()).padStart(3, '0');
+  return rfc3339(now).replace(/([+-]\d{2}:\d{2}|Z)$/, `.${ms}$1`);
+}
+
 /** Whether the worker is the case's responsible worker (one opened here is the opener's). */
 export const isMine = (c, user = me()) => !c.worker_id || c.worker_id === user?.id;
 
@@ -49,7 +58,7 @@ export async function openCase({ resident, source, sourceNote, visitId }) {
       unit_id: resident.unit_id || null,
       worker_id: me()?.id,
     },
-    rfc3339(new Date()),
+    stamp(),
   );
   await status.refresh();
   syncing.afterSave();
@@ -70,7 +79,7 @@ export function newRecord(caseId, kind, body, signature = null) {
 /** Record one step now. */
 export async function record(caseId, kind, body, signature = null) {
   const { extra, ...rec } = newRecord(caseId, kind, body, signature);
-  await store.addRecord(rec, extra, rfc3339(new Date()));
+  await store.addRecord(rec, extra, stamp());
   await status.refresh();
   syncing.afterSave();
   return rec.id;

@@ -7,7 +7,7 @@
 // planned and closed offline reads right at once, and becomes the server's word once it has
 // them. Rows are sealed like every other (sync/vault.js): cases hold what a person told us.
 import { db, uuid } from './db.js';
-import { sealRows, openRows } from './vault.js';
+import { sealRows, openRows, openRow } from './vault.js';
 import * as outbox from './outbox.js';
 
 export const STAGES = ['intake', 'assessment', 'intervention', 'closing', 'archived'];
@@ -177,9 +177,15 @@ export async function everyCase() {
     db.cases.toArray().then((rows) => openRows('cases', rows)),
     outbox.all(),
   ]);
+  return withWaiting(server, items);
+}
+
+/** The cases (as pulled) with the cases opened here and the records waiting applied on top. */
+function withWaiting(server, items, only = null) {
   const byId = new Map(server.map((c) => [c.id, { ...c, records: c.records || [] }]));
   for (const item of items)
-    if (item.type === 'case' && !byId.has(item.id)) byId.set(item.id, fromPayload(item));
+    if (item.type === 'case' && !byId.has(item.id) && (!only || item.id === only))
+      byId.set(item.id, fromPayload(item));
   const waiting = items
     .filter((i) => i.type === 'case_record' && i.state === outbox.PENDING)
     .sort((a, b) => a.created_at - b.created_at || a.payload.at.localeCompare(b.payload.at));
@@ -209,9 +215,11 @@ export async function openCases({ residentId = null } = {}) {
   return out.sort(compareCases);
 }
 
-/** One case as it stands, or undefined. */
+/** One case as it stands, or undefined: its row alone is read and opened. */
 export async function getCase(id) {
-  return (await everyCase()).get(id);
+  const [row, items] = await Promise.all([db.cases.get(id), outbox.all()]);
+  const server = row ? [await openRow('cases', row)] : [];
+  return withWaiting(server, items, id).get(id);
 }
 
 /** A new case as the sync sends it; `worker_id` null means the sender. */

@@ -212,3 +212,17 @@ def test_closure_without_a_signature_says_why(case, worker_a):
         signature=signature("none"),
     )
     assert closure.signature["signer"] == "none"
+
+
+def test_risk_task_notifies_the_units_supervisors(case, worker_a, supervisor_a):
+    from server.models import Alert, utcnow
+    from server.tasks.escalation import raise_urgent
+
+    _record(worker_a, case, "intake")
+    record = _record(worker_a, case, "assessment", body_of("assessment", risks=["abuse"]))
+    raise_urgent(utcnow())
+    db.session.commit()
+    task = db.session.get(Task, task_id_for(record.id, "abuse"))
+    assert task.urgent_notified_at is not None
+    alert = db.session.scalars(select(Alert).where(Alert.kind == "urgent")).one()
+    assert alert.detail["task_id"] == str(task.id)

@@ -1,9 +1,11 @@
 """PWA budgets: first-load JS+CSS (gzip), Lighthouse mobile scores, the longest main-thread
 task while a 10,000-resident roster renders and is filtered under a 4x CPU slowdown, and the
-time My tasks takes to draw 200 open tasks under the same slowdown.
+time My tasks takes to draw 200 open tasks under the same slowdown, and the time My cases and
+a case's screen take to draw with 60 open cases and their plans.
 
 Run: `python -m bench.pwa_budget` after `make pwa` (pwa/dist) and `cd pwa && npm ci` (Lighthouse
-is a devDependency of pwa/); `python -m bench.pwa_budget tasks` measures the task list alone.
+is a devDependency of pwa/); `python -m bench.pwa_budget tasks` measures the task list alone,
+`python -m bench.pwa_budget cases` the case list and a case's screen alone.
 Uses Debian's Chromium at /usr/bin/chromium. Prints figures; asserts nothing.
 """
 
@@ -28,6 +30,7 @@ DIST = PWA / "dist"
 BUDGET_FIRST_LOAD = 150 * 1024
 ROSTER_SIZE = 10_000
 TASK_COUNT = 200
+CASE_COUNT = 60
 
 
 class _Assets(HTMLParser):
@@ -353,6 +356,157 @@ def task_list(url: str, runs: int = 7) -> None:
     print(f"  longest task while it opens: {spread(longest)}")
 
 
+# CASE_COUNT open cases, written where a sync leaves them: each with its intake, an assessment
+# of the six domains, a plan of three goals and three steps, and a few contacts and a review.
+SEED_CASES = """
+async ({n, me, residents}) => {
+  const day = (k) => new Date(Date.now() + k * 86400e3).toISOString().slice(0, 10);
+  const at = (k) => new Date(Date.now() + k * 86400e3).toISOString();
+  const author = {id: me, display_name: 'Me'};
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const r = residents[i % residents.length];
+    const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
+    const goals = [0, 1, 2].map((g) => ({id: `${id}-g${g}`,
+      text: ['每周参加两次集体活动', '与儿子每周通话', '情绪量表得分改善'][g],
+      measure: '活动签到记录', target_on: day(60)}));
+    const rec = (kind, k, body, signed = null) => ({id: `${id}-${kind}-${k}`, kind, at: at(k),
+      author, version: 1, body, signed});
+    const records = [
+      rec('intake', -40, {register: {office: '幸福里服务站', worker_phone: '138 0013 8000',
+        client_phone: '021-6543 2100', address: '3号楼205室',
+        problems: '老伴去世三个月\\uff0c情绪低落\\uff0c不愿出门\\u3002'},
+        consent: {given: true, by: 'resident', name: r.name}}),
+      rec('assessment', -35, {needs: ['physical', 'emotional', 'social', 'living', 'economic',
+        'spiritual'].map((domain, p) => ({domain, severity: 'moderate', priority: p + 1,
+        notes: '需要关注'})), risks: ['isolation'], summary: '社会支持薄弱\\u3002'}),
+      rec('plan', -30, {goals, steps: goals.map((g, s) => ({id: `${id}-s${s}`,
+        title: '邀请参加书法小组', goal_id: g.id, assignee_id: null, due_on: day(s * 7)})),
+        services: ['emotional_support', 'group_work'], review_every_weeks: 4,
+        agreed: {signer: 'resident', signer_name: null}}, {signer: 'resident', signer_name: null}),
+      rec('contact', -20, {mode: 'visit', visit_id: null, goal_ids: [goals[0].id],
+        summary: '陪同参观活动室\\u3002', minutes: 30}),
+      rec('contact', -10, {mode: 'phone', visit_id: null, goal_ids: [goals[1].id],
+        summary: '与儿子电话沟通\\u3002', minutes: 15}),
+      rec('review', -2, {progress: goals.map((g) => ({goal_id: g.id, status: 'in_progress',
+        note: ''})), summary: '进展良好\\u3002'}),
+    ];
+    rows.push({id, resident_id: r.id, resident_name: r.name, unit_id: r.unit_id,
+      worker_id: i % 4 ? me : null, source: 'round_finding', source_note: null,
+      visit_id: null, stage: 'intervention', opened_at: at(-40), closed_at: null,
+      archived_at: null, last_contact_at: at(-(i % 20)), review_due_on: day((i % 30) - 5),
+      change_seq: i, records});
+  }
+  await new Promise((resolve, reject) => {
+    const open = indexedDB.open('rounds');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('cases', 'readwrite');
+      for (const row of rows) tx.objectStore('cases').put(row);
+      tx.oncomplete = () => { open.result.close(); resolve(rows[0].id); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+  return rows[0].id;
+}
+"""
+
+# Open a screen by its hash and wait until it has drawn; the view measures itself (`measure`:
+# from the screen's start to what it shows in the DOM) and the page the whole way.
+OPEN_CASES = """
+async ({hash, selector, ready, measure}) => {
+  performance.clearMeasures(measure);
+  const start = performance.now();
+  location.hash = hash;
+  for (;;) {
+    const view = document.querySelector(selector);
+    // At least: the demo's own cases may be on the phone beside the seeded ones.
+    if (view && Number(view.dataset[ready[0]]) >= Number(ready[1])) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const [own] = performance.getEntriesByName(measure);
+  return {view: own.duration, total: performance.now() - start};
+}
+"""
+
+
+def _spread(values) -> str:
+    ordered = sorted(values)
+    middle = ordered[len(ordered) // 2]
+    return f"median {middle:.0f} ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f})"
+
+
+def case_screens(url: str, runs: int = 7) -> None:
+    """My cases and one case's screen with CASE_COUNT open cases, 4x CPU slowdown."""
+    from playwright.sync_api import sync_playwright
+
+    print(f"## My cases with {CASE_COUNT} open cases and their plans, 4x CPU slowdown")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(url)
+        page.locator("input[name=username]").fill("worker1")
+        page.locator("input[name=password]").fill("rounds-demo")
+        page.locator("button[type=submit]").click()
+        page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
+        seed = page.evaluate("""() => new Promise((resolve) => {
+            const open = indexedDB.open('rounds');
+            open.onsuccess = () => {
+              const tx = open.result.transaction(['meta', 'residents']);
+              const me = tx.objectStore('meta').get('session');
+              const rs = tx.objectStore('residents').getAll(null, 60);
+              tx.oncomplete = () => {
+                open.result.close();
+                resolve({me: me.result.value.user.id, residents: rs.result});
+              };
+            };
+          })""")
+        first = page.evaluate(SEED_CASES, {"n": CASE_COUNT, **seed})
+        context.add_init_script(LONGTASK_OBSERVER)
+        page.reload()
+        page.locator(".summary").first.wait_for()
+        page.wait_for_timeout(4000)  # the lazy screens are fetched 3 s after the first one
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        screens = {
+            "list": {
+                "hash": "#/my-cases",
+                "selector": ".view.my-cases",
+                "ready": ["count", str(CASE_COUNT)],
+                "measure": "cases-list",
+            },
+            "case": {
+                "hash": f"#/my-case/{first}",
+                "selector": ".view.my-case",
+                "ready": ["ready", "1"],
+                "measure": "case-view",
+            },
+        }
+        figures = {name: {"view": [], "total": [], "longest": []} for name in screens}
+        for _ in range(runs):
+            for name, screen in screens.items():
+                since = page.evaluate("performance.now()")
+                got = page.evaluate(OPEN_CASES, screen)
+                page.wait_for_timeout(1000)  # long-task entries arrive asynchronously
+                tasks = [
+                    t["ms"] for t in page.evaluate("window.__longtasks") if t["start"] >= since
+                ]
+                figures[name]["view"].append(got["view"])
+                figures[name]["total"].append(got["total"])
+                figures[name]["longest"].append(max(tasks, default=0))
+                page.evaluate("() => { location.hash = '#/'; }")
+                page.locator(".view.roster").wait_for()
+                page.wait_for_timeout(500)
+        browser.close()
+    for name, label in (("list", f"My cases, {CASE_COUNT} rows"), ("case", "a case's screen")):
+        f = figures[name]
+        print(f"  {label}, from its start to drawn: {_spread(f['view'])}")
+        print(f"    from the tap (hash change) to drawn: {_spread(f['total'])}")
+        print(f"    longest task while it opens: {_spread(f['longest'])}")
+
+
 def main() -> None:
     try:
         from bench.common import machine
@@ -362,16 +516,19 @@ def main() -> None:
         print("# PWA budgets")
     if not (DIST / "index.html").exists():
         raise SystemExit("pwa/dist is missing: run `make pwa`")
-    only_tasks = sys.argv[1:] == ["tasks"]
-    if not only_tasks:
+    only = sys.argv[1] if sys.argv[1:] in (["tasks"], ["cases"]) else None
+    if not only:
         first_load()
     with tempfile.TemporaryDirectory(prefix="rounds-pwa-bench-") as tmp:
         proc, url = start_server(Path(tmp))
         try:
-            if not only_tasks:
+            if not only:
                 lighthouse(url, runs=int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
                 roster_long_tasks(url)
-            task_list(url)
+            if only != "cases":
+                task_list(url)
+            if only != "tasks":
+                case_screens(url)
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -33,6 +33,9 @@ const ROUTES = {
   settings: lazy(() => import('./worker/views/settings.js'), 'settingsView'),
   'my-tasks': lazy(() => import('./worker/views/tasks.js'), 'tasksView'),
   'my-task': lazy(() => import('./worker/views/tasks.js'), 'taskView'),
+  'my-cases': lazy(() => import('./worker/views/cases.js'), 'casesView'),
+  'my-case': lazy(() => import('./worker/views/cases.js'), 'caseView'),
+  'my-case-open': lazy(() => import('./worker/views/case-forms.js'), 'openCaseView'),
   // Supervisor and admin screens (online only), in their own chunks.
   board: lazy(() => import('./office/views/board.js'), 'boardView'),
   history: lazy(() => import('./office/views/board.js'), 'historyView'),
@@ -102,8 +105,7 @@ export class App {
     prefs.on('language', () => this.render());
     // Re-render only screens that show synced data, and never one with a form being filled.
     syncing.on('synced', () => {
-      if (this.route === '' || this.route === 'records' || this.route === 'my-tasks')
-        this.view?.refresh?.();
+      if (['', 'records', 'my-tasks', 'my-cases'].includes(this.route)) this.view?.refresh?.();
     });
     syncing.on('revoked', () => {
       roster.forgetOrder();
@@ -132,8 +134,8 @@ export class App {
     if (!session.isOffice())
       setTimeout(
         () =>
-          ['visit', 'rate', 'confirm', 'scan', 'my-tasks'].forEach((name) =>
-            ROUTES[name]().catch(() => {}),
+          ['visit', 'rate', 'confirm', 'scan', 'my-tasks', 'my-cases', 'my-case-open'].forEach(
+            (name) => ROUTES[name]().catch(() => {}),
           ),
         3000,
       );

@@ -25,7 +25,75 @@ export function fakeServer({
     changedTasks: new Set(), // ids to send with the next answer
     removedTasks: new Set(), // ids to send in removed.tasks with the next answer
     closedTasks: new Map(), // id -> the task as it was closed
+    cases: new Map(), // id -> case entry as the pull sends it, records included
+    caseRecords: new Map(), // id -> canonical JSON
+    changedCases: new Set(),
+    removedCases: new Set(),
   };
+
+  /** Ingest the phone's cases, then its records, in the order sent (docs/cases.md). */
+  function ingestCases(body, results) {
+    for (const p of body.cases || []) {
+      const dup = s.cases.has(p.id);
+      if (!dup) {
+        s.cases.set(p.id, {
+          ...p,
+          worker_id: p.worker_id || 'me',
+          resident_name: `Name of ${p.resident_id}`,
+          unit_id: 'u1',
+          stage: 'intake',
+          closed_at: null,
+          archived_at: null,
+          last_contact_at: null,
+          review_due_on: null,
+          records: [],
+        });
+        s.changedCases.add(p.id);
+      }
+      results.push({ id: p.id, kind: 'case', status: dup ? 'duplicate' : 'created' });
+    }
+    for (const r of body.case_records || []) {
+      const c = s.cases.get(r.case_id);
+      if (!c) {
+        results.push({
+          id: r.id,
+          kind: 'case_record',
+          status: 'rejected',
+          errors: { case_id: ['not yet received'] },
+        });
+        continue;
+      }
+      const dup = s.caseRecords.has(r.id);
+      if (!dup) {
+        s.caseRecords.set(r.id, JSON.stringify(r));
+        const version = c.records.filter((x) => x.kind === r.kind).length + 1;
+        c.records.push({
+          id: r.id,
+          kind: r.kind,
+          at: r.at,
+          author: { id: 'me', display_name: 'Me' },
+          version,
+          body: r.body,
+          signed: r.signature ? { signer: r.signature.signer, signer_name: null } : null,
+        });
+        const next = { intake: 'assessment', plan: 'intervention', closure: 'closing' }[r.kind];
+        if (next) c.stage = next;
+        if (r.kind === 'assessment' && c.records.some((x) => x.kind === 'plan'))
+          c.stage = 'intervention';
+        s.changedCases.add(c.id);
+      }
+      results.push({ id: r.id, kind: 'case_record', status: dup ? 'duplicate' : 'created' });
+    }
+  }
+
+  /** The cases half of the pull: changed ones, or every one on a reset. */
+  function casePage(reset) {
+    const ids = reset ? [...s.cases.keys()] : [...s.changedCases];
+    const removed = reset ? [] : [...s.removedCases];
+    s.changedCases.clear();
+    s.removedCases.clear();
+    return { cases: ids.map((id) => structuredClone(s.cases.get(id))), removedCases: removed };
+  }
 
   /** Ingest the phone's tasks, then its events, as docs/tasks.md says. */
   function ingestTasks(body, results) {
@@ -148,10 +216,19 @@ export function fakeServer({
       results.push({ id: a.id, kind: 'amendment', status: dup ? 'duplicate' : 'created' });
     }
     ingestTasks(body, results);
+    ingestCases(body, results);
     const roster = page(body.cursor);
     const { tasks, removedTasks } = taskPage(roster.reset);
     roster.removed.tasks = removedTasks;
-    const answer = { results, ...roster, tasks, server_time: '2026-11-23T10:00:00+08:00' };
+    const { cases, removedCases } = casePage(roster.reset);
+    roster.removed.cases = removedCases;
+    const answer = {
+      results,
+      ...roster,
+      tasks,
+      cases,
+      server_time: '2026-11-23T10:00:00+08:00',
+    };
     if (s.loseNextAnswer > 0) {
       s.loseNextAnswer--;
       throw new TypeError('Failed to fetch');

@@ -2,11 +2,13 @@
 // accidental close, a crash or an accepted update never loses a half-recorded visit. Screens
 // read it with current() and change it only through change() and observe(), which keep it.
 // The follow-up tasks raised during the visit and the closes of open tasks ride with the draft
-// (`tasks`, `task_events`) and go to the outbox with the visit, in the same transaction.
+// (`tasks`, `task_events`) and go to the outbox with the visit, in the same transaction; so does
+// the contact record that counts the visit for the resident's open case (`case_contact`).
 import { delMeta, uuid } from '../sync/db.js';
 import { getSecret, setSecret } from '../sync/vault.js';
 import * as outbox from '../sync/outbox.js';
 import * as tasks from '../sync/tasks.js';
+import * as cases from '../sync/cases.js';
 import { rfc3339 } from '../lib/dates.js';
 
 /** Typing is kept a moment after it stops, not on every key. */
@@ -50,9 +52,38 @@ export function start(resident, unit, { identifiedBy = 'manual', qrToken = null 
     step: 'visit',
     tasks: [],
     task_events: [],
+    case_contact: null,
   };
   keep();
   return draft;
+}
+
+/**
+ * Count this visit for the resident's open case (a `contact` record, mode `visit`, saved with
+ * the visit), or stop counting it (`caseId` null). `goalIds`: the plan's goals it worked on.
+ */
+export function countForCase(caseId, goalIds = []) {
+  if (!draft) return;
+  draft.case_contact = caseId ? { case_id: caseId, goal_ids: goalIds } : null;
+  keep();
+}
+
+/** The contact record a visit counted for a case carries: what the visit gave, its length. */
+export function caseContact(visit) {
+  const c = visit.case_contact;
+  if (!c) return null;
+  const minutes = Math.round(
+    (Date.parse(visit.checked_out_at) - Date.parse(visit.checked_in_at)) / 60e3,
+  );
+  const summary =
+    [visit.service_given, visit.observations?.notes].filter((s) => s?.trim()).join(' / ') || '—';
+  return cases.newRecord(c.case_id, 'contact', {
+    mode: 'visit',
+    visit_id: visit.id,
+    goal_ids: c.goal_ids || [],
+    summary: summary.slice(0, 2000),
+    minutes: Number.isFinite(minutes) && minutes > 0 ? minutes : null,
+  });
 }
 
 /**
@@ -176,6 +207,9 @@ export async function finish() {
     draft.task_events || [],
     visit.checked_out_at,
   );
+  const contact = caseContact({ ...visit, case_contact: draft.case_contact });
+  if (contact)
+    rows.outbox.push(...(await cases.rowsFor([], [contact], visit.checked_out_at, new Date())));
   if (draft.fix_of) {
     await outbox.replacePayload(draft.fix_of, visit);
     if (rows.outbox.length) await tasks.saveRows(rows);
@@ -188,6 +222,7 @@ export async function finish() {
 
 /** The visit as the API wants it (the draft carries a few fields for the screens only). */
 export function toPayload(visitDraft) {
-  const { step, fix_of, fix_errors, resident_lang, tasks, task_events, ...visit } = visitDraft;
+  const { step, fix_of, fix_errors, resident_lang, tasks, task_events, case_contact, ...visit } =
+    visitDraft;
   return visit;
 }

@@ -10,3 +10,4 @@ export * as syncing from './syncing.js';
 export * as prefs from './prefs.js';
 export * as lock from './lock.js';
 export * as tasks from './tasks.js';
+export * as cases from './cases.js';

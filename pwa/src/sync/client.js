@@ -5,7 +5,7 @@
 // that); a 401 keeps everything and asks for a new login; a 413 splits the batch; a timeout or
 // a network error is a failure, said as such; `reset: true` replaces the roster (and the tasks)
 // once all pages of the answer have arrived. Tasks and task events travel in the same request
-// as visits (docs/tasks.md), after them.
+// as visits (docs/tasks.md), after them; then cases and case records (docs/cases.md).
 //
 // Automatic syncs (the timer, the network or the app coming back, Background Sync) first wait
 // a random moment of up to AUTO_SYNC_JITTER_MS: events that every phone sees at once (the
@@ -84,7 +84,7 @@ const byteLength = (s) => new TextEncoder().encode(s).length;
 /**
  * store: { session(), cursor(), setCursor(c), pendingItems(), applyResults(results, items, now),
  *          markRejected(id, errors), applyRoster(page), pruneRoster(unitIds, residentIds),
- *          pruneTasks(taskIds)?, recordOutcome(outcome) }
+ *          pruneTasks(taskIds)?, pruneCases(caseIds)?, recordOutcome(outcome) }
  */
 export function createSyncClient({
   store,
@@ -195,6 +195,7 @@ export function createSyncClient({
       pages: 0,
       roster: 0,
       tasks: 0,
+      cases: 0,
       changed: [],
     };
     // While a reset is being received, remember what the pages carried; prune at the end.
@@ -212,6 +213,11 @@ export function createSyncClient({
         tasks: items.filter((i) => i.type === 'task').map((i) => i.payload),
         task_events: items.filter((i) => i.type === 'task_event').map((i) => i.payload),
       };
+      // Cases go only when there are some (docs/cases.md: both lists are optional).
+      const opened = items.filter((i) => i.type === 'case').map((i) => i.payload);
+      const records = items.filter((i) => i.type === 'case_record').map((i) => i.payload);
+      if (opened.length) body.cases = opened;
+      if (records.length) body.case_records = records;
       const res = await post(session.token, body);
       if (res.status === 401) {
         const err = new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
@@ -259,11 +265,17 @@ export function createSyncClient({
       for (const k of Object.keys(t)) tally[k] += t[k];
 
       if (answer.reset || cursor === null)
-        resetSeen = resetSeen || { units: new Set(), residents: new Set(), tasks: new Set() };
+        resetSeen = resetSeen || {
+          units: new Set(),
+          residents: new Set(),
+          tasks: new Set(),
+          cases: new Set(),
+        };
       if (resetSeen) {
         for (const u of answer.units || []) resetSeen.units.add(u.id);
         for (const r of answer.residents || []) resetSeen.residents.add(r.id);
         for (const task of answer.tasks || []) resetSeen.tasks.add(task.id);
+        for (const c of answer.cases || []) resetSeen.cases.add(c.id);
       }
       await store.applyRoster(answer);
       tally.roster +=
@@ -272,6 +284,7 @@ export function createSyncClient({
         (answer.removed?.residents?.length || 0) +
         (answer.removed?.units?.length || 0);
       tally.tasks += (answer.tasks?.length || 0) + (answer.removed?.tasks?.length || 0);
+      tally.cases += (answer.cases?.length || 0) + (answer.removed?.cases?.length || 0);
       // Which residents changed, so the page can update them alone (a few ids, not 10,000 rows).
       if (tally.changed) {
         for (const r of answer.residents || []) tally.changed.push(r.id);
@@ -284,6 +297,7 @@ export function createSyncClient({
       if (resetSeen && !more) {
         tally.roster += await store.pruneRoster(resetSeen.units, resetSeen.residents);
         tally.tasks += (await store.pruneTasks?.(resetSeen.tasks)) || 0;
+        tally.cases += (await store.pruneCases?.(resetSeen.cases)) || 0;
         tally.changed = null; // a full resend: read the whole roster again
         resetSeen = null;
       }

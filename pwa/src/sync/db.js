@@ -4,6 +4,7 @@
 //   synced             visits the server holds, kept SYNCED_KEEP_DAYS for corrections
 //   tasks              follow-up tasks as the server last sent them (open, in the worker's scope)
 //   task_log           task events made on this phone, kept while their task is: its history here
+//   cases              case work (docs/cases.md) as the server last sent it, records included
 //   meta               key/value: session, device id, cursor, last sync, language, draft,
 //                      the PIN lock's wrapped key (vault)
 // and whether the browser keeps it (persistent storage). With a PIN set, rows and the secret
@@ -30,6 +31,13 @@ db.version(2)
 // sync after the upgrade is a reset, which sends every open task.
 db.version(3)
   .stores({ tasks: 'id, resident_id', task_log: 'id, task_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
+
+// Case work (docs/cases.md): the pulled cases, each with its records. The outbox holds cases
+// opened and records made here (types 'case' and 'case_record'). The cursor goes so that the
+// first sync after the upgrade is a reset, which sends every case in scope.
+db.version(4)
+  .stores({ cases: 'id, resident_id' })
   .upgrade((tx) => tx.table('meta').delete('cursor'));
 
 export async function getMeta(key, fallback = null) {
@@ -90,7 +98,7 @@ export async function readAll(table, { pageSize = 1000, each, decode } = {}) {
  * stays: unsent visits are never deleted without the worker's say.
  */
 export async function forgetRoster() {
-  const tables = [db.units, db.residents, db.synced, db.tasks, db.task_log];
+  const tables = [db.units, db.residents, db.synced, db.tasks, db.task_log, db.cases];
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     await db.meta.bulkDelete(['cursor', 'draft']);
@@ -100,7 +108,7 @@ export async function forgetRoster() {
 /** Forget everything about the worker (logout), the PIN too; the device id and language stay. */
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
-  const tables = [db.units, db.residents, db.outbox, db.synced, db.tasks, db.task_log];
+  const tables = [db.units, db.residents, db.outbox, db.synced, db.tasks, db.task_log, db.cases];
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     const keys = await db.meta.toCollection().primaryKeys();

@@ -1,4 +1,5 @@
-// The outbox: visits, amendments, follow-up tasks and task events waiting for the server. A record leaves it only when the
+// The outbox: visits, amendments, follow-up tasks, task events, cases and case records waiting
+// for the server. A record leaves it only when the
 // server has said `created` or `duplicate` for it; `rejected` and `conflict` stay, with the
 // server's reasons, until the worker fixes or explicitly discards them.
 // With a PIN set the rows are stored sealed (sync/vault.js): everything is opened after it is
@@ -52,12 +53,13 @@ export async function addAmendment(amendment, now = new Date()) {
 }
 
 /** The order records go in: a record never overtakes the one it refers to. */
-export const TYPES = ['visit', 'amendment', 'task', 'task_event'];
+export const TYPES = ['visit', 'amendment', 'task', 'task_event', 'case', 'case_record'];
 
 /**
  * Records to send, oldest first within each type, in TYPES order: an amendment after its
- * visit, a task after the visit it was raised in, an event after its task (batches are cut in
- * this order, so an event never goes in an earlier request than its task).
+ * visit, a task after the visit it was raised in, an event after its task, a case after the
+ * visit it came from and a case record after its case and the visit it counts (batches are cut
+ * in this order, so a record never goes in an earlier request than what it refers to).
  */
 export async function pendingItems() {
   const items = await openBox(await db.outbox.where('state').equals(PENDING).sortBy('created_at'));
@@ -65,19 +67,36 @@ export async function pendingItems() {
 }
 
 /**
- * An event on a task the server does not hold yet, or a task raised in a visit it does not hold
- * yet, is refused as "not yet received": it stays waiting and goes again with the next sync
- * (docs/tasks.md), after what it refers to.
+ * An event on a task the server does not hold yet, a task raised in a visit it does not hold
+ * yet, a case record whose case (or, for a contact, whose visit) it does not hold yet, is
+ * refused as "not yet received": it stays waiting and goes again with the next sync
+ * (docs/tasks.md, docs/cases.md), after what it refers to.
  */
 export function notYetReceived(item, result) {
-  const keys = Object.keys(result.errors || {});
+  const waits = {
+    task: ['visit_id'],
+    task_event: ['task_id'],
+    case: ['visit_id'],
+    case_record: ['case_id', 'body.visit_id'],
+  }[item.type];
+  if (!waits || result.status !== 'rejected') return false;
+  const leaves = Object.entries(leafErrors(result.errors));
   return (
-    (item.type === 'task_event' || item.type === 'task') &&
-    result.status === 'rejected' &&
-    keys.length === 1 &&
-    (keys[0] === 'task_id' || keys[0] === 'visit_id') &&
-    (result.errors[keys[0]] || []).every((m) => /not yet received/i.test(m))
+    leaves.length === 1 &&
+    waits.includes(leaves[0][0]) &&
+    leaves[0][1].every((m) => /not yet received/i.test(m))
   );
+}
+
+/** {"body": {"visit_id": ["…"]}} → {"body.visit_id": ["…"]}. */
+function leafErrors(tree, prefix = '', out = {}) {
+  for (const [key, value] of Object.entries(tree || {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) out[path] = value;
+    else if (value && typeof value === 'object') leafErrors(value, path, out);
+    else out[path] = [String(value)];
+  }
+  return out;
 }
 
 export async function problems() {
@@ -151,8 +170,9 @@ export async function applyResults(results, sentItems, now = new Date()) {
     if (result.status === 'created' || result.status === 'duplicate') {
       tally[result.status]++;
       gone.push(item.id);
-      if (item.type === 'task' || item.type === 'task_event') {
-        // Kept by the pull's copy of the task and the task's log (sync/tasks.js).
+      if (item.type !== 'visit' && item.type !== 'amendment') {
+        // Kept by the pull's copy of the task or the case, and the task's log (sync/tasks.js,
+        // sync/cases.js).
       } else if (item.type === 'visit') {
         kept.set(item.id, {
           id: item.id,
@@ -224,10 +244,17 @@ export async function resendAsNew(id) {
 
 /**
  * Explicitly drop a record the worker chose to give up (never done silently). A task raised
- * here takes its waiting events with it: the server would refuse them for ever.
+ * here takes its waiting events with it, and a case opened here its waiting records: the
+ * server would refuse them for ever.
  */
 export async function discard(id) {
   const item = await get(id);
+  if (item?.type === 'case') {
+    const records = (await openBox(await db.outbox.where('type').equals('case_record').toArray()))
+      .filter((r) => r.payload.case_id === id)
+      .map((r) => r.id);
+    return db.outbox.bulkDelete([id, ...records]);
+  }
   if (item?.type !== 'task') return db.outbox.delete(id);
   const events = (await openBox(await db.outbox.where('type').equals('task_event').toArray()))
     .filter((e) => e.payload.task_id === id)

@@ -1,9 +1,10 @@
-// The sync client's view of IndexedDB: session, cursor, outbox, roster and tasks.
+// The sync client's view of IndexedDB: session, cursor, outbox, roster, tasks and cases.
 // Shared by the page and the service worker (Background Sync). With a PIN set, only a page
 // that has been unlocked holds the key: elsewhere the store is `locked` and nothing is synced.
 import { db, getMeta, setMeta, delMeta, forgetRoster } from './db.js';
 import * as outbox from './outbox.js';
 import * as tasks from './tasks.js';
+import * as cases from './cases.js';
 import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
@@ -23,7 +24,9 @@ export const store = {
         .filter((r) => r.status === 'created' || r.status === 'duplicate')
         .map((r) => r.id),
     );
-    await tasks.keepAccepted(items.filter((i) => accepted.has(i.id)));
+    const held = items.filter((i) => accepted.has(i.id));
+    await tasks.keepAccepted(held);
+    await cases.keepAccepted(held);
     return tally;
   },
   markRejected: (id, errors) => outbox.markRejected(id, errors),
@@ -40,7 +43,11 @@ export const store = {
       if (page.removed?.units?.length) await db.units.bulkDelete(page.removed.units);
     });
     await tasks.applyPulled(page.tasks || [], page.removed?.tasks || []);
+    await cases.applyPulled(page.cases || [], page.removed?.cases || []);
   },
+
+  /** After a full resend: drop the cases it did not carry. */
+  pruneCases: (caseIds) => cases.prune(caseIds),
 
   /** After a full resend: drop the tasks it did not carry. */
   pruneTasks: (taskIds) => tasks.prune(taskIds),

@@ -1,6 +1,6 @@
 // The PIN lock's keys, and sealing what IndexedDB holds (docs/security.md, "The phone").
 //
-// With a PIN set, every row of the roster, the outbox, the synced visits and the tasks, the session and
+// With a PIN set, every row of the roster, the outbox, the synced visits, the tasks and the cases, the session and
 // the draft is stored sealed: AES-GCM 256 under a random data key, with the table and id as
 // additional data (a sealed row cannot be moved under another id). Only what the queries need
 // stays in clear: ids, the outbox's type, state and time, the synced visits' time. The data key
@@ -28,6 +28,7 @@ export const CLEAR = {
   synced: ['id', 'resident_id', 'synced_at'],
   tasks: ['id', 'resident_id'],
   task_log: ['id', 'task_id'],
+  cases: ['id', 'resident_id'],
 };
 const TABLES = Object.keys(CLEAR);
 /** Meta values that are secret: the session (its token reads the roster from the server). */

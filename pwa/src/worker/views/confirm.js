@@ -94,6 +94,9 @@ export function confirmView(app) {
     h('p', { class: 'sub' }, t('confirm.started', { time: fmtTime(visit.checked_in_at) })),
     visitSummary(visit, resident),
     visitTasksSummary(visit),
+    visit.case_contact
+      ? h('p', { class: 'my-case-counted' }, `✓ ${t('myCases.visit.counted')}`)
+      : null,
     signatureImage(visit.signature, t('confirm.signature')),
     err,
     h(

@@ -51,7 +51,7 @@ export function recordsView(app) {
                 h(
                   'div',
                   { class: 'row' },
-                  i.type === 'task' || i.type === 'task_event'
+                  i.type !== 'visit' && i.type !== 'amendment'
                     ? null
                     : i.state === 'rejected'
                       ? h(
@@ -167,9 +167,15 @@ export function recordsView(app) {
   return { el, title: t('records.title'), refresh: draw };
 }
 
-/** A task raised here, or a change to one, as Records names it. */
+/** A task raised here, a change to one, a case opened here or a step of one, as Records names it. */
 function taskLabel(item) {
   if (item.type === 'task') return t('records.task', { title: item.payload.title });
+  if (item.type === 'case')
+    return t('myCases.records.case', {
+      name: item.resident_name || roster.resident(item.resident_id)?.name || '',
+    });
+  if (item.type === 'case_record')
+    return t('myCases.records.record', { kind: t(`myCases.kind.${item.payload.kind}`) });
   return t('records.taskEvent', { kind: t(`myTasks.event.${item.payload.kind}`) });
 }
 

@@ -145,6 +145,15 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         'a',
         {
           class: 'navlink',
+          href: '#/my-cases',
+          'aria-current': ['my-cases', 'my-case', 'my-case-open'].includes(route) ? 'page' : null,
+        },
+        t('nav.myCases'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
           href: '#/records',
           'aria-current': route === 'records' ? 'page' : null,
         },

@@ -1,11 +1,13 @@
 // The visit form: kind, observations, service given, follow-up, location for home visits; what
-// the last visit found and the resident's follow-up tasks (visit-tasks.js).
+// the last visit found and the resident's follow-up tasks (visit-tasks.js), and their case
+// (visit-case.js).
 // Every change goes to the draft (state/draft.js), which keeps it in IndexedDB.
 import { h, field, choice, icon } from '../../lib/dom.js';
 import { t, fmtTime } from '../../lib/i18n/index.js';
 import { fieldErrors } from './errors.js';
 import { draft, roster } from '../../state/index.js';
 import { visitTasks } from './visit-tasks.js';
+import { visitCase } from './visit-case.js';
 
 export function visitView(app) {
   const visit = draft.current();
@@ -118,6 +120,7 @@ export function visitView(app) {
     ),
     errs.summary,
     followUp.last,
+    visitCase(visit, resident),
     h(
       'form',
       {

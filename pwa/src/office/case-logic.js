@@ -46,6 +46,8 @@ export const SERVICE_CODES = [
   'group_work',
   'referral',
 ];
+/** Days without contact that the board calls quiet (the server's ROUNDS_CASE_NO_CONTACT_DAYS). */
+export const NO_CONTACT_DAYS = 14;
 /** Days an archived case is kept before an admin may export and purge it (the server's default). */
 export const RETENTION_DAYS = 3650;
 

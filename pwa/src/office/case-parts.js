@@ -51,7 +51,7 @@ function signatureBox(api, record) {
   const who =
     signed.signer === 'proxy'
       ? t('cases.signedByProxy', { name: signed.signer_name || '—' })
-      : t('cases.signedByClient', { name: signed.signer_name || '—' });
+      : t('cases.signedByClient');
   return h(
     'div',
     { class: 'case-signature' },
@@ -141,27 +141,32 @@ function planBody(api, record, taskIds, names) {
         ),
       ),
     ),
-    table(
-      t('cases.plan.steps', { n: (body.steps || []).length }),
-      [
-        {
-          label: t('cases.plan.step'),
-          cell: (s) =>
-            taskIds.get(s.id)
-              ? h('a', { href: `#/tasks/${taskIds.get(s.id)}` }, s.title || '—')
-              : text(s.title),
-        },
-        {
-          label: t('cases.plan.forGoal'),
-          cell: (s) => goals.find((g) => g.id === s.goal_id)?.text || '—',
-        },
-        {
-          label: t('cases.plan.assignee'),
-          cell: (s) => (s.assignee_id ? names.get(s.assignee_id) || t('cases.plan.someone') : '—'),
-        },
-        { label: t('cases.plan.due'), cell: (s) => fmtDay(s.due_on) },
-      ],
-      body.steps || [],
+    h('h4', null, t('cases.plan.steps', { n: (body.steps || []).length })),
+    h(
+      'ol',
+      { class: 'case-steps' },
+      (body.steps || []).map((step) =>
+        h(
+          'li',
+          null,
+          taskIds.get(step.id)
+            ? h('a', { href: `#/tasks/${taskIds.get(step.id)}` }, step.title || '—')
+            : h('strong', null, text(step.title)),
+          h(
+            'span',
+            { class: 'hint case-step-meta' },
+            [
+              t('cases.plan.forGoalText', {
+                goal: goals.find((g) => g.id === step.goal_id)?.text || '—',
+              }),
+              step.assignee_id
+                ? names.get(step.assignee_id) || t('cases.plan.someone')
+                : t('cases.plan.nobody'),
+              t('cases.plan.dueText', { date: fmtDay(step.due_on) }),
+            ].join(' · '),
+          ),
+        ),
+      ),
     ),
     facts([
       [

@@ -26,6 +26,7 @@ import {
   caseloadRows,
   recordsInOrder,
   officeActions,
+  NO_CONTACT_DAYS,
   pastRetention,
   planInForce,
   isArchived,
@@ -172,17 +173,22 @@ function boardView(app) {
     );
   }
 
-  const attentionTags = (x) =>
-    [
+  /** Why a case needs a look: its review is due, or no contact lately (while it is worked). */
+  const attentionTags = (x) => {
+    const worked = x.stage !== 'closing' && x.stage !== 'archived';
+    const days = x.days_since_contact;
+    const tags = [
       x.review_due ? h('span', { class: 'tag case-due' }, '⚠ ', t('cases.reviewDue')) : null,
-      x.days_since_contact !== null && x.days_since_contact !== undefined
+      worked && days !== null && days !== undefined
         ? h(
             'span',
-            { class: x.stage !== 'archived' && x.days_since_contact >= 14 ? 'case-quiet' : 'hint' },
-            t('cases.sinceContact', { n: x.days_since_contact }),
+            { class: days >= NO_CONTACT_DAYS ? 'case-quiet' : 'hint' },
+            t('cases.sinceContact', { n: days }),
           )
         : null,
     ].filter(Boolean);
+    return tags.flatMap((tag, i) => (i ? [' · ', tag] : [tag]));
+  };
 
   function cards(title, items) {
     return h(
@@ -247,17 +253,19 @@ function boardView(app) {
     const counts = answer.counts || {};
     drawWorkers(counts);
     view.body.replaceChildren(
-      countsBox(counts),
-      caseload(counts),
-      list(answer),
-      pager(
-        answer,
-        (p) => {
-          filters.page = p;
-          view.reload();
-        },
-        t('cases.title'),
-      ),
+      ...[
+        countsBox(counts),
+        caseload(counts),
+        list(answer),
+        pager(
+          answer,
+          (p) => {
+            filters.page = p;
+            view.reload();
+          },
+          t('cases.title'),
+        ),
+      ].filter(Boolean),
     );
   });
   return {
@@ -285,38 +293,38 @@ function caseView(app, id) {
   const heading = view.el.querySelector('h1');
   const problem = view.problem;
 
-  /** A small form that sends one record; on success the page shows the answer's case. */
-  function recordForm({ summary, open = false, controls, button, cls = 'btn', record, klass }) {
+  /**
+   * A small form that sends one record; on success the page shows the answer's case. With a
+   * summary it folds away (the office's optional steps); without, it stands open (the sign-off).
+   */
+  function recordForm({ summary, controls, button, cls = 'btn', record, klass }) {
     const msg = problemLine();
-    return h(
-      'details',
-      { class: `case-action ${klass || ''}`, open },
-      h('summary', null, summary),
-      h(
-        'form',
-        {
-          onsubmit: async (e) => {
-            e.preventDefault();
-            const made = record();
-            if (typeof made === 'string') return msg.show(made);
-            const submit = e.target.querySelector('button[type=submit]');
-            submit.disabled = true;
-            try {
-              const answer = await api.send('POST', `/api/v1/cases/${id}/records`, made);
-              app.toast(t(`cases.done.${made.kind}`));
-              if (answer?.records) draw(answer);
-              else view.reload();
-            } catch (err) {
-              msg.show(err);
-              submit.disabled = false;
-            }
-          },
+    const form = h(
+      'form',
+      {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const made = record();
+          if (typeof made === 'string') return msg.show(made);
+          const submit = e.target.querySelector('button[type=submit]');
+          submit.disabled = true;
+          try {
+            const answer = await api.send('POST', `/api/v1/cases/${id}/records`, made);
+            app.toast(t(`cases.done.${made.kind}`));
+            if (answer?.records) draw(answer);
+            else view.reload();
+          } catch (err) {
+            msg.show(err);
+            submit.disabled = false;
+          }
         },
-        controls,
-        h('button', { type: 'submit', class: cls }, button),
-        msg.el,
-      ),
+      },
+      controls,
+      h('button', { type: 'submit', class: cls }, button),
+      msg.el,
     );
+    if (!summary) return h('div', { class: klass || null }, form);
+    return h('details', { class: `case-action ${klass || ''}` }, h('summary', null, summary), form);
   }
 
   function contactForm(c) {
@@ -424,8 +432,7 @@ function caseView(app, id) {
       h('h2', { id: 'case-signoff-h' }, t('cases.signoff.title')),
       h('p', { class: 'note' }, t('cases.signoff.intro')),
       recordForm({
-        summary: t('cases.signoff.open'),
-        open: true,
+        klass: 'case-signoff-form',
         controls: field(t('cases.signoff.note'), note),
         button: t('cases.signoff.submit'),
         record: () =>
@@ -487,7 +494,8 @@ function caseView(app, id) {
     const actions = officeActions(c, role());
     const records = recordsInOrder(c.records);
     const names = caseNames(c);
-    view.body.replaceChildren(
+    // replaceChildren would write a null as the word "null": the parts left out are dropped.
+    const parts = [
       h(
         'p',
         { class: 'row' },
@@ -547,7 +555,8 @@ function caseView(app, id) {
             records.map((r) => recordCard(api, c, r, names)),
           )
         : h('p', { class: 'note' }, t('cases.noRecords')),
-    );
+    ];
+    view.body.replaceChildren(...parts.filter(Boolean));
   }
 
   view.start(async (fresh) => draw(await fresh(api.get(`/api/v1/cases/${id}`))));

@@ -528,7 +528,7 @@ function caseView(app, id) {
         h('dt', null, t('cases.sourceLabel')),
         h('dd', null, t(`cases.source.${c.source}`), c.source_note ? ` — ${c.source_note}` : ''),
         h('dt', null, t('cases.worker')),
-        h('dd', null, c.worker?.display_name || '—'),
+        h('dd', null, c.worker?.display_name || names.get(c.worker_id) || '—'),
         h('dt', null, t('cases.opened')),
         h('dd', null, fmtDay(c.opened_at)),
         c.review_due_on ? h('dt', null, t('cases.nextReview')) : null,

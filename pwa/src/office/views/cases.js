@@ -182,7 +182,7 @@ function boardView(app) {
       worked && days !== null && days !== undefined
         ? h(
             'span',
-            { class: days >= NO_CONTACT_DAYS ? 'case-quiet' : 'hint' },
+            { class: (x.no_contact ?? days > NO_CONTACT_DAYS) ? 'case-quiet' : 'hint' },
             t('cases.sinceContact', { n: days }),
           )
         : null,

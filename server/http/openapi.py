@@ -89,6 +89,7 @@ def build_spec(app: Flask) -> dict:
 def _describe_sync_items(spec: APISpec) -> dict:
     """A sync carries its items as raw JSON (each is validated on its own, so one bad record
     never blocks the rest); the document still names the schema each item must follow."""
+    from server.cases.schemas import CaseInSchema, CaseRecordInSchema
     from server.tasks.schemas import TaskEventInSchema, TaskInSchema
     from server.visits.schemas import AmendmentInSchema, VisitInSchema
 
@@ -96,10 +97,14 @@ def _describe_sync_items(spec: APISpec) -> dict:
     spec.components.schema("AmendmentIn", schema=AmendmentInSchema)
     spec.components.schema("TaskIn", schema=TaskInSchema)
     spec.components.schema("TaskEventIn", schema=TaskEventInSchema)
+    spec.components.schema("CaseIn", schema=CaseInSchema)
+    spec.components.schema("CaseRecordIn", schema=CaseRecordInSchema)
     document = spec.to_dict()
     envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
     envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
     envelope["amendments"]["items"] = {"$ref": "#/components/schemas/AmendmentIn"}
     envelope["tasks"]["items"] = {"$ref": "#/components/schemas/TaskIn"}
     envelope["task_events"]["items"] = {"$ref": "#/components/schemas/TaskEventIn"}
+    envelope["cases"]["items"] = {"$ref": "#/components/schemas/CaseIn"}
+    envelope["case_records"]["items"] = {"$ref": "#/components/schemas/CaseRecordIn"}
     return document

@@ -1,6 +1,14 @@
 """All tables, grouped by domain in the modules of this package."""
 
 from server.models.alerts import ALERT_KINDS, Alert, DigestRecipient, DigestSent
+from server.models.cases import (
+    CASE_RECORD_KINDS,
+    CASE_SOURCES,
+    CASE_STAGES,
+    OPEN_CASE_STAGES,
+    Case,
+    CaseRecord,
+)
 from server.models.core import (
     RESIDENT_STATUSES,
     ROLES,
@@ -57,10 +65,14 @@ from server.models.visits import (
 
 __all__ = [
     "ALERT_KINDS",
+    "CASE_RECORD_KINDS",
+    "CASE_SOURCES",
+    "CASE_STAGES",
     "CONFLICT_RESOLUTIONS",
     "COVERAGE_STATUSES",
     "IDENTIFIED_BY",
     "OBSERVATION_VALUES",
+    "OPEN_CASE_STAGES",
     "OPEN_TASK_STATUSES",
     "POLICY_PERIODS",
     "RESIDENT_STATUSES",
@@ -79,6 +91,8 @@ __all__ = [
     "Alert",
     "Amendment",
     "AuditEvent",
+    "Case",
+    "CaseRecord",
     "ChangeCounter",
     "CoverageCount",
     "CoveragePolicy",

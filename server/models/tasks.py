@@ -35,8 +35,9 @@ from server.platform.extensions import db
 TASK_PRIORITIES = ("routine", "soon", "urgent")
 TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
 OPEN_TASK_STATUSES = ("open", "in_progress")
-# Where a task came from: a finding of a synced visit, a person's hand, a discharge.
-TASK_SOURCES = ("finding", "manual", "discharge")
+# Where a task came from: a finding of a synced visit, a person's hand, a discharge, a case
+# (a plan's step, an assessment's risk, a closure's follow-up: docs/cases.md).
+TASK_SOURCES = ("finding", "manual", "discharge", "case")
 # The findings of a visit that can raise a task, each with its rule.
 TASK_FINDINGS = ("living", "emotional", "physical", "unsatisfied", "follow_up")
 TASK_ASSIGNEES = ("visiting_worker", "unit_supervisor")
@@ -90,6 +91,8 @@ class Task(db.Model):
     source: Mapped[str] = mapped_column(String(10))
     finding: Mapped[str | None] = mapped_column(String(12))
     visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    # The case whose plan, assessment or closure raised it.
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)

@@ -120,6 +120,10 @@ class Config:
         # ahead of the server (a check-out too), and at most this many days back.
         self.CHECK_IN_MAX_AHEAD_SECONDS = _env_int("ROUNDS_CHECK_IN_MAX_AHEAD_SECONDS", 600)
         self.CHECK_IN_HORIZON_DAYS = _env_int("ROUNDS_CHECK_IN_HORIZON_DAYS", 90)
+        # Case work (docs/cases.md): an open case without a contact for this many days needs
+        # attention; an archived case may be purged this many days after its sign-off.
+        self.CASE_NO_CONTACT_DAYS = _env_int("ROUNDS_CASE_NO_CONTACT_DAYS", 14)
+        self.CASE_RETENTION_DAYS = _env_int("ROUNDS_CASE_RETENTION_DAYS", 3650)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
         # Behind TLS only: browsers then refuse plain HTTP to this host for a year.

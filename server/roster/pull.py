@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import Row, Select, and_, bindparam, or_, select
 
+from server.cases.read import changed_cases
 from server.coverage import iso_week_label, roster_coverage
 from server.models import Resident, RosterRemoval, Unit, User, user_units
 from server.models.core import SUPERVISOR
@@ -256,10 +257,13 @@ def pull(
     # Tasks take numbers from the same counter; a page of residents bounds them too. Nothing
     # changed since the cursor: not even the tasks are read.
     up_to = rows[-1].change_seq if more else None
+    anything_changed = reset or start_seq < high_water
     tasks, removed_tasks = (
-        changed_tasks(unit_ids, user_id, start_seq, up_to, reset)
-        if reset or start_seq < high_water
-        else ([], [])
+        changed_tasks(unit_ids, user_id, start_seq, up_to, reset) if anything_changed else ([], [])
+    )
+    # Cases too (docs/cases.md): the same cursor, and no query when nothing changed.
+    cases, removed_cases = (
+        changed_cases(unit_ids, user_id, start_seq, up_to, reset) if anything_changed else ([], [])
     )
 
     if more:
@@ -271,7 +275,13 @@ def pull(
         "units": units,
         "residents": [resident_entry(r, coverage[r.id]) for r in active],
         "tasks": tasks,
-        "removed": {"residents": removed_residents, "units": removed_units, "tasks": removed_tasks},
+        "cases": cases,
+        "removed": {
+            "residents": removed_residents,
+            "units": removed_units,
+            "tasks": removed_tasks,
+            "cases": removed_cases,
+        },
         "reset": reset,
         "cursor": next_cursor.encode(),
         "more": more,

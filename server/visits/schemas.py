@@ -179,11 +179,15 @@ class SyncRequestSchema(Schema):
     amendments = fields.List(fields.Raw(), load_default=list)  # items: AmendmentIn
     tasks = fields.List(fields.Raw(), load_default=list)  # items: TaskIn (server/tasks/schemas.py)
     task_events = fields.List(fields.Raw(), load_default=list)  # items: TaskEventIn
+    cases = fields.List(fields.Raw(), load_default=list)  # items: CaseIn (server/cases/schemas.py)
+    case_records = fields.List(fields.Raw(), load_default=list)  # items: CaseRecordIn
 
 
 class SyncResultSchema(Schema):
     id = fields.String()
-    kind = fields.String(validate=validate.OneOf(("visit", "amendment", "task", "task_event")))
+    kind = fields.String(
+        validate=validate.OneOf(("visit", "amendment", "task", "task_event", "case", "case_record"))
+    )
     status = fields.String(
         validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
     )
@@ -236,6 +240,7 @@ class RemovedSchema(Schema):
     residents = fields.List(fields.UUID())
     units = fields.List(fields.UUID())
     tasks = fields.List(fields.UUID())
+    cases = fields.List(fields.UUID())
 
 
 class PersonNameSchema(Schema):
@@ -263,11 +268,50 @@ class RosterTaskSchema(Schema):
     updated_at = fields.AwareDateTime()
 
 
+class SignedSchema(Schema):
+    signer = fields.String()
+    signer_name = fields.String(allow_none=True)
+
+
+class RosterCaseRecordSchema(Schema):
+    """A case record as the phone keeps it: the signature's strokes stay on the server."""
+
+    id = fields.UUID()
+    kind = fields.String()
+    at = fields.AwareDateTime()
+    author = fields.Nested(PersonNameSchema)
+    version = fields.Integer()
+    body = fields.Dict()
+    signed = fields.Nested(SignedSchema, allow_none=True)
+
+
+class RosterCaseSchema(Schema):
+    """A case as the phone keeps it, with its records (docs/cases.md)."""
+
+    id = fields.UUID()
+    resident_id = fields.UUID()
+    resident_name = fields.String()
+    unit_id = fields.UUID()
+    worker_id = fields.UUID()
+    source = fields.String()
+    source_note = fields.String()
+    visit_id = fields.UUID(allow_none=True)
+    stage = fields.String()
+    opened_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+    archived_at = fields.AwareDateTime(allow_none=True)
+    last_contact_at = fields.AwareDateTime(allow_none=True)
+    review_due_on = fields.Date(allow_none=True)
+    change_seq = fields.Integer()
+    records = fields.List(fields.Nested(RosterCaseRecordSchema))
+
+
 class SyncAnswerSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema))
     units = fields.List(fields.Nested(RosterUnitSchema))
     residents = fields.List(fields.Nested(RosterResidentSchema))
     tasks = fields.List(fields.Nested(RosterTaskSchema))
+    cases = fields.List(fields.Nested(RosterCaseSchema))
     removed = fields.Nested(RemovedSchema)
     reset = fields.Boolean()
     cursor = fields.String()

@@ -25,6 +25,7 @@ def register_api(app: Flask) -> None:
     from server.http.api import (
         alerts,
         auth,
+        cases,
         conflicts,
         coverage,
         exports,
@@ -54,6 +55,7 @@ def register_api(app: Flask) -> None:
         reports,
         exports,
         tasks,
+        cases,
         push,
     ):
         api.register_blueprint(module.bp)

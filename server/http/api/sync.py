@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from server.cases import ingest as cases
 from server.http.endpoint import endpoint
 from server.models import utcnow
 from server.platform.clock import today_in
@@ -21,7 +22,8 @@ bp = Blueprint("sync", __name__)
 
 @bp.post("/sync")
 @endpoint(
-    "Push new visits, amendments, tasks and task events; pull the changes since the cursor",
+    "Push new visits, amendments, tasks, task events, cases and case records; pull the "
+    "changes since the cursor",
     body=SyncRequestSchema,
     items_checked_alone=True,
     response=SyncAnswerSchema,
@@ -30,7 +32,7 @@ bp = Blueprint("sync", __name__)
 def sync_view(body):
     config = current_app.config
     limit = config["SYNC_MAX_VISITS"]
-    for name in ("visits", "tasks", "task_events"):
+    for name in ("visits", "tasks", "task_events", "cases", "case_records"):
         if len(body[name]) > limit:
             raise ApiError(
                 413,
@@ -51,6 +53,8 @@ def sync_view(body):
     results = ingest.ingest(
         body["visits"], body["amendments"], context, body["tasks"], body["task_events"]
     )
+    # Cases after the tasks and events, records after the cases (docs/cases.md).
+    results += cases.ingest_cases(body["cases"], body["case_records"], context)
     ingest.record_device_health(
         g.device, body["device_time"], now, request.headers.get("X-Rounds-App")
     )

@@ -546,6 +546,7 @@ function caseView(app, id) {
             actions.review ? reviewForm(c) : null,
           )
         : null,
+      c.stage === 'intake' ? h('p', { class: 'note' }, t('cases.onThePhone')) : null,
       retentionBox(c),
       h('h2', null, t('cases.records', { n: records.length })),
       records.length

@@ -185,3 +185,24 @@ def test_responsible_worker_of_another_unit_sees_the_case(
     case = _open(api, worker_a, resident_a, worker_id=str(helper.user.id))
     assert case["worker"]["id"] == str(helper.user.id)
     assert api.get(f"/cases/{case['id']}", as_=helper).status_code == 200
+
+
+def test_admin_opens_a_case_naming_its_worker(api, admin, worker_a, resident_a):
+    answer = api.post("/cases", as_=admin, json=case_payload(resident_a))
+    assert answer.status_code == 422 and "worker_id" in answer.json["errors"]
+    case = _open(api, admin, resident_a, worker_id=str(worker_a.user.id))
+    assert case["worker"]["id"] == str(worker_a.user.id)
+
+
+def test_case_file_of_a_case_just_opened(api, worker_a, resident_a):
+    case = _open(api, worker_a, resident_a)
+    answer = api.get(f"/cases/{case['id']}/file", as_=worker_a)
+    assert answer.status_code == 200
+    assert "未接案" in answer.get_data(as_text=True)
+    assert api.get("/case-file.css").status_code == 200
+
+
+def test_replayed_case_id_is_refused_with_409(api, worker_a, resident_a):
+    payload = case_payload(resident_a)
+    assert api.post("/cases", as_=worker_a, json=payload).status_code == 201
+    assert api.post("/cases", as_=worker_a, json=payload).status_code == 409

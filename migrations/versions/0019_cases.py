@@ -107,9 +107,13 @@ def upgrade():
 
 def downgrade():
     op.drop_index(op.f("ix_tasks_case_id"), table_name="tasks")
-    with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_tasks_case_id_cases"), type_="foreignkey")
-        batch_op.drop_column("case_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # The table is rebuilt without the column; its reference, written inline, goes with it.
+        with op.batch_alter_table("tasks", schema=None) as batch_op:
+            batch_op.drop_column("case_id")
+    else:
+        op.drop_constraint(op.f("fk_tasks_case_id_cases"), "tasks", type_="foreignkey")
+        op.drop_column("tasks", "case_id")
 
     for table in ("sync_rejections", "sync_conflicts"):
         with op.batch_alter_table(table, schema=None) as batch_op:

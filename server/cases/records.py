@@ -158,13 +158,12 @@ def open_case(
     opened_at = new.opened_at or now
     _not_ahead(opened_at, now, "opened_at")
     worker_id = new.worker_id or actor.user_id
-    if worker_id is None:
-        raise CaseProblem({"worker_id": ["Name the worker responsible."]})
-    if not member_of(
-        actor.user if worker_id == actor.user_id else db.session.get(User, worker_id),
-        resident.unit_id,
-    ):
-        raise CaseProblem({"worker_id": ["Not a worker or supervisor of the resident's unit."]})
+    worker = actor.user if worker_id == actor.user_id else db.session.get(User, worker_id)
+    if not member_of(worker, resident.unit_id):
+        problem = "Not a worker or supervisor of the resident's unit."
+        if new.worker_id is None:
+            problem = "Name the worker responsible: a worker or supervisor of the resident's unit."
+        raise CaseProblem({"worker_id": [problem]})
     if new.visit_id is not None and db.session.get(Visit, new.visit_id) is None:
         raise CaseProblem({"visit_id": ["not yet received"]})
     case_id = new.id or uuid.uuid4()

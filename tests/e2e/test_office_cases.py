@@ -4,8 +4,8 @@ every step (the register form, the needs and risks, the plan with its services, 
 the tasks its steps became, a contact, a review, the closure), the printable case file holds
 the intake, the plan and the closure, and the supervisor signs it off: the page then says it is
 archived and offers no form, and the API refuses a new record. A supervisor records a case
-conference and a review from the office, and opens a case from a resident's page. The board
-and a case's page are photographed at a desk and on a phone, in English and in Chinese."""
+conference and a review from the office, and opens a case for a worker from a resident's page.
+The board and a case's page are photographed at a desk and on a phone, in English and Chinese."""
 
 from __future__ import annotations
 
@@ -339,6 +339,7 @@ def test_supervisor_records_a_case_conference_and_a_review(page, live_server):
 def test_supervisor_opens_a_case_from_a_residents_page(page, live_server):
     errors = watch_console(page)
     unit = own_unit(live_server)
+    worker = own_worker(live_server, unit)
     supervisor = own_supervisor(live_server, unit)
     resident = own_resident(live_server, unit)
 
@@ -349,6 +350,9 @@ def test_supervisor_opens_a_case_from_a_residents_page(page, live_server):
     page.get_by_text("Open a case", exact=True).click()
     page.get_by_label("Source").select_option("family_request")
     page.get_by_label("Note").fill("Her daughter asked 女儿求助")
+    worker_box = page.locator(".case-open-form").get_by_label("Worker")
+    expect(worker_box).to_have_value(supervisor["id"])  # a supervisor opens it for themselves
+    worker_box.select_option(worker["id"])
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_role("heading", name=f"Case of {resident['name']}")).to_be_visible()
     expect(page.locator(".case-summary")).to_contain_text("The family asked")
@@ -356,6 +360,7 @@ def test_supervisor_opens_a_case_from_a_residents_page(page, live_server):
     cases = admin_call(live_server, "GET", "/api/v1/cases", params={"resident_id": resident["id"]})
     assert [c["source"] for c in cases["items"]] == ["family_request"]
     assert cases["items"][0]["stage"] == "intake"
+    assert cases["items"][0]["worker_id"] == worker["id"]
     page.goto(f"{live_server.url}/#/resident/{resident['id']}")
     expect(page.get_by_role("heading", name="Cases (1)")).to_be_visible()
     expect(page.locator(".resident-cases")).to_contain_text("Intake")

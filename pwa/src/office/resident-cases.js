@@ -1,11 +1,12 @@
 // A resident's cases on their office page: each case's stage, when it was opened and by whom,
-// linking to its page, and a supervisor's "open a case" (its source and a note).
+// linking to its page, and the office's "open a case" (its source, a note, the worker responsible).
 import { h, field } from '../lib/dom.js';
 import { t } from '../lib/i18n/index.js';
 import { rfc3339 } from '../lib/dates.js';
 import { problemLine, fmtDay } from './ui.js';
 import { CASE_SOURCES } from './case-logic.js';
 import { stageTag } from './case-parts.js';
+import { unitPeople } from './task-parts.js';
 import { session } from '../state/index.js';
 
 /**
@@ -78,10 +79,24 @@ function openCaseForm(app, api, resident) {
     ),
   );
   const note = h('input', { type: 'text', maxlength: 500 });
+  const who = h('select');
   const msg = problemLine();
+  let peopleLoaded = false;
+  /** The unit's workers and supervisors (oneself first chosen, for a supervisor). */
+  async function loadPeople() {
+    if (peopleLoaded) return;
+    peopleLoaded = true;
+    const people = await unitPeople(api, resident.unit_id);
+    const me = session.current()?.user;
+    who.replaceChildren(
+      h('option', { value: '' }, t('cases.chooseWorker')),
+      ...people.map((p) => h('option', { value: p.id }, p.display_name)),
+    );
+    if (people.some((p) => p.id === me?.id)) who.value = me.id;
+  }
   return h(
     'details',
-    { class: 'case-action case-open-form' },
+    { class: 'case-action case-open-form', ontoggle: (e) => e.target.open && loadPeople() },
     h('summary', null, t('cases.open')),
     h(
       'form',
@@ -90,6 +105,7 @@ function openCaseForm(app, api, resident) {
           e.preventDefault();
           if (source.value === 'referral' && !note.value.trim())
             return msg.show(t('cases.needReferrer'));
+          if (!who.value) return msg.show(t('cases.needWorker'));
           const submit = e.target.querySelector('button[type=submit]');
           submit.disabled = true;
           const id = crypto.randomUUID();
@@ -101,7 +117,7 @@ function openCaseForm(app, api, resident) {
               source_note: note.value.trim(),
               visit_id: null,
               opened_at: rfc3339(new Date()),
-              worker_id: null,
+              worker_id: who.value,
             });
             app.toast(t('cases.openedToast', { name: resident.name }));
             location.hash = `#/cases/${id}`;
@@ -116,6 +132,7 @@ function openCaseForm(app, api, resident) {
         { class: 'row' },
         field(t('cases.sourceLabel'), source),
         field(t('cases.sourceNote'), note, { hint: t('cases.sourceNoteHint') }),
+        field(t('cases.worker'), who),
       ),
       h('button', { type: 'submit', class: 'btn' }, t('cases.openSubmit')),
       msg.el,

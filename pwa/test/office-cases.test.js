@@ -121,6 +121,8 @@ describe('a case page', () => {
       false,
     );
     expect(pastRetention({ stage: 'closing', archived_at: null }, now)).toBe(false);
+    const judged = { stage: 'archived', archived_at: '2030-01-01T00:00:00Z', purgeable: true };
+    expect(pastRetention(judged, now)).toBe(true);
   });
 
   it('takes the newest plan version, and knows the goals of every version', () => {

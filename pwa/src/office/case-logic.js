@@ -123,9 +123,13 @@ export function officeActions(c, role) {
 
 const DAY_MS = 86400e3;
 
-/** Whether an archived case has been kept past the retention (admins may then export, purge). */
+/**
+ * Whether an archived case has been kept past the retention (admins may then export, purge):
+ * the server's word when the case carries it (`purgeable`), else the default retention.
+ */
 export function pastRetention(c, now = new Date(), days = RETENTION_DAYS) {
   if (!isArchived(c) || !c.archived_at) return false;
+  if (typeof c.purgeable === 'boolean') return c.purgeable;
   return now.getTime() - Date.parse(c.archived_at) > days * DAY_MS;
 }
 

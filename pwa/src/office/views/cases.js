@@ -74,7 +74,9 @@ function boardView(app) {
       t('cases.filter.attention'),
       select('attention', [
         h('option', { value: '' }, t('cases.anyAttention')),
-        CASE_ATTENTION.map((a) => h('option', { value: a }, t(`cases.attention.${a}`))),
+        CASE_ATTENTION.map((a) =>
+          h('option', { value: a }, t(`cases.attention.${a}`, { days: NO_CONTACT_DAYS })),
+        ),
       ]),
     ),
   );
@@ -135,8 +137,8 @@ function boardView(app) {
         CASE_ATTENTION.map((a) => {
           const n = counts[a] ?? 0;
           return stat(
-            t(`cases.attention.${a}`),
-            t(`cases.attention.${a}Show`, { n }),
+            t(`cases.attention.${a}`, { days: NO_CONTACT_DAYS }),
+            t(`cases.attention.${a}Show`, { n, days: NO_CONTACT_DAYS }),
             n,
             n ? 'bad' : '',
             { attention: filters.attention === a ? '' : a, stage: '' },

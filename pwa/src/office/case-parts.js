@@ -119,7 +119,8 @@ function assessmentBody(body) {
   );
 }
 
-function planBody(api, record, taskIds, names) {
+/** A plan version; a step given to no one is the case's worker's (as its task is). */
+function planBody(api, record, taskIds, names, workerId) {
   const body = record.body;
   const goals = body.goals || [];
   return h(
@@ -161,7 +162,7 @@ function planBody(api, record, taskIds, names) {
               }),
               step.assignee_id
                 ? names.get(step.assignee_id) || t('cases.plan.someone')
-                : t('cases.plan.nobody'),
+                : names.get(workerId) || t('cases.plan.caseWorker'),
               t('cases.plan.dueText', { date: fmtDay(step.due_on) }),
             ].join(' · '),
           ),
@@ -276,7 +277,7 @@ export function recordCard(api, c, record, names = caseNames(c)) {
   const content = {
     intake: () => intakeBody(body),
     assessment: () => assessmentBody(body),
-    plan: () => planBody(api, record, stepTaskIds(c), names),
+    plan: () => planBody(api, record, stepTaskIds(c), names, c.worker_id || c.worker?.id),
     contact: () => contactBody(body, goals),
     review: () => reviewBody(body, goals),
     closure: () => closureBody(api, record, goals, names),

@@ -1,6 +1,7 @@
 // A resident for the office: details, care level, QR (print a label, rotate the token), and
 // every visit with its content, signature, amendments, presence signals; void with a reason;
-// and the resident's follow-up tasks with their history, open ones first, and "new task".
+// the resident's cases and "open a case"; and the resident's follow-up tasks with their
+// history, open ones first, and "new task".
 import { h, field } from '../../lib/dom.js';
 import { careLevelName, t } from '../../lib/i18n/index.js';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../ui.js';
 import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
+import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -182,12 +184,13 @@ export function residentView(app, [id]) {
   }
 
   view.start(async (fresh) => {
-    const [resident, visits, units, tasks] = await fresh(
+    const [resident, visits, units, tasks, cases] = await fresh(
       Promise.all([
         api.get(`/api/v1/residents/${id}`),
         api.get('/api/v1/visits', { resident_id: id, page: filters.page, per_page: 20 }),
         api.get('/api/v1/units'),
         loadResidentTasks(api, id),
+        loadResidentCases(api, id),
       ]),
     );
     heading.textContent = resident.name;
@@ -263,6 +266,7 @@ export function residentView(app, [id]) {
             : null,
         ),
       ),
+      residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length

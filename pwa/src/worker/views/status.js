@@ -93,6 +93,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
       nav.append(
         link('board', 'nav.board'),
         link('tasks', 'nav.tasks'),
+        link('cases', 'nav.cases'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
         link('conflicts', 'nav.conflicts'),

@@ -10,6 +10,7 @@ from server.models import AuditEvent, Case
 from server.platform.extensions import db
 from tests.casedata import body_of, case_payload, record_payload
 from tests.conftest import make_person
+from tests.test_coverage_support import sync_visit
 
 
 def _open(api, person, resident, **overrides) -> dict:
@@ -206,3 +207,16 @@ def test_replayed_case_id_is_refused_with_409(api, worker_a, resident_a):
     payload = case_payload(resident_a)
     assert api.post("/cases", as_=worker_a, json=payload).status_code == 201
     assert api.post("/cases", as_=worker_a, json=payload).status_code == 409
+
+
+def test_case_file_dates_a_contact_made_by_a_visit(api, worker_a, resident_a):
+    case = _open(api, worker_a, resident_a)
+    _through(api, worker_a, case["id"], "intake", "assessment", "plan")
+    visit_id = sync_visit(api, worker_a, resident_a, "2026-11-24T10:00:00+08:00")
+    contact = body_of("contact", mode="visit", visit_id=visit_id)
+    assert _record(api, worker_a, case["id"], "contact", contact).status_code == 201
+
+    answer = api.get(f"/cases/{case['id']}/file", as_=worker_a)
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert '巡视 <span class="en">visit</span> 2026-11-24' in answer.get_data(as_text=True)

@@ -4,6 +4,7 @@ its evaluation, referral and signature, and the sign-off — A4, bilingual (docs
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -107,8 +108,12 @@ def _goals_named(records: list[CaseRecord]) -> dict[str, str]:
     }
 
 
-def _visit_date(visit_id, zone: ZoneInfo) -> str:
-    visit = db.session.get(Visit, visit_id) if visit_id else None
+def _visit_date(visit_id: str | None, zone: ZoneInfo) -> str:
+    """When the visit a contact names was made (the body holds its id as text)."""
+    try:
+        visit = db.session.get(Visit, uuid.UUID(visit_id)) if visit_id else None
+    except ValueError:
+        visit = None
     return _when(visit.checked_in_at, zone) if visit is not None else ""
 
 

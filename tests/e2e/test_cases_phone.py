@@ -2,17 +2,23 @@
 a concern the last round found, records the intake and an assessment, writes a plan with two
 goals that the resident signs, counts a visit for the case, records a phone contact, a review
 and a closure with its evaluation and signature; back online one sync sends it all, and the
-server holds every record in order with the case closing. Screenshots of My cases, a case, the
+server holds every record in order with the case closing; the unit's supervisor signs it off,
+the case file holds every step, and the archived case leaves the phone and refuses any new
+record. Screenshots of My cases, a case, the
 plan form and the closure at 390x844, in English and Chinese, go to /tmp/shots-cases/."""
 
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
+from .test_office_tasks import office_as, own_supervisor
 from .test_tasks_phone import finish_visit, save_visit
 from .worker import (
     draw_signature,
@@ -62,8 +68,21 @@ def step(page, name: str) -> None:
     page.get_by_role("link", name=re.compile(re.escape(name))).click()
 
 
+@pytest.fixture
+def supervisor(live_server, resident):
+    return own_supervisor(live_server, {"id": resident["unit_id"]})
+
+
+@pytest.fixture
+def supervisor_desk(browser):
+    """A browser of the supervisor's own, at a desk."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
 def test_a_case_worked_offline_from_intake_to_closure_syncs_once_in_order(
-    page, live_server, resident
+    page, live_server, resident, supervisor, supervisor_desk
 ):
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url)
@@ -209,6 +228,49 @@ def test_a_case_worked_offline_from_intake_to_closure_syncs_once_in_order(
     page.locator(f'a[href="#/my-case/{opened["id"]}"]').click()
     expect(page.locator(".my-case-steps [aria-current=step]")).to_have_text("Closing")
     expect(page.locator(".my-case-history")).not_to_contain_text("waiting to be sent")
+
+    # The unit's supervisor signs it off at a desk; the case file holds every step.
+    desk = supervisor_desk.new_page()
+    office_as(desk, live_server, supervisor["username"])
+    desk.goto(f"{live_server.url}/#/cases/{opened['id']}")
+    desk.get_by_label("Supervisor's note").fill("Complete and signed 记录完整")
+    desk.get_by_role("button", name="Sign off and archive", exact=True).click()
+    expect(desk.get_by_role("status").filter(has_text="this case is read-only")).to_be_visible()
+    expect(desk.locator(".office-body form")).to_have_count(0)
+    case_file = live_server.get(f"/api/v1/cases/{opened['id']}/file", "admin").text
+    for written in (
+        "Low mood since her friend died",
+        "Grieving; rarely leaves her room",
+        "Joins lunch twice a week",
+        "Talks to her son weekly",
+        "Call the son",
+        "Rang her son; he will visit on Sunday",
+        "Eats with others; mood better",
+        "Both goals met",
+        "Complete and signed 记录完整",
+    ):
+        assert written in case_file, written
+    archived = live_server.get(f"/api/v1/cases/{opened['id']}", "admin").json()
+    assert archived["stage"] == "archived"
+
+    # The archived case leaves the phone at its next sync and can no longer be changed.
+    page.get_by_role("button", name="Sync now").click()
+    wait_synced(page, timeout=30_000)
+    page.get_by_role("link", name="Cases", exact=True).click()
+    expect(page.locator(f'a[href="#/my-case/{opened["id"]}"]')).to_have_count(0)
+    refused = requests.post(
+        f"{live_server.url}/api/v1/cases/{opened['id']}/records",
+        headers={"Authorization": f"Bearer {live_server.token('admin')}"},
+        timeout=10,
+        json={
+            "id": str(uuid.uuid4()),
+            "kind": "contact",
+            "at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "body": {"mode": "phone", "visit_id": None, "goal_ids": [], "summary": "late"},
+            "signature": None,
+        },
+    )
+    assert refused.status_code == 409, refused.text
 
 
 def test_my_cases_a_case_and_its_forms_in_chinese(page, live_server):

@@ -259,6 +259,24 @@ describe('the pull of cases', () => {
     expect((await cases.openCases()).map((c) => c.id)).toEqual(['b']);
   });
 
+  it('an older copy arriving last keeps the records the phone already holds', async () => {
+    const intake = {
+      id: 'rec-1',
+      kind: 'intake',
+      at: AT,
+      version: 1,
+      author: null,
+      body: { register: {}, consent: { given: true, by: 'resident', name: '' } },
+      signed: null,
+    };
+    await store.applyRoster({ cases: [pulled('a', { stage: 'assessment', records: [intake] })] });
+    // The answer of an earlier sync, read before the intake: no record, still at intake.
+    await store.applyRoster({ cases: [pulled('a', { stage: 'intake', records: [] })] });
+    const held = await cases.getCase('a');
+    expect(held.records.map((r) => r.id)).toEqual(['rec-1']);
+    expect(held.stage).toBe('assessment');
+  });
+
   it('a reset replaces the cases with those it carries', async () => {
     await store.applyRoster({ cases: [pulled('old')] });
     server.cases.set('new', pulled('new'));

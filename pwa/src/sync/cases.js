@@ -307,8 +307,29 @@ export async function keepAccepted(items) {
     );
 }
 
+/**
+ * A pulled copy merged with the copy held: records are append-only, so a record held that the
+ * pulled copy lacks (the answer of an earlier sync arriving after a later one, or accepted
+ * since the server read the case) is applied on top rather than lost.
+ */
+export function mergePulled(pulled, held) {
+  if (!held) return pulled;
+  const known = new Set((pulled.records || []).map((r) => r.id));
+  return (held.records || [])
+    .filter((r) => !known.has(r.id))
+    .reduce((c, record) => applyRecord(c, record), pulled);
+}
+
 /** The pull's cases and removals. */
 export async function applyPulled(cases = [], removed = []) {
+  if (cases.length) {
+    const held = await openRows(
+      'cases',
+      (await db.cases.bulkGet(cases.map((c) => c.id))).filter(Boolean),
+    );
+    const byId = new Map(held.map((c) => [c.id, c]));
+    cases = cases.map((c) => mergePulled(c, byId.get(c.id)));
+  }
   const rows = await sealRows('cases', cases);
   await db.transaction('rw', db.cases, async () => {
     if (rows.length) await db.cases.bulkPut(rows);

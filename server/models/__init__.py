@@ -1,5 +1,17 @@
 """All tables, grouped by domain in the modules of this package."""
 
+from server.models.activities import (
+    ATTENDANCE_IDENTIFIED_BY,
+    BUILTIN_ACTIVITY_TYPES,
+    RECEPTION_OUTCOMES,
+    VISITOR_KINDS,
+    Activity,
+    ActivityAttendance,
+    ActivityPhoto,
+    ActivityType,
+    Reception,
+    ReceptionDay,
+)
 from server.models.alerts import ALERT_KINDS, Alert, DigestRecipient, DigestSent
 from server.models.cases import (
     CASE_RECORD_KINDS,
@@ -36,6 +48,17 @@ from server.models.coverage import (
 from server.models.followups import FollowUpHandled
 from server.models.jobs import JobRun, SchedulerLease
 from server.models.reporting import FlaggedAmendment, VisitDayCount
+from server.models.supervision import (
+    MEETING_KINDS,
+    REVIEW_DECISIONS,
+    REVIEWED_KINDS,
+    MeetingDiscussion,
+    MeetingParticipant,
+    RecordReview,
+    ReviewReply,
+    Setting,
+    SupervisionMeeting,
+)
 from server.models.tasks import (
     OPEN_TASK_STATUSES,
     TASK_ASSIGNEES,
@@ -65,17 +88,23 @@ from server.models.visits import (
 
 __all__ = [
     "ALERT_KINDS",
+    "ATTENDANCE_IDENTIFIED_BY",
+    "BUILTIN_ACTIVITY_TYPES",
     "CASE_RECORD_KINDS",
     "CASE_SOURCES",
     "CASE_STAGES",
     "CONFLICT_RESOLUTIONS",
     "COVERAGE_STATUSES",
     "IDENTIFIED_BY",
+    "MEETING_KINDS",
     "OBSERVATION_VALUES",
     "OPEN_CASE_STAGES",
     "OPEN_TASK_STATUSES",
     "POLICY_PERIODS",
+    "RECEPTION_OUTCOMES",
     "RESIDENT_STATUSES",
+    "REVIEWED_KINDS",
+    "REVIEW_DECISIONS",
     "ROLES",
     "SATISFACTION",
     "SEXES",
@@ -87,7 +116,12 @@ __all__ = [
     "TASK_SOURCES",
     "TASK_STATUSES",
     "UNIT_KINDS",
+    "VISITOR_KINDS",
     "VISIT_KINDS",
+    "Activity",
+    "ActivityAttendance",
+    "ActivityPhoto",
+    "ActivityType",
     "Alert",
     "Amendment",
     "AuditEvent",
@@ -105,11 +139,19 @@ __all__ = [
     "FollowUpHandled",
     "JobRun",
     "LoginFailure",
+    "MeetingDiscussion",
+    "MeetingParticipant",
     "PushSubscription",
+    "Reception",
+    "ReceptionDay",
+    "RecordReview",
     "Resident",
     "ResidentToken",
+    "ReviewReply",
     "RosterRemoval",
     "SchedulerLease",
+    "Setting",
+    "SupervisionMeeting",
     "SyncConflict",
     "SyncRejection",
     "Task",

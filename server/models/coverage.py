@@ -62,6 +62,8 @@ class CoveragePolicy(db.Model):
     resident_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("residents.id"))
     required: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(10), default="week")
+    # For period "days": the longest gap allowed between visits, in days.
+    every_days: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 

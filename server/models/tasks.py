@@ -36,8 +36,9 @@ TASK_PRIORITIES = ("routine", "soon", "urgent")
 TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
 OPEN_TASK_STATUSES = ("open", "in_progress")
 # Where a task came from: a finding of a synced visit, a person's hand, a discharge, a case
-# (a plan's step, an assessment's risk, a closure's follow-up: docs/cases.md).
-TASK_SOURCES = ("finding", "manual", "discharge", "case")
+# (a plan's step, an assessment's risk, a closure's follow-up: docs/cases.md), a supervision
+# meeting's decision (docs/meetings.md).
+TASK_SOURCES = ("finding", "manual", "discharge", "case", "meeting")
 # The findings of a visit that can raise a task, each with its rule.
 TASK_FINDINGS = ("living", "emotional", "physical", "unsatisfied", "follow_up")
 TASK_ASSIGNEES = ("visiting_worker", "unit_supervisor")
@@ -95,6 +96,8 @@ class Task(db.Model):
     # the column is added in place (SQLite rebuilds a table to add or drop a reference, and
     # the task events' references refuse the rebuild); cases are never deleted.
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The supervision meeting whose decision raised it; no foreign key, as case_id.
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)

@@ -124,6 +124,9 @@ class Config:
         # attention; an archived case may be purged this many days after its sign-off.
         self.CASE_NO_CONTACT_DAYS = _env_int("ROUNDS_CASE_NO_CONTACT_DAYS", 14)
         self.CASE_RETENTION_DAYS = _env_int("ROUNDS_CASE_RETENTION_DAYS", 3650)
+        # Files kept beside the database (activities' photos), and the largest photo accepted.
+        self.MEDIA_DIR = os.environ.get("ROUNDS_MEDIA_DIR", str(instance_dir / "media"))
+        self.PHOTO_MAX_BYTES = _env_int("ROUNDS_PHOTO_MAX_BYTES", 600_000)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
         # Behind TLS only: browsers then refuse plain HTTP to this host for a year.

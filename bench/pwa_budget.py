@@ -297,39 +297,56 @@ async (n) => {
 """
 
 
+def _spread(values) -> str:
+    ordered = sorted(values)
+    middle = ordered[len(ordered) // 2]
+    return f"median {middle:.0f} ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f})"
+
+
+def _seeded_worker_page(p, url: str, seed_script: str, count: int, residents: int):
+    """worker1 logged in on a phone-sized page, `count` records seeded by `seed_script` into
+    IndexedDB where a sync leaves them, reloaded and throttled 4x: what each screen is
+    measured on. Returns the browser, the page and what the seed script returned."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    page.locator("input[name=username]").fill("worker1")
+    page.locator("input[name=password]").fill("rounds-demo")
+    page.locator("button[type=submit]").click()
+    page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
+    seed = page.evaluate(
+        """(limit) => new Promise((resolve) => {
+        const open = indexedDB.open('rounds');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['meta', 'residents']);
+          const me = tx.objectStore('meta').get('session');
+          const rs = tx.objectStore('residents').getAll(null, limit);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve({me: me.result.value.user.id, residents: rs.result});
+          };
+        };
+      })""",
+        residents,
+    )
+    seeded = page.evaluate(seed_script, {"n": count, **seed})
+    context.add_init_script(LONGTASK_OBSERVER)
+    page.reload()
+    page.locator(".summary").first.wait_for()
+    page.wait_for_timeout(4000)  # the lazy screens are fetched 3 s after the first one
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    return browser, page, seeded
+
+
 def task_list(url: str, runs: int = 7) -> None:
     """My tasks with TASK_COUNT open tasks under a 4x CPU slowdown: the time to draw it."""
     from playwright.sync_api import sync_playwright
 
     print(f"## My tasks with {TASK_COUNT} open tasks, 4x CPU slowdown (Chromium, CDP)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page = context.new_page()
-        page.goto(url)
-        page.locator("input[name=username]").fill("worker1")
-        page.locator("input[name=password]").fill("rounds-demo")
-        page.locator("button[type=submit]").click()
-        page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
-        seed = page.evaluate("""() => new Promise((resolve) => {
-            const open = indexedDB.open('rounds');
-            open.onsuccess = () => {
-              const tx = open.result.transaction(['meta', 'residents']);
-              const me = tx.objectStore('meta').get('session');
-              const rs = tx.objectStore('residents').getAll(null, 50);
-              tx.oncomplete = () => {
-                open.result.close();
-                resolve({me: me.result.value.user.id, residents: rs.result});
-              };
-            };
-          })""")
-        page.evaluate(SEED_TASKS, {"n": TASK_COUNT, **seed})
-        context.add_init_script(LONGTASK_OBSERVER)
-        page.reload()
-        page.locator(".summary").first.wait_for()
-        page.wait_for_timeout(4000)  # the lazy screens are fetched 3 s after the first one
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        browser, page, _ = _seeded_worker_page(p, url, SEED_TASKS, TASK_COUNT, 50)
         views, reads, totals, longest = [], [], [], []
         for _ in range(runs):
             since = page.evaluate("performance.now()")
@@ -345,11 +362,7 @@ def task_list(url: str, runs: int = 7) -> None:
             page.wait_for_timeout(500)
         browser.close()
 
-    def spread(values) -> str:
-        ordered = sorted(values)
-        middle = ordered[len(ordered) // 2]
-        return f"median {middle:.0f} ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f})"
-
+    spread = _spread
     print(f"  the screen, from its start to {TASK_COUNT} rows drawn: {spread(views)}")
     print(f"    of which reading them from IndexedDB: {spread(reads)}")
     print(f"  from the tap (hash change) to the rows drawn: {spread(totals)}")
@@ -431,45 +444,13 @@ async ({hash, selector, ready, measure}) => {
 """
 
 
-def _spread(values) -> str:
-    ordered = sorted(values)
-    middle = ordered[len(ordered) // 2]
-    return f"median {middle:.0f} ms (min {ordered[0]:.0f}, max {ordered[-1]:.0f})"
-
-
 def case_screens(url: str, runs: int = 7) -> None:
     """My cases and one case's screen with CASE_COUNT open cases, 4x CPU slowdown."""
     from playwright.sync_api import sync_playwright
 
     print(f"## My cases with {CASE_COUNT} open cases and their plans, 4x CPU slowdown")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page = context.new_page()
-        page.goto(url)
-        page.locator("input[name=username]").fill("worker1")
-        page.locator("input[name=password]").fill("rounds-demo")
-        page.locator("button[type=submit]").click()
-        page.locator(".strip-line").filter(has_text=re.compile("上次同步")).wait_for()
-        seed = page.evaluate("""() => new Promise((resolve) => {
-            const open = indexedDB.open('rounds');
-            open.onsuccess = () => {
-              const tx = open.result.transaction(['meta', 'residents']);
-              const me = tx.objectStore('meta').get('session');
-              const rs = tx.objectStore('residents').getAll(null, 60);
-              tx.oncomplete = () => {
-                open.result.close();
-                resolve({me: me.result.value.user.id, residents: rs.result});
-              };
-            };
-          })""")
-        first = page.evaluate(SEED_CASES, {"n": CASE_COUNT, **seed})
-        context.add_init_script(LONGTASK_OBSERVER)
-        page.reload()
-        page.locator(".summary").first.wait_for()
-        page.wait_for_timeout(4000)  # the lazy screens are fetched 3 s after the first one
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        browser, page, first = _seeded_worker_page(p, url, SEED_CASES, CASE_COUNT, 60)
         screens = {
             "list": {
                 "hash": "#/my-cases",

@@ -44,6 +44,7 @@ import orjson
 from sqlalchemy import create_engine, text
 
 from bench.common import git_revision, machine, postgres_root, process_tree_cpu
+from bench.visit_shape import load_visit
 from tests.pgcluster import find_pg_bin, postgres_cluster
 from tests.visitdata import delta_encode, signature_strokes
 
@@ -212,35 +213,7 @@ class Phone:
         for _ in range(count):
             resident = self.rng.choice(self.residents)
             when = now - timedelta(minutes=self.rng.randint(5, 300))
-            visit = {
-                "id": str(uuid.uuid4()),
-                "resident_id": resident,
-                "kind": "round",
-                "checked_in_at": when.isoformat(),
-                "checked_out_at": (when + timedelta(minutes=4)).isoformat(),
-                "identified_by": "manual",
-                "qr_token": None,
-                "location": None,
-                "observations": {
-                    "living": "ok",
-                    "emotional": "ok",
-                    "physical": "concern",
-                    "notes": "膝盖疼 knee pain",
-                },
-                "service_given": "测血压 blood pressure",
-                "follow_up": False,
-                "satisfaction": "satisfied",
-                "feedback": "",
-                "signature": {
-                    "signer": "resident",
-                    "signer_name": None,
-                    "reason": None,
-                    "width": 600,
-                    "height": 200,
-                    "encoding": "delta",
-                    "strokes": self.rng.choice(self.signatures),
-                },
-            }
+            visit = load_visit(resident, when, self.rng.choice(self.signatures))
             self.outbox[visit["id"]] = visit
             self.figures.recorded.add(visit["id"])
 

@@ -38,6 +38,7 @@ from bench.common import (
     postgres_root,
     process_tree_cpu,
 )
+from bench.visit_shape import load_visit
 from server.people.audit import SYSTEM
 from server.people.users import create_user
 from server.platform.extensions import db
@@ -86,35 +87,7 @@ def _visit(rng: random.Random, resident: str) -> dict:
     """The load test's visit: 120 signature points in delta encoding, Chinese text."""
     when = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 300))
     strokes = signature_strokes(SIGNATURE_POINTS, seed=rng.randrange(10**6))
-    return {
-        "id": str(uuid.uuid4()),
-        "resident_id": resident,
-        "kind": "round",
-        "checked_in_at": when.isoformat(),
-        "checked_out_at": (when + timedelta(minutes=4)).isoformat(),
-        "identified_by": "manual",
-        "qr_token": None,
-        "location": None,
-        "observations": {
-            "living": "ok",
-            "emotional": "ok",
-            "physical": "concern",
-            "notes": "膝盖疼 knee pain",
-        },
-        "service_given": "测血压 blood pressure",
-        "follow_up": False,
-        "satisfaction": "satisfied",
-        "feedback": "",
-        "signature": {
-            "signer": "resident",
-            "signer_name": None,
-            "reason": None,
-            "width": 600,
-            "height": 200,
-            "encoding": "delta",
-            "strokes": delta_encode(strokes),
-        },
-    }
+    return load_visit(resident, when, delta_encode(strokes))
 
 
 class Phone:

@@ -122,10 +122,10 @@ def urgent_step(jobs: Jobs, moment: str) -> dict:
     return run.result
 
 
-def test_push_key_is_not_found_until_vapid_is_set(api, app, supervisor_a):
+def test_push_key_is_null_until_vapid_is_set(api, app, supervisor_a):
     answer = api.get("/push/key", as_=supervisor_a)
-    assert answer.status_code == 404
-    assert answer.json["code"] == "push_off"
+    assert answer.status_code == 200
+    assert answer.json == {"public_key": None}
     private, public = generate_keys()
     app.config.update(VAPID_PRIVATE_KEY=private, VAPID_SUBJECT="mailto:ops@home.example")
     assert api.get("/push/key", as_=supervisor_a).json == {"public_key": public}
@@ -235,6 +235,6 @@ def test_settings_that_cannot_sign_turn_push_off(
 ):
     subscribe(api, supervisor_a, "https://push.example.org/x", Browser())
     app.config.update(bad)
-    assert api.get("/push/key", as_=supervisor_a).status_code == 404
+    assert api.get("/push/key", as_=supervisor_a).json == {"public_key": None}
     make_task(worker_a, home, due_on="2026-11-30", priority="urgent")
     assert urgent_step(jobs, "2026-11-20T09:01+08:00")["push"]["skipped"] is True

@@ -13,11 +13,11 @@ const supported = () =>
   'Notification' in window &&
   'serviceWorker' in navigator;
 
-/** The server's public key, or null when push is off (no key, or no such endpoint). */
+/** The server's public key, or null when push is off (a null key, or an older server's 404). */
 async function serverKey(api) {
   try {
     const answer = await api.get('/api/v1/push/key');
-    return answer?.public_key || answer?.key || null;
+    return answer?.public_key || null;
   } catch {
     return null;
   }

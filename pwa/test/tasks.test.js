@@ -178,6 +178,31 @@ describe('the pull of tasks', () => {
   });
 });
 
+describe('two answers out of order', () => {
+  it('an earlier copy of a task arriving last does not undo its later change', async () => {
+    const later = pulled('a', {
+      status: 'in_progress',
+      updated_at: '2026-11-23T02:10:00.654321+00:00',
+    });
+    const earlier = pulled('a', { status: 'open', updated_at: '2026-11-23T02:10:00.123456+00:00' });
+    await store.applyRoster({ tasks: [later] });
+    await store.applyRoster({ tasks: [earlier] });
+    expect((await tasks.task('a')).status).toBe('in_progress');
+    await store.applyRoster({
+      tasks: [pulled('a', { status: 'done', updated_at: '2026-11-23T02:11:00+00:00' })],
+    });
+    expect((await tasks.task('a')).status).toBe('done');
+  });
+
+  it('a task kept from an accepted upload takes the pulled copy whatever the clocks', async () => {
+    const task = raise();
+    await tasks.addTask(task, { resident_name: 'Resident 1' }, '2030-01-01T00:00:00+00:00');
+    await store.applyResults([{ id: task.id, status: 'created' }], await outbox.pendingItems());
+    await store.applyRoster({ tasks: [pulled(task.id, { status: 'in_progress' })] });
+    expect((await tasks.task(task.id)).status).toBe('in_progress');
+  });
+});
+
 describe('the local copy, before the server has answered', () => {
   it('applies waiting events: started, rescheduled, closed', async () => {
     await store.applyRoster({ tasks: [pulled('a'), pulled('b'), pulled('c')] });

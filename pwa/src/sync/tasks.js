@@ -199,13 +199,35 @@ export async function keepAccepted(items) {
   const held = await db.tasks.bulkGet(made.map((t) => t.id));
   const rows = await sealRows(
     'tasks',
-    made.filter((t, i) => !held[i]).map(({ local, ...t }) => t),
+    made.filter((t, i) => !held[i]).map(({ local, ...t }) => ({ ...t, updated_at: null })),
   );
   await db.tasks.bulkPut(rows);
 }
 
+/** A server time as milliseconds (its microseconds cut to what Date.parse reads). */
+const instant = (stamp) => Date.parse(String(stamp).replace(/(\.\d{3})\d+/, '$1'));
+
+/**
+ * Of a task's pulled copy and the one held, the later by the server's `updated_at`. Two syncs
+ * in flight at once (the page's and the service worker's) can answer out of order: the
+ * earlier answer arriving last must not put back the task as it was before its latest change.
+ * A copy kept from an accepted upload has no server time yet, so any pulled copy replaces it.
+ */
+export function laterCopy(pulled, held) {
+  if (!held?.updated_at || !pulled.updated_at) return pulled;
+  return instant(held.updated_at) > instant(pulled.updated_at) ? held : pulled;
+}
+
 /** The pull's tasks and removals (and, with them gone, their history here). */
 export async function applyPulled(tasks = [], removed = []) {
+  if (tasks.length) {
+    const held = await openRows(
+      'tasks',
+      (await db.tasks.bulkGet(tasks.map((t) => t.id))).filter(Boolean),
+    );
+    const byId = new Map(held.map((t) => [t.id, t]));
+    tasks = tasks.map((t) => laterCopy(t, byId.get(t.id)));
+  }
   const rows = await sealRows('tasks', tasks);
   await db.transaction('rw', db.tasks, db.task_log, async () => {
     if (rows.length) await db.tasks.bulkPut(rows);

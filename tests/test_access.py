@@ -1,6 +1,6 @@
 """Who may see and change what, tested by who asks."""
 
-from tests.conftest import add_resident
+from tests.conftest import add_resident, make_person
 from tests.test_coverage_support import set_policies
 
 
@@ -74,7 +74,19 @@ def test_only_admins_create_units_and_users(api, supervisor_a, worker_a):
     assert api.get("/users", as_=worker_a).status_code == 403
 
 
-def test_supervisor_lists_only_the_workers_of_their_units(api, supervisor_a, worker_a, worker_b):
+def test_supervisor_lists_only_the_staff_of_their_units(api, supervisor_a, worker_a, worker_b):
     names = [u["username"] for u in api.get("/users", as_=supervisor_a).json]
-    assert names == ["worker.a"]
+    assert names == [supervisor_a.user.username, "worker.a"]
     assert api.get(f"/users/{worker_b.user.id}", as_=supervisor_a).status_code == 404
+
+
+def test_supervisor_lists_a_fellow_supervisor_but_cannot_revoke_their_phone(
+    api, supervisor_a, ward_a
+):
+    fellow = make_person(api, "fellow.a", "supervisor", [ward_a])
+    listed = api.get(f"/users?unit_id={ward_a.id}", as_=supervisor_a).json
+    assert "fellow.a" in [u["username"] for u in listed]
+    assert api.get(f"/users/{fellow.user.id}", as_=supervisor_a).status_code == 200
+    revoke = api.post(f"/devices/{fellow.device_id}/revoke", as_=supervisor_a)
+    assert revoke.status_code == 404
+    assert api.get("/residents", as_=fellow).status_code == 200

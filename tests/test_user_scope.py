@@ -35,6 +35,8 @@ def test_filtering_by_a_unit_that_does_not_exist_is_the_same_404(api, supervisor
     assert api.get(f"/users?unit_id={ghost}", as_=admin).status_code == 200  # an empty list
 
 
-def test_filtering_by_ones_own_unit_still_lists_its_workers(api, supervisor_a, worker_a, ward_a):
+def test_filtering_by_ones_own_unit_lists_its_workers_and_supervisors(
+    api, supervisor_a, worker_a, ward_a
+):
     answer = api.get(f"/users?unit_id={ward_a.id}", as_=supervisor_a)
-    assert [u["username"] for u in answer.json] == ["worker.a"]
+    assert [u["username"] for u in answer.json] == [supervisor_a.user.username, "worker.a"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 
 from server.models import Unit, User, user_units
-from server.models.core import ADMIN, MANAGERS, WORKER
+from server.models.core import ADMIN, MANAGERS, SUPERVISOR, WORKER
 from server.platform.errors import Forbidden, NotFound
 from server.platform.extensions import db
 
@@ -74,6 +74,17 @@ def users_visible_to(scope: Scope) -> Select:
         return query
     shared = select(user_units.c.user_id).where(user_units.c.unit_id.in_(sorted(scope.unit_ids)))
     return query.where(User.id.in_(shared), User.role == WORKER)
+
+
+def staff_listed_for(scope: Scope) -> Select:
+    """Whom one may list and read: admins everyone; supervisors the workers and the fellow
+    supervisors who share one of their units (and themselves), so a task or a meeting can name
+    a colleague. Managing (revoking devices, reports per worker) stays `users_visible_to`."""
+    query = select(User).order_by(User.username)
+    if scope.everything:
+        return query
+    shared = select(user_units.c.user_id).where(user_units.c.unit_id.in_(sorted(scope.unit_ids)))
+    return query.where(User.id.in_(shared), User.role.in_((WORKER, SUPERVISOR)))
 
 
 class UserInScope:

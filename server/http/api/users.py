@@ -12,7 +12,7 @@ from server.http.endpoint import endpoint
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
 from server.people import users
-from server.people.access import seen_within, users_visible_to
+from server.people.access import seen_within, staff_listed_for
 from server.people.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
@@ -22,7 +22,7 @@ bp = Blueprint("users", __name__)
 
 @bp.get("/users")
 @endpoint(
-    "Staff one may see (admins: all; supervisors: the workers of their units)",
+    "Staff one may see (admins: all; supervisors: the workers and supervisors of their units)",
     query=UserListQuery,
     response=UserSchema,
     many=True,
@@ -30,7 +30,7 @@ bp = Blueprint("users", __name__)
     extra_responses={404: "No such unit in one's scope (unit_id)"},
 )
 def list_users(query):
-    select_ = users_visible_to(g.scope)
+    select_ = staff_listed_for(g.scope)
     if "role" in query:
         select_ = select_.where(User.role == query["role"])
     if "unit_id" in query:
@@ -59,7 +59,7 @@ def create_user(body):
 @bp.get("/users/<uuid:user_id>")
 @endpoint("One account", response=UserSchema, roles=MANAGERS)
 def get_user(user_id: uuid.UUID):
-    user = db.session.scalar(users_visible_to(g.scope).where(User.id == user_id))
+    user = db.session.scalar(staff_listed_for(g.scope).where(User.id == user_id))
     if user is None:
         raise NotFound("user")
     return seen_within(user, g.scope)

@@ -59,13 +59,23 @@ describe('outbox', () => {
   it('sends a fixed rejected record again under the same id', async () => {
     const a = visit();
     await outbox.addVisit(a);
+    const codes = { feedback: [{ code: 'length', max: 2000, message: 'too long' }] };
     await outbox.applyResults(
-      [{ id: a.id, kind: 'visit', status: 'rejected', errors: { feedback: ['too long'] } }],
+      [
+        {
+          id: a.id,
+          kind: 'visit',
+          status: 'rejected',
+          errors: { feedback: ['too long'] },
+          codes,
+        },
+      ],
       await outbox.pendingItems(),
     );
+    expect((await outbox.all())[0].codes).toEqual(codes);
     await outbox.replacePayload(a.id, { ...a, feedback: 'short' });
     const [item] = await outbox.pendingItems();
-    expect(item).toMatchObject({ id: a.id, state: 'pending', errors: null });
+    expect(item).toMatchObject({ id: a.id, state: 'pending', errors: null, codes: null });
     expect(item.payload.feedback).toBe('short');
   });
 

@@ -23,6 +23,7 @@ from server.cases.schemas import CaseInSchema, CaseRecordInSchema
 from server.models import Case, CaseRecord
 from server.people.audit import Actor
 from server.platform.extensions import db
+from server.platform.field_codes import not_yet_received
 from server.visits.ingest import (
     ItemResult,
     SyncContext,
@@ -58,7 +59,8 @@ def _judged(raw, kind: str, judge, ctx: SyncContext) -> ItemResult:
     try:
         return judge(raw)
     except ValidationError as error:
-        return _reject(ctx, _record_id(raw), kind, error.messages)
+        schema = case_in_schema if kind == "case" else record_in_schema
+        return _reject(ctx, _record_id(raw), kind, error.messages, schema=schema, raw=raw)
     except CaseProblem as problem:
         return _reject(ctx, _record_id(raw), kind, problem.errors)
     except Exception:
@@ -92,7 +94,7 @@ def _ingest_record(raw, actor: Actor, ctx: SyncContext) -> ItemResult:
         return _same_or_conflict(data["id"], digest, held, raw, "case_record", ctx)
     case = db.session.get(Case, data["case_id"])
     if case is None:
-        raise CaseProblem({"case_id": ["not yet received"]})
+        raise CaseProblem({"case_id": [not_yet_received()]})
     new = NewRecord(
         kind=data["kind"],
         body=data["body"],

@@ -25,6 +25,7 @@ from server.models.core import ADMIN, SUPERVISOR, WORKER
 from server.people import audit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import not_yet_received
 from server.platform.sqlparts import insert_or_on_conflict
 from server.roster.changes import next_change_number
 from server.visits.ingest import canonical_hash
@@ -165,7 +166,7 @@ def open_case(
             problem = "Name the worker responsible: a worker or supervisor of the resident's unit."
         raise CaseProblem({"worker_id": [problem]})
     if new.visit_id is not None and db.session.get(Visit, new.visit_id) is None:
-        raise CaseProblem({"visit_id": ["not yet received"]})
+        raise CaseProblem({"visit_id": [not_yet_received()]})
     case_id = new.id or uuid.uuid4()
     digest = content_hash or case_hash(
         NewCase(**{**new.__dict__, "id": case_id, "opened_at": opened_at})
@@ -286,7 +287,7 @@ def _check_signature(kind: str, signature: dict | None) -> None:
 def _check_visit(kind: str, body: dict) -> None:
     named = body.get("visit_id") if kind == "contact" else None
     if named and db.session.get(Visit, uuid.UUID(named)) is None:
-        raise CaseProblem({"body": {"visit_id": ["not yet received"]}})
+        raise CaseProblem({"body": {"visit_id": [not_yet_received()]}})
 
 
 # --- what a record changes ---------------------------------------------------------------

@@ -45,6 +45,12 @@ def coded(message: str, code: str, **params) -> CodedMessage:
     return CodedMessage(message, code, **params)
 
 
+def not_yet_received() -> CodedMessage:
+    """A sync item naming a record the server does not hold yet: the phone sends it again (it
+    reads the English words, which stay as they were)."""
+    return coded("not yet received", "not_yet_received")
+
+
 def _plain(value):
     """A parameter as JSON can carry it."""
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from server.models import Task, TaskEvent
 from server.people.audit import Actor
 from server.platform.extensions import db
+from server.platform.field_codes import not_yet_received
 from server.roster.changes import next_change_number
 from server.tasks.raising import raise_from_visits
 from server.tasks.records import (
@@ -91,7 +92,8 @@ def _judged(raw, kind: str, judge, ctx: SyncContext) -> ItemResult:
     try:
         return judge(raw)
     except ValidationError as error:
-        return _reject(ctx, _record_id(raw), kind, error.messages)
+        schema = task_in_schema if kind == "task" else event_in_schema
+        return _reject(ctx, _record_id(raw), kind, error.messages, schema=schema, raw=raw)
     except TaskProblem as problem:
         return _reject(ctx, _record_id(raw), kind, problem.errors)
     except Exception:
@@ -122,7 +124,7 @@ def _ingest_event(raw, actor: Actor, ctx: SyncContext, take_number) -> ItemResul
         return _same_or_conflict(data["id"], digest, held[data["id"]], raw, "task_event", ctx)
     task = db.session.get(Task, data["task_id"])
     if task is None:
-        raise TaskProblem({"task_id": ["not yet received"]})
+        raise TaskProblem({"task_id": [not_yet_received()]})
     apply_event(
         task,
         data["kind"],

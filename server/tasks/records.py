@@ -24,6 +24,7 @@ from server.models.core import SUPERVISOR, WORKER
 from server.people import audit
 from server.platform.errors import ApiError
 from server.platform.extensions import db
+from server.platform.field_codes import not_yet_received
 from server.platform.sqlparts import insert_or_on_conflict
 from server.roster.changes import next_change_number
 from server.visits.ingest import canonical_hash
@@ -188,7 +189,7 @@ def create_task(
     if resident is None or (actor.scope is not None and not actor.scope.includes(resident.unit_id)):
         raise TaskProblem({"resident_id": ["No such resident in your units."]})
     if new.visit_id is not None and db.session.get(Visit, new.visit_id) is None:
-        raise TaskProblem({"visit_id": ["not yet received"]})
+        raise TaskProblem({"visit_id": [not_yet_received()]})
     created_at = new.created_at or now
     _not_ahead(created_at, now, "created_at")
     assignee_id = new.assignee_id or actor.user_id

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from sqlalchemy import JSON, String, bindparam, cast, func, literal_column, select
 from sqlalchemy.sql.dml import Insert
 
@@ -27,11 +27,12 @@ from server.models.core import WORKER
 from server.people.access import Scope
 from server.platform.clock import local_date
 from server.platform.extensions import db
+from server.platform.field_codes import coded, message_codes, schema_codes
 from server.platform.sqlparts import insert_or_on_conflict
 from server.reports import day_counts
 from server.roster.changes import mark_residents_changed
 from server.visits import presence
-from server.visits.schemas import AmendmentInSchema, load_visit
+from server.visits.schemas import AmendmentInSchema, load_visit, visit_in_schema
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,16 @@ class ItemResult:
     kind: str
     status: str
     errors: dict = field(default_factory=dict)
+    # Each refused field's cause as a code, in the shape of `errors` (platform/field_codes.py):
+    # what the phone says in its user's language.
+    codes: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         answer = {"id": self.id, "kind": self.kind, "status": self.status}
         if self.errors:
             answer["errors"] = self.errors
+        if self.codes:
+            answer["codes"] = self.codes
         return answer
 
 
@@ -214,7 +220,19 @@ def _visit_row(
     }
 
 
-def _reject(ctx: SyncContext, record_id: str, kind: str, errors: dict) -> ItemResult:
+def _reject(
+    ctx: SyncContext,
+    record_id: str,
+    kind: str,
+    errors: dict,
+    *,
+    schema: Schema | None = None,
+    raw: Any = None,
+) -> ItemResult:
+    """The item's rejection, kept for supervisors. With the schema that refused it (and what was
+    sent), each field's code is found as the API's problems find theirs; without, domain checks
+    name theirs (`coded` messages) and any other is `invalid`."""
+    codes = schema_codes(schema, errors, raw) if schema is not None else message_codes(errors)
     db.session.add(
         SyncRejection(
             record_id=record_id,
@@ -225,17 +243,22 @@ def _reject(ctx: SyncContext, record_id: str, kind: str, errors: dict) -> ItemRe
             received_at=ctx.now,
         )
     )
-    return ItemResult(record_id, kind, "rejected", errors)
+    return ItemResult(record_id, kind, "rejected", errors, codes)
 
 
 def _resident_problem(resident, scope: Scope) -> dict | None:
     if resident is None:
-        return {"resident_id": ["No such resident: check the roster is up to date."]}
+        return {
+            "resident_id": [coded("No such resident: check the roster is up to date.", "not_found")]
+        }
     if not scope.includes(resident.unit_id):
         return {
             "resident_id": [
-                "This resident is not in your units any more; ask your "
-                "supervisor to record the visit or reassign the resident."
+                coded(
+                    "This resident is not in your units any more; ask your "
+                    "supervisor to record the visit or reassign the resident.",
+                    "out_of_scope",
+                )
             ]
         }
     return None
@@ -247,29 +270,44 @@ def _clock_problem(data: dict, ctx: SyncContext) -> dict | None:
     if checked_in > ctx.device_time + MAX_AHEAD:
         return {
             "checked_in_at": [
-                "The check-in is more than 10 minutes ahead of the phone's "
-                "clock: check the phone's date and time."
+                coded(
+                    "The check-in is more than 10 minutes ahead of the phone's "
+                    "clock: check the phone's date and time.",
+                    "ahead_of_phone",
+                    minutes=int(MAX_AHEAD.total_seconds() // 60),
+                )
             ]
         }
     latest = ctx.now + ctx.ahead_of_server
     if checked_in > latest:
         return {
             "checked_in_at": [
-                "The check-in is ahead of the server's clock: check the phone's date and time."
+                coded(
+                    "The check-in is ahead of the server's clock: check the phone's date and time.",
+                    "ahead_of_server",
+                )
             ]
         }
     if checked_out is not None and checked_out > latest:
         return {
             "checked_out_at": [
-                "The check-out is ahead of the server's clock: check the phone's date and time."
+                coded(
+                    "The check-out is ahead of the server's clock: check the phone's date and "
+                    "time.",
+                    "ahead_of_server",
+                )
             ]
         }
     if checked_in < ctx.now - ctx.horizon:
         return {
             "checked_in_at": [
-                f"The check-in is more than {ctx.horizon.days} days old: "
-                "the server takes no visit from that far back. Check the "
-                "phone's date and time, or ask your supervisor."
+                coded(
+                    f"The check-in is more than {ctx.horizon.days} days old: "
+                    "the server takes no visit from that far back. Check the "
+                    "phone's date and time, or ask your supervisor.",
+                    "too_old",
+                    days=ctx.horizon.days,
+                )
             ]
         }
     return None
@@ -279,7 +317,12 @@ def _unprocessable(record_id: str, kind: str) -> dict:
     """Errors for an item whose judging raised: logged, and rejected alone."""
     log.exception("sync: %s %s could not be judged; rejected", kind, record_id or "(no id)")
     return {
-        "_item": ["The server could not process this record; it was logged for the administrator."]
+        "_item": [
+            coded(
+                "The server could not process this record; it was logged for the administrator.",
+                "unprocessable",
+            )
+        ]
     }
 
 
@@ -316,7 +359,9 @@ def ingest_visits(
             data = load_visit(raw)
             loaded.append((index, data, canonical_hash(data)))
         except ValidationError as error:
-            results[index] = _reject(ctx, _record_id(raw), "visit", error.messages)
+            results[index] = _reject(
+                ctx, _record_id(raw), "visit", error.messages, schema=visit_in_schema, raw=raw
+            )
         except Exception:
             record_id = _record_id(raw)
             results[index] = _reject(ctx, record_id, "visit", _unprocessable(record_id, "visit"))
@@ -452,23 +497,38 @@ def _amendment_problem(visit: Visit | None, ctx: SyncContext) -> dict | None:
     if visit is None or not ctx.scope.includes(visit.unit_id):
         return {
             "visit_id": [
-                "The visit is not on the server yet: send it first (this "
-                "correction will be sent again)."
+                coded(
+                    "The visit is not on the server yet: send it first (this "
+                    "correction will be sent again).",
+                    "not_yet_received",
+                )
             ]
         }
     if visit.voided_at is not None:
-        return {"visit_id": ["The visit was voided by a supervisor; it cannot be corrected."]}
+        return {
+            "visit_id": [
+                coded("The visit was voided by a supervisor; it cannot be corrected.", "voided")
+            ]
+        }
     if ctx.user.role == WORKER:
         if visit.worker_id != ctx.user.id:
             return {
                 "visit_id": [
-                    "Only the worker who recorded the visit or a supervisor may correct it."
+                    coded(
+                        "Only the worker who recorded the visit or a supervisor may correct it.",
+                        "not_yours",
+                    )
                 ]
             }
         if ctx.now - visit.checked_in_at > timedelta(days=WORKER_AMENDMENT_DAYS):
             return {
                 "visit_id": [
-                    f"Visits older than {WORKER_AMENDMENT_DAYS} days are corrected by a supervisor."
+                    coded(
+                        f"Visits older than {WORKER_AMENDMENT_DAYS} days are corrected by a "
+                        "supervisor.",
+                        "amend_window",
+                        days=WORKER_AMENDMENT_DAYS,
+                    )
                 ]
             }
     return None
@@ -495,7 +555,9 @@ def ingest_amendment(raw: Any, ctx: SyncContext) -> ItemResult:
     try:
         data = amendment_in_schema.load(raw if isinstance(raw, dict) else {})
     except ValidationError as error:
-        return _reject(ctx, _record_id(raw), "amendment", error.messages)
+        return _reject(
+            ctx, _record_id(raw), "amendment", error.messages, schema=amendment_in_schema, raw=raw
+        )
     digest = canonical_hash(data)
     held = db.session.get(Amendment, data["id"])
     if held is not None:

@@ -192,6 +192,14 @@ class SyncResultSchema(Schema):
         validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
     )
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={
+            "description": "Each refused field's cause as a code with its parameters, in the "
+            "shape of errors (docs/api-contract.md, Field codes)"
+        },
+    )
 
 
 class CoverageNowSchema(Schema):

@@ -136,6 +136,7 @@ export function startFix(item) {
     step: 'visit',
     fix_of: item.id,
     fix_errors: item.errors,
+    fix_codes: item.codes || null,
   };
   keep();
   return draft;
@@ -222,7 +223,16 @@ export async function finish() {
 
 /** The visit as the API wants it (the draft carries a few fields for the screens only). */
 export function toPayload(visitDraft) {
-  const { step, fix_of, fix_errors, resident_lang, tasks, task_events, case_contact, ...visit } =
-    visitDraft;
+  const {
+    step,
+    fix_of,
+    fix_errors,
+    fix_codes,
+    resident_lang,
+    tasks,
+    task_events,
+    case_contact,
+    ...visit
+  } = visitDraft;
   return visit;
 }

@@ -193,7 +193,12 @@ export async function applyResults(results, sentItems, now = new Date()) {
       continue; // still pending: sent again next time
     } else if (result.status === 'rejected' || result.status === 'conflict') {
       tally[result.status]++;
-      refused.push({ ...item, state: result.status, errors: result.errors || {} });
+      refused.push({
+        ...item,
+        state: result.status,
+        errors: result.errors || {},
+        codes: result.codes || null,
+      });
     }
   }
   const [keptRows, refusedRows] = await Promise.all([
@@ -220,7 +225,7 @@ export function markRejected(id, errors) {
 
 /** The worker corrected a rejected record: same id (the server never stored it), send again. */
 export async function replacePayload(id, payload) {
-  await change(id, { payload, state: PENDING, errors: null });
+  await change(id, { payload, state: PENDING, errors: null, codes: null });
 }
 
 /** A conflict means the server holds other content under this id: send ours as a new record. */

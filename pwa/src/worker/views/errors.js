@@ -1,6 +1,9 @@
-// The server's reasons for refusing a record, shown at the top and next to their fields.
+// The server's reasons for refusing a record, shown at the top and next to their fields: in
+// the worker's language from the codes the server sends beside its English messages, or in
+// the server's words where there are none (docs/api-contract.md, "Field codes").
 import { h } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
+import { flatten, reasonText } from '../../lib/form-errors.js';
 
 /**
  * The server nests errors as its schemas nest ({"signature": {"signer_name": ["…"]}}, list items
@@ -16,9 +19,29 @@ export function flattenErrors(errors, prefix = '', out = {}) {
   return out;
 }
 
-/** errors -> {summary element, for(prefix) -> text|null}. */
-export function fieldErrors(errors) {
-  const entries = Object.entries(flattenErrors(errors));
+/** Each refused field's reasons in words: from `codes` when sent, else `errors` as they are. */
+export function reasons(errors, codes) {
+  if (!codes || !Object.keys(codes).length) return flattenErrors(errors);
+  const out = {};
+  for (const [path, entries] of Object.entries(flatten(codes))) {
+    const name =
+      path
+        .split('.')
+        .filter((p) => !/^\d+$/.test(p))
+        .pop() || path;
+    // `invalid` says less than the server's own words (a rule across fields: "Give the name of
+    // the family member who signed."), so those are shown for it.
+    const words = entries.map((entry) =>
+      entry?.code === 'invalid' && entry.message ? entry.message : reasonText(entry, name),
+    );
+    out[path] = [...new Set(words.filter(Boolean))];
+  }
+  return out;
+}
+
+/** errors (and codes) -> {summary element, for(prefix) -> text|null}. */
+export function fieldErrors(errors, codes = null) {
+  const entries = Object.entries(reasons(errors, codes));
   const summary = entries.length
     ? h(
         'div',
@@ -62,8 +85,8 @@ export function labelOf(key) {
 }
 
 /** All messages in one line, for lists. */
-export function errorsText(errors) {
-  return Object.entries(flattenErrors(errors))
+export function errorsText(errors, codes = null) {
+  return Object.entries(reasons(errors, codes))
     .map(([k, m]) => `${labelOf(k)}: ${[].concat(m).join(' ')}`)
     .join('; ');
 }

@@ -47,7 +47,7 @@ export function recordsView(app) {
                   '⚠ ',
                   i.state === 'conflict' ? t('records.conflict') : t('records.rejected'),
                 ),
-                h('p', { class: 'reasons' }, errorsText(i.errors) || '—'),
+                h('p', { class: 'reasons' }, errorsText(i.errors, i.codes) || '—'),
                 h(
                   'div',
                   { class: 'row' },
@@ -202,7 +202,7 @@ export function amendView(app, [visitId, fixId]) {
     const cur = effective(visit);
     const next = structuredClone(cur);
     if (fixing) Object.assign(next, structuredClone(fixing.payload.changes));
-    const errs = fieldErrors(fixing?.errors);
+    const errs = fieldErrors(fixing?.errors, fixing?.codes);
     const resident = roster.resident(visit.resident_id);
     const obs = (key) =>
       choice(

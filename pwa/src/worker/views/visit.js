@@ -13,7 +13,7 @@ export function visitView(app) {
   const visit = draft.current();
   if (!visit) return { redirect: '' };
   const resident = roster.resident(visit.resident_id);
-  const errs = fieldErrors(visit.fix_errors);
+  const errs = fieldErrors(visit.fix_errors, visit.fix_codes);
 
   const obs = (key) =>
     choice(

@@ -103,7 +103,8 @@ def test_case_records_count_to_their_author(api, admin, supervisor_a, worker_a, 
     record = record_payload(case["id"], "intake")
     del record["case_id"]
     assert api.post(f"/cases/{case['id']}/records", as_=worker_a, json=record).status_code == 201
-    assert review(api, supervisor_a, record["id"], "approved", kind="case_record").status_code == 201
+    answer = review(api, supervisor_a, record["id"], "approved", kind="case_record")
+    assert answer.status_code == 201
     total = api.get("/reports/reviews", as_=admin).json["total"]
     assert (total["made"], total["reviewed"], total["returned"]) == (1, 1, 0)
 

@@ -35,7 +35,10 @@ bp = Blueprint("reviews", __name__)
     response=ReviewOutSchema,
     status=201,
     roles=MANAGERS,
-    extra_responses={409: "One's own record, a voided visit or a purged case record"},
+    extra_responses={
+        404: "No such record, or not one you may see",
+        409: "One's own record, a voided visit or a purged case record",
+    },
 )
 def create_review(body):
     review = records.review_record(

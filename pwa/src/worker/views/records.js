@@ -145,16 +145,18 @@ export function recordsView(app) {
 
   /** "Returned to you": each returned record with its comment, to correct or answer. */
   function returnedSection(returned, synced) {
-    if (!returned.length) return [];
+    const section = h('div', { class: 'my-review-section' });
+    if (!returned.length) return section;
     const kept = new Set(synced.map((s) => s.id));
-    return [
+    return append(
+      section,
       h('h2', null, t('myReviews.title', { n: returned.length })),
       h(
         'ul',
         { class: 'cards my-review-list' },
         returned.map((r) => returnedCard(r, kept.has(r.record_id))),
       ),
-    ];
+    );
   }
 
   function returnedCard(review, correctable) {

@@ -134,7 +134,8 @@ function decide(app, api, record, msg, onDone) {
   );
 }
 
-/** A case's step with its review box under it (the case's page). */
+/** A case's step with its review box under it (the case's page); an archived case's steps
+ * show their state only. */
 export function recordWithReview(app, api, c, record, card, onDone) {
   card.append(
     reviewBox(
@@ -144,7 +145,8 @@ export function recordWithReview(app, api, c, record, card, onDone) {
         kind: 'case_record',
         id: record.id,
         authorId: record.author?.id,
-        voided: Boolean(c.purged_at),
+        // An archived case's page is read-only: its steps are reviewed from the queue.
+        voided: Boolean(c.purged_at) || c.stage === 'archived',
         label: t(`cases.kind.${record.kind}`),
       },
       record.review || null,

@@ -115,3 +115,10 @@ def test_returned_visit_is_corrected_offline_and_approved(page, live_server, peo
     expect(desk.get_by_text("Approved.")).to_be_visible()
     expect(desk.locator(".review-box")).to_contain_text("Approved")
     assert reviews_of(live_server, visit["id"])["state"] == "approved"
+
+    # The report counts the visit, reviewed, and its first review a return.
+    desk.get_by_role("link", name="Review report").click()
+    expect(desk.get_by_role("heading", name="How records are reviewed")).to_be_visible()
+    row = desk.get_by_role("row").filter(has_text=worker["display_name"])
+    expect(row).to_contain_text("100%")
+    shot(desk, "report-desk")

@@ -51,6 +51,8 @@ const ROUTES = {
   'task-report': lazy(() => import('./office/views/reports.js'), 'taskReportView'),
   exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
+  reviews: lazy(() => import('./office/views/reviews.js'), 'reviewQueueView'),
+  'review-report': lazy(() => import('./office/views/reviews.js'), 'reviewReportView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -67,6 +69,8 @@ const OFFICE_ROUTES = new Set([
   'activity',
   'exports',
   'admin',
+  'reviews',
+  'review-report',
 ]);
 
 export class App {

@@ -29,7 +29,48 @@ export function fakeServer({
     caseRecords: new Map(), // id -> canonical JSON
     changedCases: new Set(),
     removedCases: new Set(),
+    // Review of records (docs/reviews.md).
+    reviews: new Map(), // id -> returned review as the pull sends it (open ones)
+    replies: new Map(), // id -> canonical JSON
+    changedReviews: new Set(),
+    removedReviews: new Set(),
   };
+
+  /** Ingest the phone's replies after its amendments (docs/reviews.md). */
+  function ingestReplies(body, results) {
+    for (const r of body.review_replies || []) {
+      if (r.amendment_id && !s.amendments.has(r.amendment_id)) {
+        results.push({
+          id: r.id,
+          kind: 'review_reply',
+          status: 'rejected',
+          errors: { amendment_id: ['not yet received'] },
+        });
+        continue;
+      }
+      const dup = s.replies.has(r.id);
+      s.replies.set(r.id, JSON.stringify(r));
+      if (!dup && s.reviews.delete(r.review_id)) {
+        s.changedReviews.delete(r.review_id);
+        s.removedReviews.add(r.review_id);
+      }
+      results.push({ id: r.id, kind: 'review_reply', status: dup ? 'duplicate' : 'created' });
+    }
+  }
+
+  /** The reviews half of the pull: changed ones, or every open one on a reset. */
+  function reviewPage(reset) {
+    const ids = reset
+      ? [...s.reviews.keys()]
+      : [...s.changedReviews].filter((id) => s.reviews.has(id));
+    const removed = reset ? [] : [...s.removedReviews];
+    s.changedReviews.clear();
+    s.removedReviews.clear();
+    return {
+      reviews: ids.map((id) => structuredClone(s.reviews.get(id))),
+      removedReviews: removed,
+    };
+  }
 
   /** Ingest the phone's cases, then its records, in the order sent (docs/cases.md). */
   function ingestCases(body, results) {
@@ -217,16 +258,20 @@ export function fakeServer({
     }
     ingestTasks(body, results);
     ingestCases(body, results);
+    ingestReplies(body, results);
     const roster = page(body.cursor);
     const { tasks, removedTasks } = taskPage(roster.reset);
     roster.removed.tasks = removedTasks;
     const { cases, removedCases } = casePage(roster.reset);
     roster.removed.cases = removedCases;
+    const { reviews, removedReviews } = reviewPage(roster.reset);
+    roster.removed.reviews = removedReviews;
     const answer = {
       results,
       ...roster,
       tasks,
       cases,
+      reviews,
       server_time: '2026-11-23T10:00:00+08:00',
     };
     if (s.loseNextAnswer > 0) {

@@ -270,6 +270,8 @@ class CaseRecordOutSchema(Schema):
     body = fields.Dict()
     signed = fields.Nested(SignedOutSchema, allow_none=True)
     signature_url = fields.String(allow_none=True)
+    # The latest review (docs/reviews.md), or null.
+    review = fields.Nested("ReviewSummarySchema", allow_none=True)
 
 
 class CaseOutSchema(Schema):

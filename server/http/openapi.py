@@ -90,6 +90,7 @@ def _describe_sync_items(spec: APISpec) -> dict:
     """A sync carries its items as raw JSON (each is validated on its own, so one bad record
     never blocks the rest); the document still names the schema each item must follow."""
     from server.cases.schemas import CaseInSchema, CaseRecordInSchema
+    from server.reviews.schemas import ReviewReplyInSchema
     from server.tasks.schemas import TaskEventInSchema, TaskInSchema
     from server.visits.schemas import AmendmentInSchema, VisitInSchema
 
@@ -99,6 +100,7 @@ def _describe_sync_items(spec: APISpec) -> dict:
     spec.components.schema("TaskEventIn", schema=TaskEventInSchema)
     spec.components.schema("CaseIn", schema=CaseInSchema)
     spec.components.schema("CaseRecordIn", schema=CaseRecordInSchema)
+    spec.components.schema("ReviewReplyIn", schema=ReviewReplyInSchema)
     document = spec.to_dict()
     envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
     envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
@@ -107,4 +109,5 @@ def _describe_sync_items(spec: APISpec) -> dict:
     envelope["task_events"]["items"] = {"$ref": "#/components/schemas/TaskEventIn"}
     envelope["cases"]["items"] = {"$ref": "#/components/schemas/CaseIn"}
     envelope["case_records"]["items"] = {"$ref": "#/components/schemas/CaseRecordIn"}
+    envelope["review_replies"]["items"] = {"$ref": "#/components/schemas/ReviewReplyIn"}
     return document

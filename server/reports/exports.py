@@ -23,6 +23,7 @@ from server.models import Amendment, CoverageResult, FollowUpHandled, Resident, 
 from server.platform.clock import today_in
 from server.platform.extensions import db
 from server.reports.scope import in_range, in_scope, months_between, short_id, unit_names
+from server.reviews.read import latest_reviews, state_of
 from server.visits.read import current_content
 
 BATCH = 1000
@@ -63,6 +64,11 @@ VISIT_COLUMNS = (
     "void_reason",
     "followup_handled_at",
     "followup_note",
+    # The latest review (docs/reviews.md).
+    "review_state",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
 )
 
 COVERAGE_COLUMNS = (
@@ -222,6 +228,7 @@ def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     for partition in result.partitions():
         amendments = _amendments_of([row.id for row in partition if row.amended])
+        reviews = latest_reviews("visit", [row.id for row in partition])
         missing = {row.unit_id for row in partition} - set(names)
         if missing:
             names.update(unit_names(missing))
@@ -264,7 +271,19 @@ def _visit_lines(query, zone: ZoneInfo) -> Iterator[list]:
                 text(row.void_reason),
                 local_time(row.handled_at, zone),
                 text(row.note),
+                *_review_cells(reviews.get(row.id), zone),
             ]
+
+
+def _review_cells(review, zone: ZoneInfo) -> list:
+    if review is None:
+        return ["unreviewed", "", "", ""]
+    return [
+        state_of(review),
+        text(review.reviewer.display_name),
+        local_time(review.reviewed_at, zone),
+        text(review.comment),
+    ]
 
 
 def period_labels(kind: str, date_from: date, date_to: date) -> list[str]:

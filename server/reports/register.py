@@ -16,6 +16,7 @@ from server.people.access import Scope
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.reports.scope import in_range, in_scope, short_id, unit_names
+from server.reviews.read import latest_reviews, state_of
 from server.visits.read import current_content
 from server.visits.signatures import to_svg
 
@@ -37,6 +38,12 @@ OBSERVATIONS = (
     ("physical", "身体状况", "Physical"),
 )
 VALUES = {"ok": "正常 OK", "concern": "有问题 Concern"}
+REVIEW_STATES = {
+    "unreviewed": "未审核 Not reviewed",
+    "approved": "已通过 Approved",
+    "returned": "已退回 Returned",
+    "answered": "已回复待审 Answered, waiting for review",
+}
 RATINGS = (
     ("satisfied", "满意", "Satisfied"),
     ("basically_satisfied", "基本满意", "Basically satisfied"),
@@ -52,10 +59,23 @@ def _time(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else value.astimezone(zone).strftime("%H:%M")
 
 
-def page(visit: Visit, zone_name: str, units: dict | None = None) -> dict:
+def review_line(review, zone: ZoneInfo) -> dict:
+    """What a page prints of the visit's latest review: its state and who reviewed it."""
+    return {
+        "state": state_of(review),
+        "label": REVIEW_STATES[state_of(review)],
+        "reviewer": review.reviewer.display_name if review is not None else "",
+        "at": review.reviewed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if review else "",
+    }
+
+
+def page(
+    visit: Visit, zone_name: str, units: dict | None = None, reviews: dict | None = None
+) -> dict:
     """Everything one register page prints, as plain text and one SVG."""
     zone = ZoneInfo(zone_name)
     units = units if units is not None else unit_names([visit.unit_id])
+    reviews = reviews if reviews is not None else latest_reviews("visit", [visit.id])
     content = current_content(visit)
     resident, worker = visit.resident, visit.worker
     unit = units.get(visit.unit_id, "")
@@ -106,6 +126,7 @@ def page(visit: Visit, zone_name: str, units: dict | None = None) -> dict:
         "signer_reason": visit.signer_reason or "",
         "signature_svg": signature,
         "amendments": [a.reason for a in visit.amendments],
+        "review": review_line(reviews.get(visit.id), zone),
         "voided": None
         if visit.voided_at is None
         else {
@@ -136,7 +157,8 @@ def pages(units, date_from, date_to, zone_name: str) -> Iterator[dict]:
         names: dict = {}
         for partition in db.session.execute(query).scalars().partitions():
             names.update(unit_names({v.unit_id for v in partition} - set(names)))
+            reviews = latest_reviews("visit", [v.id for v in partition])
             for visit in partition:
-                yield page(visit, zone_name, names)
+                yield page(visit, zone_name, names, reviews)
 
     return generate()

@@ -21,6 +21,7 @@ from server.coverage import iso_week_label, roster_coverage
 from server.models import Resident, RosterRemoval, Unit, User, user_units
 from server.models.core import SUPERVISOR
 from server.platform.extensions import db
+from server.reviews.read import changed_reviews
 from server.roster.changes import current_change_number
 from server.roster.residents import token_fingerprint
 from server.tasks.read import changed_tasks
@@ -265,6 +266,11 @@ def pull(
     cases, removed_cases = (
         changed_cases(unit_ids, user_id, start_seq, up_to, reset) if anything_changed else ([], [])
     )
+    # The person's own returned records (docs/reviews.md): the same cursor, no query when
+    # nothing changed.
+    reviews, removed_reviews = (
+        changed_reviews(user_id, start_seq, up_to, reset) if anything_changed else ([], [])
+    )
 
     if more:
         next_cursor = Cursor(rows[-1].change_seq, str(rows[-1].id), scope, week)
@@ -276,11 +282,13 @@ def pull(
         "residents": [resident_entry(r, coverage[r.id]) for r in active],
         "tasks": tasks,
         "cases": cases,
+        "reviews": reviews,
         "removed": {
             "residents": removed_residents,
             "units": removed_units,
             "tasks": removed_tasks,
             "cases": removed_cases,
+            "reviews": removed_reviews,
         },
         "reset": reset,
         "cursor": next_cursor.encode(),

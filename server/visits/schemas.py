@@ -181,12 +181,16 @@ class SyncRequestSchema(Schema):
     task_events = fields.List(fields.Raw(), load_default=list)  # items: TaskEventIn
     cases = fields.List(fields.Raw(), load_default=list)  # items: CaseIn (server/cases/schemas.py)
     case_records = fields.List(fields.Raw(), load_default=list)  # items: CaseRecordIn
+    # Answers to returned records (docs/reviews.md); items: ReviewReplyIn.
+    review_replies = fields.List(fields.Raw(), load_default=list)
 
 
 class SyncResultSchema(Schema):
     id = fields.String()
     kind = fields.String(
-        validate=validate.OneOf(("visit", "amendment", "task", "task_event", "case", "case_record"))
+        validate=validate.OneOf(
+            ("visit", "amendment", "task", "task_event", "case", "case_record", "review_reply")
+        )
     )
     status = fields.String(
         validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
@@ -249,6 +253,7 @@ class RemovedSchema(Schema):
     units = fields.List(fields.UUID())
     tasks = fields.List(fields.UUID())
     cases = fields.List(fields.UUID())
+    reviews = fields.List(fields.UUID())  # answered or superseded (docs/reviews.md)
 
 
 class PersonNameSchema(Schema):
@@ -314,12 +319,27 @@ class RosterCaseSchema(Schema):
     records = fields.List(fields.Nested(RosterCaseRecordSchema))
 
 
+class RosterReviewSchema(Schema):
+    """A returned record as its author's phone keeps it (docs/reviews.md)."""
+
+    id = fields.UUID()
+    record_kind = fields.String()
+    record_id = fields.UUID()
+    resident_id = fields.UUID()
+    resident_name = fields.String()
+    record_at = fields.AwareDateTime(allow_none=True)
+    comment = fields.String()
+    reviewer = fields.Nested(PersonNameSchema)
+    reviewed_at = fields.AwareDateTime()
+
+
 class SyncAnswerSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema))
     units = fields.List(fields.Nested(RosterUnitSchema))
     residents = fields.List(fields.Nested(RosterResidentSchema))
     tasks = fields.List(fields.Nested(RosterTaskSchema))
     cases = fields.List(fields.Nested(RosterCaseSchema))
+    reviews = fields.List(fields.Nested(RosterReviewSchema))
     removed = fields.Nested(RemovedSchema)
     reset = fields.Boolean()
     cursor = fields.String()
@@ -388,6 +408,8 @@ class VisitOutSchema(ContentSchema):
     voided = fields.Nested(VoidSchema, allow_none=True)
     original = fields.Nested(ContentSchema, allow_none=True)
     amendments = fields.List(fields.Nested(AmendmentOutSchema))
+    # The latest review (docs/reviews.md), or null.
+    review = fields.Nested("ReviewSummarySchema", allow_none=True)
 
 
 VisitPageSchema = Page(VisitOutSchema, name="VisitPage")

@@ -218,6 +218,9 @@ export function createSyncClient({
       const records = items.filter((i) => i.type === 'case_record').map((i) => i.payload);
       if (opened.length) body.cases = opened;
       if (records.length) body.case_records = records;
+      // Answers to returned records, when there are some (docs/reviews.md).
+      const replies = items.filter((i) => i.type === 'review_reply').map((i) => i.payload);
+      if (replies.length) body.review_replies = replies;
       const res = await post(session.token, body);
       if (res.status === 401) {
         const err = new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);
@@ -270,12 +273,14 @@ export function createSyncClient({
           residents: new Set(),
           tasks: new Set(),
           cases: new Set(),
+          reviews: new Set(),
         };
       if (resetSeen) {
         for (const u of answer.units || []) resetSeen.units.add(u.id);
         for (const r of answer.residents || []) resetSeen.residents.add(r.id);
         for (const task of answer.tasks || []) resetSeen.tasks.add(task.id);
         for (const c of answer.cases || []) resetSeen.cases.add(c.id);
+        for (const r of answer.reviews || []) resetSeen.reviews.add(r.id);
       }
       await store.applyRoster(answer);
       tally.roster +=
@@ -298,6 +303,7 @@ export function createSyncClient({
         tally.roster += await store.pruneRoster(resetSeen.units, resetSeen.residents);
         tally.tasks += (await store.pruneTasks?.(resetSeen.tasks)) || 0;
         tally.cases += (await store.pruneCases?.(resetSeen.cases)) || 0;
+        await store.pruneReviews?.(resetSeen.reviews);
         tally.changed = null; // a full resend: read the whole roster again
         resetSeen = null;
       }

@@ -5,6 +5,7 @@
 //   tasks              follow-up tasks as the server last sent them (open, in the worker's scope)
 //   task_log           task events made on this phone, kept while their task is: its history here
 //   cases              case work (docs/cases.md) as the server last sent it, records included
+//   reviews            this worker's records returned by a supervisor (docs/reviews.md)
 //   meta               key/value: session, device id, cursor, last sync, language, draft,
 //                      the PIN lock's wrapped key (vault)
 // and whether the browser keeps it (persistent storage). With a PIN set, rows and the secret
@@ -38,6 +39,13 @@ db.version(3)
 // first sync after the upgrade is a reset, which sends every case in scope.
 db.version(4)
   .stores({ cases: 'id, resident_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
+
+// Review of records (docs/reviews.md): the returned records of this worker, as pulled. The
+// outbox holds the replies made here (type 'review_reply'). The cursor goes so that the first
+// sync after the upgrade is a reset, which sends every open one.
+db.version(5)
+  .stores({ reviews: 'id' })
   .upgrade((tx) => tx.table('meta').delete('cursor'));
 
 export async function getMeta(key, fallback = null) {
@@ -99,6 +107,7 @@ export async function readAll(table, { pageSize = 1000, each, decode } = {}) {
  */
 export async function forgetRoster() {
   const tables = [db.units, db.residents, db.synced, db.tasks, db.task_log, db.cases];
+  tables.push(db.reviews);
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     await db.meta.bulkDelete(['cursor', 'draft']);
@@ -109,6 +118,7 @@ export async function forgetRoster() {
 export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
   const tables = [db.units, db.residents, db.outbox, db.synced, db.tasks, db.task_log, db.cases];
+  tables.push(db.reviews);
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     const keys = await db.meta.toCollection().primaryKeys();

@@ -5,6 +5,7 @@ import { db, getMeta, setMeta, delMeta, forgetRoster } from './db.js';
 import * as outbox from './outbox.js';
 import * as tasks from './tasks.js';
 import * as cases from './cases.js';
+import * as reviews from './reviews.js';
 import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
@@ -27,6 +28,7 @@ export const store = {
     const held = items.filter((i) => accepted.has(i.id));
     await tasks.keepAccepted(held);
     await cases.keepAccepted(held);
+    await reviews.keepAccepted(held);
     return tally;
   },
   markRejected: (id, errors) => outbox.markRejected(id, errors),
@@ -44,7 +46,11 @@ export const store = {
     });
     await tasks.applyPulled(page.tasks || [], page.removed?.tasks || []);
     await cases.applyPulled(page.cases || [], page.removed?.cases || []);
+    await reviews.applyPulled(page.reviews || [], page.removed?.reviews || []);
   },
+
+  /** After a full resend: drop the returned records it did not carry. */
+  pruneReviews: (reviewIds) => reviews.prune(reviewIds),
 
   /** After a full resend: drop the cases it did not carry. */
   pruneCases: (caseIds) => cases.prune(caseIds),

@@ -29,6 +29,7 @@ export const CLEAR = {
   tasks: ['id', 'resident_id'],
   task_log: ['id', 'task_id'],
   cases: ['id', 'resident_id'],
+  reviews: ['id'],
 };
 const TABLES = Object.keys(CLEAR);
 /** Meta values that are secret: the session (its token reads the roster from the server). */

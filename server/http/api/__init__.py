@@ -33,6 +33,7 @@ def register_api(app: Flask) -> None:
         qr,
         reports,
         residents,
+        reviews,
         sync,
         tasks,
         units,
@@ -56,6 +57,7 @@ def register_api(app: Flask) -> None:
         exports,
         tasks,
         cases,
+        reviews,
         push,
     ):
         api.register_blueprint(module.bp)

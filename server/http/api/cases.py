@@ -24,6 +24,7 @@ from server.models.core import ADMIN
 from server.platform.clock import today_in
 from server.platform.errors import Conflict, NotFound
 from server.platform.extensions import db
+from server.reviews.read import summaries
 from server.visits.signatures import to_svg
 
 bp = Blueprint("cases", __name__)
@@ -42,7 +43,12 @@ def _case(case_id: uuid.UUID) -> Case:
 
 
 def _detail(case: Case, status: int = 200) -> Response:
-    answer = jsonify(read.case_detail(case, _today(), _no_contact_days()))
+    detail = read.case_detail(case, _today(), _no_contact_days())
+    # Each record carries its latest review (docs/reviews.md).
+    found = summaries("case_record", [record.id for record in case.records])
+    for record in detail["records"]:
+        record["review"] = found.get(uuid.UUID(record["id"]))
+    answer = jsonify(detail)
     answer.status_code = status
     return answer
 

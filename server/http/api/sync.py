@@ -13,6 +13,7 @@ from server.platform.clock import today_in
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.platform.field_codes import coded
+from server.reviews import ingest as reviews
 from server.roster import pull
 from server.visits import ingest
 from server.visits.schemas import SyncAnswerSchema, SyncRequestSchema
@@ -32,7 +33,7 @@ bp = Blueprint("sync", __name__)
 def sync_view(body):
     config = current_app.config
     limit = config["SYNC_MAX_VISITS"]
-    for name in ("visits", "tasks", "task_events", "cases", "case_records"):
+    for name in ("visits", "tasks", "task_events", "cases", "case_records", "review_replies"):
         if len(body[name]) > limit:
             raise ApiError(
                 413,
@@ -55,6 +56,8 @@ def sync_view(body):
     )
     # Cases after the tasks and events, records after the cases (docs/cases.md).
     results += cases.ingest_cases(body["cases"], body["case_records"], context)
+    # Answers to reviews last: an amendment of the same batch is held by now (docs/reviews.md).
+    results += reviews.ingest_replies(body["review_replies"], context)
     ingest.record_device_health(
         g.device, body["device_time"], now, request.headers.get("X-Rounds-App")
     )

@@ -11,6 +11,7 @@ from server.http.endpoint import endpoint
 from server.models import Visit
 from server.models.core import MANAGERS
 from server.platform.extensions import db
+from server.reviews.read import summaries
 from server.visits import read, signatures
 from server.visits.schemas import VisitListQuery, VisitOutSchema, VisitPageSchema, VoidInSchema
 
@@ -33,13 +34,19 @@ def list_visits(query):
         query.get("to"),
     )
     page = page_of(select_, query["page"], query["per_page"])
-    return {**page, "items": [read.visit_view(v) for v in page["items"]]}
+    return {**page, "items": _with_reviews(page["items"])}
+
+
+def _with_reviews(visits: list[Visit]) -> list[dict]:
+    """Each visit as it reads now, with its latest review (docs/reviews.md)."""
+    found = summaries("visit", [visit.id for visit in visits])
+    return [{**read.visit_view(v), "review": found.get(v.id)} for v in visits]
 
 
 @bp.get("/visits/<uuid:visit_id>")
 @endpoint("One visit, amendments applied", response=VisitOutSchema)
 def get_visit(visit_id: uuid.UUID):
-    return read.visit_view(g.scope.get(Visit, visit_id))
+    return _with_reviews([g.scope.get(Visit, visit_id)])[0]
 
 
 @bp.get("/visits/<uuid:visit_id>/signature.svg")
@@ -68,4 +75,4 @@ def signature_svg(visit_id: uuid.UUID):
 def void_visit(visit_id: uuid.UUID, body):
     visit = read.void_visit(actor(), g.scope.get(Visit, visit_id), body["reason"])
     db.session.commit()
-    return read.visit_view(visit)
+    return _with_reviews([visit])[0]

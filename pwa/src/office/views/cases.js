@@ -32,6 +32,7 @@ import {
   isArchived,
 } from '../case-logic.js';
 import { stageTag, recordCard, caseNames } from '../case-parts.js';
+import { recordWithReview } from '../review-parts.js';
 import { session } from '../../state/index.js';
 
 /** The board's filters, kept while the app stays open (back from a case, the same list). */
@@ -555,7 +556,9 @@ function caseView(app, id) {
         ? h(
             'ol',
             { class: 'cards case-records' },
-            records.map((r) => recordCard(api, c, r, names)),
+            records.map((r) =>
+              recordWithReview(app, api, c, r, recordCard(api, c, r, names), view.reload),
+            ),
           )
         : h('p', { class: 'note' }, t('cases.noRecords')),
     ];

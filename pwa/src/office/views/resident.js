@@ -17,6 +17,7 @@ import {
 import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
+import { visitReviewBox } from '../review-parts.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -151,6 +152,7 @@ export function residentView(app, [id]) {
           t('resident.register'),
         ),
       ),
+      visitReviewBox(app, api, visit, fmtDateTime(visit.checked_in_at), () => view.reload()),
       visit.voided
         ? null
         : h(

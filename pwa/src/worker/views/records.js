@@ -1,8 +1,10 @@
-// Records on this phone: those the server refused (with its reasons, to fix and resend),
-// those waiting, and visits sent in the last days (open to correction by amendment).
+// Records on this phone: those a supervisor returned (with the comment, to correct or answer),
+// those the server refused (with its reasons, to fix and resend), those waiting, and visits sent
+// in the last days (open to correction by amendment).
 import { h, svg, append, field, choice } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import * as outbox from '../../sync/outbox.js';
+import * as reviews from '../../sync/reviews.js';
 import { uuid } from '../../sync/db.js';
 import { errorsText, fieldErrors } from './errors.js';
 import { visitSummary } from './confirm.js';
@@ -14,7 +16,11 @@ export function recordsView(app) {
   el.append(body);
 
   async function draw() {
-    const [items, synced] = await Promise.all([outbox.all(), outbox.recentSynced()]);
+    const [items, synced, returned] = await Promise.all([
+      outbox.all(),
+      outbox.recentSynced(),
+      reviews.openReviews(),
+    ]);
     const problems = items.filter((i) => i.state !== outbox.PENDING);
     const waiting = items.filter((i) => i.state === outbox.PENDING);
     const name = (i) =>
@@ -31,6 +37,7 @@ export function recordsView(app) {
           : `${taskLabel(i)} · ${fmtWhen(i.created_at)}`;
 
     body.replaceChildren(
+      returnedSection(returned, synced),
       h('h2', null, t('records.problems', { n: problems.length })),
       problems.length
         ? h(
@@ -136,6 +143,102 @@ export function recordsView(app) {
     );
   }
 
+  /** "Returned to you": each returned record with its comment, to correct or answer. */
+  function returnedSection(returned, synced) {
+    const section = h('div', { class: 'my-review-section' });
+    if (!returned.length) return section;
+    const kept = new Set(synced.map((s) => s.id));
+    return append(
+      section,
+      h('h2', null, t('myReviews.title', { n: returned.length })),
+      h(
+        'ul',
+        { class: 'cards my-review-list' },
+        returned.map((r) => returnedCard(r, kept.has(r.record_id))),
+      ),
+    );
+  }
+
+  function returnedCard(review, correctable) {
+    const what = `${review.resident_name || '—'} · ${fmtWhen(review.record_at)}`;
+    const text = h('textarea', { rows: 3, maxlength: 2000, class: 'my-review-text' });
+    const err = h('p', { class: 'error', role: 'alert' });
+    const form = h(
+      'form',
+      { class: 'my-review-reply', hidden: true, onsubmit: (e) => sendReply(e, review, text, err) },
+      field(t('myReviews.replyLabel'), text),
+      err,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'submit', class: 'btn' }, t('myReviews.send')),
+        h(
+          'button',
+          { type: 'button', class: 'btn secondary', onclick: () => (form.hidden = true) },
+          t('common.cancel'),
+        ),
+      ),
+    );
+    return h(
+      'li',
+      { class: 'card my-review', 'data-review': review.id },
+      h('p', { class: 'card-title' }, what),
+      h(
+        'p',
+        { class: 'hint' },
+        review.record_kind === 'visit' ? t('myReviews.visit') : t('myReviews.caseRecord'),
+        ' · ',
+        t('myReviews.by', {
+          name: review.reviewer?.display_name || '—',
+          when: fmtWhen(review.reviewed_at),
+        }),
+      ),
+      h('blockquote', { class: 'my-review-comment' }, review.comment),
+      h(
+        'div',
+        { class: 'row' },
+        correctable
+          ? h(
+              'a',
+              {
+                class: 'btn',
+                href: `#/amend/${review.record_id}`,
+                'aria-label': `${t('myReviews.correct')}: ${what}`,
+              },
+              t('myReviews.correct'),
+            )
+          : null,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn secondary',
+            'aria-label': `${t('myReviews.reply')}: ${what}`,
+            onclick: () => {
+              form.hidden = false;
+              text.focus();
+            },
+          },
+          t('myReviews.reply'),
+        ),
+      ),
+      form,
+    );
+  }
+
+  async function sendReply(e, review, text, err) {
+    e.preventDefault();
+    if (!text.value.trim()) {
+      err.textContent = `⚠ ${t('myReviews.needText')}`;
+      return text.focus();
+    }
+    await reviews.addReply(review, text.value);
+    await status.refresh();
+    await draw();
+    app.toast(t('myReviews.replied'));
+    syncing.afterSave();
+  }
+
   function fix(item) {
     if (item.type === 'amendment') return app.go(`amend/${item.payload.visit_id}/${item.id}`);
     draft.startFix(item);
@@ -170,6 +273,10 @@ export function recordsView(app) {
 /** A task raised here, a change to one, a case opened here or a step of one, as Records names it. */
 function taskLabel(item) {
   if (item.type === 'task') return t('records.task', { title: item.payload.title });
+  if (item.type === 'review_reply')
+    return t('myReviews.outboxItem', {
+      name: item.resident_name || roster.resident(item.resident_id)?.name || '',
+    });
   if (item.type === 'case')
     return t('myCases.records.case', {
       name: item.resident_name || roster.resident(item.resident_id)?.name || '',
@@ -199,6 +306,7 @@ export function amendView(app, [visitId, fixId]) {
       );
       return;
     }
+    const review = fixing ? null : await reviews.reviewOfVisit(visit.id);
     const cur = effective(visit);
     const next = structuredClone(cur);
     if (fixing) Object.assign(next, structuredClone(fixing.payload.changes));
@@ -266,6 +374,8 @@ export function amendView(app, [visitId, fixId]) {
         reason: reason.value.trim(),
       };
       if (fixing) await outbox.replacePayload(fixing.id, amendment);
+      // Correcting a returned visit answers its review: both queued in one transaction.
+      else if (review) await reviews.addAmendmentWithReply(amendment, review);
       else await outbox.addAmendment(amendment);
       await status.refresh();
       app.go('records');
@@ -276,6 +386,15 @@ export function amendView(app, [visitId, fixId]) {
     append(
       el,
       h('p', { class: 'sub' }, `${resident?.name || '—'} · ${fmtWhen(cur.checked_in_at)}`),
+      review
+        ? h(
+            'div',
+            { class: 'my-review-banner', role: 'note' },
+            h('p', null, t('myReviews.returnedBy', { name: review.reviewer?.display_name || '—' })),
+            h('blockquote', { class: 'my-review-comment' }, review.comment),
+            h('p', { class: 'hint' }, t('myReviews.amendAnswers')),
+          )
+        : null,
       errs.summary || [],
       h('details', null, h('summary', null, t('amend.asSent')), visitSummary(cur, resident)),
       h(

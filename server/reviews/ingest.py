@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.models import Amendment, RecordReview, ReviewReply
 from server.platform.extensions import db
+from server.platform.field_codes import coded, not_yet_received
 from server.reviews.records import add_reply
 from server.reviews.schemas import ReviewReplyInSchema
 from server.roster.changes import next_change_number
@@ -56,7 +57,7 @@ def _judged(raw, ctx: SyncContext, take_number) -> ItemResult:
     try:
         return _ingest_reply(raw, ctx, take_number)
     except ValidationError as error:
-        return _reject(ctx, _record_id(raw), KIND, error.messages)
+        return _reject(ctx, _record_id(raw), KIND, error.messages, schema=reply_in_schema, raw=raw)
     except ReplyProblem as problem:
         return _reject(ctx, _record_id(raw), KIND, problem.errors)
     except Exception:
@@ -77,7 +78,7 @@ def _ingest_reply(raw, ctx: SyncContext, take_number) -> ItemResult:
         return _same_or_conflict(data["id"], digest, held, raw, KIND, ctx)
     review = db.session.get(RecordReview, data["review_id"])
     if review is None or review.worker_id != ctx.user.id:
-        raise ReplyProblem({"review_id": ["not yours"]})
+        raise ReplyProblem({"review_id": [coded("not yours", "not_yours")]})
     if data["amendment_id"] is not None:
         _check_amendment(review, data["amendment_id"], ctx)
     number = take_number()
@@ -104,10 +105,10 @@ def _check_amendment(review: RecordReview, amendment_id, ctx: SyncContext) -> No
     """The amendment named must be held, the author's own, and of the reviewed visit."""
     amendment = db.session.get(Amendment, amendment_id)
     if amendment is None:
-        raise ReplyProblem({"amendment_id": ["not yet received"]})
+        raise ReplyProblem({"amendment_id": [not_yet_received()]})
     if (
         review.record_kind != "visit"
         or amendment.visit_id != review.record_id
         or amendment.author_id != ctx.user.id
     ):
-        raise ReplyProblem({"amendment_id": ["not an amendment of this record"]})
+        raise ReplyProblem({"amendment_id": [coded("not an amendment of this record", "invalid")]})

@@ -68,12 +68,15 @@ def review_demo_records(now: datetime, rng: random.Random) -> int:
         actor = Actor(user=supervisor, scope=Scope.of(supervisor))
         if visit.id in returning:
             comment = COMMENTS[returning[visit.id]]
-            returned.append(review_record(actor, "visit", visit.id, "returned", comment, now=at))
+            review = review_record(actor, "visit", visit.id, "returned", comment, now=at)
+            returned.append((returning[visit.id], review))
         else:
             review_record(actor, "visit", visit.id, "approved", "", now=at)
         made += 1
-    if len(returned) > 1:  # the last one answered; the others wait on their workers' phones
-        _answer(returned[-1])
+    if len(returned) > 1:
+        # The last worker's by username answered (worker1's always waits on their phone); the
+        # others wait on their workers' phones.
+        _answer(max(returned, key=lambda pair: pair[0])[1])
     db.session.flush()
     return made
 

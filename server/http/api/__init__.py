@@ -29,6 +29,7 @@ def register_api(app: Flask) -> None:
         conflicts,
         coverage,
         exports,
+        meetings,
         push,
         qr,
         reports,
@@ -57,6 +58,7 @@ def register_api(app: Flask) -> None:
         tasks,
         cases,
         push,
+        meetings,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -48,7 +48,7 @@ def people_in_scope(scope: Scope, unit_id: uuid.UUID | None = None) -> list[User
     if units is not None:
         members = select(user_units.c.user_id).where(user_units.c.unit_id.in_(units))
         query = query.where(User.id.in_(members))
-    return list(db.session.scalars(query.order_by(User.role.desc(), User.display_name, User.id)))
+    return list(db.session.scalars(query.order_by(User.role, User.display_name, User.id)))
 
 
 def _meeting_days(period: Period, people: list[User]) -> dict[uuid.UUID, list[date]]:

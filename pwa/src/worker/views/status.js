@@ -94,6 +94,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('board', 'nav.board'),
         link('tasks', 'nav.tasks'),
         link('cases', 'nav.cases'),
+        link('meetings', 'meetings.nav'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
         link('conflicts', 'nav.conflicts'),

@@ -88,7 +88,7 @@ class MeetingListQuery(PageQuery):
             raise ValidationError({"from": ["'from' is after 'to'."]})
 
 
-class RuleQuery(Schema):
+class MeetingRuleQuery(Schema):
     month = month_label(load_default=None)
     unit_id = fields.UUID(load_default=None)
 
@@ -133,12 +133,12 @@ class MeetingDetailSchema(MeetingOutSchema):
     can_edit = fields.Boolean()
 
 
-class RulePersonRefSchema(PersonNameSchema):
+class MeetingPersonSchema(PersonNameSchema):
     role = fields.String()
 
 
-class RulePersonSchema(Schema):
-    user = fields.Nested(RulePersonRefSchema)
+class MeetingRulePersonSchema(Schema):
+    user = fields.Nested(MeetingPersonSchema)
     meetings = fields.Integer(metadata={"description": "Meetings held or taken part in"})
     days = fields.Integer(metadata={"description": "Days with a meeting: what the rule counts"})
     required = fields.Integer(metadata={"description": "Pro-rated for one who joined this month"})
@@ -147,8 +147,8 @@ class RulePersonSchema(Schema):
     due_on = fields.Date(allow_none=True)
 
 
-class RuleSchema(Schema):
+class MeetingRuleSchema(Schema):
     month = fields.String()
     required = fields.Integer()
     setting = fields.String()
-    people = fields.List(fields.Nested(RulePersonSchema))
+    people = fields.List(fields.Nested(MeetingRulePersonSchema))

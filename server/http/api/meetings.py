@@ -23,8 +23,8 @@ from server.supervision.schemas import (
     MeetingEditSchema,
     MeetingListQuery,
     MeetingOutSchema,
-    RuleQuery,
-    RuleSchema,
+    MeetingRuleQuery,
+    MeetingRuleSchema,
 )
 from server.targets.settings import current_targets
 
@@ -69,8 +69,8 @@ def list_meetings(query):
 @endpoint(
     "The month's meeting rule for each supervisor (meetings held) and worker (meetings taken "
     "part in) in one's units",
-    query=RuleQuery,
-    response=RuleSchema,
+    query=MeetingRuleQuery,
+    response=MeetingRuleSchema,
     roles=MANAGERS,
 )
 def meeting_rule_of_month(query):

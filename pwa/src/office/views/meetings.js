@@ -73,7 +73,7 @@ export function meetingsView(app) {
       units.push(...(await fresh(api.get('/api/v1/units'))));
       unitSel.replaceChildren(
         h('option', { value: '' }, t('office.allUnits')),
-        units.map((u) => h('option', { value: u.id }, u.name)),
+        ...units.map((u) => h('option', { value: u.id }, u.name)),
       );
       unitSel.value = filters.unit;
     }
@@ -245,7 +245,7 @@ function meetingForm(app, api, units, meeting, onSaved) {
     peopleBox.replaceChildren(
       h('p', { class: 'meeting-people-label' }, t('meetings.participants')),
       kindHint,
-      people.length
+      ...(people.length
         ? people.map((p) =>
             h(
               'label',
@@ -259,7 +259,7 @@ function meetingForm(app, api, units, meeting, onSaved) {
               ` ${p.display_name}`,
             ),
           )
-        : h('p', { class: 'note' }, t('meetings.noStaff')),
+        : [h('p', { class: 'note' }, t('meetings.noStaff'))]),
     );
     for (const row of tasksList.children) row.refreshAssignees?.();
   }
@@ -347,7 +347,7 @@ function meetingForm(app, api, units, meeting, onSaved) {
     row.refreshResidents = () => residentOptions(resident, resident.value || item.resident_id);
     row.refreshResidents();
     loadCases(item.case_id || '');
-    row.value = () => ({ residentId: resident.value, caseId: caseSel.value, note: note.value });
+    row.read = () => ({ residentId: resident.value, caseId: caseSel.value, note: note.value });
     return row;
   }
 
@@ -397,7 +397,7 @@ function meetingForm(app, api, units, meeting, onSaved) {
     assignee.addEventListener('focus', row.refreshAssignees);
     row.refreshResidents();
     row.refreshAssignees();
-    row.value = () => ({
+    row.read = () => ({
       residentId: resident.value,
       title: title.value,
       assigneeId: assignee.value,
@@ -426,8 +426,8 @@ function meetingForm(app, api, units, meeting, onSaved) {
           topics: topics.value,
           decisions: decisions.value,
           participants: [...chosen],
-          discussed: [...discussedList.children].map((row) => row.value()),
-          tasks: [...tasksList.children].map((row) => row.value()),
+          discussed: [...discussedList.children].map((row) => row.read()),
+          tasks: [...tasksList.children].map((row) => row.read()),
         };
         const why = meetingProblem({ ...state, today: today() });
         if (why) return msg.show(t(why));

@@ -234,3 +234,20 @@ def test_another_units_supervisor_cannot_edit_what_they_cannot_see(
 ):
     meeting = recorded(api, supervisor_a, [worker_a])
     assert put(api, supervisor_b, meeting["id"], edit_body(meeting)).status_code == 404
+
+
+def test_a_case_discussed_names_its_resident(api, supervisor_a, worker_a, resident_a, ward_a):
+    from tests.casedata import case_payload
+    from tests.conftest import add_resident
+
+    case = api.post("/cases", as_=worker_a, json=case_payload(resident_a)).json
+    meeting = recorded(
+        api, supervisor_a, [worker_a], discussed=[{"case_id": case["id"], "note": "进展"}]
+    )
+    assert meeting["discussed"][0]["resident_id"] == resident_a["id"]
+    listed = api.get("/meetings", as_=supervisor_a, query_string={"resident_id": resident_a["id"]})
+    assert _ids(listed) == {meeting["id"]}
+    other = add_resident(api, supervisor_a, ward_a, name="张伟")
+    wrong = [{"case_id": case["id"], "resident_id": other["id"], "note": ""}]
+    answer = record(api, supervisor_a, [worker_a], discussed=wrong)
+    assert answer.status_code == 422 and answer.json["errors"]["discussed"]

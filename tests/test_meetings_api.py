@@ -225,8 +225,9 @@ def test_only_the_meetings_supervisor_or_an_admin_edits_it(
     assert api.get(f"/meetings/{meeting['id']}", as_=colleague).json["can_edit"] is False
     assert put(api, colleague, meeting["id"], body).status_code == 403
     assert put(api, worker_a, meeting["id"], body).status_code == 403
-    by_admin = put(api, admin, meeting["id"], {**body, "supervisor_id": str(supervisor_a.user.id)})
+    by_admin = put(api, admin, meeting["id"], body)
     assert by_admin.status_code == 200 and by_admin.json["topics"] == "改"
+    assert by_admin.json["supervisor_id"] == str(supervisor_a.user.id)
 
 
 def test_another_units_supervisor_cannot_edit_what_they_cannot_see(

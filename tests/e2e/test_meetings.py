@@ -45,6 +45,9 @@ WORDS = {
         "source": "督导会议",
         "residentSection": "讨论过这位长者的督导会议（1）",
         "group": "小组督导",
+        "edit": "修改会议",
+        "decisions": "决定事项",
+        "saveEdit": "保存修改",
     },
     "en": {
         "user": "Username",
@@ -68,6 +71,9 @@ WORDS = {
         "source": "Supervision meeting",
         "residentSection": "Supervision meetings that discussed them (1)",
         "group": "Group",
+        "edit": "Edit the meeting",
+        "decisions": "Decisions",
+        "saveEdit": "Save changes",
     },
 }
 
@@ -138,6 +144,19 @@ def test_supervisor_records_a_group_meeting_and_follows_it_through(browser, live
     [task] = held["tasks"]
     assert task["assignee"]["id"] == first["id"]
     shot(page, f"meeting-{lang}")
+
+    decided = "夜班加巡一次 One more night round"
+    page.get_by_role("button", name=words["edit"]).click()
+    edit = page.locator("form.meeting-form")
+    expect(edit.get_by_label(first["display_name"])).to_be_checked()
+    edit.get_by_label(words["decisions"]).fill(decided)
+    edit.get_by_role("button", name=words["saveEdit"]).click()
+    expect(page.locator(".meeting-detail")).to_contain_text(decided)
+    expect(page.get_by_role("heading", name=words["raised"])).to_be_visible()
+    edited = live_server.get(f"/api/v1/meetings/{meeting_id}", supervisor["username"]).json()
+    assert edited["decisions"] == decided
+    assert set(edited["participants"]) == {first["id"], second["id"]}
+    assert edited["discussed"] == held["discussed"]
 
     page.get_by_role("link", name=re.compile("(All meetings|全部会议)")).click()
     settled(page)

@@ -252,3 +252,22 @@ def test_a_case_discussed_names_its_resident(api, supervisor_a, worker_a, reside
     wrong = [{"case_id": case["id"], "resident_id": other["id"], "note": ""}]
     answer = record(api, supervisor_a, [worker_a], discussed=wrong)
     assert answer.status_code == 422 and answer.json["errors"]["discussed"]
+
+
+def test_the_list_reads_as_many_statements_for_five_meetings_as_for_one(
+    api, supervisor_a, worker_a, worker_a2, resident_a
+):
+    from tests.conftest import statements_run
+
+    discussed = [{"resident_id": resident_a["id"], "note": ""}]
+
+    def statements_for_list() -> int:
+        with statements_run() as statements:
+            assert api.get("/meetings", as_=supervisor_a).status_code == 200
+        return len(statements)
+
+    recorded(api, supervisor_a, [worker_a, worker_a2], discussed=discussed)
+    one = statements_for_list()
+    for _ in range(4):
+        recorded(api, supervisor_a, [worker_a, worker_a2], discussed=discussed)
+    assert statements_for_list() == one

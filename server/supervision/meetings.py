@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from server.models import (
     Case,
@@ -304,27 +305,37 @@ def list_meetings(
     query = _filtered(visible(user, scope), wanted)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
-        query.order_by(SupervisionMeeting.held_on.desc(), SupervisionMeeting.created_at.desc())
+        query.options(
+            selectinload(SupervisionMeeting.participants),
+            selectinload(SupervisionMeeting.discussed),
+        )
+        .order_by(SupervisionMeeting.held_on.desc(), SupervisionMeeting.created_at.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return [meeting_document(meeting) for meeting in rows], total
+    names = _resident_names(rows)
+    return [meeting_document(meeting, names) for meeting in rows], total
 
 
 def _person(user: User | None) -> dict | None:
     return None if user is None else {"id": user.id, "display_name": user.display_name}
 
 
-def meeting_document(meeting: SupervisionMeeting) -> dict:
-    """A meeting as the office reads it; residents named, participants both as ids and names."""
-    resident_ids = [item.resident_id for item in meeting.discussed if item.resident_id]
-    names = dict(
-        db.session.execute(
-            select(Resident.id, Resident.name).where(Resident.id.in_(resident_ids))
-        ).all()
-        if resident_ids
-        else []
+def _resident_names(meetings: list[SupervisionMeeting]) -> dict[uuid.UUID, str]:
+    """The names of the residents these meetings discussed, read at once."""
+    ids = {d.resident_id for m in meetings for d in m.discussed if d.resident_id}
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(select(Resident.id, Resident.name).where(Resident.id.in_(ids))).all()
     )
+
+
+def meeting_document(
+    meeting: SupervisionMeeting, names: dict[uuid.UUID, str] | None = None
+) -> dict:
+    """A meeting as the office reads it; residents named, participants both as ids and names."""
+    names = _resident_names([meeting]) if names is None else names
     people = sorted((p.user for p in meeting.participants), key=lambda u: u.display_name)
     return {
         "id": meeting.id,

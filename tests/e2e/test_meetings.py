@@ -48,6 +48,8 @@ WORDS = {
         "edit": "修改会议",
         "decisions": "决定事项",
         "saveEdit": "保存修改",
+        "person": "人员",
+        "held": "已召开的会议（1）",
     },
     "en": {
         "user": "Username",
@@ -74,6 +76,8 @@ WORDS = {
         "edit": "Edit the meeting",
         "decisions": "Decisions",
         "saveEdit": "Save changes",
+        "person": "Person",
+        "held": "Meetings held (1)",
     },
 }
 
@@ -172,6 +176,9 @@ def test_supervisor_records_a_group_meeting_and_follows_it_through(browser, live
             words["count"].format(n=person["meetings"], required=person["required"])
         )
     expect(page.locator(".meeting-list")).to_contain_text(words["group"])
+    page.get_by_label(words["person"], exact=True).select_option(second["id"])
+    settled(page)
+    expect(page.get_by_role("heading", name=words["held"])).to_be_visible()
     shot(page, f"rule-{lang}")
 
     page.get_by_role("link", name=words["tasks"], exact=True).click()

@@ -32,13 +32,21 @@ const names = (people) => (people || []).map((p) => p.display_name).join('、') 
 
 export function meetingsView(app) {
   const api = client();
-  const filters = (meetingFilters ||= { month: monthOf(today()), unit: '', kind: '', page: 1 });
+  const filters = (meetingFilters ||= {
+    month: monthOf(today()),
+    unit: '',
+    kind: '',
+    person: '',
+    page: 1,
+  });
   const units = [];
   const refilter = (change) => {
     Object.assign(filters, change, { page: 1 });
     view.reload();
   };
-  const unitSel = h('select', { onchange: (e) => refilter({ unit: e.target.value }) });
+  const unitSel = h('select', {
+    onchange: (e) => refilter({ unit: e.target.value, person: '' }),
+  });
   const kindSel = h(
     'select',
     { onchange: (e) => refilter({ kind: e.target.value }) },
@@ -46,6 +54,7 @@ export function meetingsView(app) {
     MEETING_KINDS.map((k) => h('option', { value: k }, kindText(k))),
   );
   kindSel.value = filters.kind;
+  const personSel = h('select', { onchange: (e) => refilter({ person: e.target.value }) });
   const monthLabel = h('span', { class: 'meeting-month', role: 'status' });
   const step = (n, label) =>
     h(
@@ -63,6 +72,7 @@ export function meetingsView(app) {
     h('div', { class: 'row meeting-months' }, step(-1, t('meetings.prevMonth')), monthLabel),
     field(t('office.unit'), unitSel),
     field(t('meetings.filterKind'), kindSel),
+    field(t('meetings.filterPerson'), personSel),
     h('a', { class: 'btn', href: '#/meeting-new' }, t('meetings.new')),
   );
   controls.querySelector('.meeting-months').append(step(1, t('meetings.nextMonth')));
@@ -87,13 +97,27 @@ export function meetingsView(app) {
           to,
           unit_id: filters.unit,
           kind: filters.kind,
+          user_id: filters.person,
           page: filters.page,
           per_page: 50,
         }),
       ]),
     );
+    drawPeople(rule.people || []);
     view.body.replaceChildren(ruleSection(rule), listSection(list));
   });
+
+  /** The person filter: the people the rule judges, by name. */
+  function drawPeople(people) {
+    const sorted = [...people].sort((a, b) =>
+      (a.user.display_name || '').localeCompare(b.user.display_name || ''),
+    );
+    personSel.replaceChildren(
+      h('option', { value: '' }, t('meetings.anyone')),
+      ...sorted.map((p) => h('option', { value: p.user.id }, p.user.display_name)),
+    );
+    personSel.value = sorted.some((p) => p.user.id === filters.person) ? filters.person : '';
+  }
 
   function ruleSection(rule) {
     const people = ruleOrder(rule.people || []);

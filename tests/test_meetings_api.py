@@ -271,3 +271,15 @@ def test_the_list_reads_as_many_statements_for_five_meetings_as_for_one(
     for _ in range(4):
         recorded(api, supervisor_a, [worker_a, worker_a2], discussed=discussed)
     assert statements_for_list() == one
+
+
+def test_a_participant_who_left_since_does_not_lock_the_meeting(
+    api, admin, supervisor_a, worker_a, worker_a2
+):
+    meeting = recorded(api, supervisor_a, [worker_a, worker_a2])
+    left = api.patch(f"/users/{worker_a2.user.id}", as_=admin, json={"active": False})
+    assert left.status_code == 200, left.json
+    answer = put(api, supervisor_a, meeting["id"], edit_body(meeting, topics="补记 Added"))
+    assert answer.status_code == 200, answer.json
+    again = record(api, supervisor_a, [worker_a, worker_a2])
+    assert again.status_code == 422 and again.json["errors"]["participants"]

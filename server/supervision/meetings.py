@@ -142,10 +142,15 @@ def _check_unit(reach: Scope, unit_id: uuid.UUID | None) -> None:
 
 
 def _check_participants(
-    actor: audit.Actor, supervisor: User, kind: str, participants: list[uuid.UUID]
+    actor: audit.Actor,
+    supervisor: User,
+    kind: str,
+    participants: list[uuid.UUID],
+    kept: frozenset = frozenset(),
 ) -> list[uuid.UUID]:
     """Each once; an individual meeting one, a group two or more; never the supervisor; each
-    an active person of the supervisor's units (an admin: anyone active)."""
+    an active person of the supervisor's units (an admin: anyone active), or one who took part
+    already (`kept`: a worker who left since does not lock the meeting against edits)."""
     people = list(dict.fromkeys(participants))
     if supervisor.id in people:
         raise MeetingProblem(
@@ -157,6 +162,8 @@ def _check_participants(
         raise MeetingProblem({"participants": ["A group meeting has at least two participants."]})
     units = set(supervisor.unit_ids)
     for index, user_id in enumerate(people):
+        if user_id in kept:
+            continue
         user = db.session.get(User, user_id)
         outside = user is None or not user.active
         if not outside and actor.user.role != ADMIN:
@@ -166,11 +173,15 @@ def _check_participants(
     return people
 
 
-def _check_discussed(reach: Scope, discussed: list[dict]) -> list[dict]:
-    """Residents and cases in the meeting's reach; a case names its resident."""
+def _check_discussed(reach: Scope, discussed: list[dict], kept: frozenset = frozenset()) -> list:
+    """Residents and cases in the meeting's reach, or discussed already (`kept`: a resident
+    moved to another unit since); a case names its resident."""
     checked = []
     for index, item in enumerate(discussed):
         resident_id, case_id = item.get("resident_id"), item.get("case_id")
+        if (resident_id, case_id) in kept:
+            checked.append({"resident_id": resident_id, "case_id": case_id, "note": item["note"]})
+            continue
         if case_id is not None:
             case = db.session.get(Case, case_id)
             if case is None or not reach.includes(case.unit_id):
@@ -189,14 +200,31 @@ def _check_discussed(reach: Scope, discussed: list[dict]) -> list[dict]:
     return checked
 
 
-def _checked(actor: audit.Actor, document: dict, today: date) -> tuple[User, list, list]:
+def _checked(
+    actor: audit.Actor,
+    document: dict,
+    today: date,
+    meeting: SupervisionMeeting | None = None,
+) -> tuple[User, list, list]:
+    """The supervisor, the participants and the items discussed, each checked; `meeting`, when
+    it is an edit, whose people and items stand as they were recorded."""
     if document["held_on"] > today:
         raise MeetingProblem({"held_on": ["A meeting is recorded once it was held."]})
     supervisor = _supervisor_of(actor, document.get("supervisor_id"))
     reach = _reach(actor, supervisor)
     _check_unit(reach, document.get("unit_id"))
-    people = _check_participants(actor, supervisor, document["kind"], document["participants"])
-    return supervisor, people, _check_discussed(reach, document.get("discussed", []))
+    took_part = frozenset(p.user_id for p in meeting.participants) if meeting else frozenset()
+    talked = (
+        frozenset((d.resident_id, d.case_id) for d in meeting.discussed) if meeting else frozenset()
+    )
+    people = _check_participants(
+        actor, supervisor, document["kind"], document["participants"], took_part
+    )
+    return (
+        supervisor,
+        people,
+        _check_discussed(reach, document.get("discussed", []), talked),
+    )
 
 
 def _fill(meeting: SupervisionMeeting, document: dict, supervisor: User, people, discussed):
@@ -261,7 +289,7 @@ def edit_meeting(
         raise Forbidden("Only the meeting's supervisor or an admin edits it.")
     if document.get("supervisor_id") is None:  # left out: the same supervisor
         document = {**document, "supervisor_id": meeting.supervisor_id}
-    supervisor, people, discussed = _checked(actor, document, today)
+    supervisor, people, discussed = _checked(actor, document, today, meeting)
     before = audit.snapshot(meeting, AUDITED)
     _fill(meeting, document, supervisor, people, discussed)
     meeting.updated_at = utcnow()

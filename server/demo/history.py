@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo.cases import open_demo_cases
+from server.demo.meetings import hold_demo_meetings
 from server.demo.reviews import review_demo_records
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, User, Visit, utcnow
@@ -144,5 +145,6 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["cases"] = len(open_demo_cases(now, rng))
     db.session.commit()
     done["reviews"] = review_demo_records(now, random.Random(23))
+    done["meetings"] = len(hold_demo_meetings(zone, now))
     db.session.commit()
     return done

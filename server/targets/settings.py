@@ -34,7 +34,7 @@ KEYS = tuple(Targets.__dataclass_fields__)
 def current_targets() -> Targets:
     """The targets in force: each stored setting, else its default."""
     stored = dict(
-        db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS)))
+        db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS))).all()
     )
     return Targets(**{key: stored[key] for key in KEYS if key in stored})
 

@@ -99,6 +99,8 @@ class NewTask:
     visit_id: uuid.UUID | None = None
     id: uuid.UUID | None = None
     created_at: datetime | None = None
+    # The supervision meeting whose decision raised it (source `meeting`).
+    meeting_id: uuid.UUID | None = None
 
 
 def first_supervisors(unit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
@@ -212,6 +214,7 @@ def create_task(
         "source": source,
         "finding": None,
         "visit_id": new.visit_id,
+        "meeting_id": new.meeting_id,
         "assignee_id": assignee_id,
         "due_on": new.due_on,
         "created_by": actor.user_id,

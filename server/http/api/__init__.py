@@ -29,6 +29,7 @@ def register_api(app: Flask) -> None:
         conflicts,
         coverage,
         exports,
+        meetings,
         push,
         qr,
         reports,
@@ -59,6 +60,7 @@ def register_api(app: Flask) -> None:
         cases,
         reviews,
         push,
+        meetings,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -18,6 +18,7 @@ import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
 import { visitReviewBox } from '../review-parts.js';
+import { residentMeetingsSection } from '../resident-meetings.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -270,6 +271,7 @@ export function residentView(app, [id]) {
       ),
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
+      residentMeetingsSection(api, resident),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

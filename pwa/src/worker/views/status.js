@@ -95,6 +95,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('tasks', 'nav.tasks'),
         link('cases', 'nav.cases'),
         link('reviews', 'reviews.nav'),
+        link('meetings', 'meetings.nav'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
         link('conflicts', 'nav.conflicts'),

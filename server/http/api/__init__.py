@@ -29,11 +29,14 @@ def register_api(app: Flask) -> None:
         conflicts,
         coverage,
         exports,
+        office_rules,
         push,
         qr,
+        reception,
         reports,
         residents,
         sync,
+        targets,
         tasks,
         units,
         users,
@@ -57,6 +60,9 @@ def register_api(app: Flask) -> None:
         tasks,
         cases,
         push,
+        targets,
+        reception,
+        office_rules,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

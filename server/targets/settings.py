@@ -33,10 +33,8 @@ KEYS = tuple(Targets.__dataclass_fields__)
 
 def current_targets() -> Targets:
     """The targets in force: each stored setting, else its default."""
-    # .all(): a Result has keys(), so dict() would take it for a mapping.
-    stored = dict(
-        db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS))).all()
-    )
+    rows = db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS)))
+    stored = {key: value["value"] for key, value in rows}
     return Targets(**{key: stored[key] for key in KEYS if key in stored})
 
 
@@ -50,7 +48,9 @@ def replace_targets(user_id: uuid.UUID | None, document: dict) -> Targets:
         if row is None:
             row = Setting(key=key)
             db.session.add(row)
-        row.value, row.updated_at, row.updated_by = document[key], now, user_id
+        # Wrapped in an object: SQLite's JSON column would store a bare number as a number,
+        # which no JSON reader takes back.
+        row.value, row.updated_at, row.updated_by = {"value": document[key]}, now, user_id
     db.session.flush()
     return current_targets()
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo.cases import open_demo_cases
+from server.demo.reception import record_demo_reception_days
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, User, Visit, utcnow
 from server.models.core import SUPERVISOR
@@ -141,5 +142,7 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     discharge_with_follow_up(zone, now, rng)
     db.session.commit()
     done["cases"] = len(open_demo_cases(now, rng))
+    db.session.commit()
+    done["reception_days"] = len(record_demo_reception_days(zone, now))
     db.session.commit()
     return done

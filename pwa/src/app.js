@@ -51,6 +51,8 @@ const ROUTES = {
   'task-report': lazy(() => import('./office/views/reports.js'), 'taskReportView'),
   exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
+  reception: lazy(() => import('./office/views/reception.js'), 'receptionView'),
+  targets: lazy(() => import('./office/views/targets.js'), 'targetsView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -67,6 +69,8 @@ const OFFICE_ROUTES = new Set([
   'activity',
   'exports',
   'admin',
+  'reception',
+  'targets',
 ]);
 
 export class App {

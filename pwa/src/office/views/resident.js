@@ -17,6 +17,7 @@ import {
 import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
+import { residentReceptionSection } from '../resident-reception.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -268,6 +269,7 @@ export function residentView(app, [id]) {
       ),
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
+      residentReceptionSection(api, id),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

@@ -102,6 +102,8 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('activity', 'nav.activity'),
         link('exports', 'nav.exports'),
         link('admin', 'nav.admin'),
+        link('reception', 'reception.nav'),
+        ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),
         link('settings', 'nav.settings'),
       );
       return;

@@ -29,6 +29,7 @@ from server.people.access import Scope
 from server.people.audit import Actor
 from server.platform.errors import ApiError, Forbidden, NotFound
 from server.platform.extensions import db
+from server.platform.field_codes import coded
 
 DAY_FIELDS = ("held_on", "unit_id", "place", "staff", "notes")
 RECEPTION_FIELDS = (
@@ -112,15 +113,17 @@ def _require_recorder(actor: Actor) -> None:
 def _checked_day(actor: Actor, fields: DayFields, today: date) -> None:
     errors: dict[str, list[str]] = {}
     if fields.held_on > today:
-        errors["held_on"] = ["A reception day is recorded once held: not after today."]
+        errors["held_on"] = [
+            coded("A reception day is recorded once held: not after today.", "range", max=today)
+        ]
     if fields.unit_id is not None:
         unit = db.session.get(Unit, fields.unit_id)
         if unit is None or (actor.scope is not None and not actor.scope.includes(unit.id)):
-            errors["unit_id"] = ["No such unit in your units."]
+            errors["unit_id"] = [coded("No such unit in your units.", "not_found")]
     staff = list(dict.fromkeys(fields.staff))
     known = set(db.session.scalars(select(User.id).where(User.id.in_(staff)))) if staff else set()
     if len(known) != len(staff):
-        errors["staff"] = ["Each member of staff must be a user."]
+        errors["staff"] = [coded("Each member of staff must be a user.", "not_found")]
     if errors:
         raise ReceptionProblem(errors)
 
@@ -162,27 +165,29 @@ def _reception_errors(actor: Actor, new: NewReception) -> dict[str, list[str]]:
     relation, a member of the public a name and a contact; a referral says where to."""
     errors: dict[str, list[str]] = {}
     if new.visitor_kind not in VISITOR_KINDS:
-        errors["visitor_kind"] = [f"One of {', '.join(VISITOR_KINDS)}."]
+        errors["visitor_kind"] = [coded("Not a kind of visitor.", "one_of", choices=VISITOR_KINDS)]
     if new.outcome not in RECEPTION_OUTCOMES:
-        errors["outcome"] = [f"One of {', '.join(RECEPTION_OUTCOMES)}."]
+        errors["outcome"] = [coded("Not an outcome.", "one_of", choices=RECEPTION_OUTCOMES)]
     if new.visitor_kind == "resident" and new.resident_id is None:
-        errors["resident_id"] = ["Name the resident received."]
+        errors["resident_id"] = [coded("Name the resident received.", "required")]
     if new.resident_id is not None:
         resident = db.session.get(Resident, new.resident_id)
         if resident is None or (
             actor.scope is not None and not actor.scope.includes(resident.unit_id)
         ):
-            errors["resident_id"] = ["No such resident in your units."]
+            errors["resident_id"] = [coded("No such resident in your units.", "not_found")]
     if new.visitor_kind in ("family", "public") and not new.visitor_name.strip():
-        errors["visitor_name"] = ["Give the visitor's name."]
+        errors["visitor_name"] = [coded("Give the visitor's name.", "required")]
     if new.visitor_kind == "family" and not new.relation.strip():
-        errors["relation"] = ["Give the family member's relation to the resident."]
+        errors["relation"] = [
+            coded("Give the family member's relation to the resident.", "required")
+        ]
     if new.visitor_kind == "public" and not new.contact.strip():
-        errors["contact"] = ["Give a contact for a member of the public."]
+        errors["contact"] = [coded("Give a contact for a member of the public.", "required")]
     if not new.request.strip():
-        errors["request"] = ["Say what the visitor asked."]
+        errors["request"] = [coded("Say what the visitor asked.", "required")]
     if new.outcome == "referred" and not new.referred_to.strip():
-        errors["referred_to"] = ["Say where the visitor was referred."]
+        errors["referred_to"] = [coded("Say where the visitor was referred.", "required")]
     return errors
 
 

@@ -245,7 +245,7 @@ function residentPicker(api) {
       if (mine !== ticket) return;
       pick.replaceChildren(
         h('option', { value: '' }, t('reception.pickResident')),
-        (found.items || []).map((r) =>
+        ...(found.items || []).map((r) =>
           h('option', { value: r.id }, r.room ? `${r.name} · ${r.room}` : r.name),
         ),
       );
@@ -302,6 +302,7 @@ function addPersonForm(app, api, day, onAdded) {
   function shape() {
     const k = kind.value;
     nameField.hidden = k === 'resident';
+    searchField.hidden = residentField.hidden = k === 'public';
     relationField.hidden = k !== 'family';
     contactField.hidden = k === 'resident';
     referredField.hidden = outcome.value !== 'referred';
@@ -322,7 +323,7 @@ function addPersonForm(app, api, day, onAdded) {
         try {
           await api.send('POST', `/api/v1/reception-days/${day.id}/receptions`, {
             visitor_kind: k,
-            resident_id: pick.value || null,
+            resident_id: k === 'public' ? null : pick.value || null,
             visitor_name: k === 'resident' ? '' : name.value,
             relation: k === 'family' ? relation.value : '',
             contact: k === 'resident' ? '' : contact.value,

@@ -57,7 +57,7 @@ CountsSchema = Schema.from_dict(
 )
 
 
-class ResidentRefSchema(Schema):
+class ReceptionResidentSchema(Schema):
     id = fields.UUID()
     name = fields.String()
 
@@ -68,7 +68,7 @@ class ReceptionSchema(Schema):
     held_on = fields.Date()
     visitor_kind = fields.String()
     resident_id = fields.UUID(allow_none=True)
-    resident = fields.Nested(ResidentRefSchema, allow_none=True)
+    resident = fields.Nested(ReceptionResidentSchema, allow_none=True)
     visitor_name = fields.String()
     relation = fields.String()
     contact = fields.String()

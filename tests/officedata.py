@@ -16,8 +16,9 @@ from server.platform.extensions import db
 
 def record_activity(unit, organiser, held_on: date, title: str = "Birthday party 生日会") -> None:
     """An activity of `unit` held on `held_on`, as if a phone had synced it."""
-    if db.session.get(ActivityType, "birthday") is None:
+    if db.session.get(ActivityType, "birthday") is None:  # PostgreSQL's tests empty the seeds
         db.session.add(ActivityType(code="birthday", name_en="Birthday", name_zh="生日会"))
+        db.session.flush()
     db.session.add(
         Activity(
             id=uuid.uuid4(),

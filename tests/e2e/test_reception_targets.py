@@ -165,6 +165,11 @@ def test_a_reception_day_with_three_people_meets_the_offices_rule(browser, live_
         expect(page.locator(".reception-total")).to_contain_text(words["three"])
         expect(page.locator(".reception-person").first).to_contain_text(resident["name"])
 
+        page.get_by_role("link", name=resident["name"]).click()
+        section = page.locator("section.reception-resident")
+        expect(section.locator(".reception-person")).to_have_count(1)
+        expect(section).to_contain_text("resident: 询问服务")
+
         page.get_by_role("link", name=words["board"], exact=True).click()
         settled(page)
         the_weeks_month_is_todays(page, words, datetime.now(ZONE).date())

@@ -201,7 +201,7 @@ export function visitorName(r) {
 export function personCard(r) {
   return h(
     'li',
-    { class: `card reception-person reception-${r.visitor_kind}` },
+    { class: `card reception-person reception-kind-${r.visitor_kind}` },
     h(
       'p',
       { class: 'card-title' },

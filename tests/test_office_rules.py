@@ -44,9 +44,7 @@ def supervisor_b(api, ward_b):
     return make_person(api, "supervisor.b", "supervisor", [ward_b])
 
 
-def test_a_past_month_is_met_or_missed_by_distinct_days(
-    api, admin, supervisor_a, worker_a, ward_a
-):
+def test_a_past_month_is_met_or_missed_by_distinct_days(api, admin, supervisor_a, worker_a, ward_a):
     month = _month_before(_today())
     days = [month.start, month.start, month.start + timedelta(days=9)]
     for day in days:

@@ -56,6 +56,8 @@ const ROUTES = {
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
   reviews: lazy(() => import('./office/views/reviews.js'), 'reviewQueueView'),
   'review-report': lazy(() => import('./office/views/reviews.js'), 'reviewReportView'),
+  reception: lazy(() => import('./office/views/reception.js'), 'receptionView'),
+  targets: lazy(() => import('./office/views/targets.js'), 'targetsView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -77,6 +79,8 @@ const OFFICE_ROUTES = new Set([
   'admin',
   'reviews',
   'review-report',
+  'reception',
+  'targets',
 ]);
 
 export class App {

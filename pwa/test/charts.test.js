@@ -45,8 +45,9 @@ const history = {
   ],
 };
 
-const month = (m, satisfied, basically, unsatisfied) => {
+const month = (m, satisfied, basically, unsatisfied, counted = true) => {
   const rated = satisfied + basically + unsatisfied;
+  const good = satisfied + (counted ? basically : 0);
   return {
     month: m,
     satisfied,
@@ -54,14 +55,15 @@ const month = (m, satisfied, basically, unsatisfied) => {
     unsatisfied,
     rated,
     share: rated ? (satisfied + basically) / rated : null,
-    meets_target: rated ? (satisfied + basically) / rated >= 0.8 : null,
+    satisfied_share: rated ? good / rated : null,
+    meets_target: rated ? good / rated >= 0.8 : null,
   };
 };
 
 const scores = {
   from: '2026-01-01',
   to: '2026-06-30',
-  target: 0.75,
+  target: { satisfaction_target: 0.75, basically_counts_as_satisfied: true },
   months: [
     month('2026-01', 0, 0, 0),
     month('2026-02', 0, 0, 0),
@@ -148,6 +150,15 @@ describe('chart data', () => {
     expect(c.values).toEqual([90, null, 75]);
     expect(c.target).toBe(75);
     expect(satisfactionChart({ months: [] })).toEqual({ labels: [], values: [], target: null });
+  });
+
+  it('draws the share the target judges when 基本满意 is not counted', () => {
+    const c = satisfactionChart({
+      target: { satisfaction_target: 0.9, basically_counts_as_satisfied: false },
+      months: [month('2026-03', 8, 1, 1, false)],
+    });
+    expect(c.values).toEqual([80]);
+    expect(c.target).toBe(90);
   });
 
   it('draws activity as one line per worker over every day, zeros included', () => {

@@ -15,6 +15,7 @@ from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo.cases import open_demo_cases
 from server.demo.meetings import hold_demo_meetings
+from server.demo.reception import record_demo_reception_days
 from server.demo.reviews import review_demo_records
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, User, Visit, utcnow
@@ -146,5 +147,6 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     db.session.commit()
     done["reviews"] = review_demo_records(now, random.Random(23))
     done["meetings"] = len(hold_demo_meetings(zone, now))
+    done["reception_days"] = len(record_demo_reception_days(zone, now))
     db.session.commit()
     return done

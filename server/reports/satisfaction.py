@@ -1,7 +1,9 @@
 """Satisfaction against the target: per unit, worker and month, and the unsatisfied visits.
 
-Institutions are judged on the share satisfied or basically satisfied among those rated;
-the figures add up the per-day counts (server/reports/day_counts.py).
+Institutions are judged on the share satisfied among those rated, against the office's target
+(server/targets/settings.py): by default 80%, with 基本满意 (basically satisfied) counted as
+satisfied. The figures add up the per-day counts (server/reports/day_counts.py); the answer
+names the setting it was judged by.
 """
 
 from __future__ import annotations
@@ -24,27 +26,40 @@ from server.reports.scope import (
     sort_rows,
     unit_names,
 )
+from server.targets.settings import Targets, satisfaction_setting
 
-# Institutions are judged on at least 80% satisfied or basically satisfied among those rated.
-TARGET = Fraction(4, 5)
+DEFAULTS = Targets()
 
 
-def score(counts: dict) -> dict:
-    """Counts, the share satisfied + basically satisfied among rated, and the target check."""
-    good = counts.get("satisfied", 0) + counts.get("basically_satisfied", 0)
-    rated = good + counts.get("unsatisfied", 0)
+def exact(target: float) -> Fraction:
+    """The target as the fraction it was written as: 0.9 is 9/10, not its nearest float."""
+    return Fraction(repr(target))
+
+
+def score(counts: dict, targets: Targets = DEFAULTS) -> dict:
+    """Counts, the share satisfied + basically satisfied among rated, the share satisfied by
+    the setting, and the check against the target."""
+    satisfied = counts.get("satisfied", 0)
+    basically = counts.get("basically_satisfied", 0)
+    rated = satisfied + basically + counts.get("unsatisfied", 0)
+    good = satisfied + basically if targets.basically_counts_as_satisfied else satisfied
     return {
-        "satisfied": counts.get("satisfied", 0),
-        "basically_satisfied": counts.get("basically_satisfied", 0),
+        "satisfied": satisfied,
+        "basically_satisfied": basically,
         "unsatisfied": counts.get("unsatisfied", 0),
         "rated": rated,
-        "share": None if rated == 0 else good / rated,
-        # Compared on the exact fraction: 4 of 5 meets the target, whatever floats say.
-        "meets_target": None if rated == 0 else Fraction(good, rated) >= TARGET,
+        "share": None if rated == 0 else (satisfied + basically) / rated,
+        "satisfied_share": None if rated == 0 else good / rated,
+        # Compared on the exact fraction: 4 of 5 meets 80%, whatever floats say.
+        "meets_target": None
+        if rated == 0
+        else Fraction(good, rated) >= exact(targets.satisfaction_target),
     }
 
 
-def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> dict:
+def satisfaction(
+    units, date_from: date, date_to: date, sort: str = "name", targets: Targets = DEFAULTS
+) -> dict:
     # Added up from the per-day counts (a few rows a worker and day), grouped per unit,
     # worker and month; units, workers and months add up here.
     counts = VisitDayCount
@@ -76,22 +91,27 @@ def satisfaction(units, date_from: date, date_to: date, sort: str = "name") -> d
         ).all()
     )
     unit_rows = [
-        {"unit": {"id": unit_id, "name": names.get(unit_id, "")}, **score(counts)}
+        {"unit": {"id": unit_id, "name": names.get(unit_id, "")}, **score(counts, targets)}
         for unit_id, counts in by_unit.items()
     ]
     worker_rows = [
-        {"worker": {"id": worker_id, "display_name": workers.get(worker_id, "")}, **score(counts)}
+        {
+            "worker": {"id": worker_id, "display_name": workers.get(worker_id, "")},
+            **score(counts, targets),
+        }
         for worker_id, counts in by_worker.items()
     ]
+    # "share" sorts by the share the target judges.
+    sort = sort.replace("share", "satisfied_share")
     return {
         "from": date_from,
         "to": date_to,
-        "target": float(TARGET),
-        "total": score(total),
+        "target": satisfaction_setting(targets),
+        "total": score(total, targets),
         "units": sort_rows(unit_rows, sort, "unit", "name"),
         "workers": sort_rows(worker_rows, sort, "worker", "display_name"),
         "months": [
-            {"month": month, **score(by_month.get(month, {}))}
+            {"month": month, **score(by_month.get(month, {}), targets)}
             for month in months_between(date_from, date_to)
         ],
     }

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
-from server.models import Setting, utcnow
+from server.models import Setting, User, utcnow
 from server.platform.extensions import db
 
 
@@ -33,9 +33,8 @@ KEYS = tuple(Targets.__dataclass_fields__)
 
 def current_targets() -> Targets:
     """The targets in force: each stored setting, else its default."""
-    stored = dict(
-        db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS))).all()
-    )
+    rows = db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(KEYS)))
+    stored = {key: value["value"] for key, value in rows}
     return Targets(**{key: stored[key] for key in KEYS if key in stored})
 
 
@@ -49,10 +48,32 @@ def replace_targets(user_id: uuid.UUID | None, document: dict) -> Targets:
         if row is None:
             row = Setting(key=key)
             db.session.add(row)
-        row.value, row.updated_at, row.updated_by = document[key], now, user_id
+        # Wrapped in an object: SQLite's JSON column would store a bare number as a number,
+        # which no JSON reader takes back.
+        row.value, row.updated_at, row.updated_by = {"value": document[key]}, now, user_id
     db.session.flush()
     return current_targets()
 
 
 def targets_document(targets: Targets) -> dict:
     return asdict(targets)
+
+
+def target_changes() -> dict[str, dict]:
+    """When and by whom each stored target was last set: what an admin checks before a change."""
+    rows = db.session.scalars(select(Setting).where(Setting.key.in_(KEYS)))
+    people = {}
+    changes = {}
+    for row in rows:
+        if row.updated_by is not None and row.updated_by not in people:
+            people[row.updated_by] = db.session.get(User, row.updated_by)
+        changes[row.key] = {"updated_at": row.updated_at, "updated_by": people.get(row.updated_by)}
+    return changes
+
+
+def satisfaction_setting(targets: Targets) -> dict:
+    """The part of the targets a satisfaction figure is judged by, named in every report."""
+    return {
+        "satisfaction_target": targets.satisfaction_target,
+        "basically_counts_as_satisfied": targets.basically_counts_as_satisfied,
+    }

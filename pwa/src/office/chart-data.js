@@ -94,8 +94,12 @@ export function satisfactionChart(scores) {
   const shown = months.slice(a, b);
   return {
     labels: shown.map((m) => m.month),
-    values: shown.map((m) => (m.rated > 0 ? percent(m.share) : null)),
-    target: scores.target === null || scores.target === undefined ? null : scores.target * 100,
+    // The share the target judges: with 基本满意 counted as satisfied or not, as the answer says.
+    values: shown.map((m) => (m.rated > 0 ? percent(m.satisfied_share) : null)),
+    target:
+      typeof scores.target?.satisfaction_target === 'number'
+        ? scores.target.satisfaction_target * 100
+        : null,
   };
 }
 

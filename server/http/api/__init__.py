@@ -30,12 +30,15 @@ def register_api(app: Flask) -> None:
         coverage,
         exports,
         meetings,
+        office_rules,
         push,
         qr,
+        reception,
         reports,
         residents,
         reviews,
         sync,
+        targets,
         tasks,
         units,
         users,
@@ -61,6 +64,9 @@ def register_api(app: Flask) -> None:
         reviews,
         push,
         meetings,
+        targets,
+        reception,
+        office_rules,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

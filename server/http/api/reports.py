@@ -29,6 +29,7 @@ from server.reports import followups as followups_report
 from server.reports import satisfaction as satisfaction_report
 from server.reports import tasks as task_report
 from server.reports.scope import unit_scope
+from server.targets.settings import current_targets
 
 bp = Blueprint("reports", __name__)
 
@@ -208,7 +209,16 @@ class Score(Schema):
         allow_none=True,
         metadata={"description": "(satisfied + basically_satisfied) / rated; null when none rated"},
     )
-    meets_target = fields.Boolean(allow_none=True)
+    satisfied_share = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Share satisfied by the target's setting (basically satisfied "
+            "counted or not) among rated; null when none rated"
+        },
+    )
+    meets_target = fields.Boolean(
+        allow_none=True, metadata={"description": "satisfied_share at the target or above"}
+    )
 
 
 class UnitScore(Score):
@@ -223,10 +233,17 @@ class MonthScore(Score):
     month = fields.String(metadata={"description": "YYYY-MM"})
 
 
+class SatisfactionTargetSchema(Schema):
+    satisfaction_target = fields.Float(metadata={"description": "0.8 for 80%"})
+    basically_counts_as_satisfied = fields.Boolean()
+
+
 class SatisfactionSchema(Schema):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
-    target = fields.Float()
+    target = fields.Nested(
+        SatisfactionTargetSchema, metadata={"description": "The targets' setting judged by"}
+    )
     total = fields.Nested(Score)
     units = fields.List(fields.Nested(UnitScore))
     workers = fields.List(fields.Nested(WorkerScore))
@@ -250,8 +267,9 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
 
 @bp.get("/reports/satisfaction")
 @endpoint(
-    "Share satisfied + basically satisfied among rated visits, in total, per unit, per "
-    "worker and per month, against the 80% target; default range: the last 12 months",
+    "Share satisfied among rated visits, in total, per unit, per worker and per month, "
+    "against the office's satisfaction target (GET /targets); default range: the last 12 "
+    "months",
     query=SatisfactionQuery,
     response=SatisfactionSchema,
     roles=MANAGERS,
@@ -259,7 +277,7 @@ class UnsatisfiedQuery(RangeQuery, PageQuery):
 def satisfaction(query):
     units = unit_scope(g.scope, query["unit_id"])
     start, end = date_range(query, months=12)
-    return satisfaction_report.satisfaction(units, start, end, query["sort"])
+    return satisfaction_report.satisfaction(units, start, end, query["sort"], current_targets())
 
 
 @bp.get("/reports/satisfaction/unsatisfied")

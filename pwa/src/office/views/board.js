@@ -17,6 +17,7 @@ import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from
 import { shiftWeek, weekRange } from '../../lib/dates.js';
 import { chartFigure } from '../chart.js';
 import { coverageChart, coverageWeeks, latestShares, shortWeek } from '../chart-data.js';
+import { officeRulesStrip } from '../office-rules.js';
 
 /** The board's filters, kept while the app stays open (back from a resident, the same list). */
 let boardFilters = null;
@@ -118,6 +119,7 @@ export function boardView(app) {
             t('coverage.evaluated', { when: fmtDateTime(data.evaluated_at) }),
           )
         : h('p', { class: 'note' }, t('coverage.notEvaluated')),
+      officeRulesStrip(api, data.period, filters.unit),
       table(
         t('coverage.byUnit'),
         [

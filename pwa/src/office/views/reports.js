@@ -18,6 +18,7 @@ import {
 import { pct } from '../logic.js';
 import { closeRows, onTimeChart } from '../task-logic.js';
 import { durationText } from '../task-parts.js';
+import { satisfactionSetting } from '../target-logic.js';
 import { today, addDays } from '../../lib/dates.js';
 import { visitRowCard } from './lists.js';
 import { chartFigure } from '../chart.js';
@@ -201,7 +202,7 @@ const scoreCols = (first) => [
         {
           class: `share ${r.meets_target === null ? 'b-none' : r.meets_target ? 'b-high' : 'b-low'}`,
         },
-        pct(r.share),
+        pct(r.satisfied_share),
         ' ',
         r.meets_target === null ? '' : r.meets_target ? '✓' : '⚠',
       ),
@@ -243,7 +244,7 @@ function byMonth(scores) {
   );
   if (!months.length) return tableEl;
   const chart = satisfactionChart(scores);
-  const target = pct(scores.target);
+  const target = pct(scores.target.satisfaction_target);
   const figure = chartFigure({
     caption: t('satisfaction.chartCaption', { table: t('satisfaction.byMonth') }),
     summary: t('satisfaction.chartSummary', {
@@ -307,14 +308,15 @@ export function satisfactionView(app) {
     );
     const total = scores.total;
     view.body.replaceChildren(
+      h('p', { class: 'note targets-setting' }, satisfactionSetting(scores.target)),
       h(
         'p',
         { class: `banner ${total.meets_target === false ? 'warn' : ''}`, role: 'status' },
         total.meets_target === null
           ? t('satisfaction.nothing')
           : t(total.meets_target ? 'satisfaction.meets' : 'satisfaction.below', {
-              share: pct(total.share),
-              target: pct(scores.target),
+              share: pct(total.satisfied_share),
+              target: pct(scores.target.satisfaction_target),
               rated: total.rated,
               from: scores.from,
               to: scores.to,

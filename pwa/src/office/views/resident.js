@@ -19,6 +19,7 @@ import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
 import { visitReviewBox } from '../review-parts.js';
 import { residentMeetingsSection } from '../resident-meetings.js';
+import { residentReceptionSection } from '../resident-reception.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -272,6 +273,7 @@ export function residentView(app, [id]) {
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
       residentMeetingsSection(api, resident),
+      residentReceptionSection(api, id),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

@@ -105,6 +105,8 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('review-report', 'reviews.report.nav'),
         link('exports', 'nav.exports'),
         link('admin', 'nav.admin'),
+        link('reception', 'reception.nav'),
+        ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),
         link('settings', 'nav.settings'),
       );
       return;

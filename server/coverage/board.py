@@ -322,7 +322,7 @@ def board(
 
 def _gap_fields(result: CoverageResult, period: Period, today: date | None) -> dict:
     if period.kind != "days":
-        return {"every_days": None, "due_by": None, "days_overdue": None}
+        return {}
     overdue = 0 if today is None else max(0, (today - result.period_end).days)
     return {"every_days": result.required, "due_by": result.period_end, "days_overdue": overdue}
 

@@ -137,16 +137,12 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
-    every_days = fields.Integer(
-        allow_none=True, metadata={"description": "The every-N-days board: N; else null"}
-    )
+    every_days = fields.Integer(metadata={"description": "The every-N-days board only: N"})
     due_by = fields.Date(
-        allow_none=True,
-        metadata={"description": "The every-N-days board: the last day a visit is in time"},
+        metadata={"description": "The every-N-days board only: the last day a visit is in time"},
     )
     days_overdue = fields.Integer(
-        allow_none=True,
-        metadata={"description": "The every-N-days board: days past due_by (0 unless missed)"},
+        metadata={"description": "The every-N-days board only: days past due_by (0 unless missed)"},
     )
     last_visit_by = fields.Nested(
         PersonRefSchema,
@@ -261,7 +257,11 @@ def _policies_document() -> dict:
             )
         )
         residents = {key: rule for key, rule in residents.items() if key in visible}
-    rule = lambda r: {"required": r.required, "period": r.period, "every_days": r.every_days}  # noqa: E731
+
+    def rule(r):
+        every = {"every_days": r.every_days} if r.period == "days" else {}
+        return {"required": r.required, "period": r.period, **every}
+
     return {
         "default": rule(policies.default),
         "care_levels": [

@@ -17,6 +17,7 @@ import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from
 import { shiftWeek, weekRange } from '../../lib/dates.js';
 import { chartFigure } from '../chart.js';
 import { coverageChart, coverageWeeks, latestShares, shortWeek } from '../chart-data.js';
+import { gapCell, periodText, rulePickers, ruleQuery, showPickers } from '../board-rules.js';
 
 /** The board's filters, kept while the app stays open (back from a resident, the same list). */
 let boardFilters = null;
@@ -25,6 +26,8 @@ export function boardView(app) {
   const api = client();
   const filters = (boardFilters ||= {
     week: null,
+    kind: 'week', // or a year's rules, or every N days (board-rules.js)
+    year: null,
     unit: '',
     status: '',
     sort: 'priority',
@@ -51,6 +54,7 @@ export function boardView(app) {
     BOARD_SORTS.map((k) => h('option', { value: k }, t(`coverage.sort.${k}`))),
   );
   sortSel.value = filters.sort || 'priority';
+  const rules = rulePickers(filters, (change) => refilter(change));
   const controls = h(
     'div',
     { class: 'filters' },
@@ -76,9 +80,11 @@ export function boardView(app) {
         t('coverage.thisWeek'),
       ),
     ),
+    rules.years,
     h(
       'div',
       { class: 'row' },
+      rules.kindField,
       unitBox,
       field(t('coverage.status'), statusSel),
       field(t('office.sort'), sortSel),
@@ -105,9 +111,12 @@ export function boardView(app) {
     period = data.period;
     const names = new Map(units.map((u) => [u.id, u.name]));
     const range = weekRange(data.period);
-    weekLabel.textContent = range
-      ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to })
-      : data.period;
+    showPickers(filters, controls.querySelector('.week-picker'), rules.years);
+    weekLabel.textContent =
+      periodText(data.period) ||
+      (range
+        ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to })
+        : data.period);
     const rows = data.residents;
     const title = t('coverage.residentsTitle', { n: data.total });
     view.body.replaceChildren(
@@ -148,7 +157,9 @@ export function boardView(app) {
               {
                 label: t('coverage.days'),
                 num: true,
-                cell: (r) => t('coverage.daysOf', { days: r.days_visited, required: r.required }),
+                cell: (r) =>
+                  gapCell(r) ||
+                  t('coverage.daysOf', { days: r.days_visited, required: r.required }),
               },
               {
                 label: t('coverage.lastVisit'),
@@ -181,7 +192,7 @@ export function boardView(app) {
     const [unitRows, coverage] = await fresh(
       Promise.all([
         units.length ? units : api.get('/api/v1/units'),
-        api.get('/api/v1/coverage', boardQuery(filters)),
+        api.get('/api/v1/coverage', ruleQuery(filters, boardQuery(filters))),
       ]),
     );
     if (!units.length) {

@@ -17,6 +17,7 @@ import {
 import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
+import { residentRuleSection } from '../coverage-rules.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -266,6 +267,7 @@ export function residentView(app, [id]) {
             : null,
         ),
       ),
+      residentRuleSection(app, api, resident),
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
       h('h2', null, t('resident.visits', { n: visits.total })),

@@ -10,7 +10,15 @@ from server import coverage
 from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
 from server.http.endpoint import endpoint
-from server.http.fields import OneOrMany, PageQuery, PersonRefSchema, month_label, week_label
+from server.http.fields import (
+    MAX_DATE,
+    MIN_DATE,
+    OneOrMany,
+    PageQuery,
+    PersonRefSchema,
+    month_label,
+    week_label,
+)
 from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
 from server.models.core import ADMIN
 from server.people.access import Scope
@@ -83,11 +91,18 @@ def _period_label(value: str) -> None:
         raise ValidationError("Not a period.") from error
 
 
+def _year_label(value: str) -> None:
+    if not (len(value) == 4 and value.isdigit()):
+        raise ValidationError("Use a year: 2026.")
+    if not MIN_DATE.year <= int(value) <= MAX_DATE.year:
+        raise ValidationError(f"Use a year of {MIN_DATE.year} to {MAX_DATE.year}.")
+
+
 class CoverageQuery(PageQuery):
     week = week_label(validate=_period_label)
     month = month_label(validate=_period_label)
     year = fields.String(
-        validate=validate.Regexp(r"^(19[7-9][0-9]|2[0-9]{3})$", error="Use a year: 2026."),
+        validate=_year_label,
         metadata={"description": "A calendar year (2026): the residents on a yearly rule"},
     )
     period = fields.String(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server import coverage
 from server.coverage.evaluate import RESIDENT_COLUMNS
-from server.models import Resident
+from server.models import Alert, Resident
 from server.platform.extensions import db
 from tests.conftest import add_resident
 from tests.test_coverage_support import (
@@ -146,10 +146,10 @@ def test_a_visit_every_ten_days_turns_at_risk_then_missed_and_a_visit_starts_a_n
     assert summary(resident, "2026-W41") is None
     refresh("2026-10-10T09:00+08:00")
     assert result(resident, "days").status == "at_risk"
-    assert open_alerts(resident) == [("at_risk", "days")]
+    assert open_alerts(resident) == [("at_risk", "2026-10-11")]  # a gap's alert: its last day
     refresh("2026-10-14T09:00+08:00")
     assert result(resident, "days").status == "missed"
-    assert open_alerts(resident) == [("missed", "days")]
+    assert open_alerts(resident) == [("missed", "2026-10-11")]
     assert kept_counts() == counts_of_the_stored_results()
 
     sync_visit(api, worker_a, resident, "2026-10-14T10:00+08:00")
@@ -157,6 +157,15 @@ def test_a_visit_every_ten_days_turns_at_risk_then_missed_and_a_visit_starts_a_n
     gap = result(resident, "days")
     assert (gap.status, gap.period_end.isoformat()) == ("met", "2026-10-24")
     assert open_alerts(resident) == []
+    # The missed gap stays in the inbox, resolved, under its own day.
+    kept = db.session.execute(
+        select(Alert.kind, Alert.period).where(Alert.resident_id == uuid.UUID(resident["id"]))
+    ).all()
+    assert sorted(kept) == [("at_risk", "2026-10-11"), ("missed", "2026-10-11")]
+
+    # The next gap missed is an alert of its own.
+    refresh("2026-10-25T09:00+08:00")
+    assert open_alerts(resident) == [("missed", "2026-10-24")]
 
 
 def test_a_new_resident_never_visited_counts_the_gap_from_the_admission(api, admin, ward_a):

@@ -113,11 +113,7 @@ def judge_gaps(resident_ids: Iterable[uuid.UUID], today: date, now: datetime) ->
             done.count += 1
             if old is None or any(getattr(old, name) != new[name] for name in JUDGED):
                 rows.append(new)
-            if old is None or old.status != gap.status:
-                before = old.status if old is not None else None
-                done.changes.append(
-                    Change(row.id, row.unit_id, GAP_LABEL, before, gap.status, False)
-                )
+            done.changes += _gap_changes(row, old, gap)
         if rows:
             db.session.connection().execute(rewriting_changed(insert_results()), rows)
             done.written.add(GAP_LABEL)
@@ -127,11 +123,33 @@ def judge_gaps(resident_ids: Iterable[uuid.UUID], today: date, now: datetime) ->
                     and_(CoverageResult.resident_id == row.id, CoverageResult.period == GAP_LABEL)
                 )
             )
-            done.changes.append(
-                Change(row.id, row.unit_id, GAP_LABEL, stored[row.id].status, None, False)
-            )
+            done.changes.append(_left(row, stored[row.id]))
             done.written.add(GAP_LABEL)
     return done
+
+
+def alert_period(ends_on: date) -> str:
+    """A gap's alerts are named by its last day ("2026-10-11"): each missed gap is an alert of
+    its own, kept in the inbox after the next visit resolves it."""
+    return ends_on.isoformat()
+
+
+def _gap_changes(row, old, gap) -> list[Change]:
+    """The status changes to alert on: within one gap, its status moving; a new gap (a visit,
+    a new rule), the old gap's alert resolved and the new gap's raised."""
+    period = alert_period(gap.ends_on)
+    if old is None:
+        return [Change(row.id, row.unit_id, period, None, gap.status, False)]
+    if old.period_end == gap.ends_on:
+        if old.status == gap.status:
+            return []
+        return [Change(row.id, row.unit_id, period, old.status, gap.status, False)]
+    return [_left(row, old), Change(row.id, row.unit_id, period, None, gap.status, False)]
+
+
+def _left(row, old) -> Change:
+    """The stored gap is over: its alert resolves."""
+    return Change(row.id, row.unit_id, alert_period(old.period_end), old.status, None, False)
 
 
 def _last_visits(

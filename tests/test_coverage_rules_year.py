@@ -95,6 +95,15 @@ def test_the_pace_follows_the_days_elapsed():
     ]
 
 
+def test_a_leap_years_pace_counts_29_february():
+    """6 of 366 days: the third visit is owed once 123 days are gone (6 x 122 / 366 is 2)."""
+    whole = (date(2028, 1, 1), date(2028, 12, 31))
+    two = [date(2028, 1, 5), date(2028, 2, 29)]
+    result = assess(Y2028, 6, whole, two, date(2028, 3, 1))
+    assert (result.status, result.due_on) == ("on_track", date(2028, 5, 3))
+    assert assess(Y2028, 6, whole, two, date(2028, 5, 3)).status == "at_risk"
+
+
 def test_a_resident_admitted_mid_year_keeps_the_pace_of_their_own_days():
     """Admitted 1 July: 4 of 6, over 184 days. The first visit is owed once a day is gone,
     the second once 47 are (4 x 46 / 184 is exactly 1)."""

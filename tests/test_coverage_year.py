@@ -255,3 +255,18 @@ def test_the_sync_answer_carries_the_gap_of_an_every_n_days_rule(
     assert shown[resident["id"]]["week"] == "days"
     assert shown[resident["id"]]["every_days"] == 10
     date.fromisoformat(shown[resident["id"]]["due_by"])
+
+
+def test_the_next_year_is_prepared_on_new_years_eve_and_starts_without_a_full_pass(
+    api, admin, ward_a, worker_a, resident
+):
+    put_rules(api, admin, residents=[(resident["id"], SIX_A_YEAR)])
+    refresh("2026-12-30T09:00+08:00")
+    refresh("2026-12-31T09:00+08:00")  # the last day of the month and the year: prepared
+    assert summary(resident, "2027") == (6, 0, "on_track")
+    first = refresh("2027-01-01T00:05+08:00")
+    assert first["full"] is False
+    assert summary(resident, "2027") == (6, 0, "on_track")
+    refresh("2027-01-01T01:15+08:00")  # an hour after the year ended: closed
+    assert result(resident, "2026").closed_at is not None
+    assert summary(resident, "2026") == (6, 0, "missed")

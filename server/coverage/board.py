@@ -273,9 +273,13 @@ def board(
     sort: str = "priority",
     page: int = 1,
     per_page: int = 50,
+    today: date | None = None,
 ) -> dict:
     """One page of the period's stored results in the units one may see, sorted and filtered
-    by status on the server; the unit counts always cover the whole period and scope."""
+    by status on the server; the unit counts always cover the whole period and scope.
+
+    The every-N-days board (period "days") also says each resident's N, the last day a visit
+    is in time, and how many days overdue it is as of `today`."""
     if sort not in BOARD_SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     if set(statuses) - set(COVERAGE_STATUSES):
@@ -301,6 +305,7 @@ def board(
             "last_visit_at": result.last_visit_at,
             "status": result.status,
             "last_visit_by": visitors.get(result.resident_id),
+            **_gap_fields(result, period, today),
         }
         for result, name in rows
     ]
@@ -313,6 +318,13 @@ def board(
         "page": page,
         "per_page": per_page,
     }
+
+
+def _gap_fields(result: CoverageResult, period: Period, today: date | None) -> dict:
+    if period.kind != "days":
+        return {}
+    overdue = 0 if today is None else max(0, (today - result.period_end).days)
+    return {"every_days": result.required, "due_by": result.period_end, "days_overdue": overdue}
 
 
 def history(today: date, weeks: int, scope: Scope, unit_id: uuid.UUID | None = None) -> dict:

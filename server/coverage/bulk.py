@@ -11,7 +11,9 @@ usual cases; a resident whose case it does not cover is handed back for evaluate
 - their rule is of the other kind of period than a stored row (the row is dropped or kept);
 - they were not in care on any day of the period (a stored row is removed);
 - visits dated from today on that do not form one run starting at the first open day (a
-  phone's clock ahead: judge() looks at the free days one by one).
+  phone's clock ahead: judge() looks at the free days one by one);
+- their rule is a year's or every N days (judged against a pace, or a rolling gap: Python
+  only, evaluate.py and gaps.py); a year's period is never judged here.
 tests/test_coverage_bulk.py holds both paths to the same answers.
 """
 
@@ -50,7 +52,7 @@ from sqlalchemy import (
 
 from server.alerts import raised
 from server.coverage.counts import carried_from
-from server.coverage.periods import Period
+from server.coverage.periods import BULK_KINDS, Period
 from server.coverage.policies import load_policies
 from server.coverage.store import RESULT_COLUMNS, insert_results, rewriting_changed
 from server.models import CoveragePolicy, CoverageResult, Resident, Visit
@@ -340,7 +342,11 @@ def _not_judged(periods: list[Period]) -> Select:
     )
     return select(them.resident_id).where(
         them.resident_id.not_in(select(_judged.c.resident_id)),
-        or_(them.rule_kind.in_({period.kind for period in periods}), them.resident_id.in_(holding)),
+        or_(
+            them.rule_kind.in_({period.kind for period in periods}),
+            them.rule_kind.not_in(BULK_KINDS),
+            them.resident_id.in_(holding),
+        ),
     )
 
 
@@ -449,6 +455,8 @@ def judge_in_bulk(
         _fill_candidates(connection, candidates)
         _analyze(connection, _candidates)
         for period in periods:
+            if period.kind not in BULK_KINDS:
+                continue  # its residents are handed back (_not_judged)
             _count_visits(connection, period, today)
             connection.execute(
                 _judged.insert().from_select(
@@ -531,8 +539,10 @@ def turn_in_bulk(
 
     A refresh runs it first, for the residents with no new visit and no changed record: the
     others it judges anyway, and the rows still due after the turn are those the stored row
-    alone cannot judge, for judge_in_bulk() (turns_alone()).
+    alone cannot judge, for judge_in_bulk() (turns_alone()). Only weeks and months turn
+    here: a year's rows follow its pace, judged in Python.
     """
+    labels = [label for label in labels if Period.parse(label).kind in BULK_KINDS]
     turning = _turned(today, now).where(due_rows(labels, today), turns_alone(today))
     if among is not None:
         turning = turning.where(among)

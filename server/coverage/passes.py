@@ -21,7 +21,8 @@ from server.coverage import prepare
 from server.coverage.bulk import judge_in_bulk, turn_in_bulk
 from server.coverage.counts import chunks
 from server.coverage.evaluate import DROP, Evaluated, evaluate
-from server.coverage.periods import Period
+from server.coverage.gaps import due_gaps, judge_gaps, on_gap_rules
+from server.coverage.periods import GAP_LABEL, Period
 from server.coverage.plan import Record, RefreshPlan, plan_refresh
 from server.coverage.summary import keep_counts, recount
 from server.models import CoverageResult, CoverageState, Resident, utcnow
@@ -131,7 +132,7 @@ def carry_out(plan: RefreshPlan, state: CoverageState) -> Done:
         judged.written |= turned.written
 
     raised.apply_coverage_changes(judged.changes + late.changes, now)
-    keep_counts(plan.labels, judged.written | late.written, now)
+    keep_counts([*plan.labels, GAP_LABEL], judged.written | late.written, now)
     # Before the state takes this refresh's change number: prepare reads who changed since.
     prepared = prepare.advance(
         state,
@@ -164,21 +165,41 @@ def _judge_current(plan: RefreshPlan) -> tuple[Evaluated, int]:
     exact = evaluate(plan.touched, current_period, today, now)
     bulk = judge_in_bulk(plan.judged_in_sql(), list(plan.periods), today, now)
     left = evaluate(bulk.leftovers, current_period, today, now, exact=False)
+    gaps = judge_gaps(_gap_candidates(plan, bulk.leftovers), today, now)
     return Evaluated(
-        exact.count + bulk.judged + left.count,
-        exact.changes + left.changes,
-        exact.written | bulk.written | left.written,
+        exact.count + bulk.judged + left.count + gaps.count,
+        exact.changes + left.changes + gaps.changes,
+        exact.written | bulk.written | left.written | gaps.written,
     ), bulk.status_changes
+
+
+def _gap_candidates(plan: RefreshPlan, leftovers: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Whose every-N-days row the refresh judges: the touched, whoever SQL handed back (the
+    residents on such a rule among those it was given), the rows due to turn, and the rows
+    of residents it judged for another rule (their rule changed: the row goes)."""
+    wanted = on_gap_rules(plan.touched) | leftovers
+    if plan.due:
+        wanted |= due_gaps(plan.today)
+    wanted |= set(
+        db.session.scalars(
+            select(CoverageResult.resident_id).where(
+                CoverageResult.period == GAP_LABEL,
+                CoverageResult.resident_id.in_(plan.judged_in_sql()),
+            )
+        )
+    )
+    return wanted
 
 
 def periods_of_the_rule(period: Callable[[str], Period]):
     """For evaluate(): a resident is judged for the current period of their rule's kind, and
-    their row of the other kind's current period is dropped (a rule that switched between
-    week and month leaves no stale open row behind)."""
+    their rows of the other kinds' current periods are dropped (a rule that switched between
+    week, month and year leaves no stale open row behind; an every-N-days rule has none of
+    these, gaps.py judges its row)."""
 
     def current_period(row, rule):
-        yield period(rule.period), rule.required
-        yield period("month" if rule.period == "week" else "week"), DROP
+        for kind in ("week", "month", "year"):
+            yield period(kind), rule.required if kind == rule.period else DROP
 
     return current_period
 
@@ -265,7 +286,7 @@ def periods_to_close(now: datetime, grace: timedelta = timedelta(0)) -> Iterator
         .where(
             CoverageResult.closed_at.is_(None),
             CoverageResult.period_end < before,
-            CoverageResult.period.not_in(offered),
+            CoverageResult.period.not_in([*offered, GAP_LABEL]),  # a gap rolls, never closes
         )
         .order_by(CoverageResult.period_end)
         .limit(1)

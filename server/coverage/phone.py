@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, func, select
 
 from server.coverage.counts import chunks, last_visits
-from server.coverage.periods import current_periods
+from server.coverage.periods import GAP_LABEL, current_periods
 from server.coverage.policies import load_policies
-from server.coverage.rule import active_window, prorated
+from server.coverage.rule import active_window, judge_gap, prorated
 from server.models import Visit
 from server.platform.extensions import db
 
@@ -22,16 +22,26 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
 
     `residents` are rows the roster already read, with the columns of evaluate.RESIDENT_COLUMNS
     (id, care level, admission, status and its date). `week` names the period of the
-    resident's rule: "2026-W48", or "2026-11" for a monthly one.
+    resident's rule: "2026-W48", "2026-11" for a monthly one, "2026" for a yearly one, or
+    "days" for an every-N-days rule, which also gives N and the last day a visit is in time.
+    A year's days are read only for the residents on a yearly rule.
     """
     policies = load_policies()
     current = current_periods(today)
     first = min(current["week"].start, current["month"].start)
     answer: dict[uuid.UUID, dict] = {}
     for batch in chunks(list(residents)):
+        rules = {row.id: policies.rule_for(row.id, row.care_level) for row in batch}
         days, last = _days_and_last_visits([row.id for row in batch], first)
+        yearly = [row.id for row in batch if rules[row.id].period == "year"]
+        if yearly:
+            days.update(_days_and_last_visits(yearly, current["year"].start)[0])
+        gaps = _gaps([row for row in batch if rules[row.id].period == "days"], rules, today)
         for row in batch:
-            rule = policies.rule_for(row.id, row.care_level)
+            rule = rules[row.id]
+            if rule.period == "days":
+                answer[row.id] = {**gaps[row.id], "last_visit_at": last.get(row.id)}
+                continue
             period = current[rule.period]
             window = active_window(period, row.admitted_on, row.status, row.status_since)
             active_days = (window[1] - window[0]).days + 1 if window else period.days
@@ -44,6 +54,40 @@ def roster_coverage(residents: Sequence, today: date) -> dict[uuid.UUID, dict]:
                 "last_visit_at": last.get(row.id),
             }
     return answer
+
+
+def _gaps(rows: list, rules: dict, today: date) -> dict[uuid.UUID, dict]:
+    """The phone's every-N-days requirement: the gap as the refresh judges it (gaps.py)."""
+    last = _last_visited_days([row.id for row in rows], today)
+    answer = {}
+    for row in rows:
+        visited_on = last.get(row.id)
+        starts_on = max(visited_on, row.admitted_on) if visited_on else row.admitted_on
+        gap = judge_gap(rules[row.id].every_days, starts_on, today)
+        answer[row.id] = {
+            "week": GAP_LABEL,
+            "required": 1,
+            "days_visited": 1 if visited_on is not None and visited_on >= starts_on else 0,
+            "every_days": rules[row.id].every_days,
+            "due_by": gap.ends_on.isoformat(),
+        }
+    return answer
+
+
+def _last_visited_days(resident_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, date]:
+    if not resident_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Visit.resident_id, func.max(Visit.visit_date))
+            .where(
+                Visit.resident_id.in_(resident_ids),
+                Visit.voided_at.is_(None),
+                Visit.visit_date <= today,
+            )
+            .group_by(Visit.resident_id)
+        ).all()
+    )
 
 
 # Every sync that names residents runs it: built once (docs/sync.md, "CPU per sync").

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from server.coverage import prepare
 from server.coverage.bulk import due_rows
 from server.coverage.counts import chunks
-from server.coverage.periods import Period, current_periods
+from server.coverage.periods import GAP_LABEL, Period, current_periods
 from server.models import CoverageResult, CoverageState, Resident, Visit
 from server.platform.clock import today_in
 from server.platform.extensions import db
@@ -267,7 +267,7 @@ def _rows_holding(
                 CoverageResult.period_end,
             ).where(
                 CoverageResult.resident_id.in_(batch),
-                CoverageResult.period.not_in(skip_labels),
+                CoverageResult.period.not_in([*skip_labels, GAP_LABEL]),
                 CoverageResult.period_end >= first,
                 CoverageResult.period_start <= today,
             )

@@ -21,7 +21,8 @@ DEFAULT_RULE_PERIOD = "week"
 @dataclass(frozen=True)
 class Rule:
     required: int
-    period: str
+    period: str  # "week", "month", "year", or "days" (a visit at least every `every_days`)
+    every_days: int | None = None
 
 
 @dataclass
@@ -48,13 +49,14 @@ _ALL_POLICIES = select(
     _policies.c.care_level,
     _policies.c.required,
     _policies.c.period,
+    _policies.c.every_days,
 )
 
 
 def load_policies() -> Policies:
     policies = Policies(Rule(DEFAULT_RULE_REQUIRED, DEFAULT_RULE_PERIOD), {}, {})
     for row in db.session.execute(_ALL_POLICIES):
-        rule = Rule(row.required, row.period)
+        rule = Rule(row.required, row.period, row.every_days if row.period == "days" else None)
         if row.key == "default":
             policies.default = rule
         elif row.resident_id is not None:
@@ -81,16 +83,14 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     rows = [
         CoveragePolicy(
             key="default",
-            required=document["default"]["required"],
-            period=document["default"]["period"],
+            **_rule_columns(document["default"]),
         )
     ]
     rows += [
         CoveragePolicy(
             key=f"care_level:{item['care_level']}",
             care_level=item["care_level"],
-            required=item["required"],
-            period=item["period"],
+            **_rule_columns(item),
         )
         for item in document.get("care_levels", [])
     ]
@@ -98,8 +98,7 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
         CoveragePolicy(
             key=f"resident:{item['resident_id']}",
             resident_id=item["resident_id"],
-            required=item["required"],
-            period=item["period"],
+            **_rule_columns(item),
         )
         for item in document.get("residents", [])
     ]
@@ -116,6 +115,13 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
             update(CoverageState).values(periods=[], full_labels=None, full_after=None)
         )
     return len(moved)
+
+
+def _rule_columns(item: dict) -> dict:
+    """A rule's columns: an every-N-days rule keeps its N, and asks for one visit each gap."""
+    if item["period"] == "days":
+        return {"required": 1, "period": "days", "every_days": item["every_days"]}
+    return {"required": item["required"], "period": item["period"], "every_days": None}
 
 
 def _residents_moved(before: Policies, after: Policies) -> list[uuid.UUID]:

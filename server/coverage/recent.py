@@ -18,8 +18,9 @@ from sqlalchemy import exists, or_, select
 
 from server.coverage.counts import chunks
 from server.coverage.evaluate import evaluate
+from server.coverage.gaps import judge_gaps, on_gap_rules
 from server.coverage.passes import periods_of_the_rule, reevaluate_rows
-from server.coverage.periods import current_periods
+from server.coverage.periods import GAP_LABEL, current_periods
 from server.coverage.plan import new_visits_since
 from server.coverage.summary import keep_counts, recount
 from server.models import CoverageResult, CoverageState, Visit, utcnow
@@ -70,21 +71,29 @@ def refresh_recent(now: datetime | None = None) -> dict:
         return {"at": now.isoformat(), "skipped": "the refresh is judging new periods"}
 
     touched, late_rows = new_visits_since(_since(state), labels, today)
-    units_before = _units_of(touched, labels)
+    counted = [*labels, GAP_LABEL]
+    units_before = _units_of(touched, counted)
     judged = evaluate(touched, periods_of_the_rule(periods.__getitem__), today, now)
+    gaps = judge_gaps(on_gap_rules(touched), today, now)
     late = reevaluate_rows(late_rows, today, now)
     from server.alerts import raised
 
-    raised.apply_coverage_changes(judged.changes + late.changes, now)
-    keep_counts(labels, judged.written, now, units=units_before | _units_of(touched, labels))
+    changes = judged.changes + gaps.changes + late.changes
+    raised.apply_coverage_changes(changes, now)
+    keep_counts(
+        counted,
+        judged.written | gaps.written,
+        now,
+        units=units_before | _units_of(touched, counted),
+    )
     recount(late.written - set(labels), now)
     state.recent_at = started
     db.session.flush()
     return {
         "at": now.isoformat(),
-        "evaluated": judged.count,
+        "evaluated": judged.count + gaps.count,
         "late": late.count,
-        "status_changes": len(judged.changes) + len(late.changes),
+        "status_changes": len(changes),
     }
 
 

@@ -24,7 +24,7 @@ from server.models.types import BigIntPK, UTCDateTime, utcnow
 from server.models.visits import Visit
 from server.platform.extensions import db
 
-POLICY_PERIODS = ("week", "month")
+POLICY_PERIODS = ("week", "month", "year", "days")
 COVERAGE_STATUSES = ("met", "on_track", "at_risk", "missed")
 
 # Two indexes on visits for server/coverage/. The refresh asks "which visits were voided

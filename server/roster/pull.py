@@ -200,6 +200,8 @@ def resident_entry(resident: Row | Resident, coverage: dict) -> dict:
         "days_visited": coverage["days_visited"],
         "last_visit_at": last.isoformat() if last else None,
     }
+    if coverage.get("every_days") is not None:  # an every-N-days rule (docs/coverage.md)
+        entry["coverage"].update(every_days=coverage["every_days"], due_by=coverage["due_by"])
     return entry
 
 

@@ -211,6 +211,9 @@ class CoverageNowSchema(Schema):
     required = fields.Integer()
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
+    # An every-N-days rule ("week" is then "days"): N, and the last day a visit is in time.
+    every_days = fields.Integer()
+    due_by = fields.Date()
 
 
 class HomeLocationSchema(Schema):

@@ -2,6 +2,7 @@
 // counted yet), the order (who still needs a round first), grouping and search.
 import { pinyinInitials, preparePinyin } from '../lib/pinyin.js';
 import { dayKey, isoWeek } from '../lib/dates.js';
+import { ruleFigures } from './rule-figures.js';
 
 /**
  * localVisits: visits made on this phone (outbox and synced), [{resident_id, checked_in_at}].
@@ -25,6 +26,8 @@ export function localVisitIndex(localVisits, now = new Date()) {
  * visit; local days after that day are ones the server has not counted yet.
  */
 export function weekFigures(resident, local, now = new Date(), week = isoWeek(now)) {
+  const byRule = ruleFigures(resident, local, now); // a year's or every N days
+  if (byRule) return byRule;
   const cov = resident.coverage || {};
   const required = cov.required ?? 2;
   let days = cov.week === week ? cov.days_visited || 0 : 0;

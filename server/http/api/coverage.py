@@ -10,7 +10,15 @@ from server import coverage
 from server.coverage.board import BOARD_SORTS
 from server.http.api import setting
 from server.http.endpoint import endpoint
-from server.http.fields import OneOrMany, PageQuery, PersonRefSchema, month_label, week_label
+from server.http.fields import (
+    MAX_DATE,
+    MIN_DATE,
+    OneOrMany,
+    PageQuery,
+    PersonRefSchema,
+    month_label,
+    week_label,
+)
 from server.models import COVERAGE_STATUSES, POLICY_PERIODS, Resident, Unit
 from server.models.core import ADMIN
 from server.people.access import Scope
@@ -22,14 +30,36 @@ from server.platform.field_codes import coded
 bp = Blueprint("coverage", __name__)
 
 
+# The most visited days a period can ask for.
+MOST_DAYS = {"week": 7, "month": 31, "year": 366}
+
+
 class RuleSchema(Schema):
-    required = fields.Integer(required=True, validate=validate.Range(min=0, max=31))
+    required = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=0, max=366),
+        metadata={"description": "Visited days a period asks for; 1 for period days"},
+    )
     period = fields.String(load_default="week", validate=validate.OneOf(POLICY_PERIODS))
+    every_days = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=366),
+        metadata={"description": "For period days: the longest gap allowed between visits"},
+    )
 
     @validates_schema
     def _fits_the_period(self, data, **kwargs):
-        if data.get("period", "week") == "week" and data.get("required", 0) > 7:
-            message = coded("A week has 7 days: at most 7.", "range", min=0, max=7)
+        period = data.get("period", "week")
+        if period == "days":
+            if data.get("every_days") is None:
+                message = coded("Say every how many days: 1 to 366.", "range", min=1, max=366)
+                raise ValidationError({"every_days": [message]})
+            return
+        most = MOST_DAYS[period]
+        if data.get("required", 0) > most:
+            message = coded(
+                f"A {period} has {most} days: at most {most}.", "range", min=0, max=most
+            )
             raise ValidationError({"required": [message]})
 
 
@@ -61,9 +91,24 @@ def _period_label(value: str) -> None:
         raise ValidationError("Not a period.") from error
 
 
+def _year_label(value: str) -> None:
+    if not (len(value) == 4 and value.isdigit()):
+        raise ValidationError("Use a year: 2026.")
+    if not MIN_DATE.year <= int(value) <= MAX_DATE.year:
+        raise ValidationError(f"Use a year of {MIN_DATE.year} to {MAX_DATE.year}.")
+
+
 class CoverageQuery(PageQuery):
     week = week_label(validate=_period_label)
     month = month_label(validate=_period_label)
+    year = fields.String(
+        validate=_year_label,
+        metadata={"description": "A calendar year (2026): the residents on a yearly rule"},
+    )
+    period = fields.String(
+        validate=validate.OneOf(["days"]),
+        metadata={"description": "days: the residents on an every-N-days rule, their gaps"},
+    )
     unit_id = fields.UUID()
     status = OneOrMany(
         fields.String(validate=validate.OneOf(COVERAGE_STATUSES)),
@@ -86,8 +131,8 @@ class CoverageQuery(PageQuery):
 
     @validates_schema
     def _one_period(self, data, **kwargs):
-        if "week" in data and "month" in data:
-            raise ValidationError({"_schema": ["Give week or month, not both."]})
+        if sum(name in data for name in ("week", "month", "year", "period")) > 1:
+            raise ValidationError({"_schema": ["Give one of week, month, year or period."]})
 
 
 class UnitCountsSchema(Schema):
@@ -107,6 +152,13 @@ class ResidentCoverageSchema(Schema):
     days_visited = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     status = fields.String()
+    every_days = fields.Integer(metadata={"description": "The every-N-days board only: N"})
+    due_by = fields.Date(
+        metadata={"description": "The every-N-days board only: the last day a visit is in time"},
+    )
+    days_overdue = fields.Integer(
+        metadata={"description": "The every-N-days board only: days past due_by (0 unless missed)"},
+    )
     last_visit_by = fields.Nested(
         PersonRefSchema,
         allow_none=True,
@@ -169,17 +221,20 @@ def _scope(unit_id) -> Scope:
 
 @bp.get("/coverage")
 @endpoint(
-    "Coverage of a week (default: this week) or a month: counts by unit, and a page of "
-    "residents, missed and at risk first unless sorted otherwise",
+    "Coverage of a week (default: this week), a month, a year, or the every-N-days gaps: "
+    "counts by unit, and a page of residents, missed and at risk first unless sorted otherwise",
     query=CoverageQuery,
     response=BoardSchema,
 )
 def coverage_board(query):
     scope = _scope(query.get("unit_id"))
-    if "week" in query or "month" in query:
-        period = coverage.Period.parse(query.get("week") or query["month"])
+    today = today_in(setting("TIMEZONE"))
+    if "period" in query:
+        period = coverage.Period.of("days", today)
+    elif "week" in query or "month" in query or "year" in query:
+        period = coverage.Period.parse(query.get("week") or query.get("month") or query["year"])
     else:
-        period = coverage.Period.of("week", today_in(setting("TIMEZONE")))
+        period = coverage.Period.of("week", today)
     return coverage.board(
         period,
         scope,
@@ -188,6 +243,7 @@ def coverage_board(query):
         sort=query["sort"],
         page=query["page"],
         per_page=query["per_page"],
+        today=today,
     )
 
 
@@ -216,7 +272,11 @@ def _policies_document() -> dict:
             )
         )
         residents = {key: rule for key, rule in residents.items() if key in visible}
-    rule = lambda r: {"required": r.required, "period": r.period}  # noqa: E731
+
+    def rule(r):
+        every = {"every_days": r.every_days} if r.period == "days" else {}
+        return {"required": r.required, "period": r.period, **every}
+
     return {
         "default": rule(policies.default),
         "care_levels": [

@@ -14,6 +14,7 @@ import {
   errorText,
 } from '../ui.js';
 import { session } from '../../state/index.js';
+import { ruleControls } from '../coverage-rules.js';
 
 const TABS = ['residents', 'units', 'staff', 'policies'];
 
@@ -602,17 +603,7 @@ async function policiesTab(app, api, view, id, fresh) {
   const admin = session.isAdmin();
   const controls = {};
   const errors = formErrors({ controls, top: msg.el, general: errorText });
-  const rule = (r, extra) => {
-    const req = input(r.required, { type: 'number', min: 0, max: 31, inputmode: 'numeric' });
-    const per = h(
-      'select',
-      null,
-      h('option', { value: 'week' }, t('admin.perWeek')),
-      h('option', { value: 'month' }, t('admin.perMonth')),
-    );
-    per.value = r.period || 'week';
-    return { req, per, extra, read: () => ({ required: Number(req.value), period: per.value }) };
-  };
+  const rule = (r, extra) => ruleControls(r, extra); // a week's, a month's, a year's, every N days
   const def = rule(policies.default);
   const levels = policies.care_levels.map((c) => rule(c, input(c.care_level)));
   const levelBox = h('div');
@@ -623,8 +614,9 @@ async function policiesTab(app, api, view, id, fresh) {
           'div',
           { class: 'row policy' },
           field(t('admin.careLevel'), l.extra, { required: true }),
-          field(t('admin.required'), l.req, { required: true }),
+          l.reqField,
           field(t('admin.period'), l.per, { required: true }),
+          l.everyField,
           h(
             'button',
             {
@@ -658,11 +650,13 @@ async function policiesTab(app, api, view, id, fresh) {
           };
           // The server names a rule by its place in what was sent.
           Object.assign(controls, { 'default.required': def.req, 'default.period': def.per });
+          controls['default.every_days'] = def.every;
           sent.forEach((l, i) =>
             Object.assign(controls, {
               [`care_levels.${i}.care_level`]: l.extra,
               [`care_levels.${i}.required`]: l.req,
               [`care_levels.${i}.period`]: l.per,
+              [`care_levels.${i}.every_days`]: l.every,
             }),
           );
           try {
@@ -684,8 +678,9 @@ async function policiesTab(app, api, view, id, fresh) {
         h(
           'div',
           { class: 'row' },
-          field(t('admin.required'), def.req, { required: true }),
+          def.reqField,
           field(t('admin.period'), def.per, { required: true }),
+          def.everyField,
         ),
       ),
       h(

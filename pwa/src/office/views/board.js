@@ -18,6 +18,7 @@ import { shiftWeek, weekRange } from '../../lib/dates.js';
 import { chartFigure } from '../chart.js';
 import { coverageChart, coverageWeeks, latestShares, shortWeek } from '../chart-data.js';
 import { officeRulesStrip } from '../office-rules.js';
+import { gapCell, periodText, rulePickers, ruleQuery, showPickers } from '../board-rules.js';
 
 /** The board's filters, kept while the app stays open (back from a resident, the same list). */
 let boardFilters = null;
@@ -26,6 +27,8 @@ export function boardView(app) {
   const api = client();
   const filters = (boardFilters ||= {
     week: null,
+    kind: 'week', // or a year's rules, or every N days (board-rules.js)
+    year: null,
     unit: '',
     status: '',
     sort: 'priority',
@@ -52,6 +55,7 @@ export function boardView(app) {
     BOARD_SORTS.map((k) => h('option', { value: k }, t(`coverage.sort.${k}`))),
   );
   sortSel.value = filters.sort || 'priority';
+  const rules = rulePickers(filters, (change) => refilter(change));
   const controls = h(
     'div',
     { class: 'filters' },
@@ -77,9 +81,11 @@ export function boardView(app) {
         t('coverage.thisWeek'),
       ),
     ),
+    rules.years,
     h(
       'div',
       { class: 'row' },
+      rules.kindField,
       unitBox,
       field(t('coverage.status'), statusSel),
       field(t('office.sort'), sortSel),
@@ -106,9 +112,12 @@ export function boardView(app) {
     period = data.period;
     const names = new Map(units.map((u) => [u.id, u.name]));
     const range = weekRange(data.period);
-    weekLabel.textContent = range
-      ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to })
-      : data.period;
+    showPickers(filters, controls.querySelector('.week-picker'), rules.years);
+    weekLabel.textContent =
+      periodText(data.period) ||
+      (range
+        ? t('coverage.weekOf', { week: data.period, from: range.from, to: range.to })
+        : data.period);
     const rows = data.residents;
     const title = t('coverage.residentsTitle', { n: data.total });
     view.body.replaceChildren(
@@ -150,7 +159,9 @@ export function boardView(app) {
               {
                 label: t('coverage.days'),
                 num: true,
-                cell: (r) => t('coverage.daysOf', { days: r.days_visited, required: r.required }),
+                cell: (r) =>
+                  gapCell(r) ||
+                  t('coverage.daysOf', { days: r.days_visited, required: r.required }),
               },
               {
                 label: t('coverage.lastVisit'),
@@ -183,7 +194,7 @@ export function boardView(app) {
     const [unitRows, coverage] = await fresh(
       Promise.all([
         units.length ? units : api.get('/api/v1/units'),
-        api.get('/api/v1/coverage', boardQuery(filters)),
+        api.get('/api/v1/coverage', ruleQuery(filters, boardQuery(filters))),
       ]),
     );
     if (!units.length) {

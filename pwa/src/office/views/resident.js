@@ -20,6 +20,7 @@ import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
 import { visitReviewBox } from '../review-parts.js';
 import { residentMeetingsSection } from '../resident-meetings.js';
 import { residentReceptionSection } from '../resident-reception.js';
+import { residentRuleSection } from '../coverage-rules.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -270,6 +271,7 @@ export function residentView(app, [id]) {
             : null,
         ),
       ),
+      residentRuleSection(app, api, resident),
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
       residentMeetingsSection(api, resident),

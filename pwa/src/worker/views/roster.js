@@ -4,6 +4,7 @@
 import { h, svg, clear, icon } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { filterRoster } from '../../state/roster-figures.js';
+import { ruleDone, ruleText } from '../../state/rule-figures.js';
 import { needsHomeScreenHint } from '../../lib/device.js';
 import { roster, prefs } from '../../state/index.js';
 
@@ -199,8 +200,8 @@ function qrIcon() {
 function residentRow(entry, onPick) {
   const { r: resident, days, required, last, needs } = entry;
   const place = resident.room || resident.address || '';
-  const status = needs ? t('roster.needs') : t('roster.done');
-  const week = t('roster.week', { days, required });
+  const status = needs ? t('roster.needs') : ruleDone(entry, t) || t('roster.done');
+  const week = ruleText(entry, t) || t('roster.week', { days, required });
   const lastText = last ? t('roster.last', { when: fmtWhen(last) }) : t('roster.noVisit');
   return h(
     'li',

@@ -181,12 +181,20 @@ class SyncRequestSchema(Schema):
     task_events = fields.List(fields.Raw(), load_default=list)  # items: TaskEventIn
     cases = fields.List(fields.Raw(), load_default=list)  # items: CaseIn (server/cases/schemas.py)
     case_records = fields.List(fields.Raw(), load_default=list)  # items: CaseRecordIn
+    # Activities and their photos (server/activities/schemas.py): items ActivityIn, PhotoIn.
+    activities = fields.List(fields.Raw(), load_default=list)
+    activity_photos = fields.List(fields.Raw(), load_default=list)
 
 
 class SyncResultSchema(Schema):
     id = fields.String()
     kind = fields.String(
-        validate=validate.OneOf(("visit", "amendment", "task", "task_event", "case", "case_record"))
+        validate=validate.OneOf(
+            (
+                *("visit", "amendment", "task", "task_event", "case", "case_record"),
+                *("activity", "activity_photo"),
+            )
+        )
     )
     status = fields.String(
         validate=validate.OneOf(("created", "duplicate", "conflict", "rejected"))
@@ -241,6 +249,7 @@ class RemovedSchema(Schema):
     units = fields.List(fields.UUID())
     tasks = fields.List(fields.UUID())
     cases = fields.List(fields.UUID())
+    activities = fields.List(fields.UUID())
 
 
 class PersonNameSchema(Schema):
@@ -312,6 +321,9 @@ class SyncAnswerSchema(Schema):
     residents = fields.List(fields.Nested(RosterResidentSchema))
     tasks = fields.List(fields.Nested(RosterTaskSchema))
     cases = fields.List(fields.Nested(RosterCaseSchema))
+    # Activities (docs/activities.md): the types, and the units' last 31 days.
+    activity_types = fields.List(fields.Nested("ActivityTypeSchema"))
+    activities = fields.List(fields.Nested("RosterActivitySchema"))
     removed = fields.Nested(RemovedSchema)
     reset = fields.Boolean()
     cursor = fields.String()

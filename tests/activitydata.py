@@ -36,7 +36,7 @@ def activity_payload(unit, residents=(), **overrides) -> dict:
         "place": "活动室 Day room",
         "organisers": [],
         "volunteers": [{"name": "陈志愿", "hours": 2.5}],
-        "description": "唱歌，吃蛋糕。",
+        "description": "唱歌 吃蛋糕 Songs and cake",
         "attendees": [attendee(r) for r in residents],
         **overrides,
     }

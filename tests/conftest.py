@@ -138,8 +138,9 @@ def database_url(migrated_database, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url):
+def app(database_url, tmp_path):
     app = create_app(TestConfig(database_url))
+    app.config["MEDIA_DIR"] = str(tmp_path / "media")  # activities' photos, per test
     with app.app_context():
         yield app
         db.session.remove()

@@ -4,6 +4,7 @@ kept beside the rows, and the pull's activities under the roster cursor (docs/ac
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,9 @@ from tests.conftest import add_resident
 from tests.taskdata import results_by_id
 
 
-@pytest.fixture(autouse=True)
-def media(app, tmp_path) -> Path:
-    app.config["MEDIA_DIR"] = str(tmp_path / "media")
-    return tmp_path / "media"
+@pytest.fixture
+def media(app) -> Path:
+    return Path(app.config["MEDIA_DIR"])
 
 
 def _sync(api, person, activities=(), photos=(), cursor=None):
@@ -191,3 +191,13 @@ def test_pull_carries_types_and_the_units_recent_activities(
     assert _sync(api, worker_b).json["activities"] == []
     quiet = _sync(api, worker_a, cursor=pulled["cursor"]).json
     assert (quiet["activities"], quiet["activity_types"]) == ([], [])
+
+
+def test_resident_admitted_after_the_day_is_rejected(api, admin, worker_a, ward_a, resident_a):
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    api.patch(f"/residents/{resident_a['id']}", as_=admin, json={"admitted_on": tomorrow})
+    activity = activity_payload(ward_a, [resident_a])
+    result = _results(api, worker_a, [activity])[activity["id"]]
+    assert result["errors"]["attendees"]["0"] == {
+        "resident_id": ["This resident was not in care on the day of the activity."]
+    }

@@ -46,7 +46,13 @@ def test_nothing_changed_means_an_empty_answer(api, worker_a, resident_a):
     again = pull(api, worker_a, cursor)
     assert again["reset"] is False
     assert again["residents"] == [] and again["units"] == []
-    assert again["removed"] == {"residents": [], "units": [], "tasks": [], "cases": []}
+    assert again["removed"] == {
+        "residents": [],
+        "units": [],
+        "tasks": [],
+        "cases": [],
+        "activities": [],
+    }
     assert again["tasks"] == []
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from server import coverage
 from server.alerts.inbox import acknowledge
+from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, User, Visit, utcnow
@@ -141,5 +142,7 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     discharge_with_follow_up(zone, now, rng)
     db.session.commit()
     done["cases"] = len(open_demo_cases(now, rng))
+    db.session.commit()
+    done["activities"] = len(record_demo_activities(zone, now, rng))
     db.session.commit()
     return done

@@ -54,6 +54,7 @@ export async function addAmendment(amendment, now = new Date()) {
 
 /** The order records go in: a record never overtakes the one it refers to. */
 export const TYPES = ['visit', 'amendment', 'task', 'task_event', 'case', 'case_record'];
+TYPES.push('activity', 'activity_photo'); // after every other type, a photo after its activity
 
 /**
  * Records to send, oldest first within each type, in TYPES order: an amendment after its
@@ -78,6 +79,7 @@ export function notYetReceived(item, result) {
     task_event: ['task_id'],
     case: ['visit_id'],
     case_record: ['case_id', 'body.visit_id'],
+    activity_photo: ['activity_id'],
   }[item.type];
   if (!waits || result.status !== 'rejected') return false;
   const leaves = Object.entries(leafErrors(result.errors));

@@ -5,6 +5,7 @@ import { db, getMeta, setMeta, delMeta, forgetRoster } from './db.js';
 import * as outbox from './outbox.js';
 import * as tasks from './tasks.js';
 import * as cases from './cases.js';
+import * as activities from './activities.js';
 import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
@@ -44,6 +45,7 @@ export const store = {
     });
     await tasks.applyPulled(page.tasks || [], page.removed?.tasks || []);
     await cases.applyPulled(page.cases || [], page.removed?.cases || []);
+    await activities.applyPulled(page.activities || [], page.activity_types || []);
   },
 
   /** After a full resend: drop the cases it did not carry. */
@@ -76,6 +78,7 @@ export const store = {
       await setMeta('last_sync', o.at);
       await delMeta('auth_expired');
       await outbox.purgeSynced();
+      await activities.purgeOld();
     } else if (o.reason === 'auth') {
       await setMeta('auth_expired', true);
       if (o.revoked) {

@@ -17,6 +17,7 @@ import {
 import { session } from '../../state/index.js';
 import { loadResidentTasks, residentTasksSection } from '../resident-tasks.js';
 import { loadResidentCases, residentCasesSection } from '../resident-cases.js';
+import { residentActivitiesSection } from '../resident-activities.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -268,6 +269,7 @@ export function residentView(app, [id]) {
       ),
       residentCasesSection(app, api, resident, cases),
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
+      residentActivitiesSection(id),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

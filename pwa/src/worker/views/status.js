@@ -94,6 +94,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('board', 'nav.board'),
         link('tasks', 'nav.tasks'),
         link('cases', 'nav.cases'),
+        link('activities', 'activities.nav'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
         link('conflicts', 'nav.conflicts'),
@@ -150,6 +151,15 @@ export function statusStrip({ currentRoute, onSyncNow }) {
           'aria-current': ['my-cases', 'my-case', 'my-case-open'].includes(route) ? 'page' : null,
         },
         t('nav.myCases'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/my-activities',
+          'aria-current': String(route).startsWith('my-activit') ? 'page' : null,
+        },
+        t('myActivities.nav'),
       ),
       h(
         'a',

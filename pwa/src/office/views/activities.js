@@ -22,11 +22,27 @@ let listFilters = null;
 
 export const typeLabel = (row) => (lang() === 'zh-CN' ? row.type_name_zh : row.type_name_en);
 
-/** `#/activity/<id>`: one activity; `#/activity`: the activity report, as before. */
-export async function activityRouteView(app, params) {
+/** `#/activity/<id>`: one activity; `#/activity`: the activity report, as before (its code
+ * is loaded into a holder, so this screen's code does not carry the reports'). */
+export function activityRouteView(app, params) {
   if (params[0]) return activityDetailView(app, params[0]);
-  const { activityView } = await import('./reports.js');
-  return activityView(app, params);
+  const el = h('div', { class: 'activity-report-holder' });
+  let inner = null;
+  let gone = false;
+  import('./reports.js').then(({ activityView }) => {
+    if (gone) return;
+    inner = activityView(app, params);
+    el.replaceChildren(inner.el);
+    inner.focus?.();
+  });
+  return {
+    el,
+    title: t('activity.title'),
+    destroy() {
+      gone = true;
+      inner?.destroy?.();
+    },
+  };
 }
 
 function totalsBox(totals) {

@@ -260,46 +260,48 @@ export function activityNewView(app) {
     return fresh;
   }
 
+  let judging = false;
   async function onCode(text) {
-    stopScan?.();
-    stopScan = null;
-    const token = parseToken(text);
-    let said;
-    if (!token) said = `⚠ ${t('scan.result.notOurs')}`;
-    else {
-      const result = await resolveToken(token, {
-        ...roster.lookups(),
-        online: navigator.onLine,
-        lookup: (code) => lookupQr(session.token(), code),
-      });
-      if (gone) return;
-      if (result.kind !== 'resident') said = `⚠ ${t(`scan.result.${result.kind}`)}`;
-      else if (result.resident.unit_id !== draft.unit_id)
-        said = `⚠ ${t('myActivities.otherUnit', { name: result.resident.name })}`;
-      else
-        said = added(result.resident.id, 'qr', token)
-          ? `✓ ${t('myActivities.scannedIn', { name: result.resident.name, n: draft.attendees.length })}`
-          : t('myActivities.already', { name: result.resident.name });
+    if (judging) return; // one code at a time; the camera keeps reading
+    judging = true;
+    try {
+      scanMsg.textContent = await judgeCode(text);
+    } finally {
+      judging = false;
     }
-    scanMsg.textContent = said;
-    // Stay on the scanner for the next resident.
-    setTimeout(() => {
-      if (!gone && !scanBox.hidden) beginScan(false);
-    }, 700);
   }
 
-  async function beginScan(first = true) {
+  async function judgeCode(text) {
+    const token = parseToken(text);
+    if (!token) return `⚠ ${t('scan.result.notOurs')}`;
+    const result = await resolveToken(token, {
+      ...roster.lookups(),
+      online: navigator.onLine,
+      lookup: (code) => lookupQr(session.token(), code),
+    });
+    if (result.kind !== 'resident') return `⚠ ${t(`scan.result.${result.kind}`)}`;
+    const { resident } = result;
+    if (resident.unit_id !== draft.unit_id)
+      return `⚠ ${t('myActivities.otherUnit', { name: resident.name })}`;
+    return added(resident.id, 'qr', token)
+      ? `✓ ${t('myActivities.scannedIn', { name: resident.name, n: draft.attendees.length })}`
+      : t('myActivities.already', { name: resident.name });
+  }
+
+  /** The camera stays open, reading one resident's code after another, until "Done". */
+  async function beginScan() {
+    if (stopScan) return;
     scanBox.hidden = false;
-    if (first) scanMsg.textContent = t('scan.starting');
+    scanMsg.textContent = t('scan.starting');
     if (!hasCamera()) {
       scanMsg.textContent = `⚠ ${t('scan.noCamera')}`;
       return;
     }
     try {
-      const stop = await startScan(video, onCode);
+      const stop = await startScan(video, onCode, { continuous: true });
       if (gone || scanBox.hidden) return stop();
       stopScan = stop;
-      if (first) scanMsg.textContent = t('myActivities.scanNext');
+      scanMsg.textContent = t('myActivities.scanNext');
     } catch (err) {
       scanMsg.textContent = `⚠ ${
         err.code === 'denied'

@@ -94,7 +94,7 @@ def migrated_database(tmp_path_factory):
 
 
 # Tables the migrations fill with their starting rows: a fresh database holds them again.
-SEEDED_TABLES = ("task_rules",)
+SEEDED_TABLES = ("task_rules", "activity_types")
 _seeded: dict[str, dict[str, list[dict]]] = {}
 
 
@@ -138,8 +138,9 @@ def database_url(migrated_database, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url):
+def app(database_url, tmp_path):
     app = create_app(TestConfig(database_url))
+    app.config["MEDIA_DIR"] = str(tmp_path / "media")  # activities' photos, per test
     with app.app_context():
         yield app
         db.session.remove()

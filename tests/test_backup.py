@@ -1,5 +1,8 @@
 """Backups: back up, lose the database, restore, and every visit and signature is back."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, inspect, select
@@ -7,6 +10,7 @@ from sqlalchemy import MetaData, inspect, select
 from server.models import Amendment, Visit
 from server.platform.backup import counts
 from server.platform.extensions import db
+from tests.activitydata import activity_payload, activity_sync, jpeg_bytes, photo_payload
 from tests.conftest import add_resident
 from tests.visitdata import sync_body, visit_payload
 
@@ -115,3 +119,24 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_kind(app, tmp_path)
     assert result.exit_code != 0 and "not a Rounds backup" in result.output
     missing = runner.invoke(args=["restore", str(tmp_path / "nowhere.backup")])
     assert missing.exit_code != 0 and "no such file" in missing.output
+
+
+def test_round_trip_brings_back_the_activities_photos(
+    app, api, admin, worker_a, ward_a, tmp_path, restore_schema_after
+):
+    activity = activity_payload(ward_a)
+    photo = photo_payload(activity)
+    answer = api.post("/sync", as_=worker_a, json=activity_sync([activity], [photo]))
+    assert {r["status"] for r in answer.json["results"]} == {"created"}
+    path = tmp_path / "backups" / "rounds.backup"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    shutil.rmtree(app.config["MEDIA_DIR"])  # the disk died: the photos with the database
+    _lose_the_database()
+    result = runner.invoke(args=["restore", str(path)])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    shown = api.get(f"/activities/{activity['id']}", as_=admin).json
+    file = api.get(shown["photos"][0]["url"].removeprefix("/api/v1"), as_=admin)
+    assert file.status_code == 200 and file.data == jpeg_bytes()
+    assert Path(app.config["MEDIA_DIR"]).is_dir()

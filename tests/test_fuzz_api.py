@@ -50,6 +50,7 @@ def demo_app(migrated_database, tmp_path_factory):
     (dist / "index.html").write_text("<!doctype html><title>Rounds</title>")
     app = create_app(TestConfig(f"sqlite:///{copy}"))
     app.config["PWA_DIST"] = str(dist)
+    app.config["MEDIA_DIR"] = str(tmp_path_factory.mktemp("media"))  # the demo's photos
     # The real error handler: a 5xx is what a client would get, not a test traceback.
     app.config["PROPAGATE_EXCEPTIONS"] = False
     with app.app_context():

@@ -52,6 +52,7 @@ def test_nothing_changed_means_an_empty_answer(api, worker_a, resident_a):
         "tasks": [],
         "cases": [],
         "reviews": [],
+        "activities": [],
     }
     assert again["tasks"] == []
 

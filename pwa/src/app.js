@@ -50,7 +50,7 @@ const ROUTES = {
   'meeting-new': lazy(() => import('./office/views/meetings.js'), 'meetingNewView'),
   meeting: lazy(() => import('./office/views/meetings.js'), 'meetingView'),
   satisfaction: lazy(() => import('./office/views/reports.js'), 'satisfactionView'),
-  activity: lazy(() => import('./office/views/reports.js'), 'activityView'),
+  activity: lazy(() => import('./office/views/activities.js'), 'activityRouteView'),
   'task-report': lazy(() => import('./office/views/reports.js'), 'taskReportView'),
   exports: lazy(() => import('./office/views/reports.js'), 'exportsView'),
   admin: lazy(() => import('./office/views/admin.js'), 'adminView'),
@@ -58,6 +58,11 @@ const ROUTES = {
   'review-report': lazy(() => import('./office/views/reviews.js'), 'reviewReportView'),
   reception: lazy(() => import('./office/views/reception.js'), 'receptionView'),
   targets: lazy(() => import('./office/views/targets.js'), 'targetsView'),
+  activities: lazy(() => import('./office/views/activities.js'), 'activitiesView'),
+  'activity-types': lazy(() => import('./office/views/activities.js'), 'activityTypesView'),
+  'my-activities': lazy(() => import('./worker/views/activities.js'), 'activitiesView'),
+  'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
+  'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -81,6 +86,8 @@ const OFFICE_ROUTES = new Set([
   'review-report',
   'reception',
   'targets',
+  'activities',
+  'activity-types',
 ]);
 
 export class App {
@@ -122,6 +129,7 @@ export class App {
     // Re-render only screens that show synced data, and never one with a form being filled.
     syncing.on('synced', () => {
       if (['', 'records', 'my-tasks', 'my-cases'].includes(this.route)) this.view?.refresh?.();
+      if (['my-activities', 'my-activity'].includes(this.route)) this.view?.refresh?.();
     });
     syncing.on('revoked', () => {
       roster.forgetOrder();
@@ -150,9 +158,9 @@ export class App {
     if (!session.isOffice())
       setTimeout(
         () =>
-          ['visit', 'rate', 'confirm', 'scan', 'my-tasks', 'my-cases', 'my-case-open'].forEach(
-            (name) => ROUTES[name]().catch(() => {}),
-          ),
+          ['visit', 'rate', 'confirm', 'scan', 'my-tasks', 'my-cases', 'my-case-open']
+            .concat(['my-activities'])
+            .forEach((name) => ROUTES[name]().catch(() => {})),
         3000,
       );
     if (session.current()) {

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo import coverage_rules
+from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
 from server.demo.meetings import hold_demo_meetings
 from server.demo.reception import record_demo_reception_days
@@ -150,5 +151,6 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["meetings"] = len(hold_demo_meetings(zone, now))
     done["reception_days"] = len(record_demo_reception_days(zone, now))
     done["other_rules"] = coverage_rules.give_other_rules()  # a year's, every N days
+    done["activities"] = len(record_demo_activities(zone, now, rng))
     db.session.commit()
     return done

@@ -89,6 +89,7 @@ def build_spec(app: Flask) -> dict:
 def _describe_sync_items(spec: APISpec) -> dict:
     """A sync carries its items as raw JSON (each is validated on its own, so one bad record
     never blocks the rest); the document still names the schema each item must follow."""
+    from server.activities.schemas import ActivityInSchema, PhotoInSchema
     from server.cases.schemas import CaseInSchema, CaseRecordInSchema
     from server.reviews.schemas import ReviewReplyInSchema
     from server.tasks.schemas import TaskEventInSchema, TaskInSchema
@@ -101,6 +102,8 @@ def _describe_sync_items(spec: APISpec) -> dict:
     spec.components.schema("CaseIn", schema=CaseInSchema)
     spec.components.schema("CaseRecordIn", schema=CaseRecordInSchema)
     spec.components.schema("ReviewReplyIn", schema=ReviewReplyInSchema)
+    spec.components.schema("ActivityIn", schema=ActivityInSchema)
+    spec.components.schema("ActivityPhotoIn", schema=PhotoInSchema)
     document = spec.to_dict()
     envelope = document["components"]["schemas"]["SyncRequest"]["properties"]
     envelope["visits"]["items"] = {"$ref": "#/components/schemas/VisitIn"}
@@ -110,4 +113,6 @@ def _describe_sync_items(spec: APISpec) -> dict:
     envelope["cases"]["items"] = {"$ref": "#/components/schemas/CaseIn"}
     envelope["case_records"]["items"] = {"$ref": "#/components/schemas/CaseRecordIn"}
     envelope["review_replies"]["items"] = {"$ref": "#/components/schemas/ReviewReplyIn"}
+    envelope["activities"]["items"] = {"$ref": "#/components/schemas/ActivityIn"}
+    envelope["activity_photos"]["items"] = {"$ref": "#/components/schemas/ActivityPhotoIn"}
     return document

@@ -5,6 +5,9 @@ consistent snapshot taken while phones keep syncing). SQLite goes through SQLite
 backup API: a consistent copy of a live database, WAL included, with no lock held for long.
 A restore replaces the whole database, so it refuses a database that holds data unless told
 `--force`.
+
+The media folder (ROUNDS_MEDIA_DIR: the activities' photos) goes beside the database file, as
+`<PATH>.media.tar`; a restore puts it back when it is there.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
 import click
@@ -114,7 +118,44 @@ def backup(path: Path) -> dict[str, int]:
     else:
         raise BackupError(f"no backup for {url.get_backend_name()} databases")
     path.chmod(0o600)  # it holds everything: names, notes, signatures
+    _backup_media(path)
     return held
+
+
+def media_archive(path: Path) -> Path:
+    """Where the media folder of the backup at `path` goes."""
+    return path.with_name(path.name + ".media.tar")
+
+
+def _media_dir() -> Path:
+    return Path(current_app.config["MEDIA_DIR"])
+
+
+def _backup_media(path: Path) -> None:
+    """The photos beside the database: files are written once and never changed, so a copy
+    taken after the database's holds every file its rows name."""
+    media, archive = _media_dir(), media_archive(path)
+    if not media.is_dir():
+        archive.unlink(missing_ok=True)
+        return
+    partial = archive.with_name(archive.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with tarfile.open(partial, "w") as tar:
+        for file in sorted(media.rglob("*")):
+            if file.is_file() and not file.name.endswith(".partial"):
+                tar.add(file, arcname=str(file.relative_to(media)))
+    partial.chmod(0o600)
+    partial.replace(archive)
+
+
+def _restore_media(path: Path) -> None:
+    archive = media_archive(path)
+    if not archive.is_file():
+        return
+    media = _media_dir()
+    media.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(media, filter="data")  # no absolute paths, no escapes, no devices
 
 
 def _check_file(path: Path, backend: str) -> None:
@@ -172,6 +213,7 @@ def restore(path: Path, *, force: bool = False) -> dict[str, int]:
             target.close()
             source.close()
     db.engine.dispose()  # pooled connections may hold the old schema's cached plans
+    _restore_media(path)
     return counts()
 
 

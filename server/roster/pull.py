@@ -16,6 +16,8 @@ from datetime import date
 
 from sqlalchemy import Row, Select, and_, bindparam, or_, select
 
+from server.activities.read import changed_activities
+from server.activities.types import active_types
 from server.cases.read import changed_cases
 from server.coverage import iso_week_label, roster_coverage
 from server.models import Resident, RosterRemoval, Unit, User, user_units
@@ -274,6 +276,10 @@ def pull(
         changed_reviews(user_id, start_seq, up_to, reset) if anything_changed else ([], [])
     )
 
+    # Activities (docs/activities.md): the types with any change, the units' last 31 days.
+    activities = changed_activities(unit_ids, start_seq, up_to, today) if anything_changed else []
+    activity_types = active_types() if anything_changed else []
+
     if more:
         next_cursor = Cursor(rows[-1].change_seq, str(rows[-1].id), scope, week)
     else:
@@ -285,12 +291,15 @@ def pull(
         "tasks": tasks,
         "cases": cases,
         "reviews": reviews,
+        "activity_types": activity_types,
+        "activities": activities,
         "removed": {
             "residents": removed_residents,
             "units": removed_units,
             "tasks": removed_tasks,
             "cases": removed_cases,
             "reviews": removed_reviews,
+            "activities": [],
         },
         "reset": reset,
         "cursor": next_cursor.encode(),

@@ -183,13 +183,19 @@ class SyncRequestSchema(Schema):
     case_records = fields.List(fields.Raw(), load_default=list)  # items: CaseRecordIn
     # Answers to returned records (docs/reviews.md); items: ReviewReplyIn.
     review_replies = fields.List(fields.Raw(), load_default=list)
+    # Activities and their photos (server/activities/schemas.py): items ActivityIn, PhotoIn.
+    activities = fields.List(fields.Raw(), load_default=list)
+    activity_photos = fields.List(fields.Raw(), load_default=list)
 
 
 class SyncResultSchema(Schema):
     id = fields.String()
     kind = fields.String(
         validate=validate.OneOf(
-            ("visit", "amendment", "task", "task_event", "case", "case_record", "review_reply")
+            (
+                *("visit", "amendment", "task", "task_event", "case", "case_record"),
+                *("review_reply", "activity", "activity_photo"),
+            )
         )
     )
     status = fields.String(
@@ -257,6 +263,7 @@ class RemovedSchema(Schema):
     tasks = fields.List(fields.UUID())
     cases = fields.List(fields.UUID())
     reviews = fields.List(fields.UUID())  # answered or superseded (docs/reviews.md)
+    activities = fields.List(fields.UUID())
 
 
 class PersonNameSchema(Schema):
@@ -343,6 +350,9 @@ class SyncAnswerSchema(Schema):
     tasks = fields.List(fields.Nested(RosterTaskSchema))
     cases = fields.List(fields.Nested(RosterCaseSchema))
     reviews = fields.List(fields.Nested(RosterReviewSchema))
+    # Activities (docs/activities.md): the types, and the units' last 31 days.
+    activity_types = fields.List(fields.Nested("ActivityTypeSchema"))
+    activities = fields.List(fields.Nested("RosterActivitySchema"))
     removed = fields.Nested(RemovedSchema)
     reset = fields.Boolean()
     cursor = fields.String()

@@ -38,10 +38,12 @@ export function getDetector() {
 export const hasCamera = () => Boolean(navigator.mediaDevices?.getUserMedia);
 
 /**
- * Open the back camera into `video` and call onCode(text) for the first code read.
- * Returns stop(). Throws 'no-camera' | 'denied' | 'decoder' errors.
+ * Open the back camera into `video` and call onCode(text) for the first code read; with
+ * `continuous`, keep reading after a pause of `pauseMs` (an activity scans residents in one
+ * after another, the camera staying open). Returns stop(). Throws 'no-camera' | 'denied' |
+ * 'decoder' errors.
  */
-export async function startScan(video, onCode) {
+export async function startScan(video, onCode, { continuous = false, pauseMs = 800 } = {}) {
   if (!hasCamera()) throw Object.assign(new Error('no-camera'), { code: 'no-camera' });
   let stream;
   try {
@@ -80,6 +82,7 @@ export async function startScan(video, onCode) {
         const hit = codes.find((c) => c.rawValue);
         if (hit && !stopped) {
           onCode(hit.rawValue);
+          if (continuous) setTimeout(tick, pauseMs);
           return;
         }
       } catch {

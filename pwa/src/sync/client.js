@@ -23,6 +23,8 @@ import { rfc3339 } from '../lib/dates.js';
 export const MAX_BATCH = 200;
 export const MAX_BODY_BYTES = 2_000_000;
 export const AUTO_SYNC_JITTER_MS = 10_000;
+// Photos of activities go in requests of their own, a few at a time (docs/activities.md).
+export const MAX_PHOTOS = 4;
 
 export class SyncError extends Error {
   constructor(reason, message, status = null, retryAfter = null) {
@@ -168,7 +170,13 @@ export function createSyncClient({
     let size = 200;
     for (const it of items) {
       const s = byteLength(JSON.stringify(it.payload)) + 1;
-      if (cur.length && (cur.length >= maxBatch || size + s > maxBytes)) {
+      const photo = it.type === 'activity_photo';
+      const ownRequest = cur.length && photo !== (cur[0].type === 'activity_photo');
+      const photosFull = photo && cur.length >= MAX_PHOTOS;
+      if (
+        cur.length &&
+        (cur.length >= maxBatch || size + s > maxBytes || ownRequest || photosFull)
+      ) {
         out.push(cur);
         cur = [];
         size = 200;
@@ -221,6 +229,11 @@ export function createSyncClient({
       // Answers to returned records, when there are some (docs/reviews.md).
       const replies = items.filter((i) => i.type === 'review_reply').map((i) => i.payload);
       if (replies.length) body.review_replies = replies;
+      // Activities and their photos too (docs/activities.md).
+      const activities = items.filter((i) => i.type === 'activity').map((i) => i.payload);
+      const photos = items.filter((i) => i.type === 'activity_photo').map((i) => i.payload);
+      if (activities.length) body.activities = activities;
+      if (photos.length) body.activity_photos = photos;
       const res = await post(session.token, body);
       if (res.status === 401) {
         const err = new SyncError('auth', problemDetail(res.text) || 'Log in again', 401);

@@ -48,6 +48,13 @@ db.version(5)
   .stores({ reviews: 'id' })
   .upgrade((tx) => tx.table('meta').delete('cursor'));
 
+// Group activities (docs/activities.md): the units' recent activities and the photos taken
+// here. The outbox holds activities and photos (types 'activity' and 'activity_photo'). The
+// cursor goes so that the first sync after the upgrade is a reset, which sends them all.
+db.version(6)
+  .stores({ activities: 'id, held_on', activityPhotos: 'id, activity_id' })
+  .upgrade((tx) => tx.table('meta').delete('cursor'));
+
 export async function getMeta(key, fallback = null) {
   const row = await db.meta.get(key);
   return row === undefined ? fallback : row.value;
@@ -108,6 +115,7 @@ export async function readAll(table, { pageSize = 1000, each, decode } = {}) {
 export async function forgetRoster() {
   const tables = [db.units, db.residents, db.synced, db.tasks, db.task_log, db.cases];
   tables.push(db.reviews);
+  tables.push(db.activities); // the activities' copies; their photos wait in the outbox
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     await db.meta.bulkDelete(['cursor', 'draft']);
@@ -119,6 +127,7 @@ export async function clearWorkerData() {
   const keep = ['device_id', 'lang'];
   const tables = [db.units, db.residents, db.outbox, db.synced, db.tasks, db.task_log, db.cases];
   tables.push(db.reviews);
+  tables.push(db.activities, db.activityPhotos);
   await db.transaction('rw', [...tables, db.meta], async () => {
     await Promise.all(tables.map((table) => table.clear()));
     const keys = await db.meta.toCollection().primaryKeys();

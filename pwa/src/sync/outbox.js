@@ -62,6 +62,9 @@ export const TYPES = [
   'case',
   'case_record',
   'review_reply',
+  // Activities after every other type, a photo after its activity (docs/activities.md).
+  'activity',
+  'activity_photo',
 ];
 
 /**
@@ -88,6 +91,7 @@ export function notYetReceived(item, result) {
     case: ['visit_id'],
     case_record: ['case_id', 'body.visit_id'],
     review_reply: ['amendment_id'],
+    activity_photo: ['activity_id'],
   }[item.type];
   if (!waits || result.status !== 'rejected') return false;
   const leaves = Object.entries(leafErrors(result.errors));

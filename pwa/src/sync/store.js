@@ -6,6 +6,7 @@ import * as outbox from './outbox.js';
 import * as tasks from './tasks.js';
 import * as cases from './cases.js';
 import * as reviews from './reviews.js';
+import * as activities from './activities.js';
 import { getSecret, refresh, isLocked, sealRows } from './vault.js';
 
 export const store = {
@@ -47,6 +48,7 @@ export const store = {
     await tasks.applyPulled(page.tasks || [], page.removed?.tasks || []);
     await cases.applyPulled(page.cases || [], page.removed?.cases || []);
     await reviews.applyPulled(page.reviews || [], page.removed?.reviews || []);
+    await activities.applyPulled(page.activities || [], page.activity_types || []);
   },
 
   /** After a full resend: drop the returned records it did not carry. */
@@ -82,6 +84,7 @@ export const store = {
       await setMeta('last_sync', o.at);
       await delMeta('auth_expired');
       await outbox.purgeSynced();
+      await activities.purgeOld();
     } else if (o.reason === 'auth') {
       await setMeta('auth_expired', true);
       if (o.revoked) {

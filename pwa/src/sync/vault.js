@@ -30,10 +30,12 @@ export const CLEAR = {
   task_log: ['id', 'task_id'],
   cases: ['id', 'resident_id'],
   reviews: ['id'],
+  activities: ['id', 'held_on'],
+  activityPhotos: ['id', 'activity_id'],
 };
 const TABLES = Object.keys(CLEAR);
 /** Meta values that are secret: the session (its token reads the roster from the server). */
-const SECRET_META = ['session', 'draft'];
+const SECRET_META = ['session', 'draft', 'activity_draft'];
 
 export class LockedError extends Error {
   constructor() {

@@ -23,6 +23,7 @@ def page_of(query, page: int, per_page: int) -> dict:
 
 def register_api(app: Flask) -> None:
     from server.http.api import (
+        activities,
         alerts,
         auth,
         cases,
@@ -67,6 +68,7 @@ def register_api(app: Flask) -> None:
         targets,
         reception,
         office_rules,
+        activities,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

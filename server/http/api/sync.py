@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from server.activities import ingest as activities
 from server.cases import ingest as cases
 from server.http.endpoint import endpoint
 from server.models import utcnow
@@ -19,6 +20,15 @@ from server.visits import ingest
 from server.visits.schemas import SyncAnswerSchema, SyncRequestSchema
 
 bp = Blueprint("sync", __name__)
+ACTIVITIES_PER_REQUEST, PHOTOS_PER_REQUEST = 50, 4
+
+
+def _too_many(name: str, limit: int) -> None:
+    raise ApiError(
+        413,
+        f"At most {limit} {name.replace('_', ' ')} per request: split the batch.",
+        errors={name: [coded(f"At most {limit} per request.", "too_many", max=limit)]},
+    )
 
 
 @bp.post("/sync")
@@ -58,6 +68,17 @@ def sync_view(body):
     results += cases.ingest_cases(body["cases"], body["case_records"], context)
     # Answers to reviews last: an amendment of the same batch is held by now (docs/reviews.md).
     results += reviews.ingest_replies(body["review_replies"], context)
+    # Activities after the cases, their photos after them (docs/activities.md).
+    if len(body["activities"]) > ACTIVITIES_PER_REQUEST:
+        _too_many("activities", ACTIVITIES_PER_REQUEST)
+    if len(body["activity_photos"]) > PHOTOS_PER_REQUEST:
+        _too_many("activity_photos", PHOTOS_PER_REQUEST)
+    results += activities.ingest_activities(
+        body["activities"],
+        body["activity_photos"],
+        context,
+        activities.PhotoRules(config["MEDIA_DIR"], config["PHOTO_MAX_BYTES"]),
+    )
     ingest.record_device_health(
         g.device, body["device_time"], now, request.headers.get("X-Rounds-App")
     )

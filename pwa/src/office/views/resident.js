@@ -21,6 +21,7 @@ import { visitReviewBox } from '../review-parts.js';
 import { residentMeetingsSection } from '../resident-meetings.js';
 import { residentReceptionSection } from '../resident-reception.js';
 import { residentRuleSection } from '../coverage-rules.js';
+import { residentActivitiesSection } from '../resident-activities.js';
 
 export function residentView(app, [id]) {
   const api = client();
@@ -276,6 +277,7 @@ export function residentView(app, [id]) {
       residentTasksSection(app, api, resident, tasks, () => view.reload()),
       residentMeetingsSection(api, resident),
       residentReceptionSection(api, id),
+      residentActivitiesSection(id),
       h('h2', null, t('resident.visits', { n: visits.total })),
       visits.items.length
         ? h('ul', { class: 'cards' }, visits.items.map(visitCard))

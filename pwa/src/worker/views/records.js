@@ -283,6 +283,9 @@ function taskLabel(item) {
     });
   if (item.type === 'case_record')
     return t('myCases.records.record', { kind: t(`myCases.kind.${item.payload.kind}`) });
+  if (item.type === 'activity')
+    return t('myActivities.records.activity', { title: item.payload.title });
+  if (item.type === 'activity_photo') return t('myActivities.records.photo');
   return t('records.taskEvent', { kind: t(`myTasks.event.${item.payload.kind}`) });
 }
 

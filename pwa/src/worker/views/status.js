@@ -96,6 +96,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('cases', 'nav.cases'),
         link('reviews', 'reviews.nav'),
         link('meetings', 'meetings.nav'),
+        link('activities', 'activities.nav'),
         link('history', 'nav.history'),
         link('alerts', 'nav.alerts'),
         link('conflicts', 'nav.conflicts'),
@@ -155,6 +156,15 @@ export function statusStrip({ currentRoute, onSyncNow }) {
           'aria-current': ['my-cases', 'my-case', 'my-case-open'].includes(route) ? 'page' : null,
         },
         t('nav.myCases'),
+      ),
+      h(
+        'a',
+        {
+          class: 'navlink',
+          href: '#/my-activities',
+          'aria-current': String(route).startsWith('my-activit') ? 'page' : null,
+        },
+        t('myActivities.nav'),
       ),
       h(
         'a',

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from server.models import Activity, ActivityAttendance, ActivityPhoto, SyncConflict
+from server.models import Activity, ActivityAttendance, ActivityPhoto, SyncConflict, SyncRejection
 from server.platform.extensions import db
 from tests.activitydata import activity_payload, activity_sync, jpeg_bytes, photo_payload
 from tests.conftest import add_resident
@@ -201,3 +201,13 @@ def test_resident_admitted_after_the_day_is_rejected(api, admin, worker_a, ward_
     assert result["errors"]["attendees"]["0"] == {
         "resident_id": ["This resident was not in care on the day of the activity."]
     }
+
+
+def test_a_refused_photo_is_kept_under_its_own_kind_with_codes(api, worker_a, resident_a):
+    photo = {"id": "9d7c1a52-2d0e-4bb1-9a53-3f1f5a0f6c11", "activity_id": "not an id"}
+    answer = api.post("/sync", json=activity_sync(photos=[photo]), as_=worker_a)
+    [result] = answer.json["results"]
+    assert (result["kind"], result["status"]) == ("activity_photo", "rejected")
+    assert result["codes"]["activity_id"][0]["code"] == "invalid"
+    kept = db.session.scalars(select(SyncRejection)).one()
+    assert kept.kind == "activity_photo"

@@ -30,6 +30,7 @@ from server.activities.records import (
 from server.activities.schemas import MAX_PHOTOS_PER_ACTIVITY, ActivityInSchema, PhotoInSchema
 from server.models import Activity, ActivityPhoto
 from server.platform.extensions import db
+from server.platform.field_codes import not_yet_received
 from server.visits.ingest import (
     ItemResult,
     SyncContext,
@@ -44,7 +45,6 @@ activity_in_schema = ActivityInSchema()
 photo_in_schema = PhotoInSchema()
 # sync_conflicts and sync_rejections keep a kind of at most 12 characters: a photo's rows say
 # `photo`, its result says `activity_photo`.
-STORED_PHOTO_KIND = "photo"
 
 
 @dataclass(frozen=True)
@@ -75,23 +75,18 @@ def ingest_activities(
     return [result.as_dict() for result in results]
 
 
-def _stored_kind(kind: str) -> str:
-    return STORED_PHOTO_KIND if kind == "activity_photo" else kind
-
-
 def _judged(raw, kind: str, judge, ctx: SyncContext) -> ItemResult:
     """The item's result; any failure judging it is its rejection alone, never the batch's."""
     try:
         return judge(raw)
     except ValidationError as error:
-        errors = error.messages
+        schema = activity_in_schema if kind == "activity" else photo_in_schema
+        return _reject(ctx, _record_id(raw), kind, error.messages, schema=schema, raw=raw)
     except (ActivityProblem, photos.PhotoProblem) as problem:
-        errors = problem.errors
+        return _reject(ctx, _record_id(raw), kind, problem.errors)
     except Exception:
-        errors = _unprocessable(_record_id(raw), kind)
-    result = _reject(ctx, _record_id(raw), _stored_kind(kind), errors)
-    result.kind = kind
-    return result
+        record_id = _record_id(raw)
+        return _reject(ctx, record_id, kind, _unprocessable(record_id, kind))
 
 
 def _held_activity(activity_id) -> str | None:
@@ -124,9 +119,7 @@ def _hashable(data: dict) -> dict:
 
 def _photo_conflict(data: dict, digest: str, raw, ctx: SyncContext) -> ItemResult:
     kept = {key: value for key, value in raw.items() if key != "data"}
-    result = _same_or_conflict(data["id"], digest, None, kept, STORED_PHOTO_KIND, ctx)
-    result.kind = "activity_photo"
-    return result
+    return _same_or_conflict(data["id"], digest, None, kept, "activity_photo", ctx)
 
 
 def _ingest_photo(raw, recorder: Recorder, ctx: SyncContext, rules: PhotoRules) -> ItemResult:
@@ -139,7 +132,7 @@ def _ingest_photo(raw, recorder: Recorder, ctx: SyncContext, rules: PhotoRules) 
         return _photo_conflict(data, digest, raw, ctx)
     activity = db.session.get(Activity, data["activity_id"])
     if activity is None:
-        raise ActivityProblem({"activity_id": ["not yet received"]})
+        raise ActivityProblem({"activity_id": [not_yet_received()]})
     if activity.created_by != recorder.user_id and not recorder.scope.includes(activity.unit_id):
         raise ActivityProblem({"activity_id": ["This activity is not one of your units'."]})
     count = db.session.scalar(select(func.count()).where(ActivityPhoto.activity_id == activity.id))

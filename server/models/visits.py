@@ -123,7 +123,7 @@ class SyncConflict(db.Model):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -145,7 +145,7 @@ class SyncRejection(db.Model):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     errors: Mapped[dict] = mapped_column(JSON)

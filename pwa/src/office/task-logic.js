@@ -4,7 +4,7 @@
 export const TASK_PRIORITIES = ['urgent', 'soon', 'routine'];
 export const TASK_FINDINGS = ['living', 'emotional', 'physical', 'unsatisfied', 'follow_up'];
 export const TASK_ASSIGN_TO = ['visiting_worker', 'unit_supervisor'];
-export const TASK_SOURCES = ['finding', 'manual', 'discharge'];
+export const TASK_SOURCES = ['finding', 'manual', 'discharge', 'case', 'meeting'];
 export const TASK_DUES = ['overdue', 'today', 'week'];
 export const TASK_SORTS = ['due', '-due', 'priority', 'created'];
 /** The status filter's choices: 'open' is open or in progress, 'closed' done or cancelled. */

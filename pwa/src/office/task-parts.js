@@ -49,7 +49,6 @@ export function durationText(hours) {
 export function sourceText(task) {
   if (task.source === 'finding' && task.finding)
     return t('tasks.source.fromFinding', { finding: t(`tasks.finding.${task.finding}`) });
-  if (task.source === 'meeting') return t('meetings.taskSource');
   return t(`tasks.source.${task.source}`);
 }
 

@@ -153,7 +153,8 @@ function eventLine(event) {
   );
 }
 
-/** Where the task came from: a finding of a visit, a person's hand, a discharge. */
+/** Where the task came from: a finding of a visit, a person's hand, a discharge, a case's
+ * plan or risk, a supervision meeting's decision. */
 async function sourceText(task) {
   let visitDay = null;
   if (task.visit_id) {
@@ -168,6 +169,8 @@ async function sourceText(task) {
       when: visitDay,
     });
   if (task.source === 'discharge') return t('myTasks.source.discharge');
+  if (task.source === 'case') return t('myTasks.source.case');
+  if (task.source === 'meeting') return t('myTasks.source.meeting');
   return task.visit_id
     ? t(visitDay ? 'myTasks.source.manualVisitOn' : 'myTasks.source.manualVisit', {
         when: visitDay,

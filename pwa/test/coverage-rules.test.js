@@ -38,6 +38,45 @@ describe('a yearly rule on the phone', () => {
   });
 });
 
+describe('a monthly rule on the phone', () => {
+  const monthly = {
+    id: 'm',
+    coverage: { week: '2026-10', required: 2, days_visited: 0, last_visit_at: null },
+  };
+
+  it("counts this month's visits, not this week's, and says so", () => {
+    setLang('en');
+    const counted = {
+      coverage: { ...monthly.coverage, days_visited: 1, last_visit_at: at(9, 30) },
+    };
+    expect(weekFigures(counted, undefined, now)).toMatchObject({ kind: 'month', days: 1 });
+    expect(ruleText(weekFigures(counted, undefined, now), t)).toBe('This month 1 / 2');
+    setLang('zh-CN');
+    expect(ruleText(weekFigures(counted, undefined, now), t)).toBe('本月 1 / 2');
+  });
+
+  it("adds this phone's uncounted days of the month, from earlier weeks too", () => {
+    const later = new Date(2026, 9, 14, 10, 0); // a fortnight on, another ISO week
+    const local = localVisitIndex(
+      [
+        { resident_id: 'm', checked_in_at: at(9, 30) }, // last month: not this month's
+        { resident_id: 'm', checked_in_at: at(10, 2) },
+        { resident_id: 'm', checked_in_at: at(10, 13) },
+      ],
+      later,
+    );
+    const figures = weekFigures(monthly, local.get('m'), later);
+    expect(figures).toMatchObject({ days: 2, needs: false });
+    setLang('en');
+    expect(ruleDone(figures, t)).toBe('Done this month');
+  });
+
+  it('starts again at zero in a new month', () => {
+    const stale = { coverage: { ...monthly.coverage, week: '2026-09', days_visited: 2 } };
+    expect(weekFigures(stale, undefined, now)).toMatchObject({ days: 0, needs: true });
+  });
+});
+
 describe('a visit every N days on the phone', () => {
   const gapped = {
     id: 'g',
@@ -76,9 +115,8 @@ describe('a visit every N days on the phone', () => {
     expect(ruleFigures(gapped, local.get('g'), now)).toMatchObject({ dueIn: 10, needs: false });
   });
 
-  it('leaves weekly and monthly rules to the week figures', () => {
+  it('leaves weekly rules to the week figures', () => {
     expect(ruleFigures({ coverage: { week: '2026-W40', required: 2 } }, undefined, now)).toBe(null);
-    expect(ruleFigures({ coverage: { week: '2026-10', required: 1 } }, undefined, now)).toBe(null);
   });
 });
 

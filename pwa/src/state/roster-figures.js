@@ -6,7 +6,8 @@ import { ruleFigures } from './rule-figures.js';
 
 /**
  * localVisits: visits made on this phone (outbox and synced), [{resident_id, checked_in_at}].
- * Returns Map resident_id -> {days, last} for the current week.
+ * Returns Map resident_id -> {days, all, last}: the days of the current week, every day this
+ * phone holds a visit on (for the rules of a month or a year), the latest check-in.
  */
 export function localVisitIndex(localVisits, now = new Date()) {
   const week = isoWeek(now);
@@ -14,8 +15,9 @@ export function localVisitIndex(localVisits, now = new Date()) {
   for (const v of localVisits) {
     const d = new Date(v.checked_in_at);
     let entry = idx.get(v.resident_id);
-    if (!entry) idx.set(v.resident_id, (entry = { days: new Set(), last: null }));
+    if (!entry) idx.set(v.resident_id, (entry = { days: new Set(), all: new Set(), last: null }));
     if (isoWeek(d) === week) entry.days.add(dayKey(d));
+    entry.all.add(dayKey(d));
     if (!entry.last || d > entry.last) entry.last = d;
   }
   return idx;

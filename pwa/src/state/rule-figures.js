@@ -11,9 +11,9 @@ const daysFrom = (from, to) =>
 export const warningDays = (every) => (every >= 7 ? 2 : 1);
 
 /**
- * Figures for a resident whose rule is a year's or every N days; null for a week's or a
- * month's (the roster's own weekFigures counts those). `local` is the phone's index entry
- * ({days: Set of 'YYYY-MM-DD' this week, last: Date}).
+ * Figures for a resident whose rule is a month's, a year's or every N days; null for a week's
+ * (the roster's own weekFigures counts those). `local` is the phone's index entry
+ * ({days, all: Sets of 'YYYY-MM-DD', this week's and every one held; last: Date}).
  */
 export function ruleFigures(resident, local, now = new Date()) {
   const cov = resident.coverage || {};
@@ -21,10 +21,21 @@ export function ruleFigures(resident, local, now = new Date()) {
   const serverLastDay = serverLast ? dayKey(serverLast) : null;
   let last = serverLast;
   if (local?.last && (!last || local.last > last)) last = local.last;
+  if (/^\d{4}-\d{2}$/.test(cov.week || '')) {
+    // N a month: the server's count for this month, and this phone's days of it not counted.
+    const month = dayKey(now).slice(0, 7);
+    let days = cov.week === month ? cov.days_visited || 0 : 0;
+    const counted = serverLastDay?.startsWith(month) ? serverLastDay : null;
+    for (const d of local?.all || local?.days || []) {
+      if (d.startsWith(month) && (!counted || d > counted)) days++;
+    }
+    const required = cov.required ?? 0;
+    return { kind: 'month', days, required, last, needs: days < required };
+  }
   if (/^\d{4}$/.test(cov.week || '')) {
     const year = cov.week;
     let days = String(now.getFullYear()) === year ? cov.days_visited || 0 : 0;
-    for (const d of local?.days || []) {
+    for (const d of local?.all || local?.days || []) {
       if (d.startsWith(year) && (!serverLastDay || d > serverLastDay)) days++;
     }
     const required = cov.required ?? 0;
@@ -59,6 +70,9 @@ export function ruleText(figures, t) {
   if (figures.kind === 'year') {
     return t('coverageRules.phoneYear', { required: figures.required, days: figures.days });
   }
+  if (figures.kind === 'month') {
+    return t('coverageRules.phoneMonth', { required: figures.required, days: figures.days });
+  }
   if (figures.dueIn < 0) {
     return t('coverageRules.phoneOverdue', { every: figures.every, n: -figures.dueIn });
   }
@@ -70,6 +84,7 @@ export function ruleText(figures, t) {
 /** The roster's status for these figures, when it is not the week's "done". */
 export function ruleDone(figures, t) {
   if (figures?.kind === 'year') return t('coverageRules.doneYear');
+  if (figures?.kind === 'month') return t('coverageRules.doneMonth');
   if (figures?.kind === 'days') return t('coverageRules.doneGap');
   return null;
 }

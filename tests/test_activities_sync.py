@@ -3,6 +3,7 @@ kept beside the rows, and the pull's activities under the roster cursor (docs/ac
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -100,7 +101,8 @@ def test_photo_with_its_activity_is_stored_as_a_file(api, worker_a, ward_a, resi
         "status": "created",
     }
     stored = db.session.get(ActivityPhoto, uuid.UUID(photo["id"]))
-    assert stored.storage_key == f"activities/{activity['id']}/{photo['id']}.jpg"
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    assert stored.storage_key == f"activities/{activity['id']}/{photo['id']}-{digest}.jpg"
     assert (media / stored.storage_key).read_bytes() == data
     assert _files(media) == [media / stored.storage_key]
 

@@ -143,7 +143,7 @@ def _ingest_photo(raw, recorder: Recorder, ctx: SyncContext, rules: PhotoRules) 
     checked = photos.check(
         data["data"], data["content_type"], data["width"], data["height"], rules.max_bytes
     )
-    key = photos.storage_key(activity.id, data["id"], checked.content_type)
+    key = photos.storage_key(activity.id, data["id"], checked.content_type, digest)
     photos.store(rules.media_dir, key, checked.data)  # the file first, then its row
     try:
         with db.session.begin_nested():

@@ -62,8 +62,10 @@ def check(data: bytes, content_type: str, width: int, height: int, max_bytes: in
     return CheckedPhoto(content_type, width, height, data)
 
 
-def storage_key(activity_id: uuid.UUID, photo_id: uuid.UUID, content_type: str) -> str:
-    return f"activities/{activity_id}/{photo_id}.{EXTENSIONS[content_type]}"
+def storage_key(activity_id: uuid.UUID, photo_id: uuid.UUID, content_type: str, sha256: str) -> str:
+    """The file's name holds its bytes' digest: two requests racing with other bytes under one
+    photo id write two files, and the row that wins names its own."""
+    return f"activities/{activity_id}/{photo_id}-{sha256[:16]}.{EXTENSIONS[content_type]}"
 
 
 def store(media_dir: str, key: str, data: bytes) -> Path:

@@ -69,7 +69,8 @@ def _attendees(worker: User, day, at: datetime, rng: random.Random) -> list[dict
 def _add_photo(activity, worker: User, title: str, rng: random.Random) -> None:
     data = _picture(title, rng)
     photo_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    key = photos.storage_key(activity.id, photo_id, "image/jpeg")
+    digest = hashlib.sha256(data).hexdigest()
+    key = photos.storage_key(activity.id, photo_id, "image/jpeg", digest)
     photos.store(current_app.config["MEDIA_DIR"], key, data)
     db.session.add(
         ActivityPhoto(
@@ -79,7 +80,7 @@ def _add_photo(activity, worker: User, title: str, rng: random.Random) -> None:
             byte_size=len(data),
             width=640,
             height=480,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=digest,
             storage_key=key,
             caption=title.split(" ", 1)[0],
             taken_at=activity.started_at + timedelta(minutes=20),

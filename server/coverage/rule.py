@@ -115,8 +115,9 @@ def judge(
 
 
 def pace(required: int, elapsed: int, active_days: int) -> int:
-    """The days a yearly rule asks to have been visited once `elapsed` active days are gone."""
-    return math.ceil(required * elapsed / active_days)
+    """The days a yearly rule asks to have been visited once `elapsed` active days are gone:
+    the requirement pro-rated to the part of the year already behind."""
+    return prorated(required, elapsed, active_days)
 
 
 def judge_year(

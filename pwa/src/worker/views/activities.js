@@ -66,7 +66,9 @@ export function activitiesView() {
               fmtWhen(a.started_at),
               ' · ',
               t('myActivities.attended', { n: a.attendee_ids?.length || 0 }),
-              a.photo_count ? ` · ${t('myActivities.photoCount', { n: a.photo_count })}` : '',
+              a.photo_count
+                ? ` · ${t(a.photo_count === 1 ? 'myActivities.photoCountOne' : 'myActivities.photoCount', { n: a.photo_count })}`
+                : '',
             ),
             syncTag(a.sync),
           ),
@@ -155,7 +157,14 @@ export function activityView(app, [id]) {
             }),
           )
         : a.photo_count
-          ? h('p', { class: 'hint' }, t('myActivities.photosOnServer', { n: a.photo_count }))
+          ? h(
+              'p',
+              { class: 'hint' },
+              t(
+                a.photo_count === 1 ? 'myActivities.photoOnServer' : 'myActivities.photosOnServer',
+                { n: a.photo_count },
+              ),
+            )
           : null,
     );
   }

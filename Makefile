@@ -48,14 +48,19 @@ lint: install pwa/node_modules/.installed
 test-pwa: $(if $(wildcard pwa/package.json),pwa/node_modules/.installed)
 	$(if $(wildcard pwa/package.json),cd pwa && npm test)
 
+# Server tests run in TEST_WORKERS processes (pytest-xdist), each with its own databases; the
+# browser tests share one demo server per process and run in one, in file order.
+TEST_WORKERS ?= 2
+
 # Under CI the browser tests must run: install Chromium, WebKit and Firefox when missing.
 test-sqlite: install pwa
 	@if [ -n "$$CI" ]; then bash tests/ensure-browser.sh && bash tests/ensure-engines.sh; fi
-	$(BIN)/pytest -m "not deploy"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e and not deploy"
+	$(BIN)/pytest -m "e2e and not deploy"
 
-# A throwaway PostgreSQL cluster made by the test harness (tests/pgcluster.py).
+# A throwaway PostgreSQL cluster made by the test harness (tests/pgcluster.py), one per process.
 test-postgres: install
-	ROUNDS_TEST_DB=postgresql $(BIN)/pytest -m "not e2e and not deploy"
+	ROUNDS_TEST_DB=postgresql $(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e and not deploy"
 
 # The production recipe on loopback: PostgreSQL, gunicorn, scheduler, nginx (docs/deploy.md).
 test-deploy: install

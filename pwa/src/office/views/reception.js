@@ -243,12 +243,15 @@ function residentPicker(api) {
         per_page: 50,
       });
       if (mine !== ticket) return;
+      // A resident already picked stays picked when the list they are in comes back.
+      const picked = pick.value;
       pick.replaceChildren(
         h('option', { value: '' }, t('reception.pickResident')),
         ...(found.items || []).map((r) =>
           h('option', { value: r.id }, r.room ? `${r.name} · ${r.room}` : r.name),
         ),
       );
+      if (picked && (found.items || []).some((r) => r.id === picked)) pick.value = picked;
     } catch {
       /* the list stays as it was; the form's own submit says what is wrong */
     }

@@ -132,6 +132,24 @@ describe('the outbox of cases and their records', () => {
     expect(held.local).toBeUndefined();
   });
 
+  it('a case accepted is kept on the phone before its outbox item goes', async () => {
+    const made = await openAndRecord(['intake']);
+    const order = [];
+    const kept = (pk) => order.push(['kept', pk]);
+    const gone = (pk) => order.push(['gone', pk]);
+    db.cases.hook('creating', kept);
+    db.outbox.hook('deleting', gone);
+    try {
+      await client.run();
+    } finally {
+      db.cases.hook('creating').unsubscribe(kept);
+      db.outbox.hook('deleting').unsubscribe(gone);
+    }
+    const first = order.findIndex(([, pk]) => pk === made.id);
+    expect(order[first]).toEqual(['kept', made.id]);
+    expect(order.some(([what, pk]) => what === 'gone' && pk === made.id)).toBe(true);
+  });
+
   it('keeps a record whose case the server has not yet received waiting, and sends it again', async () => {
     const r = cases.newRecord('c-elsewhere', 'contact', { mode: 'phone', summary: 'x' });
     await cases.addRecord(r, {}, AT);

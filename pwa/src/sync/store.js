@@ -20,17 +20,18 @@ export const store = {
   setCursor: (c) => setMeta('cursor', c),
   pendingItems: () => outbox.pendingItems(),
   async applyResults(results, items, now) {
-    const tally = await outbox.applyResults(results, items, now);
     const accepted = new Set(
       (results || [])
         .filter((r) => r.status === 'created' || r.status === 'duplicate')
         .map((r) => r.id),
     );
     const held = items.filter((i) => accepted.has(i.id));
+    // The copies are kept before the outbox lets the items go: in between, a case opened on
+    // this phone was in neither, and its screen, opened then, found no case and left.
     await tasks.keepAccepted(held);
     await cases.keepAccepted(held);
     await reviews.keepAccepted(held);
-    return tally;
+    return outbox.applyResults(results, items, now);
   },
   markRejected: (id, errors) => outbox.markRejected(id, errors),
 

@@ -2,7 +2,29 @@
 // filters as the API's query, the counts in stage order, what a case's page may offer, the
 // records in reading order, the goals a later record names, and the task each plan step became.
 
-export const CASE_STAGES = ['intake', 'assessment', 'intervention', 'closing', 'archived'];
+// The case vocabulary is the phone's (sync/cases.js), under the names these screens use; the
+// sources keep an order of their own (the board's filter lists referrals second).
+import {
+  STAGES as CASE_STAGES,
+  DOMAINS as NEED_DOMAINS,
+  SEVERITIES,
+  RISKS as RISK_FLAGS,
+  MODES as CONTACT_MODES,
+  GOAL_STATUSES,
+  REASONS as CLOSURE_REASONS,
+  SERVICES as SERVICE_CODES,
+} from '../sync/cases.js';
+
+export {
+  CASE_STAGES,
+  NEED_DOMAINS,
+  SEVERITIES,
+  RISK_FLAGS,
+  CONTACT_MODES,
+  GOAL_STATUSES,
+  CLOSURE_REASONS,
+  SERVICE_CODES,
+};
 export const CASE_ATTENTION = ['review_due', 'no_contact'];
 export const CASE_SOURCES = ['round_finding', 'referral', 'resident_request', 'family_request'];
 export const RECORD_KINDS = [
@@ -13,38 +35,6 @@ export const RECORD_KINDS = [
   'review',
   'closure',
   'signoff',
-];
-export const NEED_DOMAINS = ['physical', 'emotional', 'social', 'living', 'economic', 'spiritual'];
-export const SEVERITIES = ['none', 'mild', 'moderate', 'severe'];
-export const RISK_FLAGS = ['self_harm', 'abuse', 'fall', 'isolation'];
-export const CONTACT_MODES = [
-  'visit',
-  'phone',
-  'wechat',
-  'sms',
-  'family_meeting',
-  'case_conference',
-];
-export const GOAL_STATUSES = ['not_started', 'in_progress', 'achieved', 'dropped'];
-export const CLOSURE_REASONS = ['goals_met', 'client_request', 'moved', 'deceased', 'referred'];
-export const SERVICE_CODES = [
-  'relief',
-  'care_arrangement',
-  'home_adaptation',
-  'family_counselling',
-  'emotional_support',
-  'crisis_intervention',
-  'support_network',
-  'community_participation',
-  'elder_education',
-  'consultation',
-  'rights_protection',
-  'policy_advocacy',
-  'end_of_life_care',
-  'adaptation_plan',
-  'counselling',
-  'group_work',
-  'referral',
 ];
 /** Days without contact that the board calls quiet (the server's ROUNDS_CASE_NO_CONTACT_DAYS). */
 export const NO_CONTACT_DAYS = 14;

@@ -7,7 +7,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from server.http.fields import BoundedAwareDateTime, BoundedDate, PageQuery
 from server.models import CASE_RECORD_KINDS, CASE_SOURCES, CASE_STAGES, SATISFACTION
-from server.visits.schemas import TEXT_LIMIT, PersonNameSchema, SignatureInSchema
+from server.visits.schemas import (
+    TEXT_LIMIT,
+    PersonNameSchema,
+    RosterCaseRecordSchema,
+    SignatureInSchema,
+)
 from server.visits.schemas import text as bounded_text
 
 LIST_LIMIT = 50
@@ -256,19 +261,10 @@ class CaseListQuery(PageQuery):
     attention = one_of(("review_due", "no_contact"))
 
 
-class SignedOutSchema(Schema):
-    signer = fields.String()
-    signer_name = fields.String(allow_none=True)
+class CaseRecordOutSchema(RosterCaseRecordSchema):
+    """A case record as the office reads it: the phone's fields, the signature's drawing and
+    the latest review."""
 
-
-class CaseRecordOutSchema(Schema):
-    id = fields.UUID()
-    kind = fields.String()
-    at = fields.AwareDateTime()
-    author = fields.Nested(PersonNameSchema)
-    version = fields.Integer()
-    body = fields.Dict()
-    signed = fields.Nested(SignedOutSchema, allow_none=True)
     signature_url = fields.String(allow_none=True)
     # The latest review (docs/reviews.md), or null.
     review = fields.Nested("ReviewSummarySchema", allow_none=True)

@@ -185,6 +185,23 @@ export function pager(answer, go, what) {
 }
 
 /** A select of units ('' = all one sees). */
+/**
+ * A list screen's filters: `refilter(change)` applies a change and goes back to the first page,
+ * `select(key, children)` is a select bound to one filter. `reload` redraws the screen.
+ */
+export function filterSet(filters, reload) {
+  const refilter = (change) => {
+    Object.assign(filters, change, { page: 1 });
+    reload();
+  };
+  const select = (key, children) => {
+    const s = h('select', { onchange: (e) => refilter({ [key]: e.target.value }) }, children);
+    s.value = filters[key];
+    return s;
+  };
+  return { refilter, select };
+}
+
 export function unitSelect(units, value, onchange, { all = true } = {}) {
   const s = h(
     'select',

@@ -15,6 +15,7 @@ import {
   authImage,
   fmtDateTime,
   fillUnitFilter,
+  filterSet,
 } from '../ui.js';
 import { session } from '../../state/index.js';
 
@@ -72,10 +73,7 @@ export function activitiesView(app) {
   const units = [];
   const unitBox = h('div');
   const typeSel = h('select', null, h('option', { value: '' }, t('activities.anyType')));
-  const refilter = (change) => {
-    Object.assign(filters, change, { page: 1 });
-    view.reload();
-  };
+  const { refilter } = filterSet(filters, () => view.reload());
   typeSel.addEventListener('change', () => refilter({ type: typeSel.value }));
   const dateInput = (key) => {
     const input = h('input', { type: 'date', value: filters[key] });

@@ -12,6 +12,7 @@ import {
   statusTag,
   fmtDateTime,
   fillUnitFilter,
+  filterSet,
 } from '../ui.js';
 import { boardQuery, pct, shareOf, band, trendRuns, STATUSES, BOARD_SORTS } from '../logic.js';
 import { shiftWeek, weekRange } from '../../lib/dates.js';
@@ -37,10 +38,7 @@ export function boardView(app) {
   const weekLabel = h('span', { class: 'week-label', role: 'status' });
   const units = [];
   const unitBox = h('div');
-  const refilter = (change) => {
-    Object.assign(filters, change, { page: 1 });
-    view.reload();
-  };
+  const { refilter } = filterSet(filters, () => view.reload());
   const statusSel = h(
     'select',
     { onchange: (e) => refilter({ status: e.target.value }) },

@@ -15,6 +15,7 @@ import {
   openPrintable,
   fmtDay,
   fillUnitFilter,
+  filterSet,
 } from '../ui.js';
 import {
   CASE_STAGES,
@@ -49,15 +50,7 @@ function boardView(app) {
   const filters = (caseFilters ||= { unit: '', stage: '', worker: '', attention: '', page: 1 });
   const units = [];
   const unitBox = h('div');
-  const refilter = (change) => {
-    Object.assign(filters, change, { page: 1 });
-    view.reload();
-  };
-  const select = (key, children) => {
-    const s = h('select', { onchange: (e) => refilter({ [key]: e.target.value }) }, children);
-    s.value = filters[key];
-    return s;
-  };
+  const { refilter, select } = filterSet(filters, () => view.reload());
   const workerSel = select('worker', h('option', { value: '' }, t('cases.anyWorker')));
   const controls = h(
     'div',

@@ -6,7 +6,7 @@
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { addDays, today } from '../../lib/dates.js';
-import { client, screen, table, pager, problemLine, fmtDay, statusTag } from '../ui.js';
+import { client, screen, table, pager, problemLine, fmtDay, statusTag, filterSet } from '../ui.js';
 import { priorityTag, taskStatusTag } from '../task-parts.js';
 import { TASK_PRIORITIES } from '../task-logic.js';
 import {
@@ -40,10 +40,7 @@ export function meetingsView(app) {
     page: 1,
   });
   const units = [];
-  const refilter = (change) => {
-    Object.assign(filters, change, { page: 1 });
-    view.reload();
-  };
+  const { refilter } = filterSet(filters, () => view.reload());
   const unitSel = h('select', {
     onchange: (e) => refilter({ unit: e.target.value, person: '' }),
   });

@@ -13,6 +13,7 @@ import {
   download,
   fmtDateTime,
   fillUnitFilter,
+  filterSet,
 } from '../ui.js';
 import {
   TASK_PRIORITIES,
@@ -61,15 +62,7 @@ function boardView(app) {
   });
   const units = [];
   const unitBox = h('div');
-  const refilter = (change) => {
-    Object.assign(filters, change, { page: 1 });
-    view.reload();
-  };
-  const select = (key, children) => {
-    const s = h('select', { onchange: (e) => refilter({ [key]: e.target.value }) }, children);
-    s.value = filters[key];
-    return s;
-  };
+  const { refilter, select } = filterSet(filters, () => view.reload());
   const assigneeSel = select('assignee', h('option', { value: '' }, t('tasks.anyone')));
   const controls = h(
     'div',

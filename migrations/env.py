@@ -88,10 +88,20 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch alteration recreates its table: dropping a table other rows refer to fails
+            # while foreign keys are enforced, so they are off for the migration, as SQLite's
+            # own procedure for altering a table has it (outside the transaction: SQLite
+            # ignores the pragma inside one).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -94,7 +94,7 @@ def migrated_database(tmp_path_factory):
 
 
 # Tables the migrations fill with their starting rows: a fresh database holds them again.
-SEEDED_TABLES = ("task_rules", "activity_types")
+SEEDED_TABLES = ("organisations", "task_rules", "activity_types")
 _seeded: dict[str, dict[str, list[dict]]] = {}
 
 

@@ -141,6 +141,7 @@ class ReceptionDay(db.Model):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     held_on: Mapped[date] = mapped_column(Date, index=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     # The unit that held it, if one: whose supervisors see it (none: the whole office).
     unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
     place: Mapped[str] = mapped_column(String(200), default="")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
     and_,
     or_,
@@ -29,7 +30,10 @@ from server.models.types import BigIntPK, UTCDateTime, utcnow
 from server.platform.extensions import db
 
 ADMIN, SUPERVISOR, WORKER = "admin", "supervisor", "worker"
-ROLES = (ADMIN, SUPERVISOR, WORKER)
+# An inspector of a bureau (city or district): reads everything below it, enters only the
+# bureau's own records (samples, its column of an evaluation).
+INSPECTOR = "inspector"
+ROLES = (ADMIN, SUPERVISOR, WORKER, INSPECTOR)
 # Who manages units: admins every unit, supervisors their own (people/access.py, Scope).
 MANAGERS = (ADMIN, SUPERVISOR)
 UNIT_KINDS = ("ward", "area")
@@ -48,9 +52,12 @@ class Unit(db.Model):
     """A ward or floor of a home, or a service area (village, street) for home visits."""
 
     __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("office_id", "name", name="uq_units_office_id_name"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The office or institution the unit belongs to (server/organisations/).
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10), default="ward")
     # The roster change number: phones pull units changed after their cursor.
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True, default=0)
@@ -107,7 +114,7 @@ class ResidentToken(db.Model):
 
 
 class User(db.Model):
-    """A worker, supervisor or admin."""
+    """A worker, supervisor, admin or inspector."""
 
     __tablename__ = "users"
 
@@ -115,6 +122,9 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(12))
+    # Where the person works: an office for its staff, a bureau (or an office) for admins and
+    # inspectors. Admins and inspectors reach everything below it.
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -100,6 +100,7 @@ class SupervisionMeeting(db.Model):
     kind: Mapped[str] = mapped_column(String(12))  # one of MEETING_KINDS
     held_on: Mapped[date] = mapped_column(Date)
     supervisor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     # The unit it was held for, if one: whose supervisors and admins see it.
     unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
     place: Mapped[str] = mapped_column(String(200), default="")

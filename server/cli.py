@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from sqlalchemy import select
 
 from server.jobs import commands
 from server.models.core import ROLES
@@ -36,16 +37,33 @@ users_cli = click.Group("users", help="Manage staff accounts.")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--unit", "units", multiple=True, help="Unit name (repeat for several).")
 @click.option("--display-name", default=None)
+@click.option(
+    "--organisation",
+    default=None,
+    help="Name of the office or bureau the person works at (default: the units' office; the "
+    "city for an admin or inspector).",
+)
 @click.option("--password", default=None, help="Prompted for, hidden, when absent.")
-def create_user_command(username, role, units, display_name, password):
+def create_user_command(username, role, units, display_name, organisation, password):
     """Create an account."""
+    from server.models import Organisation
     from server.people.users import create_user
     from server.platform.errors import ApiError
     from server.roster.units import unit_by_name
 
+    organisation_id = None
+    if organisation is not None:
+        found = db.session.scalars(
+            select(Organisation.id).where(Organisation.name == organisation).limit(2)
+        ).all()
+        if len(found) != 1:
+            raise click.BadParameter(
+                f"no single organisation named {organisation!r}", param_hint="--organisation"
+            )
+        organisation_id = found[0]
     unit_ids = []
     for name in units:
-        unit = unit_by_name(name)
+        unit = unit_by_name(name, organisation_id)
         if unit is None:
             raise click.BadParameter(f"no unit named {name!r}", param_hint="--unit")
         unit_ids.append(unit.id)
@@ -59,6 +77,7 @@ def create_user_command(username, role, units, display_name, password):
             {
                 "username": username,
                 "role": role,
+                "organisation_id": organisation_id,
                 "unit_ids": unit_ids,
                 "display_name": display_name or username,
                 "password": password,

@@ -1,7 +1,9 @@
 """Who may see and change what. Out-of-scope records answer 404 so their existence never leaks.
 
 A person's reach is one `Scope` value, built once per request from who is signed in (the
-endpoint decorator puts it in `g.scope`) and handed to every query that a unit limits.
+endpoint decorator puts it in `g.scope`) and handed to every query that a unit limits. Admins
+and inspectors reach every unit of the offices below their organisation (docs/organisations.md);
+an admin or inspector of the city, the top of the tree, reaches everything.
 """
 
 from __future__ import annotations
@@ -12,26 +14,78 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 
 from server.models import Unit, User, user_units
-from server.models.core import ADMIN, MANAGERS, SUPERVISOR, WORKER
+from server.models.core import ADMIN, INSPECTOR, MANAGERS, SUPERVISOR, WORKER
+from server.organisations.tree import is_root, load_tree, units_of_offices
 from server.platform.errors import Forbidden, NotFound
 from server.platform.extensions import db
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The units a person may see (`unit_ids`; None: every unit) and whether they manage them.
+    """The units a person may see (`unit_ids`; None: every unit) and whether they manage them,
+    with the organisations (`organisation_ids`) and offices (`office_ids`) they reach (None:
+    all of them).
 
-    Admins see and manage every unit; supervisors see and manage their own; workers see theirs.
+    Admins see and manage every unit of the offices below them; supervisors see and manage
+    their own; workers see theirs; inspectors see what an admin of their bureau would and
+    manage nothing.
     """
 
     unit_ids: frozenset[uuid.UUID] | None
     manager: bool = False
+    organisation_ids: frozenset[uuid.UUID] | None = None
+    office_ids: frozenset[uuid.UUID] | None = None
+    admin: bool = False
+    inspector: bool = False
 
     @classmethod
     def of(cls, user: User) -> Scope:
-        if user.role == ADMIN:
-            return cls(None, manager=True)
-        return cls(frozenset(user.unit_ids), manager=user.role in MANAGERS)
+        if user.role in (ADMIN, INSPECTOR):
+            return cls._below(user)
+        own = frozenset({user.organisation_id})
+        return cls(
+            frozenset(user.unit_ids),
+            manager=user.role in MANAGERS,
+            organisation_ids=own,
+            office_ids=own,
+        )
+
+    @classmethod
+    def _below(cls, user: User) -> Scope:
+        admin, inspector = user.role == ADMIN, user.role == INSPECTOR
+        if is_root(user.organisation_id):
+            return cls(None, manager=admin, admin=admin, inspector=inspector)
+        tree = load_tree()
+        offices = tree.offices_below(user.organisation_id)
+        return cls(
+            units_of_offices(offices),
+            manager=admin,
+            organisation_ids=tree.below(user.organisation_id),
+            office_ids=offices,
+            admin=admin,
+            inspector=inspector,
+        )
+
+    @property
+    def whole_city(self) -> bool:
+        """An admin of the city: who sets what every office shares (targets, rules, types)."""
+        return self.admin and self.unit_ids is None
+
+    def includes_office(self, office_id: uuid.UUID) -> bool:
+        return self.office_ids is None or office_id in self.office_ids
+
+    def includes_organisation(self, organisation_id: uuid.UUID) -> bool:
+        return self.organisation_ids is None or organisation_id in self.organisation_ids
+
+    def filter_offices(self, query: Select, office_column) -> Select:
+        """The query limited to rows whose `office_column` is one of the offices reached."""
+        if self.office_ids is None:
+            return query
+        return query.where(office_column.in_(sorted(self.office_ids)))
+
+    def require_whole_city(self) -> None:
+        if not self.whole_city:
+            raise Forbidden("Only an admin of the city bureau may change what every office shares.")
 
     @property
     def everything(self) -> bool:
@@ -68,10 +122,13 @@ class Scope:
 
 
 def users_visible_to(scope: Scope) -> Select:
-    """Admins see everyone; supervisors see the workers who share one of their units."""
+    """Admins and inspectors see everyone of the organisations below them; supervisors see the
+    workers who share one of their units."""
     query = select(User).order_by(User.username)
     if scope.everything:
         return query
+    if scope.admin or scope.inspector:
+        return query.where(User.organisation_id.in_(sorted(scope.organisation_ids)))
     shared = select(user_units.c.user_id).where(user_units.c.unit_id.in_(sorted(scope.unit_ids)))
     return query.where(User.id.in_(shared), User.role == WORKER)
 
@@ -83,6 +140,8 @@ def staff_listed_for(scope: Scope) -> Select:
     query = select(User).order_by(User.username)
     if scope.everything:
         return query
+    if scope.admin or scope.inspector:
+        return users_visible_to(scope)
     shared = select(user_units.c.user_id).where(user_units.c.unit_id.in_(sorted(scope.unit_ids)))
     return query.where(User.id.in_(shared), User.role.in_((WORKER, SUPERVISOR)))
 

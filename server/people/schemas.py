@@ -23,6 +23,8 @@ class UserSchema(Schema):
     active = fields.Boolean(load_default=True)
     unit_ids = fields.List(fields.UUID(), load_default=list)
     units = fields.List(fields.Nested(UnitRefSchema), dump_only=True)
+    # Where the person works (docs/organisations.md): the units' office when not given.
+    organisation_id = fields.UUID(allow_none=True, load_default=None)
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=8, max=200)
     )
@@ -34,6 +36,7 @@ class UserUpdateSchema(NonEmptyMixin, Schema):
     phone = text(40)
     active = fields.Boolean()
     unit_ids = fields.List(fields.UUID())
+    organisation_id = fields.UUID()
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
 
 

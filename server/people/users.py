@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.models import Unit, User
 from server.models.core import SUPERVISOR
+from server.organisations.placement import check_placement, default_organisation
 from server.people import audit
 from server.people.auth import hash_password, revoke_user_devices
 from server.people.passwords import check_strength
@@ -16,7 +17,7 @@ from server.platform.extensions import db
 from server.platform.field_codes import coded
 from server.roster.changes import mark_units_changed
 
-AUDITED = ("username", "display_name", "role", "phone", "active", "unit_ids")
+AUDITED = ("username", "display_name", "role", "phone", "active", "unit_ids", "organisation_id")
 
 
 def _units(unit_ids: list[uuid.UUID]) -> list[Unit]:
@@ -42,6 +43,9 @@ def create_user(actor: audit.Actor, fields: dict) -> User:
     unit_ids = fields.pop("unit_ids", [])
     fields.setdefault("display_name", username)
     units = _units(unit_ids)
+    if fields.get("organisation_id") is None:
+        fields["organisation_id"] = default_organisation(fields["role"], units, actor.user)
+    check_placement(fields["role"], fields["organisation_id"], units, actor.scope)
     check_strength(password, username=username, display_name=fields["display_name"])
     user = User(username=username, password_hash=hash_password(password), units=units, **fields)
     db.session.add(user)
@@ -55,12 +59,15 @@ def create_user(actor: audit.Actor, fields: dict) -> User:
 def update_user(actor: audit.Actor, user: User, changes: dict) -> User:
     """A password in the changes is an admin reset: it signs the person out everywhere."""
     changes = dict(changes)
+    changed_fields = set(changes)
     before = audit.snapshot(user, AUDITED)
     password = changes.pop("password", None)
     if "unit_ids" in changes:
         user.units = _units(changes.pop("unit_ids"))
     for name, value in changes.items():
         setattr(user, name, value)
+    if {"unit_ids", "role", "organisation_id"} & set(changed_fields):
+        check_placement(user.role, user.organisation_id, user.units, actor.scope)
     if password is not None:
         check_strength(password, username=user.username, display_name=user.display_name)
         user.password_hash = hash_password(password)

@@ -13,10 +13,15 @@ class UnitSchema(Schema):
     id = fields.UUID(dump_only=True)
     name = name_field()
     kind = fields.String(load_default="ward", validate=validate.OneOf(UNIT_KINDS))
+    # The office it belongs to: the creator's own office when not given.
+    office_id = fields.UUID(allow_none=True, load_default=None)
 
 
-class UnitUpdateSchema(NonEmptyMixin, UnitSchema):
-    """Loaded with partial=True."""
+class UnitUpdateSchema(NonEmptyMixin, Schema):
+    """Loaded with partial=True: a unit is renamed or its kind changed, never moved."""
+
+    name = name_field()
+    kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
 
 
 class ResidentSchema(Schema):

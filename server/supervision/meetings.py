@@ -28,6 +28,7 @@ from server.models import (
     utcnow,
 )
 from server.models.core import ADMIN, SUPERVISOR, WORKER
+from server.organisations.placement import office_of_record
 from server.people import audit
 from server.people.access import Scope
 from server.platform.errors import ApiError, Conflict, Forbidden, NotFound
@@ -80,8 +81,10 @@ def visible(user: User, scope: Scope) -> Select:
     """The meetings this person sees: admins all; supervisors their units' and those they held
     or took part in; workers those they took part in."""
     query = select(SupervisionMeeting)
-    if user.role == ADMIN or scope.everything:
+    if scope.everything:
         return query
+    if scope.admin or scope.inspector:
+        return scope.filter_offices(query, SupervisionMeeting.office_id)
     if user.role == WORKER:
         return query.where(_took_part(user.id))
     units = sorted(scope.unit_ids)
@@ -122,15 +125,20 @@ def _supervisor_of(actor: audit.Actor, supervisor_id: uuid.UUID | None) -> User:
     if supervisor_id is None:
         raise MeetingProblem({"supervisor_id": ["Name the supervisor who held the meeting."]})
     supervisor = db.session.get(User, supervisor_id)
-    if supervisor is None or not supervisor.active or supervisor.role not in (SUPERVISOR, ADMIN):
+    if (
+        supervisor is None
+        or not supervisor.active
+        or supervisor.role not in (SUPERVISOR, ADMIN)
+        or not actor.scope.includes_organisation(supervisor.organisation_id)
+    ):
         raise MeetingProblem({"supervisor_id": ["Not an active supervisor."]})
     return supervisor
 
 
 def _reach(actor: audit.Actor, supervisor: User) -> Scope:
-    """The units a meeting may reach: the supervisor's own, or everything for an admin."""
+    """The units a meeting may reach: the supervisor's own, or all an admin reaches."""
     if actor.user.role == ADMIN:
-        return Scope(None, manager=True)
+        return actor.scope
     return Scope(frozenset(supervisor.unit_ids), manager=True)
 
 
@@ -168,6 +176,8 @@ def _check_participants(
         outside = user is None or not user.active
         if not outside and actor.user.role != ADMIN:
             outside = not units.intersection(user.unit_ids)
+        elif not outside:
+            outside = not actor.scope.includes_organisation(user.organisation_id)
         if outside:
             raise MeetingProblem({"participants": {str(index): ["No such person in your units."]}})
     return people
@@ -232,6 +242,11 @@ def _fill(meeting: SupervisionMeeting, document: dict, supervisor: User, people,
     meeting.held_on = document["held_on"]
     meeting.supervisor_id = supervisor.id
     meeting.unit_id = document.get("unit_id")
+    unit = db.session.get(Unit, meeting.unit_id) if meeting.unit_id is not None else None
+    held_by = supervisor.organisation_id if supervisor.role == SUPERVISOR else None
+    meeting.office_id = office_of_record(
+        Scope.of(supervisor), document.get("office_id") or held_by, unit
+    )
     meeting.place = (document.get("place") or "").strip()
     meeting.minutes = document.get("minutes")
     meeting.topics = document.get("topics") or ""

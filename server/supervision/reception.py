@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from server.models import (
     RECEPTION_OUTCOMES,
@@ -24,6 +24,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.organisations.placement import office_of_record
 from server.people import audit
 from server.people.access import Scope
 from server.people.audit import Actor
@@ -31,7 +32,7 @@ from server.platform.errors import ApiError, Forbidden, NotFound
 from server.platform.extensions import db
 from server.platform.field_codes import coded
 
-DAY_FIELDS = ("held_on", "unit_id", "place", "staff", "notes")
+DAY_FIELDS = ("held_on", "office_id", "unit_id", "place", "staff", "notes")
 RECEPTION_FIELDS = (
     "visitor_kind",
     "resident_id",
@@ -59,6 +60,8 @@ class DayFields:
     place: str = ""
     staff: list[uuid.UUID] = field(default_factory=list)
     notes: str = ""
+    # A day of the whole office names its office when one reaches several.
+    office_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -81,23 +84,36 @@ def days_in_sight(scope: Scope, unit_id: uuid.UUID | None = None) -> Select:
     """The reception days a person sees: their units' and the whole office's; one unit's
     (and the whole office's, which serve every unit) when `unit_id` is given."""
     query = select(ReceptionDay)
+    whole_office = ReceptionDay.unit_id.is_(None)
     if unit_id is not None:
-        return query.where(or_(ReceptionDay.unit_id == unit_id, ReceptionDay.unit_id.is_(None)))
+        office_id = db.session.get(Unit, unit_id).office_id
+        return query.where(
+            or_(
+                ReceptionDay.unit_id == unit_id,
+                and_(whole_office, ReceptionDay.office_id == office_id),
+            )
+        )
     if scope.everything:
         return query
+    offices = sorted(scope.office_ids or ())
     return query.where(
-        or_(ReceptionDay.unit_id.in_(sorted(scope.unit_ids)), ReceptionDay.unit_id.is_(None))
+        or_(
+            ReceptionDay.unit_id.in_(sorted(scope.unit_ids)),
+            and_(whole_office, ReceptionDay.office_id.in_(offices)),
+        )
     )
 
 
-def sees(scope: Scope, unit_id: uuid.UUID | None) -> bool:
-    return unit_id is None or scope.includes(unit_id)
+def sees(scope: Scope, day: ReceptionDay) -> bool:
+    if day.unit_id is None:
+        return scope.includes_office(day.office_id)
+    return scope.includes(day.unit_id)
 
 
 def day_in_sight(scope: Scope, day_id: uuid.UUID) -> ReceptionDay:
     """The day, or 404 when there is none or it is another unit's."""
     day = db.session.get(ReceptionDay, day_id)
-    if day is None or not sees(scope, day.unit_id):
+    if day is None or not sees(scope, day):
         raise NotFound("reception day")
     return day
 
@@ -128,7 +144,9 @@ def _checked_day(actor: Actor, fields: DayFields, today: date) -> None:
         raise ReceptionProblem(errors)
 
 
-def _apply(day: ReceptionDay, fields: DayFields) -> None:
+def _apply(actor: Actor, day: ReceptionDay, fields: DayFields) -> None:
+    unit = db.session.get(Unit, fields.unit_id) if fields.unit_id is not None else None
+    day.office_id = office_of_record(actor.scope, fields.office_id, unit)
     day.held_on = fields.held_on
     day.unit_id = fields.unit_id
     day.place = fields.place
@@ -142,7 +160,7 @@ def record_day(actor: Actor, fields: DayFields, today: date) -> ReceptionDay:
     _require_recorder(actor)
     _checked_day(actor, fields, today)
     day = ReceptionDay(id=uuid.uuid4(), created_by=actor.user_id)
-    _apply(day, fields)
+    _apply(actor, day, fields)
     db.session.add(day)
     db.session.flush()
     audit.record(actor, "create", "reception_day", day.id, after=audit.snapshot(day, DAY_FIELDS))
@@ -154,7 +172,7 @@ def edit_day(actor: Actor, day: ReceptionDay, fields: DayFields, today: date) ->
     _require_recorder(actor)
     _checked_day(actor, fields, today)
     before = audit.snapshot(day, DAY_FIELDS)
-    _apply(day, fields)
+    _apply(actor, day, fields)
     db.session.flush()
     audit.record(actor, "update", "reception_day", day.id, before, audit.snapshot(day, DAY_FIELDS))
     return day
@@ -315,6 +333,7 @@ def day_entry(day: ReceptionDay, counts: dict[str, int]) -> dict:
         "id": day.id,
         "held_on": day.held_on,
         "unit_id": day.unit_id,
+        "office_id": day.office_id,
         "unit": _unit_ref(day.unit_id),
         "place": day.place,
         "staff": [uuid.UUID(str(user_id)) for user_id in day.staff],

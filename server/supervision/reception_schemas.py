@@ -25,6 +25,8 @@ class DayInSchema(Schema):
 
     held_on = BoundedDate(required=True)
     unit_id = fields.UUID(load_default=None, allow_none=True)
+    # For a day of the whole office: which office (one's own when one reaches only one).
+    office_id = fields.UUID(load_default=None, allow_none=True)
     place = text(200, load_default="")
     staff = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
     notes = text(TEXT_LIMIT, load_default="")
@@ -85,6 +87,7 @@ class DaySchema(Schema):
     held_on = fields.Date()
     unit_id = fields.UUID(allow_none=True)
     unit = fields.Nested(UnitRefSchema, allow_none=True)
+    office_id = fields.UUID()
     place = fields.String()
     staff = fields.List(fields.UUID())
     staff_people = fields.List(fields.Nested(PersonRefSchema))

@@ -32,6 +32,7 @@ def register_api(app: Flask) -> None:
         exports,
         meetings,
         office_rules,
+        organisations,
         push,
         qr,
         reception,
@@ -49,6 +50,7 @@ def register_api(app: Flask) -> None:
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (
         auth,
+        organisations,
         units,
         residents,
         users,

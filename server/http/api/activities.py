@@ -172,6 +172,7 @@ def list_types():
     roles=(ADMIN,),
 )
 def put_type(code: str, body):
+    g.scope.require_whole_city()  # every office shares them
     if not re.match(TYPE_CODE, code):
         raise InvalidFields(
             {"code": ["Use lower-case letters, digits and _, starting with a letter (≤ 40)."]}

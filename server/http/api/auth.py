@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.http.endpoint import endpoint
 from server.models import Device
-from server.models.core import MANAGERS
+from server.models.core import MANAGERS, ROLES
 from server.people import auth
 from server.people.access import users_visible_to
 from server.people.schemas import DeviceSchema, LoginAnswerSchema, LoginSchema, MeSchema
@@ -63,7 +63,7 @@ def login(body):
 
 
 @bp.post("/auth/logout")
-@endpoint("Revoke the caller's token", status=204)
+@endpoint("Revoke the caller's token", status=204, roles=ROLES)
 def logout():
     auth.revoke_device(g.device)
     db.session.commit()

@@ -306,6 +306,7 @@ def get_policies():
     roles=(ADMIN,),
 )
 def put_policies(body):
+    g.scope.require_whole_city()  # every office shares them
     wanted = {item["resident_id"] for item in body["residents"]}
     known = set(db.session.scalars(select(Resident.id).where(Resident.id.in_(wanted))))
     if wanted - known:

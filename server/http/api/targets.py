@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from server.http.api import actor
 from server.http.endpoint import endpoint
@@ -42,6 +42,7 @@ def get_targets():
     roles=(ADMIN,),
 )
 def put_targets(body):
+    g.scope.require_whole_city()  # every office shares them
     before = targets_document(current_targets())
     after = targets_document(replace_targets(actor().user_id, body))
     audit.record(actor(), "update", "targets", "targets", before, after)

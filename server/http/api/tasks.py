@@ -127,6 +127,7 @@ def list_rules():
     roles=(ADMIN,),
 )
 def put_rule(finding: str, body):
+    g.scope.require_whole_city()  # every office shares them
     rule = rules.update_rule(actor(), finding, body)
     db.session.commit()
     return rule

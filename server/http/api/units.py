@@ -35,7 +35,7 @@ def list_units():
     extra_responses={409: "A unit of that name exists"},
 )
 def create_unit(body):
-    unit = units.create_unit(actor(), body["name"], body["kind"])
+    unit = units.create_unit(actor(), body["name"], body["kind"], body["office_id"])
     db.session.commit()
     return unit
 

@@ -12,7 +12,7 @@ from server.http.endpoint import endpoint
 from server.models import User, user_units
 from server.models.core import ADMIN, MANAGERS
 from server.people import users
-from server.people.access import seen_within, staff_listed_for
+from server.people.access import seen_within, staff_listed_for, users_visible_to
 from server.people.schemas import UserListQuery, UserSchema, UserUpdateSchema
 from server.platform.errors import NotFound
 from server.platform.extensions import db
@@ -48,7 +48,10 @@ def list_users(query):
     response=UserSchema,
     status=201,
     roles=(ADMIN,),
-    extra_responses={409: "The username is taken"},
+    extra_responses={
+        404: "No such organisation in one's reach (organisation_id)",
+        409: "The username is taken",
+    },
 )
 def create_user(body):
     user = users.create_user(actor(), body)
@@ -71,9 +74,10 @@ def get_user(user_id: uuid.UUID):
     body=UserUpdateSchema,
     response=UserSchema,
     roles=(ADMIN,),
+    extra_responses={404: "No such account, or organisation, in one's reach"},
 )
 def update_user(user_id: uuid.UUID, body):
-    user = db.session.get(User, user_id)
+    user = db.session.scalar(users_visible_to(g.scope).where(User.id == user_id))
     if user is None:
         raise NotFound("user")
     users.update_user(actor(), user, body)

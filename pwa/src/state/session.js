@@ -12,8 +12,10 @@ let session = null;
 /** {token, expires_at, user} or null. */
 export const current = () => session;
 export const token = () => session?.token;
-/** Supervisors and admins get the office screens; workers keep the worker app. */
-export const isOffice = () => ['supervisor', 'admin'].includes(session?.user?.role);
+/** Supervisors, admins and inspectors get the office screens; workers keep the worker app. */
+export const isOffice = () => ['supervisor', 'admin', 'inspector'].includes(session?.user?.role);
+/** An inspector of a bureau reads every office below it and changes none of their records. */
+export const isInspector = () => session?.user?.role === 'inspector';
 /** Units, staff and coverage rules are an admin's to change; a supervisor reads them. */
 export const isAdmin = () => session?.user?.role === 'admin';
 

@@ -189,6 +189,9 @@ class Api:
     def patch(self, path, **kw):
         return self._call("PATCH", path, **kw)
 
+    def put(self, path, **kw):
+        return self._call("PUT", path, **kw)
+
 
 @pytest.fixture
 def api(client) -> Api:

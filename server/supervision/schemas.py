@@ -47,6 +47,8 @@ class MeetingEditSchema(Schema):
     held_on = BoundedDate(required=True)
     supervisor_id = fields.UUID(load_default=None, allow_none=True)
     unit_id = fields.UUID(load_default=None, allow_none=True)
+    # For a meeting of the whole office held by an admin who reaches several offices.
+    office_id = fields.UUID(load_default=None, allow_none=True)
     place = text(200, load_default="")
     minutes = whole(1, 24 * 60, load_default=None, allow_none=True)
     topics = text(TEXT_LIMIT, load_default="")
@@ -117,6 +119,7 @@ class MeetingOutSchema(Schema):
     supervisor_id = fields.UUID()
     supervisor = fields.Nested(PersonNameSchema)
     unit_id = fields.UUID(allow_none=True)
+    office_id = fields.UUID()
     place = fields.String()
     minutes = fields.Integer(allow_none=True)
     topics = fields.String()

@@ -47,57 +47,57 @@ class RollupQuery(Schema):
             raise ValidationError({"from": [f"At most {MAX_DAYS} days at once."]})
 
 
-class OrganisationRef(Schema):
+class RollupOrganisationRef(Schema):
     id = fields.UUID()
     kind = fields.String(metadata={"enum": ["city", "district", "office"]})
     name = fields.String()
 
 
-class AboveRef(OrganisationRef):
+class RollupAboveRef(RollupOrganisationRef):
     reached = fields.Boolean(metadata={"description": "Whether one may open its roll-up"})
 
 
-class CoverageFigures(Schema):
+class RollupCoverageFigures(Schema):
     judged = fields.Integer(metadata={"description": "Residents' periods judged in the range"})
     met = fields.Integer()
     share_met = fields.Float(allow_none=True)
 
 
-class ActivityFigures(Schema):
+class RollupActivityFigures(Schema):
     visits = fields.Integer()
     visited_days = fields.Integer(metadata={"description": "Days with at least one visit"})
     workers = fields.Integer(metadata={"description": "Workers who recorded a visit"})
 
 
-class TaskFigures(Schema):
+class RollupTaskFigures(Schema):
     open = fields.Integer(metadata={"description": "Open or in progress, now"})
     overdue = fields.Integer(metadata={"description": "Of the open, due before today"})
     closed = fields.Integer(metadata={"description": "Done within the range"})
 
 
-class CaseStages(Schema):
+class RollupCaseStages(Schema):
     intake = fields.Integer()
     assessment = fields.Integer()
     intervention = fields.Integer()
     closing = fields.Integer()
 
 
-class CaseFigures(Schema):
+class RollupCaseFigures(Schema):
     open = fields.Integer(metadata={"description": "Open cases now, every stage but archived"})
-    by_stage = fields.Nested(CaseStages)
+    by_stage = fields.Nested(RollupCaseStages)
     closed = fields.Integer(metadata={"description": "Closed within the range"})
 
 
-class Figures(Schema):
+class RollupFigures(Schema):
     residents = fields.Integer(metadata={"description": "Residents in care (active) now"})
-    coverage = fields.Nested(CoverageFigures)
+    coverage = fields.Nested(RollupCoverageFigures)
     satisfaction = fields.Nested(Score)
-    activity = fields.Nested(ActivityFigures)
-    tasks = fields.Nested(TaskFigures)
-    cases = fields.Nested(CaseFigures)
+    activity = fields.Nested(RollupActivityFigures)
+    tasks = fields.Nested(RollupTaskFigures)
+    cases = fields.Nested(RollupCaseFigures)
 
 
-class RollupRow(Figures):
+class RollupRow(RollupFigures):
     id = fields.UUID()
     kind = fields.String(metadata={"enum": list(LEVELS)})
     name = fields.String()
@@ -106,14 +106,14 @@ class RollupRow(Figures):
 class RollupSchema(Schema):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
-    organisation = fields.Nested(OrganisationRef)
-    above = fields.List(fields.Nested(AboveRef), metadata={"description": "City first"})
+    organisation = fields.Nested(RollupOrganisationRef)
+    above = fields.List(fields.Nested(RollupAboveRef), metadata={"description": "City first"})
     level = fields.String(metadata={"enum": list(LEVELS)})
     periods_judged = fields.List(
         fields.String(), metadata={"description": "Coverage weeks, months, years wholly inside"}
     )
     target = fields.Nested(SatisfactionTargetSchema)
-    total = fields.Nested(Figures)
+    total = fields.Nested(RollupFigures)
     rows = fields.List(fields.Nested(RollupRow))
 
 

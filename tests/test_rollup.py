@@ -246,3 +246,11 @@ def test_from_after_to_is_refused(api, city):
     )
     assert answer.status_code == 422
     assert "from" in answer.json["errors"]
+
+
+def test_a_start_after_today_without_an_end_is_refused(api, city):
+    answer = api.get(
+        "/rollup", as_=city.people["city_inspector"], query_string={"from": "2999-01-01"}
+    )
+    assert answer.status_code == 422
+    assert "from" in answer.json["errors"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import rollupdata
+from tests import orgdata, rollupdata
 
 
 @pytest.fixture
@@ -71,3 +71,17 @@ def test_west_inspector_never_sees_the_east(api, city):
 def test_a_worker_may_not_ask(api, city):
     answer = _rollup(api, city.people["worker_unit_1a"])
     assert answer.status_code == 403
+
+
+def test_a_supervisor_sees_only_their_own_units(api, admin, city):
+    supervisor = orgdata.person(
+        api, admin, "sup.1a", "supervisor", city.ids["office_1"], (city.ids["unit_1a"],)
+    )
+    answer = _rollup(api, supervisor)
+    assert answer.json["organisation"]["id"] == city.ids["office_1"]
+    assert _ids(answer) == {city.ids["unit_1a"]}
+
+
+def test_a_unit_is_not_an_organisation(api, city):
+    answer = _rollup(api, city.people["city_inspector"], city.ids["unit_1a"])
+    assert answer.status_code == 404

@@ -6,13 +6,11 @@ import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, table, problemLine, download } from '../ui.js';
 import { pct } from '../logic.js';
+import { officeLinks, rowHref, tableRows, trailSteps } from '../rollup-logic.js';
 
 // The period picked stays while one drills down and back ('' : the server's default, this
 // year to today).
 const period = { from: '', to: '' };
-
-/** The hash of an organisation's roll-up. */
-export const rollupHref = (id) => `#/rollup/${encodeURIComponent(id)}`;
 
 function dateInput(key, onchange) {
   return h('input', {
@@ -28,14 +26,12 @@ function dateInput(key, onchange) {
 
 /** The bureaus above, those one reaches as links, then the organisation itself. */
 function trail(answer) {
-  const steps = answer.above.map((node) =>
-    node.reached ? h('a', { href: rollupHref(node.id) }, node.name) : h('span', null, node.name),
-  );
-  steps.push(h('strong', { 'aria-current': 'page' }, answer.organisation.name));
   const parts = [];
-  steps.forEach((step, i) => {
+  trailSteps(answer).forEach((step, i) => {
     if (i) parts.push(h('span', { 'aria-hidden': 'true' }, ' › '));
-    parts.push(step);
+    if (step.current) parts.push(h('strong', { 'aria-current': 'page' }, step.name));
+    else if (step.href) parts.push(h('a', { href: step.href }, step.name));
+    else parts.push(h('span', null, step.name));
   });
   return h('nav', { class: 'rollup-trail', 'aria-label': t('rollup.trail') }, parts);
 }
@@ -43,20 +39,20 @@ function trail(answer) {
 /** The row's name: for a district or an office, the way down to its own roll-up. */
 function nameCell(row) {
   if (row.total) return t('rollup.total', { name: row.name });
-  if (row.kind === 'unit') return row.name;
-  return h('a', { href: rollupHref(row.id), class: 'rollup-open' }, row.name);
+  const href = rowHref(row);
+  return href ? h('a', { href, class: 'rollup-open' }, row.name) : row.name;
 }
 
 /** An office's row links to its board and satisfaction report, filtered to the office. */
 function linksCell(row) {
   if (row.total || row.kind !== 'office') return '';
-  const office = encodeURIComponent(row.id);
+  const links = officeLinks(row.id);
   return h(
     'span',
     { class: 'rollup-links' },
-    h('a', { href: `#/board?office_id=${office}` }, t('rollup.board')),
+    h('a', { href: links.board }, t('rollup.board')),
     ' · ',
-    h('a', { href: `#/satisfaction?office_id=${office}` }, t('rollup.satisfaction')),
+    h('a', { href: links.satisfaction }, t('rollup.satisfaction')),
   );
 }
 
@@ -136,7 +132,6 @@ export function rollupView(app, params = []) {
   });
   view.start(async (fresh) => {
     const answer = await fresh(api.get('/api/v1/rollup', query()));
-    const total = { ...answer.total, ...answer.organisation, total: true };
     view.body.replaceChildren(
       trail(answer),
       h(
@@ -152,7 +147,7 @@ export function rollupView(app, params = []) {
         ? table(
             t('rollup.caption', { name: answer.organisation.name }),
             columns(answer.level),
-            [...answer.rows, total],
+            tableRows(answer),
             { rowClass: (r) => (r.total ? 'rollup-total' : 'rollup-row') },
           )
         : h('p', { class: 'note' }, t('rollup.empty')),

@@ -119,10 +119,9 @@ def top_reached(scope: Scope, tree: Tree) -> uuid.UUID:
     return min(tops, key=lambda node_id: (tree.nodes[node_id].name, str(node_id)))
 
 
-def level_of(scope: Scope, organisation_id: uuid.UUID | None) -> Level:
+def level_of(scope: Scope, organisation_id: uuid.UUID | None, tree: Tree) -> Level:
     """The organisation asked for (default: the top one reaches) and its children in scope;
     404 for one outside the scope, as for any record one may not see."""
-    tree = load_tree()
     if organisation_id is None:
         organisation_id = top_reached(scope, tree)
     node = tree.nodes.get(organisation_id)
@@ -337,7 +336,8 @@ def rollup(
     """One row per child of the organisation (default: the top one reaches) and its totals,
     over the local days `date_from` to `date_to`; open tasks and cases are as of now, and a
     task is overdue when its due date is before `today`."""
-    level = level_of(scope, organisation_id)
+    tree = load_tree()
+    level = level_of(scope, organisation_id, tree)
     rolled = units_to_children(level, scope)
     zone = ZoneInfo(zone_name)
     start, end = _instant(date_from, zone), _instant(date_to + timedelta(days=1), zone)
@@ -350,7 +350,6 @@ def rollup(
         _add_workers(rows, rolled, date_from, date_to)
         _add_tasks(rows, rolled, start, end, today)
         _add_cases(rows, rolled, start, end)
-    tree = load_tree()
     return {
         "from": date_from,
         "to": date_to,

@@ -185,7 +185,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "true" if value else "false"  # as the other exports write flags
     return str(value)
 
 

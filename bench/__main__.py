@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["sync_ingest", "coverage_refresh", "supervisor_api", "pwa_budget"]
+BENCHMARKS = ["sync_ingest", "coverage_refresh", "supervisor_api", "rollup", "pwa_budget"]
 
 
 def main() -> int:

@@ -63,8 +63,10 @@ const ROUTES = {
   'my-activities': lazy(() => import('./worker/views/activities.js'), 'activitiesView'),
   'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
+  rollup: lazy(() => import('./office/views/rollup.js'), 'rollupView'),
 };
 const OFFICE_ROUTES = new Set([
+  'rollup',
   'board',
   'history',
   'resident',
@@ -318,7 +320,7 @@ export class App {
     if (session.current() && name === 'login' && !status.current().authExpired) name = '';
     if (!ROUTES[name]) name = '';
     const office = session.isOffice();
-    if (office && name === '') name = 'board';
+    if (office && name === '') name = session.isInspector() ? 'rollup' : 'board';
     if (!office && OFFICE_ROUTES.has(name)) name = '';
     document.body.classList.toggle('office', office);
     const ticket = (this.renderTicket = (this.renderTicket || 0) + 1);

@@ -103,6 +103,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('meetings', 'meetings.nav'),
         link('activities', 'activities.nav'),
         link('reception', 'reception.nav'),
+        link('rollup', 'rollup.nav'),
         link('history', 'nav.history'),
         link('satisfaction', 'nav.satisfaction'),
         link('activity', 'nav.activity'),

@@ -39,6 +39,7 @@ def register_api(app: Flask) -> None:
         reports,
         residents,
         reviews,
+        samples,
         sync,
         targets,
         tasks,
@@ -71,6 +72,7 @@ def register_api(app: Flask) -> None:
         reception,
         office_rules,
         activities,
+        samples,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

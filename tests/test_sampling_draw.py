@@ -151,3 +151,24 @@ def test_a_period_that_ends_before_it_starts_is_refused(api, city):
 def test_a_sample_is_drawn_from_an_office_not_a_bureau(api, city):
     answer = sampledata.draw(api, city.inspector, city.north)
     assert answer.status_code == 422 and "office_id" in answer.json["errors"]
+
+
+def test_a_residents_sample_redraws_the_same_from_its_seed(api, admin, city):
+    admitted = days_ago(100).isoformat()
+    sampledata.residents(api, admin, city.east_ward, 8, admitted_on=admitted)
+    first = sampledata.draw(api, city.inspector, city.east, kind="residents", size=3, seed="r1")
+    again = sampledata.draw(api, city.inspector, city.east, kind="residents", size=3, seed="r1")
+    ids = [[item["resident"]["id"] for item in answer.json["items"]] for answer in (first, again)]
+    assert ids[0] == ids[1] and len(ids[0]) == 3
+    checked = api.get(f"/samples/{first.json['id']}/verify", as_=city.office_admin).json
+    assert checked["same"] is True and checked["population"] == 8
+
+
+def test_the_list_is_paged_newest_first(api, city, visits):
+    made = [sampledata.draw(api, city.inspector, city.east, size=1).json["id"] for _ in range(3)]
+    page = api.get("/samples", as_=city.inspector, query_string={"per_page": 2}).json
+    assert page["total"] == 3 and len(page["items"]) == 2
+    second = api.get("/samples", as_=city.inspector, query_string={"per_page": 2, "page": 2}).json
+    listed = [s["id"] for s in page["items"] + second["items"]]
+    assert sorted(listed) == sorted(made)
+    assert page["items"][0]["drawn_at"] >= page["items"][1]["drawn_at"]

@@ -107,6 +107,14 @@ def item_document(item: SampleItem, visit: Visit | None, resident: Resident, che
     }
 
 
+def item_of(item: SampleItem) -> dict:
+    """One item as the checklist shows it (the answer to checking it)."""
+    visit = db.session.get(Visit, item.visit_id) if item.visit_id else None
+    resident = db.session.get(Resident, item.resident_id)
+    checker = db.session.get(User, item.checked_by) if item.checked_by else None
+    return item_document(item, visit, resident, checker)
+
+
 def detail(sample: Sample) -> dict:
     """The sample with every item in drawn order."""
     items = sample.items

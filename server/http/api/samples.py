@@ -78,9 +78,9 @@ def get_sample(sample_id: uuid.UUID):
 )
 def check_item(sample_id: uuid.UUID, position: int, body):
     sample = sampling.sample_in_sight(g.scope, sample_id)
-    sampling.check_item(actor(), sample, position, body.get("outcome"), body.get("note"))
+    item = sampling.check_item(actor(), sample, position, body.get("outcome"), body.get("note"))
     db.session.commit()
-    return next(doc for doc in checklist.detail(sample)["items"] if doc["position"] == position)
+    return checklist.item_of(item)
 
 
 @bp.get("/samples/<uuid:sample_id>/verify")

@@ -202,6 +202,9 @@ export function sampleView(app, [id]) {
   const api = client();
   const view = screen(app, t('samples.oneTitle'));
   const savers = [];
+  // A note typed just before the tab is closed or reloaded is sent at once, not lost.
+  const flushAll = () => savers.forEach((saver) => saver.flush().catch(() => {}));
+  window.addEventListener('pagehide', flushAll);
 
   view.start(async (fresh) => {
     const [sample, organisations] = await fresh(
@@ -377,7 +380,8 @@ export function sampleView(app, [id]) {
     el: view.el,
     title: t('samples.oneTitle'),
     destroy: () => {
-      for (const saver of savers) saver.flush().catch(() => {});
+      flushAll();
+      window.removeEventListener('pagehide', flushAll);
       view.destroy();
     },
   };

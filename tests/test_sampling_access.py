@@ -116,3 +116,4 @@ def test_the_checklist_prints_the_draw(api, city, sample):
     html = page.get_data(as_text=True)
     assert sample["seed"] in html and "North.Inspector" in html
     assert "the same 4 records" in html and "☑ 属实 Confirmed" in html
+    assert "满意 Satisfied" in html

@@ -12,12 +12,14 @@ from server.inspection.sampling import checked_counts
 from server.models import Organisation, Resident, User, Visit
 from server.models.inspection import Sample, SampleItem
 from server.platform.extensions import db
+from server.reports.register import RATINGS
 
 OUTCOME_WORDS = {
     "confirmed": "属实 Confirmed",
     "discrepancy": "不符 Discrepancy",
     "unreachable": "未能联系 Unreachable",
 }
+SATISFACTION_WORDS = {code: f"{zh} {en}" for code, zh, en in RATINGS}
 KIND_WORDS = {"visits": "服务记录抽查 Visits", "residents": "长者回访 Residents"}
 
 
@@ -150,7 +152,11 @@ def printable(document: dict, zone: str) -> dict:
         "kind_words": KIND_WORDS[document["kind"]],
         "drawn_at_local": drawn_at.strftime("%Y-%m-%d %H:%M"),
         "items": [
-            {**item, "outcome_words": OUTCOME_WORDS.get(item["outcome"] or "", "")}
+            {
+                **item,
+                "outcome_words": OUTCOME_WORDS.get(item["outcome"] or "", ""),
+                "satisfaction_words": SATISFACTION_WORDS.get(item.get("satisfaction") or "", ""),
+            }
             for item in document["items"]
         ],
     }

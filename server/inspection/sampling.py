@@ -153,9 +153,9 @@ def draw_sample(actor: audit.Actor, new: NewSample) -> Sample:
         drawn_at=utcnow(),
         note=new.note,
     )
-    residents = _residents_of_visits(chosen) if new.kind == "visits" else {}
+    visits = new.kind == "visits"
+    residents = _residents_of_visits(chosen) if visits else {}
     for position, record_id in enumerate(chosen, start=1):
-        visits = new.kind == "visits"
         sample.items.append(
             SampleItem(
                 position=position,

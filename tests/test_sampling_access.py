@@ -107,6 +107,7 @@ def test_the_draw_is_audited(api, city, sample):
     [event] = db.session.query(AuditEvent).filter_by(entity="sample").all()
     assert event.user_id == city.inspector.user.id
     assert event.after["seed"] == sample["seed"] and event.after["drawn"] == 4
+    assert event.after["seed_given"] is False
 
 
 def test_the_checklist_prints_the_draw(api, city, sample):

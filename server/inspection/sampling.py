@@ -173,7 +173,7 @@ def draw_sample(actor: audit.Actor, new: NewSample) -> Sample:
         after=audit.snapshot(
             sample, ("office_id", "kind", "period_start", "period_end", "size", "seed")
         )
-        | {"population": len(population), "drawn": len(chosen)},
+        | {"population": len(population), "drawn": len(chosen), "seed_given": bool(new.seed)},
     )
     return sample
 

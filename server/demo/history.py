@@ -19,6 +19,7 @@ from server.demo.cases import open_demo_cases
 from server.demo.meetings import hold_demo_meetings
 from server.demo.reception import record_demo_reception_days
 from server.demo.reviews import review_demo_records
+from server.demo.sampling import draw_demo_samples
 from server.demo.tasks import discharge_with_follow_up, work_the_tasks
 from server.models import Alert, User, Visit, utcnow
 from server.models.core import SUPERVISOR
@@ -152,5 +153,6 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["reception_days"] = len(record_demo_reception_days(zone, now))
     done["other_rules"] = coverage_rules.give_other_rules()  # a year's, every N days
     done["activities"] = len(record_demo_activities(zone, now, rng))
+    done["samples"] = len(draw_demo_samples(zone, now))
     db.session.commit()
     return done

@@ -40,6 +40,7 @@ def register_api(app: Flask) -> None:
         residents,
         reviews,
         rollup,
+        samples,
         sync,
         targets,
         tasks,
@@ -73,6 +74,7 @@ def register_api(app: Flask) -> None:
         office_rules,
         activities,
         rollup,
+        samples,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -101,6 +101,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('followups', 'nav.followups'),
         link('reviews', 'reviews.nav'),
         link('meetings', 'meetings.nav'),
+        link('samples', 'samples.nav'),
         link('activities', 'activities.nav'),
         link('reception', 'reception.nav'),
         link('rollup', 'rollup.nav'),

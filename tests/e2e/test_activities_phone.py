@@ -86,7 +86,9 @@ def test_activity_recorded_offline_with_three_scanned_in_reaches_the_office(
         ],
     )
     try:
-        phone = phone_browser.new_context(viewport={"width": 412, "height": 915}, locale="en-US")
+        phone = phone_browser.new_context(
+            timezone_id="Asia/Shanghai", viewport={"width": 412, "height": 915}, locale="en-US"
+        )
         page = phone.new_page()
         errors = watch_console(page)
         log_in(page, live_server.url)
@@ -149,7 +151,9 @@ def test_activity_recorded_offline_with_three_scanned_in_reaches_the_office(
     assert kept["caption"] == "切蛋糕 Cutting the cake"
 
     supervisor = own_supervisor(live_server, {"id": attendees[0]["unit_id"]})
-    desk = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    desk = browser.new_context(
+        timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800}, locale="en-US"
+    )
     try:
         office = desk.new_page()
         office_errors = watch_console(office)

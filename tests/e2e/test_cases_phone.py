@@ -76,7 +76,9 @@ def supervisor(live_server, resident):
 @pytest.fixture
 def supervisor_desk(browser):
     """A browser of the supervisor's own, at a desk."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800}
+    )
     yield context
     context.close()
 

@@ -45,7 +45,9 @@ def people(live_server):
 @pytest.fixture
 def desk(browser, live_server, people):
     """The supervisor at a desk, in a browser of their own."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800}
+    )
     page = context.new_page()
     office_as(page, live_server, people["supervisor"]["username"])
     yield page

@@ -53,7 +53,9 @@ def scan_with(playwright, live_server, resident, tmp_path):
     video = tmp_path / f"{resident['id']}.y4m"
     qr_video(png, video)
     browser = camera_browser(playwright, video.resolve())
-    context = browser.new_context(viewport={"width": 412, "height": 915}, locale="en-US")
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", viewport={"width": 412, "height": 915}, locale="en-US"
+    )
     page = context.new_page()
     errors = watch_console(page)
     log_in(page, live_server.url)

@@ -88,7 +88,9 @@ def test_logging_out_clears_the_phone(page, live_server):
 
 
 def test_iphone_users_are_told_to_install(browser, live_server):
-    context = browser.new_context(user_agent=IPHONE, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", user_agent=IPHONE, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     log_in(page, live_server.url, "worker4")
     hint = page.get_by_text("Add to Home Screen")

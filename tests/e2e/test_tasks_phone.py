@@ -105,7 +105,9 @@ def closed_in_report(live_server, unit_id: str) -> int:
 def supervisor_page(browser, live_server, resident):
     """A supervisor of the resident's unit at a desk, in a browser of their own."""
     supervisor = own_supervisor(live_server, {"id": resident["unit_id"]})
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800}
+    )
     desk = context.new_page()
     office_as(desk, live_server, supervisor["username"])
     yield desk

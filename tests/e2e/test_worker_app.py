@@ -212,7 +212,9 @@ def test_a_refused_record_shows_the_reason_and_can_be_fixed(page, live_server, w
 
 
 def test_the_chinese_interface(browser, live_server, worker1_residents):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 412, "height": 915})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", locale="zh-CN", viewport={"width": 412, "height": 915}
+    )
     page = context.new_page()
     page.goto(live_server.url)
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
@@ -315,6 +317,7 @@ def test_a_home_visit_records_where_it_happened(browser, live_server):
     names = [r["name"] for r in villagers]
     resident = next(r for r in villagers if names.count(r["name"]) == 1)
     context = browser.new_context(
+        timezone_id="Asia/Shanghai",
         viewport={"width": 412, "height": 915},
         locale="en-US",
         geolocation={"latitude": 30.2741, "longitude": 120.1551, "accuracy": 25},
@@ -348,7 +351,9 @@ def test_a_screen_not_yet_on_the_phone_keeps_the_visit_and_says_why(
     """Offline before the app finished installing, the next screen's code cannot be fetched:
     the worker stays on the resident's screen with everything entered, and is told why."""
     resident = worker1_residents[9]
-    context = browser.new_context(service_workers="block", viewport={"width": 412, "height": 915})
+    context = browser.new_context(
+        timezone_id="Asia/Shanghai", service_workers="block", viewport={"width": 412, "height": 915}
+    )
     page = context.new_page()
     log_in(page, live_server.url)
     page.route(re.compile(r"/assets/confirm-[^/]+\.js$"), lambda route: route.abort())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.http.fields import NonEmptyMixin, UnitRefSchema, text
+from server.http.fields import NonEmptyMixin, OfficeQuery, UnitRefSchema, text
 from server.models import ROLES
 
 
@@ -40,7 +40,7 @@ class UserUpdateSchema(NonEmptyMixin, Schema):
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
 
 
-class UserListQuery(Schema):
+class UserListQuery(OfficeQuery):
     role = fields.String(validate=validate.OneOf(ROLES))
     unit_id = fields.UUID()
 

@@ -13,6 +13,7 @@ from server.http.endpoint import endpoint
 from server.http.fields import (
     MAX_DATE,
     MIN_DATE,
+    OfficeQuery,
     OneOrMany,
     PageQuery,
     PersonRefSchema,
@@ -98,7 +99,7 @@ def _year_label(value: str) -> None:
         raise ValidationError(f"Use a year of {MIN_DATE.year} to {MAX_DATE.year}.")
 
 
-class CoverageQuery(PageQuery):
+class CoverageQuery(OfficeQuery, PageQuery):
     week = week_label(validate=_period_label)
     month = month_label(validate=_period_label)
     year = fields.String(
@@ -190,7 +191,7 @@ class BoardSchema(Schema):
     per_page = fields.Integer()
 
 
-class HistoryQuery(Schema):
+class HistoryQuery(OfficeQuery):
     weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=104))
     unit_id = fields.UUID()
 
@@ -292,9 +293,10 @@ def _policies_document() -> dict:
 @bp.get("/coverage/policies")
 @endpoint(
     "How many visited days each resident needs: default, care levels, residents",
+    query=OfficeQuery,
     response=PoliciesSchema,
 )
-def get_policies():
+def get_policies(query):
     return _policies_document()
 
 

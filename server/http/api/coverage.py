@@ -1,4 +1,5 @@
-"""Coverage: the supervisor's board, its history, and the policies (admins change them)."""
+"""Coverage: the supervisor's board, its history, and the policies (the city's admin replaces
+them; an office's admin gives its own residents a rule of their own)."""
 
 from __future__ import annotations
 
@@ -323,5 +324,39 @@ def put_policies(body):
             },
         )
     coverage.replace_policies(g.user.id, body)
+    db.session.commit()
+    return _policies_document()
+
+
+def _resident_of_mine(resident_id) -> Resident:
+    """The resident, whose unit one must manage: 404 outside one's reach, 403 for a reader."""
+    resident = g.scope.get(Resident, resident_id, "resident")
+    g.scope.require_manager_of(resident.unit_id)
+    return resident
+
+
+@bp.put("/residents/<uuid:resident_id>/coverage-policy")
+@endpoint(
+    "Give one resident a coverage rule of their own (every other rule kept)",
+    body=RuleSchema,
+    response=PoliciesSchema,
+    roles=(ADMIN,),
+)
+def put_resident_policy(resident_id, body):
+    resident = _resident_of_mine(resident_id)
+    coverage.set_resident_rule(g.user.id, resident.id, body)
+    db.session.commit()
+    return _policies_document()
+
+
+@bp.delete("/residents/<uuid:resident_id>/coverage-policy")
+@endpoint(
+    "Take away a resident's own coverage rule: they follow their care level's or the default",
+    response=PoliciesSchema,
+    roles=(ADMIN,),
+)
+def delete_resident_policy(resident_id):
+    resident = _resident_of_mine(resident_id)
+    coverage.set_resident_rule(g.user.id, resident.id, None)
     db.session.commit()
     return _policies_document()

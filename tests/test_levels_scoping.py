@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from server import create_app
+from server.alerts import digest
+from server.models import User
 from server.models.core import INSPECTOR
 from server.platform.extensions import db
 from tests.conftest import ON_POSTGRES, Api, TestConfig, _empty_postgres, make_person
 from tests.leveldata import OFFICES, City, build_city
+from tests.visitdata import sync_body
 
 # GET routes whose answer is not a list, report or export of records (static text, binary
 # renderings of one record already scoped by its id: those answer 404 outside the reach, below).
@@ -259,3 +262,22 @@ def test_a_filter_by_a_bureau_is_not_found(city, organisation):
     bureau = ids[organisation] or api.get("/organisations", as_=built.admin).json[0]["id"]
     answer = api.get("/residents", as_=built.admin, query_string={"office_id": bureau})
     assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("viewer", ["worker", "supervisor"])
+def test_a_phone_pull_names_nothing_of_another_office(city, viewer):
+    api, built = city
+    username, reached = VIEWERS[viewer]
+    answer = api.post("/sync", as_=_person(built, username), json=sync_body())
+    assert answer.status_code == 200
+    assert built.offices["o11"].residents[0]["id"] in answer.get_data(as_text=True)
+    assert _leaks(answer, built.outside(reached)) == []
+
+
+def test_a_supervisors_digest_names_nothing_of_another_office(city):
+    _, built = city
+    supervisor = db.session.get(User, built.offices["o11"].people["supervisor"].user.id)
+    body, count = digest.compose(supervisor, datetime.now(UTC) + timedelta(days=30))
+    assert count > 0 and "Ward o11" in body
+    lowered = body.lower()
+    assert sorted(word for word in built.outside({"o11"}) if word.lower() in lowered) == []

@@ -63,6 +63,7 @@ const ROUTES = {
   'my-activities': lazy(() => import('./worker/views/activities.js'), 'activitiesView'),
   'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
+  organisations: lazy(() => import('./office/views/organisations.js'), 'organisationsView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -88,6 +89,7 @@ const OFFICE_ROUTES = new Set([
   'targets',
   'activities',
   'activity-types',
+  'organisations',
 ]);
 
 export class App {
@@ -312,13 +314,13 @@ export class App {
   }
 
   async render() {
-    const path = location.hash.replace(/^#\/?/, '');
+    const path = location.hash.replace(/^#\/?/, '').split('?')[0]; // ?office_id=… is the screen's
     let [name, ...rest] = path.split('/');
     if (!session.current() && name !== 'login') name = 'login';
     if (session.current() && name === 'login' && !status.current().authExpired) name = '';
     if (!ROUTES[name]) name = '';
     const office = session.isOffice();
-    if (office && name === '') name = 'board';
+    if (office && name === '') name = session.isInspector() && ROUTES.rollup ? 'rollup' : 'board';
     if (!office && OFFICE_ROUTES.has(name)) name = '';
     document.body.classList.toggle('office', office);
     const ticket = (this.renderTicket = (this.renderTicket || 0) + 1);

@@ -15,6 +15,8 @@ import {
   fmtDay,
   fillUnitFilter,
 } from '../ui.js';
+import { fillOfficeFilter, officeFromHash } from '../offices.js';
+import { session } from '../../state/index.js';
 import { pct } from '../logic.js';
 import { closeRows, onTimeChart } from '../task-logic.js';
 import { durationText } from '../task-parts.js';
@@ -268,9 +270,10 @@ function byMonth(scores) {
 
 export function satisfactionView(app) {
   const api = client();
-  const filters = { from: '', to: '', unit: '', page: 1, sort: 'name' };
+  const filters = { from: '', to: '', office: officeFromHash(), unit: '', page: 1, sort: 'name' };
   const units = [];
   const unitBox = h('div');
+  const officeBox = h('div');
   const sortSel = h(
     'select',
     {
@@ -289,13 +292,30 @@ export function satisfactionView(app) {
       'div',
       { class: 'row filters' },
       rangeInputs(filters, () => view.reload()),
+      officeBox,
       unitBox,
       field(t('office.sort'), sortSel),
     ),
   });
   view.start(async (fresh) => {
-    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
-    const range = { from: filters.from, to: filters.to, unit_id: filters.unit };
+    await Promise.all([
+      fillUnitFilter({ api, fresh, units, box: unitBox, filters, view }),
+      fillOfficeFilter({
+        fresh,
+        box: officeBox,
+        filters,
+        onchange: (v) => {
+          Object.assign(filters, { office: v, page: 1 });
+          view.reload();
+        },
+      }),
+    ]);
+    const range = {
+      from: filters.from,
+      to: filters.to,
+      unit_id: filters.unit,
+      office_id: filters.office,
+    };
     const [scores, unsatisfied] = await fresh(
       Promise.all([
         api.get('/api/v1/reports/satisfaction', { ...range, sort: filters.sort }),
@@ -495,7 +515,7 @@ export function activityView(app) {
           {
             label: t('activity.action'),
             cell: (r) =>
-              r.active
+              r.active && !session.isInspector()
                 ? h(
                     'button',
                     {

@@ -104,6 +104,7 @@ export function officeActions(c, role) {
   const stage = c?.stage;
   const open = stage === 'assessment' || stage === 'intervention';
   const office = role === 'supervisor' || role === 'admin';
+  if (role === 'inspector') return { contact: false, review: false, signoff: false };
   return {
     contact: open,
     review: open && hasPlan(c),

@@ -281,3 +281,10 @@ def test_a_supervisors_digest_names_nothing_of_another_office(city):
     assert count > 0 and "Ward o11" in body
     lowered = body.lower()
     assert sorted(word for word in built.outside({"o11"}) if word.lower() in lowered) == []
+
+
+def test_the_login_names_where_one_works(city):
+    api, built = city
+    boss = built.offices["o21"].people["admin"]
+    me = api.get("/me", as_=boss)
+    assert me.status_code == 200 and me.json["organisation_id"] == built.offices["o21"].id

@@ -64,6 +64,9 @@ class MeSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     units = fields.List(fields.Nested(UnitRefSchema))
+    # Where one works: the office screens name it in the header and know from it whether one
+    # is an admin of the city (docs/organisations.md).
+    organisation_id = fields.UUID()
 
 
 class LoginAnswerSchema(Schema):

@@ -45,6 +45,7 @@ export const RETENTION_DAYS = 3650;
 export function caseQuery(filters, { perPage = 25 } = {}) {
   return {
     unit_id: filters.unit || '',
+    ...(filters.office ? { office_id: filters.office } : {}),
     worker_id: filters.worker || '',
     resident_id: filters.resident || '',
     stage: filters.stage || '',

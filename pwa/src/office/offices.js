@@ -3,8 +3,8 @@
 // the name of one's own organisation in the header.
 import { h, field } from '../lib/dom.js';
 import { t } from '../lib/i18n/index.js';
+import { request } from '../lib/api.js';
 import { session } from '../state/index.js';
-import { client } from './ui.js';
 
 let loaded = null; // {token, promise}
 
@@ -12,12 +12,10 @@ let loaded = null; // {token, promise}
 export function organisations() {
   const token = session.token();
   if (!loaded || loaded.token !== token) {
-    const promise = client()
-      .get('/api/v1/organisations')
-      .catch((err) => {
-        loaded = null; // the next screen asks again
-        throw err;
-      });
+    const promise = request('/api/v1/organisations', { token, timeoutMs: 30_000 }).catch((err) => {
+      loaded = null; // the next screen asks again
+      throw err;
+    });
     loaded = { token, promise };
   }
   return loaded.promise;

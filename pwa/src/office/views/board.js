@@ -232,7 +232,11 @@ export function historyView(app) {
   view.start(async (fresh) => {
     await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const history = await fresh(
-      api.get('/api/v1/coverage/history', { weeks: 12, unit_id: filters.unit }),
+      api.get('/api/v1/coverage/history', {
+        weeks: 12,
+        unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
+      }),
     );
     view.body.replaceChildren(...historyBody(history));
   });

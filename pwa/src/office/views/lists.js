@@ -124,6 +124,7 @@ export function alertsView(app) {
       api.get('/api/v1/alerts', {
         state: filters.state,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
         page: filters.page,
         per_page: 50,
       }),
@@ -276,6 +277,7 @@ export function followupsView(app) {
       api.get('/api/v1/followups', {
         status: filters.status,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
         page: filters.page,
         per_page: 50,
       }),

@@ -15,7 +15,7 @@ import {
   fmtDay,
   fillUnitFilter,
 } from '../ui.js';
-import { fillOfficeFilter, officeFromHash } from '../offices.js';
+import { officeFromHash } from '../offices.js';
 import { session } from '../../state/index.js';
 import { pct } from '../logic.js';
 import { closeRows, onTimeChart } from '../task-logic.js';
@@ -273,7 +273,6 @@ export function satisfactionView(app) {
   const filters = { from: '', to: '', office: officeFromHash(), unit: '', page: 1, sort: 'name' };
   const units = [];
   const unitBox = h('div');
-  const officeBox = h('div');
   const sortSel = h(
     'select',
     {
@@ -292,29 +291,17 @@ export function satisfactionView(app) {
       'div',
       { class: 'row filters' },
       rangeInputs(filters, () => view.reload()),
-      officeBox,
       unitBox,
       field(t('office.sort'), sortSel),
     ),
   });
   view.start(async (fresh) => {
-    await Promise.all([
-      fillUnitFilter({ api, fresh, units, box: unitBox, filters, view }),
-      fillOfficeFilter({
-        fresh,
-        box: officeBox,
-        filters,
-        onchange: (v) => {
-          Object.assign(filters, { office: v, page: 1 });
-          view.reload();
-        },
-      }),
-    ]);
+    await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const range = {
       from: filters.from,
       to: filters.to,
       unit_id: filters.unit,
-      office_id: filters.office,
+      ...(filters.office ? { office_id: filters.office } : {}),
     };
     const [scores, unsatisfied] = await fresh(
       Promise.all([
@@ -441,12 +428,14 @@ export function activityView(app) {
           from: filters.from,
           to: filters.to,
           unit_id: filters.unit,
+          ...(filters.office ? { office_id: filters.office } : {}),
           sort: filters.sort,
           page: filters.page,
           per_page: 50,
         }),
         api.get('/api/v1/reports/devices', {
           unit_id: filters.unit,
+          ...(filters.office ? { office_id: filters.office } : {}),
           only_stale: filters.onlyStale ? 'true' : '',
           page: filters.dpage,
           per_page: 50,
@@ -626,6 +615,7 @@ export function taskReportView(app) {
         from: filters.from,
         to: filters.to,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
       }),
     );
     const rows = closeRows(report);

@@ -174,6 +174,11 @@ def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_r
     picker.select_option(office["id"])
     expect(units).to_have_count(2)
     expect(units.nth(1)).to_have_text(unit["name"])
+    # A roll-up's link to one office's satisfaction report.
+    go(page, f"satisfaction?office_id={office['id']}")
+    expect(page.get_by_label(w["levels.office"], exact=True)).to_have_value(office["id"])
+    units = page.get_by_label(w["office.unit"], exact=True).locator("option")
+    expect(units).to_have_count(2)
     nav = page.locator("nav.strip-nav")
     expect(nav.get_by_role("link", name=w["nav.admin"], exact=True)).to_have_count(0)
     expect(nav.get_by_role("link", name=w["levels.nav"], exact=True)).to_have_count(0)

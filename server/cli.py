@@ -110,15 +110,16 @@ def demo_data_command(if_empty, visits):
 
         zone = current_app.config["TIMEZONE"]
         rounds = record_demo_visits(zone)
-        click.echo(f"Recorded {rounds.created} demo visits over the last {WEEKS} weeks.")
         done = follow_through(rounds.visits, zone, WEEKS)
+        made = rounds.created + done["second_office_visits"]
+        click.echo(f"Recorded {made} demo visits over the last {WEEKS} weeks.")
         click.echo(
             f"Then {done['amendments']} corrections, {done['followups_handled']} "
             f"follow-ups handled, {done['periods_closed']} weeks judged and "
             f"{done['alerts_acknowledged']} alerts acknowledged."
         )
     click.echo(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
-    for username, role, units in logins:
+    for username, role, units in logins + (done["logins"] if visits else []):
         click.echo(f"  {username:<12} {role:<10} {', '.join(units) or 'all units'}")
 
 

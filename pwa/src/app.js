@@ -66,6 +66,7 @@ const ROUTES = {
   'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
   rollup: lazy(() => import('./office/views/rollup.js'), 'rollupView'),
+  organisations: lazy(() => import('./office/views/organisations.js'), 'organisationsView'),
 };
 const OFFICE_ROUTES = new Set([
   'rollup',
@@ -94,6 +95,7 @@ const OFFICE_ROUTES = new Set([
   'targets',
   'activities',
   'activity-types',
+  'organisations',
 ]);
 
 export class App {
@@ -318,7 +320,7 @@ export class App {
   }
 
   async render() {
-    const path = location.hash.replace(/^#\/?/, '');
+    const path = location.hash.replace(/^#\/?/, '').split('?')[0]; // ?office_id=… is the screen's
     let [name, ...rest] = path.split('/');
     if (!session.current() && name !== 'login') name = 'login';
     if (session.current() && name === 'login' && !status.current().authExpired) name = '';

@@ -8,7 +8,14 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from server.http.fields import BoundedAwareDateTime, BoundedDate, Page, PageQuery, PersonRefSchema
+from server.http.fields import (
+    BoundedAwareDateTime,
+    BoundedDate,
+    OfficeQuery,
+    Page,
+    PageQuery,
+    PersonRefSchema,
+)
 from server.models import ATTENDANCE_IDENTIFIED_BY
 from server.visits.schemas import CHECK_IN_EARLIEST, CHECK_IN_LATEST, TEXT_LIMIT, text
 
@@ -133,7 +140,7 @@ TYPE_CODE = r"^[a-z][a-z0-9_]{0,39}$"
 # --- the office -------------------------------------------------------------------------
 
 
-class ActivityListQuery(PageQuery):
+class ActivityListQuery(OfficeQuery, PageQuery):
     from_ = BoundedDate(data_key="from", load_default=None)
     to = BoundedDate(load_default=None)
     unit_id = fields.UUID()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.http.fields import BoundedAwareDateTime, BoundedDate, PageQuery
+from server.http.fields import BoundedAwareDateTime, BoundedDate, OfficeQuery, PageQuery
 from server.models import CASE_RECORD_KINDS, CASE_SOURCES, CASE_STAGES, SATISFACTION
 from server.visits.schemas import (
     TEXT_LIMIT,
@@ -253,7 +253,7 @@ class CaseRecordCreateSchema(CaseRecordInSchema):
 # --- the office API ----------------------------------------------------------------------
 
 
-class CaseListQuery(PageQuery):
+class CaseListQuery(OfficeQuery, PageQuery):
     unit_id = fields.UUID()
     worker_id = fields.UUID()
     resident_id = fields.UUID()

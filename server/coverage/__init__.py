@@ -17,7 +17,13 @@ from server.coverage.evaluate import DROP, Change, evaluate
 from server.coverage.passes import close_due_periods, close_period, refresh
 from server.coverage.periods import Period, current_periods, iso_week_label, week_bounds
 from server.coverage.phone import roster_coverage
-from server.coverage.policies import Policies, Rule, load_policies, replace_policies
+from server.coverage.policies import (
+    Policies,
+    Rule,
+    load_policies,
+    replace_policies,
+    set_resident_rule,
+)
 from server.coverage.rule import Assessment, active_window, assess, judge, prorated
 
 __all__ = [
@@ -42,5 +48,6 @@ __all__ = [
     "refresh",
     "replace_policies",
     "roster_coverage",
+    "set_resident_rule",
     "week_bounds",
 ]

@@ -117,6 +117,29 @@ def replace_policies(user_id: uuid.UUID | None, document: dict) -> int:
     return len(moved)
 
 
+def set_resident_rule(user_id: uuid.UUID | None, resident_id: uuid.UUID, rule: dict | None) -> int:
+    """Give one resident a rule of their own (None: take it away), every other rule kept: what
+    an office's admin may change, where replacing every rule is the city's. Answers how many
+    residents' rules it moved (0 or 1), who then take a new roster change number."""
+    before = load_policies()
+    key = f"resident:{resident_id}"
+    db.session.execute(delete(CoveragePolicy).where(CoveragePolicy.key == key))
+    if rule is not None:
+        db.session.add(
+            CoveragePolicy(
+                key=key,
+                resident_id=resident_id,
+                updated_at=utcnow(),
+                updated_by=user_id,
+                **_rule_columns({"every_days": None, **rule}),
+            )
+        )
+    db.session.flush()
+    moved = _residents_moved(before, load_policies())
+    mark_residents_changed(moved)
+    return len(moved)
+
+
 def _rule_columns(item: dict) -> dict:
     """A rule's columns: an every-N-days rule keeps its N, and asks for one visit each gap."""
     if item["period"] == "days":

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server import coverage
 from server.alerts.inbox import acknowledge
 from server.demo import coverage_rules
+from server.demo import organisations as demo_organisations
 from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
 from server.demo.meetings import hold_demo_meetings
@@ -134,8 +135,10 @@ def acknowledge_older_alerts(now: datetime, rng: random.Random) -> int:
 def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | None = None) -> dict:
     """Everything the office did about the demo rounds; answer what was done, for the CLI."""
     now = now or utcnow()
+    levels = demo_organisations.build_the_levels(zone, now, weeks)  # the second district first
     rng = random.Random(7)
     done = {
+        **levels,
         "amendments": correct_some(rounds, zone, now, rng),
         "followups_handled": handle_followups(rounds, now, rng),
     }

@@ -279,6 +279,8 @@ def endpoint(
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
                 kwargs["query"] = _load(query_schema, given)
+                if kwargs["query"].get("office_id") is not None and not public:
+                    g.scope = g.scope.within_office(kwargs["query"]["office_id"])
             answer = _answer(view(*args, **kwargs))
             if seen:  # the handler returned: the mark joins what it committed, or goes alone
                 db.session.commit()

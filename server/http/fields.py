@@ -241,7 +241,21 @@ def Page(item: type[Schema], *, name: str | None = None) -> type[Schema]:
 # --- the units and dates a report or an export covers ------------------------------------
 
 
-class UnitsQuery(Schema):
+def office_field() -> fields.UUID:
+    return fields.UUID(
+        load_default=None,
+        metadata={"description": "One office's units only (with unit_id: those of it)"},
+    )
+
+
+class OfficeQuery(Schema):
+    """A list or report narrowed to one office one reaches (404 for any other): the endpoint
+    decorator narrows the request's scope to it, so every query the scope limits honours it."""
+
+    office_id = office_field()
+
+
+class UnitsQuery(OfficeQuery):
     unit_id = OneOrMany(
         fields.UUID(),
         load_default=list,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 
-from server.models import Unit, User, user_units
+from server.models import OFFICE, Organisation, Unit, User, user_units
 from server.models.core import ADMIN, INSPECTOR, MANAGERS, SUPERVISOR, WORKER
 from server.organisations.tree import is_root, load_tree, units_of_offices
 from server.platform.errors import Forbidden, NotFound
@@ -82,6 +82,24 @@ class Scope:
         if self.office_ids is None:
             return query
         return query.where(office_column.in_(sorted(self.office_ids)))
+
+    def within_office(self, office_id: uuid.UUID) -> Scope:
+        """The same reach narrowed to one office's units: a list or report filtered by office
+        (`office_id`). An office one does not reach, or no office at all, is not found."""
+        office = db.session.get(Organisation, office_id)
+        if office is None or office.kind != OFFICE or not self.includes_office(office_id):
+            raise NotFound("office")
+        units = units_of_offices(frozenset({office_id}))
+        if self.unit_ids is not None:
+            units = units & self.unit_ids
+        return Scope(
+            units,
+            manager=self.manager,
+            organisation_ids=frozenset({office_id}),
+            office_ids=frozenset({office_id}),
+            admin=self.admin,
+            inspector=self.inspector,
+        )
 
     def require_whole_city(self) -> None:
         if not self.whole_city:

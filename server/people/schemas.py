@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.http.fields import NonEmptyMixin, UnitRefSchema, text
+from server.http.fields import NonEmptyMixin, OfficeQuery, UnitRefSchema, text
 from server.models import ROLES
 
 
@@ -40,7 +40,7 @@ class UserUpdateSchema(NonEmptyMixin, Schema):
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
 
 
-class UserListQuery(Schema):
+class UserListQuery(OfficeQuery):
     role = fields.String(validate=validate.OneOf(ROLES))
     unit_id = fields.UUID()
 
@@ -64,6 +64,9 @@ class MeSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     units = fields.List(fields.Nested(UnitRefSchema))
+    # Where one works: the office screens name it in the header and know from it whether one
+    # is an admin of the city (docs/organisations.md).
+    organisation_id = fields.UUID()
 
 
 class LoginAnswerSchema(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.http.fields import BoundedDate, NonEmptyMixin, PageQuery, name_field, text
+from server.http.fields import BoundedDate, NonEmptyMixin, OfficeQuery, PageQuery, name_field, text
 from server.models import RESIDENT_STATUSES, SEXES, UNIT_KINDS
 
 
@@ -60,7 +60,7 @@ class ResidentUpdateSchema(NonEmptyMixin, ResidentSchema):
     )
 
 
-class ResidentListQuery(PageQuery):
+class ResidentListQuery(OfficeQuery, PageQuery):
     unit_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(RESIDENT_STATUSES))
     q = fields.String(validate=validate.Length(max=120))

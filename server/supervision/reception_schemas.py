@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from server.http.fields import (
     BoundedDate,
+    OfficeQuery,
     PageQuery,
     PersonRefSchema,
     RangeQuery,
@@ -118,7 +119,7 @@ class ReceptionPageSchema(Schema):
 # --- the office rules ----------------------------------------------------------------------
 
 
-class OfficeRulesQuery(Schema):
+class OfficeRulesQuery(OfficeQuery):
     month = month_label(load_default=None)
     unit_id = fields.UUID(load_default=None)
 

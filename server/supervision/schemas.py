@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.http.fields import BoundedDate, OneOrMany, PageQuery, month_label, whole
+from server.http.fields import BoundedDate, OfficeQuery, OneOrMany, PageQuery, month_label, whole
 from server.models import MEETING_KINDS, TASK_PRIORITIES, TASK_STATUSES
 from server.tasks.schemas import title_field
 from server.visits.schemas import TEXT_LIMIT, PersonNameSchema, text
@@ -74,7 +74,7 @@ class MeetingCreateSchema(MeetingEditSchema):
     )
 
 
-class MeetingListQuery(PageQuery):
+class MeetingListQuery(OfficeQuery, PageQuery):
     from_ = BoundedDate(data_key="from", load_default=None)
     to = BoundedDate(load_default=None)
     supervisor_id = fields.UUID()
@@ -90,7 +90,7 @@ class MeetingListQuery(PageQuery):
             raise ValidationError({"from": ["'from' is after 'to'."]})
 
 
-class MeetingRuleQuery(Schema):
+class MeetingRuleQuery(OfficeQuery):
     month = month_label(load_default=None)
     unit_id = fields.UUID(load_default=None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.http.fields import BoundedAwareDateTime, BoundedDate, OneOrMany, PageQuery
+from server.http.fields import BoundedAwareDateTime, BoundedDate, OfficeQuery, OneOrMany, PageQuery
 from server.models import TASK_ASSIGNEES, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES
 from server.visits.schemas import TEXT_LIMIT, PersonNameSchema, text
 
@@ -83,7 +83,7 @@ class TaskEventCreateSchema(Schema):
     visit_id = fields.UUID(load_default=None, allow_none=True)
 
 
-class TaskListQuery(PageQuery):
+class TaskListQuery(OfficeQuery, PageQuery):
     unit_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     assignee_id = fields.UUID()
     resident_id = fields.UUID()

@@ -21,6 +21,7 @@ from server.http.fields import (
     MIN_DATE,
     BoundedAwareDateTime,
     BoundedDate,
+    OfficeQuery,
     Page,
     PageQuery,
     PersonRefSchema,
@@ -428,7 +429,7 @@ class VisitOutSchema(ContentSchema):
 VisitPageSchema = Page(VisitOutSchema, name="VisitPage")
 
 
-class VisitListQuery(PageQuery):
+class VisitListQuery(OfficeQuery, PageQuery):
     unit_id = fields.UUID()
     resident_id = fields.UUID()
     worker_id = fields.UUID()

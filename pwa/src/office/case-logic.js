@@ -45,6 +45,7 @@ export const RETENTION_DAYS = 3650;
 export function caseQuery(filters, { perPage = 25 } = {}) {
   return {
     unit_id: filters.unit || '',
+    ...(filters.office ? { office_id: filters.office } : {}),
     worker_id: filters.worker || '',
     resident_id: filters.resident || '',
     stage: filters.stage || '',
@@ -104,6 +105,7 @@ export function officeActions(c, role) {
   const stage = c?.stage;
   const open = stage === 'assessment' || stage === 'intervention';
   const office = role === 'supervisor' || role === 'admin';
+  if (role === 'inspector') return { contact: false, review: false, signoff: false };
   return {
     contact: open,
     review: open && hasPlan(c),

@@ -105,23 +105,18 @@ export function residentRuleSection(app, api, resident) {
     const msg = h('div');
     const errors = formErrors({
       controls: {
-        'residents.0.required': controls.req,
-        'residents.0.period': controls.per,
-        'residents.0.every_days': controls.every,
+        required: controls.req,
+        period: controls.per,
+        every_days: controls.every,
       },
       top: msg,
       general: errorText,
     });
-    const others = policies.residents.filter((r) => r.resident_id !== resident.id);
+    // One's own resident's rule alone: replacing every rule is the city's admin's.
+    const path = `/api/v1/residents/${resident.id}/coverage-policy`;
     const send = async (mine) => {
-      const body = {
-        default: policies.default,
-        care_levels: policies.care_levels,
-        // The resident's rule first: the server names a rule by its place in what was sent.
-        residents: mine ? [{ resident_id: resident.id, ...mine }, ...others] : others,
-      };
       try {
-        const saved = await api.send('PUT', '/api/v1/coverage/policies', body);
+        const saved = mine ? await api.send('PUT', path, mine) : await api.send('DELETE', path);
         app.toast(t('coverageRules.saved'));
         draw(saved);
       } catch (err) {

@@ -71,6 +71,7 @@ export function residentCasesSection(app, api, resident, { items: cases, error }
 }
 
 function openCaseForm(app, api, resident) {
+  if (session.isInspector()) return null; // cases are opened by the office
   const source = h(
     'select',
     null,

@@ -25,7 +25,7 @@ export function latestReplies(history, amendments = []) {
 export function queueQuery(filters) {
   const query = { page: filters.page || 1, per_page: filters.per_page || 50 };
   if (filters.states?.length) query.state = filters.states;
-  for (const key of ['unit_id', 'worker_id', 'record_kind', 'from', 'to'])
+  for (const key of ['unit_id', 'office_id', 'worker_id', 'record_kind', 'from', 'to'])
     if (filters[key]) query[key] = filters[key];
   return query;
 }

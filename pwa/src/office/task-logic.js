@@ -27,6 +27,7 @@ export const statusesFor = (status) => STATUS_SETS[status] ?? (status ? [status]
 export function taskQuery(filters, { perPage = 25, paged = true } = {}) {
   const q = {
     unit_id: filters.unit || '',
+    ...(filters.office ? { office_id: filters.office } : {}),
     resident_id: filters.resident || '',
     status: statusesFor(filters.status ?? 'open'),
     priority: filters.priority || '',

@@ -6,6 +6,7 @@ import { request, fetchBlob, ApiError } from '../lib/api.js';
 import { fieldMessages } from '../lib/form-errors.js';
 import { qs, pageInfo, newestOnly, Stale } from './logic.js';
 import { session } from '../state/index.js';
+import { officeFromHash, reachedOffices, unitsOfOffice } from './offices.js';
 
 /** The API with the session's token. */
 export function client() {
@@ -223,17 +224,38 @@ export function unitSelect(units, value, onchange, { all = true } = {}) {
  */
 export async function fillUnitFilter({ api, fresh, units, box, filters, view }) {
   if (units.length) return;
-  units.push(...(await fresh(api.get('/api/v1/units'))));
-  box.replaceChildren(
-    field(
-      t('office.unit'),
-      unitSelect(units, filters.unit, (value) => {
-        filters.unit = value;
-        if ('page' in filters) filters.page = 1;
-        view.reload();
-      }),
-    ),
+  const [all, offices] = await fresh(
+    Promise.all([api.get('/api/v1/units'), reachedOffices().catch(() => [])]),
   );
+  units.push(...all);
+  // One who reaches several offices picks one beside the units (a roll-up's link names it:
+  // #/…?office_id=); the screen sends it as office_id.
+  if (offices.length > 1 && !filters.office) filters.office = officeFromHash();
+  const choose = (change) => {
+    Object.assign(filters, change);
+    if ('page' in filters) filters.page = 1;
+    draw();
+    view.reload();
+  };
+  function draw() {
+    const officeSelect = h(
+      'select',
+      { onchange: (e) => choose({ office: e.target.value, unit: '' }) },
+      h('option', { value: '' }, t('levels.allOffices')),
+      offices.map((office) => h('option', { value: office.id }, office.name)),
+    );
+    officeSelect.value = filters.office || '';
+    box.replaceChildren(
+      ...(offices.length > 1 ? [field(t('levels.office'), officeSelect)] : []),
+      field(
+        t('office.unit'),
+        unitSelect(unitsOfOffice(units, filters.office), filters.unit, (value) =>
+          choose({ unit: value }),
+        ),
+      ),
+    );
+  }
+  draw();
 }
 
 export async function openPrintable(api, path, params, problem) {

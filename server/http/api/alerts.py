@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from server.alerts import digest, inbox
 from server.http.api import actor, page_of
 from server.http.endpoint import endpoint
-from server.http.fields import Page, PageQuery
+from server.http.fields import OfficeQuery, Page, PageQuery
 from server.models import ALERT_KINDS, Unit
 from server.models.core import MANAGERS
 from server.platform.extensions import db
@@ -39,7 +39,7 @@ class AlertSchema(Schema):
     ack_note = fields.String(allow_none=True)
 
 
-class AlertListQuery(PageQuery):
+class AlertListQuery(OfficeQuery, PageQuery):
     state = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved", "all")))
     unit_id = fields.UUID()
     kind = fields.String(validate=validate.OneOf(ALERT_KINDS))

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy import select
 
 from server.http.endpoint import endpoint
+from server.http.fields import OfficeQuery
 from server.models import Device
 from server.models.core import MANAGERS, ROLES
 from server.people import auth
@@ -78,11 +79,12 @@ def me():
 @bp.get("/devices")
 @endpoint(
     "Devices of the people one may see (admins: all; supervisors: their workers)",
+    query=OfficeQuery,
     response=DeviceSchema,
     many=True,
     roles=MANAGERS,
 )
-def list_devices():
+def list_devices(query):
     people = select(users_visible_to(g.scope).subquery().c.id)
     return db.session.scalars(
         select(Device).where(Device.user_id.in_(people)).order_by(Device.issued_at.desc())

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, page_of, setting
 from server.http.endpoint import endpoint
-from server.http.fields import Page, PageQuery, PersonRefSchema, text
+from server.http.fields import OfficeQuery, Page, PageQuery, PersonRefSchema, text
 from server.models.core import MANAGERS
 from server.platform.extensions import db
 from server.visits import conflicts
@@ -54,7 +54,7 @@ class RejectionSchema(Schema):
     errors = fields.Dict(metadata={"description": "The reasons, by field, as the phone heard"})
 
 
-class ConflictListQuery(PageQuery):
+class ConflictListQuery(OfficeQuery, PageQuery):
     state = fields.String(load_default="open", validate=validate.OneOf(conflicts.STATES))
 
 
@@ -91,10 +91,14 @@ def resolve_conflict(conflict_id: int, body):
     return view
 
 
+class RejectionListQuery(OfficeQuery, PageQuery):
+    pass
+
+
 @bp.get("/sync/rejections")
 @endpoint(
     "Records refused from the phones of one's units' people, newest first",
-    query=PageQuery,
+    query=RejectionListQuery,
     response=Page(RejectionSchema),
     roles=MANAGERS,
 )

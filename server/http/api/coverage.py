@@ -1,4 +1,5 @@
-"""Coverage: the supervisor's board, its history, and the policies (admins change them)."""
+"""Coverage: the supervisor's board, its history, and the policies (the city's admin replaces
+them; an office's admin gives its own residents a rule of their own)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from server.http.endpoint import endpoint
 from server.http.fields import (
     MAX_DATE,
     MIN_DATE,
+    OfficeQuery,
     OneOrMany,
     PageQuery,
     PersonRefSchema,
@@ -98,7 +100,7 @@ def _year_label(value: str) -> None:
         raise ValidationError(f"Use a year of {MIN_DATE.year} to {MAX_DATE.year}.")
 
 
-class CoverageQuery(PageQuery):
+class CoverageQuery(OfficeQuery, PageQuery):
     week = week_label(validate=_period_label)
     month = month_label(validate=_period_label)
     year = fields.String(
@@ -190,7 +192,7 @@ class BoardSchema(Schema):
     per_page = fields.Integer()
 
 
-class HistoryQuery(Schema):
+class HistoryQuery(OfficeQuery):
     weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=104))
     unit_id = fields.UUID()
 
@@ -292,9 +294,10 @@ def _policies_document() -> dict:
 @bp.get("/coverage/policies")
 @endpoint(
     "How many visited days each resident needs: default, care levels, residents",
+    query=OfficeQuery,
     response=PoliciesSchema,
 )
-def get_policies():
+def get_policies(query):
     return _policies_document()
 
 
@@ -321,5 +324,39 @@ def put_policies(body):
             },
         )
     coverage.replace_policies(g.user.id, body)
+    db.session.commit()
+    return _policies_document()
+
+
+def _resident_of_mine(resident_id) -> Resident:
+    """The resident, whose unit one must manage: 404 outside one's reach, 403 for a reader."""
+    resident = g.scope.get(Resident, resident_id, "resident")
+    g.scope.require_manager_of(resident.unit_id)
+    return resident
+
+
+@bp.put("/residents/<uuid:resident_id>/coverage-policy")
+@endpoint(
+    "Give one resident a coverage rule of their own (every other rule kept)",
+    body=RuleSchema,
+    response=PoliciesSchema,
+    roles=(ADMIN,),
+)
+def put_resident_policy(resident_id, body):
+    resident = _resident_of_mine(resident_id)
+    coverage.set_resident_rule(g.user.id, resident.id, body)
+    db.session.commit()
+    return _policies_document()
+
+
+@bp.delete("/residents/<uuid:resident_id>/coverage-policy")
+@endpoint(
+    "Take away a resident's own coverage rule: they follow their care level's or the default",
+    response=PoliciesSchema,
+    roles=(ADMIN,),
+)
+def delete_resident_policy(resident_id):
+    resident = _resident_of_mine(resident_id)
+    coverage.set_resident_rule(g.user.id, resident.id, None)
     db.session.commit()
     return _policies_document()

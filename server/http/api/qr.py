@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.http.fields import OneOrMany
+from server.http.fields import OfficeQuery, OneOrMany
 from server.models import Resident, utcnow
 from server.models.core import MANAGERS
 from server.platform.extensions import db
@@ -39,7 +39,7 @@ class QrPngQuery(Schema):
     )
 
 
-class LabelQuery(Schema):
+class LabelQuery(OfficeQuery):
     unit_id = fields.UUID()
     resident_id = OneOrMany(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     layout = fields.String(load_default="small", validate=validate.OneOf(sorted(qr.LAYOUTS)))

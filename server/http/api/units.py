@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from server.http.api import actor
 from server.http.endpoint import endpoint
+from server.http.fields import OfficeQuery
 from server.models import Unit
 from server.models.core import ADMIN
 from server.platform.extensions import db
@@ -19,8 +20,8 @@ bp = Blueprint("units", __name__)
 
 
 @bp.get("/units")
-@endpoint("Units one may see", response=UnitSchema, many=True)
-def list_units():
+@endpoint("Units one may see", query=OfficeQuery, response=UnitSchema, many=True)
+def list_units(query):
     query = g.scope.filter(select(Unit).order_by(Unit.name), Unit.id)
     return db.session.scalars(query).all()
 

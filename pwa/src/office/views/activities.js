@@ -109,6 +109,7 @@ export function activitiesView(app) {
     const answer = await fresh(
       api.get('/api/v1/activities', {
         unit_id: filters.unit || undefined,
+        ...(filters.office ? { office_id: filters.office } : {}),
         type_code: filters.type || undefined,
         from: filters.from || undefined,
         to: filters.to || undefined,

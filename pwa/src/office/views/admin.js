@@ -15,6 +15,7 @@ import {
 } from '../ui.js';
 import { session } from '../../state/index.js';
 import { ruleControls } from '../coverage-rules.js';
+import { organisations, reachedOffices } from '../offices.js';
 
 const TABS = ['residents', 'units', 'staff', 'policies'];
 
@@ -355,8 +356,15 @@ function dischargeFollowUp(resident, status) {
 }
 
 async function unitsTab(app, api, view, id, fresh) {
-  const units = await fresh(api.get('/api/v1/units'));
+  const [units, offices] = await fresh(Promise.all([api.get('/api/v1/units'), reachedOffices()]));
   const admin = session.isAdmin();
+  const officeNames = new Map(offices.map((o) => [o.id, o.name]));
+  // A unit goes to the office chosen; one who reaches a single office never names it.
+  const office = h(
+    'select',
+    null,
+    offices.map((o) => h('option', { value: o.id }, o.name)),
+  );
   const name = input('', { maxlength: 200 });
   const kind = h(
     'select',
@@ -365,7 +373,11 @@ async function unitsTab(app, api, view, id, fresh) {
     h('option', { value: 'area' }, t('admin.kind.area')),
   );
   const msg = problemLine();
-  const errors = formErrors({ controls: { name, kind }, top: msg.el, general: errorText });
+  const errors = formErrors({
+    controls: { name, kind, office_id: office },
+    top: msg.el,
+    general: errorText,
+  });
   const renameErrors = formErrors({ top: msg.el, general: errorText });
   const rename = (u) => async () => {
     const n = prompt(t('admin.renamePrompt', { name: u.name }), u.name);
@@ -383,6 +395,9 @@ async function unitsTab(app, api, view, id, fresh) {
       [
         { label: t('admin.name'), cell: (u) => u.name },
         { label: t('admin.kind'), cell: (u) => t(`admin.kind.${u.kind}`) },
+        offices.length > 1
+          ? { label: t('levels.office'), cell: (u) => officeNames.get(u.office_id) || '—' }
+          : null,
         admin
           ? {
               label: t('activity.action'),
@@ -420,6 +435,7 @@ async function unitsTab(app, api, view, id, fresh) {
               await api.send('POST', '/api/v1/units', {
                 name: name.value.trim(),
                 kind: kind.value,
+                ...(offices.length > 1 ? { office_id: office.value } : {}),
               });
               app.toast(t('admin.saved', { name: name.value.trim() }));
               view.reload();
@@ -430,15 +446,17 @@ async function unitsTab(app, api, view, id, fresh) {
         },
         field(t('admin.name'), name, { required: true }),
         field(t('admin.kind'), kind, { required: true }),
+        offices.length > 1 ? field(t('levels.office'), office, { required: true }) : null,
         h('button', { type: 'submit', class: 'btn' }, t('admin.addUnit')),
       ),
   );
 }
 
 async function staffTab(app, api, view, id, fresh) {
-  const [users, units] = await fresh(
-    Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units')]),
+  const [users, units, orgs] = await fresh(
+    Promise.all([api.get('/api/v1/users'), api.get('/api/v1/units'), organisations()]),
   );
+  const reached = orgs.filter((o) => o.reached);
   const msg = problemLine();
   const admin = session.isAdmin();
   if (id && !admin) {
@@ -461,13 +479,23 @@ async function staffTab(app, api, view, id, fresh) {
       role: h(
         'select',
         null,
-        ['worker', 'supervisor', 'admin'].map((r) =>
+        ['worker', 'supervisor', 'admin', 'inspector'].map((r) =>
           h('option', { value: r }, t(`admin.role.${r}`)),
         ),
       ),
       password: h('input', { type: 'password', autocomplete: 'new-password', minlength: 8 }),
       active: h('input', { type: 'checkbox', checked: user ? user.active : true }),
+      // Where the person works; none chosen: their units' office, else one's own (the server).
+      organisation_id: h(
+        'select',
+        { disabled: Boolean(user) },
+        h('option', { value: '' }, t('levels.placeByUnits')),
+        reached.map((o) =>
+          h('option', { value: o.id }, `${o.name} · ${t(`levels.kind.${o.kind}`)}`),
+        ),
+      ),
     };
+    fields.organisation_id.value = user?.organisation_id || '';
     fields.role.value = user?.role || 'worker';
     const chosen = new Set(user?.unit_ids || []);
     const unitBox = h('fieldset', null, h('legend', null, t('admin.units')));
@@ -496,6 +524,8 @@ async function staffTab(app, api, view, id, fresh) {
             };
             if (fields.password.value) body.password = fields.password.value;
             if (!user) body.username = fields.username.value.trim();
+            if (!user && fields.organisation_id.value)
+              body.organisation_id = fields.organisation_id.value;
             try {
               await api.send(
                 user ? 'PATCH' : 'POST',
@@ -517,6 +547,7 @@ async function staffTab(app, api, view, id, fresh) {
         field(t('admin.displayName'), fields.display_name, { required: true }),
         field(t('admin.phone'), fields.phone),
         field(t('admin.role'), fields.role, { required: true }),
+        reached.length > 1 || user ? field(t('levels.organisation'), fields.organisation_id) : null,
         append(
           unitBox,
           units.map((x) =>
@@ -600,7 +631,10 @@ async function staffTab(app, api, view, id, fresh) {
 async function policiesTab(app, api, view, id, fresh) {
   const policies = await fresh(api.get('/api/v1/coverage/policies'));
   const msg = problemLine();
-  const admin = session.isAdmin();
+  // Every office shares these rules: only the city's admin replaces them.
+  const orgs = await fresh(organisations());
+  const own = session.current()?.user?.organisation_id;
+  const admin = session.isAdmin() && orgs.some((o) => o.kind === 'city' && o.id === own);
   const controls = {};
   const errors = formErrors({ controls, top: msg.el, general: errorText });
   const rule = (r, extra) => ruleControls(r, extra); // a week's, a month's, a year's, every N days

@@ -20,6 +20,7 @@ import { chartFigure } from '../chart.js';
 import { coverageChart, coverageWeeks, latestShares, shortWeek } from '../chart-data.js';
 import { officeRulesStrip } from '../office-rules.js';
 import { gapCell, periodText, rulePickers, ruleQuery, showPickers } from '../board-rules.js';
+import { fillOfficeFilter, officeFromHash, unitsOfOffice } from '../offices.js';
 
 /** The board's filters, kept while the app stays open (back from a resident, the same list). */
 let boardFilters = null;
@@ -30,11 +31,15 @@ export function boardView(app) {
     week: null,
     kind: 'week', // or a year's rules, or every N days (board-rules.js)
     year: null,
+    office: '',
     unit: '',
     status: '',
     sort: 'priority',
     page: 1,
   });
+  const linked = officeFromHash(); // a roll-up's link to one office's board
+  if (linked && linked !== filters.office) Object.assign(filters, { office: linked, unit: '' });
+  const officeBox = h('div');
   const weekLabel = h('span', { class: 'week-label', role: 'status' });
   const units = [];
   const unitBox = h('div');
@@ -84,6 +89,7 @@ export function boardView(app) {
       'div',
       { class: 'row' },
       rules.kindField,
+      officeBox,
       unitBox,
       field(t('coverage.status'), statusSel),
       field(t('office.sort'), sortSel),
@@ -101,7 +107,9 @@ export function boardView(app) {
     unitBox.replaceChildren(
       field(
         t('office.unit'),
-        unitSelect(units, filters.unit, (v) => refilter({ unit: v })),
+        unitSelect(unitsOfOffice(units, filters.office), filters.unit, (v) =>
+          refilter({ unit: v }),
+        ),
       ),
     );
   }
@@ -192,13 +200,20 @@ export function boardView(app) {
     const [unitRows, coverage] = await fresh(
       Promise.all([
         units.length ? units : api.get('/api/v1/units'),
-        api.get('/api/v1/coverage', ruleQuery(filters, boardQuery(filters))),
+        api.get('/api/v1/coverage', {
+          ...ruleQuery(filters, boardQuery(filters)),
+          office_id: filters.office,
+        }),
+        fillOfficeFilter({
+          fresh,
+          box: officeBox,
+          filters,
+          onchange: (v) => refilter({ office: v, unit: '' }),
+        }),
       ]),
     );
-    if (!units.length) {
-      units.push(...unitRows);
-      drawUnits();
-    }
+    if (!units.length) units.push(...unitRows);
+    drawUnits();
     draw(coverage);
   });
   return { el: view.el, title: t('coverage.title'), destroy: view.destroy };
@@ -217,7 +232,11 @@ export function historyView(app) {
   view.start(async (fresh) => {
     await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const history = await fresh(
-      api.get('/api/v1/coverage/history', { weeks: 12, unit_id: filters.unit }),
+      api.get('/api/v1/coverage/history', {
+        weeks: 12,
+        unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
+      }),
     );
     view.body.replaceChildren(...historyBody(history));
   });

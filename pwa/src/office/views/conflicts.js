@@ -3,6 +3,7 @@
 import { h, field } from '../../lib/dom.js';
 import { t } from '../../lib/i18n/index.js';
 import { client, screen, pager, table, problemLine, fmtDateTime } from '../ui.js';
+import { session } from '../../state/index.js';
 
 const FIELDS = [
   'observations.living',
@@ -126,28 +127,30 @@ export function conflictsView(app) {
               note: conflict.resolution_note || '—',
             }),
           )
-        : h(
-            'form',
-            { class: 'conflict-resolve', onsubmit: (e) => e.preventDefault() },
-            field(t('conflicts.note'), note),
-            h(
-              'div',
-              { class: 'row' },
-              ACTIONS.map((action) =>
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: action === 'take_phone' ? 'btn' : 'btn secondary',
-                    disabled: action === 'take_phone' && nothingToTake,
-                    'aria-label': t(`conflicts.action.${action}For`, { who }),
-                    onclick: () => resolve(action),
-                  },
-                  t(`conflicts.action.${action}`),
+        : session.isInspector()
+          ? null
+          : h(
+              'form',
+              { class: 'conflict-resolve', onsubmit: (e) => e.preventDefault() },
+              field(t('conflicts.note'), note),
+              h(
+                'div',
+                { class: 'row' },
+                ACTIONS.map((action) =>
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: action === 'take_phone' ? 'btn' : 'btn secondary',
+                      disabled: action === 'take_phone' && nothingToTake,
+                      'aria-label': t(`conflicts.action.${action}For`, { who }),
+                      onclick: () => resolve(action),
+                    },
+                    t(`conflicts.action.${action}`),
+                  ),
                 ),
               ),
             ),
-          ),
       msg.el,
     );
   }

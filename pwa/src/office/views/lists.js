@@ -5,6 +5,7 @@ import { t } from '../../lib/i18n/index.js';
 import { client, screen, pager, problemLine, fmtDateTime, fillUnitFilter } from '../ui.js';
 import { pushSwitch } from '../push.js';
 import { taskStatusTag, priorityTag, dueText } from '../task-parts.js';
+import { session } from '../../state/index.js';
 
 const TASK_ALERTS = new Set(['overdue', 'urgent']);
 
@@ -44,7 +45,7 @@ export function alertsView(app) {
   const controls = h(
     'div',
     null,
-    pushSwitch(client()).el,
+    session.isInspector() ? null : pushSwitch(client()).el,
     h('div', { class: 'row filters' }, field(t('alerts.show'), stateSel), unitBox),
   );
   const view = screen(app, t('alerts.title'), { controls });
@@ -87,30 +88,32 @@ export function alertsView(app) {
             '✓ ',
             t('alerts.acked', { when: fmtDateTime(alert.acked_at), note: alert.ack_note || '—' }),
           )
-        : h(
-            'form',
-            {
-              class: 'row',
-              onsubmit: async (e) => {
-                e.preventDefault();
-                try {
-                  await api.send('POST', `/api/v1/alerts/${alert.id}/ack`, {
-                    note: note.value.trim(),
-                  });
-                  app.toast(t('alerts.done', { who }));
-                  view.reload();
-                } catch (err) {
-                  msg.show(err);
-                }
+        : session.isInspector()
+          ? null
+          : h(
+              'form',
+              {
+                class: 'row',
+                onsubmit: async (e) => {
+                  e.preventDefault();
+                  try {
+                    await api.send('POST', `/api/v1/alerts/${alert.id}/ack`, {
+                      note: note.value.trim(),
+                    });
+                    app.toast(t('alerts.done', { who }));
+                    view.reload();
+                  } catch (err) {
+                    msg.show(err);
+                  }
+                },
               },
-            },
-            h('div', { class: 'grow' }, field(t('alerts.note'), note)),
-            h(
-              'button',
-              { type: 'submit', class: 'btn', 'aria-label': t('alerts.ackFor', { what, who }) },
-              t('alerts.ack'),
+              h('div', { class: 'grow' }, field(t('alerts.note'), note)),
+              h(
+                'button',
+                { type: 'submit', class: 'btn', 'aria-label': t('alerts.ackFor', { what, who }) },
+                t('alerts.ack'),
+              ),
             ),
-          ),
       msg.el,
     );
   }
@@ -121,6 +124,7 @@ export function alertsView(app) {
       api.get('/api/v1/alerts', {
         state: filters.state,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
         page: filters.page,
         per_page: 50,
       }),
@@ -212,33 +216,35 @@ export function visitRowCard(api, visit, onDone) {
             note: visit.handled.note,
           }),
         )
-      : h(
-          'form',
-          {
-            onsubmit: async (e) => {
-              e.preventDefault();
-              if (!note.value.trim()) return msg.show(t('followups.needNote'));
-              try {
-                await api.send('POST', `/api/v1/followups/${visit.visit_id}/handle`, {
-                  note: note.value.trim(),
-                });
-                onDone(visit);
-              } catch (err) {
-                msg.show(err);
-              }
-            },
-          },
-          field(t('followups.note'), note),
-          h(
-            'button',
+      : session.isInspector()
+        ? null
+        : h(
+            'form',
             {
-              type: 'submit',
-              class: 'btn',
-              'aria-label': t('followups.markFor', { name: visit.resident.name }),
+              onsubmit: async (e) => {
+                e.preventDefault();
+                if (!note.value.trim()) return msg.show(t('followups.needNote'));
+                try {
+                  await api.send('POST', `/api/v1/followups/${visit.visit_id}/handle`, {
+                    note: note.value.trim(),
+                  });
+                  onDone(visit);
+                } catch (err) {
+                  msg.show(err);
+                }
+              },
             },
-            t('followups.mark'),
+            field(t('followups.note'), note),
+            h(
+              'button',
+              {
+                type: 'submit',
+                class: 'btn',
+                'aria-label': t('followups.markFor', { name: visit.resident.name }),
+              },
+              t('followups.mark'),
+            ),
           ),
-        ),
     msg.el,
   );
 }
@@ -271,6 +277,7 @@ export function followupsView(app) {
       api.get('/api/v1/followups', {
         status: filters.status,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
         page: filters.page,
         per_page: 50,
       }),

@@ -70,7 +70,9 @@ export function meetingsView(app) {
     field(t('office.unit'), unitSel),
     field(t('meetings.filterKind'), kindSel),
     field(t('meetings.filterPerson'), personSel),
-    h('a', { class: 'btn', href: '#/meeting-new' }, t('meetings.new')),
+    session.isInspector()
+      ? null
+      : h('a', { class: 'btn', href: '#/meeting-new' }, t('meetings.new')),
   );
   controls.querySelector('.meeting-months').append(step(1, t('meetings.nextMonth')));
   const view = screen(app, t('meetings.title'), { intro: t('meetings.intro'), controls });

@@ -102,6 +102,7 @@ const text = (props = {}) => h('input', { type: 'text', ...props });
 
 /** Record a day: the date (today by default), the unit or the whole office, the place, notes. */
 function newDayForm(app, api, units) {
+  if (session.isInspector()) return null; // the office records its days
   const heldOn = h('input', { type: 'date', value: today(), max: today(), required: true });
   const unit = h(
     'select',
@@ -262,6 +263,7 @@ function residentPicker(api) {
 }
 
 function addPersonForm(app, api, day, onAdded) {
+  if (session.isInspector()) return null;
   const kind = h(
     'select',
     null,

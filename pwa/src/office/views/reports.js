@@ -15,6 +15,8 @@ import {
   fmtDay,
   fillUnitFilter,
 } from '../ui.js';
+import { officeFromHash } from '../offices.js';
+import { session } from '../../state/index.js';
 import { pct } from '../logic.js';
 import { closeRows, onTimeChart } from '../task-logic.js';
 import { durationText } from '../task-parts.js';
@@ -268,7 +270,7 @@ function byMonth(scores) {
 
 export function satisfactionView(app) {
   const api = client();
-  const filters = { from: '', to: '', unit: '', page: 1, sort: 'name' };
+  const filters = { from: '', to: '', office: officeFromHash(), unit: '', page: 1, sort: 'name' };
   const units = [];
   const unitBox = h('div');
   const sortSel = h(
@@ -295,7 +297,12 @@ export function satisfactionView(app) {
   });
   view.start(async (fresh) => {
     await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
-    const range = { from: filters.from, to: filters.to, unit_id: filters.unit };
+    const range = {
+      from: filters.from,
+      to: filters.to,
+      unit_id: filters.unit,
+      ...(filters.office ? { office_id: filters.office } : {}),
+    };
     const [scores, unsatisfied] = await fresh(
       Promise.all([
         api.get('/api/v1/reports/satisfaction', { ...range, sort: filters.sort }),
@@ -421,12 +428,14 @@ export function activityView(app) {
           from: filters.from,
           to: filters.to,
           unit_id: filters.unit,
+          ...(filters.office ? { office_id: filters.office } : {}),
           sort: filters.sort,
           page: filters.page,
           per_page: 50,
         }),
         api.get('/api/v1/reports/devices', {
           unit_id: filters.unit,
+          ...(filters.office ? { office_id: filters.office } : {}),
           only_stale: filters.onlyStale ? 'true' : '',
           page: filters.dpage,
           per_page: 50,
@@ -495,7 +504,7 @@ export function activityView(app) {
           {
             label: t('activity.action'),
             cell: (r) =>
-              r.active
+              r.active && !session.isInspector()
                 ? h(
                     'button',
                     {
@@ -606,6 +615,7 @@ export function taskReportView(app) {
         from: filters.from,
         to: filters.to,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
       }),
     );
     const rows = closeRows(report);

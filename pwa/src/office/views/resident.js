@@ -157,7 +157,7 @@ export function residentView(app, [id]) {
         ),
       ),
       visitReviewBox(app, api, visit, fmtDateTime(visit.checked_in_at), () => view.reload()),
-      visit.voided
+      visit.voided || session.isInspector()
         ? null
         : h(
             'details',
@@ -249,25 +249,27 @@ export function residentView(app, [id]) {
             },
             t('resident.printLabel'),
           ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn secondary',
-              onclick: async () => {
-                if (!confirm(t('resident.rotateConfirm', { name: resident.name }))) return;
-                try {
-                  await api.send('POST', `/api/v1/residents/${id}/qr/rotate`);
-                  app.toast(t('resident.rotated'));
-                  view.reload();
-                } catch (err) {
-                  problem.show(err);
-                }
-              },
-            },
-            t('resident.rotate'),
-          ),
-          session.isOffice()
+          session.isInspector()
+            ? null
+            : h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn secondary',
+                  onclick: async () => {
+                    if (!confirm(t('resident.rotateConfirm', { name: resident.name }))) return;
+                    try {
+                      await api.send('POST', `/api/v1/residents/${id}/qr/rotate`);
+                      app.toast(t('resident.rotated'));
+                      view.reload();
+                    } catch (err) {
+                      problem.show(err);
+                    }
+                  },
+                },
+                t('resident.rotate'),
+              ),
+          session.isOffice() && !session.isInspector()
             ? h('a', { class: 'btn secondary', href: `#/admin/residents/${id}` }, t('admin.edit'))
             : null,
         ),

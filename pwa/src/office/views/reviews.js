@@ -114,7 +114,10 @@ export function reviewQueueView(app) {
   view.start(async (fresh) => {
     await fillUnitFilter({ api, fresh, units, box: unitBox, filters, view });
     const answer = await fresh(
-      api.get('/api/v1/reviews/queue', queueQuery({ ...filters, unit_id: filters.unit })),
+      api.get(
+        '/api/v1/reviews/queue',
+        queueQuery({ ...filters, unit_id: filters.unit, office_id: filters.office }),
+      ),
     );
     counts.replaceChildren(stateButtons(answer));
     view.body.replaceChildren(
@@ -162,6 +165,7 @@ export function reviewReportView(app) {
         from: filters.from,
         to: filters.to,
         unit_id: filters.unit,
+        ...(filters.office ? { office_id: filters.office } : {}),
       }),
     );
     const total = report.total;

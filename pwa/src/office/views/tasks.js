@@ -35,6 +35,7 @@ import {
   sendEvent,
   unitPeople,
 } from '../task-parts.js';
+import { session } from '../../state/index.js';
 
 /** The board's filters, kept while the app stays open (back from a task, the same list). */
 let taskFilters = null;
@@ -320,7 +321,8 @@ function taskView(app, id) {
         task.closed_at ? h('dt', null, t('tasks.closedAt')) : null,
         task.closed_at ? h('dd', null, fmtDateTime(task.closed_at)) : null,
       ),
-      isOpen(task) ? actions(task) : reopenForm(task),
+      // An inspector reads a task's record; changing it is the office's.
+      session.isInspector() ? null : isOpen(task) ? actions(task) : reopenForm(task),
       h('h2', null, t('tasks.history', { n: (task.events || []).length })),
       historyList(task.events, names),
     );

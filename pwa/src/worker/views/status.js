@@ -4,6 +4,7 @@
 import { h, clear } from '../../lib/dom.js';
 import { t, fmtWhen } from '../../lib/i18n/index.js';
 import { session, status, syncing as syncState } from '../../state/index.js';
+import { ownOrganisationName } from '../../office/offices.js';
 
 const LINK_CLASS = { online: 'on', offline: 'off', connecting: 'wait', unreachable: 'off' };
 
@@ -13,6 +14,21 @@ export function statusStrip({ currentRoute, onSyncNow }) {
   const nav = h('nav', { class: 'strip-nav', 'aria-label': 'Rounds' });
   const action = h('div', { class: 'strip-action' });
   el.append(h('div', { class: 'strip-top' }, line, action), nav);
+  const organisation = { token: null, name: '' }; // where the office's person works
+
+  function organisationName() {
+    const token = session.token();
+    if (organisation.token !== token) {
+      organisation.token = token;
+      organisation.name = '';
+      ownOrganisationName().then((name) => {
+        if (organisation.token !== token || !name) return;
+        organisation.name = name;
+        update();
+      });
+    }
+    return organisation.name;
+  }
 
   function update() {
     const online = navigator.onLine;
@@ -42,6 +58,9 @@ export function statusStrip({ currentRoute, onSyncNow }) {
           { class: 'pill' },
           `${user.display_name || user.username} · ${t(`admin.role.${user.role}`)}`,
         ),
+        ...(organisationName()
+          ? [h('span', { class: 'pill levels-org' }, organisationName())]
+          : []),
       );
     } else {
       const items = [
@@ -110,7 +129,8 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('activity', 'nav.activity'),
         link('review-report', 'reviews.report.nav'),
         link('exports', 'nav.exports'),
-        link('admin', 'nav.admin'),
+        ...(session.isInspector() ? [] : [link('admin', 'nav.admin')]),
+        ...(session.isAdmin() ? [link('organisations', 'levels.nav')] : []),
         ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),
         link('settings', 'nav.settings'),
       );

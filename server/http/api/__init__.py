@@ -29,6 +29,7 @@ def register_api(app: Flask) -> None:
         cases,
         conflicts,
         coverage,
+        evaluations,
         exports,
         meetings,
         office_rules,
@@ -71,6 +72,7 @@ def register_api(app: Flask) -> None:
         reception,
         office_rules,
         activities,
+        evaluations,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -5,7 +5,7 @@ last year so that every month is over (docs/evaluation.md, "Computed items")."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 

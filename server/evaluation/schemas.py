@@ -15,12 +15,12 @@ def year_field(**kwargs) -> fields.Integer:
     return whole(MIN_YEAR, MAX_YEAR, **kwargs)
 
 
-class YearQuery(Schema):
+class EvaluationYearQuery(Schema):
     year = year_field(load_default=None, metadata={"description": "Default: this year"})
     district_id = fields.UUID(load_default=None)
 
 
-class ScoreInSchema(Schema):
+class EvaluationScoreInSchema(Schema):
     points = fields.Float(
         required=True,
         allow_nan=False,
@@ -30,27 +30,27 @@ class ScoreInSchema(Schema):
     note = text(NOTE_LIMIT, load_default="", allow_none=False)
 
 
-class SubmissionInSchema(Schema):
+class EvaluationSubmissionInSchema(Schema):
     note = text(NOTE_LIMIT, load_default="", allow_none=False)
 
 
-class RecordsQuery(PageQuery):
+class EvaluationRecordsQuery(PageQuery):
     pass
 
 
-class RefSchema(Schema):
+class EvaluationRefSchema(Schema):
     id = fields.UUID()
     name = fields.String()
 
 
-class ValueSchema(Schema):
+class EvaluationValueSchema(Schema):
     points = fields.Float()
     max = fields.Float()
     figures = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
     records = fields.String()
 
 
-class CellSchema(Schema):
+class EvaluationCellSchema(Schema):
     points = fields.Float()
     computed = fields.Float(allow_none=True)
     note = fields.String()
@@ -58,7 +58,7 @@ class CellSchema(Schema):
     entered_at = fields.AwareDateTime()
 
 
-class EvidenceSchema(Schema):
+class EvaluationEvidenceSchema(Schema):
     document_id = fields.UUID()
     title = fields.String()
     file_name = fields.String()
@@ -66,23 +66,23 @@ class EvidenceSchema(Schema):
     attached_at = fields.AwareDateTime()
 
 
-class ItemSchema(Schema):
+class EvaluationItemSchema(Schema):
     code = fields.String()
     section = fields.String()
     max = fields.Float()
     zh = fields.String()
     en = fields.String()
     computed = fields.Boolean()
-    value = fields.Nested(ValueSchema, allow_none=True)
+    value = fields.Nested(EvaluationValueSchema, allow_none=True)
     hints = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), allow_none=True)
     cells = fields.Dict(
         keys=fields.String(validate=validate.OneOf(EVALUATION_COLUMNS)),
-        values=fields.Nested(CellSchema, allow_none=True),
+        values=fields.Nested(EvaluationCellSchema, allow_none=True),
     )
-    evidence = fields.List(fields.Nested(EvidenceSchema))
+    evidence = fields.List(fields.Nested(EvaluationEvidenceSchema))
 
 
-class SubmissionSchema(Schema):
+class EvaluationSubmissionSchema(Schema):
     column = fields.String()
     total = fields.Float()
     grade = fields.String()
@@ -91,15 +91,15 @@ class SubmissionSchema(Schema):
     submitted_at = fields.AwareDateTime()
 
 
-class ColumnSchema(Schema):
+class EvaluationColumnSchema(Schema):
     points = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     total = fields.Float()
     grade = fields.String()
-    submitted = fields.Nested(SubmissionSchema, allow_none=True)
+    submitted = fields.Nested(EvaluationSubmissionSchema, allow_none=True)
     may_enter = fields.Boolean()
 
 
-class SectionSchema(Schema):
+class EvaluationSectionSchema(Schema):
     code = fields.String()
     zh = fields.String()
     en = fields.String()
@@ -109,28 +109,28 @@ class SectionSchema(Schema):
 class EvaluationSchema(Schema):
     id = fields.UUID()
     year = fields.Integer()
-    office = fields.Nested(RefSchema)
-    district = fields.Nested(RefSchema, allow_none=True)
+    office = fields.Nested(EvaluationRefSchema)
+    district = fields.Nested(EvaluationRefSchema, allow_none=True)
     status = fields.String()
     grade = fields.String(allow_none=True)
-    sections = fields.List(fields.Nested(SectionSchema))
-    items = fields.List(fields.Nested(ItemSchema))
-    columns = fields.Dict(keys=fields.String(), values=fields.Nested(ColumnSchema))
+    sections = fields.List(fields.Nested(EvaluationSectionSchema))
+    items = fields.List(fields.Nested(EvaluationItemSchema))
+    columns = fields.Dict(keys=fields.String(), values=fields.Nested(EvaluationColumnSchema))
     created_at = fields.AwareDateTime()
 
 
-class TotalsSchema(Schema):
+class EvaluationTotalsSchema(Schema):
     self = fields.Float(allow_none=True)
     review = fields.Float(allow_none=True)
     assessment = fields.Float(allow_none=True)
 
 
 class EvaluationRowSchema(Schema):
-    office = fields.Nested(RefSchema)
-    district = fields.Nested(RefSchema, allow_none=True)
+    office = fields.Nested(EvaluationRefSchema)
+    district = fields.Nested(EvaluationRefSchema, allow_none=True)
     evaluation_id = fields.UUID(allow_none=True)
     status = fields.String()
-    totals = fields.Nested(TotalsSchema)
+    totals = fields.Nested(EvaluationTotalsSchema)
     grade = fields.String(allow_none=True)
 
 
@@ -139,15 +139,15 @@ class EvaluationListSchema(Schema):
     items = fields.List(fields.Nested(EvaluationRowSchema))
 
 
-class HistoryRowSchema(Schema):
+class EvaluationHistoryRowSchema(Schema):
     evaluation_id = fields.UUID()
     year = fields.Integer()
     status = fields.String()
-    totals = fields.Nested(TotalsSchema)
+    totals = fields.Nested(EvaluationTotalsSchema)
     grade = fields.String(allow_none=True)
 
 
-class RecordRowSchema(Schema):
+class EvaluationRecordRowSchema(Schema):
     id = fields.String()
     on = fields.Date(allow_none=True)
     label = fields.String()
@@ -155,11 +155,11 @@ class RecordRowSchema(Schema):
     resident_id = fields.UUID(allow_none=True)
 
 
-class RecordsPageSchema(Schema):
+class EvaluationRecordsPageSchema(Schema):
     item = fields.String()
     kind = fields.String()
-    value = fields.Nested(ValueSchema)
-    items = fields.List(fields.Nested(RecordRowSchema))
+    value = fields.Nested(EvaluationValueSchema)
+    items = fields.List(fields.Nested(EvaluationRecordRowSchema))
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()

@@ -14,15 +14,15 @@ from server.evaluation.records import Entry
 from server.evaluation.schemas import (
     MAX_YEAR,
     MIN_YEAR,
+    EvaluationHistoryRowSchema,
     EvaluationListSchema,
+    EvaluationRecordsPageSchema,
+    EvaluationRecordsQuery,
     EvaluationSchema,
-    HistoryRowSchema,
-    RecordsPageSchema,
-    RecordsQuery,
-    ScoreInSchema,
-    SubmissionInSchema,
-    SubmissionSchema,
-    YearQuery,
+    EvaluationScoreInSchema,
+    EvaluationSubmissionInSchema,
+    EvaluationSubmissionSchema,
+    EvaluationYearQuery,
 )
 from server.evaluation.table import GRADE_NAMES, SECTIONS, items_of
 from server.http.api import actor, setting
@@ -76,7 +76,7 @@ def _view(evaluation: Evaluation, status: int = 200) -> Response:
 @endpoint(
     "The year's evaluations across the offices one reaches, each with its district, status, "
     "the three columns' totals and the grade; offices without one are listed as not started",
-    query=YearQuery,
+    query=EvaluationYearQuery,
     response=EvaluationListSchema,
     roles=ROLES,
 )
@@ -101,7 +101,7 @@ def open_evaluation(office_id: uuid.UUID, year: int):
 @bp.get("/offices/<uuid:office_id>/evaluations")
 @endpoint(
     "The office's evaluations by year, newest first: status, totals and grade",
-    response=HistoryRowSchema,
+    response=EvaluationHistoryRowSchema,
     many=True,
     roles=ROLES,
 )
@@ -124,7 +124,7 @@ def get_evaluation(evaluation_id: uuid.UUID):
 @endpoint(
     "Enter an item's points in a column, with a note (required when they differ from the "
     "computed points)",
-    body=ScoreInSchema,
+    body=EvaluationScoreInSchema,
     response=EvaluationSchema,
     roles=ROLES,
     extra_responses=ENTERING,
@@ -170,8 +170,8 @@ def detach_evidence(evaluation_id: uuid.UUID, item: str, document_id: uuid.UUID)
 @endpoint(
     "Hand a column in (self, then review, then assessment): its total and grade are kept and "
     "it is fixed",
-    body=SubmissionInSchema,
-    response=SubmissionSchema,
+    body=EvaluationSubmissionInSchema,
+    response=EvaluationSubmissionSchema,
     status=201,
     roles=ROLES,
     extra_responses=ENTERING,
@@ -189,8 +189,8 @@ def submit_column(evaluation_id: uuid.UUID, column: str, body):
 @endpoint(
     "The records behind a computed item, paged (visits, activities, reception days, "
     "residents without a service record, visits with an incomplete entry…)",
-    query=RecordsQuery,
-    response=RecordsPageSchema,
+    query=EvaluationRecordsQuery,
+    response=EvaluationRecordsPageSchema,
     roles=ROLES,
 )
 def item_records(evaluation_id: uuid.UUID, item: str, query):

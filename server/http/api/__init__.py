@@ -32,6 +32,7 @@ def register_api(app: Flask) -> None:
         exports,
         meetings,
         office_rules,
+        offices,
         organisations,
         push,
         qr,
@@ -71,6 +72,7 @@ def register_api(app: Flask) -> None:
         reception,
         office_rules,
         activities,
+        offices,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -33,6 +33,7 @@ def register_api(app: Flask) -> None:
         exports,
         meetings,
         office_rules,
+        offices,
         organisations,
         push,
         qr,
@@ -73,6 +74,7 @@ def register_api(app: Flask) -> None:
         office_rules,
         activities,
         evaluations,
+        offices,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -2,22 +2,20 @@
 each, their people, a ward of residents; visits and activities through the real sync,
 reception days through their API (docs/evaluation.md).
 
-`office_document` and `staff_member` insert the office's documents and staff list through
-their models: their upload and staff API are built elsewhere, and these are the one place to
-switch to it.
+`staff_member` inserts a person on the office's staff list through its model: the staff API
+is built elsewhere, and this is the one place to switch to it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
-from server.models import OfficeDocument, OfficeStaff
+from server.models import OfficeStaff
 from server.platform.extensions import db
-from tests import orgdata
+from tests import factsdata, orgdata
 from tests.activitydata import activity_payload, activity_sync
 from tests.conftest import Api, Person
 from tests.officedata import day_body
@@ -114,26 +112,16 @@ def reception_day(api: Api, person: Person, held_on: date, office_id: str) -> di
     return answer.json
 
 
-def office_document(office_id: str, kind: str, uploader: Person, year: int | None = None) -> str:
-    """A document the office keeps, as its upload would store it."""
-    content = uuid.uuid4().bytes
-    digest = hashlib.sha256(content).hexdigest()
-    document = OfficeDocument(
-        office_id=uuid.UUID(office_id),
-        kind=kind,
-        year=year,
-        title=f"{kind} {year or ''}".strip(),
-        file_name=f"{kind}.pdf",
-        content_type="application/pdf",
-        byte_size=len(content),
-        sha256=digest,
-        storage_key=digest,
-        uploaded_by=uploader.user.id,
-        uploaded_at=datetime.now(UTC) - timedelta(days=HORIZON_DAYS),
+def office_document(
+    api: Api, office_id: str, kind: str, uploader: Person, year: int | None = None
+) -> str:
+    """A document the office keeps, uploaded through its API (a distinct PDF each time)."""
+    colour = "#%06x" % (uuid.uuid4().int % 0xFFFFFF)
+    answer = factsdata.upload(
+        api, uploader, office_id, factsdata.pdf_bytes(colour), kind=kind, year=year, title=kind
     )
-    db.session.add(document)
-    db.session.commit()
-    return str(document.id)
+    assert answer.status_code == 201, answer.json
+    return answer.json["id"]
 
 
 def staff_member(office_id: str, position: str, started_on: date, **fields) -> None:

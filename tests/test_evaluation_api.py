@@ -158,11 +158,11 @@ def test_the_grade_follows_the_total(api, town, year, total, grade):
     assert handed.json["total"] == total and handed.json["grade"] == grade
 
 
-def test_evidence_is_one_of_the_offices_evidence_documents(api, town, year):
+def test_evidence_is_one_of_the_offices_evidence_documents(api, admin, town, year):
     evaluation = _open(api, town, year)
-    photo = data.office_document(town.east, "evidence", town.office_admin)
-    plan = data.office_document(town.east, "annual_plan", town.office_admin, year)
-    elsewhere = data.office_document(town.west, "evidence", town.office_admin)
+    photo = data.office_document(api, town.east, "evidence", town.office_admin)
+    plan = data.office_document(api, town.east, "annual_plan", town.office_admin, year)
+    elsewhere = data.office_document(api, town.west, "evidence", admin)
     base = f"/evaluations/{evaluation['id']}/evidence/sign_board"
     attached = api.post(f"{base}/{photo}", as_=town.office_admin)
     assert attached.status_code == 201

@@ -184,13 +184,15 @@ def test_no_head_scores_nothing(app, town, year):
     assert _computed(app, town, year)["head"]["points"] == 0
 
 
-def test_the_annual_plan_of_the_year_and_a_staff_introduction_score_six(app, town, year):
-    data.office_document(town.east, "annual_plan", town.office_admin, year - 1)
+def test_the_annual_plan_of_the_year_and_a_staff_introduction_score_six(
+    api, admin, app, town, year
+):
+    data.office_document(api, town.east, "annual_plan", town.office_admin, year - 1)
     found = _computed(app, town, year)
     assert found["annual_plan"]["points"] == 0 and found["staff_posted"]["points"] == 0
-    data.office_document(town.east, "annual_plan", town.office_admin, year)
-    data.office_document(town.east, "staff_introduction", town.office_admin)
-    data.office_document(town.west, "annual_plan", town.office_admin, year)
+    data.office_document(api, town.east, "annual_plan", town.office_admin, year)
+    data.office_document(api, town.east, "staff_introduction", town.office_admin, year)
+    data.office_document(api, town.west, "annual_plan", admin, year)
     found = _computed(app, town, year)
     assert found["annual_plan"] == {
         **found["annual_plan"],

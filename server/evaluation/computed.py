@@ -159,8 +159,8 @@ def staff(year: OfficeYear) -> dict:
 
 
 def documents(year: OfficeYear, kind: str) -> Select:
-    """The office's documents of a kind in force for the year: not withdrawn; an annual plan
-    of that year, anything else uploaded by the year's end."""
+    """The office's documents of a kind for the year, not withdrawn: an annual plan of that
+    year; anything else of that year, or of no year but dated or uploaded by its end."""
     query = select(OfficeDocument).where(
         OfficeDocument.office_id == year.office_id,
         OfficeDocument.kind == kind,
@@ -168,7 +168,15 @@ def documents(year: OfficeYear, kind: str) -> Select:
     )
     if kind == "annual_plan":
         return query.where(OfficeDocument.year == year.year)
-    return query.where(OfficeDocument.uploaded_at < year.instants()[1])
+    undated_by_end = or_(
+        OfficeDocument.dated_on <= year.end, OfficeDocument.uploaded_at < year.instants()[1]
+    )
+    return query.where(
+        or_(
+            OfficeDocument.year == year.year,
+            and_(OfficeDocument.year.is_(None), undated_by_end),
+        )
+    )
 
 
 def _count(query: Select) -> int:

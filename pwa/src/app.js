@@ -63,6 +63,8 @@ const ROUTES = {
   'my-activities': lazy(() => import('./worker/views/activities.js'), 'activitiesView'),
   'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
+  evaluations: lazy(() => import('./office/views/evaluation.js'), 'evaluationsView'),
+  evaluation: lazy(() => import('./office/views/evaluation.js'), 'evaluationView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -88,6 +90,8 @@ const OFFICE_ROUTES = new Set([
   'targets',
   'activities',
   'activity-types',
+  'evaluations',
+  'evaluation',
 ]);
 
 export class App {

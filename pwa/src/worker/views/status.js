@@ -107,6 +107,9 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('satisfaction', 'nav.satisfaction'),
         link('activity', 'nav.activity'),
         link('review-report', 'reviews.report.nav'),
+        ...(session.isAdmin() || session.isInspector()
+          ? [link('evaluations', 'evaluation.nav')]
+          : []),
         link('exports', 'nav.exports'),
         link('admin', 'nav.admin'),
         ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),

@@ -145,7 +145,7 @@ def test_points_within_the_item_in_half_points_and_a_note_when_off_the_computed(
     ("total", "grade"), [(69.5, "fail"), (70, "pass"), (84.5, "pass"), (85, "model")]
 )
 def test_the_grade_follows_the_total(api, town, year, total, grade):
-    """The manual items are 58 points; the rest (computed, here 0) are entered with a note."""
+    """The manual items are 40 points; the rest (computed, here 0) are entered with a note."""
     evaluation = _open(api, town, year)
     left = total
     for code in list(MANUAL) + list(COMPUTED):

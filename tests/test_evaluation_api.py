@@ -102,7 +102,7 @@ def test_the_columns_are_entered_in_order_by_their_roles(api, town, year):
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.entity_id == evaluation["id"])
     ).all()
-    assert actions.count("evaluation.submit") == 3 and "evaluation.open" in actions
+    assert actions.count("submit") == 3 and "create" in actions
 
 
 def test_the_wrong_districts_inspector_sees_nothing_and_a_supervisor_is_refused(api, town, year):

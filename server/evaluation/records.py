@@ -120,7 +120,7 @@ def open_evaluation(actor: Actor, office_id: uuid.UUID, year: int) -> tuple[Eval
     db.session.flush()
     audit.record(
         actor,
-        "evaluation.open",
+        "create",
         "evaluation",
         evaluation.id,
         after={"office_id": str(office_id), "year": year},
@@ -181,7 +181,7 @@ def enter_score(
     db.session.flush()
     audit.record(
         actor,
-        "evaluation.score",
+        "score",
         "evaluation",
         evaluation.id,
         before,
@@ -228,7 +228,7 @@ def attach_evidence(
     db.session.flush()
     audit.record(
         actor,
-        "evaluation.evidence",
+        "attach_evidence",
         "evaluation",
         evaluation.id,
         after={"item": code, "document_id": str(document_id)},
@@ -249,7 +249,7 @@ def detach_evidence(
     db.session.flush()
     audit.record(
         actor,
-        "evaluation.evidence_removed",
+        "detach_evidence",
         "evaluation",
         evaluation.id,
         before={"item": code, "document_id": str(document_id)},
@@ -325,7 +325,7 @@ def submit_column(
     db.session.flush()
     audit.record(
         actor,
-        "evaluation.submit",
+        "submit",
         "evaluation",
         evaluation.id,
         after={"column": column, "total": total, "grade": handed_in.grade},

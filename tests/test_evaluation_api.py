@@ -61,6 +61,9 @@ def test_opening_twice_gives_the_same_evaluation(api, town, year):
     assert [item["code"] for item in first.json["items"]] == list(BY_CODE)
     assert first.json["status"] == "open" and first.json["grade"] is None
     assert first.json["district"]["id"] == town.north
+    hinted = {item["code"]: item["hints"] for item in first.json["items"] if item["hints"]}
+    assert list(hinted) == ["process"]
+    assert hinted["process"]["records"] == 0 and hinted["process"]["reviewed_share"] is None
 
 
 def test_the_columns_are_entered_in_order_by_their_roles(api, town, year):

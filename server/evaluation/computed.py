@@ -30,6 +30,7 @@ from server.models import (
     Visit,
     VisitDayCount,
 )
+from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.reports.day_counts import RATINGS
 from server.reports.reviews import review_report
@@ -55,6 +56,7 @@ DUTY_SERVICES = (
     "end_of_life_care",
 )
 assert set(DUTY_SERVICES) <= set(SERVICE_CODES)
+HINTS = ("records", "reviewed_share", "returned_share", "tasks_closed", "on_time_share")
 
 
 @dataclass(frozen=True)
@@ -403,11 +405,15 @@ def computed_items(year: OfficeYear) -> dict[str, dict]:
 
 def process_hints(year: OfficeYear) -> dict:
     """What a person scoring `process` reads beside it: the share of the year's records a
-    supervisor reviewed and returned, and the share of tasks closed on time."""
+    supervisor reviewed and returned, and the share of tasks closed on time. A year too large
+    for the reports to add up gives no hints rather than no form."""
     units = list(db.session.scalars(office_units(year.office_id)))
     last = min(year.end, max(year.start, year.today))
-    reviews = review_report(units, year.start, last, year.zone)["total"]
-    tasks = task_report(units, year.start, last, year.zone)["total"]
+    try:
+        reviews = review_report(units, year.start, last, year.zone)["total"]
+        tasks = task_report(units, year.start, last, year.zone)["total"]
+    except ApiError:
+        return dict.fromkeys(HINTS)
     return {
         "records": reviews["made"],
         "reviewed_share": reviews["reviewed_share"],

@@ -11,7 +11,7 @@ from sqlalchemy import Select, extract, func, select
 from server.evaluation import computed as rules
 from server.evaluation.computed import OfficeYear
 from server.evaluation.records import column_points, may_enter, office_in_sight, total_of
-from server.evaluation.table import BY_CODE, GRADE_NAMES, ITEMS, SECTIONS, grade_of
+from server.evaluation.table import BY_CODE, ITEMS, SECTIONS, grade_of
 from server.models import (
     EVALUATION_COLUMNS,
     Activity,
@@ -220,10 +220,6 @@ def history(scope: Scope, office_id: uuid.UUID) -> list[dict]:
             }
         )
     return rows
-
-
-def grade_names(grade: str | None) -> tuple[str, str]:
-    return GRADE_NAMES.get(grade, ("", "")) if grade else ("", "")
 
 
 # --- the records behind a computed item -------------------------------------------------------

@@ -63,6 +63,7 @@ const ROUTES = {
   'my-activities': lazy(() => import('./worker/views/activities.js'), 'activitiesView'),
   'my-activity-new': lazy(() => import('./worker/views/activities.js'), 'activityNewView'),
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
+  office: lazy(() => import('./office/views/office.js'), 'officeView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -88,6 +89,7 @@ const OFFICE_ROUTES = new Set([
   'targets',
   'activities',
   'activity-types',
+  'office',
 ]);
 
 export class App {

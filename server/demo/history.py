@@ -16,6 +16,7 @@ from server.alerts.inbox import acknowledge
 from server.demo import coverage_rules
 from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
+from server.demo.facts import keep_demo_office_facts
 from server.demo.meetings import hold_demo_meetings
 from server.demo.reception import record_demo_reception_days
 from server.demo.reviews import review_demo_records
@@ -152,5 +153,6 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["reception_days"] = len(record_demo_reception_days(zone, now))
     done["other_rules"] = coverage_rules.give_other_rules()  # a year's, every N days
     done["activities"] = len(record_demo_activities(zone, now, rng))
+    done["office_facts"] = keep_demo_office_facts(zone, now)
     db.session.commit()
     return done

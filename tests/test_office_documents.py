@@ -90,6 +90,13 @@ def test_body_far_over_the_limit_is_refused_before_it_is_read(api, app, offices)
     assert refused.json["code"] == "too_large"
 
 
+def test_document_larger_than_a_json_body_is_kept(api, app, offices):
+    data = pdf_bytes() + b"\n%" + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1000)
+    made = upload(api, offices.admin, offices.office, data)
+    assert made.status_code == 201, made.json
+    assert made.json["byte_size"] == len(data)
+
+
 def test_same_bytes_twice_are_one_file(api, app, offices):
     data = png_bytes("blue")
     first = upload(api, offices.admin, offices.office, data, content_type="image/png", title="A")

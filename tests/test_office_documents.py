@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from server.platform.extensions import db
 from tests.factsdata import docx_bytes, pdf_bytes, png_bytes, two_offices, upload
+from tests.test_backup import _lose_the_database, restore_schema_after  # noqa: F401
 
 
 @pytest.fixture
@@ -88,6 +90,13 @@ def test_body_far_over_the_limit_is_refused_before_it_is_read(api, app, offices)
     assert refused.json["code"] == "too_large"
 
 
+def test_document_larger_than_a_json_body_is_kept(api, app, offices):
+    data = pdf_bytes() + b"\n%" + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1000)
+    made = upload(api, offices.admin, offices.office, data)
+    assert made.status_code == 201, made.json
+    assert made.json["byte_size"] == len(data)
+
+
 def test_same_bytes_twice_are_one_file(api, app, offices):
     data = png_bytes("blue")
     first = upload(api, offices.admin, offices.office, data, content_type="image/png", title="A")
@@ -160,7 +169,6 @@ def test_upload_is_audited(api, offices):
     from sqlalchemy import select
 
     from server.models import AuditEvent
-    from server.platform.extensions import db
 
     made = upload(api, offices.admin, offices.office, pdf_bytes()).json
     api.post(f"/documents/{made['id']}/withdraw", as_=offices.admin)
@@ -168,3 +176,21 @@ def test_upload_is_audited(api, offices):
         select(AuditEvent.action).where(AuditEvent.entity_id == made["id"]).order_by(AuditEvent.id)
     ).all()
     assert actions == ["create", "withdraw"]
+
+
+@pytest.mark.usefixtures("restore_schema_after")
+def test_backup_brings_back_the_documents_files(api, app, offices, tmp_path):
+    import shutil
+
+    data = pdf_bytes("green")
+    made = upload(api, offices.admin, offices.office, data).json
+    path = tmp_path / "backups" / "rounds.backup"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    shutil.rmtree(app.config["MEDIA_DIR"])  # the disk died: the documents with the database
+    _lose_the_database()
+    result = runner.invoke(args=["restore", str(path)])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    served = api.get(f"/documents/{made['id']}/file", as_=offices.admin)
+    assert served.status_code == 200 and served.data == data

@@ -65,6 +65,7 @@ const ROUTES = {
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
   evaluations: lazy(() => import('./office/views/evaluation.js'), 'evaluationsView'),
   evaluation: lazy(() => import('./office/views/evaluation.js'), 'evaluationView'),
+  office: lazy(() => import('./office/views/office.js'), 'officeView'),
 };
 const OFFICE_ROUTES = new Set([
   'board',
@@ -92,6 +93,7 @@ const OFFICE_ROUTES = new Set([
   'activity-types',
   'evaluations',
   'evaluation',
+  'office',
 ]);
 
 export class App {

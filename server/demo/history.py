@@ -17,6 +17,7 @@ from server.demo import coverage_rules
 from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
 from server.demo.evaluation import give_demo_evaluations
+from server.demo.facts import keep_demo_office_facts
 from server.demo.meetings import hold_demo_meetings
 from server.demo.reception import record_demo_reception_days
 from server.demo.reviews import review_demo_records
@@ -153,6 +154,7 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["reception_days"] = len(record_demo_reception_days(zone, now))
     done["other_rules"] = coverage_rules.give_other_rules()  # a year's, every N days
     done["activities"] = len(record_demo_activities(zone, now, rng))
+    done["office_facts"] = keep_demo_office_facts(zone, now)
     done["evaluations"] = len(give_demo_evaluations(zone, now))
     db.session.commit()
     return done

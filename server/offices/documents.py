@@ -250,3 +250,30 @@ def file_of(document: OfficeDocument, media_dir: str) -> Path:
     if not path.is_file():
         raise NotFound("document file")
     return path
+
+
+def plan_facts(office_id: uuid.UUID, year: int) -> dict:
+    """The year's annual plans (not withdrawn) and the staff introduction as posted by the
+    year's end: the latest not withdrawn, dated (or else uploaded) on or before 31 December."""
+    plans = select(OfficeDocument).where(
+        OfficeDocument.office_id == office_id,
+        OfficeDocument.kind == "annual_plan",
+        OfficeDocument.year == year,
+        OfficeDocument.withdrawn_at.is_(None),
+    )
+    introductions = select(OfficeDocument).where(
+        OfficeDocument.office_id == office_id,
+        OfficeDocument.kind == "staff_introduction",
+        OfficeDocument.withdrawn_at.is_(None),
+    )
+    year_end = date(year, 12, 31)
+    posted = [
+        d
+        for d in db.session.scalars(introductions)
+        if (d.dated_on or d.uploaded_at.date()) <= year_end
+    ]
+    latest = max(posted, key=lambda d: (d.uploaded_at, str(d.id)), default=None)
+    return {
+        "annual_plans": list(db.session.scalars(plans.order_by(OfficeDocument.uploaded_at.desc()))),
+        "staff_introduction": latest,
+    }

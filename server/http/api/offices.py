@@ -5,25 +5,27 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, g, send_file, url_for
+from flask import Blueprint, Response, g, render_template, send_file
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
-from server.models import OfficeDocument
 from server.models.core import ADMIN, MANAGERS
-from server.offices import documents
-from server.offices.schemas import DocumentListQuery, DocumentSchema, DocumentUploadForm
+from server.offices import documents, staff
+from server.offices.schemas import (
+    DocumentListQuery,
+    DocumentSchema,
+    DocumentUploadForm,
+    FactsQuery,
+    OfficeFactsSchema,
+    StaffInSchema,
+    StaffListQuery,
+    StaffSchema,
+    StaffUpdateSchema,
+)
+from server.platform.clock import today_in
 from server.platform.extensions import db
 
 bp = Blueprint("offices", __name__)
-DOCUMENT_FIELDS = tuple(name for name in DocumentSchema._declared_fields if name != "file_url")
-
-
-def _document(document: OfficeDocument) -> dict:
-    """The row's fields as the answer names them, with the address of its file."""
-    entry = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
-    entry["file_url"] = url_for("api.offices.document_file", document_id=document.id)
-    return entry
 
 
 @bp.post("/offices/<uuid:office_id>/documents")
@@ -49,7 +51,7 @@ def upload_document(office_id: uuid.UUID, form):
         dated_on=form["dated_on"],
     )
     db.session.commit()
-    return _document(document)
+    return document
 
 
 @bp.get("/offices/<uuid:office_id>/documents")
@@ -61,10 +63,9 @@ def upload_document(office_id: uuid.UUID, form):
     roles=MANAGERS,
 )
 def list_documents(office_id: uuid.UUID, query):
-    found = documents.documents_of(
+    return documents.documents_of(
         g.scope, office_id, kind=query["kind"], year=query["year"], withdrawn=query["withdrawn"]
     )
-    return [_document(document) for document in found]
 
 
 @bp.get("/documents/<uuid:document_id>/file")
@@ -98,4 +99,93 @@ def document_file(document_id: uuid.UUID):
 def withdraw_document(document_id: uuid.UUID):
     document = documents.withdraw(actor(), documents.document_in_sight(g.scope, document_id))
     db.session.commit()
-    return _document(document)
+    return document
+
+
+# --- the staff list ----------------------------------------------------------------------
+
+
+@bp.get("/offices/<uuid:office_id>/staff")
+@endpoint(
+    "An office's staff list by position (every entry, or those on the staff on a day)",
+    query=StaffListQuery,
+    response=StaffSchema,
+    many=True,
+    roles=MANAGERS,
+)
+def list_staff(office_id: uuid.UUID, query):
+    documents.office_in_reach(g.scope, office_id)
+    if query["on"] is not None:
+        return staff.staff_on(office_id, query["on"])
+    return staff.staff_of(office_id)
+
+
+@bp.post("/offices/<uuid:office_id>/staff")
+@endpoint(
+    "Add a person to an office's staff list: a user of the office, or a name",
+    body=StaffInSchema,
+    response=StaffSchema,
+    status=201,
+    roles=(ADMIN,),
+    extra_responses={409: "Another head is in post on these days"},
+)
+def add_staff(office_id: uuid.UUID, body):
+    documents.office_in_reach(g.scope, office_id)
+    entry = staff.add_staff(actor(), office_id, body)
+    db.session.commit()
+    return entry
+
+
+@bp.patch("/offices/<uuid:office_id>/staff/<uuid:staff_id>")
+@endpoint(
+    "Change an entry of the staff list; ending it is setting `ended_on`",
+    body=StaffUpdateSchema,
+    partial=True,
+    response=StaffSchema,
+    roles=(ADMIN,),
+    extra_responses={409: "Another head is in post on these days"},
+)
+def edit_staff(office_id: uuid.UUID, staff_id: uuid.UUID, body):
+    documents.office_in_reach(g.scope, office_id)
+    entry = staff.edit_staff(actor(), staff.staff_entry(office_id, staff_id), body)
+    db.session.commit()
+    return entry
+
+
+@bp.get("/offices/<uuid:office_id>/facts")
+@endpoint(
+    "The office's year as the evaluation reads it: the team in post and whether the rules' "
+    "team is there, the annual plans and the staff introduction",
+    query=FactsQuery,
+    response=OfficeFactsSchema,
+    roles=MANAGERS,
+)
+def office_facts(office_id: uuid.UUID, query):
+    office = documents.office_in_reach(g.scope, office_id)
+    year = query["year"] or today_in(setting("TIMEZONE")).year
+    return {
+        "office_id": office.id,
+        "office_name": office.name,
+        "year": year,
+        "team": staff.team_facts(office_id, year),
+        "plan": documents.plan_facts(office_id, year),
+    }
+
+
+@bp.get("/offices/<uuid:office_id>/staff-introduction")
+@endpoint(
+    "The public staff introduction to print and post on the wall: who is on the staff today",
+    produces="text/html",
+    roles=MANAGERS,
+)
+def staff_introduction(office_id: uuid.UUID):
+    office = documents.office_in_reach(g.scope, office_id)
+    today = today_in(setting("TIMEZONE"))
+    html = render_template(
+        "staff_introduction.html",
+        office=office,
+        today=today,
+        people=staff.staff_on(office_id, today),
+        positions=staff.POSITION_NAMES,
+    )
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})

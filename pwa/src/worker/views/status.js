@@ -112,6 +112,7 @@ export function statusStrip({ currentRoute, onSyncNow }) {
           : []),
         link('exports', 'nav.exports'),
         link('admin', 'nav.admin'),
+        link('office', 'officeFacts.nav'),
         ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),
         link('settings', 'nav.settings'),
       );

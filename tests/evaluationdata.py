@@ -1,9 +1,6 @@
 """A small city for the evaluation tests, made through the API: two districts, an office in
 each, their people, a ward of residents; visits and activities through the real sync,
-reception days through their API (docs/evaluation.md).
-
-`staff_member` inserts a person on the office's staff list through its model: the staff API
-is built elsewhere, and this is the one place to switch to it.
+reception days, documents and the staff list through their APIs (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -13,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
-from server.models import OfficeStaff
-from server.platform.extensions import db
 from tests import factsdata, orgdata
 from tests.activitydata import activity_payload, activity_sync
 from tests.conftest import Api, Person
@@ -124,15 +119,19 @@ def office_document(
     return answer.json["id"]
 
 
-def staff_member(office_id: str, position: str, started_on: date, **fields) -> None:
-    """A person on the office's staff list."""
-    db.session.add(
-        OfficeStaff(
-            office_id=uuid.UUID(office_id),
-            name=fields.pop("name", f"{position} {uuid.uuid4().hex[:4]}"),
-            position=position,
-            started_on=started_on,
-            **fields,
-        )
-    )
-    db.session.commit()
+def staff_member(
+    api: Api, admin: Person, office_id: str, position: str, started_on: date, **fields
+) -> dict:
+    """A person on the office's staff list, added through its API."""
+    body = {
+        "name": f"{position} {uuid.uuid4().hex[:4]}",
+        "position": position,
+        "started_on": started_on.isoformat(),
+        **{
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in fields.items()
+        },
+    }
+    answer = api.post(f"/offices/{office_id}/staff", as_=admin, json=body)
+    assert answer.status_code == 201, answer.json
+    return answer.json

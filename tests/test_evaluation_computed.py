@@ -166,17 +166,17 @@ def test_services_of_the_duties_named_in_plans_score_one_each_up_to_three(
     assert found["points"] == min(3, len(given))
 
 
-def test_head_and_staff_come_from_the_staff_list_of_the_year(app, town, year):
-    before = date(year - 1, 1, 1)
-    data.staff_member(town.east, "head", before, qualification="社会工作者职业水平证书")
-    data.staff_member(town.east, "fulltime", before)
-    data.staff_member(town.east, "parttime", before)
-    data.staff_member(town.east, "volunteer", before, ended_on=date(year - 1, 12, 31))
+def test_head_and_staff_come_from_the_staff_list_of_the_year(api, app, town, year):
+    before, boss = date(year - 1, 1, 1), town.office_admin
+    data.staff_member(api, boss, town.east, "head", before, qualification="社会工作者职业水平证书")
+    data.staff_member(api, boss, town.east, "fulltime", before)
+    data.staff_member(api, boss, town.east, "parttime", before)
+    data.staff_member(api, boss, town.east, "volunteer", before, ended_on=date(year - 1, 12, 31))
     found = _computed(app, town, year)
-    assert found["head"]["points"] == 6 and found["head"]["figures"]["qualified"] == 1
-    assert found["staff"]["figures"] == {"fulltime": 1, "parttime": 1, "volunteer": 0}
+    assert found["head"]["points"] == 6 and found["head"]["figures"]["qualified"] is True
+    assert found["staff"]["figures"] == {"fulltime": 1, "parttime": 1, "volunteer": 0, "others": 1}
     assert found["staff"]["points"] == 0  # one more besides the full-time worker: two needed
-    data.staff_member(town.east, "volunteer", date(year, 6, 1))
+    data.staff_member(api, boss, town.east, "volunteer", date(year, 6, 1))
     assert _computed(app, town, year)["staff"]["points"] == 8
 
 

@@ -58,5 +58,6 @@ describe('the evaluation on screen', () => {
   it('says the figures behind an item', () => {
     const line = figuresLine({ days: 4, services: ['relief'], satisfied_share: 0.8 }, (k) => k);
     expect(line).toBe('days 4 · services relief · satisfied_share 80%');
+    expect(figuresLine({ heads: 1, qualified: false }, (k) => k)).toBe('heads 1 · qualified ✗');
   });
 });

@@ -30,6 +30,7 @@ from server.models import (
     Visit,
     VisitDayCount,
 )
+from server.offices.staff import team_facts
 from server.platform.errors import ApiError
 from server.platform.extensions import db
 from server.reports.day_counts import RATINGS
@@ -114,9 +115,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def serving(year: OfficeYear) -> Select:
-    """The office's staff list during the year.
-
-    Read from `office_staff` here until server/offices/staff.py's `team_facts` can be used."""
+    """The office's staff list during the year: what `head` and `staff` drill to."""
     return select(OfficeStaff).where(
         OfficeStaff.office_id == year.office_id,
         OfficeStaff.started_on <= year.end,
@@ -124,37 +123,24 @@ def serving(year: OfficeYear) -> Select:
     )
 
 
-def team_counts(year: OfficeYear) -> dict[str, int]:
-    """How many of each position served during the year, and heads with a qualification."""
-    listed = serving(year).subquery()
-    rows = db.session.execute(
-        select(
-            listed.c.position, func.count(), func.count().filter(listed.c.qualification != "")
-        ).group_by(listed.c.position)
-    ).all()
-    counts = {position: number for position, number, _ in rows}
-    qualified = sum(number for position, _, number in rows if position == "head")
-    return {
-        "head": counts.get("head", 0),
-        "head_qualified": qualified,
-        "fulltime": counts.get("fulltime", 0),
-        "parttime": counts.get("parttime", 0),
-        "volunteer": counts.get("volunteer", 0),
-    }
-
-
 def head(year: OfficeYear) -> dict:
-    counts = team_counts(year)
-    figures = {"heads": counts["head"], "qualified": counts["head_qualified"]}
-    return _result("head", 6 if counts["head"] >= 1 else 0, figures, "staff")
+    """6 for a head in post during the year (server/offices/staff.py's team_facts)."""
+    facts = team_facts(year.office_id, year.year)
+    figures = {"heads": len(facts["heads"]), "qualified": facts["head_qualified"]}
+    return _result("head", 6 if facts["rule"]["head"] else 0, figures, "staff")
 
 
 def staff(year: OfficeYear) -> dict:
-    counts = team_counts(year)
-    others = counts["fulltime"] + counts["parttime"] + counts["volunteer"]
-    met = counts["fulltime"] >= 1 and others >= 3
-    figures = {key: counts[key] for key in ("fulltime", "parttime", "volunteer")}
-    return _result("staff", 8 if met else 0, figures, "staff")
+    """8 when, besides the head, one full-time social worker and two more served."""
+    facts = team_facts(year.office_id, year.year)
+    rule = facts["rule"]
+    figures = {
+        "fulltime": len(facts["fulltime"]),
+        "parttime": len(facts["parttime"]),
+        "volunteer": len(facts["volunteers"]),
+        "others": rule["others_count"],
+    }
+    return _result("staff", 8 if rule["fulltime"] and rule["others"] else 0, figures, "staff")
 
 
 # --- management -----------------------------------------------------------------------------

@@ -43,11 +43,15 @@ export function figuresLine(figures, label) {
     .map(([key, value]) => {
       const shown = Array.isArray(value)
         ? value.join(', ') || '—'
-        : value === null
-          ? '—'
-          : typeof value === 'number' && !Number.isInteger(value)
-            ? `${Math.round(value * 1000) / 10}%`
-            : String(value);
+        : typeof value === 'boolean'
+          ? value
+            ? '✓'
+            : '✗'
+          : value === null
+            ? '—'
+            : typeof value === 'number' && !Number.isInteger(value)
+              ? `${Math.round(value * 1000) / 10}%`
+              : String(value);
       return `${label(key)} ${shown}`;
     })
     .join(' · ');

@@ -193,6 +193,7 @@ def test_office_district_and_city_score_the_year_in_turn(browser, live_server, l
         _submit(page, words["assessed"])
         expect(page.locator("tr[data-column='assessment'] .eval-total")).to_have_text("74")
         expect(page.locator(".eval-grade")).to_have_text(words["pass"])
+        expect(page.locator(".eval-history li")).to_have_count(1)
         page.locator("article[data-item='visits'] a.eval-records-link").click()
         expect(page).to_have_url(re.compile(r"#/evaluation/[0-9a-f-]{36}/visits$"))
         expect(page.get_by_role("region", name=words["days"])).to_be_visible()

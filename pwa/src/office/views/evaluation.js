@@ -136,7 +136,11 @@ function formView(app, id) {
   const view = screen(app, t('evaluation.formTitle'));
   view.start(async (fresh) => {
     const evaluation = await fresh(api.get(`/api/v1/evaluations/${id}`));
-    view.body.replaceChildren(form(app, api, evaluation, () => view.reload()));
+    const years = await fresh(api.get(`/api/v1/offices/${evaluation.office.id}/evaluations`));
+    view.body.replaceChildren(
+      form(app, api, evaluation, () => view.reload()),
+      historyBlock(years, evaluation.id),
+    );
   });
   return { el: view.el, title: t('evaluation.formTitle'), destroy: view.destroy };
 }
@@ -503,6 +507,37 @@ function totalsBlock(app, api, evaluation, column, problem, reload) {
     ),
   );
   return box;
+}
+
+/** The office's evaluations by year, each linked, with the grade shown. */
+function historyBlock(years, currentId) {
+  return h(
+    'section',
+    { class: 'eval-history' },
+    h('h2', null, t('evaluation.history')),
+    h(
+      'ul',
+      null,
+      years.map((row) => {
+        const total = COLUMNS.map((c) => row.totals[c])
+          .filter((v) => v !== null)
+          .pop();
+        const text = t('evaluation.historyRow', {
+          year: row.year,
+          status: statusText(row.status),
+          total: fmtPoints(total),
+          grade: gradeText(row.grade),
+        });
+        return h(
+          'li',
+          null,
+          row.evaluation_id === currentId
+            ? h('strong', null, text)
+            : h('a', { href: `#/evaluation/${row.evaluation_id}` }, text),
+        );
+      }),
+    ),
+  );
 }
 
 function recordsView(app, id, code) {

@@ -134,13 +134,18 @@ export function evaluationView(app, [id, item]) {
 function formView(app, id) {
   const api = client();
   const view = screen(app, t('evaluation.formTitle'));
+  let years = [];
+  // A change answers with the whole form: drawn from that answer, focus back on the item
+  // changed; a hand-in answers with the column alone: read again, the history with it.
+  const draw = (evaluation, code) => {
+    view.body.replaceChildren(form(app, api, evaluation, done), historyBlock(years, evaluation.id));
+    if (code) view.body.querySelector(`article[data-item="${code}"] .eval-points`)?.focus();
+  };
+  const done = (answer, code) => (answer?.items ? draw(answer, code) : view.reload());
   view.start(async (fresh) => {
     const evaluation = await fresh(api.get(`/api/v1/evaluations/${id}`));
-    const years = await fresh(api.get(`/api/v1/offices/${evaluation.office.id}/evaluations`));
-    view.body.replaceChildren(
-      form(app, api, evaluation, () => view.reload()),
-      historyBlock(years, evaluation.id),
-    );
+    years = await fresh(api.get(`/api/v1/offices/${evaluation.office.id}/evaluations`));
+    draw(evaluation);
   });
   return { el: view.el, title: t('evaluation.formTitle'), destroy: view.destroy };
 }
@@ -307,7 +312,7 @@ function entryForm(api, evaluation, item, column, problem, reload) {
           return;
         }
         try {
-          await api.send(
+          const answer = await api.send(
             'PUT',
             `/api/v1/evaluations/${evaluation.id}/scores/${item.code}/${column}`,
             {
@@ -315,7 +320,7 @@ function entryForm(api, evaluation, item, column, problem, reload) {
               note: note.value,
             },
           );
-          reload();
+          reload(answer, item.code);
         } catch (err) {
           problem.show(err);
         }
@@ -374,8 +379,7 @@ function evidenceBlock(api, evaluation, item, mayAttach, problem, reload) {
                 class: 'btn secondary small',
                 onclick: async () => {
                   try {
-                    await api.send('DELETE', `${base}/${e.document_id}`);
-                    reload();
+                    reload(await api.send('DELETE', `${base}/${e.document_id}`), item.code);
                   } catch (err) {
                     problem.show(err);
                   }
@@ -403,8 +407,7 @@ function evidenceBlock(api, evaluation, item, mayAttach, problem, reload) {
         if (!chosen) return problem.show(t('evaluation.chooseFile'));
         try {
           const made = await uploadEvidence(evaluation.office.id, chosen, `${wording(item)}`);
-          await api.send('POST', `${base}/${made.id}`);
-          reload();
+          reload(await api.send('POST', `${base}/${made.id}`), item.code);
         } catch (err) {
           problem.show(err);
         }

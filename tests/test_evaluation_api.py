@@ -239,3 +239,4 @@ def test_the_form_prints_the_paper_layout_with_figures_and_links(api, town, year
     assert f"/#/evaluation/{evaluation['id']}/visits" in html
     assert html.count('data-item="') == len(BY_CODE)
     assert "自评完成" in html and "不合格" in html
+    assert "天数 days 0" in html  # the visits' figures, named

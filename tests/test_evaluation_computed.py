@@ -209,3 +209,12 @@ def test_an_empty_year_scores_nothing_computed(app, town, year):
 
 def test_round_down_to_the_half_point():
     assert [round_down(x) for x in (5.9, 5.5, 5.49, 4.5, 3 + 1 / 3, 0)] == [5.5, 5.5, 5, 4.5, 3, 0]
+
+
+def test_every_figure_has_a_name_on_the_printed_form(app, town, year):
+    from server.evaluation.computed import HINTS
+    from server.evaluation.table import FIGURE_NAMES
+
+    found = _computed(app, town, year)
+    keys = {key for value in found.values() for key in value["figures"]} | set(HINTS)
+    assert keys <= set(FIGURE_NAMES)

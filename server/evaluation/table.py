@@ -89,6 +89,40 @@ ITEMS = (
          computed=True),
 )  # fmt: skip
 
+# The figures behind the computed items and the process hints, as the printed form names them.
+FIGURE_NAMES = {
+    "heads": "负责人 heads",
+    "qualified": "持证 qualified",
+    "fulltime": "专职社工 full-time",
+    "parttime": "兼职社工 part-time",
+    "volunteer": "志愿者 volunteers",
+    "others": "其他社工或志愿者 others",
+    "documents": "文件 documents",
+    "in_care": "在册长者 in care",
+    "with_record": "有服务记录 with a record",
+    "visits": "探访 visits",
+    "complete": "完整 complete",
+    "incomplete": "不完整 incomplete",
+    "services": "服务 services",
+    "count": "项数 kinds",
+    "required_per_month": "每月要求 a month",
+    "months": "月数 months",
+    "months_met": "达标月数 months met",
+    "months_missed": "未达标月份 months missed",
+    "days": "天数 days",
+    "rated": "已评价 rated",
+    "satisfied": "满意 satisfied",
+    "basically_satisfied": "基本满意 basically satisfied",
+    "unsatisfied": "不满意 unsatisfied",
+    "satisfied_share": "满意率 share satisfied",
+    "target": "目标 target",
+    "records": "记录数 records",
+    "reviewed_share": "审阅率 reviewed",
+    "returned_share": "退回率 returned",
+    "tasks_closed": "已完成跟进任务 tasks closed",
+    "on_time_share": "按时完成率 on time",
+}
+
 BY_CODE = {item.code: item for item in ITEMS}
 CODES = tuple(BY_CODE)
 COMPUTED = tuple(item.code for item in ITEMS if item.computed)

@@ -24,7 +24,7 @@ from server.evaluation.schemas import (
     EvaluationSubmissionSchema,
     EvaluationYearQuery,
 )
-from server.evaluation.table import GRADE_NAMES, SECTIONS, items_of
+from server.evaluation.table import FIGURE_NAMES, GRADE_NAMES, SECTIONS, items_of
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
 from server.models import Evaluation
@@ -218,5 +218,6 @@ def print_form(evaluation_id: uuid.UUID):
         evaluation=view,
         sections=sections,
         grade_names=GRADE_NAMES,
+        figure_names=FIGURE_NAMES,
     )
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from server.evaluation.computed import DUTY_SERVICES, OfficeYear, computed_items
-from server.evaluation.table import round_down
+from server.evaluation.computed import DUTY_SERVICES, HINTS, OfficeYear, computed_items
+from server.evaluation.table import FIGURE_NAMES, round_down
 from server.platform.clock import today_in
 from server.targets.settings import current_targets
 from tests import evaluationdata as data
@@ -212,9 +212,6 @@ def test_round_down_to_the_half_point():
 
 
 def test_every_figure_has_a_name_on_the_printed_form(app, town, year):
-    from server.evaluation.computed import HINTS
-    from server.evaluation.table import FIGURE_NAMES
-
     found = _computed(app, town, year)
     keys = {key for value in found.values() for key in value["figures"]} | set(HINTS)
     assert keys <= set(FIGURE_NAMES)

@@ -67,6 +67,9 @@ const ROUTES = {
   'my-activity': lazy(() => import('./worker/views/activities.js'), 'activityView'),
   rollup: lazy(() => import('./office/views/rollup.js'), 'rollupView'),
   organisations: lazy(() => import('./office/views/organisations.js'), 'organisationsView'),
+  evaluations: lazy(() => import('./office/views/evaluation.js'), 'evaluationsView'),
+  evaluation: lazy(() => import('./office/views/evaluation.js'), 'evaluationView'),
+  office: lazy(() => import('./office/views/office.js'), 'officeView'),
 };
 const OFFICE_ROUTES = new Set([
   'rollup',
@@ -96,6 +99,9 @@ const OFFICE_ROUTES = new Set([
   'activities',
   'activity-types',
   'organisations',
+  'evaluations',
+  'evaluation',
+  'office',
 ]);
 
 export class App {

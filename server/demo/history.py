@@ -17,6 +17,8 @@ from server.demo import coverage_rules
 from server.demo import organisations as demo_organisations
 from server.demo.activities import record_demo_activities
 from server.demo.cases import open_demo_cases
+from server.demo.evaluation import give_demo_evaluations
+from server.demo.facts import keep_demo_office_facts
 from server.demo.meetings import hold_demo_meetings
 from server.demo.reception import record_demo_reception_days
 from server.demo.reviews import review_demo_records
@@ -157,5 +159,7 @@ def follow_through(rounds: list[dict], zone: str, weeks: int, now: datetime | No
     done["other_rules"] = coverage_rules.give_other_rules()  # a year's, every N days
     done["activities"] = len(record_demo_activities(zone, now, rng))
     done["samples"] = len(draw_demo_samples(zone, now))
+    done["office_facts"] = keep_demo_office_facts(zone, now)
+    done["evaluations"] = len(give_demo_evaluations(zone, now))
     db.session.commit()
     return done

@@ -46,6 +46,9 @@ class EndpointDoc:
     public: bool = False
     produces: str = "application/json"
     extra_responses: dict[int, str | tuple[str, type[Schema]]] = field(default_factory=dict)
+    # A multipart/form-data body (an upload) instead of JSON, and the setting bounding its file.
+    form: type[Schema] | None = None
+    form_limit: str | None = None
 
     def statuses(self, path_params: bool) -> dict[int, str | tuple[str, type[Schema]]]:
         """Every status other than success this operation can answer, and why: derived from
@@ -61,7 +64,10 @@ class EndpointDoc:
             found[400] = "The body is not valid JSON (or not valid gzip)"
             found[413] = "The body is larger than the server accepts"
             found[415] = "The body is not sent as application/json"
-        if self.body is not None or self.query is not None or path_params:
+        if self.form is not None:
+            found[413] = "The file is larger than the server keeps"
+            found[415] = "The body is not sent as multipart/form-data"
+        if self.body is not None or self.form is not None or self.query is not None or path_params:
             found[422] = "Fields missing or not valid: `errors` names them"
         found.update(self.extra_responses)
         return found
@@ -166,6 +172,22 @@ def _json_object() -> dict:
     return data
 
 
+# Room in a form's body for its other fields and the parts' headers, beside the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _form_fields(limit_setting: str) -> dict:
+    """A multipart/form-data body's fields and files, its size bounded by the file's setting:
+    413 beyond it, before anything is parsed when the length is given."""
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "Send the body as multipart/form-data.")
+    limit = current_app.config[limit_setting] + FORM_OVERHEAD_BYTES
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, f"The request body is larger than {limit} bytes.", code="too_large")
+    request.max_content_length = limit
+    return {**request.form.to_dict(), **request.files.to_dict()}
+
+
 NUL_MESSAGE = "Text may not contain the NUL character."
 
 
@@ -237,10 +259,14 @@ def endpoint(
     public: bool = False,
     produces: str = "application/json",
     extra_responses: dict[int, str] | None = None,
+    form: type[Schema] | None = None,
+    form_limit: str | None = None,
 ):
     doc = EndpointDoc(
         summary, body, query, response, many, status, roles, public, produces, extra_responses or {}
     )
+    doc.form, doc.form_limit = form, form_limit
+    form_schema = form(unknown="exclude") if form else None
     body_schema = body() if body else None
     query_schema = query(unknown="exclude") if query else None
     list_keys = _list_keys(query_schema) if query_schema is not None else frozenset()
@@ -273,6 +299,12 @@ def endpoint(
                 errors = {} if items_checked_alone else _nul_errors(kwargs["body"])
                 if errors:
                     raise ApiError(422, "Some fields are not valid.", errors=errors)
+            if form_schema is not None:
+                given = _form_fields(form_limit or "MAX_CONTENT_LENGTH")
+                errors = _nul_errors({k: v for k, v in given.items() if isinstance(v, str)})
+                if errors:
+                    raise ApiError(422, "Some fields are not valid.", errors=errors)
+                kwargs["form"] = _load(form_schema, given)
             if query_schema is not None:
                 given = _query_args(list_keys)
                 errors = _nul_errors(given)  # PostgreSQL cannot compare text holding NUL

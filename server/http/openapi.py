@@ -38,6 +38,11 @@ def _operation(doc, path_params: list[dict]) -> dict:
             "required": True,
             "content": {"application/json": {"schema": doc.body}},
         }
+    if doc.form is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": doc.form}},
+        }
     if doc.status == 204:
         operation["responses"]["204"] = {"description": "Done"}
     else:

@@ -127,6 +127,8 @@ class Config:
         # Files kept beside the database (activities' photos), and the largest photo accepted.
         self.MEDIA_DIR = os.environ.get("ROUNDS_MEDIA_DIR", str(instance_dir / "media"))
         self.PHOTO_MAX_BYTES = _env_int("ROUNDS_PHOTO_MAX_BYTES", 600_000)
+        # The largest document an office uploads (annual plan, evidence: server/offices/).
+        self.DOCUMENT_MAX_BYTES = _env_int("ROUNDS_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
         self.PWA_DIST = os.environ.get("ROUNDS_PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
         self.LOG_FORMAT = os.environ.get("ROUNDS_LOG_FORMAT", "text")
         # Behind TLS only: browsers then refuse plain HTTP to this host for a year.

@@ -29,9 +29,11 @@ def register_api(app: Flask) -> None:
         cases,
         conflicts,
         coverage,
+        evaluations,
         exports,
         meetings,
         office_rules,
+        offices,
         organisations,
         push,
         qr,
@@ -75,6 +77,8 @@ def register_api(app: Flask) -> None:
         activities,
         rollup,
         samples,
+        evaluations,
+        offices,
     ):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

@@ -128,8 +128,12 @@ export function statusStrip({ currentRoute, onSyncNow }) {
         link('satisfaction', 'nav.satisfaction'),
         link('activity', 'nav.activity'),
         link('review-report', 'reviews.report.nav'),
+        ...(session.isAdmin() || session.isInspector()
+          ? [link('evaluations', 'evaluation.nav')]
+          : []),
         link('exports', 'nav.exports'),
         ...(session.isInspector() ? [] : [link('admin', 'nav.admin')]),
+        link('office', 'officeFacts.nav'),
         ...(session.isAdmin() ? [link('organisations', 'levels.nav')] : []),
         ...(session.isAdmin() ? [link('targets', 'targets.nav')] : []),
         link('settings', 'nav.settings'),

@@ -213,3 +213,14 @@ def test_a_refused_photo_is_kept_under_its_own_kind_with_codes(api, worker_a, re
     assert result["codes"]["activity_id"][0]["code"] == "invalid"
     kept = db.session.scalars(select(SyncRejection)).one()
     assert kept.kind == "activity_photo"
+
+
+def test_an_item_refused_inside_a_list_is_kept_with_its_reasons(api, worker_a, ward_a, resident_a):
+    """Errors keyed by a list's positions are kept as the answer names them (positions as
+    text): storing them once failed the whole sync."""
+    activity = activity_payload(ward_a, [resident_a])
+    activity["attendees"][0]["resident_id"] = "not a uuid"
+    result = _results(api, worker_a, [activity])[activity["id"]]
+    assert result["status"] == "rejected" and "attendees" in result["errors"]
+    kept = db.session.scalars(select(SyncRejection)).one()
+    assert kept.kind == "activity" and "0" in kept.errors["attendees"]

@@ -13,7 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _orjson_text(value) -> str:
-    return orjson.dumps(value).decode()
+    # A schema's errors name a list's items by position (an int): kept as text, as the
+    # API's answers write them.
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def child_environment() -> dict[str, str]:

@@ -279,3 +279,12 @@ def test_staff_introduction_prints_who_is_in_post_today(api, offices):
     assert "在岗的人" in html and "心理疏导" in html and "13900000000" in html
     assert "专职社工" in html
     assert "已离开的人" not in html
+
+
+def test_staff_introduction_takes_its_style_from_a_file(api, offices):
+    html = api.get(f"/offices/{offices.office}/staff-introduction", as_=offices.admin)
+    assert "<style" not in html.get_data(as_text=True)  # the site's policy forbids inline style
+    assert 'href="/api/v1/staff-introduction.css"' in html.get_data(as_text=True)
+    css = api.get("/staff-introduction.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "@page" in css.get_data(as_text=True)

@@ -185,7 +185,9 @@ def _form_fields(limit_setting: str) -> dict:
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"The request body is larger than {limit} bytes.", code="too_large")
     request.max_content_length = limit
-    return {**request.form.to_dict(), **request.files.to_dict()}
+    # A form sends a field left empty as "": not given, as a JSON body would leave it out.
+    given = {name: value for name, value in request.form.to_dict().items() if value != ""}
+    return {**given, **request.files.to_dict()}
 
 
 NUL_MESSAGE = "Text may not contain the NUL character."

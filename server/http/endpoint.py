@@ -65,6 +65,7 @@ class EndpointDoc:
             found[413] = "The body is larger than the server accepts"
             found[415] = "The body is not sent as application/json"
         if self.form is not None:
+            found[400] = "The body is not valid multipart/form-data"
             found[413] = "The file is larger than the server keeps"
             found[415] = "The body is not sent as multipart/form-data"
         if self.body is not None or self.form is not None or self.query is not None or path_params:

@@ -58,6 +58,8 @@ def test_docx_is_kept(api, offices):
     assert made.status_code == 201, made.json
     assert made.json["content_type"].endswith("wordprocessingml.document")
     assert made.json["file_name"] == "计划.docx"
+    served = api.get(f"/documents/{made.json['id']}/file", as_=offices.admin)
+    assert "filename*=UTF-8''%E8%AE%A1%E5%88%92.docx" in served.headers["Content-Disposition"]
 
 
 def test_text_file_is_refused_with_its_code(api, offices):

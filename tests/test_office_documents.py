@@ -3,6 +3,7 @@ upload, list, download and withdraw."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,8 @@ def test_docx_is_kept(api, offices):
     assert made.status_code == 201, made.json
     assert made.json["content_type"].endswith("wordprocessingml.document")
     assert made.json["file_name"] == "计划.docx"
+    served = api.get(f"/documents/{made.json['id']}/file", as_=offices.admin)
+    assert "filename*=UTF-8''%E8%AE%A1%E5%88%92.docx" in served.headers["Content-Disposition"]
 
 
 def test_text_file_is_refused_with_its_code(api, offices):
@@ -152,6 +155,26 @@ def test_json_body_is_refused_as_the_wrong_type(api, offices):
         f"/offices/{offices.office}/documents", as_=offices.admin, json={"kind": "annual_plan"}
     )
     assert answer.status_code == 415
+
+
+def test_fields_left_empty_are_not_given(api, offices):
+    answer = api.post(
+        f"/offices/{offices.office}/documents",
+        as_=offices.admin,
+        data={
+            "file": (io.BytesIO(pdf_bytes()), "rules.pdf", "application/pdf"),
+            "kind": "rules",
+            "title": "Rules on the wall",
+            "year": "",
+            "dated_on": "",
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 201, answer.json
+    assert (answer.json["year"], answer.json["dated_on"]) == (None, None)
+    untitled = upload(api, offices.admin, offices.office, pdf_bytes("red"), title="")
+    assert untitled.status_code == 422
+    assert untitled.json["codes"]["title"][0]["code"] == "required"
 
 
 def test_missing_file_names_the_field(api, offices):

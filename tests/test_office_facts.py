@@ -279,3 +279,27 @@ def test_staff_introduction_prints_who_is_in_post_today(api, offices):
     assert "在岗的人" in html and "心理疏导" in html and "13900000000" in html
     assert "专职社工" in html
     assert "已离开的人" not in html
+
+
+def test_staff_introduction_takes_its_style_from_a_file(api, offices):
+    html = api.get(f"/offices/{offices.office}/staff-introduction", as_=offices.admin)
+    assert "<style" not in html.get_data(as_text=True)  # the site's policy forbids inline style
+    assert 'href="/api/v1/staff-introduction.css"' in html.get_data(as_text=True)
+    css = api.get("/staff-introduction.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "@page" in css.get_data(as_text=True)
+
+
+def test_a_districts_admin_reaches_its_offices_and_another_districts_inspector_does_not(
+    api, admin, offices
+):
+    from tests import orgdata
+
+    district_admin = orgdata.person(api, admin, "districtadmin", "admin", offices.district)
+    assert add(api, district_admin, offices.office, name="V").status_code == 201
+    elsewhere = orgdata.district(api, admin, "Elsewhere district")
+    stranger = orgdata.person(api, admin, "elsewhereinspector", "inspector", elsewhere)
+    assert api.get(f"/offices/{offices.office}/staff", as_=stranger).status_code == 404
+    assert api.get(f"/offices/{offices.office}/facts", as_=stranger).status_code == 404
+    page = api.get(f"/offices/{offices.office}/staff-introduction", as_=stranger)
+    assert page.status_code == 404

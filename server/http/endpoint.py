@@ -65,6 +65,7 @@ class EndpointDoc:
             found[413] = "The body is larger than the server accepts"
             found[415] = "The body is not sent as application/json"
         if self.form is not None:
+            found[400] = "The body is not valid multipart/form-data"
             found[413] = "The file is larger than the server keeps"
             found[415] = "The body is not sent as multipart/form-data"
         if self.body is not None or self.form is not None or self.query is not None or path_params:
@@ -185,7 +186,9 @@ def _form_fields(limit_setting: str) -> dict:
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"The request body is larger than {limit} bytes.", code="too_large")
     request.max_content_length = limit
-    return {**request.form.to_dict(), **request.files.to_dict()}
+    # A form sends a field left empty as "": not given, as a JSON body would leave it out.
+    given = {name: value for name, value in request.form.to_dict().items() if value != ""}
+    return {**given, **request.files.to_dict()}
 
 
 NUL_MESSAGE = "Text may not contain the NUL character."

@@ -156,6 +156,17 @@ def test_an_office_admin_builds_the_team_and_uploads_the_plan(browser, live_serv
         settled(page)
         expect(page.locator(".office-facts-year-facts")).to_contain_text(words["plan"])
         expect(page.locator(".office-facts-plans")).to_contain_text(f"{year} 年度工作计划")
+
+        with page.expect_popup() as opened:
+            page.locator(".office-facts-print button").click()
+        wall = opened.value
+        expect(wall.locator("tr.person")).to_have_count(4)
+        expect(wall.locator("h1")).to_contain_text("社会工作者简介")
+        # The page opens from a blob: its stylesheet is still found and applied.
+        wall.wait_for_function("document.styleSheets.length === 1")
+        assert wall.evaluate("getComputedStyle(document.querySelector('h1')).textAlign") == (
+            "center"
+        )
         assert errors == []
     finally:
         context.close()

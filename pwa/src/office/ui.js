@@ -262,7 +262,9 @@ export async function openPrintable(api, path, params, problem) {
   const tab = window.open('', '_blank');
   try {
     const { blob } = await api.blob(path, params);
-    const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
+    // A blob: page resolves no relative address: its stylesheet is named with this origin.
+    const html = (await blob.text()).replaceAll('href="/api/', `href="${location.origin}/api/`);
+    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
     if (tab) tab.location.href = url;
     else window.location.href = url;
     setTimeout(() => URL.revokeObjectURL(url), 120_000);

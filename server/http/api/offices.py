@@ -4,8 +4,9 @@ the year's team and plan facts and the public staff introduction (docs/office-fa
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
-from flask import Blueprint, Response, g, render_template, send_file
+from flask import Blueprint, Response, g, render_template, send_file, url_for
 
 from server.http.api import actor, setting
 from server.http.endpoint import endpoint
@@ -26,6 +27,7 @@ from server.platform.clock import today_in
 from server.platform.extensions import db
 
 bp = Blueprint("offices", __name__)
+INTRODUCTION_CSS = Path(__file__).resolve().parents[2] / "templates" / "staff_introduction.css"
 
 
 @bp.post("/offices/<uuid:office_id>/documents")
@@ -187,5 +189,17 @@ def staff_introduction(office_id: uuid.UUID):
         today=today,
         people=staff.staff_on(office_id, today),
         positions=staff.POSITION_NAMES,
+        stylesheet=url_for("api.offices.staff_introduction_css"),
     )
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.get("/staff-introduction.css")
+@endpoint(
+    "The print style of the staff introduction (A4, for the wall)", public=True, produces="text/css"
+)
+def staff_introduction_css():
+    # A file of its own: the site's policy allows no inline style, in a blob-opened page too.
+    response = Response(INTRODUCTION_CSS.read_text(encoding="utf-8"), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

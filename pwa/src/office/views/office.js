@@ -167,7 +167,11 @@ function factsSection(facts) {
           { class: 'note' },
           team.head_qualified ? t('officeFacts.headQualified') : t('officeFacts.headUnqualified'),
           ' ',
-          team.heads.map((e) => `${e.name}：${e.qualification || '—'}`).join(t('officeFacts.sep')),
+          team.heads
+            .map((e) =>
+              t('officeFacts.headLine', { name: e.name, qualification: e.qualification || '—' }),
+            )
+            .join(t('officeFacts.sep')),
         )
       : null,
     h(
@@ -495,7 +499,14 @@ function documentsSection(app, api, base, documents, admin, year, reload, proble
       h(
         'div',
         { class: `office-facts-kind office-facts-kind-${kind}` },
-        h('h3', null, t(`officeFacts.kind.${kind}`), ` (${byKind[kind].length})`),
+        h(
+          'h3',
+          null,
+          t('officeFacts.kindCount', {
+            kind: t(`officeFacts.kind.${kind}`),
+            n: byKind[kind].length,
+          }),
+        ),
         byKind[kind].length
           ? h(
               'ul',

@@ -25,6 +25,7 @@ from server.activities.schemas import (
     ResidentActivityPageSchema,
 )
 from server.http.api import setting
+from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
 from server.models import Activity, ActivityPhoto, utcnow
 from server.models.core import ADMIN
@@ -136,6 +137,7 @@ def print_activity(activity_id: uuid.UUID):
             )
     html = render_template(
         "activity.html",
+        stylesheet=stylesheet_url("activity"),
         activity=entry,
         started=local_date(activity.started_at, setting("TIMEZONE")),
         time=activity.started_at.astimezone(ZoneInfo(setting("TIMEZONE"))).strftime("%H:%M"),

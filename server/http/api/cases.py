@@ -18,6 +18,7 @@ from server.cases.schemas import (
     CaseRecordCreateSchema,
 )
 from server.http.api import actor, setting
+from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.models import Case, CaseRecord
 from server.models.core import ADMIN
@@ -169,9 +170,7 @@ def case_file(case_id: uuid.UUID):
 @bp.get("/case-file.css")
 @endpoint("The print style of the case file (A4)", public=True, produces="text/css")
 def case_file_css():
-    response = Response(casefile.STYLESHEET.read_text(encoding="utf-8"), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return stylesheet_response(casefile.STYLESHEET)
 
 
 @bp.get("/cases/<uuid:case_id>/export")

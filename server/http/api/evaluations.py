@@ -26,6 +26,7 @@ from server.evaluation.schemas import (
 )
 from server.evaluation.table import FIGURE_NAMES, GRADE_NAMES, SECTIONS, items_of
 from server.http.api import actor, setting
+from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
 from server.models import Evaluation
 from server.models.core import ADMIN, INSPECTOR
@@ -215,6 +216,7 @@ def print_form(evaluation_id: uuid.UUID):
     ]
     html = render_template(
         "evaluation_form.html",
+        stylesheet=stylesheet_url("evaluation_form"),
         evaluation=view,
         sections=sections,
         grade_names=GRADE_NAMES,

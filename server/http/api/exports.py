@@ -9,6 +9,7 @@ from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
+from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.http.fields import OneOrMany, RangeQuery, UnitsQuery, date_range
 from server.models import Unit
@@ -168,6 +169,4 @@ def register_html(query):
     "The print style of the visit register (A4, a page per visit)", public=True, produces="text/css"
 )
 def register_css():
-    response = Response(REGISTER_CSS.read_text(encoding="utf-8"), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return stylesheet_response(REGISTER_CSS)

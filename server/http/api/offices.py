@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, g, render_template, send_file, url_for
 
 from server.http.api import actor, setting
+from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.models.core import ADMIN, MANAGERS
 from server.offices import documents, staff
@@ -200,6 +201,4 @@ def staff_introduction(office_id: uuid.UUID):
 )
 def staff_introduction_css():
     # A file of its own: the site's policy allows no inline style, in a blob-opened page too.
-    response = Response(INTRODUCTION_CSS.read_text(encoding="utf-8"), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return stylesheet_response(INTRODUCTION_CSS)

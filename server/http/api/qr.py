@@ -9,6 +9,7 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, setting
+from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.http.fields import OfficeQuery, OneOrMany
 from server.models import Resident, utcnow
@@ -144,6 +145,4 @@ def _place(resident: Resident) -> str:
 @bp.get("/labels.css")
 @endpoint("The print style of label sheets (A4, mm units)", public=True, produces="text/css")
 def labels_css():
-    response = Response(LABELS_CSS.read_text(encoding="utf-8"), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return stylesheet_response(LABELS_CSS)

@@ -8,6 +8,7 @@ import uuid
 from flask import Blueprint, Response, g, render_template
 
 from server.http.api import actor, page_of, setting
+from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
 from server.inspection import checklist, sampling
 from server.inspection.schemas import (
@@ -101,5 +102,10 @@ def verify_sample(sample_id: uuid.UUID):
 def print_sample(sample_id: uuid.UUID):
     sample = sampling.sample_in_sight(g.scope, sample_id)
     document = checklist.printable(checklist.detail(sample), setting("TIMEZONE"))
-    html = render_template("sample.html", sample=document, verified=sampling.verify(sample))
+    html = render_template(
+        "sample.html",
+        stylesheet=stylesheet_url("sample"),
+        sample=document,
+        verified=sampling.verify(sample),
+    )
     return Response(html, mimetype="text/html", headers={"Cache-Control": "private, no-store"})

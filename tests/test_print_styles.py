@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.http.api.print_styles import SHEETS
+from server.http.printing import SHEETS
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[1] / "server" / "templates").glob("*.html"))
 

@@ -6,8 +6,8 @@ backup API: a consistent copy of a live database, WAL included, with no lock hel
 A restore replaces the whole database, so it refuses a database that holds data unless told
 `--force`.
 
-The media folder (ROUNDS_MEDIA_DIR: the activities' photos, the offices' documents) goes beside the database file, as
-`<PATH>.media.tar`; a restore puts it back when it is there.
+The media folder (ROUNDS_MEDIA_DIR: the activities' photos, the offices' documents) goes
+beside the database file, as `<PATH>.media.tar`; a restore puts it back when it is there.
 """
 
 from __future__ import annotations

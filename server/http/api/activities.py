@@ -25,8 +25,8 @@ from server.activities.schemas import (
     ResidentActivityPageSchema,
 )
 from server.http.api import setting
-from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
+from server.http.printing import stylesheet_url
 from server.models import Activity, ActivityPhoto, utcnow
 from server.models.core import ADMIN
 from server.platform.clock import local_date

@@ -18,8 +18,8 @@ from server.cases.schemas import (
     CaseRecordCreateSchema,
 )
 from server.http.api import actor, setting
-from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
+from server.http.printing import stylesheet_response
 from server.models import Case, CaseRecord
 from server.models.core import ADMIN
 from server.platform.clock import today_in

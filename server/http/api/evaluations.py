@@ -26,8 +26,8 @@ from server.evaluation.schemas import (
 )
 from server.evaluation.table import FIGURE_NAMES, GRADE_NAMES, SECTIONS, items_of
 from server.http.api import actor, setting
-from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
+from server.http.printing import stylesheet_url
 from server.models import Evaluation
 from server.models.core import ADMIN, INSPECTOR
 from server.platform.clock import today_in

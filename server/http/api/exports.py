@@ -9,9 +9,9 @@ from jinja2.environment import TemplateStream
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.http.api import setting
-from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.http.fields import OneOrMany, RangeQuery, UnitsQuery, date_range
+from server.http.printing import stylesheet_response
 from server.models import Unit
 from server.models.core import MANAGERS
 from server.models.tasks import TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES

@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Blueprint, Response, g, render_template, send_file, url_for
 
 from server.http.api import actor, setting
-from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
+from server.http.printing import stylesheet_response
 from server.models.core import ADMIN, MANAGERS
 from server.offices import documents, staff
 from server.offices.schemas import (

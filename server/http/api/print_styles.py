@@ -1,30 +1,14 @@
-"""The print views' style sheets: files of their own, because the site's policy allows no inline
-style (in a page the app opens from a blob too)."""
+"""The print views' style sheets (server/http/printing.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, Response, url_for
+from flask import Blueprint
 
 from server.http.endpoint import endpoint
+from server.http.printing import SHEETS, TEMPLATES, stylesheet_response
 from server.platform.errors import NotFound
 
 bp = Blueprint("print_styles", __name__)
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-# The print views that take their style from here (the older ones have routes of their own).
-SHEETS = ("activity", "evaluation_form", "sample")
-
-
-def stylesheet_response(path: Path) -> Response:
-    response = Response(path.read_text(encoding="utf-8"), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
-def stylesheet_url(name: str) -> str:
-    return url_for("api.print_styles.print_style", name=name)
 
 
 @bp.get("/print-styles/<name>.css")

@@ -9,9 +9,9 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
 from server.http.api import actor, setting
-from server.http.api.print_styles import stylesheet_response
 from server.http.endpoint import endpoint
 from server.http.fields import OfficeQuery, OneOrMany
+from server.http.printing import stylesheet_response
 from server.models import Resident, utcnow
 from server.models.core import MANAGERS
 from server.platform.extensions import db

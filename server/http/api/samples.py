@@ -8,8 +8,8 @@ import uuid
 from flask import Blueprint, Response, g, render_template
 
 from server.http.api import actor, page_of, setting
-from server.http.api.print_styles import stylesheet_url
 from server.http.endpoint import endpoint
+from server.http.printing import stylesheet_url
 from server.inspection import checklist, sampling
 from server.inspection.schemas import (
     SampleCreateSchema,

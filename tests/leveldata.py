@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from server import coverage
 from server.alerts.unsynced import check_unsynced
 from server.platform.extensions import db
-from tests import orgdata
+from tests import evaluationdata, orgdata, sampledata
 from tests.activitydata import activity_payload, activity_sync
 from tests.casedata import case_payload, case_sync, record_payload
 from tests.conftest import Api, Person
@@ -47,7 +47,9 @@ class Office:
             found |= {resident["id"], resident["name"]}
         for person in self.people.values():
             found |= {person.user.username, str(person.user.id)}
-        return found
+        # Its records' ids (its visit, task, case, sample, evaluation, documents…) and its head.
+        found |= {value for name, value in self.ids.items() if name != "year"}
+        return found | {f"Head {self.key} 主任"}
 
 
 @dataclass
@@ -107,11 +109,11 @@ def _office(api: Api, admin: Person, key: str, district_id: str) -> Office:
         for role in ("worker", "supervisor", "admin")
     }
     office = Office(key, office_id, unit, residents, people)
-    _records(api, office)
+    _records(api, office, admin)
     return office
 
 
-def _records(api: Api, office: Office) -> None:
+def _records(api: Api, office: Office, admin: Person) -> None:
     """A week of visits, a conflict, a task, a case, an activity, a reception day, a meeting."""
     worker, supervisor = office.people["worker"], office.people["supervisor"]
     first, second = office.residents
@@ -153,6 +155,28 @@ def _records(api: Api, office: Office) -> None:
         "/alerts/digest-address", as_=supervisor, json={"email": f"{office.key}@example.org"}
     )
     assert address.status_code == 200, address.json
+    _facts_and_inspection(api, office, admin)
+
+
+def _facts_and_inspection(api: Api, office: Office, city_admin: Person) -> None:
+    """The office's staff entry and document, this year's evaluation with a piece of evidence,
+    and a sample the bureau drew."""
+    admin, year = office.people["admin"], datetime.now(UTC).year
+    staff = evaluationdata.staff_member(
+        api, admin, office.id, "head", datetime.now(UTC).date(), name=f"Head {office.key} 主任"
+    )
+    office.ids["staff"] = staff["id"]
+    office.ids["document"] = evaluationdata.office_document(api, office.id, "evidence", admin, year)
+    opened = api.put(f"/offices/{office.id}/evaluations/{year}", as_=admin)
+    assert opened.status_code in (200, 201), opened.json
+    office.ids["evaluation"] = opened.json["id"]
+    office.ids["year"] = str(year)
+    evidence = f"/evaluations/{opened.json['id']}/evidence/premises/{office.ids['document']}"
+    attached = api.post(evidence, as_=admin)
+    assert attached.status_code in (200, 201), attached.json
+    sample = sampledata.draw(api, city_admin, office.id, size=2)
+    assert sample.status_code == 201, sample.json
+    office.ids["sample"] = sample.json["id"]
 
 
 def _rules_and_alerts(api: Api, admin: Person, city: City) -> None:

@@ -30,6 +30,8 @@ from tests.visitdata import sync_body
 # GET routes whose answer is not a list, report or export of records (static text, binary
 # renderings of one record already scoped by its id: those answer 404 outside the reach, below).
 NOT_CHECKED = {
+    "/api/v1/print-styles/<name>.css",
+    "/api/v1/staff-introduction.css",
     "/api/v1/case-file.css",
     "/api/v1/labels.css",
     "/api/v1/register.css",
@@ -138,6 +140,15 @@ def _path(route: str, city: City, office_key: str) -> str:
         "conflict_id": "1",
         "code": "birthday",
         "finding": "emotional",
+        "office_id": office.id,
+        "staff_id": office.ids["staff"],
+        "document_id": office.ids["document"],
+        "evaluation_id": office.ids["evaluation"],
+        "sample_id": office.ids["sample"],
+        "year": office.ids["year"],
+        "item": "visits",
+        "column": "self",
+        "position": "1",
     }
 
     def value(match: re.Match) -> str:
@@ -174,10 +185,9 @@ def _ask(api: Api, route: str, city: City, office_key: str, person, **more):
 
 
 def _leaks(answer, words: set[str]) -> list[str]:
-    """The words found in a text answer (an image names no one in words)."""
-    if answer.mimetype.startswith("image/") and answer.mimetype != "image/svg+xml":
-        return []
-    lowered = answer.get_data(as_text=True).lower()
+    """The words found in an answer (an image or an uploaded file is searched as its bytes
+    decode, which is where a name would show)."""
+    lowered = answer.get_data().decode("utf-8", errors="replace").lower()
     return sorted(word for word in words if word.lower() in lowered)
 
 
@@ -219,8 +229,8 @@ def test_an_inspector_changes_nothing_that_does_not_name_inspectors(
     api, built = city
     username, _ = VIEWERS[viewer]
     answer = api._call(method, _path(route, built, "o11"), as_=_person(built, username), json={})
-    if INSPECTOR in roles:
-        assert answer.status_code != 403
+    if INSPECTOR in roles:  # a domain rule may still refuse (the wrong column), never the role
+        assert answer.status_code != 403 or "inspector reads" not in answer.json["detail"]
     else:
         assert answer.status_code == 403, (answer.status_code, answer.get_data(as_text=True))
 

@@ -143,7 +143,7 @@ def put_score(evaluation_id: uuid.UUID, item: str, column: str, body):
     "Attach one of the office's evidence documents to an item",
     response=EvaluationSchema,
     status=201,
-    roles=ROLES,
+    roles=(ADMIN,),  # the office's own: its admin, before the self score is in
     extra_responses=ENTERING,
 )
 def attach_evidence(evaluation_id: uuid.UUID, item: str, document_id: uuid.UUID):
@@ -157,7 +157,7 @@ def attach_evidence(evaluation_id: uuid.UUID, item: str, document_id: uuid.UUID)
 @endpoint(
     "Detach a document from an item's evidence",
     response=EvaluationSchema,
-    roles=ROLES,
+    roles=(ADMIN,),  # the office's own: its admin, before the self score is in
     extra_responses=ENTERING,
 )
 def detach_evidence(evaluation_id: uuid.UUID, item: str, document_id: uuid.UUID):

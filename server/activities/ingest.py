@@ -29,6 +29,7 @@ from server.activities.records import (
 )
 from server.activities.schemas import MAX_PHOTOS_PER_ACTIVITY, ActivityInSchema, PhotoInSchema
 from server.models import Activity, ActivityPhoto
+from server.platform import media
 from server.platform.extensions import db
 from server.platform.field_codes import not_yet_received
 from server.visits.ingest import (
@@ -144,7 +145,7 @@ def _ingest_photo(raw, recorder: Recorder, ctx: SyncContext, rules: PhotoRules) 
         data["data"], data["content_type"], data["width"], data["height"], rules.max_bytes
     )
     key = photos.storage_key(activity.id, data["id"], checked.content_type, digest)
-    photos.store(rules.media_dir, key, checked.data)  # the file first, then its row
+    media.store(rules.media_dir, key, checked.data)  # the file first, then its row
     try:
         with db.session.begin_nested():
             db.session.add(

@@ -9,10 +9,8 @@ orphan file, never a row without its file.
 from __future__ import annotations
 
 import io
-import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
@@ -66,21 +64,3 @@ def storage_key(activity_id: uuid.UUID, photo_id: uuid.UUID, content_type: str, 
     """The file's name holds its bytes' digest: two requests racing with other bytes under one
     photo id write two files, and the row that wins names its own."""
     return f"activities/{activity_id}/{photo_id}-{sha256[:16]}.{EXTENSIONS[content_type]}"
-
-
-def store(media_dir: str, key: str, data: bytes) -> Path:
-    """Write the file under its final name, atomically (temporary name, then rename)."""
-    final = Path(media_dir) / key
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex}.partial")
-    with partial.open("wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    partial.replace(final)
-    return final
-
-
-def path_of(media_dir: str, key: str) -> Path:
-    """The file of a stored key; the key is ours (made by storage_key), never a client's."""
-    return Path(media_dir) / key

@@ -20,6 +20,7 @@ from server.activities.records import Clocks, NewActivity, Recorder, record_acti
 from server.models import ActivityPhoto, Resident, User
 from server.models.core import WORKER
 from server.people.access import Scope
+from server.platform import media
 from server.platform.extensions import db
 
 PLANS = (
@@ -71,7 +72,7 @@ def _add_photo(activity, worker: User, title: str, rng: random.Random) -> None:
     photo_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     digest = hashlib.sha256(data).hexdigest()
     key = photos.storage_key(activity.id, photo_id, "image/jpeg", digest)
-    photos.store(current_app.config["MEDIA_DIR"], key, data)
+    media.store(current_app.config["MEDIA_DIR"], key, data)
     db.session.add(
         ActivityPhoto(
             id=photo_id,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
 import uuid
@@ -31,6 +30,7 @@ from server.people.access import Scope
 from server.platform.errors import ApiError, InvalidFields, NotFound
 from server.platform.extensions import db
 from server.platform.field_codes import coded
+from server.platform.media import path_of, store
 
 PDF, JPEG, PNG, WEBP = "application/pdf", "image/jpeg", "image/png", "image/webp"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -115,23 +115,12 @@ def storage_key(sha256: str, content_type: str) -> str:
     return f"documents/{sha256}.{EXTENSIONS[content_type]}"
 
 
-def path_of(media_dir: str, key: str) -> Path:
-    """The file of a stored key; the key is ours (made by storage_key), never a client's."""
-    return Path(media_dir) / key
-
-
 def _store_once(media_dir: str, key: str, data: bytes) -> None:
-    """Write the file atomically (temporary name, then rename), unless it is there already."""
+    """Write the file atomically, unless it is there already (the same bytes, by its name)."""
     final = path_of(media_dir, key)
     if final.is_file() and final.stat().st_size == len(data):
         return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex}.partial")
-    with partial.open("wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    partial.replace(final)
+    store(media_dir, key, data)
 
 
 def clean_file_name(name: str, content_type: str) -> str:

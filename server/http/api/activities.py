@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, jsonify, render_template, send_file, url_for
 
-from server.activities import photos, read, records, types
+from server.activities import read, records, types
 from server.activities.schemas import (
     TYPE_CODE,
     ActivityCreateSchema,
@@ -29,6 +29,7 @@ from server.http.endpoint import endpoint
 from server.http.printing import stylesheet_url
 from server.models import Activity, ActivityPhoto, utcnow
 from server.models.core import ADMIN
+from server.platform import media
 from server.platform.clock import local_date
 from server.platform.errors import Conflict, InvalidFields, NotFound
 from server.platform.extensions import db
@@ -110,7 +111,7 @@ def create_activity(body):
 @endpoint("A photo of an activity: the file", produces="image/jpeg")
 def photo_file(activity_id: uuid.UUID, photo_id: uuid.UUID):
     photo = read.photo_of(read.activity_in_sight(g.scope, activity_id), photo_id)
-    path = photos.path_of(setting("MEDIA_DIR"), photo.storage_key)
+    path = media.path_of(setting("MEDIA_DIR"), photo.storage_key)
     if not path.is_file():
         raise NotFound("photo file")
     answer = send_file(path, mimetype=photo.content_type, conditional=False, etag=False)
@@ -126,10 +127,10 @@ def photo_file(activity_id: uuid.UUID, photo_id: uuid.UUID):
 def print_activity(activity_id: uuid.UUID):
     activity = read.activity_in_sight(g.scope, activity_id)
     entry = read.detail(activity, _photo_url)
-    media = setting("MEDIA_DIR")
+    media_dir = setting("MEDIA_DIR")
     pictures = []
     for photo in activity.photos:
-        path = photos.path_of(media, photo.storage_key)
+        path = media.path_of(media_dir, photo.storage_key)
         if path.is_file():
             data = base64.b64encode(path.read_bytes()).decode()
             pictures.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,3 +147,24 @@ def profile_dir(tmp_path):
     path = tmp_path / "profile"
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def city_server(live_server, tmp_path_factory):
+    """A copy of the demo database served apart, for a module that adds districts or offices:
+    the shared server stays one office, as the tests that make units and staff expect."""
+    workdir = tmp_path_factory.mktemp("e2e-city")
+    source = live_server.env["ROUNDS_DATABASE_URL"].removeprefix("sqlite:///")
+    target = workdir / "rounds.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    env = {
+        **live_server.env,
+        "ROUNDS_DATABASE_URL": f"sqlite:///{target}",
+        "ROUNDS_INSTANCE_DIR": str(workdir / "instance"),
+    }
+    port = free_port()
+    process, log = start_server(workdir, port, env)
+    yield LiveServer(f"http://127.0.0.1:{port}", port, env, process, log)
+    process.terminate()
+    process.wait(timeout=10)

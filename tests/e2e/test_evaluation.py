@@ -15,12 +15,11 @@ from playwright.sync_api import expect
 from tests.factsdata import png_bytes
 
 from .conftest import DEMO_PASSWORD
+from .office import log_in
 from .test_office_actions import tag
 from .test_supervisor import admin_call
-from .worker import watch_console
 
 pytestmark = pytest.mark.e2e
-DESK = {"width": 1280, "height": 900}
 WORDS = {
     "zh-CN": {
         "username": "用户名",
@@ -67,15 +66,15 @@ MANUAL = {
 NOTED = {"visits": 6, "satisfaction": 5, "annual_plan": 6, "head": 6, "staff": 8, "staff_posted": 6}
 
 
-def _organisation(live_server, kind: str, name: str, parent_id: str) -> str:
+def _organisation(city_server, kind: str, name: str, parent_id: str) -> str:
     body = {"kind": kind, "name": name, "parent_id": parent_id}
-    return admin_call(live_server, "POST", "/api/v1/organisations", json=body)["id"]
+    return admin_call(city_server, "POST", "/api/v1/organisations", json=body)["id"]
 
 
-def _person(live_server, role: str, organisation_id: str) -> str:
+def _person(city_server, role: str, organisation_id: str) -> str:
     username = f"e2e_{role[:3]}_{tag()}"
     admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/users",
         json={
@@ -87,20 +86,6 @@ def _person(live_server, role: str, organisation_id: str) -> str:
         },
     )
     return username
-
-
-def _page(browser, live_server, lang: str, username: str):
-    words = WORDS[lang]
-    context = browser.new_context(
-        locale="zh-CN" if lang == "zh-CN" else "en-US", viewport=DESK, timezone_id="Asia/Shanghai"
-    )
-    page = context.new_page()
-    page.goto(live_server.url)
-    page.get_by_label(words["username"]).fill(username)
-    page.get_by_label(words["password"]).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=words["login"]).click()
-    expect(page.locator("section.view.office")).to_be_visible()
-    return context, page
 
 
 def _settled(page) -> None:
@@ -132,23 +117,22 @@ def _submit(page, status: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_office_district_and_city_score_the_year_in_turn(browser, live_server, lang):
+def test_office_district_and_city_score_the_year_in_turn(browser, city_server, lang):
     words = WORDS[lang]
     year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     city = next(
         o["id"]
-        for o in admin_call(live_server, "GET", "/api/v1/organisations")
+        for o in admin_call(city_server, "GET", "/api/v1/organisations")
         if o["kind"] == "city"
     )
-    district = _organisation(live_server, "district", f"E2E 区 {tag()}", city)
+    district = _organisation(city_server, "district", f"E2E 区 {tag()}", city)
     office_name = f"E2E 工作室 {tag()}"
-    office = _organisation(live_server, "office", office_name, district)
-    office_admin = _person(live_server, "admin", office)
-    district_inspector = _person(live_server, "inspector", district)
-    city_inspector = _person(live_server, "inspector", city)
+    office = _organisation(city_server, "office", office_name, district)
+    office_admin = _person(city_server, "admin", office)
+    district_inspector = _person(city_server, "inspector", district)
+    city_inspector = _person(city_server, "inspector", city)
 
-    context, page = _page(browser, live_server, lang, office_admin)
-    errors = watch_console(page)
+    context, page, errors = log_in(browser, city_server, lang, office_admin)
     try:
         page.get_by_role("link", name=words["nav"], exact=True).click()
         _settled(page)
@@ -173,8 +157,7 @@ def test_office_district_and_city_score_the_year_in_turn(browser, live_server, l
     finally:
         context.close()
 
-    context, page = _page(browser, live_server, lang, district_inspector)
-    errors = watch_console(page)
+    context, page, errors = log_in(browser, city_server, lang, district_inspector)
     try:
         _open_from_list(page, words, office_name)
         expect(page.locator("article[data-item='premises'] .eval-entry")).to_have_count(1)
@@ -185,8 +168,7 @@ def test_office_district_and_city_score_the_year_in_turn(browser, live_server, l
     finally:
         context.close()
 
-    context, page = _page(browser, live_server, lang, city_inspector)
-    errors = watch_console(page)
+    context, page, errors = log_in(browser, city_server, lang, city_inspector)
     try:
         _open_from_list(page, words, office_name)
         _enter(page, words, "assessment", "environment", 3)
@@ -201,7 +183,7 @@ def test_office_district_and_city_score_the_year_in_turn(browser, live_server, l
     finally:
         context.close()
 
-    listed = admin_call(live_server, "GET", "/api/v1/evaluations", params={"year": year})
+    listed = admin_call(city_server, "GET", "/api/v1/evaluations", params={"year": year})
     row = next(r for r in listed["items"] if r["office"]["id"] == office)
     assert row["totals"] == {"self": 77, "review": 75, "assessment": 74}
     assert row["grade"] == "pass" and row["status"] == "assessment"

@@ -8,60 +8,17 @@ never seen by the other browser tests."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import uuid
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import DEMO_PASSWORD, ROOT, LiveServer, free_port, start_server
+from .conftest import DEMO_PASSWORD, LiveServer
+from .office import log_in, words
 from .test_supervisor import admin_call
-from .worker import watch_console
 
 pytestmark = pytest.mark.e2e
-
-
-def words(lang: str) -> dict[str, str]:
-    """The app's own words in that language."""
-    return json.loads((ROOT / "pwa" / "src" / "lib" / "i18n" / f"{lang}.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def levels_server(live_server, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("e2e-levels")
-    source = live_server.env["ROUNDS_DATABASE_URL"].removeprefix("sqlite:///")
-    target = workdir / "rounds.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    env = {
-        **live_server.env,
-        "ROUNDS_DATABASE_URL": f"sqlite:///{target}",
-        "ROUNDS_INSTANCE_DIR": str(workdir / "instance"),
-    }
-    port = free_port()
-    process, log = start_server(workdir, port, env)
-    yield LiveServer(f"http://127.0.0.1:{port}", port, env, process, log)
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def log_in(browser, server: LiveServer, lang: str, username: str):
-    w = words(lang)
-    context = browser.new_context(
-        locale=lang if lang == "zh-CN" else "en-US",
-        viewport={"width": 1280, "height": 900},
-        timezone_id="Asia/Shanghai",
-    )
-    page = context.new_page()
-    errors = watch_console(page)
-    page.goto(server.url)
-    page.get_by_label(w["login.username"]).fill(username)
-    page.get_by_label(w["login.password"]).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=w["login.submit"]).click()
-    expect(page.locator("section.view.office")).to_be_visible()
-    return context, page, errors
 
 
 def go(page, route: str) -> None:
@@ -107,19 +64,19 @@ def _inspector(server: LiveServer, district_id: str, tag: str) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_reads_both(
-    browser, levels_server, lang
+    browser, city_server, lang
 ):
     w, tag = words(lang), uuid.uuid4().hex[:6]
-    district = next(org for org in _seen(levels_server) if org["kind"] == "district")
+    district = next(org for org in _seen(city_server) if org["kind"] == "district")
     first_office = next(
         org
-        for org in _seen(levels_server)
+        for org in _seen(city_server)
         if org["kind"] == "office" and org["parent_id"] == district["id"]
     )
     office_name = f"E2E 工作室 {tag}"
 
     # The city's admin adds the office on the organisations screen.
-    context, page, errors = log_in(browser, levels_server, lang, "admin")
+    context, page, errors = log_in(browser, city_server, lang, "admin")
     page.get_by_role("link", name=w["levels.nav"]).click()
     expect(page.get_by_role("heading", name=w["levels.title"])).to_be_visible()
     page.get_by_label(w["levels.kindLabel"]).select_option("office")
@@ -127,7 +84,7 @@ def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_r
     page.get_by_label(w["levels.name"], exact=True).fill(office_name)
     page.get_by_role("button", name=w["levels.create"], exact=True).click()
     expect(page.locator(".levels-tree").first).to_contain_text(office_name)
-    office = next(org for org in _seen(levels_server) if org["name"] == office_name)
+    office = next(org for org in _seen(city_server) if org["name"] == office_name)
     assert office["parent_id"] == district["id"]
 
     # ... and places its admin with the staff form.
@@ -142,11 +99,11 @@ def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_r
     expect(page.get_by_role("link", name=w["admin.addStaff"])).to_be_visible()
     assert not errors, errors
     context.close()
-    unit, _ = _unit_with_resident(levels_server, office["id"], tag)
-    first_units = admin_call(levels_server, "GET", f"/api/v1/units?office_id={first_office['id']}")
+    unit, _ = _unit_with_resident(city_server, office["id"], tag)
+    first_units = admin_call(city_server, "GET", f"/api/v1/units?office_id={first_office['id']}")
 
     # That admin sees their office and nothing of the other.
-    context, page, errors = log_in(browser, levels_server, lang, boss)
+    context, page, errors = log_in(browser, city_server, lang, boss)
     expect(page.locator("header.strip")).to_contain_text(office_name)
     units = page.get_by_label(w["office.unit"], exact=True).locator("option")
     expect(units).to_have_count(2)  # all, and their own
@@ -157,13 +114,14 @@ def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_r
     context.close()
 
     # The district's inspector reads both offices, and is offered no change.
-    inspector = _inspector(levels_server, district["id"], tag)
-    context, page, errors = log_in(browser, levels_server, lang, inspector)
+    inspector = _inspector(city_server, district["id"], tag)
+    context, page, errors = log_in(browser, city_server, lang, inspector)
     expect(page.locator("header.strip")).to_contain_text(district["name"])
-    offices = [org for org in _seen(levels_server) if org["parent_id"] == district["id"]]
+    go(page, "board")  # an inspector's home is the roll-up; the board carries the picker
+    offices = [org for org in _seen(city_server) if org["parent_id"] == district["id"]]
     seen_units = requests.get(
-        f"{levels_server.url}/api/v1/units",
-        headers={"Authorization": f"Bearer {levels_server.token(inspector)}"},
+        f"{city_server.url}/api/v1/units",
+        headers={"Authorization": f"Bearer {city_server.token(inspector)}"},
         timeout=20,
     ).json()
     assert {u["id"] for u in first_units} | {unit["id"]} <= {u["id"] for u in seen_units}
@@ -183,8 +141,8 @@ def test_an_office_is_added_its_admin_sees_it_alone_and_the_district_inspector_r
     expect(nav.get_by_role("link", name=w["nav.admin"], exact=True)).to_have_count(0)
     expect(nav.get_by_role("link", name=w["levels.nav"], exact=True)).to_have_count(0)
     resident = requests.get(
-        f"{levels_server.url}/api/v1/residents",
-        headers={"Authorization": f"Bearer {levels_server.token(inspector)}"},
+        f"{city_server.url}/api/v1/residents",
+        headers={"Authorization": f"Bearer {city_server.token(inspector)}"},
         params={"unit_id": first_units[0]["id"]},
         timeout=20,
     ).json()["items"][0]

@@ -65,18 +65,18 @@ WORDS = {
 }
 
 
-def new_office_admin(live_server) -> tuple[dict, dict]:
+def new_office_admin(city_server) -> tuple[dict, dict]:
     """A new office in the demo's first district, and its admin (password the demo's)."""
-    seen = admin_call(live_server, "GET", "/api/v1/organisations")
+    seen = admin_call(city_server, "GET", "/api/v1/organisations")
     district = next(o for o in seen if o["kind"] == "district")
     office = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/organisations",
         json={"kind": "office", "name": f"E2E 工作室 {tag()}", "parent_id": district["id"]},
     )
     admin = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/users",
         json={
@@ -112,9 +112,9 @@ def add_person(page, words: dict, name: str, position: str, qualification: str =
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_an_office_admin_builds_the_team_and_uploads_the_plan(browser, live_server, lang):
+def test_an_office_admin_builds_the_team_and_uploads_the_plan(browser, city_server, lang):
     words = WORDS[lang]
-    office, admin = new_office_admin(live_server)
+    office, admin = new_office_admin(city_server)
     year = datetime.now(ZONE).year
     context = browser.new_context(
         locale="zh-CN" if lang == "zh-CN" else "en-US", viewport=DESK, timezone_id="Asia/Shanghai"
@@ -122,7 +122,7 @@ def test_an_office_admin_builds_the_team_and_uploads_the_plan(browser, live_serv
     page = context.new_page()
     errors = watch_console(page)
     try:
-        page.goto(live_server.url)
+        page.goto(city_server.url)
         page.get_by_label(words["username"]).fill(admin["username"])
         page.get_by_label(words["password"]).fill(DEMO_PASSWORD)
         page.get_by_role("button", name=words["login"]).click()
@@ -170,6 +170,6 @@ def test_an_office_admin_builds_the_team_and_uploads_the_plan(browser, live_serv
         assert errors == []
     finally:
         context.close()
-    facts = admin_call(live_server, "GET", f"/api/v1/offices/{office['id']}/facts")
+    facts = admin_call(city_server, "GET", f"/api/v1/offices/{office['id']}/facts")
     assert facts["team"]["rule"]["met"] is True
     assert [d["file_name"] for d in facts["plan"]["annual_plans"]] == ["年度计划.pdf"]

@@ -33,37 +33,37 @@ def _tag() -> str:
     return uuid.uuid4().hex[:6]
 
 
-def city_with_a_new_district(live_server) -> dict:
+def city_with_a_new_district(city_server) -> dict:
     """A district, an office in it and a unit with a resident, and an inspector of the city."""
-    organisations = admin_call(live_server, "GET", "/api/v1/organisations")
+    organisations = admin_call(city_server, "GET", "/api/v1/organisations")
     city = next(org for org in organisations if org["kind"] == "city")
     tag = _tag()
     district = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/organisations",
         json={"kind": "district", "name": f"E2E 区 {tag}", "parent_id": city["id"]},
     )
     office = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/organisations",
         json={"kind": "office", "name": f"E2E 站 {tag}", "parent_id": district["id"]},
     )
     unit = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/units",
         json={"name": f"E2E 区域 {tag}", "kind": "area", "office_id": office["id"]},
     )
     admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/residents",
         json={"name": f"E2E 长者 {tag}", "unit_id": unit["id"], "room": "1-1"},
     )
     inspector = admin_call(
-        live_server,
+        city_server,
         "POST",
         "/api/v1/users",
         json={
@@ -79,15 +79,15 @@ def city_with_a_new_district(live_server) -> dict:
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_city_inspector_drills_city_district_office(browser, live_server, lang):
-    made = city_with_a_new_district(live_server)
+def test_city_inspector_drills_city_district_office(browser, city_server, lang):
+    made = city_with_a_new_district(city_server)
     words = WORDS[lang]
     context = browser.new_context(
         locale="zh-CN" if lang == "zh-CN" else "en-US", timezone_id="Asia/Shanghai"
     )
     page = context.new_page()
     errors = watch_console(page)
-    page.goto(live_server.url)
+    page.goto(city_server.url)
     page.get_by_label(words["user"]).fill(made["inspector"]["username"])
     page.get_by_label(words["password"]).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=words["login"]).click()

@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import DEMO_PASSWORD
+from .office import log_in
 from .test_office_actions import own_resident, own_worker
 from .test_supervisor import admin_call, signed_visit
-from .worker import watch_console
 
 pytestmark = pytest.mark.e2e
 
@@ -110,18 +110,7 @@ def test_an_inspector_draws_a_sample_and_checks_two_items(browser, live_server, 
     first_note = "台账有记录 In the ledger"
     second_note = "长者说没有来过 Resident says nobody came"
 
-    context = browser.new_context(
-        locale=lang if lang == "zh-CN" else "en-US",
-        viewport={"width": 1280, "height": 900},
-        timezone_id="Asia/Shanghai",
-    )
-    page = context.new_page()
-    errors = watch_console(page)
-    page.goto(live_server.url)
-    page.get_by_label(words["user"]).fill(inspector["username"])
-    page.get_by_label(words["password"]).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=words["login"]).click()
-    expect(page.locator("section.view.office")).to_be_visible()
+    context, page, errors = log_in(browser, live_server, lang, inspector["username"])
 
     page.get_by_role("link", name=words["nav"], exact=True).click()
     expect(page.get_by_role("heading", name=words["title"], exact=True)).to_be_visible()

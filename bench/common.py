@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import statistics
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +148,30 @@ def git_revision() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def login_headers(client, username: str, password: str) -> dict:
+    """The bearer header of a fresh device's login through the app's own API."""
+    answer = client.post(
+        "/api/v1/auth/login",
+        json={
+            "username": username,
+            "password": password,
+            "device": {"id": str(uuid.uuid4()), "name": "bench"},
+        },
+    )
+    assert answer.status_code == 200, answer.json
+    return {"Authorization": f"Bearer {answer.json['token']}"}
+
+
+def timed(call, repeat: int) -> dict:
+    """p50 and p95 in milliseconds of `repeat` calls, after three warm-up calls."""
+    for _ in range(3):
+        call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}

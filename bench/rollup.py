@@ -20,16 +20,22 @@ from __future__ import annotations
 
 import argparse
 import logging
-import statistics
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
 
-from bench.common import database, git_revision, machine, make_app, postgres_available
+from bench.common import (
+    database,
+    git_revision,
+    login_headers,
+    machine,
+    make_app,
+    postgres_available,
+    timed,
+)
 
 ZONE = "Asia/Shanghai"
 REPEAT = 40
@@ -283,28 +289,11 @@ def _inspectors(app) -> dict[str, str]:
 
 
 def _login(client, username: str) -> dict:
-    answer = client.post(
-        "/api/v1/auth/login",
-        json={
-            "username": username,
-            "password": PASSWORD,
-            "device": {"id": str(uuid.uuid4()), "name": "bench"},
-        },
-    )
-    assert answer.status_code == 200, answer.json
-    return {"Authorization": f"Bearer {answer.json['token']}"}
+    return login_headers(client, username, PASSWORD)
 
 
 def _time(call, repeat: int = REPEAT) -> dict:
-    for _ in range(3):
-        call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}
+    return timed(call, repeat)
 
 
 def _get(client, headers: dict, path: str):

@@ -20,7 +20,6 @@ import logging
 import os
 import random
 import resource
-import statistics
 import sys
 import time
 import uuid
@@ -29,7 +28,15 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from bench.common import database, git_revision, machine, make_app, postgres_available
+from bench.common import (
+    database,
+    git_revision,
+    login_headers,
+    machine,
+    make_app,
+    postgres_available,
+    timed,
+)
 
 UNITS = 50
 PER_UNIT = 2_000
@@ -381,27 +388,11 @@ def _refresh_coverage(app) -> str:
 
 
 def _login(client, username: str) -> dict:
-    answer = client.post(
-        "/api/v1/auth/login",
-        json={
-            "username": username,
-            "password": "plum-bench-7",
-            "device": {"id": str(uuid.uuid4()), "name": "bench"},
-        },
-    )
-    return {"Authorization": f"Bearer {answer.json['token']}"}
+    return login_headers(client, username, "plum-bench-7")
 
 
 def _time(call, repeat: int = REPEAT) -> dict:
-    for _ in range(3):
-        call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}
+    return timed(call, repeat)
 
 
 def _get(client, headers, path):
